@@ -1,0 +1,97 @@
+// The shapes analyzers return: findings with typed signals, hypotheses, timeline, impact; read by templates.
+import type { EvidenceRef, Risk } from '../evidence.ts';
+
+export const HYPOTHESIS_CATEGORIES = [
+  'code-defect',
+  'config-drift',
+  'db-pool-exhaustion',
+  'db-lock-contention',
+  'db-constraint-violation',
+  'network-connectivity',
+  'upstream-dependency',
+  'deploy-regression',
+  'resource-exhaustion',
+] as const;
+export type HypothesisCategory = (typeof HYPOTHESIS_CATEGORIES)[number];
+
+/**
+ * What a finding is evidence of. Analyzers emit findings with one of these signals; the hypothesis rules
+ * combine signals, never message texts.
+ */
+export type Signal =
+  | 'stuck-jobs'
+  | 'job-errors'
+  | 'constraint-violation'
+  | 'pool-exhaustion'
+  | 'connection-refused'
+  | 'lock-wait'
+  | 'lock-timeout'
+  | 'deadlock'
+  | 'statement-timeout'
+  | 'idle-in-transaction'
+  | 'long-transaction'
+  | 'blocking-chain'
+  | 'network-error'
+  | 'upstream-error'
+  | 'upstream-rate-limit'
+  | 'http-5xx'
+  | 'webhook-failures'
+  | 'missing-webhooks'
+  | 'memory-limit'
+  | 'restart'
+  | 'deploy'
+  | 'errors-after-deploy'
+  | 'config-risky-difference'
+  | 'config-structural-anomaly'
+  | 'config-changed-in-window'
+  | 'code-error-handling'
+  | 'code-stack-frame'
+  | 'unhandled-exception'
+  | 'periodic-failures'
+  | 'burst';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+export interface Finding {
+  /** kebab-case, unique in one analysis. */
+  id: string;
+  signal: Signal;
+  /** Which analyzer produced it: logs, database, config, code, correlation. */
+  area: 'logs' | 'database' | 'config' | 'code' | 'correlation';
+  title: string;
+  detail: string;
+  severity: Severity;
+  /** How many occurrences back it (log records, rows, differences). */
+  count: number;
+  refs: EvidenceRef[];
+  /** Entity ids involved, by kind (job-id, document-id, request-id, user-id). */
+  entities?: Record<string, string[]>;
+  firstSeen?: string;
+  lastSeen?: string;
+  /** For config findings: risk as classified. */
+  risk?: Risk;
+}
+
+export interface Hypothesis {
+  id: string;
+  title: string;
+  category: HypothesisCategory;
+  /** 0..1 */
+  score: number;
+  /** The rule that produced the score, in words a reviewer can check. */
+  rule: string;
+  summary: string;
+  supporting: EvidenceRef[];
+  contradicting: EvidenceRef[];
+  role: 'root-cause' | 'contributing' | 'unlikely';
+  status: 'proposed' | 'confirmed' | 'rejected';
+  findingIds: string[];
+}
+
+export interface TimelineEntry {
+  time: string;
+  source: string;
+  kind: 'deploy' | 'commit' | 'config-change' | 'first-error' | 'peak' | 'first-stuck-job' | 'restart' | 'event';
+  label: string;
+  ref?: EvidenceRef;
+}

@@ -1,0 +1,255 @@
+// The typed map of evidence kinds: what every collector writes and every analyzer reads (JSON-serialisable).
+
+export const EVIDENCE_SCHEMA_VERSION = 1;
+
+export type SourceKind = 'logs' | 'render-api' | 'database' | 'config' | 'code' | 'git';
+export type SourceStatus = 'ok' | 'partial' | 'failed' | 'skipped';
+export type Level = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** Where a piece of evidence came from, so a reader can go back to it. */
+export interface Provenance {
+  description: string;
+  /** Files read, relative to the incident directory. */
+  paths?: string[];
+  /** Remote endpoint or database, with any password redacted. */
+  endpoint?: string;
+  collectedAt: string;
+}
+
+export interface SourceError {
+  message: string;
+  /** Machine-readable reason, e.g. ENOENT, ECONNREFUSED, 28P01, http-401, parse-error. */
+  code?: string;
+  /** What the user can do about it. */
+  hint?: string;
+}
+
+// ---------------------------------------------------------------- logs
+
+export interface LogRecord {
+  /** File the record came from, relative to the incident directory (or a URL for API sources). */
+  file: string;
+  /** 1-based line number where the record starts. */
+  line: number;
+  /** ISO 8601 in UTC, when the record has a time. */
+  timestamp?: string;
+  level?: Level;
+  /** The whole message, multi-line records joined with \n. */
+  message: string;
+  /** Labels and structured fields (Render labels, logger name, pid, statusCode, path, ...). */
+  fields: Record<string, string>;
+  /** Mined template id (see LogTemplate). */
+  templateId?: string;
+}
+
+export interface LogTemplate {
+  id: string;
+  template: string;
+  count: number;
+  levels: Partial<Record<Level, number>>;
+  firstSeen?: string;
+  lastSeen?: string;
+  samples: { file: string; line: number; message: string }[];
+  /** Entity ids found in the template's variables, by entity kind (job-id, document-id, request-id, user-id). */
+  entities: Record<string, string[]>;
+}
+
+export interface LogFileSummary {
+  path: string;
+  format: string;
+  records: number;
+  unparsed: number;
+  unparsedSamples: { line: number; reason: string; text: string }[];
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+}
+
+/** A deploy, build, restart or process start seen in the logs. */
+export interface LogEvent {
+  kind: 'deploy' | 'build' | 'restart' | 'start' | 'shutdown';
+  timestamp: string;
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface LogEvidence {
+  files: LogFileSummary[];
+  totalRecords: number;
+  /** Records worth citing: warn and above, requests with status >= 400, records naming an entity; capped. */
+  records: LogRecord[];
+  /** True when the cap dropped records; `totalRecords` still counts them all. */
+  recordsTruncated: boolean;
+  templates: LogTemplate[];
+  events: LogEvent[];
+  /** Per-minute counts across the whole input (ISO minute -> counts). */
+  perMinute: { minute: string; total: number; errors: number; requests: number; failedRequests: number }[];
+  /** Free-form extras a reader produces (e.g. PostgreSQL server-log event counts). */
+  extras?: Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------- database
+
+export type DbValue = string | number | boolean | null | DbValue[] | { [key: string]: DbValue };
+export type DbRow = Record<string, DbValue>;
+
+export interface QueryCheck {
+  /** kebab-case, e.g. stuck-jobs, state-distribution, recent-errors, connection-headroom. */
+  id: string;
+  title: string;
+  sql: string;
+  rows: DbRow[];
+  rowCount: number;
+  truncated: boolean;
+  status: 'ok' | 'failed' | 'limited';
+  /** Why a check failed or was limited (e.g. missing privilege). */
+  note?: string;
+}
+
+export interface CheckConstraint {
+  table: string;
+  name: string;
+  definition: string;
+  column?: string;
+  allowedValues?: string[];
+}
+
+export interface DatabaseEvidence {
+  engine: 'postgres' | 'pglite';
+  serverVersion: string;
+  /** Time on the database server when the checks ran (ISO). */
+  serverTime?: string;
+  jobTable: { table: string; idColumn: string; stateColumn: string; statusColumn?: string; inFlightStates: string[]; stuckAfterMinutes: number };
+  checks: QueryCheck[];
+  constraints: CheckConstraint[];
+  extras?: Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------- configuration
+
+export type ConfigChange = 'added' | 'removed' | 'changed' | 'type-changed';
+export type Risk = 'high' | 'medium' | 'low';
+
+export interface ConfigDifference {
+  /** Key path, e.g. database.pool_size */
+  path: string;
+  change: ConfigChange;
+  left?: string;
+  right?: string;
+  leftLine?: number;
+  rightLine?: number;
+  category: string;
+  risk: Risk;
+  reason: string;
+}
+
+export interface ConfigAnomaly {
+  kind: 'moved-subtree' | 'duplicate-key' | 'only-in-one' | 'foreign-environment-value' | 'missing-file' | 'parse-error';
+  path: string;
+  file: string;
+  line?: number;
+  detail: string;
+  risk: Risk;
+}
+
+export interface ConfigComparison {
+  left: { label: string; path: string };
+  right: { label: string; path: string };
+  differences: ConfigDifference[];
+  anomalies: ConfigAnomaly[];
+}
+
+export interface ConfigEvidence {
+  comparisons: ConfigComparison[];
+}
+
+// ---------------------------------------------------------------- code and history
+
+export interface CodeExcerpt {
+  path: string;
+  startLine: number;
+  endLine: number;
+  lines: string[];
+  /** Why it was collected: named in the manifest, or a stack frame from the logs. */
+  reason: string;
+}
+
+export interface Commit {
+  hash: string;
+  authorTime: string;
+  author: string;
+  subject: string;
+  files: string[];
+}
+
+export interface CodeEvidence {
+  root: string;
+  excerpts: CodeExcerpt[];
+  commits: Commit[];
+}
+
+export interface GitEvidence {
+  repository: string;
+  commits: Commit[];
+}
+
+// ---------------------------------------------------------------- the map and the bundle
+
+export interface EvidenceByKind {
+  logs: LogEvidence;
+  'render-api': LogEvidence;
+  database: DatabaseEvidence;
+  config: ConfigEvidence;
+  code: CodeEvidence;
+  git: GitEvidence;
+}
+
+export interface SourceResult<K extends SourceKind = SourceKind> {
+  /** kebab-case, from the manifest. */
+  id: string;
+  kind: K;
+  status: SourceStatus;
+  error?: SourceError;
+  warnings: string[];
+  provenance: Provenance;
+  durationMs: number;
+  evidence?: EvidenceByKind[K];
+}
+
+export type AnySourceResult = { [K in SourceKind]: SourceResult<K> }[SourceKind];
+
+export interface IncidentMeta {
+  id: string;
+  title: string;
+  severity: string;
+  environment: string;
+  service: string;
+  window: { start: string; end: string };
+  summary?: string;
+}
+
+export interface EvidenceBundle {
+  schemaVersion: number;
+  incident: IncidentMeta;
+  collectedAt: string;
+  sources: AnySourceResult[];
+}
+
+export function evidenceOf<K extends SourceKind>(bundle: EvidenceBundle, kind: K): { source: SourceResult<K>; evidence: EvidenceByKind[K] }[] {
+  const found: { source: SourceResult<K>; evidence: EvidenceByKind[K] }[] = [];
+  for (const source of bundle.sources) {
+    if (source.kind === kind && source.evidence) {
+      const typed = source as unknown as SourceResult<K>;
+      found.push({ source: typed, evidence: typed.evidence as EvidenceByKind[K] });
+    }
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------- references from findings into evidence
+
+export type EvidenceRef =
+  | { kind: 'log-record'; source: string; file: string; line: number; excerpt: string; timestamp?: string }
+  | { kind: 'query-row'; source: string; check: string; row: number; excerpt: string }
+  | { kind: 'config-path'; source: string; file: string; path: string; line?: number; excerpt: string }
+  | { kind: 'file-line'; source: string; file: string; line: number; excerpt: string };

@@ -1,0 +1,307 @@
+// The incident manifest (incident.yaml): schema, validation with key paths, ${ENV} interpolation, path resolution.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { z } from 'zod';
+
+export const MANIFEST_FILE = 'incident.yaml';
+
+const kebabId = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a kebab-case id such as render-logs');
+
+const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 time such as 2026-11-20T08:00:00Z');
+
+const lineRange = z
+  .string()
+  .regex(/^\d+(-\d+)?$/, 'a line range such as 40-310')
+  .optional();
+
+const logSource = z.strictObject({
+  id: kebabId,
+  kind: z.literal('logs'),
+  description: z.string().optional(),
+  /** Files or globs, relative to the manifest. */
+  paths: z.array(z.string().min(1)).min(1),
+  /** auto, render-json, render-text, syslog, json-lines, python, postgres, or a logparser header format. */
+  format: z.string().default('auto'),
+  /** log_line_prefix for PostgreSQL server logs, e.g. '%m [%p] %q%u@%d '. */
+  postgresPrefix: z.string().optional(),
+});
+
+const renderApiSource = z.strictObject({
+  id: kebabId,
+  kind: z.literal('render-api'),
+  description: z.string().optional(),
+  ownerId: z.string().min(1),
+  resources: z.array(z.string().min(1)).min(1),
+  baseUrl: z.string().default('https://api.render.com'),
+  /** Name of the environment variable holding the API key. */
+  apiKeyEnv: z.string().default('RENDER_API_KEY'),
+  filters: z.record(z.string(), z.array(z.string())).default({}),
+  limit: z.number().int().positive().max(1000).default(1000),
+  maxPages: z.number().int().positive().default(100),
+});
+
+const jobChecks = z.strictObject({
+  table: z.string().default('upload_pipeline.upload_jobs'),
+  idColumn: z.string().default('job_id'),
+  stateColumn: z.string().default('state'),
+  statusColumn: z.string().optional().default('status'),
+  errorColumn: z.string().optional().default('last_error'),
+  retryColumn: z.string().optional().default('retry_count'),
+  createdColumn: z.string().default('created_at'),
+  updatedColumn: z.string().default('updated_at'),
+  entityColumns: z.array(z.string()).default(['document_id']),
+  inFlightStates: z.array(z.string()).default(['queued', 'working']),
+  stuckAfterMinutes: z.number().positive().default(60),
+  recentErrorHours: z.number().positive().default(24),
+});
+
+const customQuery = z.strictObject({
+  id: kebabId,
+  title: z.string(),
+  sql: z.string().min(1),
+});
+
+const databaseSource = z.strictObject({
+  id: kebabId,
+  kind: z.literal('database'),
+  description: z.string().optional(),
+  /** postgres://... ; empty means: use the embedded database seeded from `seed`. */
+  url: z.string().optional(),
+  /** SQL files that seed the embedded database (PGlite) when no url is given. */
+  seed: z.array(z.string()).default([]),
+  /** "Now" for the embedded sample, so ages are measured against the incident window, not today. */
+  asOf: isoTime.optional(),
+  statementTimeoutMs: z.number().int().positive().default(15_000),
+  lockTimeoutMs: z.number().int().positive().default(2_000),
+  connectTimeoutMs: z.number().int().positive().default(10_000),
+  jobs: jobChecks.default(jobChecks.parse({})),
+  queries: z.array(customQuery).default([]),
+});
+
+const configSide = z.strictObject({
+  label: z.string(),
+  path: z.string(),
+  /** Git revision: compare the file as it was at this revision. */
+  rev: z.string().optional(),
+  envFiles: z.array(z.string()).default([]),
+});
+
+const configSource = z.strictObject({
+  id: kebabId,
+  kind: z.literal('config'),
+  description: z.string().optional(),
+  left: configSide,
+  right: configSide,
+  /** More environments to check for keys that exist in only one of them. */
+  others: z.array(configSide).default([]),
+});
+
+const codeFile = z.strictObject({
+  path: z.string(),
+  lines: lineRange,
+  why: z.string().optional(),
+});
+
+const codeSource = z.strictObject({
+  id: kebabId,
+  kind: z.literal('code'),
+  description: z.string().optional(),
+  /** Repository root or directory the file paths (and stack frames) are relative to. */
+  root: z.string().default('.'),
+  files: z.array(codeFile).default([]),
+  contextLines: z.number().int().min(0).max(50).default(5),
+});
+
+const gitSource = z.strictObject({
+  id: kebabId,
+  kind: z.literal('git'),
+  description: z.string().optional(),
+  repository: z.string().default('.'),
+  paths: z.array(z.string()).default([]),
+});
+
+export const sourceSchema = z.discriminatedUnion('kind', [logSource, renderApiSource, databaseSource, configSource, codeSource, gitSource]);
+
+const hypothesisDecision = z.strictObject({
+  status: z.enum(['confirmed', 'rejected']),
+  note: z.string().optional(),
+});
+
+const conclusions = z.strictObject({
+  /** Confirmed root cause, in the investigator's words; replaces the drafted Why. */
+  rootCause: z.string().optional(),
+  /** Decisions on generated hypotheses, by hypothesis id. */
+  hypotheses: z.record(z.string(), hypothesisDecision).default({}),
+  chosenOption: z.enum(['A', 'B', 'C']).optional(),
+  owners: z.array(z.strictObject({ role: z.string(), name: z.string() })).default([]),
+  impact: z.string().optional(),
+  notes: z.string().optional(),
+  /** Checklist items the investigator has signed off, by item id. */
+  done: z.array(z.string()).default([]),
+});
+
+export const manifestSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'an incident id such as FM-028'),
+  title: z.string().min(1),
+  severity: z.enum(['P0', 'P1', 'P2', 'P3', 'P4']),
+  environment: z.string().min(1),
+  service: z.string().min(1),
+  window: z.strictObject({ start: isoTime, end: isoTime }),
+  summary: z.string().optional(),
+  sample: z.boolean().default(false),
+  sources: z.array(sourceSchema).default([]),
+  conclusions: conclusions.default(conclusions.parse({})),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type SourceSpec = z.infer<typeof sourceSchema>;
+export type LogSourceSpec = z.infer<typeof logSource>;
+export type RenderApiSourceSpec = z.infer<typeof renderApiSource>;
+export type DatabaseSourceSpec = z.infer<typeof databaseSource>;
+export type JobChecksSpec = z.infer<typeof jobChecks>;
+export type ConfigSourceSpec = z.infer<typeof configSource>;
+export type ConfigSideSpec = z.infer<typeof configSide>;
+export type CodeSourceSpec = z.infer<typeof codeSource>;
+export type GitSourceSpec = z.infer<typeof gitSource>;
+
+export interface LoadedManifest {
+  manifest: Manifest;
+  /** Absolute path of incident.yaml. */
+  file: string;
+  /** Absolute directory all relative paths are resolved against. */
+  dir: string;
+  resolve(relative: string): string;
+}
+
+export class ManifestError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: invalid incident manifest\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ManifestError';
+  }
+}
+
+const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/** Replace ${VAR} and ${VAR:-default} in a string; unset variables without a default are collected. */
+export function interpolate(text: string, env: NodeJS.ProcessEnv, missing: string[] = []): string {
+  return text.replace(PLACEHOLDER, (_whole, name: string, fallback: string | undefined) => {
+    const value = env[name];
+    if (value !== undefined && value !== '') return value;
+    if (fallback !== undefined) return fallback;
+    missing.push(name);
+    return '';
+  });
+}
+
+function interpolateTree(value: unknown, env: NodeJS.ProcessEnv, missing: { name: string; at: string }[], at: string): unknown {
+  if (typeof value === 'string') {
+    const names: string[] = [];
+    const result = interpolate(value, env, names);
+    for (const name of names) missing.push({ name, at });
+    return result;
+  }
+  if (Array.isArray(value)) return value.map((item, index) => interpolateTree(item, env, missing, `${at}[${index}]`));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, interpolateTree(item, env, missing, at ? `${at}.${key}` : key)]),
+    );
+  }
+  return value;
+}
+
+function keyPathLabel(pathParts: PropertyKey[]): string {
+  return pathParts.reduce<string>((label, part) => {
+    if (typeof part === 'number') return `${label}[${part}]`;
+    return label ? `${label}.${String(part)}` : String(part);
+  }, '');
+}
+
+function lineOfPath(root: YamlNode | null | undefined, pathParts: PropertyKey[], lines: LineCounter): number | undefined {
+  let node: unknown = root;
+  let lastFound: unknown = root;
+  for (const part of pathParts) {
+    if (isMap(node)) node = node.get(String(part), true);
+    else if (isSeq(node) && typeof part === 'number') node = node.get(part, true);
+    else break;
+    if (node) lastFound = node;
+    else break;
+  }
+  const range = (lastFound as { range?: [number, number, number] } | undefined)?.range;
+  return range ? lines.linePos(range[0]).line : undefined;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+  if (issue.code === 'invalid_union' && 'discriminator' in issue) {
+    return `expected kind to be one of logs, render-api, database, config, code, git`;
+  }
+  return issue.message;
+}
+
+/** Parse and validate manifest text; throws ManifestError naming each bad key path and its line. */
+export function parseManifest(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Manifest {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, maxAliasCount: 100 });
+  if (document.errors.length > 0) {
+    throw new ManifestError(
+      file,
+      document.errors.map((error) => {
+        const position = error.linePos?.[0];
+        return `${position ? `line ${position.line}, column ${position.col}: ` : ''}${error.message.split('\n')[0]}`;
+      }),
+    );
+  }
+  const raw: unknown = document.toJS({ maxAliasCount: 100 });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ManifestError(file, ['expected a mapping with id, title, severity, environment, service, window and sources']);
+  }
+  const missing: { name: string; at: string }[] = [];
+  const interpolated = interpolateTree(raw, env, missing, '');
+  if (missing.length > 0) {
+    throw new ManifestError(
+      file,
+      missing.map(({ name, at }) => `${at}: environment variable ${name} is not set (write \${${name}:-default} to give a default)`),
+    );
+  }
+  const parsed = manifestSchema.safeParse(interpolated);
+  if (!parsed.success) {
+    throw new ManifestError(
+      file,
+      parsed.error.issues.map((issue) => {
+        const at = keyPathLabel(issue.path);
+        const line = lineOfPath(document.contents, issue.path, lines);
+        return `${at || '(top level)'}${line ? ` (line ${line})` : ''}: ${describeIssue(issue)}`;
+      }),
+    );
+  }
+  const manifest = parsed.data;
+  const ids = new Set<string>();
+  const duplicates = manifest.sources.filter((source) => ids.size === ids.add(source.id).size).map((source) => source.id);
+  if (duplicates.length > 0) throw new ManifestError(file, duplicates.map((id) => `sources: duplicate source id "${id}"`));
+  if (Date.parse(manifest.window.start) > Date.parse(manifest.window.end)) {
+    throw new ManifestError(file, ['window: start is after end']);
+  }
+  return manifest;
+}
+
+/** Load <dir>/incident.yaml (or the file itself). */
+export function loadManifest(target: string, env: NodeJS.ProcessEnv = process.env): LoadedManifest {
+  const file = path.resolve(target.endsWith('.yaml') || target.endsWith('.yml') ? target : path.join(target, MANIFEST_FILE));
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String((error as Error).message);
+    throw new ManifestError(file, [`cannot read the manifest: ${reason} (run \`fracas init <dir> --id ID --title "..."\` to create one)`]);
+  }
+  const manifest = parseManifest(text.replace(/^\uFEFF/, ''), file, env);
+  const dir = path.dirname(file);
+  return { manifest, file, dir, resolve: (relative: string) => path.resolve(dir, relative) };
+}
