@@ -141,6 +141,11 @@ export interface ConfigDifference {
   category: string;
   risk: Risk;
   reason: string;
+  /** Values with ${VAR} placeholders resolved against env files or the environment (secrets masked). */
+  leftResolved?: string;
+  rightResolved?: string;
+  /** 0..100 within the risk level, higher first; used to rank differences. */
+  score?: number;
 }
 
 export interface ConfigAnomaly {
@@ -150,6 +155,10 @@ export interface ConfigAnomaly {
   line?: number;
   detail: string;
   risk: Risk;
+  /** For moved subtrees and duplicate keys: the other location (path, file, line). */
+  otherPath?: string;
+  otherFile?: string;
+  otherLine?: number;
 }
 
 export interface ConfigComparison {
