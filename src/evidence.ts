@@ -181,6 +181,12 @@ export interface CodeExcerpt {
   lines: string[];
   /** Why it was collected: named in the manifest, or a stack frame from the logs. */
   reason: string;
+  /** Failing lines (stack frames) inside the excerpt. */
+  highlight?: number[];
+  /** How many log records had a frame in this excerpt. */
+  occurrences?: number;
+  /** Log records whose stack frames point here. */
+  logRefs?: EvidenceRef[];
 }
 
 export interface Commit {

@@ -1,0 +1,147 @@
+// The analysis result the templates read: everything the deliverables say, each claim with its evidence refs.
+import type { ConfigAnomaly, ConfigDifference, EvidenceRef, IncidentMeta, QueryCheck, SourceKind, SourceStatus } from '../evidence.ts';
+import type { Finding, Hypothesis, TimelineEntry } from './types.ts';
+
+export interface SourceRow {
+  id: string;
+  kind: SourceKind;
+  status: SourceStatus;
+  /** One line: what was read (files, records, rows, differences). */
+  summary: string;
+  error?: string;
+  hint?: string;
+  warnings: string[];
+  collectedAt: string;
+  description: string;
+}
+
+export interface Impact {
+  affectedJobs: number;
+  stuckJobs: number;
+  failedJobs: number;
+  affectedDocuments: number;
+  affectedUsers: number;
+  requests: number;
+  failedRequests: number;
+  /** failedRequests / requests, 0..1, undefined without request logs. */
+  failureRate?: number;
+  firstError?: string;
+  lastError?: string;
+  durationMinutes?: number;
+  refs: EvidenceRef[];
+  /** The investigator's words, when the manifest gives them. */
+  statement?: string;
+}
+
+export interface ErrorCategoryRow {
+  category: string;
+  count: number;
+  firstSeen?: string;
+  lastSeen?: string;
+  example: string;
+  ref?: EvidenceRef;
+}
+
+export interface CorrelationSummary {
+  /** Entity kind used to join the sources (job-id). */
+  entity: string;
+  stuck: number;
+  stuckWithFailedWebhook: number;
+  stuckWithoutWebhook: number;
+  stuckUnexplained: number;
+  /** Error category -> job state -> jobs. */
+  categoryByState: { category: string; states: Record<string, number> }[];
+  states: string[];
+  notes: string[];
+}
+
+export interface CodeExcerptView {
+  source: string;
+  path: string;
+  startLine: number;
+  endLine: number;
+  /** Lines to highlight (stack frames). */
+  highlight: number[];
+  text: string;
+  reason: string;
+  commits: { hash: string; authorTime: string; author: string; subject: string }[];
+}
+
+export interface ConfigRow {
+  source: string;
+  left: string;
+  right: string;
+  kind: 'anomaly' | 'difference';
+  path: string;
+  leftValue: string;
+  rightValue: string;
+  risk: 'high' | 'medium' | 'low';
+  category: string;
+  reason: string;
+  location: string;
+}
+
+export interface ProposedText {
+  text: string;
+  refs: EvidenceRef[];
+}
+
+export interface SolutionOption {
+  letter: 'A' | 'B' | 'C';
+  title: string;
+  changes: ProposedText[];
+  effort: string;
+  risks: string[];
+  addresses: string[];
+}
+
+export interface PlanSection {
+  steps: ProposedText[];
+  testing: ProposedText[];
+  rollback: ProposedText[];
+  monitoring: { name: string; condition: string; sql?: string; why: string }[];
+}
+
+export interface ChecklistItem {
+  id: string;
+  text: string;
+  status: 'done' | 'partial' | 'open';
+  basis: string;
+}
+
+export interface ChartSeries {
+  id: 'failures-over-time' | 'errors-by-category' | 'hour-of-day';
+  title: string;
+  /** Relative path of the SVG next to the Markdown. */
+  file: string;
+  kind: 'time' | 'bar';
+  points: { x: string; y: number; series: string }[];
+  markers: { x: string; label: string }[];
+}
+
+export interface Analysis {
+  incident: IncidentMeta & { sample: boolean };
+  collectedAt: string;
+  sources: SourceRow[];
+  findings: Finding[];
+  hypotheses: Hypothesis[];
+  rootCause: { confirmed: boolean; text: string; hypothesisId?: string; refs: EvidenceRef[] };
+  what: ProposedText[];
+  when: ProposedText[];
+  timeline: TimelineEntry[];
+  impact: Impact;
+  errorCategories: ErrorCategoryRow[];
+  patterns: ProposedText[];
+  database: { source: string; checks: QueryCheck[]; findings: Finding[] }[];
+  config: { rows: ConfigRow[]; anomalies: ConfigAnomaly[]; differences: ConfigDifference[] };
+  correlation?: CorrelationSummary;
+  code: CodeExcerptView[];
+  options: SolutionOption[];
+  recommendation: { letter: 'A' | 'B' | 'C'; confirmed: boolean; justification: ProposedText[]; risks: string[] };
+  plan: PlanSection;
+  prevention: { process: ProposedText[]; tooling: ProposedText[]; documentation: ProposedText[] };
+  checklists: { investigation: ChecklistItem[]; resolution: ChecklistItem[] };
+  owners: { role: string; name: string }[];
+  charts: ChartSeries[];
+  gaps: string[];
+}
