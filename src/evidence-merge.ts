@@ -1,0 +1,54 @@
+// Re-runs never silently drop evidence: a source that fails now keeps what an earlier run collected, marked as kept.
+import { readFile } from 'node:fs/promises';
+import { EVIDENCE_SCHEMA_VERSION, type AnySourceResult, type EvidenceBundle } from './evidence.ts';
+
+export const KEPT_WARNING_PREFIX = 'kept evidence collected at ';
+
+/** True when this source's evidence was carried over from an earlier run (see mergeEvidence). */
+export function isKeptEvidence(source: AnySourceResult): boolean {
+  return source.warnings.some((warning) => warning.startsWith(KEPT_WARNING_PREFIX));
+}
+
+/**
+ * Merge a new bundle with the previous one from the same directory. For each source of `next` that has no
+ * evidence now (failed or skipped) but had evidence before (same id and kind), keep the previous evidence
+ * and provenance, set status 'partial', keep this run's error, and add the warning
+ * "kept evidence collected at <time>; this run: <error>". Everything else comes from `next`; sources that
+ * are no longer in the manifest are dropped (removing a source is explicit, not a failure).
+ */
+export function mergeEvidence(previous: EvidenceBundle | undefined, next: EvidenceBundle): EvidenceBundle {
+  if (!previous || !Array.isArray(previous.sources)) return next;
+  const before = new Map(previous.sources.map((source) => [`${source.kind}\u0000${source.id}`, source]));
+  const sources = next.sources.map((source): AnySourceResult => {
+    if (source.evidence !== undefined || (source.status !== 'failed' && source.status !== 'skipped')) return source;
+    const old = before.get(`${source.kind}\u0000${source.id}`);
+    if (!old || old.evidence === undefined || (old.status !== 'ok' && old.status !== 'partial')) return source;
+    const reason = source.error?.message ?? (source.status === 'skipped' ? 'skipped' : 'failed');
+    const carried = old.warnings.filter((warning) => !warning.startsWith(KEPT_WARNING_PREFIX));
+    return {
+      ...old,
+      status: 'partial',
+      ...(source.error ? { error: source.error } : {}),
+      durationMs: source.durationMs,
+      warnings: [`${KEPT_WARNING_PREFIX}${old.provenance.collectedAt}; this run: ${reason}`, ...carried],
+    } as AnySourceResult;
+  });
+  return { ...next, sources };
+}
+
+/** Read the previous bundle if there is a usable one; a missing, unreadable or foreign file gives undefined. */
+export async function readPreviousBundle(file: string): Promise<EvidenceBundle | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<EvidenceBundle> | null;
+    if (!parsed || parsed.schemaVersion !== EVIDENCE_SCHEMA_VERSION || !Array.isArray(parsed.sources)) return undefined;
+    return parsed as EvidenceBundle;
+  } catch {
+    return undefined;
+  }
+}
