@@ -1,0 +1,226 @@
+// Pure semantic diff of two parsed configuration files by key path, with classification, risk and anomalies.
+import type { ConfigAnomaly, ConfigChange, ConfigComparison, ConfigDifference, Risk } from '../evidence.ts';
+import { assess } from './config/classify.ts';
+import { foreignValueAnomalies } from './config/foreign-values.ts';
+import { hasPlaceholder, resolvePlaceholders, type EnvLookup } from './config/placeholders.ts';
+import { maskValue } from './config/secrets.ts';
+import { findMovedSubtrees, type Subtree } from './config/structure.ts';
+import { childPath, indexPath, isMapValue, lineOf, type ConfigValue, type ParsedConfig } from './config/tree.ts';
+import { renderValue } from './config/values.ts';
+
+export interface ConfigSide {
+  label: string;
+  parsed: ParsedConfig;
+  /** Resolves ${VAR} placeholders (env files, then the environment); none means: leave them unresolved. */
+  lookup?: EnvLookup;
+}
+
+interface RawDiff {
+  path: string;
+  leftPos: string;
+  rightPos: string;
+  change: ConfigChange;
+  left?: ConfigValue;
+  right?: ConfigValue;
+}
+
+const RISK_ORDER: Record<Risk, number> = { high: 0, medium: 1, low: 2 };
+
+function identityOf(item: ConfigValue): string | undefined {
+  if (!isMapValue(item)) return undefined;
+  for (const key of ['name', 'id', 'key']) {
+    const value = item[key];
+    if (typeof value === 'string' || typeof value === 'number') return `${key}=${value}`;
+  }
+  const metadata = item.metadata;
+  if (isMapValue(metadata) && typeof metadata.name === 'string') return `${typeof item.kind === 'string' ? `${item.kind}/` : ''}${metadata.name}`;
+  return undefined;
+}
+
+function identities(list: ConfigValue[]): string[] | undefined {
+  const ids = list.map(identityOf);
+  if (ids.some((id) => id === undefined)) return undefined;
+  return new Set(ids).size === ids.length ? (ids as string[]) : undefined;
+}
+
+function sameKind(a: ConfigValue, b: ConfigValue): boolean {
+  const kind = (value: ConfigValue): string => (value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value);
+  return kind(a) === kind(b);
+}
+
+function walk(left: ConfigValue, right: ConfigValue, at: { path: string; leftPos: string; rightPos: string }, out: RawDiff[]): void {
+  if (isMapValue(left) && isMapValue(right)) {
+    const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
+    for (const key of keys) {
+      const next = { path: childPath(at.path, key), leftPos: childPath(at.leftPos, key), rightPos: childPath(at.rightPos, key) };
+      if (!(key in right)) out.push({ ...next, change: 'removed', left: left[key] });
+      else if (!(key in left)) out.push({ ...next, change: 'added', right: right[key] });
+      else walk(left[key] as ConfigValue, right[key] as ConfigValue, next, out);
+    }
+    return;
+  }
+  if (Array.isArray(left) && Array.isArray(right)) {
+    const leftIds = identities(left);
+    const rightIds = identities(right);
+    if (leftIds && rightIds) {
+      const rightIndex = new Map(rightIds.map((id, index) => [id, index]));
+      const leftIndex = new Map(leftIds.map((id, index) => [id, index]));
+      leftIds.forEach((id, index) => {
+        const other = rightIndex.get(id);
+        const next = { path: indexPath(at.path, id), leftPos: indexPath(at.leftPos, index), rightPos: indexPath(at.rightPos, other ?? index) };
+        if (other === undefined) out.push({ ...next, change: 'removed', left: left[index] as ConfigValue });
+        else walk(left[index] as ConfigValue, right[other] as ConfigValue, next, out);
+      });
+      rightIds.forEach((id, index) => {
+        if (!leftIndex.has(id)) out.push({ path: indexPath(at.path, id), leftPos: indexPath(at.leftPos, index), rightPos: indexPath(at.rightPos, index), change: 'added', right: right[index] as ConfigValue });
+      });
+      return;
+    }
+    const scalars = (list: ConfigValue[]): boolean => list.every((item) => item === null || typeof item !== 'object');
+    if (scalars(left) && scalars(right) && JSON.stringify([...left].map(String).sort()) === JSON.stringify([...right].map(String).sort())) return;
+    for (let index = 0; index < Math.max(left.length, right.length); index += 1) {
+      const next = { path: indexPath(at.path, index), leftPos: indexPath(at.leftPos, index), rightPos: indexPath(at.rightPos, index) };
+      if (index >= right.length) out.push({ ...next, change: 'removed', left: left[index] as ConfigValue });
+      else if (index >= left.length) out.push({ ...next, change: 'added', right: right[index] as ConfigValue });
+      else walk(left[index] as ConfigValue, right[index] as ConfigValue, next, out);
+    }
+    return;
+  }
+  if (JSON.stringify(left) === JSON.stringify(right)) return;
+  out.push({ ...at, change: sameKind(left, right) ? 'changed' : 'type-changed', left, right });
+}
+
+function resolved(value: ConfigValue | undefined, path: string, lookup: EnvLookup | undefined): string | undefined {
+  if (!lookup || typeof value !== 'string' || !hasPlaceholder(value)) return undefined;
+  return maskValue(path, resolvePlaceholders(value, lookup).value);
+}
+
+/** Placeholders that read the same but resolve differently are differences too. */
+function placeholderDiffs(left: ConfigSide, right: ConfigSide, out: RawDiff[]): void {
+  if (!left.lookup || !right.lookup) return;
+  const visit = (a: ConfigValue, b: ConfigValue, path: string): void => {
+    if (typeof a === 'string' && a === b && hasPlaceholder(a)) {
+      const ra = resolvePlaceholders(a, left.lookup as EnvLookup).value;
+      const rb = resolvePlaceholders(b, right.lookup as EnvLookup).value;
+      if (ra !== rb) out.push({ path, leftPos: path, rightPos: path, change: 'changed', left: a, right: b });
+    } else if (isMapValue(a) && isMapValue(b)) {
+      for (const key of Object.keys(a)) if (key in b) visit(a[key] as ConfigValue, b[key] as ConfigValue, childPath(path, key));
+    }
+  };
+  visit(left.parsed.value, right.parsed.value, '');
+}
+
+function parseAnomalies(side: ConfigSide): ConfigAnomaly[] {
+  const anomalies: ConfigAnomaly[] = side.parsed.errors.map((error) => ({
+    kind: 'parse-error',
+    path: '',
+    file: side.parsed.file,
+    line: error.line,
+    detail: `${side.label}: ${side.parsed.file} does not parse${error.line ? ` at line ${error.line}, column ${error.col ?? 1}` : ''}: ${error.message}`,
+    risk: 'high',
+  }));
+  for (const duplicate of side.parsed.duplicates) {
+    anomalies.push({
+      kind: 'duplicate-key',
+      path: duplicate.path,
+      file: side.parsed.file,
+      line: duplicate.line,
+      otherLine: duplicate.firstLine,
+      otherFile: side.parsed.file,
+      otherPath: duplicate.path,
+      detail: `\`${duplicate.path}\` is defined twice in ${side.parsed.file} (lines ${duplicate.firstLine ?? '?'} and ${duplicate.line ?? '?'}); most loaders silently keep the last one`,
+      risk: 'medium',
+    });
+  }
+  return anomalies;
+}
+
+function movedAnomalies(left: ConfigSide, right: ConfigSide, raw: RawDiff[]): { anomalies: ConfigAnomaly[]; movedPaths: Set<string> } {
+  const removed: Subtree[] = raw.filter((diff) => diff.change === 'removed').map((diff) => ({ path: diff.path, posPath: diff.leftPos, value: diff.left ?? null }));
+  const added: Subtree[] = raw.filter((diff) => diff.change === 'added').map((diff) => ({ path: diff.path, posPath: diff.rightPos, value: diff.right ?? null }));
+  const movedPaths = new Set<string>();
+  const anomalies = findMovedSubtrees(removed, added).map((move): ConfigAnomaly => {
+    movedPaths.add(move.left.path);
+    movedPaths.add(move.right.path);
+    const leftLine = lineOf(left.parsed.lines, move.left.posPath);
+    const rightLine = lineOf(right.parsed.lines, move.right.posPath);
+    const keys = move.sharedKeys.slice(0, 6).join(', ') + (move.sharedKeys.length > 6 ? ', ...' : '');
+    return {
+      kind: 'moved-subtree',
+      path: move.left.path,
+      file: left.parsed.file,
+      line: leftLine,
+      otherPath: move.right.path,
+      otherFile: right.parsed.file,
+      otherLine: rightLine,
+      detail:
+        `the same block sits under different parents: \`${move.left.path}\` in ${left.label} (${left.parsed.file}${leftLine ? ` line ${leftLine}` : ''}) ` +
+        `and \`${move.right.path}\` in ${right.label} (${right.parsed.file}${rightLine ? ` line ${rightLine}` : ''}), same keys (${keys}); ` +
+        `a moved or mis-indented block: code reading one path finds nothing in the other environment`,
+      risk: 'high',
+    };
+  });
+  return { anomalies, movedPaths };
+}
+
+function isUnder(path: string, roots: Set<string>): boolean {
+  for (const root of roots) if (path === root || path.startsWith(`${root}.`) || path.startsWith(`${root}[`) || root.startsWith(`${path}.`)) return true;
+  return false;
+}
+
+/** Sort: high risk first, then by score, then by path. */
+export function rankDifferences(differences: ConfigDifference[]): ConfigDifference[] {
+  return [...differences].sort((a, b) => RISK_ORDER[a.risk] - RISK_ORDER[b.risk] || (b.score ?? 0) - (a.score ?? 0) || a.path.localeCompare(b.path));
+}
+
+export function rankAnomalies(anomalies: ConfigAnomaly[]): ConfigAnomaly[] {
+  return [...anomalies].sort((a, b) => RISK_ORDER[a.risk] - RISK_ORDER[b.risk] || a.kind.localeCompare(b.kind) || a.path.localeCompare(b.path));
+}
+
+/** Compare two configuration files: differences by key path, ranked, and structural anomalies. */
+export function diffConfigs(left: ConfigSide, right: ConfigSide): ConfigComparison {
+  const comparison: ConfigComparison = {
+    left: { label: left.label, path: left.parsed.file },
+    right: { label: right.label, path: right.parsed.file },
+    differences: [],
+    anomalies: [...parseAnomalies(left), ...parseAnomalies(right)],
+  };
+  if (left.parsed.errors.length > 0 || right.parsed.errors.length > 0) {
+    comparison.anomalies = rankAnomalies(comparison.anomalies);
+    return comparison;
+  }
+  const raw: RawDiff[] = [];
+  walk(left.parsed.value, right.parsed.value, { path: '', leftPos: '', rightPos: '' }, raw);
+  placeholderDiffs(left, right, raw);
+  const { anomalies: moved, movedPaths } = movedAnomalies(left, right, raw);
+  comparison.anomalies.push(...moved, ...foreignValueAnomalies(left, [right]), ...foreignValueAnomalies(right, [left]));
+  comparison.differences = rankDifferences(
+    raw.map((diff): ConfigDifference => {
+      const path = diff.path || '(root)';
+      const leftResolved = resolved(diff.left, path, left.lookup);
+      const rightResolved = resolved(diff.right, path, right.lookup);
+      const assessment = assess({ path, change: diff.change, left: diff.left, right: diff.right, leftResolved, rightResolved, leftLabel: left.label, rightLabel: right.label });
+      const moved = isUnder(diff.path, movedPaths);
+      const quote = diff.change === 'type-changed';
+      const difference: ConfigDifference = {
+        path,
+        change: diff.change,
+        category: assessment.category,
+        risk: moved ? 'high' : assessment.risk,
+        reason: moved ? `part of a block that moved between parents (see the moved-subtree anomaly); ${assessment.reason}` : assessment.reason,
+        score: assessment.score + (moved ? 10 : 0),
+      };
+      const leftText = renderValue(diff.left, path, quote);
+      const rightText = renderValue(diff.right, path, quote);
+      if (leftText !== undefined) difference.left = leftText;
+      if (rightText !== undefined) difference.right = rightText;
+      if (diff.left !== undefined) difference.leftLine = lineOf(left.parsed.lines, diff.leftPos);
+      if (diff.right !== undefined) difference.rightLine = lineOf(right.parsed.lines, diff.rightPos);
+      if (leftResolved !== undefined) difference.leftResolved = leftResolved;
+      if (rightResolved !== undefined) difference.rightResolved = rightResolved;
+      return difference;
+    }),
+  );
+  comparison.anomalies = rankAnomalies(comparison.anomalies);
+  return comparison;
+}

@@ -1,0 +1,124 @@
+// Parse YAML (multi-document), JSON and .env text into a ParsedConfig with key-path lines, duplicates and errors.
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { parseEnvText } from './env-file.ts';
+import { childPath, indexPath, type ConfigValue, type DuplicateKey, type ParsedConfig, type ParseProblem } from './tree.ts';
+
+export type ConfigFormat = ParsedConfig['format'];
+
+export function formatOf(fileName: string): ConfigFormat {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  if (/\.json$/i.test(base)) return 'json';
+  if (/^\.env(\..*)?$/i.test(base) || /\.env$/i.test(base)) return 'env';
+  return 'yaml';
+}
+
+function normalise(value: unknown): ConfigValue {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Map) return Object.fromEntries([...value.entries()].map(([key, item]) => [String(key), normalise(item)]));
+  if (value instanceof Set) return [...value].map(normalise);
+  if (Array.isArray(value)) return value.map(normalise);
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, normalise(item)]));
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return String(value);
+}
+
+function keyText(node: unknown): string {
+  if (isScalar(node)) return String(node.value);
+  if (node && typeof node === 'object' && 'toString' in node) return String(node);
+  return String(node);
+}
+
+/** Walk the YAML AST: record the line of every key path and find duplicate keys in each mapping. */
+function walkYaml(node: unknown, at: string, counter: LineCounter, lines: Map<string, number>, duplicates: DuplicateKey[]): void {
+  if (isAlias(node)) return;
+  if (isMap(node)) {
+    const seen = new Map<string, number | undefined>();
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const key = keyText(pair.key);
+      const range = (pair.key as YamlNode | null)?.range;
+      const line = range ? counter.linePos(range[0]).line : undefined;
+      const path = childPath(at, key);
+      if (key === '<<') continue;
+      if (seen.has(key)) duplicates.push({ path, line, firstLine: seen.get(key) });
+      else seen.set(key, line);
+      if (line !== undefined) lines.set(path, line);
+      walkYaml(pair.value, path, counter, lines, duplicates);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, index) => {
+      const path = indexPath(at, index);
+      const range = (item as YamlNode | null)?.range;
+      if (range) lines.set(path, counter.linePos(range[0]).line);
+      walkYaml(item, path, counter, lines, duplicates);
+    });
+  }
+}
+
+export function parseYamlText(text: string, file: string): ParsedConfig {
+  const counter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: counter, uniqueKeys: false, prettyErrors: false, merge: true });
+  const errors: ParseProblem[] = [];
+  const lines = new Map<string, number>();
+  const duplicates: DuplicateKey[] = [];
+  if (!Array.isArray(docs)) return { file, format: 'yaml', value: null, lines, duplicates, errors };
+  const values: ConfigValue[] = [];
+  const multi = docs.length > 1;
+  docs.forEach((doc, index) => {
+    for (const error of doc.errors) {
+      const position = error.linePos?.[0] ?? counter.linePos(error.pos[0]);
+      errors.push({ message: error.message.split('\n')[0] ?? error.message, line: position.line, col: position.col });
+    }
+    if (doc.errors.length > 0) return;
+    walkYaml(doc.contents, multi ? indexPath('', values.length) : '', counter, lines, duplicates);
+    const range = doc.contents?.range;
+    if (multi && range) lines.set(indexPath('', values.length), counter.linePos(range[0]).line);
+    try {
+      values.push(normalise(doc.toJS({ maxAliasCount: 100 })));
+    } catch (error) {
+      errors.push({ message: `document ${index + 1}: ${(error as Error).message}` });
+    }
+  });
+  const value: ConfigValue = multi ? values : (values[0] ?? null);
+  return { file, format: 'yaml', value, lines, duplicates, errors };
+}
+
+function jsonErrorPosition(text: string, message: string): { line?: number; col?: number } {
+  const lineCol = /line (\d+) column (\d+)/.exec(message);
+  if (lineCol) return { line: Number(lineCol[1]), col: Number(lineCol[2]) };
+  const position = /position (\d+)/.exec(message);
+  if (!position) return {};
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  return { line, col: before.length - before.lastIndexOf('\n') };
+}
+
+export function parseJsonText(text: string, file: string): ParsedConfig {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message.replace(/\s*\n\s*/g, ' ');
+    let position = jsonErrorPosition(text, message);
+    if (position.line === undefined) {
+      const asYaml = parseYamlText(text, file).errors[0];
+      if (asYaml?.line !== undefined) position = { line: asYaml.line, col: asYaml.col };
+    }
+    return { file, format: 'json', value: null, lines: new Map(), duplicates: [], errors: [{ message, ...position }] };
+  }
+  return { ...parseYamlText(text, file), format: 'json' };
+}
+
+export function parseEnvConfig(text: string, file: string): ParsedConfig {
+  const parsed = parseEnvText(text);
+  return { file, format: 'env', value: parsed.values, lines: parsed.lines, duplicates: parsed.duplicates, errors: parsed.errors };
+}
+
+/** Parse a configuration file's text by format (from the file name unless given). */
+export function parseConfigText(text: string, file: string, format: ConfigFormat = formatOf(file)): ParsedConfig {
+  const clean = text.replace(/^\uFEFF/, '');
+  if (format === 'json') return parseJsonText(clean, file);
+  if (format === 'env') return parseEnvConfig(clean, file);
+  return parseYamlText(clean, file);
+}

@@ -1,0 +1,98 @@
+// Rows of the report's configuration table: anomalies first, then differences by risk; both values side by side.
+import type { ConfigAnomaly, ConfigDifference, ConfigEvidence, Risk } from '../../evidence.ts';
+
+export interface ConfigTableRow {
+  /** `anomaly` rows come first. */
+  type: 'anomaly' | 'difference';
+  /** `staging ↔ production` */
+  comparison: string;
+  leftLabel: string;
+  rightLabel: string;
+  path: string;
+  /** Anomaly kind (moved-subtree, ...) or change (added, removed, changed, type-changed). */
+  kind: string;
+  category: string;
+  risk: Risk;
+  left: string;
+  right: string;
+  /** `staging.yaml:23` */
+  leftLocation: string;
+  rightLocation: string;
+  reason: string;
+}
+
+const RISK_ORDER: Record<Risk, number> = { high: 0, medium: 1, low: 2 };
+
+function location(file: string, line: number | undefined): string {
+  return line ? `${file}:${line}` : file;
+}
+
+function withResolved(value: string | undefined, resolved: string | undefined): string {
+  if (value === undefined) return '—';
+  return resolved !== undefined && resolved !== value ? `${value} → ${resolved}` : value;
+}
+
+function anomalyRow(anomaly: ConfigAnomaly, labels: { left: string; right: string; leftFile: string; rightFile: string }): ConfigTableRow {
+  const onLeft = anomaly.file === labels.leftFile;
+  const here = location(anomaly.file, anomaly.line);
+  const there = anomaly.otherFile ? location(anomaly.otherFile, anomaly.otherLine) : '';
+  const otherValue = anomaly.otherPath ?? '';
+  return {
+    type: 'anomaly',
+    comparison: `${labels.left} ↔ ${labels.right}`,
+    leftLabel: labels.left,
+    rightLabel: labels.right,
+    path: anomaly.path,
+    kind: anomaly.kind,
+    category: 'structure',
+    risk: anomaly.risk,
+    left: onLeft ? anomaly.path : otherValue,
+    right: onLeft ? otherValue : anomaly.path,
+    leftLocation: onLeft ? here : there,
+    rightLocation: onLeft ? there : here,
+    reason: anomaly.detail,
+  };
+}
+
+function differenceRow(difference: ConfigDifference, labels: { left: string; right: string; leftFile: string; rightFile: string }): ConfigTableRow {
+  return {
+    type: 'difference',
+    comparison: `${labels.left} ↔ ${labels.right}`,
+    leftLabel: labels.left,
+    rightLabel: labels.right,
+    path: difference.path,
+    kind: difference.change,
+    category: difference.category,
+    risk: difference.risk,
+    left: withResolved(difference.left, difference.leftResolved),
+    right: withResolved(difference.right, difference.rightResolved),
+    leftLocation: difference.left !== undefined ? location(labels.leftFile, difference.leftLine) : '',
+    rightLocation: difference.right !== undefined ? location(labels.rightFile, difference.rightLine) : '',
+    reason: difference.reason,
+  };
+}
+
+/**
+ * All rows of all comparisons, sorted: anomalies first, then differences; each by risk (high first), then by score.
+ * `minRisk: 'medium'` drops low-risk differences (anomalies are always kept).
+ */
+export function configTableRows(evidence: ConfigEvidence, options: { minRisk?: Risk } = {}): ConfigTableRow[] {
+  const limit = RISK_ORDER[options.minRisk ?? 'low'];
+  const rows: { row: ConfigTableRow; score: number }[] = [];
+  for (const comparison of evidence.comparisons) {
+    const labels = { left: comparison.left.label, right: comparison.right.label, leftFile: comparison.left.path, rightFile: comparison.right.path };
+    for (const anomaly of comparison.anomalies) rows.push({ row: anomalyRow(anomaly, labels), score: 0 });
+    for (const difference of comparison.differences) {
+      if (RISK_ORDER[difference.risk] <= limit) rows.push({ row: differenceRow(difference, labels), score: difference.score ?? 0 });
+    }
+  }
+  return rows
+    .sort(
+      (a, b) =>
+        (a.row.type === 'anomaly' ? 0 : 1) - (b.row.type === 'anomaly' ? 0 : 1) ||
+        RISK_ORDER[a.row.risk] - RISK_ORDER[b.row.risk] ||
+        b.score - a.score ||
+        a.row.path.localeCompare(b.row.path),
+    )
+    .map(({ row }) => row);
+}
