@@ -1,0 +1,91 @@
+// Tokenises a message on whitespace and replaces variable parts (numbers, ids, IPs, URLs, paths, emails...) with <*>.
+
+export const WILDCARD = '<*>';
+const MAX_TOKENS = 120;
+
+const WHOLE_VARIABLE = new RegExp(
+  [
+    '[-+]?\\d+(?:[.,]\\d+)*(?:[eE][-+]?\\d+)?[a-zA-Z%]{0,3}', // numbers, 12ms, 3.5GB, 50%
+    '0[xX][0-9a-fA-F]+',
+    '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}',
+    '(?=[a-fA-F]*\\d)[0-9a-fA-F]{6,}',
+    '\\d{4}-\\d\\d-\\d\\d(?:[T ]\\d\\d:\\d\\d(?::\\d\\d(?:[.,]\\d+)?)?)?(?:Z|[+-]\\d\\d:?\\d\\d)?',
+    '\\d{1,2}:\\d\\d(?::\\d\\d)?(?:[.,]\\d+)?',
+  ].map((pattern) => `(?:${pattern})`).join('|'),
+);
+const WHOLE = new RegExp(`^(?:${WHOLE_VARIABLE.source})$`);
+const IP_PORT = /^\/?(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?$|^\[?[0-9a-fA-F]*:[0-9a-fA-F:]+:[0-9a-fA-F]+\]?$/;
+const URL = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/\S+$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}$/;
+const PATH = /^(?:~|\.{1,2})?\/[^/\s]+\/[^\s]*$|^[A-Za-z]:\\\S+$/;
+const LEADING = /^[(["'<{]+/;
+const TRAILING = /[)\]"'>},;.:!?]+$/;
+const DELIMITERS = /([=:,/()[\]{}<>"'@#;|&?+*])/;
+
+function hasDigit(token: string): boolean {
+  for (let index = 0; index < token.length; index++) {
+    const code = token.charCodeAt(index);
+    if (code >= 48 && code <= 57) return true;
+  }
+  return false;
+}
+
+/** Identifiers with one digit inside letters (ssh2, log4j, jk2_init, utf8) are words, not values. */
+const DIGIT_WORD = /^[A-Za-z]{2,}\d(?:[A-Za-z_]+)?$/;
+const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)/;
+
+function maskCore(core: string): string {
+  if (DIGIT_WORD.test(core)) return core;
+  if (WHOLE.test(core)) return WILDCARD;
+  if (IP_PORT.test(core)) return core.includes('.') && /:\d+$/.test(core) ? `${WILDCARD}:${WILDCARD}` : WILDCARD;
+  if (URL.test(core)) return SCHEME.exec(core)![1] + WILDCARD;
+  if (EMAIL.test(core)) return WILDCARD;
+  const pieces = core.split(DELIMITERS);
+  let out = '';
+  for (const piece of pieces) {
+    if (piece.length === 0) continue;
+    if (piece.length === 1 && DELIMITERS.test(piece)) out += piece;
+    else if (hasDigit(piece) && !DIGIT_WORD.test(piece)) {
+      if (!out.endsWith(WILDCARD)) out += WILDCARD;
+    } else out += piece;
+  }
+  return out;
+}
+
+/** Mask one whitespace-separated token. */
+export function maskToken(token: string): string {
+  const digit = hasDigit(token);
+  if (!digit) {
+    if (token.length > 3 && (token.indexOf('/') !== -1 || token.indexOf('@') !== -1)) {
+      const core = token.replace(LEADING, '').replace(TRAILING, '');
+      if (URL.test(core) || EMAIL.test(core) || PATH.test(core)) {
+        const start = token.indexOf(core);
+        return token.slice(0, start) + WILDCARD + token.slice(start + core.length);
+      }
+    }
+    return token;
+  }
+  const lead = LEADING.exec(token)?.[0] ?? '';
+  const rest = token.slice(lead.length);
+  const trail = TRAILING.exec(rest)?.[0] ?? '';
+  const core = rest.slice(0, rest.length - trail.length);
+  if (core.length === 0) return token;
+  if (URL.test(core)) return lead + SCHEME.exec(core)![1] + WILDCARD + trail;
+  if (PATH.test(core)) return lead + WILDCARD + trail;
+  return lead + maskCore(core) + trail;
+}
+
+/** Whitespace tokens of a message, masked; at most MAX_TOKENS (the rest becomes one <*>). */
+export function maskedTokens(message: string): string[] {
+  const raw = message.split(/\s+/);
+  const tokens: string[] = [];
+  for (const token of raw) {
+    if (token.length === 0) continue;
+    if (tokens.length === MAX_TOKENS) {
+      tokens.push(WILDCARD);
+      break;
+    }
+    tokens.push(maskToken(token));
+  }
+  return tokens;
+}

@@ -1,0 +1,55 @@
+// Streaming template miner: masked-token groups (one Map lookup per record) clustered into templates.
+import { WILDCARD, maskedTokens } from './mask.ts';
+import { clusterGroups } from './cluster.ts';
+
+interface Group {
+  tokens: string[];
+  count: number;
+}
+
+export interface MinedCluster {
+  id: string;
+  template: string;
+  groups: number[];
+  count: number;
+}
+
+export class TemplateMiner {
+  private readonly groups: Group[] = [];
+  private readonly byKey = new Map<string, number>();
+
+  /** Add one message; returns its group number (stable; resolve to a template with `finish().clusterOf`). */
+  add(message: string): number {
+    const tokens = maskedTokens(message);
+    const key = tokens.join(' ');
+    let group = this.byKey.get(key);
+    if (group === undefined) {
+      group = this.groups.length;
+      this.groups.push({ tokens, count: 0 });
+      this.byKey.set(key, group);
+    }
+    this.groups[group]!.count++;
+    return group;
+  }
+
+  finish(): { clusters: MinedCluster[]; clusterOf: Int32Array } {
+    const clusterOf = new Int32Array(this.groups.length);
+    const clusters: MinedCluster[] = clusterGroups(this.groups).map((cluster, index) => {
+      for (const member of cluster.members) clusterOf[member] = index;
+      const template = cluster.tokens.join(' ');
+      return { id: templateId(template), template, groups: cluster.members, count: cluster.count };
+    });
+    return { clusters, clusterOf };
+  }
+}
+/** A stable id from the template text (FNV-1a, 32 bits). */
+export function templateId(template: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < template.length; index++) {
+    hash ^= template.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return `t-${(hash >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+export { WILDCARD };

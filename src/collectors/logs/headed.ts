@@ -1,0 +1,57 @@
+// A line parser for text formats whose records start with a recognisable header; other lines continue the record before.
+import type { Level, LogRecord } from '../../evidence.ts';
+import { MAX_CONTINUATION_LINES, appendLine, type LineParser, type RecordSink } from './types.ts';
+import { inferLevel } from './message-hints.ts';
+
+export interface Head {
+  message: string;
+  timestamp?: string;
+  level?: Level;
+  fields?: Record<string, string>;
+}
+
+export interface HeadedOptions {
+  file: string;
+  /** Parse the first line of a record; null when the line does not start one. */
+  head(text: string): Head | null;
+  /** Whether lines that are not heads continue the previous record (tracebacks); otherwise they are unparsed. */
+  continuation: boolean;
+  /** Reason used when a line is neither a head nor a continuation. */
+  reason: string;
+}
+
+export function createHeadedParser(options: HeadedOptions, sink: RecordSink): LineParser {
+  let current: LogRecord | null = null;
+  let extra = 0;
+  const flush = (): void => {
+    if (current) {
+      inferLevel(current);
+      sink.record(current);
+    }
+    current = null;
+  };
+  return {
+    line(text, lineNumber) {
+      const head = options.head(text);
+      if (head) {
+        flush();
+        current = { file: options.file, line: lineNumber, message: head.message, fields: head.fields ?? {} };
+        if (head.timestamp) current.timestamp = head.timestamp;
+        if (head.level) current.level = head.level;
+        extra = 0;
+        return;
+      }
+      if (options.continuation && current && extra < MAX_CONTINUATION_LINES) {
+        if (text.trim().length === 0 && extra === 0) return;
+        appendLine(current, text);
+        extra++;
+        return;
+      }
+      if (text.trim().length === 0) return;
+      sink.unparsed(lineNumber, options.reason, text.slice(0, 200));
+    },
+    end() {
+      flush();
+    },
+  };
+}

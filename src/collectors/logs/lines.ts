@@ -1,0 +1,74 @@
+// Splits decoded text chunks into physical lines; flags too-long, binary and invalid UTF-8 lines as unparsed.
+import { MAX_LINE_LENGTH, type LineParser, type RecordSink } from './types.ts';
+
+export class LineSplitter {
+  private rest = '';
+  private skipping = false;
+  private lineNumber = 0;
+
+  constructor(
+    private readonly parser: LineParser,
+    private readonly sink: Pick<RecordSink, 'unparsed'>,
+  ) {}
+
+  /** Number of physical lines seen so far. */
+  get lines(): number {
+    return this.lineNumber;
+  }
+
+  push(chunk: string): void {
+    let start = 0;
+    let newline = chunk.indexOf('\n');
+    if (newline === -1) {
+      this.append(chunk);
+      return;
+    }
+    if (this.rest.length > 0 || this.skipping) {
+      this.append(chunk.slice(0, newline));
+      this.emit(this.rest);
+      this.rest = '';
+      start = newline + 1;
+      newline = chunk.indexOf('\n', start);
+    }
+    while (newline !== -1) {
+      this.emit(chunk.slice(start, newline));
+      start = newline + 1;
+      newline = chunk.indexOf('\n', start);
+    }
+    if (start < chunk.length) this.append(chunk.slice(start));
+  }
+
+  end(): void {
+    if (this.rest.length > 0 || this.skipping) this.emit(this.rest);
+    this.rest = '';
+    this.parser.end();
+  }
+
+  private append(text: string): void {
+    if (this.skipping) return;
+    this.rest += text;
+    if (this.rest.length > MAX_LINE_LENGTH) {
+      this.skipping = true;
+      this.rest = this.rest.slice(0, 200);
+    }
+  }
+
+  private emit(raw: string): void {
+    const lineNumber = ++this.lineNumber;
+    if (this.skipping) {
+      this.skipping = false;
+      this.sink.unparsed(lineNumber, 'line-too-long', raw.slice(0, 200));
+      return;
+    }
+    const text = raw.length > 0 && raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    if (text.indexOf('\u0000') !== -1) {
+      this.sink.unparsed(lineNumber, 'binary', text.slice(0, 200));
+      return;
+    }
+    if (text.indexOf('\uFFFD') !== -1) {
+      this.sink.unparsed(lineNumber, 'invalid-utf8', text.slice(0, 200));
+      return;
+    }
+    this.parser.line(text, lineNumber);
+  }
+}

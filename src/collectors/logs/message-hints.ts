@@ -1,0 +1,35 @@
+// Infers a level (and logfmt/JSON fields) from a message that carries its own, e.g. "ERROR:app:..." or '{"level":"error"}'.
+import type { Level, LogRecord } from '../../evidence.ts';
+import { normalizeLevel } from './time.ts';
+
+const LEADING_LEVEL = /^\s*\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRITICAL|CRIT|FATAL|PANIC|SEVERE)\]?(?=[\s:\]|-])/i;
+const NAMED_LEVEL = /^\S+ - (DEBUG|INFO|WARNING|ERROR|CRITICAL) - /;
+const LOGFMT_LEVEL = /(?:^|\s)(?:level|lvl|severity)=["']?(\w+)/i;
+const JSON_LEVEL = /"(?:level|levelname|severity|lvl)"\s*:\s*"?(\w+)"?/i;
+
+/** A level written inside the message text, or undefined. */
+export function levelInMessage(message: string): Level | undefined {
+  const head = message.length > 300 ? message.slice(0, 300) : message;
+  const first = head.charCodeAt(0);
+  if (first === 123 /* { */) {
+    const match = JSON_LEVEL.exec(head);
+    return match ? normalizeLevel(/^\d+$/.test(match[1]!) ? Number(match[1]) : match[1]) : undefined;
+  }
+  let match = LEADING_LEVEL.exec(head);
+  if (match) return normalizeLevel(match[1]!);
+  match = NAMED_LEVEL.exec(head);
+  if (match) return normalizeLevel(match[1]!);
+  if (head.indexOf('=') !== -1) {
+    match = LOGFMT_LEVEL.exec(head);
+    if (match) return normalizeLevel(match[1]!);
+  }
+  if (head.startsWith('Traceback (most recent call last)')) return 'error';
+  return undefined;
+}
+
+/** Fill a record's level from its message when the format gave none. */
+export function inferLevel(record: LogRecord): void {
+  if (record.level) return;
+  const level = levelInMessage(record.message);
+  if (level) record.level = level;
+}

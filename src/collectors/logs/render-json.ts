@@ -1,0 +1,179 @@
+// Streaming reader for Render log JSON: a page {hasMore, logs:[...]}, an array of logs, or `render logs -o json` objects back to back.
+import type { ChunkParser, RecordSink } from './types.ts';
+import { recordFromObject } from './json-record.ts';
+import { inferLevel } from './message-hints.ts';
+
+const MAX_RECORD_CHARS = 8 << 20;
+const QUOTE = 34, BACKSLASH = 92, OPEN_OBJECT = 123, CLOSE_OBJECT = 125, OPEN_ARRAY = 91, CLOSE_ARRAY = 93, NEWLINE = 10;
+
+export function createRenderJsonParser(file: string, sink: RecordSink): ChunkParser {
+  let depth = 0;
+  let inString = false;
+  let escapeCarry = false;
+  let topType = 0;
+  let pageArrayDepth = -1;
+  let lastKey = '';
+  let keyCapture: string | null = null;
+  /** Depth at which the record being captured was opened (-1: none). */
+  let captureDepth = -1;
+  let captureParts: string[] = [];
+  let captureLength = 0;
+  let captureStart = 0;
+  let captureLine = 0;
+  let oversized = false;
+  let line = 1;
+
+  const finishRecord = (text: string): void => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      sink.unparsed(captureLine, 'invalid-json', text.slice(0, 200));
+      return;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return;
+    const record = recordFromObject(parsed as never, file, captureLine);
+    if (!record) {
+      sink.unparsed(captureLine, 'not-a-log-object', text.slice(0, 200));
+      return;
+    }
+    inferLevel(record);
+    sink.record(record);
+  };
+
+  const countLines = (chunk: string, from: number, to: number): void => {
+    let index = chunk.indexOf('\n', from);
+    while (index !== -1 && index < to) {
+      line++;
+      index = chunk.indexOf('\n', index + 1);
+    }
+  };
+
+  return {
+    push(chunk) {
+      let index = 0;
+      let counted = 0;
+      let segmentStart = 0;
+      const length = chunk.length;
+      if (inString) {
+        segmentStart = 0;
+        if (escapeCarry) {
+          escapeCarry = false;
+          index = 1;
+          segmentStart = 1;
+        }
+      }
+      while (index < length) {
+        if (inString) {
+          let quote = chunk.indexOf('"', index);
+          while (quote !== -1) {
+            let back = quote - 1;
+            while (back >= segmentStart && chunk.charCodeAt(back) === BACKSLASH) back--;
+            if ((quote - 1 - back) % 2 === 0) break;
+            quote = chunk.indexOf('"', quote + 1);
+          }
+          if (quote === -1) {
+            let back = length - 1;
+            while (back >= segmentStart && chunk.charCodeAt(back) === BACKSLASH) back--;
+            escapeCarry = (length - 1 - back) % 2 === 1;
+            if (keyCapture !== null) keyCapture += chunk.slice(index, length).slice(0, 64);
+            index = length;
+            break;
+          }
+          if (keyCapture !== null) {
+            lastKey = (keyCapture + chunk.slice(index, quote)).slice(0, 64);
+            keyCapture = null;
+          }
+          inString = false;
+          index = quote + 1;
+          continue;
+        }
+        const code = chunk.charCodeAt(index);
+        if (code === QUOTE) {
+          inString = true;
+          segmentStart = index + 1;
+          if (depth === 1 && topType === OPEN_OBJECT) keyCapture = '';
+          index++;
+          continue;
+        }
+        if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
+          if (depth === 0) {
+            topType = code;
+            pageArrayDepth = -1;
+            lastKey = '';
+          }
+          const isRecord =
+            code === OPEN_OBJECT &&
+            captureDepth === -1 &&
+            (depth === 0 || (depth === 1 && topType === OPEN_ARRAY) || (pageArrayDepth !== -1 && depth === pageArrayDepth + 1));
+          if (code === OPEN_ARRAY && depth === 1 && topType === OPEN_OBJECT && lastKey === 'logs' && captureDepth === 0) {
+            pageArrayDepth = 1;
+            captureDepth = -1;
+            captureParts = [];
+            captureLength = 0;
+          }
+          if (isRecord) {
+            countLines(chunk, counted, index);
+            counted = index;
+            captureDepth = depth;
+            captureLine = line;
+            captureParts = [];
+            captureLength = 0;
+            oversized = false;
+            segmentStart = index;
+            captureStart = index;
+          }
+          depth++;
+          index++;
+          continue;
+        }
+        if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
+          depth = Math.max(0, depth - 1);
+          if (code === CLOSE_ARRAY && depth === pageArrayDepth) pageArrayDepth = -1;
+          if (captureDepth !== -1 && depth === captureDepth && code === CLOSE_OBJECT) {
+            const start = captureStart;
+            if (oversized) sink.unparsed(captureLine, 'record-too-large', captureParts[0]?.slice(0, 200) ?? '');
+            else finishRecord(captureParts.length === 0 ? chunk.slice(start, index + 1) : captureParts.join('') + chunk.slice(start, index + 1));
+            captureDepth = -1;
+            captureParts = [];
+            captureLength = 0;
+          }
+          index++;
+          continue;
+        }
+        if (code === NEWLINE || code === 32 || code === 9 || code === 13 || code === 44 || code === 58) {
+          index++;
+          continue;
+        }
+        if (depth === 0) {
+          countLines(chunk, counted, index);
+          counted = index;
+          const end = chunk.indexOf('\n', index);
+          const stop = end === -1 ? length : end;
+          sink.unparsed(line, 'not-json', chunk.slice(index, Math.min(stop, index + 200)));
+          index = stop;
+          continue;
+        }
+        index++;
+      }
+      countLines(chunk, counted, length);
+      if (captureDepth !== -1) {
+        const start = captureStart;
+        if (!oversized) {
+          const piece = chunk.slice(start);
+          captureLength += piece.length;
+          if (captureLength > MAX_RECORD_CHARS) {
+            oversized = true;
+            captureParts = [captureParts[0] ?? piece.slice(0, 200)];
+          } else captureParts.push(piece);
+        }
+        captureStart = 0;
+      }
+    },
+    end() {
+      if (captureDepth !== -1) sink.unparsed(captureLine, 'truncated-json', (captureParts[0] ?? '').slice(0, 200));
+      captureDepth = -1;
+      captureParts = [];
+    },
+  };
+}

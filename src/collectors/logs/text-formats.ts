@@ -1,0 +1,76 @@
+// Record headers of the text formats: Render text, RFC 5424 / 3164 syslog, Python logging, plain lines.
+import type { Head } from './headed.ts';
+import { normalizeLevel, normalizeTimestamp, syslogLevel } from './time.ts';
+
+const STAMP = '(\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|\\s?[+-]\\d\\d:?\\d\\d|\\s[A-Z]{3,4})?)';
+const PY_LEVEL = '(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|NOTSET)';
+
+const RENDER_TEXT = new RegExp(`^\\[?${STAMP}\\]?\\s+(.*)$`);
+const PY_ASCTIME = new RegExp(`^\\[?${STAMP}\\]?\\s+-\\s+(\\S+)\\s+-\\s+${PY_LEVEL}\\s+-\\s+(.*)$`);
+const PY_ASCTIME_LEVEL_FIRST = new RegExp(`^\\[?${STAMP}\\]?\\s+\\[?${PY_LEVEL}\\]?\\s+(?:\\[?([\\w.$-]+)\\]?:?\\s+)?(.*)$`);
+const PY_BASIC = new RegExp(`^${PY_LEVEL}:([^:\\s]*):(.*)$`);
+const SYSLOG_5424 = /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (.*))?$/;
+const SYSLOG_3164 = /^<(\d{1,3})>([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) (\S+) ([^:[\s]+)(?:\[(\d+)\])?: ?(.*)$/;
+
+/** `YYYY-MM-DD HH:MM:SS  message` (Render text output) and other lines that start with a timestamp. */
+export function renderTextHead(text: string): Head | null {
+  const match = RENDER_TEXT.exec(text);
+  if (!match) return null;
+  const timestamp = normalizeTimestamp(match[1]!.replace(',', '.'));
+  return timestamp ? { message: match[2]!, timestamp } : null;
+}
+
+/** Python logging: `%(asctime)s - %(name)s - %(levelname)s - %(message)s`, `LEVEL:name:message`, `asctime LEVEL name: message`. */
+export function pythonHead(text: string): Head | null {
+  let match = PY_ASCTIME.exec(text);
+  if (match) {
+    return { message: match[4]!, timestamp: normalizeTimestamp(match[1]!.replace(',', '.')), level: normalizeLevel(match[3]!), fields: { logger: match[2]! } };
+  }
+  match = PY_BASIC.exec(text);
+  if (match) return { message: match[3]!, level: normalizeLevel(match[1]!), fields: match[2] ? { logger: match[2] } : {} };
+  match = PY_ASCTIME_LEVEL_FIRST.exec(text);
+  if (match) {
+    const fields: Record<string, string> = match[3] ? { logger: match[3] } : {};
+    return { message: match[4]!, timestamp: normalizeTimestamp(match[1]!.replace(',', '.')), level: normalizeLevel(match[2]!), fields };
+  }
+  return null;
+}
+
+const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+
+/** RFC 5424 (Render log streams) and RFC 3164 syslog lines. */
+export function syslogHead(text: string, year = new Date().getUTCFullYear()): Head | null {
+  let match = SYSLOG_5424.exec(text);
+  if (match) {
+    const pri = Number(match[1]);
+    const fields: Record<string, string> = {};
+    if (match[3] !== '-') fields.host = match[3]!;
+    if (match[4] !== '-') fields.app = match[4]!;
+    if (match[5] !== '-') fields.procid = match[5]!;
+    if (match[6] !== '-') fields.msgid = match[6]!;
+    fields.facility = String(pri >> 3);
+    const head: Head = { message: match[8] ?? '', fields };
+    const severity = pri & 7;
+    head.level = syslogLevel(severity);
+    if (severity === 6) delete head.level;
+    if (match[2] !== '-') head.timestamp = normalizeTimestamp(match[2]!);
+    return head;
+  }
+  match = SYSLOG_3164.exec(text);
+  if (match) {
+    const pri = Number(match[1]);
+    const [month, day, time] = match[2]!.split(/\s+/);
+    const ms = Date.UTC(year, MONTHS[month!] ?? 0, Number(day), ...(time!.split(':').map(Number) as [number, number, number]));
+    const fields: Record<string, string> = { host: match[3]!, app: match[4]! };
+    if (match[5]) fields.procid = match[5];
+    const head: Head = { message: match[6]!, fields, timestamp: new Date(ms).toISOString() };
+    if ((pri & 7) !== 6) head.level = syslogLevel(pri & 7);
+    return head;
+  }
+  return null;
+}
+
+/** Every line is a record. */
+export function plainHead(text: string): Head | null {
+  return text.trim().length === 0 ? null : { message: text };
+}
