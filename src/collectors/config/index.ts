@@ -1,0 +1,126 @@
+// The config collector: reads both sides (files, directories, git revisions), diffs them and records anomalies.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ConfigAnomaly, ConfigComparison, ConfigEvidence } from '../../evidence.ts';
+import type { ConfigSideSpec, ConfigSourceSpec } from '../../manifest.ts';
+import { diffConfigs, rankAnomalies, type ConfigSide } from '../../analysis/config-diff.ts';
+import { parseEnvText } from '../../analysis/config/env-file.ts';
+import { foreignValueAnomalies } from '../../analysis/config/foreign-values.ts';
+import { onlyInOneEnvironment } from '../../analysis/config/only-in-one.ts';
+import { parseConfigText } from '../../analysis/config/parse.ts';
+import { envLookup, type EnvLookup } from '../../analysis/config/placeholders.ts';
+import { SourceFailure, type CollectContext, type CollectorOutput } from '../types.ts';
+import { listSide, type SideFile, type SideListing } from './sides.ts';
+
+interface Reader {
+  warnings: string[];
+  paths: Set<string>;
+}
+
+function lookupFor(side: ConfigSideSpec, context: CollectContext, reader: Reader): EnvLookup {
+  const files: Record<string, string>[] = [];
+  for (const envFile of side.envFiles) {
+    const absolute = context.resolve(envFile);
+    try {
+      files.push(parseEnvText(readFileSync(absolute, 'utf8')).values);
+      reader.paths.add(path.relative(context.dir, absolute));
+    } catch (error) {
+      reader.warnings.push(`${side.label}: env file ${envFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); placeholders stay unresolved`);
+    }
+  }
+  return envLookup(files, context.env);
+}
+
+async function load(listing: SideListing, file: SideFile, lookup: EnvLookup, reader: Reader): Promise<ConfigSide | undefined> {
+  let text: string;
+  try {
+    text = await file.read();
+  } catch (error) {
+    reader.warnings.push(`${listing.label}: ${file.display} cannot be read (${(error as Error).message})`);
+    return undefined;
+  }
+  if (!file.display.includes(':')) reader.paths.add(file.display);
+  const parsed = parseConfigText(text, file.display, undefined);
+  for (const problem of parsed.errors) {
+    reader.warnings.push(`${listing.label}: ${file.display}${problem.line ? ` line ${problem.line}, column ${problem.col ?? 1}` : ''}: ${problem.message}`);
+  }
+  return { label: listing.label, parsed, lookup };
+}
+
+function missingComparison(present: SideListing, presentFile: SideFile, absent: SideListing, presentIsLeft: boolean): ConfigComparison {
+  const expected = absent.kind === 'dir' ? `${absent.display}/${presentFile.name}` : absent.display;
+  const anomaly: ConfigAnomaly = {
+    kind: 'missing-file',
+    path: '',
+    file: expected,
+    detail: `${presentFile.display} (${present.label}) has no counterpart in ${absent.label}: ${expected} ${absent.problem ?? 'does not exist'}`,
+    risk: 'high',
+  };
+  const presentSide = { label: present.label, path: presentFile.display };
+  const absentSide = { label: absent.label, path: expected };
+  return presentIsLeft
+    ? { left: presentSide, right: absentSide, differences: [], anomalies: [anomaly] }
+    : { left: absentSide, right: presentSide, differences: [], anomalies: [anomaly] };
+}
+
+/** Pairs of files to compare: by name for directories, the two files themselves otherwise. */
+function pairs(left: SideListing, right: SideListing): { name: string; left?: SideFile; right?: SideFile }[] {
+  if (left.kind === 'file' && right.kind === 'file') return [{ name: left.files[0]?.name ?? '', left: left.files[0], right: right.files[0] }];
+  const names = [...new Set([...left.files.map((file) => file.name), ...right.files.map((file) => file.name)])].sort();
+  const byName = (listing: SideListing, name: string): SideFile | undefined =>
+    listing.files.find((file) => file.name === name) ?? (listing.kind === 'file' ? listing.files.find((file) => path.posix.basename(file.name) === path.posix.basename(name)) : undefined);
+  const wanted = left.kind === 'file' ? left.files.map((file) => file.name) : right.kind === 'file' ? right.files.map((file) => file.name) : names;
+  return wanted.map((name) => ({ name, left: byName(left, name), right: byName(right, name) }));
+}
+
+export async function collectConfig(spec: ConfigSourceSpec, context: CollectContext): Promise<CollectorOutput<'config'>> {
+  const reader: Reader = { warnings: [], paths: new Set() };
+  const [left, right, ...others] = await Promise.all([spec.left, spec.right, ...spec.others].map((side) => listSide(side, context.dir)));
+  if (!left || !right) throw new SourceFailure('config source needs a left and a right side', 'invalid-spec');
+  if (left.kind === 'missing' && right.kind === 'missing') {
+    throw new SourceFailure(
+      `neither ${left.display} (${left.problem}) nor ${right.display} (${right.problem}) can be read`,
+      'ENOENT',
+      'Check left.path and right.path (relative to incident.yaml) and, for revisions, that `rev` exists (git log).',
+    );
+  }
+  const lookups = [spec.left, spec.right, ...spec.others].map((side) => lookupFor(side, context, reader));
+  const comparisons: ConfigComparison[] = [];
+  for (const listing of [left, right, ...others]) if (listing.kind === 'missing') reader.warnings.push(`${listing.label}: ${listing.display}: ${listing.problem}`);
+  for (const pair of pairs(left, right)) {
+    context.progress(`comparing ${pair.left?.display ?? pair.name} with ${pair.right?.display ?? pair.name}`);
+    if (!pair.left || !pair.right) {
+      const comparison = pair.left ? missingComparison(left, pair.left, right, true) : missingComparison(right, pair.right as SideFile, left, false);
+      if (left.kind !== 'missing' && right.kind !== 'missing') reader.warnings.push(comparison.anomalies[0]?.detail ?? `${pair.name} missing on one side`);
+      comparisons.push(comparison);
+      continue;
+    }
+    const leftSide = await load(left, pair.left, lookups[0] as EnvLookup, reader);
+    const rightSide = await load(right, pair.right, lookups[1] as EnvLookup, reader);
+    if (!leftSide || !rightSide) continue;
+    const comparison = diffConfigs(leftSide, rightSide);
+    const extra: ConfigSide[] = [];
+    for (const [index, other] of others.entries()) {
+      const file = other.kind === 'file' ? other.files[0] : other.files.find((candidate) => candidate.name === pair.name);
+      const loaded = file ? await load(other, file, lookups[index + 2] as EnvLookup, reader) : undefined;
+      if (loaded && loaded.parsed.errors.length === 0) extra.push(loaded);
+    }
+    if (extra.length > 0 && leftSide.parsed.errors.length === 0 && rightSide.parsed.errors.length === 0) {
+      const all = [leftSide, rightSide, ...extra];
+      comparison.anomalies.push(...onlyInOneEnvironment(all));
+      for (const side of extra) comparison.anomalies.push(...foreignValueAnomalies(side, all.filter((other) => other !== side)));
+      comparison.anomalies = rankAnomalies(comparison.anomalies);
+    }
+    comparisons.push(comparison);
+  }
+  const evidence: ConfigEvidence = { comparisons };
+  return {
+    evidence,
+    status: reader.warnings.length > 0 ? 'partial' : 'ok',
+    warnings: reader.warnings,
+    provenance: {
+      description: `configuration: ${[left, right, ...others].map((side) => `${side.label} (${side.display})`).join(' vs ')}`,
+      paths: [...reader.paths].sort(),
+    },
+  };
+}

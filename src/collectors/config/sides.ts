@@ -1,0 +1,94 @@
+// Read one side of a configuration comparison: a file, a directory of files, or either at a git revision.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { ConfigSideSpec } from '../../manifest.ts';
+import { existingDir, GitError, runGit } from '../git.ts';
+
+export interface SideFile {
+  /** Name used to pair files across sides: the path relative to the side's directory (or the file's base name). */
+  name: string;
+  /** Shown in the report: relative to the incident directory, `REV:path` for revisions. */
+  display: string;
+  read(): Promise<string>;
+}
+
+export interface SideListing {
+  label: string;
+  kind: 'file' | 'dir' | 'missing';
+  /** Display path of the side itself. */
+  display: string;
+  files: SideFile[];
+  /** Why the side is missing (no such file, unknown revision). */
+  problem?: string;
+}
+
+const CONFIG_FILE = /\.(ya?ml|json|env)$|^\.env(\..+)?$/i;
+const SKIP_DIRS = new Set(['.git', 'node_modules', '__pycache__', '.venv']);
+
+function walk(dir: string, base = dir, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name)) walk(full, base, out);
+    else if (entry.isFile() && CONFIG_FILE.test(entry.name)) out.push(path.relative(base, full).split(path.sep).join('/'));
+  }
+  return out.sort();
+}
+
+function display(incidentDir: string, absolute: string): string {
+  return path.relative(incidentDir, absolute).split(path.sep).join('/') || '.';
+}
+
+async function listAtRevision(side: ConfigSideSpec, absolute: string, incidentDir: string): Promise<SideListing> {
+  const rev = side.rev as string;
+  const cwd = existingDir(absolute);
+  const shown = `${rev}:${display(incidentDir, absolute)}`;
+  let root: string;
+  try {
+    root = (await runGit(['rev-parse', '--show-toplevel'], cwd)).trim();
+  } catch (error) {
+    return { label: side.label, kind: 'missing', display: shown, files: [], problem: `not in a git repository (${(error as GitError).message})` };
+  }
+  const relative = path.relative(root, absolute).split(path.sep).join('/');
+  let type: string;
+  try {
+    type = (await runGit(['cat-file', '-t', `${rev}:${relative}`], root)).trim();
+  } catch (error) {
+    return { label: side.label, kind: 'missing', display: shown, files: [], problem: `not found at revision ${rev} (${(error as GitError).message})` };
+  }
+  const show = (file: string) => () => runGit(['show', `${rev}:${file}`], root);
+  if (type === 'blob') return { label: side.label, kind: 'file', display: shown, files: [{ name: path.posix.basename(relative), display: shown, read: show(relative) }] };
+  const names = (await runGit(['ls-tree', '-r', '--name-only', rev, '--', relative || '.'], root))
+    .split('\n')
+    .filter((name) => name && CONFIG_FILE.test(path.posix.basename(name)));
+  return {
+    label: side.label,
+    kind: 'dir',
+    display: shown,
+    files: names.map((name) => {
+      const inner = relative ? path.posix.relative(relative, name) : name;
+      return { name: inner, display: `${rev}:${display(incidentDir, path.join(root, name))}`, read: show(name) };
+    }),
+  };
+}
+
+/** List the files of a side; a missing path is a listing of kind `missing`, never a throw. */
+export async function listSide(side: ConfigSideSpec, incidentDir: string): Promise<SideListing> {
+  const absolute = path.resolve(incidentDir, side.path);
+  if (side.rev) return listAtRevision(side, absolute, incidentDir);
+  let stats;
+  try {
+    stats = statSync(absolute);
+  } catch (error) {
+    return { label: side.label, kind: 'missing', display: display(incidentDir, absolute), files: [], problem: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message };
+  }
+  const read = (file: string) => async () => readFileSync(file, 'utf8');
+  if (stats.isDirectory()) {
+    return {
+      label: side.label,
+      kind: 'dir',
+      display: display(incidentDir, absolute),
+      files: walk(absolute).map((name) => ({ name, display: display(incidentDir, path.join(absolute, name)), read: read(path.join(absolute, name)) })),
+    };
+  }
+  return { label: side.label, kind: 'file', display: display(incidentDir, absolute), files: [{ name: path.basename(absolute), display: display(incidentDir, absolute), read: read(absolute) }] };
+}
