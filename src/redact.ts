@@ -103,8 +103,9 @@ function isNonSecretValue(value: string): boolean {
   if (PLACEHOLDER_EXACT.test(trimmed)) return true;
   if (/^(null|nil|none|undefined|true|false|yes|no|on|off|~)$/i.test(trimmed)) return true;
   if (/^(\*+|x{3,}|X{3,}|\.{3}|…|<redacted>|\[redacted\]|\[filtered\]|\[hidden\]|redacted|filtered|<secret>|changeme-placeholder)$/i.test(trimmed)) return true;
-  if (/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(trimmed) || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(trimmed)) return true;
-  if (/^(\$\d+|\?|%s|:[A-Za-z_]\w*|\{\{\s*[\w.]+\s*\}\})$/.test(trimmed)) return true;
+  // References to variables (${DB_PASSWORD}, $DB_PASSWORD, {{ secret }}) and SQL/format parameters ($1, ?, %s).
+  if (/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(trimmed) || /^\$[A-Za-z_]*[A-Za-z][A-Za-z_]*_[A-Za-z0-9_]*$/.test(trimmed)) return true;
+  if (/^(\$\d+|\?|%s|\{\{\s*[\w.]+\s*\}\})$/.test(trimmed)) return true;
   if (/^([|>][+-]?\d*|\{|\[)$/.test(trimmed)) return true;
   return false;
 }
@@ -167,21 +168,17 @@ const BEARER = /(?<![A-Za-z0-9])(Bearer)([ \t]+)([A-Za-z0-9\-._~+/]{8,}=*)/gi;
 const HMAC = /(?<![A-Za-z0-9])(sha1|sha256|sha512|v0|v1)=([0-9a-fA-F]{32,})(?![0-9a-fA-F])/g;
 const AUTH_SCHEME = /^((?:Bearer|Basic|Digest|Token|Bot|Negotiate)[ \t]+)(\S[\s\S]*)$/i;
 
-/** key: value / key=value / "key": "value" / \"key\":\"value\" anywhere in a line. */
+/** The key and separator of key: value / key=value / "key": "value" / \"key\":\"value\" anywhere in a line (bounded length). */
+const KEY_SEPARATOR = /(?<![A-Za-z0-9_.-])(?<!\[REDACTED:)(\\*["']|)([A-Za-z_][A-Za-z0-9_.-]{0,100})\1[ \t]*(?::|=>|=)[ \t]*/g;
+/** The value after a secret key's separator (matched only there, so long values are scanned once). */
 const KEY_VALUE = new RegExp(
   [
-    '(?<![A-Za-z0-9_.-])(?<!\\[REDACTED:)',
-    '(\\\\?["\']|)', // 1: quote around the key (possibly JSON-escaped)
-    '([A-Za-z_][A-Za-z0-9_.-]{0,100})', // 2: key
-    '\\1[ \\t]*(?::|=>|=)[ \\t]*',
-    '(?:',
-    '\\\\"((?:(?!\\\\")[^\\n])*)\\\\"', // 3: \"escaped\" value
-    '|"((?:[^"\\\\\\n]|\\\\.)*)"', // 4: "double quoted"
-    "|'([^'\\n]*)'", // 5: 'single quoted'
-    '|((?:(?:Bearer|Basic|Digest|Token|Bot)[ \\t]+)?)([^\\s"\'&;<>]+)', // 6: auth scheme, 7: bare value
-    ')',
+    '(\\\\+["\'])((?:(?!\\1)[^\\n])*)\\1', // 1: escaped quote, 2: \"escaped\" value
+    '|"((?:[^"\\\\\\n]|\\\\.)*)"', // 3: "double quoted"
+    "|'([^'\\n]*)'", // 4: 'single quoted'
+    '|((?:(?:Bearer|Basic|Digest|Token|Bot)[ \\t]+)?)([^\\s"\'](?:[^\\s"\'&;<]|&(?![A-Za-z_][\\w.-]*=)|;(?![ \\t]*[A-Za-z_][\\w.-]*=)|<(?![/A-Za-z!]))*)', // 5: auth scheme, 6: bare value (ends before &key=, ;key=, </tag)
   ].join(''),
-  'g',
+  'y',
 );
 
 /** A whole line `key: value`, `KEY=value`, `export KEY="value"`, `- key: value`, `"key": "value",`. */
@@ -316,25 +313,30 @@ function redactBlockLine(table: SecretTable, blockKey: string, line: string, ind
 
 /** The inline key=value pass; a pair with an ordinary key is skipped past its key only, so its value is scanned too. */
 function redactKeyValues(table: SecretTable, text: string): string {
-  KEY_VALUE.lastIndex = 0;
+  KEY_SEPARATOR.lastIndex = 0;
   let out = '';
   let copied = 0;
-  for (let match = KEY_VALUE.exec(text); match !== null; match = KEY_VALUE.exec(text)) {
-    const [whole, quote = '', key = '', escaped, doubled, single, , bare] = match;
-    if (!isSecretKey(key)) {
-      KEY_VALUE.lastIndex = match.index + quote.length + key.length;
-      continue;
-    }
+  for (let found = KEY_SEPARATOR.exec(text); found !== null; found = KEY_SEPARATOR.exec(text)) {
+    const key = found[2] ?? '';
+    if (!isSecretKey(key)) continue;
+    const valueStart = found.index + found[0].length;
+    KEY_VALUE.lastIndex = valueStart;
+    const match = KEY_VALUE.exec(text);
+    if (!match) continue;
+    const [whole, escapedQuote, escaped, doubled, single, , bare] = match;
+    KEY_SEPARATOR.lastIndex = valueStart + whole.length;
     let replacement = whole;
     const value = escaped ?? doubled ?? single;
     if (value !== undefined) {
       if (!isNonSecretValue(value) && !alreadyRedacted(value)) {
-        const start = whole.length - (escaped !== undefined ? 2 : 1) - value.length;
+        const start = whole.length - (escaped !== undefined ? (escapedQuote?.length ?? 2) : 1) - value.length;
         replacement = `${whole.slice(0, start)}${redactKeyedValue(table, key, value)}${whole.slice(start + value.length)}`;
       }
     } else if (bare !== undefined) {
       const start = whole.length - bare.length;
-      if (PLACEHOLDER_PATTERN.test(bare)) {
+      if (isNonSecretValue(bare)) {
+        // e.g. ${DB_PASSWORD}: a reference, not a secret
+      } else if (PLACEHOLDER_PATTERN.test(bare)) {
         if (!alreadyRedacted(bare)) replacement = `${whole.slice(0, start)}${table.placeholder(kindForKey(key), bare)}`;
       } else {
         const trimmed = bare.replace(/[,.)\]}]+$/, '');
@@ -344,8 +346,8 @@ function redactKeyValues(table: SecretTable, text: string): string {
       }
     }
     if (replacement !== whole) {
-      out += text.slice(copied, match.index) + replacement;
-      copied = match.index + whole.length;
+      out += text.slice(copied, valueStart) + replacement;
+      copied = valueStart + whole.length;
     }
   }
   return copied === 0 ? text : out + text.slice(copied);
