@@ -62,6 +62,37 @@ export interface LogFileSummary {
   unparsedSamples: { line: number; reason: string; text: string }[];
   firstTimestamp?: string;
   lastTimestamp?: string;
+  /** Records whose time fell outside the incident window: counted here, not kept or analysed. */
+  outsideWindow?: number;
+  /** The PostgreSQL log_line_prefix used (given or detected), for postgres files. */
+  postgresPrefix?: string;
+}
+
+/** Requests aggregated by method, path (ids masked as `<*>`) and status code. */
+export interface LogRequestSummary {
+  method?: string;
+  path: string;
+  statusCode: number;
+  count: number;
+  firstSeen?: string;
+  lastSeen?: string;
+  /** First record of this kind. */
+  file: string;
+  line: number;
+}
+
+/** One entity id seen in the logs (capped), with its webhook outcome when records mention a webhook. */
+export interface LogEntity {
+  kind: string;
+  id: string;
+  records: number;
+  errors: number;
+  firstSeen?: string;
+  lastSeen?: string;
+  file: string;
+  line: number;
+  /** Webhook mentions: attempts without a clear outcome, deliveries that succeeded, ones that failed. */
+  webhook: { attempts: number; delivered: number; failed: number; lastFailure?: { file: string; line: number; excerpt: string; timestamp?: string } };
 }
 
 /** A deploy, build, restart or process start seen in the logs. */
@@ -86,6 +117,15 @@ export interface LogEvidence {
   perMinute: { minute: string; total: number; errors: number; requests: number; failedRequests: number }[];
   /** Free-form extras a reader produces (e.g. PostgreSQL server-log event counts). */
   extras?: Record<string, unknown>;
+  /** Requests (records with a statusCode) by method, masked path and status; capped. */
+  requests?: LogRequestSummary[];
+  /** Entity ids named by records (job-id, document-id, request-id, user-id); capped. */
+  entities?: LogEntity[];
+  entitiesTruncated?: boolean;
+  /** The time filter applied: records outside it were counted, not kept. */
+  window?: { start: string; end: string; outside: number };
+  /** Records with a time, and without one (these are kept whatever the window). */
+  timedRecords?: number;
 }
 
 // ---------------------------------------------------------------- database
@@ -119,7 +159,7 @@ export interface DatabaseEvidence {
   serverVersion: string;
   /** Time on the database server when the checks ran (ISO). */
   serverTime?: string;
-  jobTable: { table: string; idColumn: string; stateColumn: string; statusColumn?: string; inFlightStates: string[]; stuckAfterMinutes: number };
+  jobTable: { table: string; idColumn: string; stateColumn: string; statusColumn?: string; createdColumn?: string; updatedColumn?: string; inFlightStates: string[]; stuckAfterMinutes: number };
   checks: QueryCheck[];
   constraints: CheckConstraint[];
   extras?: Record<string, unknown>;

@@ -77,6 +77,10 @@ const databaseSource = z.strictObject({
   statementTimeoutMs: z.number().int().positive().default(15_000),
   lockTimeoutMs: z.number().int().positive().default(2_000),
   connectTimeoutMs: z.number().int().positive().default(10_000),
+  /** Delay between the two pg_stat_database snapshots (the checks run in between). */
+  countersDelayMs: z.number().int().min(0).max(60_000).default(1_000),
+  /** Rows kept per check (the evidence says when a check was truncated). */
+  maxRows: z.number().int().positive().max(10_000).default(200),
   jobs: jobChecks.default(jobChecks.parse({})),
   queries: z.array(customQuery).default([]),
 });
@@ -247,7 +251,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 /** Parse and validate manifest text; throws ManifestError naming each bad key path and its line. */
 export function parseManifest(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Manifest {
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, maxAliasCount: 100 });
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ManifestError(
       file,

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { DbValue, EvidenceRef, QueryCheck } from './evidence.ts';
-import type { Analysis, ConfigRow } from './analysis/model.ts';
+import type { Analysis } from './analysis/model.ts';
+import type { ConfigTableRow } from './analysis/config/table.ts';
 import { codeFence, codeSpan, escapeMarkdown, slugify, tableCell, truncate } from './text.ts';
 
 export const TEMPLATE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'templates');
@@ -109,9 +110,9 @@ function registerHelpers(handlebars: typeof Handlebars): void {
   handlebars.registerHelper('eq', (left: unknown, right: unknown) => left === right);
   handlebars.registerHelper('ne', (left: unknown, right: unknown) => left !== right);
   handlebars.registerHelper('lang', (file: unknown) => LANGUAGES[path.extname(text(file)).toLowerCase()] ?? '');
-  handlebars.registerHelper('configSides', (rows: ConfigRow[]) => {
+  handlebars.registerHelper('configSides', (rows: ConfigTableRow[]) => {
     const first = rows[0];
-    return first ? [first.left, first.right] : ['left', 'right'];
+    return first ? [first.leftLabel, first.rightLabel] : ['left', 'right'];
   });
 }
 

@@ -1,5 +1,6 @@
 // The analysis result the templates read: everything the deliverables say, each claim with its evidence refs.
-import type { ConfigAnomaly, ConfigDifference, EvidenceRef, IncidentMeta, QueryCheck, SourceKind, SourceStatus } from '../evidence.ts';
+import type { EvidenceRef, IncidentMeta, QueryCheck, SourceKind, SourceStatus } from '../evidence.ts';
+import type { ConfigTableRow } from './config/table.ts';
 import type { Finding, Hypothesis, TimelineEntry } from './types.ts';
 
 export interface SourceRow {
@@ -67,20 +68,6 @@ export interface CodeExcerptView {
   commits: { hash: string; authorTime: string; author: string; subject: string }[];
 }
 
-export interface ConfigRow {
-  source: string;
-  left: string;
-  right: string;
-  kind: 'anomaly' | 'difference';
-  path: string;
-  leftValue: string;
-  rightValue: string;
-  risk: 'high' | 'medium' | 'low';
-  category: string;
-  reason: string;
-  location: string;
-}
-
 export interface ProposedText {
   text: string;
   refs: EvidenceRef[];
@@ -133,7 +120,7 @@ export interface Analysis {
   errorCategories: ErrorCategoryRow[];
   patterns: ProposedText[];
   database: { source: string; checks: QueryCheck[]; findings: Finding[] }[];
-  config: { rows: ConfigRow[]; anomalies: ConfigAnomaly[]; differences: ConfigDifference[] };
+  config: { rows: ConfigTableRow[] };
   correlation?: CorrelationSummary;
   code: CodeExcerptView[];
   options: SolutionOption[];

@@ -1,0 +1,214 @@
+// The audit step: a pure function from the evidence bundle (and the investigator's conclusions) to the analysis.
+import { evidenceOf, type AnySourceResult, type EvidenceBundle, type EvidenceRef } from '../evidence.ts';
+import type { Manifest } from '../manifest.ts';
+import { buildChecklists } from './checklists.ts';
+import { codeFindings, STACK_FRAME_REASON } from './code-findings.ts';
+import { configFindings, configTableRows } from './config.ts';
+import { correlate } from './correlation.ts';
+import { databaseFindings } from './database.ts';
+import { gatherFacts } from './facts.ts';
+import { rankHypotheses } from './hypotheses.ts';
+import { assessImpact } from './impact.ts';
+import { logFindings } from './log-patterns.ts';
+import type { Analysis, CodeExcerptView, ErrorCategoryRow, ProposedText, SourceRow } from './model.ts';
+import { pgLogFindings } from './pg-log-events.ts';
+import { draftPlan } from './plan.ts';
+import { draftPrevention } from './prevention.ts';
+import { chartSeries } from './chart-data.ts';
+import { describeWhat, describeWhen, describePatterns } from './narrative.ts';
+import { draftSolutions } from './solutions.ts';
+import { buildTimeline } from './timeline.ts';
+import type { Finding, Signal } from './types.ts';
+
+export type Conclusions = Manifest['conclusions'];
+
+function sourceSummary(source: AnySourceResult): string {
+  if (!source.evidence) return source.status === 'failed' ? 'nothing collected' : 'no evidence';
+  switch (source.kind) {
+    case 'logs':
+    case 'render-api': {
+      const evidence = source.evidence;
+      const unparsed = evidence.files.reduce((total, file) => total + file.unparsed, 0);
+      return `${evidence.files.length} file(s), ${evidence.totalRecords.toLocaleString('en-US')} record(s)${unparsed ? `, ${unparsed} unparsed line(s)` : ''}, ${evidence.templates.length} template(s)`;
+    }
+    case 'database': {
+      const evidence = source.evidence;
+      const limited = evidence.checks.filter((check) => check.status !== 'ok').length;
+      return `${evidence.engine} ${evidence.serverVersion}: ${evidence.checks.length} check(s)${limited ? ` (${limited} failed or limited)` : ''}`;
+    }
+    case 'config':
+      return source.evidence.comparisons
+        .map((comparison) => `${comparison.left.label} vs ${comparison.right.label}: ${comparison.differences.length} difference(s), ${comparison.anomalies.length} anomaly(ies)`)
+        .join('; ');
+    case 'code':
+      return `${source.evidence.excerpts.length} excerpt(s), ${source.evidence.commits.length} commit(s)`;
+    case 'git':
+      return `${source.evidence.commits.length} commit(s) in the window`;
+  }
+}
+
+function sourceRows(bundle: EvidenceBundle): SourceRow[] {
+  return bundle.sources.map((source) => ({
+    id: source.id,
+    kind: source.kind,
+    status: source.status,
+    summary: sourceSummary(source),
+    ...(source.error ? { error: source.error.message } : {}),
+    ...(source.error?.hint ? { hint: source.error.hint } : {}),
+    warnings: source.warnings,
+    collectedAt: source.provenance.collectedAt,
+    description: source.provenance.description,
+  }));
+}
+
+export function collectFindings(bundle: EvidenceBundle): Finding[] {
+  const findings: Finding[] = [];
+  for (const { source, evidence } of [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')]) {
+    findings.push(...logFindings(source.id, evidence));
+    const postgresRecords = evidence.records.filter((record) => record.fields.format === 'postgres' || evidence.files.some((file) => file.path === record.file && file.format === 'postgres'));
+    if (postgresRecords.length > 0) findings.push(...pgLogFindings(source.id, postgresRecords));
+  }
+  for (const { source, evidence } of evidenceOf(bundle, 'database')) findings.push(...databaseFindings(source.id, evidence));
+  for (const { source, evidence } of evidenceOf(bundle, 'config')) findings.push(...configFindings(source.id, evidence));
+  for (const { source, evidence } of evidenceOf(bundle, 'code')) findings.push(...codeFindings(source.id, evidence));
+  return dedupeIds(findings);
+}
+
+function dedupeIds(findings: Finding[]): Finding[] {
+  const seen = new Map<string, number>();
+  return findings.map((finding) => {
+    const count = seen.get(finding.id) ?? 0;
+    seen.set(finding.id, count + 1);
+    return count === 0 ? finding : { ...finding, id: `${finding.id}-${count + 1}` };
+  });
+}
+
+/** A correlation finding: errors in the named code while connections are left idle in transaction. */
+function errorHandlingFinding(findings: Finding[]): Finding[] {
+  const frames = findings.filter((finding) => finding.signal === 'code-stack-frame');
+  const idle = findings.filter((finding) => finding.signal === 'idle-in-transaction' || finding.signal === 'pool-exhaustion');
+  if (frames.length === 0 || idle.length === 0) return [];
+  return [
+    {
+      id: 'correlation-error-path-leaks-connections',
+      signal: 'code-error-handling',
+      area: 'correlation',
+      title: 'Errors in the named code coincide with leaked or exhausted connections',
+      detail: `${frames.length} file(s) raise errors while ${idle.map((finding) => finding.title.toLowerCase()).slice(0, 2).join(' and ')} are observed: the error path does not give its connection back.`,
+      severity: 'high',
+      count: Math.min(...[...frames, ...idle].map((finding) => finding.count)),
+      refs: [...frames.flatMap((finding) => finding.refs.slice(0, 2)), ...idle.flatMap((finding) => finding.refs.slice(0, 2))],
+    },
+  ];
+}
+
+const ERROR_CATEGORY_SIGNALS: Signal[] = [
+  'constraint-violation', 'pool-exhaustion', 'connection-refused', 'lock-timeout', 'lock-wait', 'deadlock', 'statement-timeout', 'idle-in-transaction',
+  'network-error', 'upstream-error', 'upstream-rate-limit', 'http-5xx', 'webhook-failures', 'unhandled-exception', 'memory-limit', 'job-errors',
+];
+
+function errorCategories(findings: Finding[]): ErrorCategoryRow[] {
+  const rows = new Map<string, ErrorCategoryRow>();
+  for (const finding of findings) {
+    if (!ERROR_CATEGORY_SIGNALS.includes(finding.signal)) continue;
+    const row = rows.get(finding.signal) ?? { category: finding.signal, count: 0, example: finding.refs[0]?.excerpt ?? finding.title };
+    row.count += finding.count;
+    if (finding.firstSeen && (!row.firstSeen || finding.firstSeen < row.firstSeen)) row.firstSeen = finding.firstSeen;
+    const last = finding.lastSeen ?? finding.firstSeen;
+    if (last && (!row.lastSeen || last > row.lastSeen)) row.lastSeen = last;
+    if (!row.ref && finding.refs[0]) row.ref = finding.refs[0];
+    rows.set(finding.signal, row);
+  }
+  return [...rows.values()].sort((left, right) => right.count - left.count || left.category.localeCompare(right.category));
+}
+
+function codeViews(bundle: EvidenceBundle): CodeExcerptView[] {
+  return evidenceOf(bundle, 'code').flatMap(({ source, evidence }) =>
+    evidence.excerpts.map((excerpt) => ({
+      source: source.id,
+      path: excerpt.path,
+      startLine: excerpt.startLine,
+      endLine: excerpt.endLine,
+      highlight: excerpt.highlight ?? [],
+      text: excerpt.lines.map((line, index) => `${String(excerpt.startLine + index).padStart(4)}${(excerpt.highlight ?? []).includes(excerpt.startLine + index) ? ' ▶ ' : '   '}${line}`).join('\n'),
+      reason: excerpt.reason.startsWith(STACK_FRAME_REASON) ? 'Stack frames in the logs point here.' : excerpt.reason,
+      commits: evidence.commits
+        .filter((commit) => commit.files.some((file) => file.endsWith(excerpt.path) || excerpt.path.endsWith(file)))
+        .slice(0, 5)
+        .map(({ hash, authorTime, author, subject }) => ({ hash: hash.slice(0, 10), authorTime, author, subject })),
+    })),
+  );
+}
+
+function gapsOf(bundle: EvidenceBundle, findings: Finding[]): string[] {
+  const gaps: string[] = [];
+  const kinds = new Set(bundle.sources.map((source) => source.kind));
+  if (!kinds.has('logs') && !kinds.has('render-api')) gaps.push('No log source: failure times and error messages are not evidenced.');
+  if (!kinds.has('database')) gaps.push('No database source: stuck jobs and transaction health are not evidenced.');
+  if (!kinds.has('config')) gaps.push('No configuration source: environment differences are not evidenced.');
+  if (!kinds.has('code')) gaps.push('No code source: failing lines cannot be shown.');
+  for (const source of bundle.sources) if (source.status === 'failed') gaps.push(`Source ${source.id} failed (${source.error?.message ?? 'unknown error'}); what it would show is missing.`);
+  if (!findings.some((finding) => finding.signal === 'deploy')) gaps.push('No deploy event in the evidence: a relation to deploys cannot be shown.');
+  return gaps;
+}
+
+export interface AnalyzeOptions {
+  sample?: boolean;
+}
+
+export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions, options: AnalyzeOptions = {}): Analysis {
+  const base = collectFindings(bundle);
+  const findings = [...base, ...errorHandlingFinding(base)];
+  const hypotheses = rankHypotheses(findings, conclusions.hypotheses);
+  const impact = assessImpact(bundle, findings, conclusions.impact);
+  const facts = gatherFacts(bundle, findings, hypotheses, impact.failureRate);
+  const root = hypotheses.find((hypothesis) => hypothesis.role === 'root-cause');
+  const solutions = draftSolutions(facts, root?.category, conclusions.chosenOption);
+  const recommended = solutions.options.find((option) => option.letter === solutions.recommendation.letter);
+  const others = solutions.options.filter((option) => option !== recommended && option.changes.length > 0);
+  const configRows = evidenceOf(bundle, 'config').flatMap(({ evidence }) => configTableRows(evidence));
+  const timeline = buildTimeline(bundle, findings);
+  const patterns: ProposedText[] = describePatterns(bundle, findings);
+  const rootRefs: EvidenceRef[] = root?.supporting.slice(0, 6) ?? [];
+  const correlation = correlate(bundle, findings);
+  return {
+    incident: { ...bundle.incident, sample: options.sample ?? false },
+    collectedAt: bundle.collectedAt,
+    sources: sourceRows(bundle),
+    findings,
+    hypotheses,
+    rootCause: conclusions.rootCause
+      ? { confirmed: true, text: conclusions.rootCause, ...(root ? { hypothesisId: root.id } : {}), refs: rootRefs }
+      : root
+        ? { confirmed: root.status === 'confirmed', text: `${root.title} (${root.category}, score ${root.score.toFixed(2)}). ${root.summary}`, hypothesisId: root.id, refs: rootRefs }
+        : { confirmed: false, text: 'Not determined: no hypothesis is supported by the evidence collected.', refs: [] },
+    what: describeWhat(findings, impact),
+    when: describeWhen(findings, impact, timeline),
+    timeline,
+    impact,
+    errorCategories: errorCategories(findings),
+    patterns,
+    database: evidenceOf(bundle, 'database').map(({ source, evidence }) => ({
+      source: source.id,
+      checks: evidence.checks,
+      findings: findings.filter((finding) => finding.area === 'database' && finding.refs.some((ref) => ref.source === source.id)),
+    })),
+    config: { rows: configRows },
+    ...(correlation ? { correlation } : {}),
+    code: codeViews(bundle),
+    ...solutions,
+    plan: draftPlan(facts, recommended, others),
+    prevention: draftPrevention(facts),
+    checklists: buildChecklists({
+      sources: bundle.sources,
+      hypotheses,
+      rootCauseConfirmed: Boolean(conclusions.rootCause) || hypotheses.some((hypothesis) => hypothesis.status === 'confirmed'),
+      ...(conclusions.chosenOption ? { chosenOption: conclusions.chosenOption } : {}),
+      done: conclusions.done,
+      hasPatterns: patterns.length > 0,
+    }),
+    owners: conclusions.owners,
+    charts: chartSeries(bundle, findings),
+    gaps: gapsOf(bundle, findings),
+  };
+}

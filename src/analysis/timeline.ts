@@ -1,0 +1,99 @@
+// One timeline across sources: deploys and restarts, commits and config changes, first errors, peaks, first stuck job.
+import { evidenceOf, type EvidenceBundle } from '../evidence.ts';
+import type { Finding, Signal, TimelineEntry } from './types.ts';
+
+const FIRST_OCCURRENCE_SIGNALS: Signal[] = [
+  'constraint-violation', 'pool-exhaustion', 'connection-refused', 'lock-timeout', 'lock-wait', 'deadlock', 'statement-timeout',
+  'idle-in-transaction', 'network-error', 'upstream-error', 'upstream-rate-limit', 'http-5xx', 'webhook-failures', 'unhandled-exception',
+  'memory-limit',
+];
+const MAX_EVENTS_PER_KIND = 12;
+
+function firstStuckJob(bundle: EvidenceBundle): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  for (const { source, evidence } of evidenceOf(bundle, 'database')) {
+    const check = evidence.checks.find((candidate) => candidate.id === 'stuck-jobs');
+    const column = evidence.jobTable.updatedColumn ?? 'updated_at';
+    if (!check) continue;
+    let earliest: { time: string; row: number } | undefined;
+    check.rows.forEach((row, index) => {
+      const value = row[column];
+      if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return;
+      if (!earliest || Date.parse(value) < Date.parse(earliest.time)) earliest = { time: new Date(value).toISOString(), row: index };
+    });
+    if (earliest) {
+      const row = check.rows[earliest.row] ?? {};
+      entries.push({
+        time: earliest.time,
+        source: source.id,
+        kind: 'first-stuck-job',
+        label: `Oldest stuck job last updated (${check.rowCount} stuck in all)`,
+        ref: { kind: 'query-row', source: source.id, check: check.id, row: earliest.row, excerpt: JSON.stringify(row).slice(0, 200) },
+      });
+    }
+  }
+  return entries;
+}
+
+function logEvents(bundle: EvidenceBundle): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  for (const { source, evidence } of [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')]) {
+    const perKind = new Map<string, number>();
+    for (const event of evidence.events) {
+      const seen = perKind.get(event.kind) ?? 0;
+      if (seen >= MAX_EVENTS_PER_KIND) continue;
+      perKind.set(event.kind, seen + 1);
+      entries.push({
+        time: event.timestamp,
+        source: source.id,
+        kind: event.kind === 'deploy' || event.kind === 'build' ? 'deploy' : event.kind === 'restart' || event.kind === 'start' ? 'restart' : 'event',
+        label: event.message,
+        ref: { kind: 'log-record', source: source.id, file: event.file, line: event.line, excerpt: event.message, timestamp: event.timestamp },
+      });
+    }
+    const peak = evidence.perMinute.reduce<(typeof evidence.perMinute)[number] | undefined>(
+      (best, minute) => (minute.errors > 0 && (!best || minute.errors > best.errors) ? minute : best),
+      undefined,
+    );
+    if (peak) entries.push({ time: peak.minute, source: source.id, kind: 'peak', label: `Peak: ${peak.errors} error record(s) in one minute` });
+  }
+  return entries;
+}
+
+function commits(bundle: EvidenceBundle): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  const window = bundle.incident.window;
+  const inWindow = (time: string) => Date.parse(time) >= Date.parse(window.start) && Date.parse(time) <= Date.parse(window.end);
+  for (const { source, evidence } of [...evidenceOf(bundle, 'git'), ...evidenceOf(bundle, 'code')]) {
+    for (const commit of evidence.commits) {
+      if (!inWindow(commit.authorTime)) continue;
+      const touchesConfig = commit.files.some((file) => /(^|\/)(config|conf|settings)(\/|\.)|\.(ya?ml|env|toml|ini)$/i.test(file));
+      entries.push({
+        time: commit.authorTime,
+        source: source.id,
+        kind: touchesConfig ? 'config-change' : 'commit',
+        label: `${commit.hash.slice(0, 8)} ${commit.subject}`,
+        ref: { kind: 'file-line', source: source.id, file: commit.files[0] ?? '.', line: 1, excerpt: `${commit.hash.slice(0, 12)} ${commit.subject}` },
+      });
+    }
+  }
+  return entries;
+}
+
+function firstErrors(findings: Finding[]): TimelineEntry[] {
+  return findings
+    .filter((finding) => FIRST_OCCURRENCE_SIGNALS.includes(finding.signal) && finding.firstSeen)
+    .map((finding) => ({
+      time: finding.firstSeen as string,
+      source: finding.refs[0]?.source ?? finding.area,
+      kind: 'first-error' as const,
+      label: `First: ${finding.title}`,
+      ...(finding.refs[0] ? { ref: finding.refs[0] } : {}),
+    }));
+}
+
+export function buildTimeline(bundle: EvidenceBundle, findings: Finding[]): TimelineEntry[] {
+  return [...logEvents(bundle), ...commits(bundle), ...firstErrors(findings), ...firstStuckJob(bundle)]
+    .filter((entry) => !Number.isNaN(Date.parse(entry.time)))
+    .sort((left, right) => Date.parse(left.time) - Date.parse(right.time) || left.kind.localeCompare(right.kind) || left.label.localeCompare(right.label));
+}

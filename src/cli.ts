@@ -1,0 +1,155 @@
+// The fracas command line: parse arguments, run a command, print, return the exit code.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runInit } from './commands/init.ts';
+import { runCollect, runReport, type IncidentSummary } from './commands/run.ts';
+import { manifestJsonSchemaText } from './commands/schema.ts';
+import { EXIT_CODE_HELP, EXIT_CODES, exitCodeForError } from './exit-codes.ts';
+import { loadManifest } from './manifest.ts';
+import { createReporter } from './progress.ts';
+import { createRedactor } from './redact.ts';
+import type { OutputFormat } from './report.ts';
+
+function parseFormats(value: string): OutputFormat[] {
+  const formats = value.split(',').map((format) => format.trim().toLowerCase()).filter(Boolean);
+  for (const format of formats) if (format !== 'md' && format !== 'pdf') throw new InvalidArgumentError(`unknown format "${format}" (use md, pdf or md,pdf)`);
+  if (formats.length === 0) throw new InvalidArgumentError('give at least one format: md, pdf or md,pdf');
+  return [...new Set(formats)] as OutputFormat[];
+}
+
+interface Io {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WriteStream;
+}
+
+function printSummaries(summaries: IncidentSummary[], json: boolean, io: Io): number {
+  if (json) io.out.write(`${JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2)}\n`);
+  else {
+    for (const summary of summaries) {
+      for (const output of summary.outputs) io.out.write(`${output}\n`);
+      const failed = summary.sources.filter((source) => source.status !== 'ok');
+      for (const source of failed) io.err.write(`fracas: source ${source.id} is ${source.status}${source.error ? `: ${source.error}` : ''}${source.hint ? ` (${source.hint})` : ''}\n`);
+      const top = summary.hypotheses[0];
+      if (top) io.err.write(`fracas: ${summary.incident}: top hypothesis ${top.category} (score ${top.score.toFixed(2)}, ${top.status})\n`);
+      if (summary.pdf === 'failed') io.err.write(`fracas: the PDF was not written: ${summary.pdfError ?? ''}\n`);
+    }
+  }
+  return Math.max(...summaries.map((summary) => summary.exitCode), 0);
+}
+
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('fracas')
+    .description('Incident investigations from evidence: collects logs, PostgreSQL and configuration, finds what they say, and writes the FRACAS deliverables (root cause, solution design, implementation plan, prevention) as Markdown and PDF.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (text) => io.out.write(text), writeErr: (text) => io.err.write(text) })
+    .addHelpText('after', `\nExit codes:\n${EXIT_CODE_HELP.replace(/^/gm, '  ')}\n\nQuick start:\n  fracas report docs/incidents/fm_028\n`)
+    .exitOverride();
+
+  const formatOption = () => new Option('--format <list>', 'outputs to write: md, pdf or md,pdf').default(['md', 'pdf'], 'md,pdf').argParser(parseFormats);
+
+  program
+    .command('init')
+    .description('scaffold <dir>/incident.yaml')
+    .argument('<dir>', 'incident directory (created if missing)')
+    .requiredOption('--id <id>', 'incident id, e.g. FM-028')
+    .requiredOption('--title <title>', 'one-line title')
+    .option('--severity <P0-P4>', 'severity', 'P2')
+    .option('--environment <name>', 'environment', 'staging')
+    .option('--service <name>', 'service', 'api')
+    .option('--force', 'overwrite an existing incident.yaml', false)
+    .action(async (dir: string, options: { id: string; title: string; severity: string; environment: string; service: string; force: boolean }) => {
+      const file = await runInit(dir, options);
+      io.out.write(`${file}\n`);
+      io.err.write(`fracas: edit the sources in ${file}, then run \`fracas report ${dir}\`\n`);
+      setExit(EXIT_CODES.complete);
+    });
+
+  program
+    .command('validate')
+    .description('check <dir>/incident.yaml against the schema')
+    .argument('<dir>', 'incident directory or manifest file')
+    .action((dir: string) => {
+      const loaded = loadManifest(dir);
+      io.out.write(`${loaded.file}: valid (${loaded.manifest.sources.length} source(s))\n`);
+      setExit(EXIT_CODES.complete);
+    });
+
+  program
+    .command('collect')
+    .description('collect evidence only, into <dir>/evidence/evidence.json')
+    .argument('<dirs...>', 'incident directories')
+    .option('--json', 'print a machine-readable summary on stdout', false)
+    .option('-q, --quiet', 'no progress on stderr', false)
+    .action(async (dirs: string[], options: { json: boolean; quiet: boolean }) => {
+      const reporter = createReporter({ quiet: options.quiet, stream: io.err });
+      const summaries: IncidentSummary[] = [];
+      for (const dir of dirs) summaries.push(await runCollect(dir, { formats: [], reporter }));
+      if (!options.json) for (const summary of summaries) if (summary.evidence) io.out.write(`${summary.evidence}\n`);
+      setExit(printSummaries(summaries, options.json, { ...io, out: options.json ? io.out : nullStream }));
+    });
+
+  program
+    .command('render')
+    .description('render the deliverables from saved evidence, without touching the sources')
+    .argument('<dirs...>', 'incident directories')
+    .addOption(formatOption())
+    .option('--json', 'print a machine-readable summary on stdout', false)
+    .option('-q, --quiet', 'no progress on stderr', false)
+    .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean }) => {
+      const reporter = createReporter({ quiet: options.quiet, stream: io.err });
+      setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect: false }), options.json, io));
+    });
+
+  program
+    .command('report')
+    .description('collect, analyse and render: writes <dir>/report/ (four deliverables, <ID>.md and <ID>.pdf)')
+    .argument('<dirs...>', 'incident directories (one browser renders them all)')
+    .addOption(formatOption())
+    .option('--json', 'print a machine-readable summary on stdout', false)
+    .option('-q, --quiet', 'no progress on stderr', false)
+    .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean }) => {
+      const reporter = createReporter({ quiet: options.quiet, stream: io.err });
+      setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect: true }), options.json, io));
+    });
+
+  program
+    .command('templates')
+    .description('mine log templates from a file: a table of templates, or one JSON object per record with --jsonl')
+    .argument('<file>', 'log file (any supported format; .gz is fine)')
+    .option('--format <header>', "logparser header format, e.g. '<Date> <Time> <Level> <Component>: <Content>'")
+    .option('--jsonl', 'one {"line","templateId","template"} object per input record, in input order', false)
+    .action(async (file: string, options: { format?: string; jsonl: boolean }) => {
+      const { runTemplates } = await import('./commands/templates.ts');
+      setExit(await runTemplates(file, { ...(options.format ? { format: options.format } : {}), jsonl: options.jsonl }, io.out));
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of incident.yaml')
+    .action(() => {
+      io.out.write(manifestJsonSchemaText());
+      setExit(EXIT_CODES.complete);
+    });
+
+  return program;
+}
+
+const nullStream = { write: () => true } as unknown as NodeJS.WritableStream;
+
+export async function main(argv: string[], io: Io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  let exitCode: number = EXIT_CODES.complete;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_CODES.complete;
+      return EXIT_CODES.usage;
+    }
+    io.err.write(`fracas: ${createRedactor().error(error)}\n`);
+    return exitCodeForError(error);
+  }
+}
