@@ -176,7 +176,7 @@ const KEY_VALUE = new RegExp(
     '(\\\\+["\'])((?:(?!\\1)[^\\n])*)\\1', // 1: escaped quote, 2: \"escaped\" value
     '|"((?:[^"\\\\\\n]|\\\\.)*)"', // 3: "double quoted"
     "|'([^'\\n]*)'", // 4: 'single quoted'
-    '|((?:(?:Bearer|Basic|Digest|Token|Bot)[ \\t]+)?)([^\\s"\'](?:[^\\s"\'&;<]|&(?![A-Za-z_][\\w.-]*=)|;(?![ \\t]*[A-Za-z_][\\w.-]*=)|<(?![/A-Za-z!]))*)', // 5: auth scheme, 6: bare value (ends before &key=, ;key=, </tag)
+    '|((?:(?:Bearer|Basic|Digest|Token|Bot)[ \\t]+)?)([^\\s"\'](?:[^\\s"\'&;<]|&(?![A-Za-z_][\\w.-]*=)|;(?![ \\t]*[A-Za-z_][\\w.-]*=)|<(?!\\/))*)', // 5: auth scheme, 6: bare value (ends before &key=, ;key=, </tag)
   ].join(''),
   'y',
 );
@@ -339,8 +339,9 @@ function redactKeyValues(table: SecretTable, text: string): string {
       } else if (PLACEHOLDER_PATTERN.test(bare)) {
         if (!alreadyRedacted(bare)) replacement = `${whole.slice(0, start)}${table.placeholder(kindForKey(key), bare)}`;
       } else {
-        const trimmed = bare.replace(/[,.)\]}]+$/, '');
-        if (trimmed !== '' && !isNonSecretValue(trimmed) && !/^\d{1,4}$/.test(trimmed)) {
+        const stripped = bare.replace(/[,.)\]}]+$/, '');
+        const trimmed = stripped === '' ? bare : stripped;
+        if (!isNonSecretValue(trimmed) && !/^\d{1,4}$/.test(trimmed)) {
           replacement = `${whole.slice(0, start)}${table.placeholder(kindForKey(key), trimmed)}${bare.slice(trimmed.length)}`;
         }
       }
