@@ -8,6 +8,7 @@ import { EVIDENCE_SCHEMA_VERSION, type AnySourceResult, type EvidenceBundle, typ
 import { mergeEvidence } from './evidence-merge.ts';
 import type { LoadedManifest, Manifest, SourceSpec } from './manifest.ts';
 import { redactBundle } from './redact.ts';
+import { joinStackFrames } from './stack-frames.ts';
 
 export const EVIDENCE_DIR = 'evidence';
 export const EVIDENCE_FILE = 'evidence.json';
@@ -99,7 +100,8 @@ export async function collectEvidence(loaded: LoadedManifest, options: CollectOp
     sources.push(result);
     progress.sourceFinished(result);
   }
-  return redactBundle({ schemaVersion: EVIDENCE_SCHEMA_VERSION, incident, collectedAt: new Date().toISOString(), sources });
+  const bundle: EvidenceBundle = { schemaVersion: EVIDENCE_SCHEMA_VERSION, incident, collectedAt: new Date().toISOString(), sources };
+  return redactBundle(joinStackFrames(bundle, loaded));
 }
 
 export function evidencePath(dir: string): string {
