@@ -53,8 +53,8 @@ function walk(left: ConfigValue, right: ConfigValue, at: { path: string; leftPos
     const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
     for (const key of keys) {
       const next = { path: childPath(at.path, key), leftPos: childPath(at.leftPos, key), rightPos: childPath(at.rightPos, key) };
-      if (!(key in right)) out.push({ ...next, change: 'removed', left: left[key] });
-      else if (!(key in left)) out.push({ ...next, change: 'added', right: right[key] });
+      if (!Object.hasOwn(right, key)) out.push({ ...next, change: 'removed', left: left[key] });
+      else if (!Object.hasOwn(left, key)) out.push({ ...next, change: 'added', right: right[key] });
       else walk(left[key] as ConfigValue, right[key] as ConfigValue, next, out);
     }
     return;
@@ -104,7 +104,7 @@ function placeholderDiffs(left: ConfigSide, right: ConfigSide, out: RawDiff[]): 
       const rb = resolvePlaceholders(b, right.lookup as EnvLookup).value;
       if (ra !== rb) out.push({ path, leftPos: path, rightPos: path, change: 'changed', left: a, right: b });
     } else if (isMapValue(a) && isMapValue(b)) {
-      for (const key of Object.keys(a)) if (key in b) visit(a[key] as ConfigValue, b[key] as ConfigValue, childPath(path, key));
+      for (const key of Object.keys(a)) if (Object.hasOwn(b, key)) visit(a[key] as ConfigValue, b[key] as ConfigValue, childPath(path, key));
     }
   };
   visit(left.parsed.value, right.parsed.value, '');

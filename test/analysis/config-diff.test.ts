@@ -1,0 +1,131 @@
+// Tests for the semantic configuration diff: changes by key path, list matching, anomalies, classification and ranking.
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { diffConfigs, type ConfigSide } from '../../src/analysis/config-diff.ts';
+import { parseEnvText } from '../../src/analysis/config/env-file.ts';
+import { parseConfigText } from '../../src/analysis/config/parse.ts';
+import { envLookup } from '../../src/analysis/config/placeholders.ts';
+
+const side = (label: string, text: string, file = `${label}.yaml`, env?: Record<string, string>): ConfigSide => ({
+  label,
+  parsed: parseConfigText(text, file),
+  lookup: env ? envLookup([env]) : undefined,
+});
+
+const fixture = (name: string): ConfigSide => {
+  const dir = new URL('../fixtures/config/env/', import.meta.url);
+  return {
+    label: name,
+    parsed: parseConfigText(readFileSync(new URL(`${name}.yaml`, dir), 'utf8'), `${name}.yaml`),
+    lookup: envLookup([parseEnvText(readFileSync(new URL(`${name}.env`, dir), 'utf8')).values]),
+  };
+};
+
+describe('diffConfigs', () => {
+  it('reports added, removed, changed and type-changed keys by path with lines', () => {
+    const result = diffConfigs(side('staging', 'a: 1\nb: x\nc: 3\nd: "5"\n'), side('production', 'a: 2\nc: 3\nd: 5\ne: true\n'));
+    const byPath = Object.fromEntries(result.differences.map((diff) => [diff.path, diff]));
+    expect(Object.keys(byPath).sort()).toEqual(['a', 'b', 'd', 'e']);
+    expect(byPath.a).toMatchObject({ change: 'changed', left: '1', right: '2', leftLine: 1, rightLine: 1 });
+    expect(byPath.b).toMatchObject({ change: 'removed', left: 'x' });
+    expect(byPath.d).toMatchObject({ change: 'type-changed', left: '"5"', right: '5' });
+    expect(byPath.e).toMatchObject({ change: 'added', right: 'true', rightLine: 4 });
+  });
+
+  it('ignores key order and comments', () => {
+    const result = diffConfigs(side('a', '# one\nx: 1\ny:\n  z: 2 # two\n'), side('b', 'y: {z: 2}\nx: 1\n'));
+    expect(result.differences).toEqual([]);
+  });
+
+  it('matches lists of mappings by name, else by position', () => {
+    const byName = diffConfigs(side('a', 'w:\n  - name: p\n    n: 1\n  - name: q\n    n: 2\n'), side('b', 'w:\n  - name: q\n    n: 2\n  - name: p\n    n: 3\n'));
+    expect(byName.differences.map((diff) => diff.path)).toEqual(['w[name=p].n']);
+    expect(byName.differences[0]).toMatchObject({ leftLine: 3, rightLine: 5 });
+    const byPosition = diffConfigs(side('a', 'l:\n  - {x: 1}\n  - {x: 2}\n'), side('b', 'l:\n  - {x: 1}\n  - {x: 3}\n  - {x: 4}\n'));
+    expect(byPosition.differences.map((diff) => `${diff.change} ${diff.path}`).sort()).toEqual(['added l[2]', 'changed l[1].x']);
+  });
+
+  it('keeps placeholders as written and shows them resolved, secrets masked', () => {
+    const result = diffConfigs(
+      side('staging', 'db:\n  url: ${DATABASE_URL}\n  pool_size: ${POOL:-5}\n', 'staging.yaml', { DATABASE_URL: 'postgres://app:pw1@db-staging:5432/app' }),
+      side('production', 'db:\n  url: ${DATABASE_URL}\n  pool_size: ${POOL:-20}\n', 'production.yaml', { DATABASE_URL: 'postgres://app:pw2@db-prod:5432/app' }),
+    );
+    const url = result.differences.find((diff) => diff.path === 'db.url');
+    expect(url).toMatchObject({ left: '${DATABASE_URL}', right: '${DATABASE_URL}', leftResolved: 'postgres://app:****@db-staging:5432/app' });
+    expect(JSON.stringify(result)).not.toMatch(/pw1|pw2/);
+    const pool = result.differences.find((diff) => diff.path === 'db.pool_size');
+    expect(pool).toMatchObject({ left: '${POOL:-5}', leftResolved: '5', rightResolved: '20', category: 'pool-workers', risk: 'high' });
+  });
+
+  it('never writes secret values into the comparison', () => {
+    const result = diffConfigs(side('staging', 'webhook:\n  secret: whsec_stagingvalue\n'), side('production', 'webhook:\n  secret: whsec_productionvalue\n'));
+    expect(result.differences).toHaveLength(1);
+    expect(JSON.stringify(result)).not.toMatch(/stagingvalue|productionvalue/);
+  });
+
+  it('finds the mis-indented block, the production webhook URL in staging and the duplicate key (FM-028 fixture)', () => {
+    const result = diffConfigs(fixture('staging'), fixture('production'));
+    const moved = result.anomalies.find((anomaly) => anomaly.kind === 'moved-subtree');
+    expect(moved).toMatchObject({ path: 'webhook.openai', file: 'staging.yaml', line: 23, otherPath: 'external_services.openai', otherFile: 'production.yaml', otherLine: 24, risk: 'high' });
+    const foreign = result.anomalies.find((anomaly) => anomaly.kind === 'foreign-environment-value');
+    expect(foreign).toMatchObject({ path: 'webhook.base_url', file: 'staging.yaml', line: 17, risk: 'high' });
+    expect(result.anomalies.find((anomaly) => anomaly.kind === 'duplicate-key')).toMatchObject({ path: 'resources.cpu', line: 43, otherLine: 42 });
+    const risks = result.differences.map((diff) => diff.risk);
+    expect(risks).toEqual([...risks].sort((a, b) => ['high', 'medium', 'low'].indexOf(a) - ['high', 'medium', 'low'].indexOf(b)));
+    const byPath = Object.fromEntries(result.differences.map((diff) => [diff.path, diff]));
+    expect(byPath['webhook.max_retries']).toMatchObject({ category: 'retries-backoff', risk: 'high' });
+    expect(byPath['webhook.timeout']).toMatchObject({ category: 'timeouts', risk: 'high' });
+    expect(byPath['database.pool_size']).toMatchObject({ category: 'pool-workers', risk: 'high' });
+    expect(byPath['resources.memory']).toMatchObject({ category: 'resource-limits', risk: 'high' });
+    expect(byPath['app.debug']).toMatchObject({ category: 'feature-flags-debug' });
+    expect(byPath['app.public_url']).toMatchObject({ category: 'urls-hosts', risk: 'low' });
+    expect(byPath['webhook.secret']).toMatchObject({ category: 'tls-auth', risk: 'low' });
+    expect(byPath['workers[name=parser].concurrency']).toMatchObject({ left: '2', right: '8' });
+    expect(byPath['webhook.openai']?.reason).toMatch(/moved/);
+  });
+
+  it('flags localhost in a remote environment and another environment\'s host', () => {
+    const result = diffConfigs(
+      side('production', 'callback_url: http://localhost:8000/hooks\ncache:\n  host: redis-staging.internal\n'),
+      side('staging', 'callback_url: https://api-staging.example.com/hooks\ncache:\n  host: redis-staging.internal\n'),
+    );
+    const anomalies = result.anomalies.filter((anomaly) => anomaly.kind === 'foreign-environment-value');
+    expect(anomalies.map((anomaly) => `${anomaly.file} ${anomaly.path}`).sort()).toEqual(['production.yaml cache.host', 'production.yaml callback_url']);
+  });
+
+  it('reports parse errors as anomalies with line and column and no differences', () => {
+    const result = diffConfigs(side('staging', 'a:\n  b: [1\n c: 2\n'), side('production', 'a:\n  b: 1\n'));
+    expect(result.differences).toEqual([]);
+    expect(result.anomalies[0]).toMatchObject({ kind: 'parse-error', file: 'staging.yaml', line: 3 });
+    expect(result.anomalies[0]?.detail).toMatch(/line 3, column \d+/);
+  });
+
+  it('finds no differences between a configuration and a reordered copy of itself (property)', () => {
+    const key = fc.stringMatching(/^[a-z_]{1,8}$/);
+    const scalar = fc.oneof(fc.integer(), fc.boolean(), fc.stringMatching(/^[a-z0-9 ]{0,10}$/));
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, scalar, fc.dictionary(key, tie('node'), { maxKeys: 4 })),
+    })).node;
+    fc.assert(
+      fc.property(fc.dictionary(key, tree, { maxKeys: 5 }), (value) => {
+        const reversed = Object.fromEntries(Object.entries(value).reverse());
+        const result = diffConfigs(side('a', JSON.stringify(value), 'a.json'), side('b', JSON.stringify(reversed), 'b.json'));
+        return result.differences.length === 0;
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('reports every changed leaf exactly once (property)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.stringMatching(/^[a-z]{1,6}$/), fc.integer({ min: 0, max: 5 }), { minKeys: 1, maxKeys: 8 }), fc.integer({ min: 1, max: 3 }), (value, bump) => {
+        const keys = Object.keys(value);
+        const changed = { ...value, [keys[0] as string]: (value[keys[0] as string] as number) + bump };
+        const result = diffConfigs(side('a', JSON.stringify({ s: value }), 'a.json'), side('b', JSON.stringify({ s: changed }), 'b.json'));
+        return result.differences.length === 1 && result.differences[0]?.path === `s.${keys[0]}`;
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
