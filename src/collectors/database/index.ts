@@ -1,0 +1,241 @@
+// The database collector: job, schema and health checks against PostgreSQL (DATABASE_URL) or an embedded, seeded PGlite.
+import path from 'node:path';
+import type { DatabaseEvidence, QueryCheck } from '../../evidence.ts';
+import type { DatabaseSourceSpec } from '../../manifest.ts';
+import { SourceFailure, type CollectContext, type CollectorOutput } from '../types.ts';
+import { connectionFailure, parseDatabaseUrl, scrub } from './connect.ts';
+import { COUNTERS_ID, countersSql, EXTENSION_SQL, healthChecksSql, SERVER_INFO_SQL, statementsSql, type ServerInfo } from './health-checks.ts';
+import { jobChecksSql, resolveJobColumns, tableColumnsSql, type CheckSql, type TableColumn } from './job-checks.ts';
+import { openPglite } from './pglite.ts';
+import { countersCheck } from './counters.ts';
+import { describeError, runCheck, type RunOptions } from './run-check.ts';
+import { constraintsFromRows, schemaChecksSql, unindexedColumns } from './schema-checks.ts';
+import { openPgSession, type DbSession } from './session.ts';
+import { toDbRow } from './values.ts';
+
+const PGLITE_NOTE =
+  'not applicable to the embedded PGlite database: it is single-user (no other sessions, locks or connection limit) and is not the incident server';
+
+export async function collectDatabase(spec: DatabaseSourceSpec, context: CollectContext): Promise<CollectorOutput<'database'>> {
+  const url = spec.url?.trim();
+  const limits = { statementTimeoutMs: spec.statementTimeoutMs, lockTimeoutMs: spec.lockTimeoutMs };
+  let session: DbSession;
+  let endpoint: string | undefined;
+  let secret: string | undefined;
+  let pooler: string | undefined;
+  let seedPaths: string[] = [];
+  if (url) {
+    const target = parseDatabaseUrl(url, { connectTimeoutMs: spec.connectTimeoutMs, statementTimeoutMs: spec.statementTimeoutMs });
+    endpoint = target.masked;
+    secret = target.password;
+    pooler = target.pooler;
+    context.progress(`database ${spec.id}: connecting to ${target.host}:${target.port}/${target.database}`);
+    try {
+      session = await openPgSession(target.config, limits);
+    } catch (error) {
+      throw connectionFailure(error, target, spec.connectTimeoutMs);
+    }
+  } else {
+    seedPaths = spec.seed.map((file) => context.resolve(file));
+    context.progress(`database ${spec.id}: starting embedded PGlite (${seedPaths.length} seed file(s))`);
+    session = await openPglite(seedPaths, limits);
+  }
+
+  try {
+    return await runAll(spec, context, session, { endpoint, secret, pooler, seedPaths });
+  } finally {
+    await session.close();
+  }
+}
+
+interface Target {
+  endpoint?: string;
+  secret?: string;
+  pooler?: string;
+  seedPaths: string[];
+}
+
+async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session: DbSession, target: Target): Promise<CollectorOutput<'database'>> {
+  const limit = spec.maxRows;
+  let infoRow: Record<string, unknown>;
+  try {
+    infoRow = (await session.readOnly(SERVER_INFO_SQL)).rows[0] ?? {};
+  } catch (error) {
+    throw new SourceFailure(scrub(`connected, but the first query failed: ${(error as Error).message}`, target.secret), (error as { code?: string }).code, 'check that the role may run queries on this database');
+  }
+  const row = toDbRow(infoRow);
+  const info: ServerInfo = {
+    versionNum: Number(row.version_num ?? 0),
+    role: String(row.role ?? ''),
+    superuser: row.superuser === true,
+    readAllStats: row.read_all_stats === true || row.superuser === true,
+  };
+  const options: RunOptions = { ...{ statementTimeoutMs: spec.statementTimeoutMs, lockTimeoutMs: spec.lockTimeoutMs }, maxRows: limit, role: info.role, secret: target.secret };
+  const checks: QueryCheck[] = [];
+  const run = async (check: CheckSql, extra?: Partial<RunOptions>) => {
+    if (context.signal?.aborted) throw new SourceFailure('collection aborted', 'ABORT_ERR');
+    context.progress(`database ${spec.id}: ${check.id}`);
+    const result = await runCheck(session, check, { ...options, ...extra });
+    checks.push(result);
+    return result;
+  };
+  const isPg = session.engine === 'postgres';
+
+  // First counters snapshot: the other checks run during the delay before the second.
+  const counterSql = countersSql(info);
+  const firstCounters = isPg ? await runCheck(session, { id: COUNTERS_ID, title: '', sql: counterSql }, options) : undefined;
+  const firstAt = Date.now();
+
+  // Job table: columns first (pg_attribute needs no privilege on the table).
+  const jobs = spec.jobs;
+  const columnsCheck = await runCheck(session, { id: 'job-table-columns', title: `Columns of ${jobs.table}`, sql: tableColumnsSql(jobs.table) }, { ...options, maxRows: 1000 });
+  const columns: TableColumn[] = columnsCheck.rows.map((column) => ({ name: String(column.name), type: String(column.type) }));
+  const { resolved, problem } =
+    columnsCheck.status !== 'ok'
+      ? { resolved: undefined, problem: `could not read the columns of ${jobs.table}: ${columnsCheck.note}` }
+      : columns.length === 0
+        ? { resolved: undefined, problem: `table ${jobs.table} not found (or not visible to role "${info.role}"); set jobs.table in the manifest` }
+        : resolveJobColumns(jobs, columns);
+  const warnings: string[] = [];
+  if (resolved) {
+    if (resolved.missing.length > 0) warnings.push(`job table ${jobs.table} has no column ${resolved.missing.join(', ')}; checks that need it were left out`);
+    for (const check of jobChecksSql(jobs, resolved, spec.asOf, limit)) await run(check);
+    if (!resolved.retry) checks.push(skipped('retry-counts', `Jobs by retry count`, 'limited', `no retry column: "${jobs.retryColumn ?? ''}" is not a column of ${jobs.table}`));
+  } else {
+    for (const id of ['stuck-jobs', 'state-distribution', 'stuck-job-age', 'recent-errors', 'retry-counts']) checks.push(skipped(id, `Job check ${id}`, 'failed', problem ?? 'job table unavailable'));
+  }
+
+  // Schema evidence.
+  const schema = schemaChecksSql(jobs.table, limit);
+  const schemaResults: QueryCheck[] = [];
+  for (const check of schema) schemaResults.push(await run(check));
+  const [checkRows, enumRows, , indexRows] = schemaResults;
+  const constraints = constraintsFromRows(checkRows?.rows ?? [], enumRows?.rows ?? [], jobs.table);
+  const checkedColumns = resolved ? [resolved.state, resolved.updated, ...(resolved.status ? [resolved.status] : [])] : [];
+  const unindexed = indexRows?.status === 'ok' && columns.length > 0 ? unindexedColumns(indexRows.rows, checkedColumns) : [];
+  if (indexRows && unindexed.length > 0) indexRows.note = `no index contains ${unindexed.join(', ')}: filters on ${unindexed.length > 1 ? 'them' : 'it'} alone scan the table`;
+
+  // Health.
+  const health = healthChecksSql(info, limit);
+  if (isPg) {
+    const activityNote = info.readAllStats
+      ? undefined
+      : `role "${info.role}" is not a member of pg_read_all_stats (pg_monitor): other roles' sessions show NULL state, xact_start, backend_type and '<insufficient privilege>' queries, so this covers only its own sessions`;
+    for (const check of health) {
+      const result = await run(check);
+      if (activityNote && result.status === 'ok' && ACTIVITY_CHECKS.has(check.id)) {
+        result.status = 'limited';
+        result.note = activityNote;
+      }
+    }
+    await statementChecks(session, info, jobs.table, options, run, checks);
+    const elapsed = Date.now() - firstAt;
+    if (elapsed < spec.countersDelayMs) await new Promise((resolve) => setTimeout(resolve, spec.countersDelayMs - elapsed));
+    const second = await runCheck(session, { id: COUNTERS_ID, title: '', sql: counterSql }, options);
+    checks.push(countersCheck(counterSql, firstCounters!, second));
+  } else {
+    for (const check of [...health, { id: COUNTERS_ID, title: 'pg_stat_database counters', sql: counterSql }, ...statementsSql('public', info, jobs.table)]) {
+      checks.push(skipped(check.id, check.title, 'limited', PGLITE_NOTE, check.sql));
+    }
+  }
+
+  // Custom queries from the manifest: extended protocol (a single statement), read-only.
+  const taken = new Set(checks.map((check) => check.id));
+  for (const query of spec.queries) {
+    const id = taken.has(query.id) ? `custom-${query.id}` : query.id;
+    taken.add(id);
+    await run({ id, title: query.title, sql: query.sql }, { untrusted: true });
+  }
+
+  for (const check of checks) {
+    if (check.status !== 'ok') warnings.push(`${check.id} ${check.status}: ${check.note ?? ''}`);
+  }
+  const failed = checks.some((check) => check.status === 'failed');
+  const evidence: DatabaseEvidence = {
+    engine: session.engine,
+    serverVersion: String(row.server_version ?? ''),
+    serverTime: typeof row.server_time === 'string' ? row.server_time : undefined,
+    jobTable: {
+      table: jobs.table,
+      idColumn: jobs.idColumn,
+      stateColumn: jobs.stateColumn,
+      ...(resolved?.status ? { statusColumn: resolved.status } : {}),
+      inFlightStates: jobs.inFlightStates,
+      stuckAfterMinutes: jobs.stuckAfterMinutes,
+    },
+    checks,
+    constraints,
+    extras: {
+      role: info.role,
+      superuser: info.superuser,
+      readAllStats: info.readAllStats,
+      monitor: row.monitor === true,
+      database: row.database ?? null,
+      ...(spec.asOf ? { asOf: new Date(spec.asOf).toISOString() } : {}),
+      ...(target.pooler ? { pooler: target.pooler } : {}),
+      jobColumns: columns.map((column) => `${column.name} ${column.type}`),
+      entityColumns: Object.fromEntries((resolved?.entities ?? []).map((name) => [name, entityKind(name)])),
+      ...(resolved?.error ? { errorColumn: resolved.error } : {}),
+      ...(resolved?.retry ? { retryColumn: resolved.retry } : {}),
+      updatedColumn: jobs.updatedColumn,
+      unindexedColumns: unindexed,
+      countersDelayMs: spec.countersDelayMs,
+    },
+  };
+  const description =
+    session.engine === 'postgres'
+      ? `PostgreSQL ${evidence.serverVersion} as role ${info.role}${info.superuser ? ' (superuser)' : info.readAllStats ? ' (pg_read_all_stats)' : ''}${target.pooler ? `, through a ${target.pooler}-mode pooler` : ''}: ${checks.length} checks`
+      : `embedded PGlite ${evidence.serverVersion.split(' ')[0] ?? ''} seeded from ${target.seedPaths.length} file(s): ${checks.length} checks`;
+  return {
+    evidence,
+    status: failed ? 'partial' : 'ok',
+    warnings,
+    provenance: {
+      description,
+      ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+      ...(target.seedPaths.length > 0 ? { paths: target.seedPaths.map((file) => path.relative(context.dir, file) || file) } : {}),
+    },
+  };
+}
+
+const ACTIVITY_CHECKS = new Set(['connection-headroom', 'sessions-by-state', 'idle-in-transaction', 'oldest-transactions', 'blocking-chains', 'waiting-locks']);
+
+async function statementChecks(
+  session: DbSession,
+  info: ServerInfo,
+  table: string,
+  options: RunOptions,
+  run: (check: CheckSql) => Promise<QueryCheck>,
+  checks: QueryCheck[],
+): Promise<void> {
+  let schema: string | undefined;
+  try {
+    schema = String(toDbRow((await session.readOnly(EXTENSION_SQL)).rows[0] ?? {}).schema ?? '') || undefined;
+  } catch (error) {
+    const { note } = describeError(error, options);
+    for (const check of statementsSql('public', info, table)) checks.push(skipped(check.id, check.title, 'limited', note, check.sql));
+    return;
+  }
+  if (!schema) {
+    for (const check of statementsSql('public', info, table)) {
+      checks.push(skipped(check.id, check.title, 'limited', 'pg_stat_statements is not installed in this database (CREATE EXTENSION pg_stat_statements; it also needs shared_preload_libraries)', check.sql));
+    }
+    return;
+  }
+  for (const check of statementsSql(schema, info, table)) {
+    const result = await run(check);
+    if (result.status === 'ok' && (!info.readAllStats || result.rows.some((row) => row.query === '<insufficient privilege>'))) {
+      result.status = 'limited';
+      result.note = `role "${info.role}" is not a member of pg_read_all_stats: other roles' statements read '<insufficient privilege>'`;
+    }
+  }
+}
+
+function skipped(id: string, title: string, status: 'failed' | 'limited', note: string, sql = ''): QueryCheck {
+  return { id, title, sql, rows: [], rowCount: 0, truncated: false, status, note };
+}
+
+/** document_id -> document-id, user_id -> user-id. */
+export function entityKind(column: string): string {
+  return column.toLowerCase().replace(/_?id$/, '').replace(/_/g, '-') + '-id';
+}

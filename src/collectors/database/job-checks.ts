@@ -1,0 +1,215 @@
+// SQL for the job-table checks (stuck jobs, state distribution, stuck ages, recent errors, retries), built for any job table.
+import type { JobChecksSpec } from '../../manifest.ts';
+import { nowExpression, quoteIdent, quoteLiteral, quoteQualified } from './sql.ts';
+
+export interface TableColumn {
+  name: string;
+  type: string;
+}
+
+/** The job table's columns as found in the catalog (pg_attribute needs no privilege on the table). */
+export function tableColumnsSql(table: string): string {
+  return `SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type
+FROM pg_attribute a
+WHERE a.attrelid = to_regclass(${quoteLiteral(quoteQualified(table))}) AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum`;
+}
+
+export interface ResolvedJobColumns {
+  id: string;
+  state: string;
+  updated: string;
+  created?: string;
+  status?: string;
+  error?: string;
+  errorType?: string;
+  retry?: string;
+  entities: string[];
+  /** Configured columns the table does not have. */
+  missing: string[];
+}
+
+/** Match the spec against the table's real columns; required ones missing -> `problem`. */
+export function resolveJobColumns(spec: JobChecksSpec, columns: TableColumn[]): { resolved?: ResolvedJobColumns; problem?: string } {
+  const byName = new Map(columns.map((column) => [column.name, column]));
+  const missing: string[] = [];
+  const optional = (name: string | undefined) => {
+    if (!name) return undefined;
+    if (byName.has(name)) return name;
+    missing.push(name);
+    return undefined;
+  };
+  const required = [spec.idColumn, spec.stateColumn, spec.updatedColumn].filter((name) => !byName.has(name));
+  if (required.length > 0) {
+    return {
+      problem: `the job table ${spec.table} has no column ${required.map((name) => `"${name}"`).join(', ')} (it has: ${columns.map((column) => column.name).join(', ')}); set jobs.idColumn / stateColumn / updatedColumn in the manifest`,
+    };
+  }
+  const error = optional(spec.errorColumn);
+  const resolved: ResolvedJobColumns = {
+    id: spec.idColumn,
+    state: spec.stateColumn,
+    updated: spec.updatedColumn,
+    created: optional(spec.createdColumn),
+    status: optional(spec.statusColumn),
+    error,
+    errorType: error ? byName.get(error)?.type : undefined,
+    retry: optional(spec.retryColumn),
+    entities: spec.entityColumns.filter((name) => byName.has(name) && name !== spec.idColumn),
+    missing,
+  };
+  for (const name of spec.entityColumns) if (!byName.has(name)) missing.push(name);
+  const stateType = byName.get(spec.stateColumn)?.type ?? 'text';
+  stateCasts.set(resolved, !/^(text|character varying|character)\b/.test(stateType));
+  return { resolved };
+}
+
+const stateCasts = new WeakMap<ResolvedJobColumns, boolean>();
+
+export interface CheckSql {
+  id: string;
+  title: string;
+  sql: string;
+}
+
+/** Build the five job checks plus the brief's error listing. `limit` caps listing rows (one extra row detects truncation). */
+export function jobChecksSql(spec: JobChecksSpec, columns: ResolvedJobColumns, asOf: string | undefined, limit: number): CheckSql[] {
+  const table = quoteQualified(spec.table);
+  const now = nowExpression(asOf);
+  const q = quoteIdent;
+  const id = q(columns.id);
+  const state = stateCasts.get(columns) ? `${q(columns.state)}::text` : q(columns.state);
+  const updated = q(columns.updated);
+  const created = columns.created ? q(columns.created) : updated;
+  const inFlight = `${state} IN (${spec.inFlightStates.map(quoteLiteral).join(', ')})`;
+  const cutoff = `${now} - ${Number(spec.stuckAfterMinutes)} * interval '1 minute'`;
+  const stuck = `${inFlight} AND ${updated} < ${cutoff}`;
+  const minutes = `round((extract(epoch FROM (${now} - ${updated})) / 60)::numeric, 1)`;
+  const statusSelect = columns.status ? q(columns.status) : 'NULL::text';
+  const extra = [columns.retry, ...columns.entities].filter((name): name is string => Boolean(name)).map(q);
+  const errorText = errorTextExpression(columns);
+  const listColumns = [id, ...(columns.status ? [q(columns.status)] : []), q(columns.state), ...(columns.created ? [created] : []), updated, ...extra];
+
+  const checks: CheckSql[] = [
+    {
+      id: 'stuck-jobs',
+      title: `Jobs in ${spec.inFlightStates.join('/')} not updated for ${spec.stuckAfterMinutes} minutes`,
+      sql: `SELECT ${listColumns.join(', ')},
+       ${minutes} AS minutes_since_update${errorText ? `,\n       left(${errorText}, 300) AS last_error` : ''}
+FROM ${table}
+WHERE ${stuck}
+ORDER BY ${created} DESC
+LIMIT ${limit + 1}`,
+    },
+    {
+      id: 'state-distribution',
+      title: 'Jobs by state and status',
+      sql: `SELECT ${state} AS state, ${statusSelect} AS status, count(*) AS jobs,
+       count(*) FILTER (WHERE ${stuck}) AS stuck,
+       min(${updated}) AS oldest_update, max(${updated}) AS newest_update
+FROM ${table}
+GROUP BY 1, 2
+ORDER BY jobs DESC
+LIMIT ${limit + 1}`,
+    },
+    {
+      id: 'stuck-job-age',
+      title: 'Age of stuck jobs since their last update',
+      sql: `SELECT state, count(*) AS jobs,
+       min(updated) AS oldest_update, max(updated) AS newest_update,
+       round(min(minutes), 1) AS min_minutes, round(avg(minutes), 1) AS avg_minutes,
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes))::numeric, 1) AS median_minutes, round(max(minutes), 1) AS max_minutes,
+       count(*) FILTER (WHERE minutes < 240) AS under_4h,
+       count(*) FILTER (WHERE minutes >= 240 AND minutes < 1440) AS from_4h_to_24h,
+       count(*) FILTER (WHERE minutes >= 1440) AS over_24h
+FROM (SELECT ${state} AS state, ${updated} AS updated, ${minutes} AS minutes FROM ${table} WHERE ${stuck}) stuck
+GROUP BY state
+ORDER BY jobs DESC`,
+    },
+  ];
+
+  if (errorText && columns.error) {
+    const error = q(columns.error);
+    const present = /json/.test(columns.errorType ?? '') ? `${error} IS NOT NULL AND jsonb_typeof(${error}::jsonb) <> 'null'` : `${error} IS NOT NULL AND ${error}::text <> ''`;
+    const recent = `${present} AND ${updated} > ${now} - ${Number(spec.recentErrorHours)} * interval '1 hour'`;
+    const kind = /json/.test(columns.errorType ?? '')
+      ? `coalesce(${error}::jsonb->>'code', ${error}::jsonb->>'type', ${error}::jsonb->>'error_code', ${error}::jsonb->>'kind')`
+      : 'NULL::text';
+    const entitySamples = columns.entities.map((name) => `,\n       (array_agg(${q(name)}::text ORDER BY updated DESC) FILTER (WHERE ${q(name)} IS NOT NULL))[1:10] AS ${q(`sample_${name}`)}`).join('');
+    checks.push(
+      {
+        id: 'recent-errors',
+        title: `Errors of the last ${spec.recentErrorHours} hours grouped by normalised ${columns.error}`,
+        sql: `SELECT normalized_error, error_code, count(*) AS occurrences, count(DISTINCT id) AS jobs,
+       min(updated) AS first_seen, max(updated) AS last_seen, min(raw_error) AS sample_error,
+       array_agg(DISTINCT state) AS states,
+       (array_agg(id::text ORDER BY updated DESC))[1:10] AS sample_ids${entitySamples}
+FROM (SELECT ${id} AS id, ${state} AS state, ${updated} AS updated, ${columns.entities.map((name) => `${q(name)}, `).join('')}${kind} AS error_code,
+             left(${errorText}, 300) AS raw_error,
+             ${normaliseSql(`left(${errorText}, 500)`)} AS normalized_error
+      FROM ${table}
+      WHERE ${recent}) errors
+GROUP BY normalized_error, error_code
+ORDER BY occurrences DESC
+LIMIT ${limit + 1}`,
+      },
+      {
+        id: 'recent-error-jobs',
+        title: `Jobs with ${columns.error} updated in the last ${spec.recentErrorHours} hours`,
+        sql: `SELECT ${[id, ...(columns.status ? [q(columns.status)] : []), q(columns.state), error, updated, ...extra].join(', ')}
+FROM ${table}
+WHERE ${recent}
+ORDER BY ${updated} DESC
+LIMIT ${limit + 1}`,
+      },
+    );
+  }
+
+  if (columns.retry) {
+    const retry = q(columns.retry);
+    checks.push({
+      id: 'retry-counts',
+      title: `Jobs by ${columns.retry}`,
+      sql: `SELECT ${retry} AS retries, count(*) AS jobs,
+       count(*) FILTER (WHERE ${inFlight}) AS in_flight,
+       count(*) FILTER (WHERE ${stuck}) AS stuck${columns.error ? `,\n       count(*) FILTER (WHERE ${q(columns.error)} IS NOT NULL) AS with_error` : ''},
+       max(${updated}) AS last_update
+FROM ${table}
+GROUP BY 1
+ORDER BY 1 NULLS FIRST
+LIMIT ${limit + 1}`,
+    });
+  }
+  return checks;
+}
+
+/** The error as text: for json(b), the message field (or the whole value); for text, itself. */
+function errorTextExpression(columns: ResolvedJobColumns): string | undefined {
+  if (!columns.error) return undefined;
+  const error = quoteIdent(columns.error);
+  if (/json/.test(columns.errorType ?? '')) {
+    const value = `${error}::jsonb`;
+    return `coalesce(${value}->>'message', ${value}->>'error', ${value}->>'msg', ${value}->>'detail', ${value} #>> '{}')`;
+  }
+  return `${error}::text`;
+}
+
+/** Normalise an error text in SQL: uuids, quoted values, long hex and numbers become placeholders. */
+export function normaliseSql(expression: string): string {
+  let sql = expression;
+  sql = `regexp_replace(${sql}, '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', '<uuid>', 'gi')`;
+  sql = `regexp_replace(${sql}, '''[^'']*''|"[^"]*"', '<value>', 'g')`;
+  sql = `regexp_replace(${sql}, '\\m(0x)?[0-9a-f]*[0-9][0-9a-f]*[a-f][0-9a-f]*\\M|\\m(0x)?[0-9a-f]*[a-f][0-9a-f]*[0-9][0-9a-f]*\\M', '<hex>', 'gi')`;
+  sql = `regexp_replace(${sql}, '[0-9]+([.][0-9]+)?', '<n>', 'g')`;
+  return sql;
+}
+
+/** The same normalisation in TypeScript (for errors read from logs), kept in step with normaliseSql. */
+export function normaliseError(text: string): string {
+  return text
+    .slice(0, 500)
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>')
+    .replace(/'[^']*'|"[^"]*"/g, '<value>')
+    .replace(/\b(0x)?[0-9a-f]*[0-9][0-9a-f]*[a-f][0-9a-f]*\b|\b(0x)?[0-9a-f]*[a-f][0-9a-f]*[0-9][0-9a-f]*\b/gi, '<hex>')
+    .replace(/[0-9]+([.][0-9]+)?/g, '<n>');
+}

@@ -1,0 +1,53 @@
+// SQL text helpers for the database checks: identifier and literal quoting, "now" expressions.
+
+/** Quote one identifier the way PostgreSQL's quote_ident does (only when needed). */
+export function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Quote a possibly schema-qualified name such as upload_pipeline.upload_jobs (already-quoted parts are kept). */
+export function quoteQualified(name: string): string {
+  return splitQualified(name).map(quoteIdent).join('.');
+}
+
+/** Split "schema.table" (or '"My Schema"."T"') into its unquoted parts. */
+export function splitQualified(name: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let index = 0; index < name.length; index++) {
+    const char = name[index]!;
+    if (quoted) {
+      if (char === '"' && name[index + 1] === '"') {
+        current += '"';
+        index++;
+      } else if (char === '"') quoted = false;
+      else current += char;
+    } else if (char === '"') quoted = true;
+    else if (char === '.') {
+      parts.push(current);
+      current = '';
+    } else current += char;
+  }
+  parts.push(current);
+  return parts.map((part) => part.trim());
+}
+
+/** A SQL string literal. */
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** `now()` or the manifest's `asOf` as a timestamptz literal, so the SQL stays runnable in psql. */
+export function nowExpression(asOf: string | undefined): string {
+  return asOf ? `${quoteLiteral(new Date(asOf).toISOString())}::timestamptz` : 'now()';
+}
+
+const RESERVED = new Set([
+  'all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'both', 'case', 'cast', 'check', 'collate', 'column',
+  'constraint', 'create', 'current_catalog', 'current_date', 'current_role', 'current_time', 'current_timestamp', 'current_user',
+  'default', 'deferrable', 'desc', 'distinct', 'do', 'else', 'end', 'except', 'false', 'fetch', 'for', 'foreign', 'from', 'grant',
+  'group', 'having', 'in', 'initially', 'intersect', 'into', 'lateral', 'leading', 'limit', 'localtime', 'localtimestamp', 'not',
+  'null', 'offset', 'on', 'only', 'or', 'order', 'placing', 'primary', 'references', 'returning', 'select', 'session_user', 'some',
+  'symmetric', 'table', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'user', 'using', 'variadic', 'when', 'where', 'window', 'with',
+]);
