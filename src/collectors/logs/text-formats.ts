@@ -51,8 +51,8 @@ export function syslogHead(text: string, year = new Date().getUTCFullYear()): He
     fields.facility = String(pri >> 3);
     const head: Head = { message: match[8] ?? '', fields };
     const severity = pri & 7;
-    head.level = syslogLevel(severity);
-    if (severity === 6) delete head.level;
+    // PRI 0 (kern.emerg) is what Render's drain example sends for app output, and 6 is the default: no level then.
+    if (pri !== 0 && severity !== 6) head.level = syslogLevel(severity);
     if (match[2] !== '-') head.timestamp = normalizeTimestamp(match[2]!);
     return head;
   }

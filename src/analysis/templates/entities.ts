@@ -1,0 +1,57 @@
+// Extracts entity ids (job, document, request, user) from a message and its fields: key=value, "job 123", /jobs/<id>, JSON keys.
+
+export type EntityKind = 'job-id' | 'document-id' | 'request-id' | 'user-id';
+export interface EntityMention {
+  kind: EntityKind;
+  id: string;
+}
+
+const NOUNS: Record<string, EntityKind> = {
+  job: 'job-id', jobs: 'job-id', task: 'job-id', tasks: 'job-id',
+  document: 'document-id', documents: 'document-id', doc: 'document-id', docs: 'document-id', file: 'document-id', files: 'document-id', upload: 'document-id', uploads: 'document-id',
+  request: 'request-id', requests: 'request-id', req: 'request-id', trace: 'request-id', correlation: 'request-id',
+  user: 'user-id', users: 'user-id', account: 'user-id', accounts: 'user-id', customer: 'user-id', customers: 'user-id',
+};
+const NOUN = 'job|task|document|doc|file|upload|request|req|trace|correlation|user|account|customer';
+const KEY_VALUE = new RegExp(`(?:^|[^A-Za-z0-9])(${NOUN})[_-]?(?:id|uuid)["']?\\s*[=:]\\s*["']?([A-Za-z0-9][\\w.:-]{0,80})`, 'gi');
+const NOUN_VALUE = /\b(job|task|document|doc|upload|request|user)\s+#?([A-Za-z0-9][\w-]{1,80})/gi;
+const PATH_VALUE = /\/(jobs|tasks|documents|docs|files|uploads|requests|users|accounts|customers)\/([A-Za-z0-9][\w-]{0,80})/gi;
+const FIELD_KEY = new RegExp(`^(?:.*[._])?(${NOUN})[_.-]?(?:id|uuid)$`, 'i');
+const PREFILTER = /job|task|doc|file|upload|req|trace|correlation|user|account|customer/i;
+const LOOKS_LIKE_ID = /\d/;
+const MAX_PER_RECORD = 16;
+
+function kindOf(noun: string): EntityKind | undefined {
+  return NOUNS[noun.toLowerCase()];
+}
+
+function clean(value: string): string {
+  return value.replace(/[.:,-]+$/, '');
+}
+
+/** Entity ids named by a message or its structured fields (ids must contain a digit, so words are not taken for ids). */
+export function extractEntities(message: string, fields?: Record<string, string>): EntityMention[] {
+  const found: EntityMention[] = [];
+  const seen = new Set<string>();
+  const add = (kind: EntityKind | undefined, raw: string): void => {
+    if (!kind || found.length >= MAX_PER_RECORD) return;
+    const id = clean(raw);
+    if (id.length < 2 || !LOOKS_LIKE_ID.test(id)) return;
+    const key = `${kind}\u0000${id}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    found.push({ kind, id });
+  };
+  if (fields) {
+    for (const key in fields) {
+      const match = FIELD_KEY.exec(key);
+      if (match) add(kindOf(match[1]!), fields[key]!);
+    }
+  }
+  const text = message.length > 4000 ? message.slice(0, 4000) : message;
+  if (!PREFILTER.test(text)) return found;
+  for (const match of text.matchAll(KEY_VALUE)) add(kindOf(match[1]!), match[2]!);
+  for (const match of text.matchAll(PATH_VALUE)) add(kindOf(match[1]!), match[2]!);
+  for (const match of text.matchAll(NOUN_VALUE)) add(kindOf(match[1]!), match[2]!);
+  return found;
+}

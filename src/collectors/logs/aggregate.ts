@@ -1,0 +1,281 @@
+// Builds LogEvidence from a stream of records: window filter, template mining, per-minute counts, events, requests, entities, capped records.
+import type { Level, LogEntity, LogEvent, LogEvidence, LogFileSummary, LogRecord, LogRequestSummary, LogTemplate } from '../../evidence.ts';
+import { TemplateMiner } from '../../analysis/templates/miner.ts';
+import { extractEntities } from '../../analysis/templates/entities.ts';
+import { maskedTokens } from '../../analysis/templates/mask.ts';
+import { eventKind } from './events.ts';
+
+export interface BuilderLimits {
+  maxRecords: number;
+  maxRecordsPerTemplate: number;
+  maxTemplates: number;
+  maxEvents: number;
+  maxEntities: number;
+  maxRequestKeys: number;
+  maxMinutes: number;
+  maxUnparsedSamples: number;
+  maxMessage: number;
+}
+
+export const DEFAULT_LIMITS: BuilderLimits = {
+  maxRecords: 5000,
+  maxRecordsPerTemplate: 50,
+  maxTemplates: 2000,
+  maxEvents: 1000,
+  maxEntities: 20000,
+  maxRequestKeys: 5000,
+  maxMinutes: 200_000,
+  maxUnparsedSamples: 20,
+  maxMessage: 4000,
+};
+
+interface GroupStats {
+  count: number;
+  levels: Partial<Record<Level, number>>;
+  firstSeen?: string;
+  lastSeen?: string;
+  samples: { file: string; line: number; message: string }[];
+  entities: Map<string, Set<string>>;
+}
+
+interface Minute {
+  total: number;
+  errors: number;
+  requests: number;
+  failedRequests: number;
+}
+
+const ERROR_LEVELS = new Set<Level | undefined>(['error', 'fatal']);
+const CITABLE_LEVELS = new Set<Level | undefined>(['warn', 'error', 'fatal']);
+const WEBHOOK = /webhook/i;
+const FAILURE_WORDS = /\b(?:fail(?:ed|ure|ing)?|error|timed? ?out|refused|unreachable|gave up|giving up|exception|rejected)\b/i;
+const SUCCESS_WORDS = /\b(?:delivered|sent|succeeded|success(?:ful(?:ly)?)?|acknowledged|accepted)\b/i;
+
+/** The first meaningful line of a message for mining (a Python traceback's last line names the exception). */
+export function miningText(message: string): string {
+  const newline = message.indexOf('\n');
+  if (newline === -1) return message;
+  const first = message.slice(0, newline);
+  if (!first.startsWith('Traceback')) return first;
+  const lines = message.split('\n').filter((line) => line.trim().length > 0 && !line.startsWith(' '));
+  return lines[lines.length - 1] ?? first;
+}
+
+function maskPath(path: string): string {
+  const bare = path.split('?')[0]!;
+  return bare
+    .split('/')
+    .map((segment) => (segment.length > 0 && maskedTokens(segment)[0] !== segment ? '<*>' : segment))
+    .join('/');
+}
+
+function excerpt(message: string): string {
+  const line = message.split('\n', 1)[0]!;
+  return line.length > 240 ? `${line.slice(0, 239)}…` : line;
+}
+
+export class EvidenceBuilder {
+  private readonly miner = new TemplateMiner();
+  private readonly stats: GroupStats[] = [];
+  private readonly kept: { record: LogRecord; group: number }[] = [];
+  private readonly keptPerGroup: number[] = [];
+  private truncated = false;
+  private readonly minutes = new Map<string, Minute>();
+  private readonly events: LogEvent[] = [];
+  private readonly requests = new Map<string, LogRequestSummary>();
+  private readonly entities = new Map<string, LogEntity>();
+  private entitiesTruncated = false;
+  private readonly files: LogFileSummary[] = [];
+  private file: LogFileSummary | null = null;
+  private total = 0;
+  private timed = 0;
+  private outside = 0;
+  private readonly start?: string;
+  private readonly end?: string;
+
+  constructor(
+    private readonly window: { start: string; end: string } | null = null,
+    private readonly limits: BuilderLimits = DEFAULT_LIMITS,
+  ) {
+    if (window) {
+      this.start = new Date(window.start).toISOString();
+      this.end = new Date(window.end).toISOString();
+    }
+  }
+
+  beginFile(path: string, format: string): LogFileSummary {
+    this.file = { path, format, records: 0, unparsed: 0, unparsedSamples: [] };
+    this.files.push(this.file);
+    return this.file;
+  }
+
+  unparsed(line: number, reason: string, text: string): void {
+    const file = this.file!;
+    file.unparsed++;
+    if (file.unparsedSamples.length < this.limits.maxUnparsedSamples) file.unparsedSamples.push({ line, reason, text: text.slice(0, 200) });
+  }
+
+  add(record: LogRecord): void {
+    const file = this.file!;
+    file.records++;
+    const time = record.timestamp;
+    const kind = eventKind(record);
+    if (kind && time && this.events.length < this.limits.maxEvents) {
+      this.events.push({ kind, timestamp: time, file: record.file, line: record.line, message: excerpt(record.message) });
+    }
+    if (time) {
+      if (this.start && (time < this.start || time > this.end!)) {
+        file.outsideWindow = (file.outsideWindow ?? 0) + 1;
+        this.outside++;
+        return;
+      }
+      this.timed++;
+      if (!file.firstTimestamp || time < file.firstTimestamp) file.firstTimestamp = time;
+      if (!file.lastTimestamp || time > file.lastTimestamp) file.lastTimestamp = time;
+    }
+    this.total++;
+    const status = record.fields.statusCode ? Number(record.fields.statusCode) : NaN;
+    const isRequest = status >= 100 && status <= 599;
+    if (!record.level && isRequest) record.level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+    const isError = ERROR_LEVELS.has(record.level) || status >= 500;
+    const group = this.miner.add(miningText(record.message));
+    let stats = this.stats[group];
+    if (!stats) this.stats[group] = stats = { count: 0, levels: {}, samples: [], entities: new Map<string, Set<string>>() };
+    stats.count++;
+    if (record.level) stats.levels[record.level] = (stats.levels[record.level] ?? 0) + 1;
+    if (time) {
+      if (!stats.firstSeen || time < stats.firstSeen) stats.firstSeen = time;
+      if (!stats.lastSeen || time > stats.lastSeen) stats.lastSeen = time;
+    }
+    if (stats.samples.length < 3) stats.samples.push({ file: record.file, line: record.line, message: excerpt(record.message) });
+    if (time) this.countMinute(time.slice(0, 16), isError, isRequest, status >= 500);
+    if (isRequest) this.countRequest(record, status);
+    const mentions = extractEntities(record.message, record.fields);
+    for (const mention of mentions) {
+      let values = stats.entities.get(mention.kind);
+      if (!values) stats.entities.set(mention.kind, (values = new Set<string>()));
+      if (values.size < 20) values.add(mention.id);
+      this.countEntity(record, mention.kind, mention.id, isError, status);
+    }
+    if (CITABLE_LEVELS.has(record.level) || status >= 400 || mentions.length > 0) this.keep(record, group);
+  }
+
+  private keep(record: LogRecord, group: number): void {
+    const perGroup = this.keptPerGroup[group] ?? 0;
+    if (this.kept.length >= this.limits.maxRecords || perGroup >= this.limits.maxRecordsPerTemplate) {
+      this.truncated = true;
+      return;
+    }
+    this.keptPerGroup[group] = perGroup + 1;
+    const copy: LogRecord = { ...record, fields: { ...record.fields } };
+    if (copy.message.length > this.limits.maxMessage) copy.message = `${copy.message.slice(0, this.limits.maxMessage)}…`;
+    this.kept.push({ record: copy, group });
+  }
+
+  private countMinute(minute: string, error: boolean, request: boolean, failed: boolean): void {
+    let bucket = this.minutes.get(minute);
+    if (!bucket) {
+      if (this.minutes.size >= this.limits.maxMinutes) return;
+      this.minutes.set(minute, (bucket = { total: 0, errors: 0, requests: 0, failedRequests: 0 }));
+    }
+    bucket.total++;
+    if (error) bucket.errors++;
+    if (request) bucket.requests++;
+    if (failed) bucket.failedRequests++;
+  }
+
+  private countRequest(record: LogRecord, status: number): void {
+    const path = maskPath(record.fields.path ?? '');
+    const method = record.fields.method;
+    const key = `${method ?? ''} ${path} ${status}`;
+    let summary = this.requests.get(key);
+    if (!summary) {
+      if (this.requests.size >= this.limits.maxRequestKeys) return;
+      summary = { path, statusCode: status, count: 0, file: record.file, line: record.line };
+      if (method) summary.method = method;
+      this.requests.set(key, summary);
+    }
+    summary.count++;
+    const time = record.timestamp;
+    if (time) {
+      if (!summary.firstSeen || time < summary.firstSeen) summary.firstSeen = time;
+      if (!summary.lastSeen || time > summary.lastSeen) summary.lastSeen = time;
+    }
+  }
+
+  private countEntity(record: LogRecord, kind: string, id: string, error: boolean, status: number): void {
+    const key = `${kind}\u0000${id}`;
+    let entity = this.entities.get(key);
+    if (!entity) {
+      if (this.entities.size >= this.limits.maxEntities) {
+        this.entitiesTruncated = true;
+        return;
+      }
+      entity = { kind, id, records: 0, errors: 0, file: record.file, line: record.line, webhook: { attempts: 0, delivered: 0, failed: 0 } };
+      this.entities.set(key, entity);
+    }
+    entity.records++;
+    if (error) entity.errors++;
+    const time = record.timestamp;
+    if (time) {
+      if (!entity.firstSeen || time < entity.firstSeen) entity.firstSeen = time;
+      if (!entity.lastSeen || time > entity.lastSeen) entity.lastSeen = time;
+    }
+    const head = record.message.length > 1000 ? record.message.slice(0, 1000) : record.message;
+    if (WEBHOOK.test(head) || WEBHOOK.test(record.fields.path ?? '')) {
+      const failed = status >= 400 || error || (!(status >= 200 && status < 400) && FAILURE_WORDS.test(head));
+      if (failed) {
+        entity.webhook.failed++;
+        entity.webhook.lastFailure = { file: record.file, line: record.line, excerpt: excerpt(record.message) };
+        if (time) entity.webhook.lastFailure.timestamp = time;
+      } else if ((status >= 200 && status < 300) || SUCCESS_WORDS.test(head)) entity.webhook.delivered++;
+      else entity.webhook.attempts++;
+    }
+  }
+
+  finish(extras?: Record<string, unknown>): LogEvidence {
+    const { clusters, clusterOf } = this.miner.finish();
+    const templates: LogTemplate[] = clusters.map((cluster) => {
+      const template: LogTemplate = { id: cluster.id, template: cluster.template, count: 0, levels: {}, samples: [], entities: {} };
+      const entitySets = new Map<string, Set<string>>();
+      for (const group of cluster.groups) {
+        const stats = this.stats[group];
+        if (!stats) continue;
+        template.count += stats.count;
+        for (const [level, count] of Object.entries(stats.levels) as [Level, number][]) template.levels[level] = (template.levels[level] ?? 0) + count;
+        if (stats.firstSeen && (!template.firstSeen || stats.firstSeen < template.firstSeen)) template.firstSeen = stats.firstSeen;
+        if (stats.lastSeen && (!template.lastSeen || stats.lastSeen > template.lastSeen)) template.lastSeen = stats.lastSeen;
+        for (const sample of stats.samples) if (template.samples.length < 3) template.samples.push(sample);
+        for (const [kind, ids] of stats.entities) {
+          let set = entitySets.get(kind);
+          if (!set) entitySets.set(kind, (set = new Set()));
+          for (const id of ids) if (set.size < 20) set.add(id);
+        }
+      }
+      for (const [kind, ids] of entitySets) template.entities[kind] = [...ids];
+      return template;
+    });
+    const severity = (template: LogTemplate): number => (template.levels.fatal ?? 0) + (template.levels.error ?? 0) + (template.levels.warn ?? 0);
+    templates.sort((a, b) => (severity(b) > 0 ? 1 : 0) - (severity(a) > 0 ? 1 : 0) || b.count - a.count || a.id.localeCompare(b.id));
+    const records = this.kept.map(({ record, group }) => {
+      record.templateId = clusters[clusterOf[group]!]!.id;
+      return record;
+    });
+    const evidence: LogEvidence = {
+      files: this.files,
+      totalRecords: this.total,
+      records,
+      recordsTruncated: this.truncated,
+      templates: templates.slice(0, this.limits.maxTemplates),
+      events: this.events.sort((a, b) => a.timestamp.localeCompare(b.timestamp)),
+      perMinute: [...this.minutes].sort((a, b) => a[0].localeCompare(b[0])).map(([minute, counts]) => ({ minute: `${minute}:00Z`, ...counts })),
+      requests: [...this.requests.values()].sort((a, b) => b.count - a.count),
+      entities: [...this.entities.values()],
+      timedRecords: this.timed,
+    };
+    if (this.entitiesTruncated) evidence.entitiesTruncated = true;
+    if (this.window) evidence.window = { start: this.start!, end: this.end!, outside: this.outside };
+    if (extras && Object.keys(extras).length > 0) evidence.extras = extras;
+    return evidence;
+  }
+}

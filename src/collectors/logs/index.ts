@@ -1,0 +1,80 @@
+// The `logs` collector: reads log files and globs in any supported format into LogEvidence (streaming, bounded memory).
+import path from 'node:path';
+import type { LogSourceSpec } from '../../manifest.ts';
+import { SourceFailure, type CollectContext, type CollectorOutput } from '../types.ts';
+import { EvidenceBuilder } from './aggregate.ts';
+import { expandPaths } from './files.ts';
+import { checkFormat, readLogFile, UnknownFormatError } from './read-file.ts';
+
+export interface CollectLogsOptions {
+  /** Keep only records inside this window (default: the incident window); null keeps everything. */
+  window?: { start: string; end: string } | null;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException)?.code;
+}
+
+export async function collectLogs(spec: LogSourceSpec, context: CollectContext, options: CollectLogsOptions = {}): Promise<CollectorOutput<'logs'>> {
+  const format = spec.format ?? 'auto';
+  try {
+    checkFormat(format);
+  } catch (error) {
+    if (error instanceof UnknownFormatError || error instanceof Error) throw new SourceFailure(error.message, 'bad-format', 'set `format` to auto or one of the listed names');
+  }
+  const window = options.window === undefined ? (context.incident?.window ?? null) : options.window;
+  const builder = new EvidenceBuilder(window);
+  const warnings: string[] = [];
+  const expanded = await expandPaths(spec.paths, context.resolve);
+  const files = [...new Set(expanded.flatMap((entry) => entry.files))];
+  for (const entry of expanded) if (entry.files.length === 0) warnings.push(`${entry.pattern}: no file matches`);
+  const read: string[] = [];
+  let failed = 0;
+  let lastError: unknown;
+  const extras: Record<string, unknown> = {};
+  for (const file of files) {
+    const relative = path.relative(context.dir, file) || path.basename(file);
+    context.progress(`reading ${relative}`);
+    try {
+      const summary = builder.beginFile(relative, format);
+      let reported = 0;
+      const result = await readLogFile(file, relative, { format, postgresPrefix: spec.postgresPrefix, signal: context.signal, progress: (characters) => {
+        if (characters - reported >= 64 << 20) {
+          reported = characters;
+          context.progress(`${relative}: ${Math.round(characters / (1 << 20))} MB read`);
+        }
+      } }, {
+        record: (record) => builder.add(record),
+        unparsed: (line, reason, text) => builder.unparsed(line, reason, text),
+      });
+      summary.format = result.format;
+      if (result.postgresPrefix) summary.postgresPrefix = result.postgresPrefix;
+      if (summary.unparsed > 0) warnings.push(`${relative}: ${summary.unparsed} line(s) could not be parsed as ${result.format} (samples in the evidence)`);
+      read.push(relative);
+    } catch (error) {
+      if (context.signal?.aborted) throw error;
+      failed++;
+      lastError = error;
+      const code = errorCode(error);
+      warnings.push(`${relative}: cannot read (${code ?? (error as Error).message})`);
+    }
+  }
+  if (read.length === 0) {
+    if (files.length === 0) {
+      throw new SourceFailure(`no log file matches ${spec.paths.join(', ')}`, 'ENOENT', 'check `paths` (relative to incident.yaml; globs such as logs/*.log.gz are allowed)');
+    }
+    const code = errorCode(lastError) ?? 'read-error';
+    throw new SourceFailure(`cannot read ${files.length === 1 ? files[0] : `any of ${files.length} log files`}: ${(lastError as Error)?.message ?? code}`, code, code === 'ENOENT' ? 'check `paths` in incident.yaml' : code === 'EACCES' ? 'make the files readable by this user' : undefined);
+  }
+  const evidence = builder.finish(extras);
+  const partial = failed > 0 || expanded.some((entry) => entry.files.length === 0);
+  return {
+    evidence,
+    status: partial ? 'partial' : 'ok',
+    warnings,
+    provenance: {
+      description: `${read.length} log file(s), ${evidence.totalRecords} record(s)${evidence.window ? ` in the window (${evidence.window.outside} outside it counted, not kept)` : ''}`,
+      paths: read,
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// Format readers: detection, Render JSON shapes, JSON lines, text, syslog, Python multi-line, header formats, bad lines, gzip.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { LogRecord } from '../../../src/evidence.ts';
+import { readLogFile } from '../../../src/collectors/logs/read-file.ts';
+import { detectFormat } from '../../../src/collectors/logs/detect.ts';
+
+const fixtures = path.resolve(import.meta.dirname, '../../fixtures/logs');
+const tmp = mkdtempSync(path.join(tmpdir(), 'fracas-logs-'));
+
+async function read(file: string, format?: string) {
+  const records: LogRecord[] = [];
+  const unparsed: { line: number; reason: string; text: string }[] = [];
+  const result = await readLogFile(file, path.basename(file), { format }, {
+    record: (record) => records.push(record),
+    unparsed: (line, reason, text) => unparsed.push({ line, reason, text }),
+  });
+  return { result, records, unparsed };
+}
+
+describe('log readers', () => {
+  it('reads a Render API page with labels carried as fields', async () => {
+    const { result, records, unparsed } = await read(path.join(fixtures, 'render-page.json'));
+    expect(result.format).toBe('render-json');
+    expect(unparsed).toEqual([]);
+    expect(records).toHaveLength(12);
+    const failed = records.find((record) => record.fields.statusCode === '502')!;
+    expect(failed.fields).toMatchObject({ method: 'POST', path: '/webhooks/jobs/8813', type: 'request', instance: 'srv-abc123-x1' });
+    expect(failed.level).toBe('error');
+    expect(failed.timestamp).toBe('2026-11-20T08:01:10.000Z');
+  });
+
+  it('reads an array and back-to-back indented objects with the line each object starts on', async () => {
+    const array = await read(path.join(fixtures, 'render-array.json'));
+    const cli = await read(path.join(fixtures, 'render-cli.json'));
+    expect(array.records.map((record) => record.message)).toEqual(cli.records.map((record) => record.message));
+    expect(cli.records[0]!.line).toBe(1);
+    const text = readFileSync(path.join(fixtures, 'render-cli.json'), 'utf8').split('\n');
+    for (const record of cli.records) expect(text[record.line - 1]).toBe('{');
+    expect(array.records[1]!.message).toBe('==> Your service is live 🎉');
+  });
+
+  it('survives a JSON page split at every possible chunk boundary (strings with escapes)', async () => {
+    const { createRenderJsonParser } = await import('../../../src/collectors/logs/render-json.ts');
+    const page = JSON.stringify({ hasMore: false, logs: [{ timestamp: '2026-11-20T08:00:00Z', message: 'quote \\" and backslash \\\\ and {braces} [x]', labels: [] }, { timestamp: '2026-11-20T08:00:01Z', message: 'second', labels: [] }] });
+    for (let cut = 1; cut < page.length; cut++) {
+      const seen: string[] = [];
+      const parser = createRenderJsonParser('x', { record: (record) => seen.push(record.message), unparsed: () => seen.push('!') });
+      parser.push(page.slice(0, cut));
+      parser.push(page.slice(cut));
+      parser.end();
+      expect(seen).toEqual(['quote \\" and backslash \\\\ and {braces} [x]', 'second']);
+    }
+  });
+
+  it('counts and samples bad JSON lines without failing, and reads pino, structlog and python-json records', async () => {
+    const { result, records, unparsed } = await read(path.join(fixtures, 'pino.jsonl'));
+    expect(result.format).toBe('json-lines');
+    expect(unparsed.map((entry) => [entry.line, entry.reason])).toEqual([[5, 'invalid-json'], [6, 'not-json']]);
+    expect(records.map((record) => record.level)).toEqual(['info', 'error', 'error', 'warn', 'info']);
+    expect(records[1]!.message).toContain('ECONNRESET');
+    expect(records[2]!.message).toBe('upstream returned 429');
+    expect(records[3]!.timestamp).toBe('2026-11-20T08:00:03.250Z');
+  });
+
+  it('keeps Python tracebacks and indented JSON in one record', async () => {
+    const { result, records } = await read(path.join(fixtures, 'python.log'));
+    expect(result.format).toBe('python');
+    expect(records.map((record) => record.line)).toEqual([1, 2, 9, 13]);
+    expect(records[1]!.message.split('\n')).toHaveLength(7);
+    expect(records[1]!.level).toBe('error');
+    expect(records[2]!.message).toContain('"job_id": 8815');
+    expect(records[3]).toMatchObject({ level: 'warn', message: 'pool exhausted, waiting', fields: { logger: 'app.db' } });
+  });
+
+  it('reads Render text and RFC 5424 syslog', async () => {
+    const text = await read(path.join(fixtures, 'render-text.log'));
+    expect(text.result.format).toBe('render-text');
+    expect(text.records[2]!.level).toBe('info');
+    expect(text.records[0]!.timestamp).toBe('2026-11-20T07:58:00.000Z');
+    const syslog = await read(path.join(fixtures, 'syslog.log'));
+    expect(syslog.result.format).toBe('syslog');
+    expect(syslog.records[1]!.level).toBe('error');
+    expect(syslog.records[2]!.level).toBe('warn');
+    expect(syslog.records[3]!.timestamp).toBe('2021-04-01T00:00:00.000Z');
+    expect(syslog.records[3]!.fields).toMatchObject({ host: 'test-service', app: 'cron-12345', procid: '74440' });
+  });
+
+  it('reads a user-given logparser header format', async () => {
+    const file = path.join(tmp, 'hdfs.log');
+    writeFileSync(file, '081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating\r\n081109 203807 222 WARN dfs.FSNamesystem: BLOCK* ask 10.250.11.85:50010 to delete  blk_-1\r\n');
+    const { records } = await read(file, '<Date> <Time> <Pid> <Level> <Component>: <Content>');
+    expect(records).toHaveLength(2);
+    expect(records[0]!.message).toBe('PacketResponder 1 for block blk_38865049064139660 terminating');
+    expect(records[0]!.fields).toMatchObject({ Pid: '148', Component: 'dfs.DataNode$PacketResponder' });
+    expect(records[1]!.level).toBe('warn');
+  });
+
+  it('reads gzip files and reports binary, invalid UTF-8 and huge lines as unparsed', async () => {
+    const file = path.join(tmp, 'mixed.log.gz');
+    const good = '2026-11-20 08:00:00,000 - app - INFO - fine\n';
+    const huge = `2026-11-20 08:00:01,000 - app - INFO - ${'x'.repeat(3 << 20)}\n`;
+    const body = Buffer.concat([Buffer.from(good), Buffer.from('bin\u0000ary\n'), Buffer.from([0xff, 0xfe, 0x41, 0x0a]), Buffer.from(huge), Buffer.from(good)]);
+    writeFileSync(file, gzipSync(body));
+    const { result, records, unparsed } = await read(file);
+    expect(result.format).toBe('python');
+    expect(records.map((record) => record.line)).toEqual([1, 5]);
+    expect(unparsed.map((entry) => entry.reason)).toEqual(['binary', 'invalid-utf8', 'line-too-long']);
+  });
+
+  it('detects formats from the head of a file', () => {
+    expect(detectFormat('{"level":30,"msg":"x"}\n')).toBe('json-lines');
+    expect(detectFormat('{\n  "id": "a",\n')).toBe('render-json');
+    expect(detectFormat('[\n  {\n')).toBe('render-json');
+    expect(detectFormat('[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok\n')).toBe('plain');
+    expect(detectFormat('2026-11-20 08:00:00.000 UTC [12] LOG:  hello\n2026-11-20 08:00:00.000 UTC [12] ERROR:  bad\n')).toBe('postgres');
+  });
+});
