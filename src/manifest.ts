@@ -256,7 +256,7 @@ export function parseManifest(text: string, file: string, env: NodeJS.ProcessEnv
     throw new ManifestError(
       file,
       document.errors.map((error) => {
-        const position = error.linePos?.[0];
+        const position = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
         return `${position ? `line ${position.line}, column ${position.col}: ` : ''}${error.message.split('\n')[0]}`;
       }),
     );
