@@ -15,7 +15,7 @@ body { margin: 0; line-height: 1.45; }
 .toc li.toc-1 { font-weight: 700; margin-top: 3mm; }
 .toc li.toc-2 { padding-left: 6mm; }
 .toc a { color: #1b1f24; text-decoration: none; }
-h1 { font-size: 18pt; border-bottom: 2px solid #8a1c1c; padding-bottom: 1mm; page-break-before: always; break-before: page; }
+main h1 { font-size: 18pt; border-bottom: 2px solid #8a1c1c; padding-bottom: 1mm; page-break-before: always; break-before: page; }
 main > h1:first-child { page-break-before: avoid; break-before: avoid; }
 h2 { font-size: 13.5pt; margin-top: 7mm; }
 h3 { font-size: 11.5pt; }
