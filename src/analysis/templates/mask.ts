@@ -18,6 +18,8 @@ const IP_PORT = /^\/?(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?$|^\[?[0-9a-fA-F]*:[0-9
 const URL = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/\S+$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}$/;
 const PATH = /^(?:~|\.{1,2})?\/[^/\s]+\/[^\s]*$|^[A-Za-z]:\\\S+$/;
+/** File-system paths (a root directory or a file extension) are values; URL routes keep their constant segments. */
+const FILE_PATH = /^(?:~|\.{1,2})?\/(?:var|usr|home|tmp|etc|opt|proc|dev|mnt|srv|root|data|lib|bin|sys|run|app|Users)\/|\.[A-Za-z][A-Za-z0-9]{0,4}$|^[A-Za-z]:\\/;
 const LEADING = /^[(["'<{]+/;
 const TRAILING = /[)\]"'>},;.:!?]+$/;
 const DELIMITERS = /([=:,/()[\]{}<>"'@#;|&?+*])/;
@@ -58,9 +60,9 @@ export function maskToken(token: string): string {
   if (!digit) {
     if (token.length > 3 && (token.indexOf('/') !== -1 || token.indexOf('@') !== -1)) {
       const core = token.replace(LEADING, '').replace(TRAILING, '');
-      if (URL.test(core) || EMAIL.test(core) || PATH.test(core)) {
+      if (URL.test(core) || EMAIL.test(core) || (PATH.test(core) && FILE_PATH.test(core))) {
         const start = token.indexOf(core);
-        return token.slice(0, start) + WILDCARD + token.slice(start + core.length);
+        return token.slice(0, start) + (URL.test(core) ? SCHEME.exec(core)![1] : '') + WILDCARD + token.slice(start + core.length);
       }
     }
     return token;
@@ -71,7 +73,7 @@ export function maskToken(token: string): string {
   const core = rest.slice(0, rest.length - trail.length);
   if (core.length === 0) return token;
   if (URL.test(core)) return lead + SCHEME.exec(core)![1] + WILDCARD + trail;
-  if (PATH.test(core)) return lead + WILDCARD + trail;
+  if (PATH.test(core) && FILE_PATH.test(core)) return lead + WILDCARD + trail;
   return lead + maskCore(core) + trail;
 }
 

@@ -51,8 +51,14 @@ const WEBHOOK = /webhook/i;
 const FAILURE_WORDS = /\b(?:fail(?:ed|ure|ing)?|error|timed? ?out|refused|unreachable|gave up|giving up|exception|rejected)\b/i;
 const SUCCESS_WORDS = /\b(?:delivered|sent|succeeded|success(?:ful(?:ly)?)?|acknowledged|accepted)\b/i;
 
-/** The first meaningful line of a message for mining (a Python traceback's last line names the exception). */
+const EMBEDDED_HEAD = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?\s+(?:-\s+)?(?:[\w.]+ - (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) - |\[?(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\]?:?\s+)?/;
+const EMBEDDED_LEVEL = /^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):[\w.]*:\s*/;
+
+/** The text mined for a record's template: its first line without an embedded timestamp/level header (a Python traceback's last line names the exception). */
 export function miningText(message: string): string {
+  const code = message.charCodeAt(0);
+  if (code >= 48 && code <= 57) message = message.replace(EMBEDDED_HEAD, '');
+  else if (code >= 65 && code <= 90) message = message.replace(EMBEDDED_LEVEL, '');
   const newline = message.indexOf('\n');
   if (newline === -1) return message;
   const first = message.slice(0, newline);
@@ -222,15 +228,25 @@ export class EvidenceBuilder {
       if (!entity.lastSeen || time > entity.lastSeen) entity.lastSeen = time;
     }
     const head = record.message.length > 1000 ? record.message.slice(0, 1000) : record.message;
-    if (WEBHOOK.test(head) || WEBHOOK.test(record.fields.path ?? '')) {
-      const failed = status >= 400 || error || (!(status >= 200 && status < 400) && FAILURE_WORDS.test(head));
-      if (failed) {
-        entity.webhook.failed++;
-        entity.webhook.lastFailure = { file: record.file, line: record.line, excerpt: excerpt(record.message) };
-        if (time) entity.webhook.lastFailure.timestamp = time;
-      } else if ((status >= 200 && status < 300) || SUCCESS_WORDS.test(head)) entity.webhook.delivered++;
-      else entity.webhook.attempts++;
+    const isRequest = status >= 100 && status <= 599;
+    const webhookPath = isRequest && WEBHOOK.test(record.fields.path ?? head);
+    if (!webhookPath && !WEBHOOK.test(head)) return;
+    let failed: boolean;
+    let delivered = false;
+    if (webhookPath) {
+      entity.webhook.requests = (entity.webhook.requests ?? 0) + 1;
+      failed = status >= 400;
+      delivered = !failed;
+    } else {
+      failed = error || (record.level === 'warn' && FAILURE_WORDS.test(head));
+      delivered = !failed && SUCCESS_WORDS.test(head);
     }
+    if (failed) {
+      entity.webhook.failed++;
+      entity.webhook.lastFailure = { file: record.file, line: record.line, excerpt: excerpt(record.message) };
+      if (time) entity.webhook.lastFailure.timestamp = time;
+    } else if (delivered) entity.webhook.delivered++;
+    else entity.webhook.attempts++;
   }
 
   finish(extras?: Record<string, unknown>): LogEvidence {

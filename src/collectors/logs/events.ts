@@ -15,6 +15,5 @@ export function eventKind(record: LogRecord): LogEvent['kind'] | undefined {
   const message = record.message.length > 400 ? record.message.slice(0, 400) : record.message;
   if (!PREFILTER.test(message)) return undefined;
   for (const [kind, pattern] of RULES) if (pattern.test(message)) return kind;
-  if (record.fields.type === 'build' && /^==> /.test(message)) return 'build';
   return undefined;
 }
