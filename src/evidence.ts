@@ -91,8 +91,12 @@ export interface LogEntity {
   lastSeen?: string;
   file: string;
   line: number;
-  /** Webhook mentions: attempts without a clear outcome, deliveries that succeeded, ones that failed. */
-  webhook: { attempts: number; delivered: number; failed: number; lastFailure?: { file: string; line: number; excerpt: string; timestamp?: string } };
+  /**
+   * Webhook records naming this id: `requests` = requests received on a webhook path (any status), of which
+   * `delivered` (< 400) and `failed` (>= 400); app lines about a webhook add to `failed` (error, or warning with
+   * a failure word), `delivered` (success words) or `attempts` (no clear outcome).
+   */
+  webhook: { attempts: number; delivered: number; failed: number; requests?: number; lastFailure?: { file: string; line: number; excerpt: string; timestamp?: string } };
 }
 
 /** A deploy, build, restart or process start seen in the logs. */
