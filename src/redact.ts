@@ -59,6 +59,7 @@ const NON_SECRET_LAST_WORDS = new Set([
   'disabled', 'required', 'changed', 'reset', 'rotated', 'present', 'missing', 'valid', 'invalid', 'status', 'state',
   'usage', 'used', 'url', 'uri', 'endpoint', 'host', 'method', 'mode', 'provider', 'scheme', 'kind', 'format',
   'version', 'min', 'max', 'strength', 'field', 'column', 'label', 'prompt', 'placeholder', 'algorithm', 'alg',
+  'seconds', 'secs', 'sec', 'ms', 'minutes', 'mins', 'hours', 'days', 'timeout', 'interval', 'retries', 'attempts',
 ]);
 
 function keyWords(key: string): string[] {
@@ -79,6 +80,12 @@ export function isSecretKey(key: string): boolean {
   const normalised = words.join('').replace(/tokeniz[a-z]*/g, '');
   if (SECRET_KEY_SUBSTRINGS.some((part) => normalised.includes(part))) return true;
   return words.some((word) => SECRET_KEY_WORDS.has(word));
+}
+
+/** A key whose whole subtree is secret (secrets:, credentials:, private_key: |), not just a weak word like auth. */
+function isStrongSecretKey(key: string): boolean {
+  const normalised = keyWords(key).join('').replace(/tokeniz[a-z]*/g, '');
+  return isSecretKey(key) && SECRET_KEY_SUBSTRINGS.some((part) => normalised.includes(part));
 }
 
 /** The placeholder kind for a value found under a secret-like key. */
@@ -166,10 +173,16 @@ const PREFIX_RULES: PrefixRule[] = [
 const WEBHOOK_URLS = /(https?:\/\/(?:hooks\.slack\.com\/(?:services|workflows|triggers)|(?:discord(?:app)?\.com)\/api\/webhooks)\/)([A-Za-z0-9/_-]+)/g;
 const BEARER = /(?<![A-Za-z0-9])(Bearer)([ \t]+)([A-Za-z0-9\-._~+/]{8,}=*)/gi;
 const HMAC = /(?<![A-Za-z0-9])(sha1|sha256|sha512|v0|v1)=([0-9a-fA-F]{32,})(?![0-9a-fA-F])/g;
+/** A line of a PEM body on its own (40-76 base64 characters), e.g. a private key split over log records. */
+const KEY_MATERIAL_LINE = /^([ \t]*)((?=[A-Za-z0-9+/]*\d)(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])[A-Za-z0-9+/]{40,76}={0,2})[ \t]*$/gm;
+/** SQL that sets a password: ALTER ROLE x WITH PASSWORD '...', CREATE USER x IDENTIFIED BY '...'. */
+const SQL_PASSWORD = /(?<![A-Za-z0-9_])((?:PASSWORD|IDENTIFIED[ \t]+BY)[ \t]+')((?:[^'\n]|'')+)'/gi;
+/** {"key": "DB_PASSWORD", "value": "..."} written as JSON text (Render env vars, Kubernetes env, ...). */
+const JSON_KEY_VALUE_PAIR = /("(?:key|name)"[ \t]*:[ \t]*"([^"\\\n]{1,100})"[ \t]*,[ \t]*"value"[ \t]*:[ \t]*")((?:[^"\\\n]|\\.)*)"/g;
 const AUTH_SCHEME = /^((?:Bearer|Basic|Digest|Token|Bot|Negotiate)[ \t]+)(\S[\s\S]*)$/i;
 
 /** The key and separator of key: value / key=value / "key": "value" / \"key\":\"value\" anywhere in a line (bounded length). */
-const KEY_SEPARATOR = /(?<![A-Za-z0-9_.-])(?<!\[REDACTED:)(\\*["']|)([A-Za-z_][A-Za-z0-9_.-]{0,100})\1[ \t]*(?::|=>|=)[ \t]*/g;
+const KEY_SEPARATOR = /(?<![A-Za-z0-9_.-])(?<!\[REDACTED:)(?<!:\/\/)(\\*["']|)([A-Za-z_][A-Za-z0-9_.-]{0,100})\1[ \t]*(?::|=>|=)[ \t]*/g;
 /** The value after a secret key's separator (matched only there, so long values are scanned once). */
 const KEY_VALUE = new RegExp(
   [
@@ -265,7 +278,7 @@ function redactLines(table: SecretTable, text: string): string {
     const [, , , key = '', , rawValue = ''] = match;
     if (!isSecretKey(key)) continue;
     const value = rawValue.trim();
-    if (value === '' || /^[|>][+-]?\d*$/.test(value) || value === '{' || value === '[') {
+    if ((value === '' || /^[|>][+-]?\d*$/.test(value)) && isStrongSecretKey(key)) {
       blockIndent = indent;
       blockKey = key;
       continue;
@@ -369,6 +382,13 @@ function redactText(table: SecretTable, input: string): string {
     /\d/.test(token) || token.length >= 24 ? `${word}${space}${table.placeholder('bearer', token)}` : whole,
   );
   text = text.replace(HMAC, (_whole, prefix: string, hex: string) => `${prefix}=${table.placeholder('hmac', hex)}`);
+  text = text.replace(SQL_PASSWORD, (whole, head: string, password: string) =>
+    alreadyRedacted(password) || isNonSecretValue(password) ? whole : `${head}${table.placeholder('password', password)}'`,
+  );
+  text = text.replace(JSON_KEY_VALUE_PAIR, (whole, head: string, key: string, value: string) =>
+    isSecretKey(key) ? `${head}${redactKeyedValue(table, key, value)}"` : whole,
+  );
+  text = text.replace(KEY_MATERIAL_LINE, (_whole, head: string, body: string) => `${head}${table.placeholder('private-key', body)}`);
   text = redactLines(table, text);
   text = redactKeyValues(table, text);
   return table.propagate(text);
@@ -433,7 +453,7 @@ export function createRedactor(): Redactor {
         result[outKey] = typeof item === 'string' ? redactKeyedValue(table, lastSegment(secretName), item) : table.placeholder(kindForKey(lastSegment(secretName)), raw);
       } else if (isSecretKey(key) && (typeof item === 'string' || typeof item === 'number')) {
         result[outKey] = typeof item === 'string' ? redactKeyedValue(table, key, item) : table.placeholder(kindForKey(key), String(item));
-      } else if (isSecretKey(key) && typeof item === 'object' && item !== null) {
+      } else if (isStrongSecretKey(key) && typeof item === 'object' && item !== null) {
         result[outKey] = walkSecret(key, item, depth + 1);
       } else {
         result[outKey] = walk(item, depth + 1);
