@@ -1,0 +1,59 @@
+// The small commands in-process: --help, init, validate, schema, and usage errors.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.ts';
+import { parseManifest } from '../../src/manifest.ts';
+
+function capture() {
+  let out = '';
+  let err = '';
+  return {
+    io: {
+      out: { write: (text: string) => ((out += text), true) } as unknown as NodeJS.WritableStream,
+      err: { write: (text: string) => ((err += text), true), isTTY: false } as unknown as NodeJS.WriteStream,
+    },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+const run = async (...args: string[]) => {
+  const streams = capture();
+  const code = await main(['node', 'fracas', ...args], streams.io);
+  return { code, out: streams.out(), err: streams.err() };
+};
+
+describe('fracas commands', () => {
+  it('--help lists the commands and the exit codes', async () => {
+    const help = await run('--help');
+    expect(help.code).toBe(0);
+    for (const command of ['init', 'collect', 'render', 'report', 'templates', 'schema', 'validate']) expect(help.out).toContain(command);
+    expect(help.out).toMatch(/Exit codes:[\s\S]*0 +complete[\s\S]*4 +Markdown written/);
+  });
+
+  it('init scaffolds a manifest that validates, and refuses to overwrite it', async () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'fracas-init-')), 'inc');
+    const created = await run('init', dir, '--id', 'FM-100', '--title', 'Webhooks "fail" sometimes', '--severity', 'P1');
+    expect(created.code).toBe(0);
+    const file = path.join(dir, 'incident.yaml');
+    const manifest = parseManifest(readFileSync(file, 'utf8'), file, {});
+    expect(manifest).toMatchObject({ id: 'FM-100', title: 'Webhooks "fail" sometimes', severity: 'P1' });
+    expect((await run('validate', dir)).code).toBe(0);
+    const again = await run('init', dir, '--id', 'FM-100', '--title', 'x');
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/already exists.*--force/);
+  });
+
+  it('schema prints the JSON Schema', async () => {
+    const schema = await run('schema');
+    expect(JSON.parse(schema.out)).toMatchObject({ type: 'object' });
+  });
+
+  it('rejects an unknown format with exit code 1', async () => {
+    const bad = await run('report', '.', '--format', 'docx');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/unknown format "docx"/);
+  });
+});
