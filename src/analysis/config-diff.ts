@@ -2,8 +2,7 @@
 import type { ConfigAnomaly, ConfigChange, ConfigComparison, ConfigDifference, Risk } from '../evidence.ts';
 import { assess } from './config/classify.ts';
 import { foreignValueAnomalies } from './config/foreign-values.ts';
-import { hasPlaceholder, resolvePlaceholders, type EnvLookup } from './config/placeholders.ts';
-import { maskValue } from './config/secrets.ts';
+import { hasPlaceholder, resolveForDisplay, resolvePlaceholders, type EnvLookup } from './config/placeholders.ts';
 import { findMovedSubtrees, type Subtree } from './config/structure.ts';
 import { childPath, indexPath, isMapValue, lineOf, type ConfigValue, type ParsedConfig } from './config/tree.ts';
 import { renderValue } from './config/values.ts';
@@ -92,7 +91,7 @@ function walk(left: ConfigValue, right: ConfigValue, at: { path: string; leftPos
 
 function resolved(value: ConfigValue | undefined, path: string, lookup: EnvLookup | undefined): string | undefined {
   if (!lookup || typeof value !== 'string' || !hasPlaceholder(value)) return undefined;
-  return maskValue(path, resolvePlaceholders(value, lookup).value);
+  return resolveForDisplay(value, path, lookup);
 }
 
 /** Placeholders that read the same but resolve differently are differences too. */

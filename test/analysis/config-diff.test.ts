@@ -58,6 +58,21 @@ describe('diffConfigs', () => {
     expect(pool).toMatchObject({ left: '${POOL:-5}', leftResolved: '5', rightResolved: '20', category: 'pool-workers', risk: 'high' });
   });
 
+  it('masks values resolved from secret-named placeholders', () => {
+    const result = diffConfigs(
+      side('staging', 'db:\n  pw: ${DB_PASSWORD}\n  other: ${SIGNING_KEY}-x\n', 'staging.yaml', { DB_PASSWORD: 'hunter2', SIGNING_KEY: 'abc' }),
+      side('production', 'db:\n  pw: ${DB_PASSWORD}\n  other: ${SIGNING_KEY}-x\n', 'production.yaml', { DB_PASSWORD: 'hunter3', SIGNING_KEY: 'abd' }),
+    );
+    expect(result.differences.map((diff) => diff.path).sort()).toEqual(['db.other', 'db.pw']);
+    expect(JSON.stringify(result)).not.toMatch(/hunter|abc|abd/);
+  });
+
+  it('ranks a value left empty (null) in one environment as high risk', () => {
+    const result = diffConfigs(side('staging', 'webhook:\n  timeout:\n'), side('production', 'webhook:\n  timeout: 30\n'));
+    expect(result.differences).toEqual([expect.objectContaining({ path: 'webhook.timeout', change: 'type-changed', left: 'null', right: '30', risk: 'high' })]);
+    expect(result.differences[0]?.reason).toMatch(/empty \(null\) in staging/);
+  });
+
   it('never writes secret values into the comparison', () => {
     const result = diffConfigs(side('staging', 'webhook:\n  secret: whsec_stagingvalue\n'), side('production', 'webhook:\n  secret: whsec_productionvalue\n'));
     expect(result.differences).toHaveLength(1);

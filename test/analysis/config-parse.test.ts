@@ -35,7 +35,10 @@ describe('parseConfigText', () => {
     const parsed = parseConfigText('{"a": 1,\n "b": {"c": true}}', 'x.json');
     expect(parsed.format).toBe('json');
     expect(parsed.lines.get('b.c')).toBe(2);
-    expect(parseConfigText('{"a": 1,,}', 'x.json').errors).toHaveLength(1);
+    expect(parseConfigText('{"a": 1,,}', 'x.json').errors).toEqual([{ message: 'invalid JSON: unexpected ","', line: 1, col: 9 }]);
+    const missing = parseConfigText('{"token": "sk-secret-value",\n "b": }', 'x.json').errors[0];
+    expect(missing).toMatchObject({ line: 2, col: 7 });
+    expect(missing?.message).not.toContain('sk-secret');
   });
 
   it('parses .env files with lines, quotes, export and comments', () => {

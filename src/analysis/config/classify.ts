@@ -166,7 +166,11 @@ export function assess(input: DiffInput): Assessment {
   const category = categorize(input.path, input.left, input.right);
   let result: Omit<Assessment, 'score' | 'category'> & { bump?: number };
   if (input.change === 'added' || input.change === 'removed') result = assessPresence(input, category, input.path);
-  else if (input.change === 'type-changed') {
+  else if (input.change === 'type-changed' && (input.left === null || input.right === null)) {
+    const empty = input.left === null ? input.leftLabel : input.rightLabel;
+    const important = category !== 'other' && category !== 'feature-flags-debug';
+    result = { risk: important ? 'high' : 'medium', reason: `\`${lastKey(input.path)}\` is empty (null) in ${empty}: the application sees no value there, or its default`, bump: 3 };
+  } else if (input.change === 'type-changed') {
     const structural = isMapValue(input.left) || isMapValue(input.right) || Array.isArray(input.left) || Array.isArray(input.right);
     result = {
       risk: structural || category !== 'other' ? (structural ? 'high' : 'medium') : 'low',

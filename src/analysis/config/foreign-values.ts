@@ -1,7 +1,7 @@
 // Values that look like another environment's: a staging host in production, a production URL in staging, localhost remote.
 import type { ConfigAnomaly } from '../../evidence.ts';
 import { domainOf, environmentOf, environmentsIn, hostsIn, isLocalHost, isRemoteEnvironment, stripEnvironment } from './environments.ts';
-import { hasPlaceholder, resolvePlaceholders, type EnvLookup } from './placeholders.ts';
+import { hasPlaceholder, resolveForDisplay, resolvePlaceholders, type EnvLookup } from './placeholders.ts';
 import { maskValue } from './secrets.ts';
 import { leaves, lineOf, type ParsedConfig } from './tree.ts';
 
@@ -21,9 +21,10 @@ function hostUses(side: Side): HostUse[] {
   const uses: HostUse[] = [];
   for (const [path, value] of leaves(side.parsed.value)) {
     if (typeof value !== 'string') continue;
-    const texts = [value];
-    if (side.lookup && hasPlaceholder(value)) texts.push(resolvePlaceholders(value, side.lookup).value);
-    for (const text of texts) for (const host of hostsIn(text)) uses.push({ path, host, value: maskValue(path, text) });
+    for (const host of hostsIn(value)) uses.push({ path, host, value: maskValue(path, value) });
+    if (!side.lookup || !hasPlaceholder(value)) continue;
+    const shown = resolveForDisplay(value, path, side.lookup);
+    for (const host of hostsIn(resolvePlaceholders(value, side.lookup).value)) uses.push({ path, host, value: shown });
   }
   return uses;
 }

@@ -1,6 +1,7 @@
 // Parse YAML (multi-document), JSON and .env text into a ParsedConfig with key-path lines, duplicates and errors.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import { parseEnvText } from './env-file.ts';
+import { jsonErrorAt } from './json-position.ts';
 import { childPath, indexPath, type ConfigValue, type DuplicateKey, type ParsedConfig, type ParseProblem } from './tree.ts';
 
 export type ConfigFormat = ParsedConfig['format'];
@@ -85,27 +86,16 @@ export function parseYamlText(text: string, file: string): ParsedConfig {
   return { file, format: 'yaml', value, lines, duplicates, errors };
 }
 
-function jsonErrorPosition(text: string, message: string): { line?: number; col?: number } {
-  const lineCol = /line (\d+) column (\d+)/.exec(message);
-  if (lineCol) return { line: Number(lineCol[1]), col: Number(lineCol[2]) };
-  const position = /position (\d+)/.exec(message);
-  if (!position) return {};
-  const before = text.slice(0, Number(position[1]));
-  const line = before.split('\n').length;
-  return { line, col: before.length - before.lastIndexOf('\n') };
-}
-
 export function parseJsonText(text: string, file: string): ParsedConfig {
   try {
     JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message.replace(/\s*\n\s*/g, ' ');
-    let position = jsonErrorPosition(text, message);
-    if (position.line === undefined) {
-      const asYaml = parseYamlText(text, file).errors[0];
-      if (asYaml?.line !== undefined) position = { line: asYaml.line, col: asYaml.col };
-    }
-    return { file, format: 'json', value: null, lines: new Map(), duplicates: [], errors: [{ message, ...position }] };
+  } catch {
+    // JSON.parse messages quote the text (which may hold secrets); say only what and where.
+    const position = jsonErrorAt(text);
+    const offset = position ? text.split('\n').slice(0, position.line - 1).join('\n').length + (position.line > 1 ? 1 : 0) + position.col - 1 : -1;
+    const char = offset >= 0 ? text[offset] : undefined;
+    const message = `invalid JSON: ${char === undefined ? 'unexpected end of input' : `unexpected ${JSON.stringify(char)}`}`;
+    return { file, format: 'json', value: null, lines: new Map(), duplicates: [], errors: [{ message, ...(position ?? {}) }] };
   }
   return { ...parseYamlText(text, file), format: 'json' };
 }

@@ -1,4 +1,5 @@
 // ${VAR} and ${VAR:-default} placeholders in configuration values: find them and resolve them against an env.
+import { isSecretKey, maskSecret, maskValue } from './secrets.ts';
 
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g;
 
@@ -31,4 +32,11 @@ export function envLookup(files: Record<string, string>[], env: Record<string, s
   const merged: Record<string, string> = {};
   for (const file of files) Object.assign(merged, file);
   return (name) => merged[name] ?? env[name];
+}
+
+/** The resolved value as shown in reports: masked when the key, a placeholder's name or the value looks secret. */
+export function resolveForDisplay(value: string, path: string, lookup: EnvLookup): string {
+  const { value: resolved } = resolvePlaceholders(value, lookup);
+  if (placeholderNames(value).some((name) => isSecretKey(name))) return maskSecret(resolved);
+  return maskValue(path, resolved);
 }

@@ -1,6 +1,6 @@
 // Recognise secret keys and credential-looking values, and mask them (URLs keep their host, lose their password).
 
-const SECRET_KEY = /(pass(word|wd)?|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|(^|[_.-])key$|credential|dsn|signing|auth[_-]?header|cookie|session[_-]?key|salt|pepper|hmac)/i;
+const SECRET_KEY = /(pass(word|wd|phrase)?|(^|[_.-])pw$|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|(^|[_.-])key$|credential|dsn|signing|auth[_-]?header|cookie|session[_-]?key|salt|pepper|hmac)/i;
 /** Key names that contain "key" but are not secrets. */
 const NOT_SECRET_KEY = /(key[_-]?(id|name|path|file|prefix)|public[_-]?key|keep[_-]?alive|keepalive|primary[_-]?key|foreign[_-]?key|sort[_-]?key|partition[_-]?key|token[_-]?(url|endpoint|ttl|expiry|expires|lifetime)|(ttl|timeout|expiry))$/i;
 
@@ -42,4 +42,11 @@ export function maskValue(key: string, value: string): string {
   if (URL_WITH_PASSWORD.test(value)) return maskUrlPassword(value);
   if (isSecretKey(key) || looksLikeCredential(value)) return `${MASK} (${value.length} chars)`;
   return value;
+}
+
+/** Mask a value known to be secret (e.g. resolved from a `${DB_PASSWORD}` placeholder); URLs keep their host. */
+export function maskSecret(value: string): string {
+  if (value === '') return value;
+  if (URL_WITH_PASSWORD.test(value)) return maskUrlPassword(value);
+  return `${MASK} (${value.length} chars)`;
 }

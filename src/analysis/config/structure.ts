@@ -16,10 +16,13 @@ export interface MovedSubtree {
   similarity: number;
 }
 
+/** Enough for any real configuration; bounds the pairwise comparison on unrelated files. */
+const MAX_CANDIDATES = 2000;
+
 function candidates(roots: Subtree[]): Subtree[] {
   const out: Subtree[] = [];
   const walk = (node: Subtree): void => {
-    if (!isMapValue(node.value) || Object.keys(node.value).length === 0) return;
+    if (out.length >= MAX_CANDIDATES || !isMapValue(node.value) || Object.keys(node.value).length === 0) return;
     out.push(node);
     for (const [key, value] of Object.entries(node.value)) walk({ path: childPath(node.path, key), posPath: childPath(node.posPath, key), value });
   };
@@ -40,10 +43,11 @@ export function findMovedSubtrees(removed: Subtree[], added: Subtree[]): MovedSu
   const lefts = candidates(removed);
   const rights = candidates(added);
   const pairs: MovedSubtree[] = [];
+  const rightLeavesOf = rights.map((right) => leaves(right.value));
   for (const left of lefts) {
     const leftLeaves = leaves(left.value);
-    for (const right of rights) {
-      const rightLeaves = leaves(right.value);
+    for (const [index, right] of rights.entries()) {
+      const rightLeaves = rightLeavesOf[index] as Map<string, ConfigValue>;
       const shared = [...leftLeaves.keys()].filter((key) => rightLeaves.has(key));
       const union = new Set([...leftLeaves.keys(), ...rightLeaves.keys()]).size;
       const similarity = union === 0 ? 0 : shared.length / union;
