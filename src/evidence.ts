@@ -91,6 +91,8 @@ export interface LogEntity {
   lastSeen?: string;
   file: string;
   line: number;
+  /** First line of the first record naming the id. */
+  excerpt?: string;
   /**
    * Webhook records naming this id: `requests` = requests received on a webhook path (any status), of which
    * `delivered` (< 400) and `failed` (>= 400); app lines about a webhook add to `failed` (error, or warning with
@@ -130,6 +132,8 @@ export interface LogEvidence {
   window?: { start: string; end: string; outside: number };
   /** Records with a time, and without one (these are kept whatever the window). */
   timedRecords?: number;
+  /** Times (epoch ms, ascending) of error records (level error/fatal or status >= 500); capped. */
+  errorTimes?: number[];
 }
 
 // ---------------------------------------------------------------- database

@@ -15,6 +15,7 @@ export interface BuilderLimits {
   maxMinutes: number;
   maxUnparsedSamples: number;
   maxMessage: number;
+  maxErrorTimes: number;
 }
 
 export const DEFAULT_LIMITS: BuilderLimits = {
@@ -27,6 +28,7 @@ export const DEFAULT_LIMITS: BuilderLimits = {
   maxMinutes: 200_000,
   maxUnparsedSamples: 20,
   maxMessage: 4000,
+  maxErrorTimes: 50_000,
 };
 
 interface GroupStats {
@@ -94,6 +96,7 @@ export class EvidenceBuilder {
   private readonly files: LogFileSummary[] = [];
   private file: LogFileSummary | null = null;
   private total = 0;
+  private readonly errorTimes: number[] = [];
   private timed = 0;
   private outside = 0;
   private readonly start?: string;
@@ -154,7 +157,10 @@ export class EvidenceBuilder {
       if (!stats.lastSeen || time > stats.lastSeen) stats.lastSeen = time;
     }
     if (stats.samples.length < 3) stats.samples.push({ file: record.file, line: record.line, message: excerpt(record.message) });
-    if (time) this.countMinute(time.slice(0, 16), isError, isRequest, status >= 500);
+    if (time) {
+      this.countMinute(time.slice(0, 16), isError, isRequest, status >= 500);
+      if (isError && this.errorTimes.length < this.limits.maxErrorTimes) this.errorTimes.push(Date.parse(time));
+    }
     if (isRequest) this.countRequest(record, status);
     const mentions = extractEntities(record.message, record.fields);
     for (const mention of mentions) {
@@ -217,7 +223,7 @@ export class EvidenceBuilder {
         this.entitiesTruncated = true;
         return;
       }
-      entity = { kind, id, records: 0, errors: 0, file: record.file, line: record.line, webhook: { attempts: 0, delivered: 0, failed: 0 } };
+      entity = { kind, id, records: 0, errors: 0, file: record.file, line: record.line, excerpt: excerpt(record.message), webhook: { attempts: 0, delivered: 0, failed: 0 } };
       this.entities.set(key, entity);
     }
     entity.records++;
@@ -288,6 +294,7 @@ export class EvidenceBuilder {
       requests: [...this.requests.values()].sort((a, b) => b.count - a.count),
       entities: [...this.entities.values()],
       timedRecords: this.timed,
+      errorTimes: this.errorTimes.sort((a, b) => a - b),
     };
     if (this.entitiesTruncated) evidence.entitiesTruncated = true;
     if (this.window) evidence.window = { start: this.start!, end: this.end!, outside: this.outside };
