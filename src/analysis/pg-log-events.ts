@@ -1,0 +1,488 @@
+// Classifies PostgreSQL server-log records into incident events (deadlocks, lock waits, timeouts, refusals, violations) and findings.
+import type { EvidenceRef, LogRecord } from '../evidence.ts';
+import type { Finding, Severity, Signal } from './types.ts';
+
+export type PgEventKind =
+  | 'deadlock'
+  | 'deadlock-wait'
+  | 'lock-wait'
+  | 'lock-acquired'
+  | 'lock-timeout'
+  | 'lock-nowait'
+  | 'statement-timeout'
+  | 'user-cancel'
+  | 'idle-in-transaction-timeout'
+  | 'idle-session-timeout'
+  | 'admin-terminate'
+  | 'connection-slots-reserved'
+  | 'too-many-clients'
+  | 'auth-failure'
+  | 'database-missing'
+  | 'constraint-violation'
+  | 'unexpected-eof-open-transaction'
+  | 'temp-file'
+  | 'slow-statement';
+
+export const PG_EVENT_KINDS: PgEventKind[] = [
+  'deadlock', 'deadlock-wait', 'lock-wait', 'lock-acquired', 'lock-timeout', 'lock-nowait', 'statement-timeout', 'user-cancel',
+  'idle-in-transaction-timeout', 'idle-session-timeout', 'admin-terminate', 'connection-slots-reserved', 'too-many-clients',
+  'auth-failure', 'database-missing', 'constraint-violation', 'unexpected-eof-open-transaction', 'temp-file', 'slow-statement',
+];
+
+export type ConstraintKind = 'check' | 'unique' | 'foreign-key' | 'not-null' | 'exclusion';
+
+export interface PgLogEvent {
+  kind: PgEventKind;
+  file: string;
+  line: number;
+  timestamp?: string;
+  severity?: string;
+  pid?: string;
+  user?: string;
+  database?: string;
+  application?: string;
+  /** From %e in the prefix when present, else the code this message always has. */
+  sqlstate?: string;
+  /** The primary message line. */
+  message: string;
+  constraint?: string;
+  constraintKind?: ConstraintKind;
+  relation?: string;
+  column?: string;
+  /** Lock events: mode, what was waited for ("transaction 738", "tuple (0,6) of relation 16419 ..."), how long. */
+  lockMode?: string;
+  lockTarget?: string;
+  waitMs?: number;
+  /** Pids holding the lock (lock waits) or the other processes in a deadlock. */
+  otherPids?: string[];
+  statement?: string;
+  /** Column values the failing statement wrote (best effort from UPDATE ... SET / INSERT ... VALUES). */
+  values?: { column: string; value: string }[];
+  /** DETAIL of a violation: "Failing row contains (...)" or "Key (id)=(1) already exists." */
+  detail?: string;
+}
+
+interface Rule {
+  kind: PgEventKind;
+  pattern: RegExp;
+  sqlstate?: string;
+  apply?(match: RegExpExecArray, event: PgLogEvent): void;
+}
+
+const LOCK = (match: RegExpExecArray, event: PgLogEvent) => {
+  event.lockMode = match[2];
+  event.lockTarget = match[3];
+  event.waitMs = Number(match[4]);
+};
+
+const RULES: Rule[] = [
+  { kind: 'deadlock', pattern: /^deadlock detected/, sqlstate: '40P01' },
+  { kind: 'deadlock-wait', pattern: /^process (\d+) detected deadlock while waiting for (\S+) on (.+?) after ([\d.]+) ms/, apply: LOCK },
+  { kind: 'lock-wait', pattern: /^process (\d+) still waiting for (\S+) on (.+?) after ([\d.]+) ms/, apply: LOCK },
+  { kind: 'lock-acquired', pattern: /^process (\d+) acquired (\S+) on (.+?) after ([\d.]+) ms/, apply: LOCK },
+  { kind: 'lock-timeout', pattern: /^canceling statement due to lock timeout/, sqlstate: '55P03' },
+  {
+    kind: 'lock-nowait',
+    pattern: /^could not obtain lock on (?:row in )?relation "([^"]+)"/,
+    sqlstate: '55P03',
+    apply: (match, event) => {
+      event.relation = match[1];
+    },
+  },
+  { kind: 'statement-timeout', pattern: /^canceling statement due to statement timeout/, sqlstate: '57014' },
+  { kind: 'user-cancel', pattern: /^canceling statement due to user request/, sqlstate: '57014' },
+  { kind: 'idle-in-transaction-timeout', pattern: /^terminating connection due to idle-in-transaction timeout/, sqlstate: '25P03' },
+  { kind: 'idle-session-timeout', pattern: /^terminating connection due to idle-session timeout/, sqlstate: '57P05' },
+  { kind: 'admin-terminate', pattern: /^terminating connection due to administrator command/, sqlstate: '57P01' },
+  // PG <= 15: "... reserved for non-replication superuser connections"; PG16+: "... reserved for roles with the SUPERUSER attribute"
+  // or "... with privileges of the "pg_use_reserved_connections" role".
+  { kind: 'connection-slots-reserved', pattern: /^remaining connection slots are reserved for /, sqlstate: '53300' },
+  { kind: 'too-many-clients', pattern: /^sorry, too many clients already/, sqlstate: '53300' },
+  {
+    kind: 'auth-failure',
+    pattern: /^(?:password|Ident|Peer|md5|scram-sha-256|LDAP|RADIUS|certificate) authentication failed for user "([^"]*)"|^no pg_hba\.conf entry for /,
+    sqlstate: '28P01',
+    apply: (match, event) => {
+      if (!match[1]) event.sqlstate = event.sqlstate && event.sqlstate !== '28P01' ? event.sqlstate : '28000';
+    },
+  },
+  { kind: 'database-missing', pattern: /^database "([^"]+)" does not exist/, sqlstate: '3D000' },
+  {
+    kind: 'constraint-violation',
+    pattern: /^new row for relation "([^"]+)" violates check constraint "([^"]+)"/,
+    sqlstate: '23514',
+    apply: (match, event) => {
+      event.relation = match[1];
+      event.constraint = match[2];
+      event.constraintKind = 'check';
+    },
+  },
+  {
+    kind: 'constraint-violation',
+    pattern: /^duplicate key value violates unique constraint "([^"]+)"/,
+    sqlstate: '23505',
+    apply: (match, event) => {
+      event.constraint = match[1];
+      event.constraintKind = 'unique';
+    },
+  },
+  {
+    kind: 'constraint-violation',
+    pattern: /^(?:insert or update on|update or delete on) table "([^"]+)" violates foreign key constraint "([^"]+)"/,
+    sqlstate: '23503',
+    apply: (match, event) => {
+      event.relation = match[1];
+      event.constraint = match[2];
+      event.constraintKind = 'foreign-key';
+    },
+  },
+  {
+    kind: 'constraint-violation',
+    pattern: /^null value in column "([^"]+)"(?: of relation "([^"]+)")? violates not-null constraint/,
+    sqlstate: '23502',
+    apply: (match, event) => {
+      event.column = match[1];
+      if (match[2]) event.relation = match[2];
+      event.constraint = `${match[2] ? `${match[2]}.` : ''}${match[1]} not null`;
+      event.constraintKind = 'not-null';
+    },
+  },
+  {
+    kind: 'constraint-violation',
+    pattern: /^conflicting key value violates exclusion constraint "([^"]+)"/,
+    sqlstate: '23P01',
+    apply: (match, event) => {
+      event.constraint = match[1];
+      event.constraintKind = 'exclusion';
+    },
+  },
+  { kind: 'unexpected-eof-open-transaction', pattern: /^unexpected EOF on client connection with an open transaction/, sqlstate: '08P01' },
+  { kind: 'temp-file', pattern: /^temporary file: path "[^"]+", size \d+/ },
+  { kind: 'slow-statement', pattern: /^duration: ([\d.]+) ms\s+(?:statement|execute|parse|bind)/ },
+];
+
+const SEVERITY_PREFIX = /^(LOG|ERROR|FATAL|PANIC|WARNING|NOTICE|INFO|DEBUG\d?):\s+/;
+const SECTION = /^(DETAIL|HINT|CONTEXT|STATEMENT|QUERY):\s+(.*)$/;
+
+/** Split a record's message into its primary line and follow-up sections (also when the reader kept them inline). */
+function sections(record: LogRecord): { severity?: string; primary: string; detail?: string; statement?: string; context?: string } {
+  const lines = record.message.split('\n');
+  let primary = lines[0] ?? '';
+  let severity = record.fields.severity;
+  const prefixed = SEVERITY_PREFIX.exec(primary);
+  if (prefixed) {
+    severity ??= prefixed[1];
+    primary = primary.slice(prefixed[0].length);
+  }
+  const found: Record<string, string[]> = {};
+  let current: string[] | undefined;
+  for (const line of lines.slice(1)) {
+    const section = SECTION.exec(line);
+    if (section) {
+      current = found[section[1]!.toLowerCase()] ??= [];
+      current.push(section[2]!);
+    } else if (current) current.push(line.replace(/^\t/, ''));
+  }
+  const pick = (name: string) => record.fields[name] ?? found[name]?.join('\n');
+  return { severity, primary: primary.trim(), detail: pick('detail'), statement: pick('statement'), context: pick('context') };
+}
+
+/** One record -> one event, or undefined when the record is not one of the incident events. */
+export function classifyPgLogRecord(record: LogRecord): PgLogEvent | undefined {
+  const { severity, primary, detail, statement } = sections(record);
+  for (const rule of RULES) {
+    const match = rule.pattern.exec(primary);
+    if (!match) continue;
+    const fromPrefix = record.fields.sqlstate && record.fields.sqlstate !== '00000' ? record.fields.sqlstate : undefined;
+    const event: PgLogEvent = { kind: rule.kind, file: record.file, line: record.line, message: primary };
+    if (record.timestamp) event.timestamp = record.timestamp;
+    if (severity) event.severity = severity;
+    for (const key of ['pid', 'user', 'database', 'application'] as const) {
+      const value = record.fields[key];
+      if (value && value !== '[unknown]') event[key] = value;
+    }
+    const sqlstate = fromPrefix ?? rule.sqlstate;
+    if (sqlstate) event.sqlstate = sqlstate;
+    rule.apply?.(match, event);
+    if (statement) event.statement = statement;
+    if (detail) {
+      if (event.kind === 'lock-wait' || event.kind === 'deadlock-wait') {
+        const holders = /Process(?:es)? holding the lock: ([\d, ]+)\./.exec(detail);
+        if (holders) event.otherPids = holders[1]!.split(/,\s*/).filter(Boolean);
+      } else if (event.kind === 'deadlock') {
+        event.otherPids = [...new Set([...detail.matchAll(/blocked by process (\d+)/g)].map((hit) => hit[1]!))].filter((pid) => pid !== event.pid);
+        event.detail = detail;
+      } else if (event.kind === 'constraint-violation') event.detail = detail;
+    }
+    if (event.kind === 'constraint-violation' && statement) {
+      const values = writtenValues(statement);
+      if (values.length > 0) event.values = values;
+    }
+    return event;
+  }
+  return undefined;
+}
+
+export function classifyPgLog(records: Iterable<LogRecord>): PgLogEvent[] {
+  const events: PgLogEvent[] = [];
+  for (const record of records) {
+    const event = classifyPgLogRecord(record);
+    if (event) events.push(event);
+  }
+  return events;
+}
+
+/** Columns and string/number literals a statement writes: UPDATE t SET a = 'x', b = 2 ...; INSERT INTO t (a, b) VALUES ('x', 2). */
+export function writtenValues(statement: string): { column: string; value: string }[] {
+  const values: { column: string; value: string }[] = [];
+  const update = /\bUPDATE\s+\S+\s+SET\s+([\s\S]+?)(?:\s+WHERE\b|\s+RETURNING\b|;|$)/i.exec(statement);
+  if (update) {
+    for (const hit of update[1]!.matchAll(/"?([A-Za-z_][\w$]*)"?\s*=\s*(?:'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?)\b)/g)) {
+      values.push({ column: hit[1]!.toLowerCase(), value: hit[2] !== undefined ? hit[2].replace(/''/g, "'") : hit[3]! });
+    }
+    return values;
+  }
+  const insert = /\bINSERT\s+INTO\s+\S+?\s*\(([^)]*)\)\s*VALUES\s*\(([\s\S]*?)\)\s*(?:,|;|RETURNING|ON\b|$)/i.exec(statement);
+  if (insert) {
+    const columns = insert[1]!.split(',').map((column) => column.trim().replace(/"/g, '').toLowerCase());
+    const literals = splitValues(insert[2]!);
+    columns.forEach((column, index) => {
+      const literal = literals[index];
+      const quoted = literal !== undefined ? /^'((?:[^']|'')*)'/.exec(literal) : null;
+      if (quoted) values.push({ column, value: quoted[1]!.replace(/''/g, "'") });
+      else if (literal !== undefined && /^-?\d+(\.\d+)?$/.test(literal)) values.push({ column, value: literal });
+    });
+  }
+  return values;
+}
+
+function splitValues(list: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let current = '';
+  for (const char of list) {
+    if (char === "'") quoted = !quoted;
+    if (!quoted && char === '(') depth++;
+    if (!quoted && char === ')') depth--;
+    if (!quoted && depth === 0 && char === ',') {
+      items.push(current.trim());
+      current = '';
+    } else current += char;
+  }
+  items.push(current.trim());
+  return items;
+}
+
+export interface PgEventSummary {
+  kind: PgEventKind;
+  count: number;
+  first?: string;
+  last?: string;
+}
+
+/** Counts with first and last times, in PG_EVENT_KINDS order (kinds with no events are left out). */
+export function summarizePgLogEvents(events: PgLogEvent[]): PgEventSummary[] {
+  const byKind = new Map<PgEventKind, PgEventSummary>();
+  for (const event of events) {
+    const summary = byKind.get(event.kind) ?? { kind: event.kind, count: 0 };
+    summary.count++;
+    if (event.timestamp) {
+      if (!summary.first || event.timestamp < summary.first) summary.first = event.timestamp;
+      if (!summary.last || event.timestamp > summary.last) summary.last = event.timestamp;
+    }
+    byKind.set(event.kind, summary);
+  }
+  return PG_EVENT_KINDS.filter((kind) => byKind.has(kind)).map((kind) => byKind.get(kind)!);
+}
+
+// ---------------------------------------------------------------- findings
+
+const MAX_REFS = 20;
+
+interface FindingSpec {
+  key: string;
+  signal: Signal;
+  severity: Severity;
+  title: (events: PgLogEvent[]) => string;
+  detail: (events: PgLogEvent[]) => string;
+}
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+const maxWait = (events: PgLogEvent[]) => Math.max(0, ...events.map((event) => event.waitMs ?? 0));
+const distinct = (values: (string | undefined)[]) => [...new Set(values.filter((value): value is string => Boolean(value)))];
+
+const GROUPS: { kinds: PgEventKind[]; spec: FindingSpec }[] = [
+  {
+    kinds: ['deadlock'],
+    spec: {
+      key: 'deadlocks',
+      signal: 'deadlock',
+      severity: 'high',
+      title: (events) => `${plural(events.length, 'deadlock')} in the PostgreSQL log (SQLSTATE 40P01)`,
+      detail: (events) =>
+        `PostgreSQL aborted ${plural(events.length, 'transaction')} to break a deadlock${relations(events)}. Two sessions updated the same rows in opposite order; the DETAIL lines name both statements.`,
+    },
+  },
+  {
+    kinds: ['lock-wait', 'deadlock-wait'],
+    spec: {
+      key: 'lock-waits',
+      signal: 'lock-wait',
+      severity: 'medium',
+      title: (events) => `${plural(events.length, 'lock wait')} longer than deadlock_timeout`,
+      detail: (events) =>
+        `Sessions waited for row or transaction locks (longest logged ${Math.round(maxWait(events))} ms before the message; holders: ${distinct(events.flatMap((event) => event.otherPids ?? [])).slice(0, 10).join(', ') || 'not logged'}).`,
+    },
+  },
+  {
+    kinds: ['lock-timeout', 'lock-nowait'],
+    spec: {
+      key: 'lock-timeouts',
+      signal: 'lock-timeout',
+      severity: 'high',
+      title: (events) => `${plural(events.length, 'statement')} cancelled by lock_timeout or NOWAIT (SQLSTATE 55P03)`,
+      detail: (events) => `Statements gave up waiting for a lock${relations(events)}: another transaction held the rows.`,
+    },
+  },
+  {
+    kinds: ['statement-timeout'],
+    spec: {
+      key: 'statement-timeouts',
+      signal: 'statement-timeout',
+      severity: 'medium',
+      title: (events) => `${plural(events.length, 'statement')} cancelled by statement_timeout (SQLSTATE 57014)`,
+      detail: (events) => `Statements ran longer than statement_timeout and were cancelled${statements(events)}.`,
+    },
+  },
+  {
+    kinds: ['idle-in-transaction-timeout'],
+    spec: {
+      key: 'idle-in-transaction-terminations',
+      signal: 'idle-in-transaction',
+      severity: 'high',
+      title: (events) => `${plural(events.length, 'session')} terminated for idling in a transaction (SQLSTATE 25P03)`,
+      detail: () => 'A client opened a transaction and stopped sending statements until idle_in_transaction_session_timeout closed the connection; until then its row locks blocked other writers.',
+    },
+  },
+  {
+    kinds: ['connection-slots-reserved', 'too-many-clients'],
+    spec: {
+      key: 'connection-refusals',
+      signal: 'pool-exhaustion',
+      severity: 'critical',
+      title: (events) => `${plural(events.length, 'connection')} refused: no free connection slots (SQLSTATE 53300)`,
+      detail: (events) => {
+        const reserved = events.filter((event) => event.kind === 'connection-slots-reserved').length;
+        return `The server was at max_connections: ${reserved} refused because only reserved slots were left, ${events.length - reserved} with "sorry, too many clients already"; roles: ${distinct(events.map((event) => event.user)).join(', ') || 'unknown'}.`;
+      },
+    },
+  },
+  {
+    kinds: ['auth-failure'],
+    spec: {
+      key: 'auth-failures',
+      signal: 'connection-refused',
+      severity: 'medium',
+      title: (events) => `${plural(events.length, 'connection')} refused by authentication (SQLSTATE 28P01/28000)`,
+      detail: (events) => `Authentication failed for role(s) ${distinct(events.map((event) => event.user)).join(', ') || 'unknown'}: a wrong or rotated password, or a pg_hba.conf rule.`,
+    },
+  },
+  {
+    kinds: ['unexpected-eof-open-transaction'],
+    spec: {
+      key: 'abandoned-transactions',
+      signal: 'network-error',
+      severity: 'medium',
+      title: (events) => `${plural(events.length, 'client')} vanished with an open transaction`,
+      detail: () => 'The client connection closed (crash, kill, network drop or a pool discarding it) while a transaction was open; PostgreSQL rolled it back.',
+    },
+  },
+];
+
+function relations(events: PgLogEvent[]): string {
+  const names = distinct(events.flatMap((event) => [event.relation, /in relation "([^"]+)"/.exec(event.detail ?? '')?.[1]]));
+  return names.length > 0 ? ` on ${names.join(', ')}` : '';
+}
+
+function statements(events: PgLogEvent[]): string {
+  const texts = distinct(events.map((event) => event.statement?.split('\n')[0]?.slice(0, 80)));
+  return texts.length > 0 ? ` (e.g. ${texts.slice(0, 2).map((text) => `\`${text}\``).join(', ')})` : '';
+}
+
+function refOf(sourceId: string, event: PgLogEvent): EvidenceRef {
+  const ref: EvidenceRef = { kind: 'log-record', source: sourceId, file: event.file, line: event.line, excerpt: event.message.slice(0, 200) };
+  if (event.timestamp) ref.timestamp = event.timestamp;
+  return ref;
+}
+
+/** Entity ids named in the failing statements: job_id = '...', document_id = '...'. */
+function entitiesOf(events: PgLogEvent[]): Record<string, string[]> | undefined {
+  const entities: Record<string, Set<string>> = {};
+  for (const event of events) {
+    for (const hit of (event.statement ?? '').matchAll(/\b([a-z_]*?(job|document|request|user))_?id\s*=\s*'([^']+)'/gi)) {
+      const kind = `${hit[2]!.toLowerCase()}-id`;
+      (entities[kind] ??= new Set()).add(hit[3]!);
+    }
+  }
+  const out = Object.fromEntries(Object.entries(entities).map(([kind, ids]) => [kind, [...ids].slice(0, 50)]));
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function finding(sourceId: string, id: string, spec: Omit<FindingSpec, 'key'>, events: PgLogEvent[]): Finding {
+  const times = events.map((event) => event.timestamp).filter((time): time is string => Boolean(time)).sort();
+  const result: Finding = {
+    id,
+    signal: spec.signal,
+    area: 'logs',
+    title: spec.title(events),
+    detail: spec.detail(events),
+    severity: spec.severity,
+    count: events.length,
+    refs: events.slice(0, MAX_REFS).map((event) => refOf(sourceId, event)),
+  };
+  const entities = entitiesOf(events);
+  if (entities) result.entities = entities;
+  if (times[0]) result.firstSeen = times[0];
+  if (times.length > 0) result.lastSeen = times[times.length - 1];
+  return result;
+}
+
+/** Findings from PostgreSQL server-log records, one per kind of event and one per violated constraint. */
+export function pgLogFindings(sourceId: string, records: LogRecord[]): Finding[] {
+  const events = classifyPgLog(records);
+  const findings: Finding[] = [];
+  for (const group of GROUPS) {
+    const matching = events.filter((event) => group.kinds.includes(event.kind));
+    if (matching.length > 0) findings.push(finding(sourceId, `${sourceId}-pg-${group.spec.key}`, group.spec, matching));
+  }
+  const byConstraint = new Map<string, PgLogEvent[]>();
+  for (const event of events) {
+    if (event.kind !== 'constraint-violation') continue;
+    const key = event.constraint ?? 'unknown';
+    byConstraint.set(key, [...(byConstraint.get(key) ?? []), event]);
+  }
+  for (const [constraint, matching] of byConstraint) {
+    const first = matching[0]!;
+    const values = distinct(matching.flatMap((event) => (event.values ?? []).map((value) => `${value.column}='${value.value}'`)));
+    findings.push(
+      finding(
+        sourceId,
+        `${sourceId}-pg-violates-${slug(constraint)}`,
+        {
+          signal: 'constraint-violation',
+          severity: first.constraintKind === 'check' || first.constraintKind === 'not-null' ? 'high' : 'medium',
+          title: () => `${plural(matching.length, 'write')} rejected by ${first.constraintKind ?? ''} constraint ${constraint}${first.sqlstate ? ` (SQLSTATE ${first.sqlstate})` : ''}`,
+          detail: () =>
+            `PostgreSQL rejected ${plural(matching.length, 'statement')}${first.relation ? ` on ${first.relation}` : ''} because of ${constraint}${values.length > 0 ? `; values written: ${values.slice(0, 8).join(', ')}` : ''}. The application writes values the schema does not allow.`,
+        },
+        matching,
+      ),
+    );
+  }
+  return findings;
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'constraint';
+}
