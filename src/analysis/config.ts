@@ -3,6 +3,7 @@ import type { ConfigAnomaly, ConfigComparison, ConfigDifference, ConfigEvidence,
 import type { Finding, Severity } from './types.ts';
 
 export { configTableRows, type ConfigTableRow } from './config/table.ts';
+export { comparedConfigFiles, configChangeFindings, isConfigFile } from './config/history.ts';
 
 function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'root';

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Commit, GitEvidence } from '../evidence.ts';
-import type { GitSourceSpec } from '../manifest.ts';
+import type { GitSourceSpec, SourceSpec } from '../manifest.ts';
 import { SourceFailure, type CollectContext, type CollectorOutput } from './types.ts';
 
 export class GitError extends Error {
@@ -106,6 +106,24 @@ export async function commitsInWindow(repoDir: string, paths: string[], window: 
     const time = Date.parse(commit.authorTime);
     return time >= start && time <= end;
   });
+}
+
+/**
+ * Configuration and code files named in the manifest (config sides and env files, code files under their root),
+ * relative to the repository directory; those outside it are dropped. Use as `paths` of a git source that names none,
+ * so that the history shows what changed in the files the investigation looks at.
+ */
+export function manifestPaths(sources: SourceSpec[], incidentDir: string, repoDir: string): string[] {
+  const absolute: string[] = [];
+  for (const source of sources) {
+    if (source.kind === 'config') {
+      for (const side of [source.left, source.right, ...source.others]) absolute.push(path.resolve(incidentDir, side.path), ...side.envFiles.map((file) => path.resolve(incidentDir, file)));
+    } else if (source.kind === 'code') {
+      for (const file of source.files) absolute.push(path.resolve(incidentDir, source.root, file.path));
+    }
+  }
+  const relative = absolute.map((file) => path.relative(path.resolve(incidentDir, repoDir), file).split(path.sep).join('/'));
+  return [...new Set(relative.filter((file) => file && !file.startsWith('..') && !path.isAbsolute(file)))];
 }
 
 export async function collectGit(spec: GitSourceSpec, context: CollectContext): Promise<CollectorOutput<'git'>> {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectGit, commitsTouching, parseLog } from '../../src/collectors/git.ts';
+import { collectGit, commitsTouching, manifestPaths, parseLog } from '../../src/collectors/git.ts';
 import { SourceFailure } from '../../src/collectors/types.ts';
 import { testContext } from './config/context.ts';
 
@@ -66,5 +66,20 @@ describe('commitsTouching', () => {
 
   it('parses git log output', () => {
     expect(parseLog('\x1eabc\x1f2026-11-20T10:00:00+02:00\x1fA\x1fsubj\n\nx.py\ny.py\n')).toEqual([{ hash: 'abc', authorTime: '2026-11-20T08:00:00.000Z', author: 'A', subject: 'subj', files: ['x.py', 'y.py'] }]);
+  });
+});
+
+describe('manifestPaths', () => {
+  it('lists config and code files named in the manifest, relative to the repository', () => {
+    const paths = manifestPaths(
+      [
+        { id: 'cfg', kind: 'config', left: { label: 's', path: '../../config/staging.yaml', envFiles: ['staging.env'] }, right: { label: 'p', path: '../../config/production.yaml', envFiles: [] }, others: [] },
+        { id: 'code', kind: 'code', root: '../..', contextLines: 5, files: [{ path: 'api/upload_pipeline/webhooks.py', lines: '40-310' }] },
+        { id: 'outside', kind: 'config', left: { label: 'a', path: '/etc/a.yaml', envFiles: [] }, right: { label: 'b', path: '../../config/staging.yaml', envFiles: [] }, others: [] },
+      ],
+      '/repo/docs/incidents',
+      '../..',
+    );
+    expect(paths).toEqual(['config/staging.yaml', 'docs/incidents/staging.env', 'config/production.yaml', 'api/upload_pipeline/webhooks.py']);
   });
 });
