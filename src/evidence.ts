@@ -207,6 +207,8 @@ export interface ConfigAnomaly {
   otherPath?: string;
   otherFile?: string;
   otherLine?: number;
+  /** The offending value as written (secrets masked), e.g. for foreign-environment values. */
+  value?: string;
 }
 
 export interface ConfigComparison {
