@@ -76,7 +76,20 @@ function walk(left: ConfigValue, right: ConfigValue, at: { path: string; leftPos
       return;
     }
     const scalars = (list: ConfigValue[]): boolean => list.every((item) => item === null || typeof item !== 'object');
-    if (scalars(left) && scalars(right) && JSON.stringify([...left].map(String).sort()) === JSON.stringify([...right].map(String).sort())) return;
+    if (scalars(left) && scalars(right) && left.length > 0 && right.length > 0) {
+      // Lists of scalars (hosts, origins, names) are compared as sets: what one side has and the other lacks.
+      const key = (item: ConfigValue): string => JSON.stringify(item);
+      const rightKeys = new Set(right.map(key));
+      const leftKeys = new Set(left.map(key));
+      const items = `${at.path}[]`;
+      left.forEach((item, index) => {
+        if (!rightKeys.has(key(item))) out.push({ path: items, leftPos: indexPath(at.leftPos, index), rightPos: at.rightPos, change: 'removed', left: item });
+      });
+      right.forEach((item, index) => {
+        if (!leftKeys.has(key(item))) out.push({ path: items, leftPos: at.leftPos, rightPos: indexPath(at.rightPos, index), change: 'added', right: item });
+      });
+      return;
+    }
     for (let index = 0; index < Math.max(left.length, right.length); index += 1) {
       const next = { path: indexPath(at.path, index), leftPos: indexPath(at.leftPos, index), rightPos: indexPath(at.rightPos, index) };
       if (index >= right.length) out.push({ ...next, change: 'removed', left: left[index] as ConfigValue });

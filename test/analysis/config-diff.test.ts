@@ -46,6 +46,23 @@ describe('diffConfigs', () => {
     expect(byPosition.differences.map((diff) => `${diff.change} ${diff.path}`).sort()).toEqual(['added l[2]', 'changed l[1].x']);
   });
 
+  it('compares lists of scalars as sets', () => {
+    const result = diffConfigs(side('staging', 'origins:\n  - https://a.example\n  - http://localhost:3000\n'), side('production', 'origins:\n  - https://b.example\n  - https://a.example\n'));
+    expect(result.differences.map((diff) => `${diff.change} ${diff.path} ${diff.left ?? diff.right} ${diff.leftLine ?? diff.rightLine}`).sort()).toEqual([
+      'added origins[] https://b.example 2',
+      'removed origins[] http://localhost:3000 3',
+    ]);
+    expect(diffConfigs(side('a', 'l: [x, y]\n'), side('b', 'l: [y, x]\n')).differences).toEqual([]);
+  });
+
+  it('ranks URLs that differ only in the environment they name as low risk', () => {
+    const result = diffConfigs(
+      side('staging', 'app:\n  base_url: https://api-staging.example.com\nstorage:\n  url: https://stg-files.other.dev\n'),
+      side('production', 'app:\n  base_url: https://api.example.com\nstorage:\n  url: https://files.example.com\n'),
+    );
+    expect(result.differences.map((diff) => `${diff.path} ${diff.risk}`).sort()).toEqual(['app.base_url low', 'storage.url low']);
+  });
+
   it('keeps placeholders as written and shows them resolved, secrets masked', () => {
     const result = diffConfigs(
       side('staging', 'db:\n  url: ${DATABASE_URL}\n  pool_size: ${POOL:-5}\n', 'staging.yaml', { DATABASE_URL: 'postgres://app:pw1@db-staging:5432/app' }),

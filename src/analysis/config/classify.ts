@@ -1,6 +1,6 @@
 // Classify one configuration difference (urls-hosts, timeouts, ...) and rank its risk with a reason a reviewer can check.
 import type { ConfigChange, Risk } from '../../evidence.ts';
-import { environmentOf, hostsIn, stripEnvironment, withoutEnvironment } from './environments.ts';
+import { environmentOf, environmentsIn, hostsIn, stripEnvironment, withoutEnvironment } from './environments.ts';
 import { isSecretKey, maskValue } from './secrets.ts';
 import { isMapValue, lastKey, typeName, type ConfigValue } from './tree.ts';
 import { isDisabledValue, isEnabledValue, ratioOf } from './values.ts';
@@ -19,7 +19,7 @@ const RULES: [Category, RegExp][] = [
   ['retries-backoff', /retr(y|ies)|backoff|attempt|jitter|max_?tries|redeliver/],
   ['tls-auth', /tls|ssl|cert|verify|secret|passw|token|api_?key|apikey|auth|signature|signing|hmac|jwt|oauth|cors|credential|(^|_)key$/],
   ['timeouts', /timeout|ttl|deadline|keep_?alive|expir|interval|delay|grace|(_ms|_sec|_seconds|_s)$/],
-  ['pool-workers', /pool|worker|concurren|thread|connection|max_?conn|replica|process|queue|batch|parallel|prefetch|instances|gunicorn|uvicorn/],
+  ['pool-workers', /pool|overflow|worker|concurren|thread|connection|max_?conn|replica|process|queue|batch|parallel|prefetch|instances|gunicorn|uvicorn/],
   ['resource-limits', /memory|(^|_)mem|cpu|limit|quota|disk|size|(^|_)max|plan|heap|rate|storage|upload/],
   ['feature-flags-debug', /debug|feature|flag|enable|disable|verbose|log_?level|mock|dry_?run|sandbox|experimental|trace|profil/],
   ['urls-hosts', /url|uri|host|endpoint|domain|callback|origin|address|dsn|base|port|webhook|redirect/],
@@ -87,6 +87,18 @@ function show(value: ConfigValue | undefined, path: string): string {
 
 const CALLBACK = /webhook|callback|notify|redirect/;
 
+/** Neither value names a foreign environment, and at least one names its own (`fracas-api-staging...` in staging). */
+function namesOwnEnvironment(a: string, leftLabel: string, b: string, rightLabel: string): boolean {
+  const own = (text: string, label: string): { own: boolean; foreign: boolean } => {
+    const env = environmentOf(label);
+    const found = new Set(hostsIn(text).flatMap((host) => [...environmentsIn(host)]));
+    return { own: found.has(env), foreign: [...found].some((other) => other !== env) };
+  };
+  const left = own(a, leftLabel);
+  const right = own(b, rightLabel);
+  return !left.foreign && !right.foreign && (left.own || right.own);
+}
+
 /** Equal once environment names are removed from hosts and replaced elsewhere. */
 function sameButEnvironment(a: string, b: string): boolean {
   const normal = (text: string): string => withoutEnvironment(hostsIn(text).reduce((out, host) => out.split(host).join(stripEnvironment(host)), text));
@@ -96,6 +108,11 @@ function sameButEnvironment(a: string, b: string): boolean {
 function assessPresence(input: DiffInput, category: Category, path: string): Omit<Assessment, 'score' | 'category'> {
   const present = input.change === 'added' ? input.rightLabel : input.leftLabel;
   const absent = input.change === 'added' ? input.leftLabel : input.rightLabel;
+  if (path.endsWith('[]')) {
+    const item = show(input.left ?? input.right, path);
+    const listRisk: Risk = category === 'urls-hosts' || category === 'tls-auth' ? 'medium' : 'low';
+    return { risk: listRisk, reason: `the ${lastKey(path)} list has ${item} in ${present} only, not in ${absent}` };
+  }
   const base = `\`${lastKey(path)}\` is set only in ${present}; ${absent} falls back to the code default`;
   if (isMapValue(input.left ?? input.right)) {
     return { risk: category === 'other' ? 'medium' : 'high', reason: `the whole block is only in ${present}: ${absent} has none of its settings` };
@@ -120,7 +137,13 @@ function assessChange(input: DiffInput, category: Category, path: string): Omit<
       const schemeA = /^(\w+):\/\//.exec(a)?.[1];
       const schemeB = /^(\w+):\/\//.exec(b)?.[1];
       if (schemeA && schemeB && schemeA !== schemeB) return { risk: 'high', reason: `scheme differs (${schemeA} vs ${schemeB}): ${both}` };
-      if (CALLBACK.test(path.toLowerCase())) return { risk: 'high', reason: `webhook/callback address differs beyond the environment name: deliveries go elsewhere (${both})`, bump: 5 };
+      const callback = CALLBACK.test(path.toLowerCase());
+      if (namesOwnEnvironment(a, leftLabel, b, rightLabel)) {
+        return callback
+          ? { risk: 'medium', reason: `webhook/callback address differs; each environment names its own host (expected), check that the route exists on both: ${both}` }
+          : { risk: 'low', reason: `differs per environment, each naming its own (expected): ${both}` };
+      }
+      if (callback) return { risk: 'high', reason: `webhook/callback address differs beyond the environment name: deliveries go elsewhere (${both})`, bump: 5 };
       return { risk: 'medium', reason: `host or URL differs beyond the environment name: ${both}` };
     }
     case 'timeouts':
@@ -135,6 +158,9 @@ function assessChange(input: DiffInput, category: Category, path: string): Omit<
     case 'pool-workers':
     case 'resource-limits': {
       const what = category === 'pool-workers' ? 'pool/worker sizes' : 'resource limits';
+      if ((left === 0) !== (right === 0) && typeof left === 'number' && typeof right === 'number') {
+        return { risk: 'high', reason: `zero in one environment (no headroom at all): ${both}`, bump: 8 };
+      }
       if (ratio && ratio >= 2) return { risk: 'high', reason: `${what} differ${ratioText}: ${both}`, bump: Math.min(9, Math.round(ratio)) };
       return { risk: 'medium', reason: `${what} differ${ratioText}: ${both}` };
     }

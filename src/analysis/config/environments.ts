@@ -25,7 +25,9 @@ export function environmentOf(label: string): string {
 /** Environments named by tokens of a host or URL (`api-staging.example.com` -> staging). */
 export function environmentsIn(text: string): Set<string> {
   const found = new Set<string>();
-  for (const token of tokens(text)) {
+  // The top-level domain of a host is not an environment name (`stg-storage.acme.dev`).
+  const words = /^[a-z0-9.-]+\.[a-z]+$/i.test(text) ? text.replace(/\.[a-z]+$/i, '') : text;
+  for (const token of tokens(words)) {
     const env = TOKEN_TO_ENV.get(token);
     if (env) found.add(env);
   }

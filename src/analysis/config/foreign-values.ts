@@ -48,7 +48,7 @@ export function foreignValueAnomalies(side: Side, others: Side[]): ConfigAnomaly
     const key = `${use.path}|${use.host}`;
     if (seen.has(key)) return;
     seen.add(key);
-    anomalies.push({ kind: 'foreign-environment-value', path: use.path, file: side.parsed.file, line: lineOf(side.parsed.lines, use.path), detail, risk });
+    anomalies.push({ kind: 'foreign-environment-value', path: use.path, file: side.parsed.file, line: lineOf(side.parsed.lines, use.path), detail, risk, value: use.value });
   };
   for (const use of uses) {
     const envs = environmentsIn(use.host);

@@ -37,6 +37,23 @@ function anomalyRow(anomaly: ConfigAnomaly, labels: { left: string; right: strin
   const here = location(anomaly.file, anomaly.line);
   const there = anomaly.otherFile ? location(anomaly.otherFile, anomaly.otherLine) : '';
   const otherValue = anomaly.otherPath ?? '';
+  if (anomaly.value !== undefined) {
+    return {
+      type: 'anomaly',
+      comparison: `${labels.left} ↔ ${labels.right}`,
+      leftLabel: labels.left,
+      rightLabel: labels.right,
+      path: anomaly.path,
+      kind: anomaly.kind,
+      category: 'structure',
+      risk: anomaly.risk,
+      left: onLeft ? anomaly.value : '',
+      right: onLeft ? '' : anomaly.value,
+      leftLocation: onLeft ? here : '',
+      rightLocation: onLeft ? '' : here,
+      reason: anomaly.detail,
+    };
+  }
   return {
     type: 'anomaly',
     comparison: `${labels.left} ↔ ${labels.right}`,
