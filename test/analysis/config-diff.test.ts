@@ -46,6 +46,22 @@ describe('diffConfigs', () => {
     expect(byPosition.differences.map((diff) => `${diff.change} ${diff.path}`).sort()).toEqual(['added l[2]', 'changed l[1].x']);
   });
 
+  it('matches multi-document YAML by kind and metadata.name', () => {
+    const left = 'kind: Deployment\nmetadata: {name: api}\nspec: {replicas: 1}\n---\nkind: Service\nmetadata: {name: api}\nspec: {port: 80}\n';
+    const right = 'kind: Service\nmetadata: {name: api}\nspec: {port: 80}\n---\nkind: Deployment\nmetadata: {name: api}\nspec: {replicas: 3}\n';
+    const result = diffConfigs(side('staging', left), side('production', right));
+    expect(result.differences).toEqual([expect.objectContaining({ path: '[Deployment/api].spec.replicas', left: '1', right: '3', leftLine: 3, rightLine: 7 })]);
+  });
+
+  it('diffs .env files and masks their secrets', () => {
+    const result = diffConfigs(
+      side('staging', 'OPENAI_API_KEY=sk-proj-aaaaaaaaaaaaaaaaaaaaaaaa\nDATABASE_URL=postgres://u:pw-one@db-staging:5432/x\nWEB_CONCURRENCY=2\n', '.env.staging'),
+      side('production', 'OPENAI_API_KEY=sk-proj-bbbbbbbbbbbbbbbbbbbbbbbb\nDATABASE_URL=postgres://u:pw-two@db-production:5432/x\nWEB_CONCURRENCY=8\n', '.env.production'),
+    );
+    expect(result.differences.map((diff) => `${diff.path} ${diff.category}`).sort()).toEqual(['DATABASE_URL urls-hosts', 'OPENAI_API_KEY tls-auth', 'WEB_CONCURRENCY pool-workers']);
+    expect(JSON.stringify(result)).not.toMatch(/aaaaaaaa|bbbbbbbb|pw-one|pw-two/);
+  });
+
   it('compares lists of scalars as sets', () => {
     const result = diffConfigs(side('staging', 'origins:\n  - https://a.example\n  - http://localhost:3000\n'), side('production', 'origins:\n  - https://b.example\n  - https://a.example\n'));
     expect(result.differences.map((diff) => `${diff.change} ${diff.path} ${diff.left ?? diff.right} ${diff.leftLine ?? diff.rightLine}`).sort()).toEqual([

@@ -80,6 +80,8 @@ describe('collectConfig', () => {
     const [comparison] = output.evidence.comparisons;
     expect(comparison?.left.path).toBe('HEAD~1:config/staging.yaml');
     expect(comparison?.differences).toEqual([expect.objectContaining({ path: 'webhook.timeout', left: '30', right: '5', category: 'timeouts', risk: 'high' })]);
+    const dirs = await collectConfig(spec(side('before', 'config', { rev: 'HEAD~1' }), side('now', 'config')), testContext(repo));
+    expect(dirs.evidence.comparisons.map((comparison) => `${comparison.left.path} ${comparison.right.path} ${comparison.differences.length}`)).toEqual(['HEAD~1:config/staging.yaml config/staging.yaml 1']);
     const missing = await collectConfig(spec(side('before', 'config/staging.yaml', { rev: 'no-such-rev' }), side('now', 'config/staging.yaml')), testContext(repo));
     expect(missing.status).toBe('partial');
     expect(missing.evidence.comparisons[0]?.anomalies[0]?.kind).toBe('missing-file');
