@@ -94,11 +94,12 @@ export interface LogEntity {
   /** First line of the first record naming the id. */
   excerpt?: string;
   /**
-   * Webhook records naming this id: `requests` = requests received on a webhook path (any status), of which
+   * Webhook records naming this id: `requests` = requests received on a webhook path (any status; an id-like path
+   * segment after `webhook` is taken as a job id), `requestsFailed` = those answered >= 400; they also count in
    * `delivered` (< 400) and `failed` (>= 400); app lines about a webhook add to `failed` (error, or warning with
    * a failure word), `delivered` (success words) or `attempts` (no clear outcome).
    */
-  webhook: { attempts: number; delivered: number; failed: number; requests?: number; lastFailure?: { file: string; line: number; excerpt: string; timestamp?: string } };
+  webhook: { attempts: number; delivered: number; failed: number; requests?: number; requestsFailed?: number; lastFailure?: { file: string; line: number; excerpt: string; timestamp?: string } };
 }
 
 /** A deploy, build, restart or process start seen in the logs. */

@@ -69,6 +69,13 @@ export function miningText(message: string): string {
   return lines[lines.length - 1] ?? first;
 }
 
+/** Id-like segments (with a digit, 6+ characters) after the `webhook` segment of a request path: the job the callback is for. */
+export function webhookPathIds(path: string): string[] {
+  const segments = path.split('?')[0]!.split('/');
+  const start = segments.findIndex((segment) => /webhook/i.test(segment));
+  return segments.slice(start + 1).filter((segment) => segment.length >= 6 && /\d/.test(segment) && /^[\w.:-]+$/.test(segment));
+}
+
 function maskPath(path: string): string {
   const bare = path.split('?')[0]!;
   return bare
@@ -163,6 +170,9 @@ export class EvidenceBuilder {
     }
     if (isRequest) this.countRequest(record, status);
     const mentions = extractEntities(record.message, record.fields);
+    if (isRequest && record.fields.path && WEBHOOK.test(record.fields.path)) {
+      for (const id of webhookPathIds(record.fields.path)) if (!mentions.some((mention) => mention.id === id)) mentions.push({ kind: 'job-id', id });
+    }
     for (const mention of mentions) {
       let values = stats.entities.get(mention.kind);
       if (!values) stats.entities.set(mention.kind, (values = new Set<string>()));
@@ -242,6 +252,7 @@ export class EvidenceBuilder {
     if (webhookPath) {
       entity.webhook.requests = (entity.webhook.requests ?? 0) + 1;
       failed = status >= 400;
+      if (failed) entity.webhook.requestsFailed = (entity.webhook.requestsFailed ?? 0) + 1;
       delivered = !failed;
     } else {
       failed = error || (record.level === 'warn' && FAILURE_WORDS.test(head));

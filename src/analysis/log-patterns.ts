@@ -1,0 +1,523 @@
+// Failure patterns in one log source (pure): error timeline with deploy/restart markers, load correlation, histograms,
+// inter-arrival, periodicity, bursts, first appearance of error categories relative to deploys, webhook outcomes;
+// and `logFindings`, the findings (with refs to real records) that the hypothesis rules combine.
+import type { EvidenceRef, Level, LogEntity, LogEvent, LogEvidence, LogRecord, LogTemplate } from '../evidence.ts';
+import { familyOf, isTracebackFragment } from './templates/families.ts';
+import { episodes, interArrival, pearson, periodicity, type InterArrival, type Periodicity } from './templates/time-stats.ts';
+import type { Finding, Severity, Signal } from './types.ts';
+
+/** Gap that separates two error episodes (bursts). */
+export const EPISODE_GAP_MINUTES = 10;
+/** Deploy/build events closer than this are one deploy. */
+const DEPLOY_MERGE_MINUTES = 30;
+const MAX_REFS = 5;
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+
+export interface TimelineMarker {
+  time: string;
+  kind: LogEvent['kind'];
+  label: string;
+  ref: EvidenceRef;
+}
+
+export interface Deploy {
+  /** First deploy/build event of the group. */
+  start: string;
+  /** Last event of the group (e.g. "your service is live"). */
+  end: string;
+  ref: EvidenceRef;
+}
+
+export interface Burst {
+  start: string;
+  end: string;
+  errors: number;
+  durationMinutes: number;
+}
+
+export interface ErrorCategory {
+  templateId: string;
+  template: string;
+  /** Signal family the template belongs to, when a generic rule recognises it. */
+  signal?: Signal;
+  count: number;
+  firstSeen?: string;
+  lastSeen?: string;
+  /** The last deploy that started before the category first appeared, and how long after it. */
+  afterDeploy?: { deploy: string; minutesAfter: number };
+  /** True when the category first appeared after a deploy and never before it (in the collected window). */
+  newAfterDeploy: boolean;
+  ref?: EvidenceRef;
+}
+
+export interface WebhookStatusRow {
+  statusCode: number;
+  count: number;
+  firstSeen?: string;
+  lastSeen?: string;
+}
+
+export interface WebhookPatterns {
+  /** Requests to paths containing "webhook", by status code. */
+  byStatus: WebhookStatusRow[];
+  requests: number;
+  failedRequests: number;
+  /** Job ids whose webhook requests all failed (at least one request, none delivered). */
+  failedOnly: string[];
+  /** Job ids with at least one delivered webhook after failures. */
+  recovered: string[];
+  /** Job ids named in this source that received no webhook request (only when the source has webhook requests). */
+  none: string[];
+}
+
+export interface LogPatterns {
+  source: string;
+  totalRecords: number;
+  errorRecords: number;
+  /** Per-minute buckets with data (ISO minute, counts), sorted. */
+  timeline: LogEvidence['perMinute'];
+  markers: TimelineMarker[];
+  deploys: Deploy[];
+  /** Error rate against request volume (records carrying a statusCode). */
+  load?: {
+    requests: number;
+    failedRequests: number;
+    /** failedRequests / requests. */
+    failureRate: number;
+    /** Pearson correlation between requests per minute and errors per minute over minutes with requests; null when undefined. */
+    correlation: number | null;
+    minutes: number;
+  };
+  /** Error records by hour of day (UTC), 24 entries. */
+  hourOfDay: number[];
+  /** Error records by weekday (UTC), Mon..Sun. */
+  weekday: { day: (typeof WEEKDAYS)[number]; errors: number }[];
+  interArrival: InterArrival | null;
+  periodicity: Periodicity | null;
+  bursts: Burst[];
+  /** Error templates with their first appearance relative to deploys, most frequent first. */
+  categories: ErrorCategory[];
+  webhooks?: WebhookPatterns;
+}
+
+function ref(source: string, file: string, line: number, excerpt: string, timestamp?: string): EvidenceRef {
+  const text = excerpt.split('\n', 1)[0]!;
+  return { kind: 'log-record', source, file, line, excerpt: text.length > 200 ? `${text.slice(0, 199)}…` : text, ...(timestamp ? { timestamp } : {}) };
+}
+
+function recordRef(source: string, record: LogRecord): EvidenceRef {
+  return ref(source, record.file, record.line, record.message, record.timestamp);
+}
+
+function errorCount(template: LogTemplate, withWarn = false): number {
+  return (template.levels.error ?? 0) + (template.levels.fatal ?? 0) + (withWarn ? template.levels.warn ?? 0 : 0);
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function isFragment(template: LogTemplate): boolean {
+  const sample = template.samples[0]?.message;
+  return sample !== undefined && isTracebackFragment(sample);
+}
+
+/** Deploys: deploy/build events grouped when closer than DEPLOY_MERGE_MINUTES. */
+export function deploysOf(source: string, events: LogEvent[]): Deploy[] {
+  const deploys: Deploy[] = [];
+  for (const event of events) {
+    if (event.kind !== 'deploy' && event.kind !== 'build') continue;
+    const last = deploys[deploys.length - 1];
+    if (last && Date.parse(event.timestamp) - Date.parse(last.end) <= DEPLOY_MERGE_MINUTES * 60_000) last.end = event.timestamp;
+    else deploys.push({ start: event.timestamp, end: event.timestamp, ref: ref(source, event.file, event.line, event.message, event.timestamp) });
+  }
+  return deploys;
+}
+
+function isWebhookPath(path: string): boolean {
+  return /webhook/i.test(path);
+}
+
+function requestsFailedOnly(entity: LogEntity): boolean {
+  const requests = entity.webhook.requests ?? 0;
+  return requests > 0 && (entity.webhook.requestsFailed ?? 0) === requests;
+}
+
+function requestsRecovered(entity: LogEntity): boolean {
+  const failed = entity.webhook.requestsFailed ?? 0;
+  return failed > 0 && failed < (entity.webhook.requests ?? 0);
+}
+
+function webhookPatterns(evidence: LogEvidence): WebhookPatterns | undefined {
+  if (onlyPostgres(evidence)) return undefined;
+  const rows = new Map<number, WebhookStatusRow>();
+  for (const request of evidence.requests ?? []) {
+    if (!isWebhookPath(request.path)) continue;
+    const row = rows.get(request.statusCode) ?? { statusCode: request.statusCode, count: 0 };
+    row.count += request.count;
+    if (request.firstSeen && (!row.firstSeen || request.firstSeen < row.firstSeen)) row.firstSeen = request.firstSeen;
+    if (request.lastSeen && (!row.lastSeen || request.lastSeen > row.lastSeen)) row.lastSeen = request.lastSeen;
+    rows.set(request.statusCode, row);
+  }
+  const jobs = (evidence.entities ?? []).filter((entity) => entity.kind === 'job-id');
+  const withRequests = jobs.filter((entity) => (entity.webhook.requests ?? 0) > 0);
+  if (rows.size === 0 && !jobs.some((entity) => entity.webhook.failed > 0)) return undefined;
+  const byStatus = [...rows.values()].sort((a, b) => a.statusCode - b.statusCode);
+  const requests = byStatus.reduce((sum, row) => sum + row.count, 0);
+  return {
+    byStatus,
+    requests,
+    failedRequests: byStatus.filter((row) => row.statusCode >= 400).reduce((sum, row) => sum + row.count, 0),
+    failedOnly: jobs.filter((entity) => (withRequests.length > 0 ? requestsFailedOnly(entity) : entity.webhook.failed > 0 && entity.webhook.delivered === 0)).map((entity) => entity.id),
+    recovered: jobs.filter((entity) => (withRequests.length > 0 ? requestsRecovered(entity) : entity.webhook.failed > 0 && entity.webhook.delivered > 0)).map((entity) => entity.id),
+    none: withRequests.length > 0 ? jobs.filter((entity) => (entity.webhook.requests ?? 0) === 0).map((entity) => entity.id) : [],
+  };
+}
+
+/** Compute the failure patterns of one log source. */
+export function logPatterns(source: string, evidence: LogEvidence): LogPatterns {
+  const markers: TimelineMarker[] = evidence.events.map((event) => ({
+    time: event.timestamp,
+    kind: event.kind,
+    label: event.message,
+    ref: ref(source, event.file, event.line, event.message, event.timestamp),
+  }));
+  const deploys = deploysOf(source, evidence.events);
+  const hourOfDay = new Array<number>(24).fill(0);
+  const weekdayCounts = new Array<number>(7).fill(0);
+  let errorRecords = 0;
+  let requests = 0;
+  let failedRequests = 0;
+  const requestSeries: number[] = [];
+  const errorSeries: number[] = [];
+  for (const bucket of evidence.perMinute) {
+    errorRecords += bucket.errors;
+    requests += bucket.requests;
+    failedRequests += bucket.failedRequests;
+    if (bucket.errors > 0) {
+      const date = new Date(bucket.minute);
+      hourOfDay[date.getUTCHours()]! += bucket.errors;
+      weekdayCounts[(date.getUTCDay() + 6) % 7]! += bucket.errors;
+    }
+    if (bucket.requests > 0) {
+      requestSeries.push(bucket.requests);
+      errorSeries.push(bucket.failedRequests);
+    }
+  }
+  const times = evidence.errorTimes ?? evidence.perMinute.flatMap((bucket) => (bucket.errors > 0 ? [Date.parse(bucket.minute)] : []));
+  const groups = episodes(times, EPISODE_GAP_MINUTES * 60_000);
+  const bursts: Burst[] = groups
+    .filter((group) => group.count >= 3)
+    .map((group) => ({ start: iso(group.start), end: iso(group.end), errors: group.count, durationMinutes: Math.round((group.end - group.start) / 60_000) }));
+  const categories: ErrorCategory[] = evidence.templates
+    .filter((template) => errorCount(template, true) > 0)
+    .map((template) => {
+      const family = isFragment(template) ? undefined : familyOf(template.template);
+      const first = template.firstSeen;
+      const before = first ? deploys.filter((deploy) => deploy.start <= first) : [];
+      const last = before[before.length - 1];
+      const category: ErrorCategory = {
+        templateId: template.id,
+        template: template.template,
+        count: errorCount(template, true),
+        newAfterDeploy: false,
+        ...(family ? { signal: family.signal } : {}),
+        ...(template.firstSeen ? { firstSeen: template.firstSeen } : {}),
+        ...(template.lastSeen ? { lastSeen: template.lastSeen } : {}),
+      };
+      if (last && first) {
+        category.afterDeploy = { deploy: last.start, minutesAfter: Math.round((Date.parse(first) - Date.parse(last.start)) / 60_000) };
+        category.newAfterDeploy = (evidence.timedRecords ?? 1) > 0 && Date.parse(first) >= Date.parse(last.start) && hasDataBefore(evidence, last.start);
+      }
+      const sample = template.samples[0];
+      if (sample) category.ref = ref(source, sample.file, sample.line, sample.message, template.firstSeen);
+      return category;
+    })
+    .sort((a, b) => b.count - a.count || a.templateId.localeCompare(b.templateId));
+  const patterns: LogPatterns = {
+    source,
+    totalRecords: evidence.totalRecords,
+    errorRecords,
+    timeline: evidence.perMinute,
+    markers,
+    deploys,
+    hourOfDay,
+    weekday: WEEKDAYS.map((day, index) => ({ day, errors: weekdayCounts[index]! })),
+    interArrival: interArrival(times),
+    periodicity: periodicity(groups.map((group) => group.start)),
+    bursts,
+    categories,
+  };
+  if (requests > 0) patterns.load = { requests, failedRequests, failureRate: failedRequests / requests, correlation: pearson(requestSeries, errorSeries), minutes: requestSeries.length };
+  const webhooks = webhookPatterns(evidence);
+  if (webhooks) patterns.webhooks = webhooks;
+  return patterns;
+}
+
+/** Whether the source has any record before `time` (so "first seen after the deploy" means something). */
+function hasDataBefore(evidence: LogEvidence, time: string): boolean {
+  const first = evidence.perMinute[0]?.minute;
+  return first !== undefined && first < time;
+}
+
+// ------------------------------------------------------------------ findings
+
+function severityFor(signal: Signal, count: number): Severity {
+  if (signal === 'deploy') return 'info';
+  if (signal === 'memory-limit' || signal === 'pool-exhaustion' || signal === 'errors-after-deploy') return count >= 3 ? 'high' : 'medium';
+  if (signal === 'http-5xx' || signal === 'webhook-failures') return count >= 10 ? 'high' : 'medium';
+  if (signal === 'restart') return count >= 3 ? 'high' : 'medium';
+  return count >= 10 ? 'medium' : 'low';
+}
+
+function mergeEntities(target: Record<string, string[]>, source: Record<string, string[]>, cap = 200): void {
+  for (const [kind, ids] of Object.entries(source)) {
+    const set = new Set(target[kind] ?? []);
+    for (const id of ids) if (set.size < cap) set.add(id);
+    target[kind] = [...set];
+  }
+}
+
+function span(values: (string | undefined)[]): { firstSeen?: string; lastSeen?: string } {
+  const defined = values.filter((value): value is string => Boolean(value)).sort();
+  return defined.length > 0 ? { firstSeen: defined[0]!, lastSeen: defined[defined.length - 1]! } : {};
+}
+
+function onlyPostgres(evidence: LogEvidence): boolean {
+  return evidence.files.length > 0 && evidence.files.every((file) => file.format === 'postgres');
+}
+
+function recordLevel(record: LogRecord): Level | undefined {
+  return record.level;
+}
+
+/** Findings of one log source: error families, 5xx, webhook outcomes, deploys, restarts, bursts, periodicity. */
+export function logFindings(sourceId: string, evidence: LogEvidence): Finding[] {
+  const findings: Finding[] = [];
+  const patterns = logPatterns(sourceId, evidence);
+  const id = (suffix: string): string => `logs-${sourceId}-${suffix}`;
+  const recordsById = new Map<string, LogRecord[]>();
+  for (const record of evidence.records) {
+    if (!record.templateId) continue;
+    const list = recordsById.get(record.templateId) ?? [];
+    if (list.length < MAX_REFS) list.push(record);
+    recordsById.set(record.templateId, list);
+  }
+  const templateRefs = (template: LogTemplate): EvidenceRef[] => {
+    const records = recordsById.get(template.id);
+    if (records && records.length > 0) return records.map((record) => recordRef(sourceId, record));
+    return template.samples.map((sample) => ref(sourceId, sample.file, sample.line, sample.message));
+  };
+
+  // Error families from error/warning templates (PostgreSQL server logs are classified by the database analysis).
+  if (!onlyPostgres(evidence)) {
+    const bySignal = new Map<Signal, { title: string; templates: LogTemplate[] }>();
+    for (const template of evidence.templates) {
+      if (errorCount(template, true) === 0 || isFragment(template)) continue;
+      const family = familyOf(template.template);
+      if (!family) continue;
+      const entry = bySignal.get(family.signal) ?? { title: family.title, templates: [] };
+      entry.templates.push(template);
+      bySignal.set(family.signal, entry);
+    }
+    for (const [signal, { title, templates }] of bySignal) {
+      const count = templates.reduce((sum, template) => sum + errorCount(template, true), 0);
+      const entities: Record<string, string[]> = {};
+      for (const template of templates) mergeEntities(entities, template.entities);
+      const refs = templates.flatMap(templateRefs).slice(0, MAX_REFS);
+      const top = [...templates].sort((a, b) => errorCount(b, true) - errorCount(a, true))[0]!;
+      findings.push({
+        id: id(signal),
+        signal,
+        area: 'logs',
+        title: `${title} in ${sourceId}`,
+        detail: `${count} error/warning record(s) in ${templates.length} template(s); most frequent: "${top.template.slice(0, 160)}" (${errorCount(top, true)}).`,
+        severity: severityFor(signal, count),
+        count,
+        refs,
+        ...(Object.keys(entities).length > 0 ? { entities } : {}),
+        ...span(templates.flatMap((template) => [template.firstSeen, template.lastSeen])),
+      });
+    }
+  }
+
+  // Server errors from request logs.
+  const failing = (evidence.requests ?? []).filter((request) => request.statusCode >= 500);
+  if (failing.length > 0) {
+    const count = failing.reduce((sum, request) => sum + request.count, 0);
+    const records = evidence.records.filter((record) => Number(record.fields.statusCode) >= 500);
+    const byStatus = new Map<number, number>();
+    for (const request of failing) byStatus.set(request.statusCode, (byStatus.get(request.statusCode) ?? 0) + request.count);
+    const paths = [...new Set(failing.sort((a, b) => b.count - a.count).map((request) => `${request.method ?? ''} ${request.path}`.trim()))].slice(0, 3);
+    findings.push({
+      id: id('http-5xx'),
+      signal: 'http-5xx',
+      area: 'logs',
+      title: `HTTP 5xx responses in ${sourceId}`,
+      detail: `${count} request(s) answered ${[...byStatus].map(([status, n]) => `${status} × ${n}`).join(', ')}${patterns.load ? ` (${(patterns.load.failureRate * 100).toFixed(1)}% of ${patterns.load.requests} requests)` : ''}; most on ${paths.join(', ')}.`,
+      severity: severityFor('http-5xx', count),
+      count,
+      refs: records.slice(0, MAX_REFS).map((record) => recordRef(sourceId, record)),
+      ...span(failing.flatMap((request) => [request.firstSeen, request.lastSeen])),
+    });
+  }
+
+  // Webhooks: failed deliveries and jobs that never received one.
+  const webhooks = patterns.webhooks;
+  const entities = evidence.entities ?? [];
+  if (webhooks) {
+    const failedEntities = entities.filter((entity) => entity.kind === 'job-id' && (webhooks.requests > 0 ? (entity.webhook.requestsFailed ?? 0) > 0 : entity.webhook.failed > 0));
+    const failedRecords = evidence.records.filter((record) => isWebhookPath(record.fields.path ?? '') && Number(record.fields.statusCode) >= 400);
+    const failedCount = webhooks.failedRequests || failedEntities.reduce((sum, entity) => sum + entity.webhook.failed, 0);
+    if (failedCount > 0) {
+      const refs = failedRecords.length > 0
+        ? failedRecords.slice(0, MAX_REFS).map((record) => recordRef(sourceId, record))
+        : failedEntities.slice(0, MAX_REFS).flatMap((entity) => (entity.webhook.lastFailure ? [ref(sourceId, entity.webhook.lastFailure.file, entity.webhook.lastFailure.line, entity.webhook.lastFailure.excerpt, entity.webhook.lastFailure.timestamp)] : []));
+      const statuses = webhooks.byStatus.filter((row) => row.statusCode >= 400).map((row) => `${row.statusCode} × ${row.count}`).join(', ');
+      findings.push({
+        id: id('webhook-failures'),
+        signal: 'webhook-failures',
+        area: 'logs',
+        title: `Webhook deliveries failing in ${sourceId}`,
+        detail: webhooks.requests > 0
+          ? `${failedCount} of ${webhooks.requests} webhook request(s) failed (${statuses}); ${webhooks.failedOnly.length} job(s) never had a successful delivery, ${webhooks.recovered.length} succeeded after failing.`
+          : `${failedCount} log record(s) report failed webhook deliveries for ${failedEntities.length} job(s).`,
+        severity: severityFor('webhook-failures', failedCount),
+        count: failedCount,
+        refs,
+        entities: { 'job-id': failedEntities.map((entity) => entity.id).slice(0, 500) },
+        ...span([...webhooks.byStatus.filter((row) => row.statusCode >= 400).flatMap((row) => [row.firstSeen, row.lastSeen]), ...failedEntities.map((entity) => entity.webhook.lastFailure?.timestamp)]),
+      });
+    }
+    if (webhooks.none.length > 0) findings.push(missingWebhookFinding(sourceId, id('missing-webhooks'), entities.filter((entity) => webhooks.none.includes(entity.id))));
+  }
+
+  // Deploys, restarts, errors that start after a deploy.
+  for (const deploy of patterns.deploys) {
+    findings.push({
+      id: id(`deploy-${deploy.start.slice(0, 16).replace(/[^0-9]/g, '')}`),
+      signal: 'deploy',
+      area: 'logs',
+      title: `Deploy at ${deploy.start.slice(0, 16).replace('T', ' ')}Z`,
+      detail: `Deploy/build events from ${deploy.start} to ${deploy.end}.`,
+      severity: 'info',
+      count: 1,
+      refs: [deploy.ref],
+      firstSeen: deploy.start,
+      lastSeen: deploy.end,
+    });
+  }
+  const restarts = evidence.events.filter((event) => event.kind === 'restart');
+  if (restarts.length > 0) {
+    findings.push({
+      id: id('restart'),
+      signal: 'restart',
+      area: 'logs',
+      title: `Process restarts in ${sourceId}`,
+      detail: `${restarts.length} restart/crash line(s), e.g. "${restarts[0]!.message.slice(0, 120)}".`,
+      severity: severityFor('restart', restarts.length),
+      count: restarts.length,
+      refs: restarts.slice(0, MAX_REFS).map((event) => ref(sourceId, event.file, event.line, event.message, event.timestamp)),
+      ...span(restarts.map((event) => event.timestamp)),
+    });
+  }
+  const fresh = patterns.categories.filter((category) => category.newAfterDeploy && category.count > 0 && category.signal && category.signal !== 'unhandled-exception');
+  if (fresh.length > 0) {
+    const count = fresh.reduce((sum, category) => sum + category.count, 0);
+    findings.push({
+      id: id('errors-after-deploy'),
+      signal: 'errors-after-deploy',
+      area: 'logs',
+      title: `Error categories that first appear after a deploy in ${sourceId}`,
+      detail: fresh
+        .slice(0, 5)
+        .map((category) => `"${category.template.slice(0, 100)}" (${category.count}) first at ${category.firstSeen}, ${category.afterDeploy!.minutesAfter} min after the deploy of ${category.afterDeploy!.deploy}`)
+        .join('; '),
+      severity: severityFor('errors-after-deploy', count),
+      count,
+      refs: [
+        ...new Map(fresh.map((category) => [category.afterDeploy!.deploy, patterns.deploys.find((deploy) => deploy.start === category.afterDeploy!.deploy)!.ref])).values(),
+        ...fresh.flatMap((category) => (category.ref ? [category.ref] : [])),
+      ].slice(0, MAX_REFS + 1),
+      ...span(fresh.map((category) => category.firstSeen)),
+    });
+  }
+
+  // Time shape: bursts and periodicity of error episodes.
+  const errorRecords = evidence.records.filter((record) => recordLevel(record) === 'error' || recordLevel(record) === 'fatal' || Number(record.fields.statusCode) >= 500);
+  const refsIn = (start: string, end: string): EvidenceRef[] =>
+    errorRecords.filter((record) => record.timestamp && record.timestamp >= start && record.timestamp <= end).slice(0, 1).map((record) => recordRef(sourceId, record));
+  const burstErrors = patterns.bursts.reduce((sum, burst) => sum + burst.errors, 0);
+  if (patterns.bursts.length > 0 && patterns.errorRecords > 0 && burstErrors / patterns.errorRecords >= 0.5) {
+    const top = [...patterns.bursts].sort((a, b) => b.errors - a.errors);
+    findings.push({
+      id: id('burst'),
+      signal: 'burst',
+      area: 'logs',
+      title: `Errors come in bursts in ${sourceId}`,
+      detail: `${patterns.bursts.length} burst(s) (episodes of >= 3 errors, gaps > ${EPISODE_GAP_MINUTES} min apart) hold ${burstErrors} of ${patterns.errorRecords} error record(s); largest: ${top.slice(0, 3).map((burst) => `${burst.start.slice(11, 16)}-${burst.end.slice(11, 16)}Z (${burst.errors})`).join(', ')}.`,
+      severity: patterns.bursts.length >= 3 ? 'medium' : 'low',
+      count: patterns.bursts.length,
+      refs: top.slice(0, MAX_REFS).flatMap((burst) => refsIn(burst.start, burst.end)),
+      firstSeen: patterns.bursts[0]!.start,
+      lastSeen: patterns.bursts[patterns.bursts.length - 1]!.end,
+    });
+  }
+  if (patterns.periodicity) {
+    const starts = episodes(evidence.errorTimes ?? [], EPISODE_GAP_MINUTES * 60_000);
+    findings.push({
+      id: id('periodic-failures'),
+      signal: 'periodic-failures',
+      area: 'logs',
+      title: `Failures recur ${patterns.periodicity.description.split(' (')[0]} in ${sourceId}`,
+      detail: `Error episodes start ${patterns.periodicity.description}.`,
+      severity: 'medium',
+      count: patterns.periodicity.support,
+      refs: starts.slice(0, MAX_REFS).flatMap((episode) => refsIn(iso(episode.start), iso(episode.end))),
+      ...span(starts.map((episode) => iso(episode.start))),
+    });
+  }
+  return findings;
+}
+
+function missingWebhookFinding(sourceId: string, id: string, entities: LogEntity[]): Finding {
+  return {
+    id,
+    signal: 'missing-webhooks',
+    area: 'logs',
+    title: `Jobs that never received a webhook (${sourceId})`,
+    detail: `${entities.length} job id(s) are named in the logs but no webhook request for them was received: ${entities.slice(0, 5).map((entity) => entity.id).join(', ')}${entities.length > 5 ? ', ...' : ''}.`,
+    severity: entities.length >= 3 ? 'medium' : 'low',
+    count: entities.length,
+    refs: entities.slice(0, MAX_REFS).map((entity) => ref(sourceId, entity.file, entity.line, entity.excerpt ?? `${entity.kind} ${entity.id}`, entity.firstSeen)),
+    entities: { 'job-id': entities.map((entity) => entity.id).slice(0, 500) },
+    ...span(entities.flatMap((entity) => [entity.firstSeen, entity.lastSeen])),
+  };
+}
+
+/**
+ * Findings that need several log sources together: job ids named anywhere (e.g. a worker's "submitting job X")
+ * that received no webhook request in any source, when some source does log webhook requests.
+ */
+export function crossSourceLogFindings(sources: { id: string; evidence: LogEvidence }[]): Finding[] {
+  const received = new Set<string>();
+  let anyWebhookRequests = false;
+  for (const { evidence } of sources) {
+    for (const entity of evidence.entities ?? []) {
+      if (entity.kind === 'job-id' && (entity.webhook.requests ?? 0) > 0) {
+        received.add(entity.id);
+        anyWebhookRequests = true;
+      }
+    }
+  }
+  if (!anyWebhookRequests) return [];
+  const findings: Finding[] = [];
+  const reported = new Set<string>();
+  for (const { id, evidence } of sources) {
+    const jobs = evidence.entities ?? [];
+    const hasOwnRequests = jobs.some((entity) => entity.kind === 'job-id' && (entity.webhook.requests ?? 0) > 0);
+    if (hasOwnRequests) continue; // logFindings already reports this source's own gaps
+    const missing = jobs.filter((entity) => entity.kind === 'job-id' && !received.has(entity.id) && !reported.has(entity.id));
+    for (const entity of missing) reported.add(entity.id);
+    if (missing.length > 0) findings.push(missingWebhookFinding(id, `logs-${id}-missing-webhooks-across-sources`, missing));
+  }
+  return findings;
+}
