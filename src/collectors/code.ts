@@ -152,12 +152,15 @@ export async function collectCode(spec: CodeSourceSpec, context: CollectContext)
   }
   const commits: Commit[] = [];
   if (read.length > 0 && (await repositoryRoot(root))) {
-    const seen = new Set<string>();
+    const byHash = new Map<string, Commit>();
     for (const item of read) {
       for (const commit of await commitsTouching(root, item.file, item.range?.[0], item.range?.[1], 10)) {
-        if (seen.has(commit.hash)) continue;
-        seen.add(commit.hash);
-        commits.push(commit);
+        const known = byHash.get(commit.hash);
+        if (known) known.files = [...new Set([...known.files, ...commit.files])];
+        else {
+          byHash.set(commit.hash, commit);
+          commits.push(commit);
+        }
       }
     }
     commits.sort((a, b) => b.authorTime.localeCompare(a.authorTime));

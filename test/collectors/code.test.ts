@@ -47,9 +47,12 @@ describe('collectCode', () => {
     execFileSync('git', ['init', '-q'], { cwd: repo });
     execFileSync('git', ['add', '.'], { cwd: repo, env });
     execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '-qm', 'import handler'], { cwd: repo, env });
-    const output = await collectCode({ id: 'code', kind: 'code', root: '.', contextLines: 5, files: [{ path: 'src/parse.js', lines: '1-2' }] }, testContext(repo));
+    const output = await collectCode(
+      { id: 'code', kind: 'code', root: '.', contextLines: 5, files: [{ path: 'src/parse.js', lines: '1-2' }, { path: 'api/upload_pipeline/webhooks.py' }] },
+      testContext(repo),
+    );
     expect(output.status).toBe('ok');
-    expect(output.evidence.commits).toEqual([expect.objectContaining({ subject: 'import handler', authorTime: '2026-11-19T12:00:00.000Z', files: ['src/parse.js'] })]);
+    expect(output.evidence.commits).toEqual([expect.objectContaining({ subject: 'import handler', authorTime: '2026-11-19T12:00:00.000Z', files: ['src/parse.js', 'api/upload_pipeline/webhooks.py'] })]);
   });
 });
 
