@@ -102,7 +102,8 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
     for (const check of jobChecksSql(jobs, resolved, spec.asOf, limit)) await run(check);
     if (!resolved.retry) checks.push(skipped('retry-counts', `Jobs by retry count`, 'limited', `no retry column: "${jobs.retryColumn ?? ''}" is not a column of ${jobs.table}`));
   } else {
-    for (const id of ['stuck-jobs', 'state-distribution', 'stuck-job-age', 'recent-errors', 'retry-counts']) checks.push(skipped(id, `Job check ${id}`, 'failed', problem ?? 'job table unavailable'));
+    const status = columnsCheck.status === 'limited' ? 'limited' : 'failed';
+    for (const id of ['stuck-jobs', 'state-distribution', 'stuck-job-age', 'recent-errors', 'retry-counts']) checks.push(skipped(id, `Job check ${id}`, status, problem ?? 'job table unavailable'));
   }
 
   // Schema evidence.

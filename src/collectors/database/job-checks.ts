@@ -1,6 +1,6 @@
 // SQL for the job-table checks (stuck jobs, state distribution, stuck ages, recent errors, retries), built for any job table.
 import type { JobChecksSpec } from '../../manifest.ts';
-import { nowExpression, quoteIdent, quoteLiteral, quoteQualified } from './sql.ts';
+import { nowExpression, quoteIdent, quoteLiteral, quoteQualified, relationOid } from './sql.ts';
 
 export interface TableColumn {
   name: string;
@@ -11,7 +11,7 @@ export interface TableColumn {
 export function tableColumnsSql(table: string): string {
   return `SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type
 FROM pg_attribute a
-WHERE a.attrelid = to_regclass(${quoteLiteral(quoteQualified(table))}) AND a.attnum > 0 AND NOT a.attisdropped
+WHERE a.attrelid = ${relationOid(table)} AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum`;
 }
 
@@ -194,11 +194,12 @@ function errorTextExpression(columns: ResolvedJobColumns): string | undefined {
   return `${error}::text`;
 }
 
-/** Normalise an error text in SQL: uuids, quoted values, long hex and numbers become placeholders. */
+/** Normalise an error text in SQL: uuids, quoted values, IPv4 addresses, hex words and numbers become placeholders. */
 export function normaliseSql(expression: string): string {
   let sql = expression;
   sql = `regexp_replace(${sql}, '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', '<uuid>', 'gi')`;
   sql = `regexp_replace(${sql}, '''[^'']*''|"[^"]*"', '<value>', 'g')`;
+  sql = `regexp_replace(${sql}, '\\m[0-9]{1,3}([.][0-9]{1,3}){3}\\M', '<ip>', 'g')`;
   sql = `regexp_replace(${sql}, '\\m(0x)?[0-9a-f]*[0-9][0-9a-f]*[a-f][0-9a-f]*\\M|\\m(0x)?[0-9a-f]*[a-f][0-9a-f]*[0-9][0-9a-f]*\\M', '<hex>', 'gi')`;
   sql = `regexp_replace(${sql}, '[0-9]+([.][0-9]+)?', '<n>', 'g')`;
   return sql;
@@ -210,6 +211,7 @@ export function normaliseError(text: string): string {
     .slice(0, 500)
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>')
     .replace(/'[^']*'|"[^"]*"/g, '<value>')
+    .replace(/\b[0-9]{1,3}([.][0-9]{1,3}){3}\b/g, '<ip>')
     .replace(/\b(0x)?[0-9a-f]*[0-9][0-9a-f]*[a-f][0-9a-f]*\b|\b(0x)?[0-9a-f]*[a-f][0-9a-f]*[0-9][0-9a-f]*\b/gi, '<hex>')
     .replace(/[0-9]+([.][0-9]+)?/g, '<n>');
 }

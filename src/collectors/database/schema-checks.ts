@@ -2,10 +2,10 @@
 import type { CheckConstraint, DbRow } from '../../evidence.ts';
 import { parseCheckConstraint } from './constraints.ts';
 import type { CheckSql } from './job-checks.ts';
-import { quoteLiteral, quoteQualified } from './sql.ts';
+import { relationOid } from './sql.ts';
 
 export function schemaChecksSql(table: string, limit: number): CheckSql[] {
-  const regclass = `to_regclass(${quoteLiteral(quoteQualified(table))})`;
+  const regclass = relationOid(table);
   const attnames = (rel: string, keys: string) =>
     `(SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(${keys}) WITH ORDINALITY k(attnum, ord) JOIN pg_attribute a ON a.attrelid = ${rel} AND a.attnum = k.attnum)`;
   return [

@@ -33,6 +33,18 @@ export function splitQualified(name: string): string[] {
   return parts.map((part) => part.trim());
 }
 
+/**
+ * The table's oid as a SQL expression. Schema-qualified names are looked up in the catalogs by name, which
+ * needs no USAGE on the schema (to_regclass raises "permission denied for schema" for a pg_monitor role).
+ */
+export function relationOid(table: string): string {
+  const parts = splitQualified(table);
+  if (parts.length === 2) {
+    return `(SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ${quoteLiteral(parts[0]!)} AND c.relname = ${quoteLiteral(parts[1]!)})`;
+  }
+  return `to_regclass(${quoteLiteral(quoteQualified(table))})`;
+}
+
 /** A SQL string literal. */
 export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
