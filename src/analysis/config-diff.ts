@@ -166,9 +166,9 @@ function movedAnomalies(left: ConfigSide, right: ConfigSide, raw: RawDiff[]): { 
       otherFile: right.parsed.file,
       otherLine: rightLine,
       detail:
-        `the same block sits under different parents: \`${move.left.path}\` in ${left.label} (${left.parsed.file}${leftLine ? ` line ${leftLine}` : ''}) ` +
-        `and \`${move.right.path}\` in ${right.label} (${right.parsed.file}${rightLine ? ` line ${rightLine}` : ''}), same keys (${keys}); ` +
-        `a moved or mis-indented block: code reading one path finds nothing in the other environment`,
+        `moved or mis-indented block: \`${move.left.path}\` in ${left.label} (${left.parsed.file}${leftLine ? `:${leftLine}` : ''}) is ` +
+        `\`${move.right.path}\` in ${right.label} (${right.parsed.file}${rightLine ? `:${rightLine}` : ''}), same keys (${keys}); ` +
+        `code reading one path finds nothing in the other environment`,
       risk: 'high',
     };
   });

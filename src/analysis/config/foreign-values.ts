@@ -52,7 +52,7 @@ export function foreignValueAnomalies(side: Side, others: Side[]): ConfigAnomaly
   };
   for (const use of uses) {
     const envs = environmentsIn(use.host);
-    const where = `\`${use.path}\` in ${side.label} (${side.parsed.file})`;
+    const where = `\`${use.path}\` in ${side.label}`;
     if (isLocalHost(use.host)) {
       if (isRemoteEnvironment(env) && known.has(env)) add(use, `${where} points at ${use.host} (${use.value}) in a remote environment`, PUBLIC_PATH.test(use.path) ? 'high' : 'medium');
       continue;
