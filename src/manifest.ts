@@ -1,10 +1,12 @@
 // The incident manifest (incident.yaml): schema, validation with key paths, ${ENV} interpolation, path resolution.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 
 export const MANIFEST_FILE = 'incident.yaml';
+/** Manifests are small; anything larger is refused before reading. */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
 const kebabId = z
   .string()
@@ -180,12 +182,20 @@ export interface LoadedManifest {
   resolve(relative: string): string;
 }
 
+/** At most 50 distinct problems of at most 500 characters each, so hostile input cannot make a huge error. */
+function boundProblems(problems: string[]): string[] {
+  const unique = [...new Set(problems.map((problem) => (problem.length > 500 ? `${problem.slice(0, 500)}…` : problem)))];
+  return unique.length > 50 ? [...unique.slice(0, 50), `… and ${unique.length - 50} more problems`] : unique;
+}
+
 export class ManifestError extends Error {
+  readonly problems: string[];
   constructor(
     readonly file: string,
-    readonly problems: string[],
+    problems: string[],
   ) {
-    super(`${file}: invalid incident manifest\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    super(`${file}: invalid incident manifest\n${boundProblems(problems).map((problem) => `  - ${problem}`).join('\n')}`);
+    this.problems = boundProblems(problems);
     this.name = 'ManifestError';
   }
 }
@@ -250,6 +260,18 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /** Parse and validate manifest text; throws ManifestError naming each bad key path and its line. */
 export function parseManifest(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Manifest {
+  try {
+    return parseManifestUnguarded(text, file, env);
+  } catch (error) {
+    if (error instanceof ManifestError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof RangeError || /call stack/i.test(message)) throw new ManifestError(file, ['the YAML is nested too deeply']);
+    if (/alias/i.test(message)) throw new ManifestError(file, ['the YAML expands too many aliases (*name); write the values out instead']);
+    throw new ManifestError(file, [`cannot parse the manifest: ${message.split('\n')[0]}`]);
+  }
+}
+
+function parseManifestUnguarded(text: string, file: string, env: NodeJS.ProcessEnv): Manifest {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -257,7 +279,8 @@ export function parseManifest(text: string, file: string, env: NodeJS.ProcessEnv
       file,
       document.errors.map((error) => {
         const position = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
-        return `${position ? `line ${position.line}, column ${position.col}: ` : ''}${error.message.split('\n')[0]}`;
+        const message = /call stack/i.test(error.message) ? 'the YAML is nested too deeply' : error.message.split('\n')[0];
+        return `${position ? `line ${position.line}, column ${position.col}: ` : ''}${message}`;
       }),
     );
   }
@@ -299,6 +322,11 @@ export function loadManifest(target: string, env: NodeJS.ProcessEnv = process.en
   const file = path.resolve(target.endsWith('.yaml') || target.endsWith('.yml') ? target : path.join(target, MANIFEST_FILE));
   let text: string;
   try {
+    // Never read a FIFO or device (endless input) or a file far larger than any manifest.
+    const info = statSync(file);
+    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!info.isFile()) throw new Error('not a regular file');
+    if (info.size > MAX_MANIFEST_BYTES) throw new Error(`larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MB`);
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
