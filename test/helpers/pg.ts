@@ -28,10 +28,12 @@ export async function connect(url: string, applicationName = 'fracas-test'): Pro
     await client.connect();
   } catch (error) {
     const masked = url.replace(/:[^:@/]*@/, ':***@');
-    throw new Error(
+    const failure = new Error(
       `The PostgreSQL test server is not reachable at ${masked}: ${(error as Error).message}. ` +
         'Start it (pg_ctlcluster 15 main start), create role fracas SUPERUSER PASSWORD fracas and database fracas_test, or set FRACAS_TEST_PG.',
-    );
+    ) as Error & { code?: string };
+    failure.code = (error as { code?: string }).code;
+    throw failure;
   }
   return client;
 }
