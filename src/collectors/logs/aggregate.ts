@@ -69,11 +69,11 @@ export function miningText(message: string): string {
   return lines[lines.length - 1] ?? first;
 }
 
-/** Id-like segments (with a digit, 6+ characters) after the `webhook` segment of a request path: the job the callback is for. */
+/** Id-like segments (with a digit, not a version such as v2) after the `webhook` segment of a request path: the job the callback is for. */
 export function webhookPathIds(path: string): string[] {
   const segments = path.split('?')[0]!.split('/');
   const start = segments.findIndex((segment) => /webhook/i.test(segment));
-  return segments.slice(start + 1).filter((segment) => segment.length >= 6 && /\d/.test(segment) && /^[\w.:-]+$/.test(segment));
+  return segments.slice(start + 1).filter((segment) => segment.length >= 3 && /\d/.test(segment) && !/^v\d+(?:\.\d+)*$/i.test(segment) && /^[\w.:-]+$/.test(segment));
 }
 
 function maskPath(path: string): string {
