@@ -133,6 +133,24 @@ describe('diffConfigs', () => {
     expect(byPath['webhook.openai']?.reason).toMatch(/moved/);
   });
 
+  it('does not call unrelated blocks with the same keys, or renamed blocks, moved', () => {
+    const unrelated = diffConfigs(
+      side('a', 'services:\n  one:\n    host: h1\n    port: 1\n    timeout: 10\n'),
+      side('b', 'other:\n  two:\n    host: h2\n    port: 2\n    timeout: 20\n'),
+    );
+    expect(unrelated.differences.map((diff) => diff.change).sort()).toEqual(['added', 'removed']);
+    expect(unrelated.anomalies.filter((anomaly) => anomaly.kind === 'moved-subtree')).toEqual([]);
+    const renamed = diffConfigs(side('a', 'openai:\n  key: k\n  model: m\n'), side('b', 'open_ai:\n  key: k\n  model: m\n'));
+    expect(renamed.anomalies.filter((anomaly) => anomaly.kind === 'moved-subtree')).toEqual([]);
+    const moved = diffConfigs(side('a', 'x:\n  openai:\n    key: k\n    model: m\n'), side('b', 'y:\n  openai:\n    key: k2\n    model: m2\n'));
+    expect(moved.anomalies.map((anomaly) => `${anomaly.kind} ${anomaly.path} ${anomaly.otherPath}`)).toEqual(['moved-subtree x.openai y.openai']);
+  });
+
+  it('reads YAML merge keys', () => {
+    const result = diffConfigs(side('a', 'base: &b\n  retries: 3\nsvc:\n  <<: *b\n  timeout: 5\n'), side('b', 'base: &b\n  retries: 3\nsvc:\n  <<: *b\n  retries: 4\n  timeout: 5\n'));
+    expect(result.differences.map((diff) => `${diff.path} ${diff.left} ${diff.right}`)).toEqual(['svc.retries 3 4']);
+  });
+
   it('flags localhost in a remote environment and another environment\'s host', () => {
     const result = diffConfigs(
       side('production', 'callback_url: http://localhost:8000/hooks\ncache:\n  host: redis-staging.internal\n'),

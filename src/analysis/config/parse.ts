@@ -26,7 +26,7 @@ function normalise(value: unknown): ConfigValue {
 }
 
 function keyText(node: unknown): string {
-  if (isScalar(node)) return String(node.value);
+  if (isScalar(node)) return typeof node.value === 'symbol' ? '<<' : String(node.value);
   if (node && typeof node === 'object' && 'toString' in node) return String(node);
   return String(node);
 }
