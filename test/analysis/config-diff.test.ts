@@ -160,6 +160,15 @@ describe('diffConfigs', () => {
     expect(anomalies.map((anomaly) => `${anomaly.file} ${anomaly.path}`).sort()).toEqual(['production.yaml cache.host', 'production.yaml callback_url']);
   });
 
+  it('flags a production host in staging when staging names its own hosts elsewhere on that domain', () => {
+    const result = diffConfigs(
+      side('staging', 'app:\n  url: https://staging.example.com\nqueue:\n  host: jobs.example.com\nopenai:\n  url: https://api.openai.com\n'),
+      side('production', 'app:\n  url: https://www.example.com\nqueue:\n  host: jobs.example.com\nopenai:\n  url: https://api.openai.com\n'),
+    );
+    const foreign = result.anomalies.filter((anomaly) => anomaly.kind === 'foreign-environment-value');
+    expect(foreign.map((anomaly) => `${anomaly.file} ${anomaly.path} ${anomaly.line} ${anomaly.risk}`)).toEqual(['staging.yaml queue.host 4 medium']);
+  });
+
   it('reports parse errors as anomalies with line and column and no differences', () => {
     const result = diffConfigs(side('staging', 'a:\n  b: [1\n c: 2\n'), side('production', 'a:\n  b: 1\n'));
     expect(result.differences).toEqual([]);

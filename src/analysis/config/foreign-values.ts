@@ -67,7 +67,7 @@ export function foreignValueAnomalies(side: Side, others: Side[]): ConfigAnomaly
     if (strippedOwn.has(use.host)) {
       add(use, `${where} uses ${use.host}, the un-prefixed (production) form of this environment's own hosts (e.g. ${ownHosts.find((own) => stripEnvironment(own.host) === use.host)?.host})`, 'high');
     } else if (productionHosts.has(use.host) && ownDomains.has(domainOf(use.host))) {
-      add(use, `${where} uses ${use.host}, which production also uses, while its other ${domainOf(use.host)} hosts name ${env}: a production URL in ${env}?`, 'high');
+      add(use, `${where} uses ${use.host}, which production also uses, while its other ${domainOf(use.host)} hosts name ${env}: a production URL in ${env}?`, PUBLIC_PATH.test(use.path) ? 'high' : 'medium');
     }
   }
   return anomalies;
