@@ -15,14 +15,15 @@ export type Category =
   | 'tls-auth'
   | 'other';
 
+// Matched against one key at a time (lower case); `(^|_)` and `($|_)` keep short words from matching inside others.
 const RULES: [Category, RegExp][] = [
   ['retries-backoff', /retr(y|ies)|backoff|attempt|jitter|max_?tries|redeliver/],
-  ['tls-auth', /tls|ssl|cert|verify|secret|passw|token|api_?key|apikey|auth|signature|signing|hmac|jwt|oauth|cors|credential|(^|_)key$/],
+  ['tls-auth', /tls|ssl|cert|verify|secret|passw|token|api_?key|apikey|(^|_)auth|signature|signing|hmac|jwt|oauth|cors|credential|(^|_)key$/],
   ['timeouts', /timeout|ttl|deadline|keep_?alive|expir|interval|delay|grace|(_ms|_sec|_seconds|_s)$/],
-  ['pool-workers', /pool|overflow|worker|concurren|thread|connection|max_?conn|replica|process|queue|batch|parallel|prefetch|instances|gunicorn|uvicorn/],
-  ['resource-limits', /memory|(^|_)mem|cpu|limit|quota|disk|size|(^|_)max|plan|heap|rate|storage|upload/],
-  ['feature-flags-debug', /debug|feature|flag|enable|disable|verbose|log_?level|mock|dry_?run|sandbox|experimental|trace|profil/],
-  ['urls-hosts', /url|uri|host|endpoint|domain|callback|origin|address|dsn|base|port|webhook|redirect/],
+  ['pool-workers', /pool|overflow|worker|concurren|thread|connection|max_?conn|replica|(^|_)process(es)?($|_)|queue|batch|parallel|prefetch|instances|gunicorn|uvicorn/],
+  ['resource-limits', /memory|(^|_)mem($|_)|cpu|limit|quota|disk|size|(^|_)max_|(^|_)plan($|_)|heap|(^|_)rate($|_)|storage/],
+  ['feature-flags-debug', /debug|feature|flag|enable|disable|verbose|log_?level|mock|dry_?run|sandbox|experimental|(^|_)trac(e|ing)|profil/],
+  ['urls-hosts', /url|uri|host|endpoint|domain|callback|origin|address|dsn|base_?url|(^|_)base$|(^|_)port($|_)|webhook|redirect/],
 ];
 
 const PRIORITY: Record<Category, number> = {
@@ -48,10 +49,15 @@ function looksLikeUrl(value: ConfigValue | undefined): boolean {
   return typeof value === 'string' && hostsIn(value).length > 0;
 }
 
-/** Category from the last key, then from its parents, then from the shape of the values. */
+/** Keys that say little on their own (`retry.enabled`, `pool.size`): their parent decides first. */
+const GENERIC = /^(enabled?|disabled?|max|min|value|count|size|limit|default)$/;
+
+/** Category from the last key (after its parent, for generic keys), then its ancestors, then the values. */
 export function categorize(path: string, left?: ConfigValue, right?: ConfigValue): Category {
   const block = isMapValue(left ?? null) || isMapValue(right ?? null);
-  for (const key of block ? keyTokens(path).slice(0, 1) : keyTokens(path)) {
+  const keys = keyTokens(path);
+  if (keys.length > 1 && GENERIC.test(keys[0] as string)) keys.push(keys.shift() as string);
+  for (const key of block ? keys.slice(0, 1) : keys) {
     for (const [category, pattern] of RULES) if (pattern.test(key)) return category;
   }
   if (looksLikeUrl(left) || looksLikeUrl(right)) return 'urls-hosts';

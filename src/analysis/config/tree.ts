@@ -33,7 +33,7 @@ export function isMapValue(value: ConfigValue | undefined): value is ConfigMap {
 /** Append a key to a dotted path; keys with dots or brackets are quoted. */
 export function childPath(parent: string, key: string): string {
   const safe = /^[^.[\]"]+$/.test(key) ? key : `["${key.replace(/"/g, '\\"')}"]`;
-  if (!parent) return safe.startsWith('[') ? safe : safe;
+  if (!parent) return safe;
   return safe.startsWith('[') ? `${parent}${safe}` : `${parent}.${safe}`;
 }
 
