@@ -42,6 +42,8 @@ async function listAtRevision(side: ConfigSideSpec, absolute: string, incidentDi
   const rev = side.rev as string;
   const cwd = existingDir(absolute);
   const shown = `${rev}:${display(incidentDir, absolute)}`;
+  // A revision is passed to git as an argument: never let it read as an option.
+  if (!/^[^-\s][^\s]*$/.test(rev)) return { label: side.label, kind: 'missing', display: shown, files: [], problem: `"${rev}" is not a git revision` };
   let root: string;
   try {
     root = (await runGit(['rev-parse', '--show-toplevel'], cwd)).trim();

@@ -85,5 +85,7 @@ describe('collectConfig', () => {
     const missing = await collectConfig(spec(side('before', 'config/staging.yaml', { rev: 'no-such-rev' }), side('now', 'config/staging.yaml')), testContext(repo));
     expect(missing.status).toBe('partial');
     expect(missing.evidence.comparisons[0]?.anomalies[0]?.kind).toBe('missing-file');
+    const option = await collectConfig(spec(side('before', 'config/staging.yaml', { rev: '--output=/tmp/x' }), side('now', 'config/staging.yaml')), testContext(repo));
+    expect(option.warnings?.[0]).toMatch(/is not a git revision/);
   });
 });
