@@ -54,7 +54,7 @@ export function assessImpact(bundle: EvidenceBundle, findings: Finding[], statem
     stuckJobs,
     failedJobs: failed.count,
     affectedDocuments: documents.size,
-    affectedUsers: users.size,
+    ...(users.size > 0 ? { affectedUsers: users.size } : {}),
     requests,
     failedRequests,
     ...(requests > 0 ? { failureRate: failedRequests / requests } : {}),

@@ -165,7 +165,7 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
   const root = hypotheses.find((hypothesis) => hypothesis.role === 'root-cause');
   const solutions = draftSolutions(facts, root?.category, conclusions.chosenOption);
   const recommended = solutions.options.find((option) => option.letter === solutions.recommendation.letter);
-  const others = solutions.options.filter((option) => option !== recommended && option.changes.length > 0);
+  const others = solutions.options.filter((option) => option !== recommended && option.letter === 'B' && option.changes.length > 0);
   const configRows = evidenceOf(bundle, 'config').flatMap(({ evidence }) => configTableRows(evidence));
   const timeline = buildTimeline(bundle, findings);
   const patterns: ProposedText[] = describePatterns(bundle, findings);

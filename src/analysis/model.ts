@@ -21,7 +21,8 @@ export interface Impact {
   stuckJobs: number;
   failedJobs: number;
   affectedDocuments: number;
-  affectedUsers: number;
+  /** Absent when no user id appears in the evidence. */
+  affectedUsers?: number;
   requests: number;
   failedRequests: number;
   /** failedRequests / requests, 0..1, undefined without request logs. */

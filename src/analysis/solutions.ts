@@ -16,15 +16,18 @@ function describeConstraints(facts: Facts): string {
 }
 
 function codeLocation(facts: Facts): string {
-  const ref = facts.codeLines[0];
-  return ref && ref.kind === 'file-line' ? `${ref.file}:${ref.line}` : 'the failing handler';
+  const lines = new Map<string, number[]>();
+  for (const ref of facts.codeLines) if (ref.kind === 'file-line') lines.set(ref.file, [...(lines.get(ref.file) ?? []), ref.line]);
+  if (lines.size === 0) return 'the failing handler';
+  return [...lines.entries()].map(([file, numbers]) => `${file} (line${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')} in the stack traces)`).join(' and ');
 }
 
-function configChanges(facts: Facts, categories: string[], verb: string): ProposedText[] {
+function configChanges(facts: Facts, categories: string[], verb: string, risks: string[] = ['high', 'medium']): ProposedText[] {
   return risky(facts, categories)
+    .filter((difference) => risks.includes(difference.risk))
     .slice(0, 6)
     .map((difference) =>
-      item(`${verb} ${difference.path}: ${difference.left ?? '(absent)'} here vs ${difference.right ?? '(absent)'} in the other environment (${difference.reason}).`, [
+      item(`${verb} ${difference.path}: ${difference.reason}.`, [
         { kind: 'config-path', source: difference.source, file: difference.file, path: difference.path, ...(difference.leftLine ? { line: difference.leftLine } : {}), excerpt: `${difference.path}: ${difference.left ?? ''}` },
       ]),
     );
@@ -80,7 +83,7 @@ function optionB(facts: Facts): SolutionOption {
   }
   if (facts.byCategory.has('config-drift')) {
     addresses.push('config-drift');
-    changes.push(...configChanges(facts, ['timeouts', 'retries-backoff', 'urls-hosts', 'tls-auth', 'resource-limits'], 'Review'));
+    changes.push(...configChanges(facts, ['timeouts', 'retries-backoff', 'urls-hosts', 'tls-auth', 'resource-limits'], 'Review', ['high']));
     const anomalies = facts.findings('config-structural-anomaly');
     if (anomalies.length > 0) changes.push(item(`Repair the structural anomalies in the configuration (${anomalies.map((finding) => finding.title).slice(0, 3).join('; ')}), and validate the files against a schema in CI.`, facts.refs('config-structural-anomaly')));
   }
@@ -161,7 +164,12 @@ export function draftSolutions(facts: Facts, rootCategory: HypothesisCategory | 
   else justification.push(item('No hypothesis reached the threshold; option A is the default because it changes the least infrastructure.'));
   for (const other of others) {
     const shared = other.addresses.filter((category) => category !== rootCategory);
-    if (shared.length > 0) justification.push(item(`Take option ${other.letter}’s changes for ${shared.join(', ')} as well: these contribute to the failure and are cheap to fix alongside.`));
+    if (shared.length === 0) continue;
+    justification.push(
+      other.letter === 'B'
+        ? item(`Apply option B’s configuration changes for ${shared.join(', ')} alongside: they are contributing factors and need no code deploy.`)
+        : item(`Option ${other.letter} also addresses ${shared.join(', ')}; plan it if the failures continue after option ${letter}.`),
+    );
   }
   return {
     options,
