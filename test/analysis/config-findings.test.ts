@@ -47,6 +47,27 @@ describe('configTableRows', () => {
     expect(rows.find((row) => row.kind === 'moved-subtree')).toMatchObject({ left: 'webhook.openai', right: 'external_services.openai' });
     expect(configTableRows(evidence(), { minRisk: 'medium' }).some((row) => row.path === 'name')).toBe(false);
   });
+
+  it('puts an anomaly value in the column of its side, and none for a third environment', () => {
+    const comparison = { left: { label: 'staging', path: 's.yaml' }, right: { label: 'production', path: 'p.yaml' }, differences: [] };
+    const rows = configTableRows({
+      comparisons: [
+        {
+          ...comparison,
+          anomalies: [
+            { kind: 'foreign-environment-value', path: 'a', file: 'p.yaml', line: 3, detail: 'd', risk: 'high', value: 'https://x-staging' },
+            { kind: 'duplicate-key', path: 'b', file: 's.yaml', line: 5, otherFile: 's.yaml', otherLine: 2, otherPath: 'b', detail: 'd', risk: 'medium' },
+            { kind: 'only-in-one', path: 'c', file: 'qa.yaml', line: 7, detail: 'd', risk: 'medium' },
+          ],
+        },
+      ],
+    });
+    expect(rows.map((row) => [row.path, row.left, row.right, row.leftLocation, row.rightLocation])).toEqual([
+      ['a', '', 'https://x-staging', '', 'p.yaml:3'],
+      ['b', 'b', '', 's.yaml:5', ''],
+      ['c', '', '', 'qa.yaml:7', ''],
+    ]);
+  });
 });
 
 describe('onlyInOneEnvironment', () => {

@@ -33,27 +33,18 @@ function withResolved(value: string | undefined, resolved: string | undefined): 
 }
 
 function anomalyRow(anomaly: ConfigAnomaly, labels: { left: string; right: string; leftFile: string; rightFile: string }): ConfigTableRow {
-  const onLeft = anomaly.file === labels.leftFile;
+  const side = anomaly.file === labels.leftFile ? 'left' : anomaly.file === labels.rightFile ? 'right' : 'other';
   const here = location(anomaly.file, anomaly.line);
-  const there = anomaly.otherFile ? location(anomaly.otherFile, anomaly.otherLine) : '';
-  const otherValue = anomaly.otherPath ?? '';
-  if (anomaly.value !== undefined) {
-    return {
-      type: 'anomaly',
-      comparison: `${labels.left} ↔ ${labels.right}`,
-      leftLabel: labels.left,
-      rightLabel: labels.right,
-      path: anomaly.path,
-      kind: anomaly.kind,
-      category: 'structure',
-      risk: anomaly.risk,
-      left: onLeft ? anomaly.value : '',
-      right: onLeft ? '' : anomaly.value,
-      leftLocation: onLeft ? here : '',
-      rightLocation: onLeft ? '' : here,
-      reason: anomaly.detail,
-    };
-  }
+  const there = anomaly.otherFile && anomaly.otherFile !== anomaly.file ? location(anomaly.otherFile, anomaly.otherLine) : '';
+  // What goes in the two value columns: the offending value, or the two paths of a moved block, or the path.
+  const mine = anomaly.value ?? anomaly.path;
+  const theirs = anomaly.value !== undefined || !there ? '' : (anomaly.otherPath ?? '');
+  const columns =
+    side === 'left'
+      ? { left: mine, right: theirs, leftLocation: here, rightLocation: there }
+      : side === 'right'
+        ? { left: theirs, right: mine, leftLocation: there, rightLocation: here }
+        : { left: '', right: '', leftLocation: here, rightLocation: there };
   return {
     type: 'anomaly',
     comparison: `${labels.left} ↔ ${labels.right}`,
@@ -63,10 +54,7 @@ function anomalyRow(anomaly: ConfigAnomaly, labels: { left: string; right: strin
     kind: anomaly.kind,
     category: 'structure',
     risk: anomaly.risk,
-    left: onLeft ? anomaly.path : otherValue,
-    right: onLeft ? otherValue : anomaly.path,
-    leftLocation: onLeft ? here : there,
-    rightLocation: onLeft ? there : here,
+    ...columns,
     reason: anomaly.detail,
   };
 }
