@@ -154,11 +154,14 @@ const ERROR_SIGNALS: { pattern: RegExp; signal: Signal }[] = [
   { pattern: /lock timeout|could not obtain lock|\b55P03\b|LockNotAvailable/i, signal: 'lock-timeout' },
   { pattern: /statement timeout|\b57014\b|QueryCanceled/i, signal: 'statement-timeout' },
   { pattern: /idle.in.transaction/i, signal: 'idle-in-transaction' },
-  { pattern: /too many clients|remaining connection slots|max client connections|EMAXCONN|pool (is )?(exhausted|limit)|QueuePool limit|timed out (waiting|acquiring).{0,20}connection|\b53300\b/i, signal: 'pool-exhaustion' },
-  { pattern: /connection refused|ECONNREFUSED|could not connect/i, signal: 'connection-refused' },
+  // The server refused the connection because its slots were full (the hypotheses' meaning of connection-refused).
+  { pattern: /too many clients|remaining connection slots|\b53300\b/i, signal: 'connection-refused' },
+  // The application's own pool (or Supavisor) had no connection to give.
+  { pattern: /max client connections|EMAXCONN|pool (is )?(exhausted|limit)|QueuePool limit|timed out (waiting|acquiring).{0,20}connection/i, signal: 'pool-exhaustion' },
+  { pattern: /password authentication failed|no pg_hba\.conf entry|\b28P01\b/i, signal: 'auth-failure' },
   { pattern: /\b429\b|rate.?limit|too many requests/i, signal: 'upstream-rate-limit' },
   { pattern: /webhook/i, signal: 'webhook-failures' },
-  { pattern: /ECONNRESET|ETIMEDOUT|network|timed? ?out|timeout/i, signal: 'network-error' },
+  { pattern: /ECONNREFUSED|connection refused|could not connect|ECONNRESET|ETIMEDOUT|network|timed? ?out|timeout/i, signal: 'network-error' },
 ];
 
 /** The signal an error text is evidence of; 'job-errors' when nothing more specific fits. */

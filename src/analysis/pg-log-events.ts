@@ -369,7 +369,7 @@ const GROUPS: { kinds: PgEventKind[]; spec: FindingSpec }[] = [
     kinds: ['connection-slots-reserved', 'too-many-clients'],
     spec: {
       key: 'connection-refusals',
-      signal: 'pool-exhaustion',
+      signal: 'connection-refused',
       severity: 'critical',
       title: (events) => `${plural(events.length, 'connection')} refused: no free connection slots (SQLSTATE 53300)`,
       detail: (events) => {
@@ -382,7 +382,7 @@ const GROUPS: { kinds: PgEventKind[]; spec: FindingSpec }[] = [
     kinds: ['auth-failure'],
     spec: {
       key: 'auth-failures',
-      signal: 'connection-refused',
+      signal: 'auth-failure',
       severity: 'medium',
       title: (events) => `${plural(events.length, 'connection')} refused by authentication (SQLSTATE 28P01/28000)`,
       detail: (events) => `Authentication failed for role(s) ${distinct(events.map((event) => event.user)).join(', ') || 'unknown'}: a wrong or rotated password, or a pg_hba.conf rule.`,

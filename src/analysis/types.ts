@@ -24,6 +24,7 @@ export type Signal =
   | 'constraint-violation'
   | 'pool-exhaustion'
   | 'connection-refused'
+  | 'auth-failure'
   | 'lock-wait'
   | 'lock-timeout'
   | 'deadlock'

@@ -93,6 +93,8 @@ describe('databaseFindings: jobs', () => {
   it('classifies error texts', () => {
     expect(errorSignal('deadlock detected')).toBe('deadlock');
     expect(errorSignal('QueuePool limit of size 5 overflow 10 reached, connection timed out')).toBe('pool-exhaustion');
+    expect(errorSignal('FATAL: remaining connection slots are reserved for non-replication superuser connections')).toBe('connection-refused');
+    expect(errorSignal('connect ECONNREFUSED 10.0.0.1:5432')).toBe('network-error');
     expect(errorSignal('canceling statement due to statement timeout')).toBe('statement-timeout');
     expect(errorSignal('LlamaParse returned 500')).toBe('job-errors');
   });

@@ -85,7 +85,9 @@ describe('the reference PostgreSQL 15 log', () => {
     const findings = pgLogFindings('pg', records);
     const bySignal = (signal: string) => findings.filter((finding) => finding.signal === signal);
     expect(bySignal('deadlock')[0]).toMatchObject({ id: 'pg-pg-deadlocks', count: 3, severity: 'high', firstSeen: '2026-11-29T11:03:49.787Z' });
-    expect(bySignal('pool-exhaustion')[0]).toMatchObject({ count: 4, severity: 'critical' });
+    expect(bySignal('connection-refused')[0]).toMatchObject({ count: 4, severity: 'critical' });
+    expect(bySignal('auth-failure')[0]).toMatchObject({ count: 1 });
+    expect(bySignal('pool-exhaustion')).toEqual([]);
     expect(bySignal('lock-timeout')[0]!.count).toBe(3);
     expect(bySignal('constraint-violation').map((finding) => finding.id).sort()).toEqual(['pg-pg-violates-jobs-pkey', 'pg-pg-violates-jobs-status-check', 'pg-pg-violates-jobs-status-not-null']);
     const ref = bySignal('deadlock')[0]!.refs[0]!;

@@ -162,7 +162,7 @@ describe('incident conditions provoked on a cluster of our own', () => {
     const deadlock = events.find((event) => event.kind === 'deadlock')!;
     expect(deadlock.otherPids?.length).toBe(1);
     const signals = new Set(pgLogFindings('pg-log', records).map((finding) => finding.signal));
-    for (const signal of ['deadlock', 'lock-wait', 'lock-timeout', 'statement-timeout', 'idle-in-transaction', 'pool-exhaustion', 'constraint-violation', 'connection-refused', 'network-error']) {
+    for (const signal of ['deadlock', 'lock-wait', 'lock-timeout', 'statement-timeout', 'idle-in-transaction', 'connection-refused', 'constraint-violation', 'auth-failure', 'network-error']) {
       expect(signals).toContain(signal);
     }
   });
