@@ -148,8 +148,10 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
     await run({ id, title: query.title, sql: query.sql }, { untrusted: true });
   }
 
+  const notApplicable = checks.filter((check) => check.note === PGLITE_NOTE).map((check) => check.id);
+  if (notApplicable.length > 0) warnings.push(`${notApplicable.length} health checks limited (${notApplicable.join(', ')}): ${PGLITE_NOTE}`);
   for (const check of checks) {
-    if (check.status !== 'ok') warnings.push(`${check.id} ${check.status}: ${check.note ?? ''}`);
+    if (check.status !== 'ok' && check.note !== PGLITE_NOTE) warnings.push(`${check.id} ${check.status}: ${check.note ?? ''}`);
   }
   const failed = checks.some((check) => check.status === 'failed');
   const evidence: DatabaseEvidence = {

@@ -200,8 +200,9 @@ export function normaliseSql(expression: string): string {
   sql = `regexp_replace(${sql}, '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', '<uuid>', 'gi')`;
   sql = `regexp_replace(${sql}, '''[^'']*''|"[^"]*"', '<value>', 'g')`;
   sql = `regexp_replace(${sql}, '\\m[0-9]{1,3}([.][0-9]{1,3}){3}\\M', '<ip>', 'g')`;
-  sql = `regexp_replace(${sql}, '\\m(0x)?[0-9a-f]*[0-9][0-9a-f]*[a-f][0-9a-f]*\\M|\\m(0x)?[0-9a-f]*[a-f][0-9a-f]*[0-9][0-9a-f]*\\M', '<hex>', 'gi')`;
-  sql = `regexp_replace(${sql}, '[0-9]+([.][0-9]+)?', '<n>', 'g')`;
+  sql = `regexp_replace(${sql}, '\\m0x[0-9a-f]+\\M|\\m[0-9a-f]*[0-9][0-9a-f]*[a-f][0-9a-f]*\\M|\\m[0-9a-f]*[a-f][0-9a-f]*[0-9][0-9a-f]*\\M', '<hex>', 'gi')`;
+  // Numbers, but not digits that end an identifier (psycopg2, http2).
+  sql = `regexp_replace(${sql}, '(?<![A-Za-z0-9_])[0-9]+([.][0-9]+)?', '<n>', 'g')`;
   return sql;
 }
 
@@ -212,6 +213,6 @@ export function normaliseError(text: string): string {
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>')
     .replace(/'[^']*'|"[^"]*"/g, '<value>')
     .replace(/\b[0-9]{1,3}([.][0-9]{1,3}){3}\b/g, '<ip>')
-    .replace(/\b(0x)?[0-9a-f]*[0-9][0-9a-f]*[a-f][0-9a-f]*\b|\b(0x)?[0-9a-f]*[a-f][0-9a-f]*[0-9][0-9a-f]*\b/gi, '<hex>')
-    .replace(/[0-9]+([.][0-9]+)?/g, '<n>');
+    .replace(/\b0x[0-9a-f]+\b|\b[0-9a-f]*[0-9][0-9a-f]*[a-f][0-9a-f]*\b|\b[0-9a-f]*[a-f][0-9a-f]*[0-9][0-9a-f]*\b/gi, '<hex>')
+    .replace(/(?<![A-Za-z0-9_])[0-9]+([.][0-9]+)?/g, '<n>');
 }

@@ -63,3 +63,15 @@ describe('splitTopLevel', () => {
     expect(splitTopLevel("(a = 'x AND y') AND (b OR c) AND d", 'AND')).toEqual(["(a = 'x AND y')", '(b OR c)', 'd']);
   });
 });
+
+describe('normaliseError', () => {
+  it('replaces uuids, quoted values, addresses, hex words and numbers but keeps identifiers', async () => {
+    const { normaliseError } = await import('../../../src/collectors/database/job-checks.ts');
+    expect(normaliseError('(psycopg2.errors.CheckViolation) new row for relation "upload_jobs" violates check constraint "x"')).toBe(
+      '(psycopg2.errors.CheckViolation) new row for relation <value> violates check constraint <value>',
+    );
+    expect(normaliseError("webhook timeout after 30s for job 10000000-0000-4000-8000-000000000002 at 10.0.0.12 (id 'abc') 0xdeadbeef")).toBe(
+      'webhook timeout after <n>s for job <uuid> at <ip> (id <value>) <hex>',
+    );
+  });
+});

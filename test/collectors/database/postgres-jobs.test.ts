@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { collectDatabase } from '../../../src/collectors/database/index.ts';
+import { normaliseError, normaliseSql } from '../../../src/collectors/database/job-checks.ts';
 import { SourceFailure, type CollectorOutput } from '../../../src/collectors/types.ts';
 import type { QueryCheck } from '../../../src/evidence.ts';
 import { valuesRejectedByConstraints } from '../../../src/analysis/database.ts';
@@ -128,6 +129,20 @@ describe('job checks on PostgreSQL 15', () => {
     expect(checkOf(output, 'stuck-jobs')).toMatchObject({ status: 'failed' });
     expect(checkOf(output, 'stuck-jobs').note).toMatch(/nowhere\.jobs not found/);
     expect(checkOf(output, 'connection-headroom').status).toBe('ok');
+  });
+});
+
+describe('error normalisation', () => {
+  it('gives the same text in SQL (PostgreSQL regex) as in TypeScript', async () => {
+    const samples = [
+      "webhook timeout after 30s for job 10000000-0000-4000-8000-000000000002 at 10.0.0.12 (id 'abc') 0xdeadbeef",
+      '(psycopg2.errors.CheckViolation) new row for relation "upload_jobs" violates check constraint "x"',
+      'ERROR: canceling statement due to lock timeout (SQLSTATE 55P03) abc123 http2 took 1.5 ms',
+    ];
+    for (const sample of samples) {
+      const result = await sql(scratch.url, `SELECT ${normaliseSql('$1::text')} AS normalized`, [sample]);
+      expect(result.rows[0].normalized).toBe(normaliseError(sample));
+    }
   });
 });
 
