@@ -33,7 +33,13 @@ export async function collectDatabase(spec: DatabaseSourceSpec, context: Collect
     try {
       session = await openPgSession(target.config, limits);
     } catch (error) {
-      throw connectionFailure(error, target, spec.connectTimeoutMs);
+      // libpq's sslmode=prefer: try SSL, fall back to a plain connection when the server has no SSL.
+      if (target.sslmode !== 'prefer' || !/does not support SSL/i.test(String((error as Error).message))) throw connectionFailure(error, target, spec.connectTimeoutMs);
+      try {
+        session = await openPgSession({ ...target.config, ssl: false }, limits);
+      } catch (plainError) {
+        throw connectionFailure(plainError, target, spec.connectTimeoutMs);
+      }
     }
   } else {
     seedPaths = spec.seed.map((file) => context.resolve(file));

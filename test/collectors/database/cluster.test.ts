@@ -168,6 +168,20 @@ describe('incident conditions provoked on a cluster of our own', () => {
   });
 });
 
+describe('sslmode against a server without SSL', () => {
+  it('prefer falls back to a plain connection; require fails with a hint', async () => {
+    const preferred = await collectDatabase(databaseSpec({ url: `${jobsUrl}?sslmode=prefer`, countersDelayMs: 0 }), collectContext());
+    expect(preferred.evidence.engine).toBe('postgres');
+    let failure: unknown;
+    try {
+      await collectDatabase(databaseSpec({ url: `${jobsUrl}?sslmode=require` }), collectContext());
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toMatchObject({ code: 'ssl-unsupported', hint: expect.stringMatching(/sslmode=disable/) });
+  });
+});
+
 describe('waiting-locks on a pg_monitor role in the cluster', () => {
   it('sees another role blocking the job table', async () => {
     await sql(cluster.url, "CREATE ROLE watcher LOGIN PASSWORD 'watch' IN ROLE pg_monitor");
