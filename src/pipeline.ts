@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
+import { manifestPaths } from './collectors/git.ts';
 import { collectors, type Collector } from './collectors/index.ts';
 import { SourceFailure, type CollectContext } from './collectors/types.ts';
 import { EVIDENCE_SCHEMA_VERSION, type AnySourceResult, type EvidenceBundle, type IncidentMeta, type SourceError, type SourceKind } from './evidence.ts';
@@ -85,7 +86,9 @@ export interface CollectOptions {
 export async function collectEvidence(loaded: LoadedManifest, options: CollectOptions = {}): Promise<EvidenceBundle> {
   const progress = options.progress ?? silentProgress;
   const incident = incidentMeta(loaded.manifest);
-  const specs = loaded.manifest.sources.filter((spec) => !options.only || options.only.includes(spec.id));
+  const specs = loaded.manifest.sources
+    .filter((spec) => !options.only || options.only.includes(spec.id))
+    .map((spec) => (spec.kind === 'git' && spec.paths.length === 0 ? { ...spec, paths: manifestPaths(loaded.manifest.sources, loaded.dir, spec.repository) } : spec));
   const sources: AnySourceResult[] = [];
   for (const [index, spec] of specs.entries()) {
     progress.sourceStarted(spec, index, specs.length);

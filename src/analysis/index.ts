@@ -3,7 +3,7 @@ import { evidenceOf, type AnySourceResult, type EvidenceBundle, type EvidenceRef
 import type { Manifest } from '../manifest.ts';
 import { buildChecklists } from './checklists.ts';
 import { codeFindings, STACK_FRAME_REASON } from './code-findings.ts';
-import { configFindings, configTableRows } from './config.ts';
+import { comparedConfigFiles, configChangeFindings, configFindings, configTableRows } from './config.ts';
 import { correlate } from './correlation.ts';
 import { databaseFindings } from './database.ts';
 import { gatherFacts } from './facts.ts';
@@ -71,6 +71,10 @@ export function collectFindings(bundle: EvidenceBundle): Finding[] {
   for (const { source, evidence } of evidenceOf(bundle, 'database')) findings.push(...databaseFindings(source.id, evidence));
   for (const { source, evidence } of evidenceOf(bundle, 'config')) findings.push(...configFindings(source.id, evidence));
   for (const { source, evidence } of evidenceOf(bundle, 'code')) findings.push(...codeFindings(source.id, evidence));
+  const configFiles = evidenceOf(bundle, 'config').flatMap(({ evidence }) => comparedConfigFiles(evidence.comparisons));
+  for (const { source, evidence } of [...evidenceOf(bundle, 'git'), ...evidenceOf(bundle, 'code')]) {
+    findings.push(...configChangeFindings(source.id, evidence.commits, bundle.incident.window, configFiles));
+  }
   return dedupeIds(findings);
 }
 
