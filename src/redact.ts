@@ -21,9 +21,9 @@ export interface Redactor {
   stats(): Record<string, number>;
 }
 
-export const PLACEHOLDER_PATTERN = /\[REDACTED:[a-z0-9-]+:\d+\]/;
-const PLACEHOLDER_GLOBAL = /\[REDACTED:[a-z0-9-]+:\d+\]/g;
-const PLACEHOLDER_EXACT = /^\[REDACTED:[a-z0-9-]+:\d+\]$/;
+export const PLACEHOLDER_PATTERN = /\[REDACTED:[a-z0-9-]{1,40}:\d{1,12}\]/;
+const PLACEHOLDER_GLOBAL = /\[REDACTED:[a-z0-9-]{1,40}:\d{1,12}\]/g;
+const PLACEHOLDER_EXACT = /^\[REDACTED:[a-z0-9-]{1,40}:\d{1,12}\]$/;
 
 // ------------------------------------------------------------------ secret-like key names
 
@@ -105,11 +105,12 @@ function kindForKey(key: string): string {
 
 /** Values that are not secrets even under a secret key: empty, booleans, masks, references to variables, SQL parameters. */
 function isNonSecretValue(value: string): boolean {
+  if (value.length > 512) return false;
   const trimmed = value.trim();
   if (trimmed === '') return true;
   if (PLACEHOLDER_EXACT.test(trimmed)) return true;
   if (/^(null|nil|none|undefined|true|false|yes|no|on|off|~)$/i.test(trimmed)) return true;
-  if (/^(\*+|x{3,}|X{3,}|\.{3}|…|<redacted>|\[redacted\]|\[filtered\]|\[hidden\]|redacted|filtered|<secret>|changeme-placeholder)$/i.test(trimmed)) return true;
+  if (/^(\*+|x{3,4096}|X{3,4096}|\.{3}|…|<redacted>|\[redacted\]|\[filtered\]|\[hidden\]|redacted|filtered|<secret>|changeme-placeholder)$/i.test(trimmed)) return true;
   // References to variables (${DB_PASSWORD}, $DB_PASSWORD, {{ secret }}) and SQL/format parameters ($1, ?, %s).
   if (/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(trimmed) || /^\$[A-Za-z_]*[A-Za-z][A-Za-z_]*_[A-Za-z0-9_]*$/.test(trimmed)) return true;
   if (/^(\$\d+|\?|%s|\{\{\s*[\w.]+\s*\}\})$/.test(trimmed)) return true;
@@ -140,9 +141,9 @@ function escapeRegExp(text: string): string {
 
 // ------------------------------------------------------------------ patterns
 
-const PEM = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----(?:[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\:-]*)/g;
-const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+){0,2}/g;
-const URL_CREDENTIALS = /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/)([^\s:@/?#"'<>]*):([^\s@/"'<>]+)@/g;
+const PEM = /-----BEGIN ([A-Z0-9 ]{0,40})PRIVATE KEY( BLOCK)?-----(?:[\s\S]{0,65536}?-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\:-]{0,65536})/g;
+const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{2,16384}\.[A-Za-z0-9_-]{2,65536}\.[A-Za-z0-9_-]{0,16384}(?:\.[A-Za-z0-9_-]{1,65536}){0,2}/g;
+const URL_CREDENTIALS = /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/)([^\s:@/?#"'<>]{0,256}):([^\s@/"'<>]{1,1024})@/g;
 
 interface PrefixRule {
   kind: string;
@@ -154,42 +155,42 @@ interface PrefixRule {
 const hasDigitAndLetter = (match: string): boolean => /\d/.test(match) && /[A-Za-z]/.test(match.slice(3));
 
 const PREFIX_RULES: PrefixRule[] = [
-  { kind: 'anthropic-key', pattern: /(?<![A-Za-z0-9])sk-ant-[A-Za-z0-9_-]{20,}/g },
-  { kind: 'openai-key', pattern: /(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}/g, accept: hasDigitAndLetter },
-  { kind: 'stripe-key', pattern: /(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}/g },
-  { kind: 'webhook-secret', pattern: /(?<![A-Za-z0-9])whsec_[A-Za-z0-9+/=_-]{10,}/g },
-  { kind: 'llamacloud-key', pattern: /(?<![A-Za-z0-9])llx-[A-Za-z0-9_-]{20,}/g },
-  { kind: 'github-token', pattern: /(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g },
+  { kind: 'anthropic-key', pattern: /(?<![A-Za-z0-9])sk-ant-[A-Za-z0-9_-]{20,4096}/g },
+  { kind: 'openai-key', pattern: /(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,4096}/g, accept: hasDigitAndLetter },
+  { kind: 'stripe-key', pattern: /(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,4096}/g },
+  { kind: 'webhook-secret', pattern: /(?<![A-Za-z0-9])whsec_[A-Za-z0-9+/=_-]{10,4096}/g },
+  { kind: 'llamacloud-key', pattern: /(?<![A-Za-z0-9])llx-[A-Za-z0-9_-]{20,4096}/g },
+  { kind: 'github-token', pattern: /(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{20,4096}|github_pat_[A-Za-z0-9_]{20,4096})/g },
   { kind: 'aws-access-key', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
-  { kind: 'render-key', pattern: /(?<![A-Za-z0-9])rnd_[A-Za-z0-9]{16,}/g },
-  { kind: 'slack-token', pattern: /(?<![A-Za-z0-9])(?:xox[abposr]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})/g },
+  { kind: 'render-key', pattern: /(?<![A-Za-z0-9])rnd_[A-Za-z0-9]{16,4096}/g },
+  { kind: 'slack-token', pattern: /(?<![A-Za-z0-9])(?:xox[abposr]-[A-Za-z0-9-]{10,4096}|xapp-\d-[A-Za-z0-9-]{10,4096})/g },
   { kind: 'google-api-key', pattern: /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}/g },
   { kind: 'npm-token', pattern: /(?<![A-Za-z0-9])npm_[A-Za-z0-9]{36}/g },
-  { kind: 'supabase-key', pattern: /(?<![A-Za-z0-9])sb_secret_[A-Za-z0-9_-]{10,}/g },
-  { kind: 'sendgrid-key', pattern: /(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g },
+  { kind: 'supabase-key', pattern: /(?<![A-Za-z0-9])sb_secret_[A-Za-z0-9_-]{10,4096}/g },
+  { kind: 'sendgrid-key', pattern: /(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{16,4096}\.[A-Za-z0-9_-]{16,4096}/g },
 ];
 
 /** Webhook URLs whose path is the secret: keep the host, redact the rest. */
-const WEBHOOK_URLS = /(https?:\/\/(?:hooks\.slack\.com\/(?:services|workflows|triggers)|(?:discord(?:app)?\.com)\/api\/webhooks)\/)([A-Za-z0-9/_-]+)/g;
-const BEARER = /(?<![A-Za-z0-9])(Bearer)([ \t]+)([A-Za-z0-9\-._~+/]{8,}=*)/gi;
-const HMAC = /(?<![A-Za-z0-9])(sha1|sha256|sha512|v0|v1)=([0-9a-fA-F]{32,})(?![0-9a-fA-F])/g;
+const WEBHOOK_URLS = /(https?:\/\/(?:hooks\.slack\.com\/(?:services|workflows|triggers)|(?:discord(?:app)?\.com)\/api\/webhooks)\/)([A-Za-z0-9/_-]{1,1024})/g;
+const BEARER = /(?<![A-Za-z0-9])(Bearer)([ \t]+)([A-Za-z0-9\-._~+/]{8,4096}={0,2})/gi;
+const HMAC = /(?<![A-Za-z0-9])(sha1|sha256|sha512|v0|v1)=([0-9a-fA-F]{32,4096})(?![0-9a-fA-F])/g;
 /** A line of a PEM body on its own (40-76 base64 characters), e.g. a private key split over log records. */
-const KEY_MATERIAL_LINE = /^([ \t]*)((?=[A-Za-z0-9+/]*\d)(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])[A-Za-z0-9+/]{40,76}={0,2})[ \t]*$/gm;
+const KEY_MATERIAL_LINE = /^([ \t]*)((?=[A-Za-z0-9+/]{0,76}\d)(?=[A-Za-z0-9+/]{0,76}[a-z])(?=[A-Za-z0-9+/]{0,76}[A-Z])[A-Za-z0-9+/]{40,76}={0,2})[ \t]*$/gm;
 /** SQL that sets a password: ALTER ROLE x WITH PASSWORD '...', CREATE USER x IDENTIFIED BY '...'. */
-const SQL_PASSWORD = /(?<![A-Za-z0-9_])((?:PASSWORD|IDENTIFIED[ \t]+BY)[ \t]+')((?:[^'\n]|'')+)'/gi;
+const SQL_PASSWORD = /(?<![A-Za-z0-9_])((?:PASSWORD|IDENTIFIED[ \t]+BY)[ \t]+')((?:[^'\n]|''){1,4096})'/gi;
 /** {"key": "DB_PASSWORD", "value": "..."} written as JSON text (Render env vars, Kubernetes env, ...). */
-const JSON_KEY_VALUE_PAIR = /("(?:key|name)"[ \t]*:[ \t]*"([^"\\\n]{1,100})"[ \t]*,[ \t]*"value"[ \t]*:[ \t]*")((?:[^"\\\n]|\\.)*)"/g;
-const AUTH_SCHEME = /^((?:Bearer|Basic|Digest|Token|Bot|Negotiate)[ \t]+)(\S[\s\S]*)$/i;
+const JSON_KEY_VALUE_PAIR = /("(?:key|name)"[ \t]*:[ \t]*"([^"\\\n]{1,100})"[ \t]*,[ \t]*"value"[ \t]*:[ \t]*")((?:[^"\\\n]|\\.){0,65536})"/g;
+const AUTH_SCHEME = /^(?:Bearer|Basic|Digest|Token|Bot|Negotiate)[ \t]{1,16}(?=\S)/i;
 
 /** The key and separator of key: value / key=value / "key": "value" / \"key\":\"value\" anywhere in a line (bounded length). */
-const KEY_SEPARATOR = /(?<![A-Za-z0-9_.-])(?<!\[REDACTED:)(?<!:\/\/)(\\*["']|)([A-Za-z_][A-Za-z0-9_.-]{0,100})\1[ \t]*(?::|=>|=)[ \t]*/g;
+const KEY_SEPARATOR = /(?<![A-Za-z0-9_.-])(?<!\[REDACTED:)(?<!:\/\/)(\\{0,8}["']|)([A-Za-z_][A-Za-z0-9_.-]{0,100})\1[ \t]{0,64}(?::|=>|=)[ \t]{0,64}/g;
 /** The value after a secret key's separator (matched only there, so long values are scanned once). */
 const KEY_VALUE = new RegExp(
   [
-    '(\\\\+["\'])((?:(?!\\1)[^\\n])*)\\1', // 1: escaped quote, 2: \"escaped\" value
-    '|"((?:[^"\\\\\\n]|\\\\.)*)"', // 3: "double quoted"
-    "|'([^'\\n]*)'", // 4: 'single quoted'
-    '|((?:(?:Bearer|Basic|Digest|Token|Bot)[ \\t]+)?)([^\\s"\'](?:[^\\s"\'&;<]|&(?![A-Za-z_][\\w.-]*=)|;(?![ \\t]*[A-Za-z_][\\w.-]*=)|<(?!\\/))*)', // 5: auth scheme, 6: bare value (ends before &key=, ;key=, </tag)
+    '(\\\\{1,8}["\'])((?:(?!\\1)[^\\n]){0,65536})\\1', // 1: escaped quote, 2: \"escaped\" value
+    '|"((?:[^"\\\\\\n]|\\\\.){0,65536})"', // 3: "double quoted"
+    "|'([^'\\n]{0,65536})'", // 4: 'single quoted'
+    '|((?:(?:Bearer|Basic|Digest|Token|Bot)[ \\t]{1,16})?)([^\\s"\'](?:[^\\s"\'&;<]|&(?![A-Za-z_][\\w.-]{0,100}=)|;(?![ \\t]{0,8}[A-Za-z_][\\w.-]{0,100}=)|<(?!\\/)){0,65536})', // 5: auth scheme, 6: bare value (ends before &key=, ;key=, </tag)
   ].join(''),
   'y',
 );
@@ -247,10 +248,11 @@ function alreadyRedacted(value: string): boolean {
 
 function redactKeyedValue(table: SecretTable, key: string, value: string): string {
   if (isNonSecretValue(value) || alreadyRedacted(value)) return value;
-  const scheme = AUTH_SCHEME.exec(value);
-  if (scheme?.[1] !== undefined && scheme[2] !== undefined) {
-    if (isNonSecretValue(scheme[2]) || alreadyRedacted(scheme[2])) return value;
-    return `${scheme[1]}${table.placeholder(kindForKey(key), scheme[2])}`;
+  const scheme = AUTH_SCHEME.exec(value)?.[0];
+  if (scheme !== undefined) {
+    const credential = value.slice(scheme.length);
+    if (isNonSecretValue(credential) || alreadyRedacted(credential)) return value;
+    return `${scheme}${table.placeholder(kindForKey(key), credential)}`;
   }
   return table.placeholder(kindForKey(key), value);
 }
@@ -316,6 +318,7 @@ function findClosingQuote(value: string): number {
 function redactBlockLine(table: SecretTable, blockKey: string, line: string, indent: number): string {
   const head = line.slice(0, indent);
   const body = line.slice(indent);
+  if (body.length > 65_536) return `${head}${table.placeholder(kindForKey(blockKey), body)}`;
   const keyed = /^((?:-[ \t]+)?["']?[A-Za-z0-9_.-]+["']?[ \t]*:[ \t]+)(.+)$/.exec(body);
   if (keyed?.[1] !== undefined && keyed[2] !== undefined) return `${head}${keyed[1]}${redactKeyedValue(table, blockKey, keyed[2].trim())}`;
   const item = /^(-[ \t]+)(.+)$/.exec(body);
@@ -426,10 +429,35 @@ function errorMessage(error: unknown, depth = 0): string {
   }
 }
 
+/**
+ * Redact, and never fail open: if a pattern still gives up on some monstrous input (V8 throws RangeError when
+ * a regular expression runs out of backtracking stack), redact line by line, and replace a line that still
+ * cannot be scanned as a whole.
+ */
+function redactSafely(table: SecretTable, input: string): string {
+  try {
+    return redactText(table, input);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+  }
+  return input
+    .split(/(\r?\n)/)
+    .map((part) => {
+      if (part === '\n' || part === '\r\n' || part === '') return part;
+      try {
+        return redactText(table, part);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        return table.placeholder('unscannable', part);
+      }
+    })
+    .join('');
+}
+
 export function createRedactor(): Redactor {
   const table = new SecretTable();
 
-  const text = (s: string): string => (typeof s === 'string' && s.length > 0 ? redactText(table, s) : s);
+  const text = (s: string): string => (typeof s === 'string' && s.length > 0 ? redactSafely(table, s) : s);
 
   const walk = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return text(value);

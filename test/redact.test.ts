@@ -221,6 +221,16 @@ describe('redactor: examples', () => {
     expect(message).toContain('postgres://app:[REDACTED:db-password:1]@db:5432/app');
   });
 
+  it('survives multi-megabyte runs after every pattern prefix and still finds a secret behind them', () => {
+    const mb = 10 * 1024 * 1024;
+    const redactor = createRedactor();
+    const prefixes = ['sk-', 'sk-proj-', 'eyJ', 'Bearer ', 'password=', '"password": "', 'sha256=', 'postgres://u:', 'ghp_', 'DB_PASSWORD=', '\\"token\\":\\"', "PASSWORD '", '{"key": "DB_PASSWORD", "value": "', '-----BEGIN PRIVATE KEY-----\n', '[REDACTED:'];
+    for (const prefix of prefixes) {
+      const output = redactor.text(`${prefix}${'a1'.repeat(mb / 2)} then password=Behind-The-Run-7`);
+      expect(output, prefix).not.toContain('Behind-The-Run-7');
+    }
+  });
+
   it('redacts a whole bundle with one redactor', () => {
     const bundle: EvidenceBundle = {
       schemaVersion: 1,
