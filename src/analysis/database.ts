@@ -119,7 +119,7 @@ function stuckJobs(sourceId: string, evidence: DatabaseEvidence): Finding[] {
   const { idColumn, inFlightStates, stuckAfterMinutes } = evidence.jobTable;
   const known = entityColumns(evidence);
   const entities: Record<string, string[]> = {};
-  const updatedColumn = typeof evidence.extras?.updatedColumn === 'string' ? evidence.extras.updatedColumn : 'updated_at';
+  const updatedColumn = evidence.jobTable.updatedColumn ?? (typeof evidence.extras?.updatedColumn === 'string' ? evidence.extras.updatedColumn : 'updated_at');
   for (const row of list_?.rows ?? []) {
     addEntity(entities, 'job-id', str(row[idColumn]));
     for (const [column, value] of Object.entries(row)) {
@@ -219,12 +219,10 @@ function storedViolations(sourceId: string, evidence: DatabaseEvidence): Finding
   const distribution = check(evidence, 'state-distribution');
   if (!distribution) return [];
   const findings: Finding[] = [];
-  const columns: [string, string | undefined][] = [
-    ['state', evidence.jobTable.stateColumn],
-    ['status', evidence.jobTable.statusColumn],
-  ];
-  for (const [alias, column] of columns) {
+  // Rows are keyed by the job table's own column names.
+  for (const column of [evidence.jobTable.stateColumn, evidence.jobTable.statusColumn]) {
     if (!column) continue;
+    const alias = column;
     const offending = indexed(distribution.rows).filter(({ row }) => row[alias] !== null && valuesRejectedByConstraints(evidence.constraints, [{ value: str(row[alias]), column }]).length > 0);
     if (offending.length === 0) continue;
     const count = offending.reduce((sum, { row }) => sum + num(row.jobs), 0);

@@ -169,6 +169,8 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
       idColumn: jobs.idColumn,
       stateColumn: jobs.stateColumn,
       ...(resolved?.status ? { statusColumn: resolved.status } : {}),
+      ...(resolved?.created ? { createdColumn: resolved.created } : {}),
+      updatedColumn: jobs.updatedColumn,
       inFlightStates: jobs.inFlightStates,
       stuckAfterMinutes: jobs.stuckAfterMinutes,
     },

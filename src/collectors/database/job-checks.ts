@@ -85,7 +85,6 @@ export function jobChecksSql(spec: JobChecksSpec, columns: ResolvedJobColumns, a
   const cutoff = `${now} - ${Number(spec.stuckAfterMinutes)} * interval '1 minute'`;
   const stuck = `${inFlight} AND ${updated} < ${cutoff}`;
   const minutes = `round((extract(epoch FROM (${now} - ${updated})) / 60)::numeric, 1)`;
-  const statusSelect = columns.status ? q(columns.status) : 'NULL::text';
   const extra = [columns.retry, ...columns.entities].filter((name): name is string => Boolean(name)).map(q);
   const errorText = errorTextExpression(columns);
   const listColumns = [id, ...(columns.status ? [q(columns.status)] : []), q(columns.state), ...(columns.created ? [created] : []), updated, ...extra];
@@ -103,12 +102,12 @@ LIMIT ${limit + 1}`,
     },
     {
       id: 'state-distribution',
-      title: 'Jobs by state and status',
-      sql: `SELECT ${state} AS state, ${statusSelect} AS status, count(*) AS jobs,
+      title: `Jobs by ${columns.state}${columns.status ? ` and ${columns.status}` : ''}`,
+      sql: `SELECT ${state} AS ${q(columns.state)}, ${columns.status ? `${q(columns.status)}, ` : ''}count(*) AS jobs,
        count(*) FILTER (WHERE ${stuck}) AS stuck,
        min(${updated}) AS oldest_update, max(${updated}) AS newest_update
 FROM ${table}
-GROUP BY 1, 2
+GROUP BY ${columns.status ? '1, 2' : '1'}
 ORDER BY jobs DESC
 LIMIT ${limit + 1}`,
     },
