@@ -223,6 +223,17 @@ export function classifyPgLogRecord(record: LogRecord): PgLogEvent | undefined {
   return undefined;
 }
 
+const ROUTINE: PgEventKind[] = ['lock-acquired', 'temp-file', 'slow-statement'];
+
+/**
+ * True for records that are evidence of an incident (deadlocks, waits, timeouts, refusals, violations, abandoned
+ * transactions). Several are LOG-level lines, so a log reader that keeps only warn+ records should keep these too.
+ */
+export function isPgIncidentRecord(record: LogRecord): boolean {
+  const event = classifyPgLogRecord(record);
+  return event !== undefined && !ROUTINE.includes(event.kind);
+}
+
 export function classifyPgLog(records: Iterable<LogRecord>): PgLogEvent[] {
   const events: PgLogEvent[] = [];
   for (const record of records) {

@@ -1,7 +1,7 @@
 // PostgreSQL server-log records -> incident events, counts and findings (the reference PG15 log plus hand-built records).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyPgLog, classifyPgLogRecord, pgLogFindings, summarizePgLogEvents, writtenValues } from '../../src/analysis/pg-log-events.ts';
+import { classifyPgLog, classifyPgLogRecord, isPgIncidentRecord, pgLogFindings, summarizePgLogEvents, writtenValues } from '../../src/analysis/pg-log-events.ts';
 import { parsePostgresLog } from '../../src/collectors/logs/postgres.ts';
 import type { LogRecord } from '../../src/evidence.ts';
 
@@ -118,6 +118,13 @@ describe('classifyPgLogRecord on hand-built records', () => {
       { column: 'document_id', value: 'x' },
       { column: 'state', value: 'queued' },
     ]);
+  });
+
+  it('marks LOG-level incident lines as worth keeping, routine ones not', () => {
+    expect(isPgIncidentRecord(record('process 9099 still waiting for ShareLock on transaction 738 after 1000.101 ms', { severity: 'LOG' }))).toBe(true);
+    expect(isPgIncidentRecord(record('unexpected EOF on client connection with an open transaction', { severity: 'LOG' }))).toBe(true);
+    expect(isPgIncidentRecord(record('duration: 1001.317 ms  statement: SELECT pg_sleep(1);', { severity: 'LOG' }))).toBe(false);
+    expect(isPgIncidentRecord(record('checkpoint starting: time', { severity: 'LOG' }))).toBe(false);
   });
 
   it('ignores ordinary lines and keeps a prefix SQLSTATE over the default', () => {
