@@ -55,7 +55,7 @@ function renderRef(ref: EvidenceRef): string {
 }
 
 function cellValue(value: DbValue | undefined): string {
-  if (value === undefined || value === null) return ' ';
+  if (value === undefined || value === null) return '—';
   return tableCell(typeof value === 'object' ? JSON.stringify(value) : String(value), 90);
 }
 
@@ -107,6 +107,7 @@ function registerHelpers(handlebars: typeof Handlebars): void {
   // Non-printing helpers: only used as sub-expressions or block conditions.
   handlebars.registerHelper('time', (value: unknown) => formatTime(value));
   handlebars.registerHelper('slug', (value: unknown) => slugify(text(value)));
+  handlebars.registerHelper('joinNonEmpty', (...values: unknown[]) => values.slice(0, -1).map(text).filter(Boolean).join(', '));
   handlebars.registerHelper('eq', (left: unknown, right: unknown) => left === right);
   handlebars.registerHelper('ne', (left: unknown, right: unknown) => left !== right);
   handlebars.registerHelper('lang', (file: unknown) => LANGUAGES[path.extname(text(file)).toLowerCase()] ?? '');

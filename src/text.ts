@@ -13,13 +13,14 @@ export function escapeMarkdown(text: string): string {
   return text
     .replace(CONTROL_CHARACTERS, '')
     .replace(/\r?\n|\r/g, ' ')
-    .replace(/[\\`*_{}[\]()<>#+\-.!|~&$]/g, (character) => `\\${character}`);
+    .replace(/[\\`*_{}[\]()<>#+\-.!|~&$]/g, (character) => `\\${character}`)
+    .replace(/:(?=\/\/)/g, '\\:');
 }
 
-/** A Markdown table cell: escaped inline text, never empty. */
+/** A Markdown table cell: escaped inline text; an em dash when empty. */
 export function tableCell(text: string, maxLength = 160): string {
   const trimmed = truncate(text.replace(/\s+/g, ' ').trim(), maxLength);
-  return trimmed === '' ? ' ' : escapeMarkdown(trimmed);
+  return trimmed === '' ? '—' : escapeMarkdown(trimmed);
 }
 
 export function truncate(text: string, maxLength: number): string {

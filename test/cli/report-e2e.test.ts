@@ -4,7 +4,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writ
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lint } from 'markdownlint/promise';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MARKDOWNLINT_CONFIG } from '../../src/markdownlint-config.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SAMPLE = path.join(ROOT, 'docs/incidents/fm_028');
@@ -95,14 +97,31 @@ describe('fracas report on the FM-028 sample', () => {
     expect(text).toContain('FM-028');
   });
 
+  it('writes Markdown that passes markdownlint', async () => {
+    const names = [...Object.keys(REQUIRED_SECTIONS), 'FM-028.md'];
+    const strings = Object.fromEntries(names.map((name) => [name, readFileSync(path.join(dir, 'report', name), 'utf8')]));
+    const result = await lint({ strings, config: MARKDOWNLINT_CONFIG });
+    const problems = Object.entries(result).flatMap(([name, errors]) => errors.map((error) => `${name}:${error.lineNumber} ${error.ruleNames.join('/')} ${error.errorContext ?? ''}`));
+    expect(problems).toEqual([]);
+  });
+
+  it('links the charts from the Markdown and writes them as SVG', () => {
+    const markdown = readFileSync(path.join(dir, 'report', 'root-cause-report.md'), 'utf8');
+    const charts = [...markdown.matchAll(/!\[[^\]]*\]\((charts\/[^)]+\.svg)\)/g)].map((match) => match[1] as string);
+    expect(charts.length).toBeGreaterThanOrEqual(3);
+    for (const chart of charts) expect(readFileSync(path.join(dir, 'report', chart), 'utf8')).toMatch(/^<svg /);
+  });
+
   it('renders the same Markdown again from saved evidence alone, without the sources', () => {
     const before = readFileSync(path.join(dir, 'report', 'FM-028.md'), 'utf8');
+    const charts = readFileSync(path.join(dir, 'report', 'charts', 'failures-over-time.svg'), 'utf8');
     renameSync(path.join(dir, 'logs'), path.join(dir, 'logs-gone'));
     renameSync(path.join(dir, 'db'), path.join(dir, 'db-gone'));
     try {
       const again = fracas(['render', dir, '--format', 'md', '--quiet']);
       expect(again.code).toBe(0);
       expect(readFileSync(path.join(dir, 'report', 'FM-028.md'), 'utf8')).toBe(before);
+      expect(readFileSync(path.join(dir, 'report', 'charts', 'failures-over-time.svg'), 'utf8')).toBe(charts);
     } finally {
       renameSync(path.join(dir, 'logs-gone'), path.join(dir, 'logs'));
       renameSync(path.join(dir, 'db-gone'), path.join(dir, 'db'));
