@@ -196,6 +196,14 @@ describe('manifest fuzz: size and depth', () => {
         parse(`${VALID}extra:\n${Array.from({ length: depth }, (_, index) => `${' '.repeat(index * 2 + 2)}-`).join('\n')} 1\n`);
       }
       expect(problemsOf(parse(`extra: ${'['.repeat(100_000)}${']'.repeat(100_000)}`))).toMatch(/nested too deeply/);
+      // JSON-style keys: parsing this twice used to abort the process (V8 out of memory in its RegExp compiler).
+      for (let round = 0; round < 3; round += 1) {
+        for (const depth of [1_000, 1_500, 3_000]) expect(problemsOf(parse(`${VALID}extra: ${'{"a": '.repeat(depth)}1${'}'.repeat(depth)}\n`))).toMatch(/nested too deeply/);
+      }
+      expect(problemsOf(parse(`${VALID}extra:\n  ${'- '.repeat(5_000)}1\n`))).toMatch(/nested too deeply/);
+      // Brackets inside quoted strings and comments are not nesting.
+      const quoted = parse(VALID.replace('Upload jobs stuck in working', `"${'[{'.repeat(500)}"  # ${'['.repeat(500)}`));
+      expect('manifest' in quoted && quoted.manifest.title).toBe('[{'.repeat(500));
     },
     FUZZ_TIMEOUT,
   );
