@@ -238,6 +238,8 @@ export interface CodeExcerpt {
   occurrences?: number;
   /** Log records whose stack frames point here. */
   logRefs?: EvidenceRef[];
+  /** Recent commits that touched these lines (git log -L). */
+  commits?: Commit[];
 }
 
 export interface Commit {

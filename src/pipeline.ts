@@ -104,7 +104,7 @@ export async function collectEvidence(loaded: LoadedManifest, options: CollectOp
     progress.sourceFinished(result);
   }
   const bundle: EvidenceBundle = { schemaVersion: EVIDENCE_SCHEMA_VERSION, incident, collectedAt: new Date().toISOString(), sources };
-  return redactBundle(joinStackFrames(bundle, loaded));
+  return redactBundle(await joinStackFrames(bundle, loaded));
 }
 
 export function evidencePath(dir: string): string {

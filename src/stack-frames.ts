@@ -1,5 +1,6 @@
 // Gather-step join: stack frames found in log records become code excerpts of the code source, with the failing lines.
 import { extractStackFrames, listFiles, matchFrameFile, resolveStackFrames } from './collectors/code.ts';
+import { commitsTouching } from './collectors/git.ts';
 import { STACK_FRAME_REASON } from './analysis/code-findings.ts';
 import { evidenceOf, type CodeExcerpt, type EvidenceBundle, type EvidenceRef, type LogRecord } from './evidence.ts';
 import type { CodeSourceSpec, LoadedManifest } from './manifest.ts';
@@ -48,12 +49,18 @@ function frameHits(bundle: EvidenceBundle, files: string[]): FrameHit[] {
   return [...hits.values()];
 }
 
-/** Add stack-frame excerpts to every collected code source; returns a new bundle. */
-export function joinStackFrames(bundle: EvidenceBundle, loaded: LoadedManifest): EvidenceBundle {
+const COMMITS_PER_EXCERPT = 5;
+
+/** Add stack-frame excerpts (with the commits that last touched their lines) to every collected code source. */
+export async function joinStackFrames(bundle: EvidenceBundle, loaded: LoadedManifest): Promise<EvidenceBundle> {
   const specs = new Map(loaded.manifest.sources.filter((spec): spec is CodeSourceSpec => spec.kind === 'code').map((spec) => [spec.id, spec]));
-  const sources = bundle.sources.map((source) => {
+  const sources = [];
+  for (const source of bundle.sources) {
     const spec = specs.get(source.id);
-    if (source.kind !== 'code' || !source.evidence || !spec) return source;
+    if (source.kind !== 'code' || !source.evidence || !spec) {
+      sources.push(source);
+      continue;
+    }
     const root = loaded.resolve(spec.root);
     const files = listFiles(root);
     const hits = frameHits(bundle, files).sort((left, right) => left.file.localeCompare(right.file) || left.line - right.line);
@@ -61,9 +68,10 @@ export function joinStackFrames(bundle: EvidenceBundle, loaded: LoadedManifest):
     for (const hit of hits) {
       const [excerpt] = resolveStackFrames([{ file: hit.file, line: hit.line }], root, spec.contextLines, files);
       if (!excerpt) continue;
-      excerpts.push({ ...excerpt, reason: `${STACK_FRAME_REASON}: ${hit.file}:${hit.line}`, highlight: [hit.line], occurrences: hit.occurrences, logRefs: hit.refs });
+      const commits = await commitsTouching(root, excerpt.path, excerpt.startLine, excerpt.endLine, COMMITS_PER_EXCERPT);
+      excerpts.push({ ...excerpt, reason: `${STACK_FRAME_REASON}: ${hit.file}:${hit.line}`, highlight: [hit.line], occurrences: hit.occurrences, logRefs: hit.refs, commits });
     }
-    return { ...source, evidence: { ...source.evidence, excerpts: [...source.evidence.excerpts.filter((excerpt) => !excerpt.reason.startsWith(STACK_FRAME_REASON)), ...excerpts] } };
-  });
+    sources.push({ ...source, evidence: { ...source.evidence, excerpts: [...source.evidence.excerpts.filter((excerpt) => !excerpt.reason.startsWith(STACK_FRAME_REASON)), ...excerpts] } });
+  }
   return { ...bundle, sources };
 }

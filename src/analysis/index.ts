@@ -136,8 +136,7 @@ function codeViews(bundle: EvidenceBundle): CodeExcerptView[] {
       highlight: excerpt.highlight ?? [],
       text: excerpt.lines.map((line, index) => `${String(excerpt.startLine + index).padStart(4)}${(excerpt.highlight ?? []).includes(excerpt.startLine + index) ? ' ▶ ' : '   '}${line}`).join('\n'),
       reason: excerpt.reason.startsWith(STACK_FRAME_REASON) ? 'Stack frames in the logs point here.' : excerpt.reason,
-      commits: evidence.commits
-        .filter((commit) => commit.files.some((file) => file.endsWith(excerpt.path) || excerpt.path.endsWith(file)))
+      commits: (excerpt.commits ?? evidence.commits.filter((commit) => commit.files.some((file) => file.endsWith(excerpt.path) || excerpt.path.endsWith(file))))
         .slice(0, 5)
         .map(({ hash, authorTime, author, subject }) => ({ hash: hash.slice(0, 10), authorTime, author, subject })),
     })),
