@@ -249,6 +249,11 @@ function setting(evidence: DatabaseEvidence, name: string): string | undefined {
   return row ? str(row.setting) : undefined;
 }
 
+/** Whether the server log can be expected to show lock waits. */
+function lockWaitLogging(evidence: DatabaseEvidence): string {
+  return setting(evidence, 'log_lock_waits') === 'off' ? ' log_lock_waits is off, so the server log does not record these waits.' : '';
+}
+
 function headroom(sourceId: string, evidence: DatabaseEvidence): Finding[] {
   const result = check(evidence, 'connection-headroom');
   const row = result?.rows[0];
@@ -351,7 +356,7 @@ function blockingChains(sourceId: string, evidence: DatabaseEvidence): Finding[]
       'blocking-chain',
       'high',
       `${plural(rows.length, 'session')} blocked behind ${root === 'cycle' ? 'a lock cycle' : `pid ${root}`}${depth > 1 ? ` (chain depth ${depth})` : ''}`,
-      `Root blocker: ${rootText}. Blocked: ${rows.map(({ row }) => `pid ${str(row.pid)} waiting ${num(row.waiting_s)} s on ${str(row.wait_event)}`).join('; ')}.`,
+      `Root blocker: ${rootText}. Blocked: ${rows.map(({ row }) => `pid ${str(row.pid)} waiting ${num(row.waiting_s)} s on ${str(row.wait_event)}`).join('; ')}.${lockWaitLogging(evidence)}`,
       rows.length,
       refs(sourceId, 'blocking-chains', rows, ['pid', 'blocked_by', 'root_blockers', 'depth', 'wait_event', 'waiting_s', 'query', 'root_state']),
     );
@@ -370,7 +375,7 @@ function waitingLocks(sourceId: string, evidence: DatabaseEvidence): Finding[] {
       'lock-wait',
       longest >= 10 ? 'high' : 'medium',
       `${plural(rows.length, 'lock request')} waiting (longest ${longest} s)`,
-      `Ungranted locks: ${rows.slice(0, 5).map(({ row }) => `${str(row.mode)} on ${str(row.relation) || `${str(row.locktype)} ${str(row.transactionid)}`} by pid ${str(row.pid)}`).join('; ')}.${setting(evidence, 'lock_timeout') === '0' ? ' lock_timeout is 0: waiters wait forever.' : ''}`,
+      `Ungranted locks: ${rows.slice(0, 5).map(({ row }) => `${str(row.mode)} on ${str(row.relation) || `${str(row.locktype)} ${str(row.transactionid)}`} by pid ${str(row.pid)}`).join('; ')}.${setting(evidence, 'lock_timeout') === '0' ? ' lock_timeout is 0: waiters wait forever.' : ''}${lockWaitLogging(evidence)}`,
       rows.length,
       refs(sourceId, 'waiting-locks', rows, ['pid', 'locktype', 'relation', 'transactionid', 'mode', 'waiting_s', 'blocked_by']),
     ),

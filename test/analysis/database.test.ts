@@ -144,12 +144,13 @@ describe('databaseFindings: health', () => {
       { pid: 300, xact_age_s: 3 },
     ]);
     const prepared = check('prepared-transactions', [{ gid: 'tx1', age_s: 5000 }]);
-    const findings = databaseFindings('db', evidence([chains, waiting, oldest, prepared]));
+    const settings = check('settings', [{ name: 'log_lock_waits', setting: 'off' }]);
+    const findings = databaseFindings('db', evidence([chains, waiting, oldest, prepared, settings]));
     const chain = findings.find((finding) => finding.signal === 'blocking-chain')!;
     expect(chain).toMatchObject({ id: 'db-blocking-chain-101', count: 2, severity: 'high' });
     expect(chain.title).toContain('chain depth 2');
     expect(chain.detail).toContain('idle in transaction, webhook');
-    expect(findings.find((finding) => finding.signal === 'lock-wait')).toMatchObject({ count: 1, severity: 'medium' });
+    expect(findings.find((finding) => finding.signal === 'lock-wait')).toMatchObject({ count: 1, severity: 'medium', detail: expect.stringContaining('log_lock_waits is off') });
     expect(findings.filter((finding) => finding.signal === 'long-transaction').map((finding) => [finding.id, finding.count])).toEqual([
       ['db-long-transactions', 1],
       ['db-prepared-transactions', 1],
