@@ -387,7 +387,10 @@ export function logFindings(sourceId: string, evidence: LogEvidence): Finding[] 
         ...span([...webhooks.byStatus.filter((row) => row.statusCode >= 400).flatMap((row) => [row.firstSeen, row.lastSeen]), ...failedEntities.map((entity) => entity.webhook.lastFailure?.timestamp)]),
       });
     }
-    if (webhooks.none.length > 0) findings.push(missingWebhookFinding(sourceId, id('missing-webhooks'), entities.filter((entity) => webhooks.none.includes(entity.id))));
+    if (webhooks.none.length > 0) {
+      const none = new Set(webhooks.none);
+      findings.push(missingWebhookFinding(sourceId, id('missing-webhooks'), entities.filter((entity) => entity.kind === 'job-id' && none.has(entity.id))));
+    }
   }
 
   // Deploys, restarts, errors that start after a deploy.

@@ -21,6 +21,20 @@ const PREFILTER = /job|task|doc|file|upload|req|trace|correlation|user|account|c
 const LOOKS_LIKE_ID = /\d/;
 const MAX_PER_RECORD = 16;
 
+const ID_HINT = /id\b|id["'=:]|uuid/i;
+const fieldKinds = new Map<string, EntityKind | null>();
+
+/** Entity kind named by a structured field key (job_id, jobId, req.id...), cached: keys repeat across records. */
+function fieldKind(key: string): EntityKind | undefined {
+  let kind = fieldKinds.get(key);
+  if (kind === undefined) {
+    const match = FIELD_KEY.exec(key);
+    kind = match ? (kindOf(match[1]!) ?? null) : null;
+    if (fieldKinds.size < 10_000) fieldKinds.set(key, kind);
+  }
+  return kind ?? undefined;
+}
+
 function kindOf(noun: string): EntityKind | undefined {
   return NOUNS[noun.toLowerCase()];
 }
@@ -29,29 +43,30 @@ function clean(value: string): string {
   return value.replace(/[.:,-]+$/, '');
 }
 
+function addMention(found: EntityMention[], seen: Set<string>, kind: EntityKind | undefined, raw: string): void {
+  if (!kind || found.length >= MAX_PER_RECORD) return;
+  const id = clean(raw);
+  if (id.length < 2 || !LOOKS_LIKE_ID.test(id)) return;
+  const key = `${kind}\u0000${id}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  found.push({ kind, id });
+}
+
 /** Entity ids named by a message or its structured fields (ids must contain a digit, so words are not taken for ids). */
 export function extractEntities(message: string, fields?: Record<string, string>): EntityMention[] {
   const found: EntityMention[] = [];
   const seen = new Set<string>();
-  const add = (kind: EntityKind | undefined, raw: string): void => {
-    if (!kind || found.length >= MAX_PER_RECORD) return;
-    const id = clean(raw);
-    if (id.length < 2 || !LOOKS_LIKE_ID.test(id)) return;
-    const key = `${kind}\u0000${id}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    found.push({ kind, id });
-  };
   if (fields) {
     for (const key in fields) {
-      const match = FIELD_KEY.exec(key);
-      if (match) add(kindOf(match[1]!), fields[key]!);
+      const kind = fieldKind(key);
+      if (kind) addMention(found, seen, kind, fields[key]!);
     }
   }
   const text = message.length > 4000 ? message.slice(0, 4000) : message;
   if (!PREFILTER.test(text)) return found;
-  for (const match of text.matchAll(KEY_VALUE)) add(kindOf(match[1]!), match[2]!);
-  for (const match of text.matchAll(PATH_VALUE)) add(kindOf(match[1]!), match[2]!);
-  for (const match of text.matchAll(NOUN_VALUE)) add(kindOf(match[1]!), match[2]!);
+  if (ID_HINT.test(text)) for (const match of text.matchAll(KEY_VALUE)) addMention(found, seen, kindOf(match[1]!), match[2]!);
+  if (text.indexOf('/') !== -1) for (const match of text.matchAll(PATH_VALUE)) addMention(found, seen, kindOf(match[1]!), match[2]!);
+  for (const match of text.matchAll(NOUN_VALUE)) addMention(found, seen, kindOf(match[1]!), match[2]!);
   return found;
 }

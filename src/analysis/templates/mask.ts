@@ -19,7 +19,7 @@ const URL = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/\S+$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}$/;
 const PATH = /^(?:~|\.{1,2})?\/[^/\s]+\/[^\s]*$|^[A-Za-z]:\\\S+$/;
 /** File-system paths (a root directory or a file extension) are values; URL routes keep their constant segments. */
-const FILE_PATH = /^(?:~|\.{1,2})?\/(?:var|usr|home|tmp|etc|opt|proc|dev|mnt|srv|root|data|lib|bin|sys|run|app|Users)\/|\.[A-Za-z][A-Za-z0-9]{0,4}$|^[A-Za-z]:\\/;
+const FILE_PATH = /^(?:~|\.{1,2})?\/(?:var|usr|home|tmp|etc|opt|proc|dev|mnt|srv|root|Users)\/|\.[A-Za-z][A-Za-z0-9]{0,4}$|^[A-Za-z]:\\/;
 const LEADING = /^[(["'<{]+/;
 const TRAILING = /[)\]"'>},;.:!?]+$/;
 const DELIMITERS = /([=:,/()[\]{}<>"'@#;|&?+*])/;

@@ -2,7 +2,7 @@
 import type { Level, LogEntity, LogEvent, LogEvidence, LogFileSummary, LogRecord, LogRequestSummary, LogTemplate } from '../../evidence.ts';
 import { TemplateMiner } from '../../analysis/templates/miner.ts';
 import { extractEntities } from '../../analysis/templates/entities.ts';
-import { maskedTokens } from '../../analysis/templates/mask.ts';
+import { maskToken } from '../../analysis/templates/mask.ts';
 import { eventKind } from './events.ts';
 
 export interface BuilderLimits {
@@ -76,12 +76,10 @@ export function webhookPathIds(path: string): string[] {
   return segments.slice(start + 1).filter((segment) => segment.length >= 3 && /\d/.test(segment) && !/^v\d+(?:\.\d+)*$/i.test(segment) && /^[\w.:-]+$/.test(segment));
 }
 
+/** A request path with its variable segments masked (query string dropped). */
 function maskPath(path: string): string {
-  const bare = path.split('?')[0]!;
-  return bare
-    .split('/')
-    .map((segment) => (segment.length > 0 && maskedTokens(segment)[0] !== segment ? '<*>' : segment))
-    .join('/');
+  const query = path.indexOf('?');
+  return maskToken(query === -1 ? path : path.slice(0, query));
 }
 
 function excerpt(message: string): string {
@@ -189,9 +187,8 @@ export class EvidenceBuilder {
       return;
     }
     this.keptPerGroup[group] = perGroup + 1;
-    const copy: LogRecord = { ...record, fields: { ...record.fields } };
-    if (copy.message.length > this.limits.maxMessage) copy.message = `${copy.message.slice(0, this.limits.maxMessage)}…`;
-    this.kept.push({ record: copy, group });
+    if (record.message.length > this.limits.maxMessage) record.message = `${record.message.slice(0, this.limits.maxMessage)}…`;
+    this.kept.push({ record, group });
   }
 
   private countMinute(minute: string, error: boolean, request: boolean, failed: boolean): void {

@@ -18,14 +18,17 @@ function scalar(value: Json): string | undefined {
   return undefined;
 }
 
-function flatten(object: { [key: string]: Json }, prefix: string, out: Record<string, string>, depth: number): void {
+function flatten(object: { [key: string]: Json }, prefix: string, out: Record<string, string>, depth: number, skip: Set<string> | null, budget: { left: number }): void {
   for (const key in object) {
-    if (Object.keys(out).length >= MAX_FIELDS) return;
+    if (budget.left <= 0) return;
+    if (skip !== null && skip.has(key)) continue;
     const value = object[key]!;
     const name = prefix ? `${prefix}.${key}` : key;
     const text = scalar(value);
-    if (text !== undefined) out[name] = text;
-    else if (value && typeof value === 'object' && !Array.isArray(value) && depth < 2) flatten(value, name, out, depth + 1);
+    if (text !== undefined) {
+      out[name] = text;
+      budget.left--;
+    } else if (value && typeof value === 'object' && !Array.isArray(value) && depth < 2) flatten(value, name, out, depth + 1, null, budget);
   }
 }
 
@@ -69,18 +72,20 @@ export function recordFromObject(object: { [key: string]: Json }, file: string, 
   const timeEntry = first(object, TIME_KEYS);
   if (!messageEntry && !timeEntry) return null;
   let message = messageEntry ? (typeof messageEntry[1] === 'string' ? messageEntry[1] : JSON.stringify(messageEntry[1])) : '';
-  const rest: { [key: string]: Json } = {};
-  for (const key in object) {
-    if (key === 'labels' || key === messageEntry?.[0] || key === timeEntry?.[0]) continue;
-    rest[key] = object[key]!;
-  }
-  flatten(rest, '', fields, 0);
+  const skip = new Set(['labels']);
+  if (messageEntry) skip.add(messageEntry[0]);
+  if (timeEntry) skip.add(timeEntry[0]);
+  flatten(object, '', fields, 0, skip, { left: MAX_FIELDS - Object.keys(fields).length });
   const errorEntry = first(object, ERROR_KEYS);
   if (errorEntry) {
     const text = errorText(errorEntry[1]);
     if (text && !message.includes(text)) message = message ? `${message}\n${text}` : text;
   }
-  if (!message) message = JSON.stringify(rest).slice(0, 2000);
+  if (!message) {
+    const rest: { [key: string]: Json } = {};
+    for (const key in object) if (!skip.has(key)) rest[key] = object[key]!;
+    message = JSON.stringify(rest).slice(0, 2000);
+  }
   const record: LogRecord = { file, line, message, fields };
   if (timeEntry) {
     const [, value] = timeEntry;

@@ -41,11 +41,12 @@ export function createRenderJsonParser(file: string, sink: RecordSink): ChunkPar
     sink.record(record);
   };
 
-  const countLines = (chunk: string, from: number, to: number): void => {
-    let index = chunk.indexOf('\n', from);
-    while (index !== -1 && index < to) {
+  /** Next newline at or after the last counted position in the current chunk (-1: none left). */
+  let nextNewline = -1;
+  const countLines = (chunk: string, _from: number, to: number): void => {
+    while (nextNewline !== -1 && nextNewline < to) {
       line++;
-      index = chunk.indexOf('\n', index + 1);
+      nextNewline = chunk.indexOf('\n', nextNewline + 1);
     }
   };
 
@@ -55,6 +56,7 @@ export function createRenderJsonParser(file: string, sink: RecordSink): ChunkPar
       let counted = 0;
       let segmentStart = 0;
       const length = chunk.length;
+      nextNewline = chunk.indexOf('\n');
       if (inString) {
         segmentStart = 0;
         if (escapeCarry) {

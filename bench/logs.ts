@@ -1,0 +1,58 @@
+// npm run bench:logs [-- --records N | --size 1g] [--no-jq]: full log analysis against `jq | sort | uniq -c | sort -rn`, with peak memory.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { generate } from './generate-render-logs.ts';
+
+const args = process.argv.slice(2);
+const value = (name: string): string | undefined => {
+  const index = args.indexOf(name);
+  return index === -1 ? undefined : args[index + 1];
+};
+const sizeArg = value('--size');
+const targetBytes = sizeArg ? Number.parseFloat(sizeArg) * (/g/i.test(sizeArg) ? 1e9 : /m/i.test(sizeArg) ? 1e6 : 1) : undefined;
+const BYTES_PER_RECORD = 330;
+const records = Number(value('--records') ?? (targetBytes ? Math.ceil(targetBytes / BYTES_PER_RECORD) : 1_000_000));
+const runJq = !args.includes('--no-jq') && (targetBytes === undefined || args.includes('--jq'));
+
+const dir = path.resolve(import.meta.dirname, '../.bench');
+mkdirSync(dir, { recursive: true });
+const file = path.join(dir, `render-${records}.json`);
+if (!existsSync(file)) {
+  console.log(`generating ${file} (${records.toLocaleString('en-US')} records)...`);
+  await generate(file, records);
+}
+const bytes = statSync(file).size;
+console.log(`input: ${file}, ${records.toLocaleString('en-US')} records, ${(bytes / 1e6).toFixed(0)} MB`);
+
+const hasTime = existsSync('/usr/bin/time');
+const tsx = path.resolve(import.meta.dirname, '../node_modules/.bin/tsx');
+const child = spawnSync(hasTime ? '/usr/bin/time' : tsx, [...(hasTime ? ['-v', tsx] : []), path.join(import.meta.dirname, 'logs-run.ts'), file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+if (child.status !== 0) {
+  console.error(child.stderr);
+  process.exit(1);
+}
+const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { seconds: number; collectSeconds: number; analysisSeconds: number; maxRssMB: number; records: number; templates: number; findings: number; evidenceJsonMB: number };
+const timeRss = /Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr)?.[1];
+const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)/.exec(child.stderr)?.[1];
+const peakMB = timeRss ? Number(timeRss) / 1024 : result.maxRssMB;
+console.log(`fracas: ${result.seconds.toFixed(2)} s in-process (collect ${result.collectSeconds.toFixed(2)} s, analysis ${result.analysisSeconds.toFixed(2)} s), ${wall ?? '?'} wall with tsx start-up; ${Math.round(result.records / result.collectSeconds).toLocaleString('en-US')} records/s, ${(bytes / 1e6 / result.collectSeconds).toFixed(0)} MB/s; ${result.templates} templates, ${result.findings} findings, evidence ${result.evidenceJsonMB.toFixed(1)} MB`);
+console.log(`peak memory: ${peakMB.toFixed(0)} MB max RSS of the child process (${timeRss ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS'}; target < 300 MB on 1 GB)`);
+
+if (runJq) {
+  const started = process.hrtime.bigint();
+  const jq = spawnSync('bash', ['-c', `jq -r '.logs[].message' '${file}' | sort | uniq -c | sort -rn > /dev/null`], { encoding: 'utf8' });
+  const jqSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (jq.status !== 0) console.log(`jq pipeline failed: ${jq.stderr.slice(0, 200)}`);
+  else {
+    let jqRss = '';
+    try {
+      const out = execFileSync('/usr/bin/time', ['-v', 'jq', '-r', '.logs[].message', file], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+      jqRss = out;
+    } catch (error) {
+      jqRss = String((error as { stderr?: string }).stderr ?? '');
+    }
+    console.log(`baseline: jq -r '.logs[].message' | sort | uniq -c | sort -rn: ${jqSeconds.toFixed(2)} s`);
+    console.log(`ratio: fracas takes ${(result.seconds / jqSeconds).toFixed(2)}x the baseline's time (${(jqSeconds / result.seconds).toFixed(2)}x faster; wall with start-up ${wall ?? '?'})`);
+  }
+}
