@@ -4,6 +4,7 @@ import { TemplateMiner } from '../../analysis/templates/miner.ts';
 import { extractEntities } from '../../analysis/templates/entities.ts';
 import { maskToken } from '../../analysis/templates/mask.ts';
 import { eventKind } from './events.ts';
+import { isPgIncidentRecord } from '../../analysis/pg-log-events.ts';
 
 export interface BuilderLimits {
   maxRecords: number;
@@ -177,12 +178,14 @@ export class EvidenceBuilder {
       if (values.size < 20) values.add(mention.id);
       this.countEntity(record, mention.kind, mention.id, isError, status);
     }
-    if (CITABLE_LEVELS.has(record.level) || status >= 400 || mentions.length > 0) this.keep(record, group);
+    const serverIncident = file.format === 'postgres' && isPgIncidentRecord(record);
+    if (serverIncident || CITABLE_LEVELS.has(record.level) || status >= 400 || mentions.length > 0) this.keep(record, group, serverIncident);
   }
 
-  private keep(record: LogRecord, group: number): void {
+  /** PostgreSQL incident lines (lock waits, deadlocks, terminations; often LOG level) are kept past the per-template cap so their counts stay exact. */
+  private keep(record: LogRecord, group: number, uncapped = false): void {
     const perGroup = this.keptPerGroup[group] ?? 0;
-    if (this.kept.length >= this.limits.maxRecords || perGroup >= this.limits.maxRecordsPerTemplate) {
+    if (this.kept.length >= this.limits.maxRecords || (!uncapped && perGroup >= this.limits.maxRecordsPerTemplate)) {
       this.truncated = true;
       return;
     }
