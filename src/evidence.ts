@@ -52,6 +52,8 @@ export interface LogTemplate {
   samples: { file: string; line: number; message: string }[];
   /** Entity ids found in the template's variables, by entity kind (job-id, document-id, request-id, user-id). */
   entities: Record<string, string[]>;
+  /** Records of this template that carry a stack trace (Python traceback, Java/Node stack). */
+  tracebacks?: number;
 }
 
 export interface LogFileSummary {

@@ -2,7 +2,7 @@
 // inter-arrival, periodicity, bursts, first appearance of error categories relative to deploys, webhook outcomes;
 // and `logFindings`, the findings (with refs to real records) that the hypothesis rules combine.
 import type { EvidenceRef, Level, LogEntity, LogEvent, LogEvidence, LogRecord, LogTemplate } from '../evidence.ts';
-import { familyOf, isTracebackFragment } from './templates/families.ts';
+import { familyOf, hasStackTrace, isTracebackFragment } from './templates/families.ts';
 import { episodes, interArrival, pearson, periodicity, type InterArrival, type Periodicity } from './templates/time-stats.ts';
 import type { Finding, Severity, Signal } from './types.ts';
 
@@ -337,6 +337,28 @@ export function logFindings(sourceId: string, evidence: LogEvidence): Finding[] 
         ...span(templates.flatMap((template) => [template.firstSeen, template.lastSeen])),
       });
     }
+  }
+
+  // Errors that carry a stack trace (the family rules see only the first line of a record).
+  const traced = evidence.templates.filter((template) => (template.tracebacks ?? 0) > 0 && errorCount(template, true) > 0);
+  if (traced.length > 0 && !onlyPostgres(evidence) && !findings.some((finding) => finding.signal === 'unhandled-exception')) {
+    const count = traced.reduce((sum, template) => sum + (template.tracebacks ?? 0), 0);
+    const ids = new Set(traced.map((template) => template.id));
+    const records = evidence.records.filter((record) => record.templateId && ids.has(record.templateId) && hasStackTrace(record.message));
+    const entities: Record<string, string[]> = {};
+    for (const template of traced) mergeEntities(entities, template.entities);
+    findings.push({
+      id: id('unhandled-exception'),
+      signal: 'unhandled-exception',
+      area: 'logs',
+      title: `Exceptions with stack traces in ${sourceId}`,
+      detail: `${count} error record(s) carry a stack trace, in ${traced.length} template(s): ${traced.slice(0, 3).map((template) => `"${template.template.slice(0, 100)}" (${template.tracebacks})`).join('; ')}.`,
+      severity: severityFor('unhandled-exception', count),
+      count,
+      refs: (records.length > 0 ? records.slice(0, MAX_REFS).map((record) => recordRef(sourceId, record)) : traced.flatMap(templateRefs)).slice(0, MAX_REFS),
+      ...(Object.keys(entities).length > 0 ? { entities } : {}),
+      ...span(traced.flatMap((template) => [template.firstSeen, template.lastSeen])),
+    });
   }
 
   // Server errors from request logs.

@@ -3,6 +3,7 @@ import type { RenderApiSourceSpec } from '../manifest.ts';
 import { EvidenceBuilder } from './logs/aggregate.ts';
 import { recordFromObject } from './logs/json-record.ts';
 import { inferLevel } from './logs/message-hints.ts';
+import { joinMultiline } from './logs/tracebacks.ts';
 import { SourceFailure, type CollectContext, type CollectorOutput } from './types.ts';
 
 export interface RenderApiOptions {
@@ -84,6 +85,7 @@ export async function collectRenderApi(spec: RenderApiSourceSpec, context: Colle
   const file = `${endpoint}?resource=${spec.resources.join(',')}`;
   const builder = new EvidenceBuilder(null);
   builder.beginFile(file, 'render-api');
+  const joiner = joinMultiline({ record: (record) => builder.add(record), unparsed: (at, reason, text) => builder.unparsed(at, reason, text) });
   const warnings: string[] = [];
   let startTime = context.incident.window.start;
   let endTime = context.incident.window.end;
@@ -186,7 +188,7 @@ export async function collectRenderApi(spec: RenderApiSourceSpec, context: Colle
         continue;
       }
       inferLevel(record);
-      builder.add(record);
+      joiner.record(record);
     }
     context.progress(`render-api: ${pages} page(s), ${line} log entries`);
     if (!page.hasMore) break;
@@ -202,6 +204,7 @@ export async function collectRenderApi(spec: RenderApiSourceSpec, context: Colle
       partial = true;
     }
   }
+  joiner.flush();
   const evidence = builder.finish();
   return {
     evidence,

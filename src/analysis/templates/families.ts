@@ -34,3 +34,11 @@ export function familyOf(text: string): Family | undefined {
   const head = text.length > 600 ? text.slice(0, 600) : text;
   return FAMILIES.find((family) => family.pattern.test(head));
 }
+
+const STACK_TRACE = /Traceback \(most recent call last\)|\n\s+at [\w.$<>]+ \(|\n\s+at \S+:\d+:\d+|\n\s+at [\w.$]+\([\w.]+\.java:\d+\)/;
+
+/** Whether a (multi-line) message carries a stack trace: Python traceback, Node or Java frames. */
+export function hasStackTrace(message: string): boolean {
+  if (message.indexOf('\n') === -1) return message.startsWith('Traceback (most recent call last)');
+  return STACK_TRACE.test(message);
+}

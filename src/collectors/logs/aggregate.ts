@@ -4,6 +4,7 @@ import { TemplateMiner } from '../../analysis/templates/miner.ts';
 import { extractEntities } from '../../analysis/templates/entities.ts';
 import { maskToken } from '../../analysis/templates/mask.ts';
 import { eventKind } from './events.ts';
+import { hasStackTrace } from '../../analysis/templates/families.ts';
 import { isPgIncidentRecord } from '../../analysis/pg-log-events.ts';
 
 export interface BuilderLimits {
@@ -34,6 +35,7 @@ export const DEFAULT_LIMITS: BuilderLimits = {
 
 interface GroupStats {
   count: number;
+  tracebacks: number;
   levels: Partial<Record<Level, number>>;
   firstSeen?: string;
   lastSeen?: string;
@@ -155,8 +157,9 @@ export class EvidenceBuilder {
     const isError = ERROR_LEVELS.has(record.level) || status >= 500;
     const group = this.miner.add(miningText(record.message));
     let stats = this.stats[group];
-    if (!stats) this.stats[group] = stats = { count: 0, levels: {}, samples: [], entities: new Map<string, Set<string>>() };
+    if (!stats) this.stats[group] = stats = { count: 0, tracebacks: 0, levels: {}, samples: [], entities: new Map<string, Set<string>>() };
     stats.count++;
+    if (hasStackTrace(record.message)) stats.tracebacks++;
     if (record.level) stats.levels[record.level] = (stats.levels[record.level] ?? 0) + 1;
     if (time) {
       if (!stats.firstSeen || time < stats.firstSeen) stats.firstSeen = time;
@@ -275,6 +278,7 @@ export class EvidenceBuilder {
         const stats = this.stats[group];
         if (!stats) continue;
         template.count += stats.count;
+        if (stats.tracebacks > 0) template.tracebacks = (template.tracebacks ?? 0) + stats.tracebacks;
         for (const [level, count] of Object.entries(stats.levels) as [Level, number][]) template.levels[level] = (template.levels[level] ?? 0) + count;
         if (stats.firstSeen && (!template.firstSeen || stats.firstSeen < template.firstSeen)) template.firstSeen = stats.firstSeen;
         if (stats.lastSeen && (!template.lastSeen || stats.lastSeen > template.lastSeen)) template.lastSeen = stats.lastSeen;

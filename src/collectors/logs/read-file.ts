@@ -9,6 +9,7 @@ import { headText, textChunks } from './source.ts';
 import { detectFormat, FORMAT_NAMES, type LogFormatName } from './detect.ts';
 import { plainHead, pythonHead, renderTextHead, syslogHead } from './text-formats.ts';
 import type { ChunkParser, RecordSink } from './types.ts';
+import { joinMultiline } from './tracebacks.ts';
 
 export interface ReadOptions {
   /** auto, a format name, or a logparser header format such as `<Date> <Time> <Level> <Content>`. */
@@ -41,6 +42,8 @@ export async function readLogFile(absolutePath: string, displayPath: string, opt
   const requested = options.format ?? 'auto';
   checkFormat(requested);
   const format: string = requested === 'auto' ? detectFormat(await headText(absolutePath)) : requested;
+  const joiner = format === 'render-json' || format === 'render-text' || format === 'syslog' ? joinMultiline(sink) : null;
+  if (joiner) sink = joiner;
   let parser: ChunkParser;
   let splitter: LineSplitter | null = null;
   let postgres: ReturnType<typeof createPostgresParser> | null = null;
@@ -69,6 +72,7 @@ export async function readLogFile(absolutePath: string, displayPath: string, opt
     options.progress?.(characters);
   }
   parser.end();
+  joiner?.flush();
   const result: ReadResult = { format: (FORMAT_NAMES as string[]).includes(format as LogFormatName) ? format : `header: ${format}`, lines: splitter?.lines ?? 0 };
   const prefix = postgres?.prefix();
   if (prefix) result.postgresPrefix = prefix;

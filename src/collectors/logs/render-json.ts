@@ -23,22 +23,53 @@ export function createRenderJsonParser(file: string, sink: RecordSink): ChunkPar
   let oversized = false;
   let line = 1;
 
-  const finishRecord = (text: string): void => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      sink.unparsed(captureLine, 'invalid-json', text.slice(0, 200));
-      return;
-    }
+  const emit = (parsed: unknown, text: () => string, recordLine: number): void => {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return;
-    const record = recordFromObject(parsed as never, file, captureLine);
+    const record = recordFromObject(parsed as never, file, recordLine);
     if (!record) {
-      sink.unparsed(captureLine, 'not-a-log-object', text.slice(0, 200));
+      sink.unparsed(recordLine, 'not-a-log-object', text().slice(0, 200));
       return;
     }
     inferLevel(record);
     sink.record(record);
+  };
+
+  const finishRecord = (text: string, recordLine = captureLine): void => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      sink.unparsed(recordLine, 'invalid-json', text.slice(0, 200));
+      return;
+    }
+    emit(parsed, () => text, recordLine);
+  };
+
+  // Array elements that start and end in one chunk are parsed together: one JSON.parse per chunk instead of per record.
+  const batchStarts: number[] = [];
+  const batchEnds: number[] = [];
+  const batchLines: number[] = [];
+  const flushBatch = (chunk: string): void => {
+    const count = batchStarts.length;
+    if (count === 0) return;
+    let parsed: unknown[] | null = null;
+    if (count > 1) {
+      try {
+        parsed = JSON.parse(`[${chunk.slice(batchStarts[0], batchEnds[count - 1])}]`) as unknown[];
+        if (parsed.length !== count) parsed = null;
+      } catch {
+        parsed = null;
+      }
+    }
+    for (let index = 0; index < count; index++) {
+      const start = batchStarts[index]!;
+      const end = batchEnds[index]!;
+      if (parsed) emit(parsed[index], () => chunk.slice(start, end), batchLines[index]!);
+      else finishRecord(chunk.slice(start, end), batchLines[index]!);
+    }
+    batchStarts.length = 0;
+    batchEnds.length = 0;
+    batchLines.length = 0;
   };
 
   /** Next newline at or after the last counted position in the current chunk (-1: none left). */
@@ -135,7 +166,11 @@ export function createRenderJsonParser(file: string, sink: RecordSink): ChunkPar
           if (captureDepth !== -1 && depth === captureDepth && code === CLOSE_OBJECT) {
             const start = captureStart;
             if (oversized) sink.unparsed(captureLine, 'record-too-large', captureParts[0]?.slice(0, 200) ?? '');
-            else finishRecord(captureParts.length === 0 ? chunk.slice(start, index + 1) : captureParts.join('') + chunk.slice(start, index + 1));
+            else if (captureParts.length === 0 && captureDepth > 0) {
+              batchStarts.push(start);
+              batchEnds.push(index + 1);
+              batchLines.push(captureLine);
+            } else finishRecord(captureParts.length === 0 ? chunk.slice(start, index + 1) : captureParts.join('') + chunk.slice(start, index + 1));
             captureDepth = -1;
             captureParts = [];
             captureLength = 0;
@@ -159,6 +194,7 @@ export function createRenderJsonParser(file: string, sink: RecordSink): ChunkPar
         index++;
       }
       countLines(chunk, counted, length);
+      flushBatch(chunk);
       if (captureDepth !== -1) {
         const start = captureStart;
         if (!oversized) {

@@ -119,3 +119,28 @@ describe('log readers', () => {
     expect(detectFormat('2026-11-20 08:00:00.000 UTC [12] LOG:  hello\n2026-11-20 08:00:00.000 UTC [12] ERROR:  bad\n')).toBe('postgres');
   });
 });
+
+describe('multi-line messages split into entries', () => {
+  it('joins a traceback logged one Render entry per line back into its log record', async () => {
+    const { joinMultiline } = await import('../../../src/collectors/logs/tracebacks.ts');
+    const at = '2026-11-20T08:00:00.000Z';
+    const entry = (line: number, message: string, timestamp = at, fields: Record<string, string> = { instance: 'i-1' }): LogRecord => ({ file: 'x', line, timestamp, message, fields, level: 'error' });
+    const out: LogRecord[] = [];
+    const joiner = joinMultiline({ record: (record) => out.push(record), unparsed: () => undefined });
+    for (const record of [
+      entry(1, '2026-11-20 08:00:00,000 - app - ERROR - job 7 failed'),
+      entry(2, 'Traceback (most recent call last):'),
+      entry(3, '  File "/app/worker.py", line 42, in run'),
+      entry(4, '    process(job)'),
+      entry(5, 'ValueError: bad input'),
+      entry(6, '[SQL: UPDATE jobs SET state = 1]'),
+      entry(7, '2026-11-20 08:00:00,000 - app - INFO - next message'),
+      entry(8, '  indented but from another instance', at, { instance: 'i-2' }),
+      entry(9, 'POST /hook 500', at, { instance: 'i-1', statusCode: '500' }),
+    ]) joiner.record(record);
+    joiner.flush();
+    expect(out.map((record) => record.line)).toEqual([1, 7, 8, 9]);
+    expect(out[0]!.message.split('\n')).toHaveLength(6);
+    expect(out[0]!.message).toContain('ValueError: bad input');
+  });
+});

@@ -1,0 +1,60 @@
+// Re-joins multi-line messages that arrive as one entry per line (Render, syslog): a traceback and its log line become one record.
+import type { LogRecord } from '../../evidence.ts';
+import { MAX_CONTINUATION_LINES, MAX_MESSAGE_LENGTH, type RecordSink } from './types.ts';
+
+const TRACEBACK = /^Traceback \(most recent call last\)/;
+const FRAGMENT = /^(?:\s|File "|Traceback \(most recent call last\)|During handling of the above exception|The above exception was the direct cause)/;
+/** A line that starts a new log message (timestamp, level word, JSON object) rather than continuing one. */
+const NEW_MESSAGE = /^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d|\[?(?:DEBUG|INFO|WARN|WARNING|ERROR|CRITICAL|FATAL)\b|\{|==> |[A-Z]+ \/\S* \d{3}\b)/;
+
+function stream(record: LogRecord): string {
+  return `${record.fields.instance ?? record.fields.procid ?? ''}\u0000${record.fields.resource ?? record.fields.host ?? ''}`;
+}
+
+export interface JoiningSink extends RecordSink {
+  flush(): void;
+}
+
+/**
+ * Entries with the same timestamp and instance are joined into the entry before them when they continue a
+ * multi-line message: indented lines, traceback headers and frames, and, once a traceback has started, any line
+ * that does not look like the start of a new log message. Request entries are never joined.
+ */
+export function joinMultiline(sink: RecordSink): JoiningSink {
+  let pending: LogRecord | null = null;
+  let inTraceback = false;
+  let lines = 0;
+  const flush = (): void => {
+    if (pending) sink.record(pending);
+    pending = null;
+  };
+  return {
+    record(record) {
+      const message = record.message;
+      if (
+        pending &&
+        record.timestamp !== undefined &&
+        record.timestamp === pending.timestamp &&
+        !record.fields.statusCode &&
+        !pending.fields.statusCode &&
+        stream(record) === stream(pending) &&
+        lines < MAX_CONTINUATION_LINES &&
+        (FRAGMENT.test(message) || (inTraceback && !NEW_MESSAGE.test(message)))
+      ) {
+        if (pending.message.length < MAX_MESSAGE_LENGTH) pending.message = `${pending.message}\n${message}`.slice(0, MAX_MESSAGE_LENGTH);
+        if (TRACEBACK.test(message)) inTraceback = true;
+        if (!pending.level || (record.level && (record.level === 'error' || record.level === 'fatal') && pending.level !== 'fatal')) {
+          if (record.level) pending.level = record.level;
+        }
+        lines++;
+        return;
+      }
+      flush();
+      pending = record;
+      inTraceback = TRACEBACK.test(message);
+      lines = 0;
+    },
+    unparsed: (line, reason, text) => sink.unparsed(line, reason, text),
+    flush,
+  };
+}
