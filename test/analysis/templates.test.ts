@@ -75,3 +75,14 @@ describe('entity ids', () => {
     expect(extractEntities('job failed for user bob')).toEqual([]);
   });
 });
+
+describe('bounded memory', () => {
+  it('merges new distinct messages into coarse groups once the cap is reached', () => {
+    const miner = new TemplateMiner(50);
+    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo', 'lima'];
+    for (const a of words) for (const b of words) for (const c of words) miner.add(`event ${a} ${b} ${c} done`);
+    expect(miner.size).toBeLessThanOrEqual(51);
+    const { clusters } = miner.finish();
+    expect(clusters.reduce((sum, cluster) => sum + cluster.count, 0)).toBe(words.length ** 3);
+  });
+});

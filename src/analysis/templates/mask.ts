@@ -54,8 +54,31 @@ function maskCore(core: string): string {
   return out;
 }
 
+function allDigits(token: string): boolean {
+  for (let index = 0; index < token.length; index++) {
+    const code = token.charCodeAt(index);
+    if (code < 48 || code > 57) return false;
+  }
+  return token.length > 0;
+}
+
+/** Masked forms of recently seen tokens (repeated tokens are the common case); cleared when full. */
+const cache = new Map<string, string>();
+const CACHE_SIZE = 50_000;
+
 /** Mask one whitespace-separated token. */
 export function maskToken(token: string): string {
+  if (allDigits(token)) return WILDCARD;
+  let masked = cache.get(token);
+  if (masked === undefined) {
+    masked = maskUncached(token);
+    if (cache.size >= CACHE_SIZE) cache.clear();
+    cache.set(token, masked);
+  }
+  return masked;
+}
+
+function maskUncached(token: string): string {
   const digit = hasDigit(token);
   if (!digit) {
     if (token.length > 3 && (token.indexOf('/') !== -1 || token.indexOf('@') !== -1)) {
@@ -79,15 +102,21 @@ export function maskToken(token: string): string {
 
 /** Whitespace tokens of a message, masked; at most MAX_TOKENS (the rest becomes one <*>). */
 export function maskedTokens(message: string): string[] {
-  const raw = message.split(/\s+/);
   const tokens: string[] = [];
-  for (const token of raw) {
-    if (token.length === 0) continue;
-    if (tokens.length === MAX_TOKENS) {
-      tokens.push(WILDCARD);
-      break;
-    }
-    tokens.push(maskToken(token));
+  const length = message.length;
+  let start = -1;
+  for (let index = 0; index <= length; index++) {
+    const code = index < length ? message.charCodeAt(index) : 32;
+    if (code === 32 || (code >= 9 && code <= 13)) {
+      if (start !== -1) {
+        if (tokens.length === MAX_TOKENS) {
+          tokens.push(WILDCARD);
+          return tokens;
+        }
+        tokens.push(maskToken(message.slice(start, index)));
+        start = -1;
+      }
+    } else if (start === -1) start = index;
   }
   return tokens;
 }

@@ -14,9 +14,16 @@ export interface MinedCluster {
   count: number;
 }
 
+/** Distinct masked messages kept exactly; past this, new ones are merged online into coarse groups (bounded memory). */
+export const MAX_GROUPS = 20_000;
+const MAX_COARSE_GROUPS = 5_000;
+
 export class TemplateMiner {
   private readonly groups: Group[] = [];
   private readonly byKey = new Map<string, number>();
+  private readonly byCoarseKey = new Map<string, number>();
+
+  constructor(private readonly maxGroups = MAX_GROUPS) {}
 
   /** Add one message; returns its group number (stable; resolve to a template with `finish().clusterOf`). */
   add(message: string): number {
@@ -24,12 +31,37 @@ export class TemplateMiner {
     const key = tokens.join(' ');
     let group = this.byKey.get(key);
     if (group === undefined) {
-      group = this.groups.length;
-      this.groups.push({ tokens, count: 0 });
-      this.byKey.set(key, group);
+      if (this.groups.length >= this.maxGroups) group = this.coarse(tokens);
+      else {
+        group = this.groups.length;
+        this.groups.push({ tokens, count: 0 });
+        this.byKey.set(key, group);
+      }
     }
     this.groups[group]!.count++;
     return group;
+  }
+
+  /** Over the cap: one group per (length, first token, last token), its differing positions turned into <*>. */
+  private coarse(tokens: string[]): number {
+    const length = tokens.length;
+    let key = `${length}\u0001${tokens[0] ?? ''}\u0001${tokens[length - 1] ?? ''}`;
+    if (!this.byCoarseKey.has(key) && this.byCoarseKey.size >= MAX_COARSE_GROUPS) key = `${length}`;
+    let group = this.byCoarseKey.get(key);
+    if (group === undefined) {
+      group = this.groups.length;
+      this.groups.push({ tokens: [...tokens], count: 0 });
+      this.byCoarseKey.set(key, group);
+      return group;
+    }
+    const existing = this.groups[group]!.tokens;
+    for (let index = 0; index < length; index++) if (existing[index] !== tokens[index]) existing[index] = WILDCARD;
+    return group;
+  }
+
+  /** Number of groups held (exact plus coarse). */
+  get size(): number {
+    return this.groups.length;
   }
 
   finish(): { clusters: MinedCluster[]; clusterOf: Int32Array } {
