@@ -121,6 +121,13 @@ export interface OutputFile {
 interface CommitRecord {
   pid: number;
   files: string[];
+  /** Outputs of an earlier run to delete as part of the same commit (e.g. a PDF this run could not render). */
+  remove?: string[];
+}
+
+export interface WriteOutputsOptions {
+  /** Paths (relative to the directory) to delete when the new outputs are committed, e.g. a stale PDF. */
+  remove?: string[];
 }
 
 function checkRelative(dir: string, relative: string): string {
@@ -147,6 +154,10 @@ async function rollForward(dir: string, staging: string, record: CommitRecord): 
     await mkdir(path.dirname(to), { recursive: true });
     await rename(from, to);
   }
+  for (const relative of record.remove ?? []) {
+    if (record.files.includes(relative)) continue;
+    await rm(path.join(dir, checkRelative(dir, relative)), { force: true });
+  }
   await fsyncDirectory(dir);
   await rm(staging, { recursive: true, force: true });
 }
@@ -172,7 +183,8 @@ export async function recoverOutputs(dir: string): Promise<string[]> {
     let record: CommitRecord | undefined;
     try {
       const parsed = JSON.parse(await readFile(path.join(staging, COMMIT_FILE), 'utf8')) as Partial<CommitRecord>;
-      if (Array.isArray(parsed.files) && parsed.files.every((file) => typeof file === 'string')) record = { pid, files: parsed.files };
+      const remove = Array.isArray(parsed.remove) ? parsed.remove.filter((file): file is string => typeof file === 'string') : [];
+      if (Array.isArray(parsed.files) && parsed.files.every((file) => typeof file === 'string')) record = { pid, files: parsed.files, remove };
     } catch {
       record = undefined;
     }
@@ -188,13 +200,15 @@ export async function recoverOutputs(dir: string): Promise<string[]> {
  * `<dir>/.fracas-staging-<pid>-<random>/`, then a commit record is written, then each file is renamed into
  * place. Killed before the commit record: the previous outputs stay as they were (the next call deletes the
  * staging directory). Killed after it: the next call (or `recoverOutputs`) finishes the renames, so the
- * outputs are never a mix of two runs once recovered.
+ * outputs are never a mix of two runs once recovered. `remove` deletes earlier outputs in the same commit
+ * (instead of before it), so a stale file disappears exactly when the new set is in place.
  */
-export async function writeOutputsAtomic(dir: string, files: OutputFile[]): Promise<void> {
+export async function writeOutputsAtomic(dir: string, files: OutputFile[], options: WriteOutputsOptions = {}): Promise<void> {
   const root = path.resolve(dir);
   await mkdir(root, { recursive: true });
   await recoverOutputs(root);
   const relatives = files.map((file) => checkRelative(root, file.path));
+  const remove = (options.remove ?? []).map((file) => checkRelative(root, file));
   if (new Set(relatives).size !== relatives.length) throw new Error('writeOutputsAtomic: the same output path is given twice');
   const staging = path.join(root, `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(staging);
@@ -202,12 +216,12 @@ export async function writeOutputsAtomic(dir: string, files: OutputFile[]): Prom
     for (const [index, file] of files.entries()) {
       await writeFileAtomic(path.join(staging, relatives[index] as string), file.data);
     }
-    const record: CommitRecord = { pid: process.pid, files: relatives };
+    const record: CommitRecord = { pid: process.pid, files: relatives, remove };
     await writeFileAtomic(path.join(staging, COMMIT_FILE), JSON.stringify(record));
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
-  await rollForward(root, staging, { pid: process.pid, files: relatives });
+  await rollForward(root, staging, { pid: process.pid, files: relatives, remove });
 }
 

@@ -140,6 +140,18 @@ describe('writeOutputsAtomic', () => {
     expect(readFileSync(path.join(dir, 'FM-028-fracas.pdf'), 'latin1')).toBe('%PDF');
   });
 
+  it('removes stale outputs in the same commit, never before it', async () => {
+    const dir = freshDir();
+    await writeOutputsAtomic(dir, [
+      { path: 'report.md', data: 'old' },
+      { path: 'report.pdf', data: 'old pdf' },
+    ]);
+    await writeOutputsAtomic(dir, [{ path: 'report.md', data: 'new' }], { remove: ['report.pdf', 'never-existed.svg'] });
+    expect(listAll(dir)).toEqual(['report.md']);
+    expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toBe('new');
+    await expect(writeOutputsAtomic(dir, [], { remove: ['../outside.md'] })).rejects.toThrow(/not inside/);
+  });
+
   it('refuses paths outside the directory and duplicates', async () => {
     const dir = freshDir();
     await expect(writeOutputsAtomic(dir, [{ path: '../escape.md', data: 'x' }])).rejects.toThrow(/not inside/);
@@ -178,7 +190,8 @@ describe('writeOutputsAtomic', () => {
     mkdirSync(path.join(staging, 'evidence'), { recursive: true });
     writeFileSync(path.join(staging, 'report.md'), 'new report');
     writeFileSync(path.join(dir, 'evidence', 'evidence.json'), '{"new":true}');
-    writeFileSync(path.join(staging, 'COMMIT.json'), JSON.stringify({ pid: deadPid, files: ['evidence/evidence.json', 'report.md'] }));
+    writeFileSync(path.join(dir, 'stale.svg'), 'stale');
+    writeFileSync(path.join(staging, 'COMMIT.json'), JSON.stringify({ pid: deadPid, files: ['evidence/evidence.json', 'report.md'], remove: ['stale.svg'] }));
     await writeOutputsAtomic(dir, [{ path: 'other.md', data: 'other' }]);
     expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toBe('new report');
     expect(readFileSync(path.join(dir, 'evidence', 'evidence.json'), 'utf8')).toBe('{"new":true}');
