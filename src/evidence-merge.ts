@@ -26,7 +26,7 @@ export function mergeEvidence(previous: EvidenceBundle | undefined, next: Eviden
     const reason = source.error?.message ?? (source.status === 'skipped' ? 'skipped' : 'failed');
     const carried = old.warnings.filter((warning) => !warning.startsWith(KEPT_WARNING_PREFIX));
     return {
-      ...old,
+      ...markEarlierPlaceholders(old, old.provenance.collectedAt),
       status: 'partial',
       ...(source.error ? { error: source.error } : {}),
       durationMs: source.durationMs,
@@ -34,6 +34,24 @@ export function mergeEvidence(previous: EvidenceBundle | undefined, next: Eviden
     } as AnySourceResult;
   });
   return { ...next, sources };
+}
+
+const RUN_PLACEHOLDER = /\[REDACTED:([a-z0-9-]{1,40}):(\d{1,12})\]/g;
+
+/**
+ * Placeholders are numbered per run, so `[REDACTED:password:1]` in kept evidence and in this run's evidence
+ * can stand for different secrets. Kept evidence gets its run in the number: `[REDACTED:password:1-r20261120100000]`
+ * (placeholders already marked keep their first run).
+ */
+function markEarlierPlaceholders<T>(value: T, collectedAt: string): T {
+  const run = `r${collectedAt.replace(/\D/g, '').slice(0, 20) || '0'}`;
+  const walk = (item: unknown): unknown => {
+    if (typeof item === 'string') return item.includes('[REDACTED:') ? item.replace(RUN_PLACEHOLDER, `[REDACTED:$1:$2-${run}]`) : item;
+    if (Array.isArray(item)) return item.map(walk);
+    if (item !== null && typeof item === 'object') return Object.fromEntries(Object.entries(item).map(([key, inner]) => [walk(key) as string, walk(inner)]));
+    return item;
+  };
+  return walk(value) as T;
 }
 
 /** Read the previous bundle if there is a usable one; a missing, unreadable or foreign file gives undefined. */

@@ -21,9 +21,10 @@ export interface Redactor {
   stats(): Record<string, number>;
 }
 
-export const PLACEHOLDER_PATTERN = /\[REDACTED:[a-z0-9-]{1,40}:\d{1,12}\]/;
-const PLACEHOLDER_GLOBAL = /\[REDACTED:[a-z0-9-]{1,40}:\d{1,12}\]/g;
-const PLACEHOLDER_EXACT = /^\[REDACTED:[a-z0-9-]{1,40}:\d{1,12}\]$/;
+// `n-r<digits>` marks a placeholder from an earlier run's evidence (see evidence-merge.ts).
+export const PLACEHOLDER_PATTERN = /\[REDACTED:[a-z0-9-]{1,40}:\d{1,12}(?:-r\d{1,20})?\]/;
+const PLACEHOLDER_GLOBAL = /\[REDACTED:[a-z0-9-]{1,40}:\d{1,12}(?:-r\d{1,20})?\]/g;
+const PLACEHOLDER_EXACT = /^\[REDACTED:[a-z0-9-]{1,40}:\d{1,12}(?:-r\d{1,20})?\]$/;
 
 // ------------------------------------------------------------------ secret-like key names
 
