@@ -53,6 +53,12 @@ interface Minute {
 const ERROR_LEVELS = new Set<Level | undefined>(['error', 'fatal']);
 const CITABLE_LEVELS = new Set<Level | undefined>(['warn', 'error', 'fatal']);
 const WEBHOOK = /webhook/i;
+const POSTGRES_SEVERITY = /^(?:LOG|ERROR|FATAL|PANIC|WARNING|NOTICE|INFO|DEBUG[1-5])$/;
+
+/** A record read from a PostgreSQL server log (severity and pid fields from the log_line_prefix reader). */
+function isPostgresRecord(record: LogRecord): boolean {
+  return record.fields.pid !== undefined && record.fields.severity !== undefined && POSTGRES_SEVERITY.test(record.fields.severity);
+}
 const FAILURE_WORDS = /\b(?:fail(?:ed|ure|ing)?|error|timed? ?out|refused|unreachable|gave up|giving up|exception|rejected)\b/i;
 const SUCCESS_WORDS = /\b(?:delivered|sent|succeeded|success(?:ful(?:ly)?)?|acknowledged|accepted)\b/i;
 
@@ -181,7 +187,7 @@ export class EvidenceBuilder {
       if (values.size < 20) values.add(mention.id);
       this.countEntity(record, mention.kind, mention.id, isError, status);
     }
-    const serverIncident = file.format === 'postgres' && isPgIncidentRecord(record);
+    const serverIncident = (file.format === 'postgres' || isPostgresRecord(record)) && isPgIncidentRecord(record);
     if (serverIncident || CITABLE_LEVELS.has(record.level) || status >= 400 || mentions.length > 0) this.keep(record, group, serverIncident);
   }
 

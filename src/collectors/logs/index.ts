@@ -38,7 +38,7 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
     try {
       const summary = builder.beginFile(relative, format);
       let reported = 0;
-      const result = await readLogFile(file, relative, { format, postgresPrefix: spec.postgresPrefix, signal: context.signal, progress: (characters) => {
+      const result = await readLogFile(file, relative, { format, postgresPrefix: spec.postgresPrefix, signal: context.signal, onFormat: (detected) => (summary.format = detected), progress: (characters) => {
         if (characters - reported >= 64 << 20) {
           reported = characters;
           context.progress(`${relative}: ${Math.round(characters / (1 << 20))} MB read`);

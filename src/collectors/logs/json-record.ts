@@ -92,7 +92,7 @@ export function recordFromObject(object: { [key: string]: Json }, file: string, 
     const time = typeof value === 'number' ? epochToIso(value) : typeof value === 'string' ? normalizeTimestamp(value) : undefined;
     if (time) record.timestamp = time;
   }
-  const levelValue = fields.level ?? first(object, LEVEL_KEYS)?.[1];
+  const levelValue = fields.level ?? first(object, LEVEL_KEYS)?.[1] ?? fields['log.level'];
   const level = normalizeLevel(typeof levelValue === 'number' ? levelValue : typeof levelValue === 'string' ? levelValue : undefined);
   if (level) record.level = level;
   canonicalRequestFields(fields);

@@ -114,6 +114,58 @@ export function detectPrefix(sample: string[]): CompiledPrefix | null {
   return best;
 }
 
+interface ParsedLine {
+  fields: Record<string, string>;
+  time?: string;
+  severity: string;
+  message: string;
+}
+
+function parseWithPrefix(compiled: CompiledPrefix, text: string): ParsedLine | null {
+  const match = compiled.regex.exec(text);
+  if (!match) return null;
+  const fields: Record<string, string> = {};
+  let time: string | undefined;
+  const groups = compiled.fields;
+  for (let index = 0; index < groups.length; index++) {
+    const name = groups[index];
+    const value = match[index + 1];
+    if (!name || value === undefined || value === '') continue;
+    if (name === '@time') time = normalizeTimestamp(value);
+    else if (name === '@epoch') time = new Date(Number(value) * 1000).toISOString();
+    else fields[name] = value;
+  }
+  return { fields, ...(time ? { time } : {}), severity: match[groups.length + 1]!, message: match[groups.length + 2] ?? '' };
+}
+
+const GENERIC_LINE = new RegExp(`^${TIME}\\s*(?:\\[(\\d+)\\]|(\\d+))?:?\\s*(?:\\[\\d+-\\d+\\]:?\\s*)?(.*?)\\b${SEVERITY}: {1,2}(.*)$`);
+const KEY_VALUE = /\b(user|usr|db|database|app|application_name|client|host|remote|e|sqlstate|session|xid)=([^,\s]*)/g;
+const KEY_NAMES: Record<string, string> = { user: 'user', usr: 'user', db: 'database', database: 'database', app: 'application', application_name: 'application', client: 'remote', host: 'remote', remote: 'remote', e: 'sqlstate', sqlstate: 'sqlstate', session: 'session', xid: 'xid' };
+
+/**
+ * A line whose prefix is not the configured one (log_line_prefix changed and the server restarted): a timestamp,
+ * a [pid], then `user@db` and/or `key=value` items before the severity.
+ */
+export function parseGenericLine(text: string): ParsedLine | null {
+  const match = GENERIC_LINE.exec(text);
+  if (!match) return null;
+  const fields: Record<string, string> = {};
+  const pid = match[2] ?? match[3];
+  if (pid) fields.pid = pid;
+  const middle = match[4] ?? '';
+  const at = /(?:^|\s)([^\s@=,]*)@([^\s@=,]*)(?=\s|$)/.exec(middle);
+  if (at) {
+    if (at[1]) fields.user = at[1];
+    if (at[2]) fields.database = at[2];
+  }
+  for (const pair of middle.matchAll(KEY_VALUE)) {
+    const name = KEY_NAMES[pair[1]!];
+    if (name && pair[2] && !(name === 'sqlstate' && !/^[0-9A-Z]{5}$/.test(pair[2]))) fields[name] = pair[2];
+  }
+  const time = normalizeTimestamp(match[1]!);
+  return { fields, ...(time ? { time } : {}), severity: match[5]!, message: match[6] ?? '' };
+}
+
 interface Pending {
   record: LogRecord;
   pid: string;
@@ -169,24 +221,12 @@ export function createPostgresParser(options: PostgresParserOptions, sink: Recor
       } else sink.unparsed(lineNumber, 'orphan-continuation', text);
       return;
     }
-    const match = compiled!.regex.exec(text);
-    if (!match) {
+    const parsed = parseWithPrefix(compiled!, text) ?? parseGenericLine(text);
+    if (!parsed) {
       sink.unparsed(lineNumber, 'no-postgres-prefix', text);
       return;
     }
-    const fields: Record<string, string> = {};
-    let time: string | undefined;
-    const groups = compiled!.fields;
-    for (let index = 0; index < groups.length; index++) {
-      const name = groups[index];
-      const value = match[index + 1];
-      if (!name || value === undefined || value === '') continue;
-      if (name === '@time') time = normalizeTimestamp(value);
-      else if (name === '@epoch') time = new Date(Number(value) * 1000).toISOString();
-      else fields[name] = value;
-    }
-    const severity = match[groups.length + 1]!;
-    const message = match[groups.length + 2] ?? '';
+    const { fields, time, severity, message } = parsed;
     const pid = fields.pid ?? '';
     if (FOLLOW_UPS.has(severity)) {
       const owner = (pid ? byPid.get(pid) : undefined) ?? last;

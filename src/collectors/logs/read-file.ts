@@ -16,6 +16,8 @@ export interface ReadOptions {
   format?: string;
   postgresPrefix?: string;
   signal?: AbortSignal;
+  /** Called once the format is known (detected or given), before any record. */
+  onFormat?: (format: string) => void;
   /** Called after every chunk with the characters read so far. */
   progress?: (characters: number) => void;
 }
@@ -42,6 +44,7 @@ export async function readLogFile(absolutePath: string, displayPath: string, opt
   const requested = options.format ?? 'auto';
   checkFormat(requested);
   const format: string = requested === 'auto' ? detectFormat(await headText(absolutePath)) : requested;
+  options.onFormat?.((FORMAT_NAMES as string[]).includes(format) ? format : `header: ${format}`);
   const joiner = format === 'render-json' || format === 'render-text' || format === 'syslog' ? joinMultiline(sink) : null;
   if (joiner) sink = joiner;
   let parser: ChunkParser;

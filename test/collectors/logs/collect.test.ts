@@ -71,3 +71,18 @@ describe('collectLogs', () => {
     await expect(collectLogs(spec(['logs/render-1.json'], 'xml'), context())).rejects.toMatchObject({ code: 'bad-format' });
   });
 });
+
+describe('collectLogs on PostgreSQL server logs', () => {
+  it('keeps the LOG lines the database analysis needs (lock waits, deadlock waits) but not routine ones, with a detected format', async () => {
+    const pgDir = mkdtempSync(path.join(tmpdir(), 'fracas-pg-'));
+    copyFileSync('/work/shared/reference/postgres15-sample.log', path.join(pgDir, 'postgresql.log'));
+    const output = await collectLogs({ id: 'pg', kind: 'logs', paths: ['postgresql.log'], format: 'auto' }, { ...context(), dir: pgDir, resolve: (relative) => path.resolve(pgDir, relative) }, { window: null });
+    const evidence = output.evidence;
+    expect(evidence.files[0]).toMatchObject({ format: 'postgres', postgresPrefix: '%m [%p] %q%u@%d ', unparsed: 0 });
+    const messages = evidence.records.map((record) => record.message);
+    expect(messages.some((message) => message.includes('still waiting for ShareLock'))).toBe(true);
+    expect(messages.some((message) => message.includes('detected deadlock while waiting'))).toBe(true);
+    expect(messages.some((message) => message.startsWith('connection received'))).toBe(false);
+    expect(evidence.records.find((record) => record.message.startsWith('deadlock detected'))!.fields).toMatchObject({ severity: 'ERROR', pid: '5814' });
+  });
+});

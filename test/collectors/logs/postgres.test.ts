@@ -52,3 +52,18 @@ describe('postgres reader', () => {
     expect(match!.at(-1)).toBe('oops');
   });
 });
+
+describe('postgres reader with a changed log_line_prefix', () => {
+  it('reads lines written after a prefix change (app=%a,e=%e) with their SQLSTATE', () => {
+    const text = [
+      '2026-11-29 11:03:26.068 UTC [4863] LOG:  starting PostgreSQL 15.18',
+      '2026-11-29 11:03:49.787 UTC [5814] diag_app@diag_scratch ERROR:  deadlock detected',
+      '2026-11-29 11:07:32.880 UTC [15126] diag_app@diag_scratch app=psql,e=55P03 ERROR:  canceling statement due to lock timeout',
+      '2026-11-29 11:07:32.880 UTC [15126] diag_app@diag_scratch app=psql,e=55P03 STATEMENT:  UPDATE jobs SET status=1',
+    ].join('\n');
+    const records = parsePostgresLog(text);
+    expect(records).toHaveLength(3);
+    expect(records[2]!.fields).toMatchObject({ pid: '15126', user: 'diag_app', database: 'diag_scratch', application: 'psql', sqlstate: '55P03', severity: 'ERROR' });
+    expect(records[2]!.fields.statement).toBe('UPDATE jobs SET status=1');
+  });
+});
