@@ -1,0 +1,58 @@
+// The FM-028 manifest pointed at a real PostgreSQL 15 through DATABASE_URL instead of the embedded database.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EvidenceBundle } from '../../src/evidence.ts';
+import { connect, TEST_PG_URL, withUrl } from '../helpers/pg.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SAMPLE = path.join(ROOT, 'docs/incidents/fm_028');
+const DATABASE = `fracas_fm028_${process.pid}`;
+const ROLE = `fm028_reader_${process.pid}`;
+const PASSWORD = `Pw-${process.pid}-${Date.now().toString(36)}-q7`;
+
+describe('FM-028 sample on a real PostgreSQL server', () => {
+  const url = withUrl(TEST_PG_URL, { database: DATABASE, user: ROLE, password: PASSWORD });
+
+  beforeAll(async () => {
+    const admin = await connect(TEST_PG_URL);
+    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
+    await admin.query(`DROP ROLE IF EXISTS ${ROLE}`);
+    await admin.query(`CREATE ROLE ${ROLE} LOGIN PASSWORD '${PASSWORD}' IN ROLE pg_monitor`);
+    await admin.query(`CREATE DATABASE ${DATABASE} OWNER ${ROLE}`);
+    await admin.end();
+    const client = await connect(url);
+    await client.query(readFileSync(path.join(SAMPLE, 'db/seed.sql'), 'utf8'));
+    await client.end();
+  }, 60_000);
+
+  afterAll(async () => {
+    const admin = await connect(TEST_PG_URL);
+    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    await admin.query(`DROP ROLE IF EXISTS ${ROLE}`);
+    await admin.end();
+  });
+
+  it('collects the job table as a pg_monitor role from the server named by DATABASE_URL, with the password kept out of the evidence', () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'fracas-real-pg-')), 'fm_028');
+    cpSync(SAMPLE, dir, { recursive: true, filter: (source) => !/[/\\](report|evidence)$/.test(source) });
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'bin/fracas.js'), 'collect', dir, '--json', '--quiet'], {
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: url },
+      timeout: 120_000,
+    });
+    const summary = JSON.parse(run.stdout) as { sources: { id: string; status: string }[] };
+    expect(summary.sources.find((source) => source.id === 'supabase')?.status).toBe('ok');
+    const text = readFileSync(path.join(dir, 'evidence', 'evidence.json'), 'utf8');
+    const bundle = JSON.parse(text) as EvidenceBundle;
+    const database = bundle.sources.find((source) => source.id === 'supabase');
+    expect(database?.kind).toBe('database');
+    const evidence = database?.evidence as { engine: string; checks: { id: string; rowCount: number }[] };
+    expect(evidence.engine).toBe('postgres');
+    expect(evidence.checks.find((check) => check.id === 'stuck-jobs')?.rowCount).toBe(14);
+    expect(text).not.toContain(PASSWORD);
+  }, 120_000);
+});
