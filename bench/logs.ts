@@ -11,7 +11,7 @@ const value = (name: string): string | undefined => {
 };
 const sizeArg = value('--size');
 const targetBytes = sizeArg ? Number.parseFloat(sizeArg) * (/g/i.test(sizeArg) ? 1e9 : /m/i.test(sizeArg) ? 1e6 : 1) : undefined;
-const BYTES_PER_RECORD = 330;
+const BYTES_PER_RECORD = 430;
 const records = Number(value('--records') ?? (targetBytes ? Math.ceil(targetBytes / BYTES_PER_RECORD) : 1_000_000));
 const runJq = !args.includes('--no-jq') && (targetBytes === undefined || args.includes('--jq'));
 

@@ -144,3 +144,15 @@ describe('multi-line messages split into entries', () => {
     expect(out[0]!.message).toContain('ValueError: bad input');
   });
 });
+
+describe('broken Render JSON', () => {
+  it('counts an invalid record and a truncated tail without losing the good records', async () => {
+    const file = path.join(tmp, 'broken.json');
+    const good = (n: number) => JSON.stringify({ id: `l${n}`, timestamp: '2026-11-20T08:00:00Z', message: `ok ${n}`, labels: [] });
+    writeFileSync(file, `{"hasMore":true,"logs":[\n${good(1)},\n{"id":"l2","timestamp":"2026-11-20T08:00:01Z","message":"bad" "x"},\n${good(3)},\n{"id":"l4","message":"cut here`);
+    const { records, unparsed } = await read(file);
+    expect(records.map((record) => record.message)).toEqual(['ok 1', 'ok 3']);
+    expect(records.map((record) => record.line)).toEqual([2, 4]);
+    expect(unparsed.map((entry) => [entry.line, entry.reason])).toEqual([[3, 'invalid-json'], [5, 'truncated-json']]);
+  });
+});
