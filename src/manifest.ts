@@ -1,7 +1,7 @@
 // The incident manifest (incident.yaml): schema, validation with key paths, ${ENV} interpolation, path resolution.
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 
 export const MANIFEST_FILE = 'incident.yaml';

@@ -2,12 +2,8 @@
 import type { EvidenceBundle } from '../evidence.ts';
 import { entityIds, jobStates } from './entities.ts';
 import type { CorrelationSummary } from './model.ts';
-import type { Finding, Signal } from './types.ts';
+import { FAILURE_SIGNALS, type Finding } from './types.ts';
 
-const ERROR_SIGNALS: Signal[] = [
-  'constraint-violation', 'pool-exhaustion', 'connection-refused', 'lock-timeout', 'deadlock', 'statement-timeout', 'network-error',
-  'upstream-error', 'upstream-rate-limit', 'http-5xx', 'webhook-failures', 'unhandled-exception', 'memory-limit', 'job-errors',
-];
 
 export function correlate(bundle: EvidenceBundle, findings: Finding[]): CorrelationSummary | undefined {
   const stuck = entityIds(findings, 'job-id', ['stuck-jobs']);
@@ -20,7 +16,7 @@ export function correlate(bundle: EvidenceBundle, findings: Finding[]): Correlat
 
   const stateNames = [...new Set(states.values())].sort();
   const categoryByState: CorrelationSummary['categoryByState'] = [];
-  for (const signal of ERROR_SIGNALS) {
+  for (const signal of FAILURE_SIGNALS) {
     const ids = entityIds(logFindings, 'job-id', [signal]);
     if (ids.size === 0) continue;
     const counts: Record<string, number> = {};

@@ -2,13 +2,9 @@
 import { evidenceOf, type EvidenceBundle, type EvidenceRef } from '../evidence.ts';
 import { entityIds } from './entities.ts';
 import type { Impact } from './model.ts';
-import type { Finding, Signal } from './types.ts';
+import { FAILURE_SIGNALS, type Finding } from './types.ts';
 
 const FAILED_STATE = /fail|error|dead/i;
-const ERROR_SIGNALS: Signal[] = [
-  'constraint-violation', 'pool-exhaustion', 'connection-refused', 'lock-timeout', 'deadlock', 'statement-timeout', 'network-error',
-  'upstream-error', 'upstream-rate-limit', 'http-5xx', 'webhook-failures', 'unhandled-exception', 'memory-limit',
-];
 
 function failedJobs(bundle: EvidenceBundle): { count: number; refs: EvidenceRef[] } {
   let count = 0;
@@ -43,7 +39,7 @@ export function assessImpact(bundle: EvidenceBundle, findings: Finding[], statem
       failedRequests += minute.failedRequests;
     }
   }
-  const errorFindings = findings.filter((finding) => ERROR_SIGNALS.includes(finding.signal));
+  const errorFindings = findings.filter((finding) => FAILURE_SIGNALS.includes(finding.signal));
   const firsts = errorFindings.map((finding) => finding.firstSeen).filter((time): time is string => Boolean(time)).sort();
   const lasts = errorFindings.map((finding) => finding.lastSeen ?? finding.firstSeen).filter((time): time is string => Boolean(time)).sort();
   const firstError = firsts[0];

@@ -18,7 +18,7 @@ import { chartSeries } from './chart-data.ts';
 import { describeWhat, describeWhen, describePatterns } from './narrative.ts';
 import { draftSolutions } from './solutions.ts';
 import { buildTimeline } from './timeline.ts';
-import type { Finding, Signal } from './types.ts';
+import { FAILURE_SIGNALS, type Finding } from './types.ts';
 
 export type Conclusions = Manifest['conclusions'];
 
@@ -106,15 +106,11 @@ function errorHandlingFinding(findings: Finding[]): Finding[] {
   ];
 }
 
-const ERROR_CATEGORY_SIGNALS: Signal[] = [
-  'constraint-violation', 'pool-exhaustion', 'connection-refused', 'lock-timeout', 'lock-wait', 'deadlock', 'statement-timeout', 'idle-in-transaction',
-  'network-error', 'upstream-error', 'upstream-rate-limit', 'http-5xx', 'webhook-failures', 'unhandled-exception', 'memory-limit', 'job-errors',
-];
 
 function errorCategories(findings: Finding[]): ErrorCategoryRow[] {
   const rows = new Map<string, ErrorCategoryRow>();
   for (const finding of findings) {
-    if (!ERROR_CATEGORY_SIGNALS.includes(finding.signal)) continue;
+    if (!FAILURE_SIGNALS.includes(finding.signal)) continue;
     const row = rows.get(finding.signal) ?? { category: finding.signal, count: 0, example: finding.refs[0]?.excerpt ?? finding.title };
     row.count += finding.count;
     if (finding.firstSeen && (!row.firstSeen || finding.firstSeen < row.firstSeen)) row.firstSeen = finding.firstSeen;

@@ -1,12 +1,7 @@
 // One timeline across sources: deploys and restarts, commits and config changes, first errors, peaks, first stuck job.
 import { evidenceOf, type EvidenceBundle } from '../evidence.ts';
-import type { Finding, Signal, TimelineEntry } from './types.ts';
+import { FAILURE_SIGNALS, type Finding, type TimelineEntry } from './types.ts';
 
-const FIRST_OCCURRENCE_SIGNALS: Signal[] = [
-  'constraint-violation', 'pool-exhaustion', 'connection-refused', 'lock-timeout', 'lock-wait', 'deadlock', 'statement-timeout',
-  'idle-in-transaction', 'network-error', 'upstream-error', 'upstream-rate-limit', 'http-5xx', 'webhook-failures', 'unhandled-exception',
-  'memory-limit',
-];
 const MAX_EVENTS_PER_KIND = 12;
 
 function firstStuckJob(bundle: EvidenceBundle): TimelineEntry[] {
@@ -82,7 +77,7 @@ function commits(bundle: EvidenceBundle): TimelineEntry[] {
 
 function firstErrors(findings: Finding[]): TimelineEntry[] {
   return findings
-    .filter((finding) => FIRST_OCCURRENCE_SIGNALS.includes(finding.signal) && finding.firstSeen)
+    .filter((finding) => FAILURE_SIGNALS.includes(finding.signal) && finding.firstSeen)
     .map((finding) => ({
       time: finding.firstSeen as string,
       source: finding.refs[0]?.source ?? finding.area,
