@@ -91,9 +91,10 @@ function maskPath(path: string): string {
   return maskToken(query === -1 ? path : path.slice(0, query));
 }
 
-function excerpt(message: string): string {
-  const line = message.split('\n', 1)[0]!;
-  return line.length > 240 ? `${line.slice(0, 239)}…` : line;
+function excerpt(message: string, max = 240): string {
+  const newline = message.indexOf('\n');
+  const line = newline === -1 ? message : message.slice(0, newline);
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 export class EvidenceBuilder {
@@ -242,7 +243,7 @@ export class EvidenceBuilder {
         this.entitiesTruncated = true;
         return;
       }
-      entity = { kind, id, records: 0, errors: 0, file: record.file, line: record.line, excerpt: excerpt(record.message), webhook: { attempts: 0, delivered: 0, failed: 0 } };
+      entity = { kind, id, records: 0, errors: 0, file: record.file, line: record.line, excerpt: excerpt(record.message, 160), webhook: { attempts: 0, delivered: 0, failed: 0 } };
       this.entities.set(key, entity);
     }
     entity.records++;

@@ -31,7 +31,6 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
   const read: string[] = [];
   let failed = 0;
   let lastError: unknown;
-  const extras: Record<string, unknown> = {};
   for (const file of files) {
     const relative = path.relative(context.dir, file) || path.basename(file);
     context.progress(`reading ${relative}`);
@@ -66,7 +65,7 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
     const code = errorCode(lastError) ?? 'read-error';
     throw new SourceFailure(`cannot read ${files.length === 1 ? files[0] : `any of ${files.length} log files`}: ${(lastError as Error)?.message ?? code}`, code, code === 'ENOENT' ? 'check `paths` in incident.yaml' : code === 'EACCES' ? 'make the files readable by this user' : undefined);
   }
-  const evidence = builder.finish(extras);
+  const evidence = builder.finish();
   const partial = failed > 0 || expanded.some((entry) => entry.files.length === 0);
   return {
     evidence,
