@@ -76,8 +76,11 @@ export interface LogPatterns {
   errorRecords: number;
   /** Per-minute buckets with data (ISO minute, counts), sorted. */
   timeline: LogEvidence['perMinute'];
+  /** Every deploy, build, restart, start-up and shutdown line, for marking the timeline. */
   markers: TimelineMarker[];
   deploys: Deploy[];
+  /** Restart/crash lines and start-ups that no deploy explains (one per boot). */
+  restarts: TimelineMarker[];
   /** Error rate against request volume (records carrying a statusCode). */
   load?: {
     requests: number;
@@ -239,6 +242,9 @@ export function logPatterns(source: string, evidence: LogEvidence): LogPatterns 
     timeline: evidence.perMinute,
     markers,
     deploys,
+    restarts: [...evidence.events.filter((event) => event.kind === 'restart'), ...unexpectedBoots(evidence, deploys)]
+      .sort((a, b) => a.timestamp.localeCompare(b.timestamp))
+      .map((event) => ({ time: event.timestamp, kind: event.kind, label: event.message, ref: ref(source, event.file, event.line, event.message, event.timestamp) })),
     hourOfDay,
     weekday: WEEKDAYS.map((day, index) => ({ day, errors: weekdayCounts[index]! })),
     interArrival: interArrival(times),
@@ -430,14 +436,17 @@ export function logFindings(sourceId: string, evidence: LogEvidence): Finding[] 
       lastSeen: deploy.end,
     });
   }
-  const restarts = evidence.events.filter((event) => event.kind === 'restart');
+  const crashes = evidence.events.filter((event) => event.kind === 'restart');
+  const boots = unexpectedBoots(evidence, patterns.deploys);
+  const restarts = [...crashes, ...boots].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
   if (restarts.length > 0) {
+    const parts = [crashes.length > 0 ? `${crashes.length} restart/crash line(s)` : '', boots.length > 0 ? `${boots.length} process start-up(s) outside any deploy` : ''].filter(Boolean);
     findings.push({
       id: id('restart'),
       signal: 'restart',
       area: 'logs',
       title: `Process restarts in ${sourceId}`,
-      detail: `${restarts.length} restart/crash line(s), e.g. "${restarts[0]!.message.slice(0, 120)}".`,
+      detail: `${parts.join(' and ')}, e.g. "${restarts[0]!.message.slice(0, 120)}" at ${restarts[0]!.timestamp}.`,
       severity: severityFor('restart', restarts.length),
       count: restarts.length,
       refs: restarts.slice(0, MAX_REFS).map((event) => ref(sourceId, event.file, event.line, event.message, event.timestamp)),
@@ -501,6 +510,32 @@ export function logFindings(sourceId: string, evidence: LogEvidence): Finding[] 
     });
   }
   return findings;
+}
+
+/** Start-up lines closer than this belong to one boot. */
+const BOOT_GAP_MINUTES = 2;
+/** A boot this long after a deploy started (or its last event) belongs to the deploy. */
+const DEPLOY_BOOT_MINUTES = 15;
+
+/**
+ * Boots (start-up lines grouped within BOOT_GAP_MINUTES) that no deploy explains and that are not the start of
+ * the log itself: the process came back after a crash, an OOM kill or a platform restart. One event per boot.
+ */
+export function unexpectedBoots(evidence: LogEvidence, deploys: Deploy[]): LogEvent[] {
+  const starts = evidence.events.filter((event) => event.kind === 'start');
+  const boots: LogEvent[] = [];
+  let last = -Infinity;
+  for (const event of starts) {
+    const time = Date.parse(event.timestamp);
+    if (time - last > BOOT_GAP_MINUTES * 60_000) boots.push(event);
+    last = time;
+  }
+  const firstRecord = evidence.perMinute[0] ? Date.parse(evidence.perMinute[0].minute) : undefined;
+  return boots.filter((boot) => {
+    const time = Date.parse(boot.timestamp);
+    if (firstRecord !== undefined && time - firstRecord <= BOOT_GAP_MINUTES * 60_000) return false;
+    return !deploys.some((deploy) => time >= Date.parse(deploy.start) - 60_000 && time <= Date.parse(deploy.end) + DEPLOY_BOOT_MINUTES * 60_000);
+  });
 }
 
 function missingWebhookFinding(sourceId: string, id: string, entities: LogEntity[]): Finding {

@@ -133,3 +133,24 @@ describe('time statistics', () => {
     expect(pearson([1, 1, 1], [1, 2, 3])).toBeNull();
   });
 });
+
+describe('restarts', () => {
+  it('counts start-ups outside deploys as restarts, but not the deploy boot or the start of the log', () => {
+    line = 0;
+    const start = '2026-11-19T06:00:00Z';
+    const records = [
+      record(at(start, 0), 'Listening on port 10000', 'info'),
+      record(at(start, 0), 'Booting worker with pid: 7', 'info'),
+      ...Array.from({ length: 60 }, (_, minute) => record(at(start, minute), 'GET /health 200', 'info', { statusCode: '200', path: '/health' })),
+      record(at(start, 10), '==> Deploying...', 'info', { type: 'build' }),
+      record(at(start, 12), 'Listening on port 10000', 'info'),
+      record(at(start, 40), 'Listening on port 10000', 'info'),
+      record(at(start, 40), 'Booting worker with pid: 9', 'info'),
+    ].sort((a, b) => a.timestamp!.localeCompare(b.timestamp!));
+    const restart = logFindings('web', build(records)).find((finding) => finding.signal === 'restart')!;
+    expect(restart.count).toBe(1);
+    expect(restart.refs[0]).toMatchObject({ timestamp: '2026-11-19T06:40:00.000Z' });
+    expect(restart.detail).toContain('outside any deploy');
+    expect(logPatterns('web', build(records)).restarts.map((marker) => marker.time)).toEqual(['2026-11-19T06:40:00.000Z']);
+  });
+});
