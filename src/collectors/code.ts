@@ -1,8 +1,9 @@
 // Code evidence: excerpts of named files and of stack-trace frames, plus the commits that touched them.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CodeEvidence, CodeExcerpt, Commit } from '../evidence.ts';
 import type { CodeSourceSpec } from '../manifest.ts';
+import { readRegularFileSync } from './config/read-file.ts';
 import { commitsTouching, repositoryRoot } from './git.ts';
 import { SourceFailure, type CollectContext, type CollectorOutput } from './types.ts';
 
@@ -71,8 +72,9 @@ export function matchFrameFile(frameFile: string, files: string[]): string | und
   return best?.file;
 }
 
+/** Lines of a regular file (FIFOs, devices and huge files are refused, never opened blocking). */
 function readLines(file: string): string[] {
-  return readFileSync(file, 'utf8').replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
+  return readRegularFileSync(file).replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ConfigChange, Risk } from '../../evidence.ts';
 import { environmentOf, environmentsIn, hostsIn, stripEnvironment, withoutEnvironment } from './environments.ts';
 import { isSecretKey, maskValue } from './secrets.ts';
 import { isMapValue, lastKey, typeName, type ConfigValue } from './tree.ts';
-import { isDisabledValue, isEnabledValue, ratioOf } from './values.ts';
+import { clip, isDisabledValue, isEnabledValue, ratioOf } from './values.ts';
 
 export type Category =
   | 'urls-hosts'
@@ -88,7 +88,7 @@ function show(value: ConfigValue | undefined, path: string): string {
   if (isSecretKey(path) && typeof value === 'string' && value !== '' && !value.startsWith('${')) return 'a secret';
   if (isMapValue(value)) return 'a block';
   if (Array.isArray(value)) return `a list of ${value.length}`;
-  return typeof value === 'string' ? maskValue(path, value) : String(value);
+  return typeof value === 'string' ? clip(maskValue(path, value), 200) : String(value);
 }
 
 const CALLBACK = /webhook|callback|notify|redirect/;

@@ -1,6 +1,8 @@
 // Parse YAML (multi-document), JSON and .env text into a ParsedConfig with key-path lines, duplicates and errors.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { boundKey, boundProblems, boundValue, longValuesWarning } from './bounds.ts';
 import { parseEnvText } from './env-file.ts';
+import { tooDeepOrLarge } from './guard.ts';
 import { jsonErrorAt } from './json-position.ts';
 import { childPath, indexPath, type ConfigValue, type DuplicateKey, type ParsedConfig, type ParseProblem } from './tree.ts';
 
@@ -26,9 +28,8 @@ function normalise(value: unknown): ConfigValue {
 }
 
 function keyText(node: unknown): string {
-  if (isScalar(node)) return typeof node.value === 'symbol' ? '<<' : String(node.value);
-  if (node && typeof node === 'object' && 'toString' in node) return String(node);
-  return String(node);
+  if (isScalar(node)) return typeof node.value === 'symbol' ? '<<' : boundKey(String(node.value));
+  return boundKey(String(node));
 }
 
 /** Walk the YAML AST: record the line of every key path and find duplicate keys in each mapping. */
@@ -70,7 +71,7 @@ export function parseYamlText(text: string, file: string): ParsedConfig {
   docs.forEach((doc, index) => {
     for (const error of doc.errors) {
       const position = error.linePos?.[0] ?? counter.linePos(error.pos[0]);
-      errors.push({ message: error.message.split('\n')[0] ?? error.message, line: position.line, col: position.col });
+      errors.push({ message: (error.message.split('\n')[0] ?? error.message).slice(0, 300), line: position.line, col: position.col });
     }
     if (doc.errors.length > 0) return;
     walkYaml(doc.contents, multi ? indexPath('', values.length) : '', counter, lines, duplicates);
@@ -79,7 +80,7 @@ export function parseYamlText(text: string, file: string): ParsedConfig {
     try {
       values.push(normalise(doc.toJS({ maxAliasCount: 100 })));
     } catch (error) {
-      errors.push({ message: `document ${index + 1}: ${(error as Error).message}` });
+      errors.push({ message: `document ${index + 1}: ${(error as Error).message.slice(0, 300)}` });
     }
   });
   const value: ConfigValue = multi ? values : (values[0] ?? null);
@@ -105,10 +106,27 @@ export function parseEnvConfig(text: string, file: string): ParsedConfig {
   return { file, format: 'env', value: parsed.values, lines: parsed.lines, duplicates: parsed.duplicates, errors: parsed.errors };
 }
 
-/** Parse a configuration file's text by format (from the file name unless given). */
+function parseByFormat(text: string, file: string, format: ConfigFormat): ParsedConfig {
+  if (format === 'env') return parseEnvConfig(text, file);
+  const refused = tooDeepOrLarge(text, format === 'json');
+  if (refused) return { file, format, value: null, lines: new Map(), duplicates: [], errors: [refused] };
+  return format === 'json' ? parseJsonText(text, file) : parseYamlText(text, file);
+}
+
+/**
+ * Parse a configuration file's text by format (from the file name unless given). Hostile input ends in parse
+ * problems or warnings, never a throw: nesting and size are checked before parsing, long values stand in as hashes.
+ */
 export function parseConfigText(text: string, file: string, format: ConfigFormat = formatOf(file)): ParsedConfig {
-  const clean = text.replace(/^\uFEFF/, '');
-  if (format === 'json') return parseJsonText(clean, file);
-  if (format === 'env') return parseEnvConfig(clean, file);
-  return parseYamlText(clean, file);
+  let parsed: ParsedConfig;
+  try {
+    parsed = parseByFormat(text.replace(/^\uFEFF/, ''), file, format);
+  } catch (error) {
+    const message = error instanceof RangeError ? 'nested too deeply or too large to parse' : `cannot parse: ${String((error as Error).message).split('\n')[0]?.slice(0, 300)}`;
+    return { file, format, value: null, lines: new Map(), duplicates: [], errors: [{ message }] };
+  }
+  const long: string[] = [];
+  const value = boundValue(parsed.value, long);
+  const warning = longValuesWarning(file, long);
+  return { ...parsed, value, errors: boundProblems(parsed.errors), duplicates: parsed.duplicates.slice(0, 200), ...(warning ? { warnings: [...(parsed.warnings ?? []), warning] } : {}) };
 }

@@ -24,6 +24,8 @@ export interface ParsedConfig {
   lines: Map<string, number>;
   duplicates: DuplicateKey[];
   errors: ParseProblem[];
+  /** Problems that did not stop the comparison (e.g. values too long to compare other than by hash). */
+  warnings?: string[];
 }
 
 export function isMapValue(value: ConfigValue | undefined): value is ConfigMap {

@@ -3,6 +3,13 @@ import { maskValue } from './secrets.ts';
 import { childPath, isMapValue, type ConfigValue } from './tree.ts';
 
 const MAX_RENDER = 160;
+/** Strings are shown whole up to this length (URLs, hosts, PEM headers), then cut. */
+const MAX_RENDER_STRING = 1000;
+
+/** Cut a long text for display, saying how long it was. */
+export function clip(text: string, max = MAX_RENDER_STRING): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
+}
 
 function maskTree(value: ConfigValue, key: string): ConfigValue {
   if (typeof value === 'string') return maskValue(key, value);
@@ -15,7 +22,7 @@ function maskTree(value: ConfigValue, key: string): ConfigValue {
 export function renderValue(value: ConfigValue | undefined, path: string, quoteStrings = false): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string') {
-    const masked = maskValue(path, value);
+    const masked = clip(maskValue(path, value));
     return quoteStrings ? JSON.stringify(masked) : masked;
   }
   if (value === null || typeof value !== 'object') return String(value);

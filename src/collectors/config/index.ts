@@ -1,5 +1,4 @@
 // The config collector: reads both sides (files, directories, git revisions), diffs them and records anomalies.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ConfigAnomaly, ConfigComparison, ConfigEvidence } from '../../evidence.ts';
 import type { ConfigSideSpec, ConfigSourceSpec } from '../../manifest.ts';
@@ -8,8 +7,10 @@ import { parseEnvText } from '../../analysis/config/env-file.ts';
 import { foreignValueAnomalies } from '../../analysis/config/foreign-values.ts';
 import { onlyInOneEnvironment } from '../../analysis/config/only-in-one.ts';
 import { parseConfigText } from '../../analysis/config/parse.ts';
+import { boundEnvValues } from '../../analysis/config/bounds.ts';
 import { envLookup, type EnvLookup } from '../../analysis/config/placeholders.ts';
 import { SourceFailure, type CollectContext, type CollectorOutput } from '../types.ts';
+import { readRegularFileSync, UnreadableFile } from './read-file.ts';
 import { listSide, type SideFile, type SideListing } from './sides.ts';
 
 interface Reader {
@@ -22,10 +23,10 @@ function lookupFor(side: ConfigSideSpec, context: CollectContext, reader: Reader
   for (const envFile of side.envFiles) {
     const absolute = context.resolve(envFile);
     try {
-      files.push(parseEnvText(readFileSync(absolute, 'utf8')).values);
+      files.push(boundEnvValues(parseEnvText(readRegularFileSync(absolute)).values));
       reader.paths.add(path.relative(context.dir, absolute));
     } catch (error) {
-      reader.warnings.push(`${side.label}: env file ${envFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); placeholders stay unresolved`);
+      reader.warnings.push(`${side.label}: env file ${envFile} cannot be read (${error instanceof UnreadableFile ? error.message : ((error as NodeJS.ErrnoException).code ?? (error as Error).message)}); placeholders stay unresolved`);
     }
   }
   return envLookup(files, context.env);
@@ -44,6 +45,7 @@ async function load(listing: SideListing, file: SideFile, lookup: EnvLookup, rea
   for (const problem of parsed.errors) {
     reader.warnings.push(`${listing.label}: ${file.display}${problem.line ? ` line ${problem.line}, column ${problem.col ?? 1}` : ''}: ${problem.message}`);
   }
+  for (const warning of parsed.warnings ?? []) reader.warnings.push(`${listing.label}: ${warning}`);
   return { label: listing.label, parsed, lookup };
 }
 

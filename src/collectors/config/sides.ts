@@ -1,8 +1,9 @@
 // Read one side of a configuration comparison: a file, a directory of files, or either at a git revision.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ConfigSideSpec } from '../../manifest.ts';
 import { existingDir, GitError, runGit } from '../git.ts';
+import { checkRegularFile, readRegularFile } from './read-file.ts';
 
 export interface SideFile {
   /** Name used to pair files across sides: the path relative to the side's directory (or the file's base name). */
@@ -83,7 +84,7 @@ export async function listSide(side: ConfigSideSpec, incidentDir: string): Promi
   } catch (error) {
     return { label: side.label, kind: 'missing', display: display(incidentDir, absolute), files: [], problem: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message };
   }
-  const read = (file: string) => async () => readFileSync(file, 'utf8');
+  const read = (file: string) => () => readRegularFile(file);
   if (stats.isDirectory()) {
     return {
       label: side.label,
@@ -91,6 +92,12 @@ export async function listSide(side: ConfigSideSpec, incidentDir: string): Promi
       display: display(incidentDir, absolute),
       files: walk(absolute).map((name) => ({ name, display: display(incidentDir, path.join(absolute, name)), read: read(path.join(absolute, name)) })),
     };
+  }
+  try {
+    // A FIFO, socket or device would block (or never end) on read: refuse it by type, before opening it.
+    checkRegularFile(stats);
+  } catch (error) {
+    return { label: side.label, kind: 'missing', display: display(incidentDir, absolute), files: [], problem: (error as Error).message };
   }
   return { label: side.label, kind: 'file', display: display(incidentDir, absolute), files: [{ name: path.basename(absolute), display: display(incidentDir, absolute), read: read(absolute) }] };
 }

@@ -1,0 +1,70 @@
+// Refuse configuration text too deep or too large to parse safely, by a linear scan before the YAML parser runs.
+import type { ParseProblem } from './tree.ts';
+
+/** Levels of [ and { (flow collections, JSON); far beyond any real configuration. */
+export const MAX_FLOW_DEPTH = 100;
+/** Columns of block indentation (YAML); far beyond any real configuration. */
+export const MAX_INDENT = 400;
+/** Lines plus commas: the parser keeps about 2 KB per entry, so this bounds its time and memory. */
+export const MAX_ENTRIES = 100_000;
+
+/**
+ * A parse problem when the text nests deeper than MAX_FLOW_DEPTH / MAX_INDENT or has more than MAX_ENTRIES entries,
+ * else undefined. The YAML parser recurses per level: on very deep input V8 can run out of stack inside its
+ * regular-expression compiler, which aborts the whole process instead of throwing, so depth is checked first.
+ */
+export function tooDeepOrLarge(text: string, json: boolean): ParseProblem | undefined {
+  let depth = 0;
+  let indent = 0;
+  let lineStart = true;
+  let line = 1;
+  let lineOffset = 0;
+  let entries = 0;
+  let quote: string | undefined;
+  const at = (index: number, message: string): ParseProblem => ({ message, line, col: index - lineOffset + 1 });
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (char === '\n') {
+      line += 1;
+      lineOffset = index + 1;
+      entries += 1;
+      if (entries > MAX_ENTRIES) return at(index, `too large to compare: more than ${MAX_ENTRIES} lines and entries`);
+      lineStart = true;
+      indent = 0;
+      // A quote ends at the line end for this scan, even though YAML quotes may span lines: a quote the scan
+      // wrongly thinks open must not hide the nesting that follows.
+      quote = undefined;
+      continue;
+    }
+    if (quote !== undefined) {
+      if (char === '\\' && quote === '"' && text[index + 1] !== '\n') index += 1;
+      else if (char === quote) quote = undefined;
+      continue;
+    }
+    if (lineStart && !json) {
+      if (char === ' ' || char === '\t' || ((char === '-' || char === '?') && text[index + 1] === ' ')) {
+        indent += 1;
+        if (indent > MAX_INDENT) return at(index, `nested too deeply: more than ${MAX_INDENT} columns of indentation`);
+        continue;
+      }
+    }
+    lineStart = false;
+    const before = index === 0 ? ' ' : (text[index - 1] as string);
+    if (char === '#' && !json && /\s/.test(before)) {
+      const end = text.indexOf('\n', index);
+      if (end < 0) break;
+      index = end - 1;
+    } else if ((char === '"' || (char === "'" && !json)) && (json || /[\s[{,:]/.test(before))) {
+      quote = char;
+    } else if (char === '[' || char === '{') {
+      depth += 1;
+      if (depth > MAX_FLOW_DEPTH) return at(index, `nested too deeply: more than ${MAX_FLOW_DEPTH} levels of [ and {`);
+    } else if ((char === ']' || char === '}') && depth > 0) {
+      depth -= 1;
+    } else if (char === ',') {
+      entries += 1;
+      if (entries > MAX_ENTRIES) return at(index, `too large to compare: more than ${MAX_ENTRIES} lines and entries`);
+    }
+  }
+  return undefined;
+}
