@@ -47,21 +47,21 @@ describe('hostile config sides', () => {
     const output = await collectConfig(spec(side('staging', 'staging.yaml'), side('production', 'production.yaml')), testContext(dir));
     expect(output.status).toBe('partial');
     expect(output.evidence.comparisons[0]?.anomalies[0]).toMatchObject({ kind: 'missing-file', file: 'staging.yaml' });
-    expect(output.warnings.join('\n')).toMatch(/staging\.yaml: a FIFO/);
+    expect((output.warnings ?? []).join('\n')).toMatch(/staging\.yaml: a FIFO/);
   });
 
   it('warns about a FIFO env file and leaves placeholders unresolved', async () => {
     const dir = tempDir({ 'a.yaml': 'url: ${HOST}\n', 'b.yaml': 'url: ${HOST}\n' }, ['a.env']);
     const output = await collectConfig(spec(side('staging', 'a.yaml', ['a.env']), side('production', 'b.yaml')), testContext(dir));
     expect(output.status).toBe('partial');
-    expect(output.warnings.join('\n')).toMatch(/env file a\.env cannot be read .*FIFO/);
+    expect((output.warnings ?? []).join('\n')).toMatch(/env file a\.env cannot be read .*FIFO/);
   });
 
   it('warns about a long value and still reports the difference, compared by hash', async () => {
     const dir = tempDir({ 'a.yaml': `cert: ${'a'.repeat(200_000)}\nb: 1\n`, 'b.yaml': `cert: ${'b'.repeat(200_000)}\nb: 2\n` });
     const output = await collectConfig(spec(side('staging', 'a.yaml'), side('production', 'b.yaml')), testContext(dir));
     expect(output.status).toBe('partial');
-    expect(output.warnings.join('\n')).toMatch(/`cert`.*SHA-256/);
+    expect((output.warnings ?? []).join('\n')).toMatch(/`cert`.*SHA-256/);
     const cert = output.evidence.comparisons[0]?.differences.find((diff) => diff.path === 'cert');
     expect(cert?.left).toMatch(/^<200000 characters, sha256 [0-9a-f]{16}>$/);
     expect(cert?.left).not.toBe(cert?.right);
@@ -72,7 +72,7 @@ describe('hostile config sides', () => {
     const dir = tempDir({ 'ok.py': 'print(1)\n' }, ['pipe.py']);
     const output = await collectCode({ id: 'code', kind: 'code', root: '.', contextLines: 5, files: [{ path: 'pipe.py' }, { path: 'ok.py' }] }, testContext(dir));
     expect(output.status).toBe('partial');
-    expect(output.warnings.join('\n')).toMatch(/pipe\.py: a FIFO/);
+    expect((output.warnings ?? []).join('\n')).toMatch(/pipe\.py: a FIFO/);
     expect(output.evidence.excerpts.map((excerpt) => excerpt.path)).toEqual(['ok.py']);
   });
 });
