@@ -86,3 +86,12 @@ describe('bounded memory', () => {
     expect(clusters.reduce((sum, cluster) => sum + cluster.count, 0)).toBe(words.length ** 3);
   });
 });
+
+describe('neighbour rules', () => {
+  it('joins auto-scaled size units to their number and masks day/month names of written dates', () => {
+    expect(maskedTokens('stored (estimated size 16.0 B, free 366.1 KB)')).toEqual(['stored', '(estimated', 'size', '<*>,', 'free', '<*>)']);
+    expect(maskedTokens('took 12 ms')).toEqual(['took', '<*>', 'ms']);
+    expect(maskedTokens('changed at Fri Jul 16 10:12:01 PDT 2005')).toEqual(['changed', 'at', '<*>', '<*>', '<*>', '<*>', '<*>', '<*>']);
+    expect(maskedTokens('May I help')).toEqual(['May', 'I', 'help']);
+  });
+});

@@ -100,8 +100,42 @@ function maskUncached(token: string): string {
   return lead + maskCore(core) + trail;
 }
 
+/** Auto-scaled size units belong to the number before them ("16.0 B", "366.1 KB" are one value each). */
+const SIZE_UNIT = /^(?:[KMGTP]i?B|B)([,;:.)\]]*)$/;
+/** Day and month names (and zone abbreviations) next to a value are parts of a written date. */
+const DATE_WORD = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|UTC|GMT|[ECMP][SD]T|CES?T)[,.]?$/;
+
+/** Rules over neighbouring tokens: a size unit joins its number, a day/month name next to a value is a value. */
+function neighbourRules(tokens: string[]): string[] {
+  let out = tokens;
+  for (let index = 0; index < out.length; index++) {
+    const token = out[index]!;
+    const previous = index > 0 ? out[index - 1]! : '';
+    if (previous === WILDCARD && SIZE_UNIT.test(token)) {
+      if (out === tokens) out = [...tokens];
+      out[index - 1] = WILDCARD + SIZE_UNIT.exec(token)![1]!;
+      out.splice(index, 1);
+      index--;
+      continue;
+    }
+    const first = token.charCodeAt(0);
+    if (token.length <= 5 && first >= 65 && first <= 90 && DATE_WORD.test(token) && (previous.startsWith(WILDCARD) || out[index + 1]?.startsWith(WILDCARD) || DATE_WORD.test(previous))) {
+      const next = out[index + 1] ?? '';
+      if (previous.startsWith(WILDCARD) || next.startsWith(WILDCARD) || DATE_WORD.test(next)) {
+        if (out === tokens) out = [...tokens];
+        out[index] = WILDCARD;
+      }
+    }
+  }
+  return out;
+}
+
 /** Whitespace tokens of a message, masked; at most MAX_TOKENS (the rest becomes one <*>). */
 export function maskedTokens(message: string): string[] {
+  return neighbourRules(splitMasked(message));
+}
+
+function splitMasked(message: string): string[] {
   const tokens: string[] = [];
   const length = message.length;
   let start = -1;
