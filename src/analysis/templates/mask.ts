@@ -119,9 +119,9 @@ function neighbourRules(tokens: string[]): string[] {
       continue;
     }
     const first = token.charCodeAt(0);
-    if (token.length <= 5 && first >= 65 && first <= 90 && DATE_WORD.test(token) && (previous.startsWith(WILDCARD) || out[index + 1]?.startsWith(WILDCARD) || DATE_WORD.test(previous))) {
+    if (token.length <= 5 && first >= 65 && first <= 90 && DATE_WORD.test(token)) {
       const next = out[index + 1] ?? '';
-      if (previous.startsWith(WILDCARD) || next.startsWith(WILDCARD) || DATE_WORD.test(next)) {
+      if (previous.startsWith(WILDCARD) || next.startsWith(WILDCARD) || DATE_WORD.test(previous) || DATE_WORD.test(next)) {
         if (out === tokens) out = [...tokens];
         out[index] = WILDCARD;
       }
