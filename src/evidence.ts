@@ -250,6 +250,8 @@ export interface Commit {
   author: string;
   subject: string;
   files: string[];
+  /** Authored before the incident window (listed because of the git source's `since`, e.g. the deploy the day before). */
+  beforeWindow?: boolean;
 }
 
 export interface CodeEvidence {

@@ -127,6 +127,11 @@ const gitSource = z.strictObject({
   description: z.string().optional(),
   repository: z.string().default('.'),
   paths: z.array(z.string()).default([]),
+  /** List commits from this time (ISO 8601) or this long before the window start (e.g. 7d, 36h, 2w); default 7d. */
+  since: z
+    .string()
+    .refine((value) => /^\d+(\.\d+)?\s*(m|h|d|w)$/i.test(value.trim()) || !Number.isNaN(Date.parse(value)), 'an ISO 8601 time or a duration such as 7d, 36h or 2w')
+    .optional(),
 });
 
 export const sourceSchema = z.discriminatedUnion('kind', [logSource, renderApiSource, databaseSource, configSource, codeSource, gitSource]);

@@ -95,17 +95,48 @@ export async function commitsTouching(repoDir: string, file: string, startLine?:
   }
 }
 
-/** Commits authored in [start, end] touching `paths` (all when empty); paths relative to the repository directory. */
-export async function commitsInWindow(repoDir: string, paths: string[], window: { start: string; end: string }, signal?: AbortSignal, max = 5000): Promise<Commit[]> {
-  // Committer time >= author time, so --since on committer time never drops a commit authored in the window.
-  const args = ['log', `--max-count=${max}`, `--since=${window.start}`, FORMAT, '--name-only', '--no-renames'];
+/** Default look-back of a git source before the incident window: the deploy the day before shows up. */
+export const DEFAULT_SINCE = '7d';
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(m|h|d|w)$/i;
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/**
+ * The ISO time history starts at: `since` as an ISO time, or as a duration (7d, 36h, 2w, 90m) before the window
+ * start; never later than the window start. Undefined when `since` is neither.
+ */
+export function sinceTime(since: string, windowStart: string): string | undefined {
+  const start = Date.parse(windowStart);
+  const duration = DURATION.exec(since.trim());
+  const time = duration ? start - Number(duration[1]) * (UNIT_MS[(duration[2] ?? 'd').toLowerCase()] ?? 0) : Date.parse(since);
+  if (Number.isNaN(time) || Number.isNaN(start)) return undefined;
+  return new Date(Math.min(time, start)).toISOString();
+}
+
+/**
+ * Commits authored in [since, end] touching `paths` (all when empty); paths relative to the repository directory.
+ * `since` defaults to the window start; commits authored before the window start are marked `beforeWindow`.
+ */
+export async function commitsInWindow(
+  repoDir: string,
+  paths: string[],
+  window: { start: string; end: string },
+  signal?: AbortSignal,
+  max = 5000,
+  since: string = window.start,
+): Promise<Commit[]> {
+  // Committer time >= author time, so --since on committer time never drops a commit authored in the range.
+  const args = ['log', `--max-count=${max}`, `--since=${since}`, FORMAT, '--name-only', '--no-renames'];
   if (paths.length > 0) args.push('--', ...paths);
+  const from = Math.min(Date.parse(since), Date.parse(window.start));
   const start = Date.parse(window.start);
   const end = Date.parse(window.end);
-  return parseLog(await runGit(args, repoDir, signal)).filter((commit) => {
-    const time = Date.parse(commit.authorTime);
-    return time >= start && time <= end;
-  });
+  return parseLog(await runGit(args, repoDir, signal))
+    .filter((commit) => {
+      const time = Date.parse(commit.authorTime);
+      return time >= from && time <= end;
+    })
+    .map((commit) => (Date.parse(commit.authorTime) < start ? { ...commit, beforeWindow: true } : commit));
 }
 
 /**
@@ -139,10 +170,16 @@ export async function collectGit(spec: GitSourceSpec, context: CollectContext): 
     }
     throw new SourceFailure(`${spec.repository} is not a git repository`, 'not-a-repository', 'Point `repository:` at a git checkout of the service (or run `git init`), or remove the git source.');
   }
-  context.progress(`git log ${spec.paths.join(' ') || '(all paths)'} in ${root}`);
+  const warnings: string[] = [];
+  let since = sinceTime(spec.since ?? DEFAULT_SINCE, context.incident.window.start);
+  if (since === undefined) {
+    warnings.push(`since: "${spec.since ?? ''}" is neither an ISO time nor a duration such as 7d; using ${DEFAULT_SINCE} before the window`);
+    since = sinceTime(DEFAULT_SINCE, context.incident.window.start) ?? context.incident.window.start;
+  }
+  context.progress(`git log ${spec.paths.join(' ') || '(all paths)'} in ${root} since ${since}`);
   let commits: Commit[];
   try {
-    commits = await commitsInWindow(dir, spec.paths, context.incident.window, context.signal);
+    commits = await commitsInWindow(dir, spec.paths, context.incident.window, context.signal, 5000, since);
   } catch (error) {
     const message = (error as Error).message;
     if (/does not have any commits/.test(message)) commits = [];
@@ -151,8 +188,9 @@ export async function collectGit(spec: GitSourceSpec, context: CollectContext): 
   const evidence: GitEvidence = { repository: path.relative(context.dir, root) || '.', commits };
   return {
     evidence,
+    ...(warnings.length > 0 ? { status: 'partial' as const, warnings } : {}),
     provenance: {
-      description: `git log ${context.incident.window.start} .. ${context.incident.window.end}${spec.paths.length ? ` -- ${spec.paths.join(' ')}` : ''}`,
+      description: `git log ${since} .. ${context.incident.window.end} (window from ${context.incident.window.start})${spec.paths.length ? ` -- ${spec.paths.join(' ')}` : ''}`,
       paths: [path.relative(context.dir, root) || '.'],
     },
   };

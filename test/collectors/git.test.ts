@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectGit, commitsTouching, manifestPaths, parseLog } from '../../src/collectors/git.ts';
+import { collectGit, commitsTouching, manifestPaths, parseLog, sinceTime } from '../../src/collectors/git.ts';
 import { SourceFailure } from '../../src/collectors/types.ts';
+import { sourceSchema } from '../../src/manifest.ts';
 import { testContext } from './config/context.ts';
 
 let repo = '';
@@ -22,6 +23,7 @@ beforeAll(() => {
   repo = mkdtempSync(path.join(os.tmpdir(), 'fracas-git-'));
   execFileSync('git', ['init', '-q'], { cwd: repo });
   commit('staging.yaml', 'timeout: 30\n', 'initial config', '2026-11-10T09:00:00Z');
+  commit('deploy.yaml', 'replicas: 2\n', 'deploy the day before', '2026-11-19T18:00:00Z');
   commit('app.py', 'a = 1\nb = 2\nc = 3\n', 'add app', '2026-11-20T08:30:00+01:00');
   commit('staging.yaml', 'timeout: 5\n', 'shorten webhook timeout', '2026-11-20T10:15:00Z');
   commit('app.py', 'a = 1\nb = 20\nc = 3\n', 'change b', '2026-11-22T10:00:00Z');
@@ -35,7 +37,31 @@ describe('collectGit', () => {
     expect(output.evidence.commits.map((commit) => ({ ...commit, hash: commit.hash.length }))).toEqual([
       { hash: 40, authorTime: '2026-11-20T10:15:00.000Z', author: 'Dana Dev', subject: 'shorten webhook timeout', files: ['staging.yaml'] },
       { hash: 40, authorTime: '2026-11-20T07:30:00.000Z', author: 'Dana Dev', subject: 'add app', files: ['app.py'] },
+      { hash: 40, authorTime: '2026-11-19T18:00:00.000Z', author: 'Dana Dev', subject: 'deploy the day before', files: ['deploy.yaml'], beforeWindow: true },
     ]);
+    expect(output.provenance.description).toMatch(/^git log 2026-11-13T00:00:00\.000Z \.\. 2026-11-21T00:00:00Z/);
+  });
+
+  it('lists history from `since` (a duration before the window or an ISO time), never starting after the window', async () => {
+    const subjects = async (since: string) => (await collectGit({ id: 'history', kind: 'git', repository: '.', paths: [], since }, testContext(repo, {}, window))).evidence.commits.map((commit) => `${commit.subject}${commit.beforeWindow ? ' (before)' : ''}`);
+    const all = ['shorten webhook timeout', 'add app', 'deploy the day before (before)', 'initial config (before)'];
+    expect(await subjects('14d')).toEqual(all);
+    expect(await subjects('2026-11-10T09:00:00Z')).toEqual(all);
+    expect(await subjects('12h')).toEqual(all.slice(0, 3));
+    expect(await subjects('1h')).toEqual(all.slice(0, 2));
+    expect(await subjects('2026-11-20T09:00:00Z')).toEqual(all.slice(0, 2));
+  });
+
+  it('reads `since` as a duration or an ISO time, and the manifest refuses anything else', () => {
+    expect(sinceTime('7d', window.start)).toBe('2026-11-13T00:00:00.000Z');
+    expect(sinceTime('36h', window.start)).toBe('2026-11-18T12:00:00.000Z');
+    expect(sinceTime('2w', window.start)).toBe('2026-11-06T00:00:00.000Z');
+    expect(sinceTime('90m', window.start)).toBe('2026-11-19T22:30:00.000Z');
+    expect(sinceTime('2026-11-21T05:00:00Z', window.start)).toBe('2026-11-20T00:00:00.000Z');
+    expect(sinceTime('last week', window.start)).toBeUndefined();
+    expect(sourceSchema.safeParse({ id: 'history', kind: 'git', since: '7d' }).success).toBe(true);
+    expect(sourceSchema.safeParse({ id: 'history', kind: 'git', since: '2026-11-19T00:00:00Z' }).success).toBe(true);
+    expect(sourceSchema.safeParse({ id: 'history', kind: 'git', since: 'last week' }).success).toBe(false);
   });
 
   it('filters by path', async () => {
