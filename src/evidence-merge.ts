@@ -1,5 +1,6 @@
 // Re-runs never silently drop evidence: a source that fails now keeps what an earlier run collected, marked as kept.
 import { readFile } from 'node:fs/promises';
+import { evidenceProblems } from './evidence-check.ts';
 import { EVIDENCE_SCHEMA_VERSION, type AnySourceResult, type EvidenceBundle } from './evidence.ts';
 
 export const KEPT_WARNING_PREFIX = 'kept evidence collected at ';
@@ -13,7 +14,8 @@ export function isKeptEvidence(source: AnySourceResult): boolean {
  * Merge a new bundle with the previous one from the same directory. For each source of `next` that has no
  * evidence now (failed or skipped) but had evidence before (same id and kind), keep the previous evidence
  * and provenance, set status 'partial', keep this run's error, and add the warning
- * "kept evidence collected at <time>; this run: <error>". Everything else comes from `next`; sources that
+ * "kept evidence collected at <time>; this run: <error>". Evidence that does not pass evidenceProblems is not
+ * kept. Everything else comes from `next`; sources that
  * are no longer in the manifest are dropped (removing a source is explicit, not a failure).
  */
 export function mergeEvidence(previous: EvidenceBundle | undefined, next: EvidenceBundle): EvidenceBundle {
@@ -23,6 +25,8 @@ export function mergeEvidence(previous: EvidenceBundle | undefined, next: Eviden
     if (source.evidence !== undefined || (source.status !== 'failed' && source.status !== 'skipped')) return source;
     const old = before.get(`${source.kind}\u0000${source.id}`);
     if (!old || old.evidence === undefined || (old.status !== 'ok' && old.status !== 'partial')) return source;
+    // Never carry over evidence that analysis could not read (a hand-edited or foreign evidence.json).
+    if (typeof old.provenance?.collectedAt !== 'string' || !Array.isArray(old.warnings) || evidenceProblems(old.kind, old.evidence).length > 0) return source;
     const reason = source.error?.message ?? (source.status === 'skipped' ? 'skipped' : 'failed');
     const carried = old.warnings.filter((warning) => !warning.startsWith(KEPT_WARNING_PREFIX));
     return {
