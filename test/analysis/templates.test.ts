@@ -95,3 +95,16 @@ describe('neighbour rules', () => {
     expect(maskedTokens('May I help')).toEqual(['May', 'I', 'help']);
   });
 });
+
+describe('absorbing rare instances', () => {
+  it('puts a rare message whose variables were not masked into the frequent template it instantiates', () => {
+    const messages = [
+      ...[1, 2, 3, 4].map((n) => `Registering class com.v${n}.Type for class com.v${n}.Handler`),
+      'Registering class com.history.Type for class com.history.Handler',
+      'Unregistering class com.history.Type for class com.history.Handler',
+    ];
+    const templates = mine(messages);
+    expect(new Set(templates.slice(0, 5))).toEqual(new Set(['Registering class <*> for class <*>']));
+    expect(templates[5]).toBe('Unregistering class com.history.Type for class com.history.Handler');
+  });
+});

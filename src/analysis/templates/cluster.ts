@@ -49,6 +49,38 @@ function constants(tokens: string[], skip: number): number {
   return count;
 }
 
+/**
+ * A frequent cluster with `<*>` positions absorbs a rare one that has the same tokens at all its other positions:
+ * a value that happened not to be masked (or two variables that differed at once) in an instance of it.
+ */
+function absorb(clusters: Cluster[]): Cluster[] {
+  const isGeneral = (cluster: Cluster): boolean => cluster.count >= MIN_VALUES && cluster.tokens.includes(WILDCARD);
+  const general = clusters.filter(isGeneral);
+  if (general.length === 0) return clusters;
+  const byMask = new Map<string, Map<string, Cluster>>();
+  for (const cluster of general) {
+    const mask = cluster.tokens.map((token) => (token === WILDCARD ? '1' : '0')).join('');
+    const key = cluster.tokens.filter((token) => token !== WILDCARD).join('\u0001');
+    const index = byMask.get(mask) ?? byMask.set(mask, new Map()).get(mask)!;
+    const existing = index.get(key);
+    if (!existing || existing.count < cluster.count) index.set(key, cluster);
+  }
+  const absorbed = new Set<Cluster>();
+  for (const cluster of clusters) {
+    if (isGeneral(cluster)) continue;
+    for (const [mask, index] of byMask) {
+      const key = cluster.tokens.filter((_token, position) => mask[position] === '0').join('\u0001');
+      const target = index.get(key);
+      if (!target || target === cluster) continue;
+      target.count += cluster.count;
+      target.members.push(...cluster.members);
+      absorbed.add(cluster);
+      break;
+    }
+  }
+  return absorbed.size === 0 ? clusters : clusters.filter((cluster) => !absorbed.has(cluster));
+}
+
 /** Cluster groups; deterministic for a given multiset of inputs (independent of input order). */
 export function clusterGroups(inputs: ClusterInput[]): Cluster[] {
   let clusters: Cluster[] = inputs.map((input, index) => ({ tokens: input.tokens, count: input.count, members: [index] }));
@@ -90,7 +122,7 @@ export function clusterGroups(inputs: ClusterInput[]): Cluster[] {
       }
       if (!changed) break;
     }
-    result.push(...current);
+    result.push(...absorb(current));
   }
   clusters = result;
   return clusters;
