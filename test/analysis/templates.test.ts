@@ -99,12 +99,21 @@ describe('neighbour rules', () => {
 describe('absorbing rare instances', () => {
   it('puts a rare message whose variables were not masked into the frequent template it instantiates', () => {
     const messages = [
-      ...[1, 2, 3, 4].map((n) => `Registering class com.v${n}.Type for class com.v${n}.Handler`),
+      ...[1, 2, 3, 4].map((n) => `Registering class type-${n}00 for class handler-${n}00`),
       'Registering class com.history.Type for class com.history.Handler',
       'Unregistering class com.history.Type for class com.history.Handler',
     ];
     const templates = mine(messages);
     expect(new Set(templates.slice(0, 5))).toEqual(new Set(['Registering class <*> for class <*>']));
     expect(templates[5]).toBe('Unregistering class com.history.Type for class com.history.Handler');
+  });
+});
+
+describe('dotted values', () => {
+  it('keeps the words of dotted pieces, masks host names whole', () => {
+    expect(maskToken('core.2275')).toBe('core.<*>');
+    expect(maskToken('instruction......0')).toBe('instruction......<*>');
+    expect(maskToken('rhost=5.36.59.76.dynamic-dsl-ip.omantel.net.om')).toBe('rhost=<*>');
+    expect(generalize(['rhost=<*>', 'rhost=<*>.example']).toString()).toBe('rhost=<*>');
   });
 });

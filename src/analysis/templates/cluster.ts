@@ -32,6 +32,10 @@ export function generalize(values: string[]): string {
     while (back < suffix.length && back < value.length && suffix[suffix.length - 1 - back] === value[value.length - 1 - back]) back++;
     suffix = suffix.slice(suffix.length - back);
   }
+  const open = prefix.indexOf('<*');
+  if (open !== -1) prefix = prefix.slice(0, open);
+  const close = suffix.lastIndexOf('*>');
+  if (close !== -1) suffix = suffix.slice(close + 2);
   let cut = prefix.length;
   while (cut > 0 && !DELIMITER.test(prefix[cut - 1]!)) cut--;
   prefix = prefix.slice(0, cut);

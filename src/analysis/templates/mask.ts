@@ -48,10 +48,29 @@ function maskCore(core: string): string {
     if (piece.length === 0) continue;
     if (piece.length === 1 && DELIMITERS.test(piece)) out += piece;
     else if (hasDigit(piece) && !DIGIT_WORD.test(piece)) {
-      if (!out.endsWith(WILDCARD)) out += WILDCARD;
+      const dotted = piece.indexOf('.') > 0 && !WHOLE.test(piece) ? maskDotted(piece) : WILDCARD;
+      if (!(dotted === WILDCARD && out.endsWith(WILDCARD))) out += dotted;
     } else out += piece;
   }
   return out;
+}
+
+/** `core.2275`, `instruction......0`: the word parts of a dotted piece stay, its numeric parts become <*>. */
+const HOSTNAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.){2,}[A-Za-z]{2,6}$/;
+
+function maskDotted(piece: string): string {
+  if (HOSTNAME.test(piece)) return WILDCARD;
+  const parts = piece.split('.');
+  const words = parts.filter((part) => part.length > 0 && !hasDigit(part));
+  if (words.length === 0) return WILDCARD;
+  let out = '';
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index]!;
+    const masked = hasDigit(part) && !DIGIT_WORD.test(part) ? WILDCARD : part;
+    if (index > 0) out += '.';
+    out += masked;
+  }
+  return out.replace(/<\*>(?:\.<\*>)+/g, WILDCARD);
 }
 
 function allDigits(token: string): boolean {
