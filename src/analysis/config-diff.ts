@@ -2,6 +2,7 @@
 import type { ConfigAnomaly, ConfigChange, ConfigComparison, ConfigDifference, Risk } from '../evidence.ts';
 import { assess } from './config/classify.ts';
 import { foreignValueAnomalies } from './config/foreign-values.ts';
+import { documentPairs, type DocumentPair } from './config/documents.ts';
 import { hasPlaceholder, resolveForDisplay, resolvePlaceholders, type EnvLookup } from './config/placeholders.ts';
 import { findMovedSubtrees, type Subtree } from './config/structure.ts';
 import { childPath, indexPath, isMapValue, lineOf, type ConfigValue, type ParsedConfig } from './config/tree.ts';
@@ -108,18 +109,22 @@ function resolved(value: ConfigValue | undefined, path: string, lookup: EnvLooku
 }
 
 /** Placeholders that read the same but resolve differently are differences too. */
-function placeholderDiffs(left: ConfigSide, right: ConfigSide, out: RawDiff[]): void {
+function placeholderDiffs(left: ConfigSide, right: ConfigSide, pairs: DocumentPair[], out: RawDiff[]): void {
   if (!left.lookup || !right.lookup) return;
-  const visit = (a: ConfigValue, b: ConfigValue, path: string): void => {
+  const visit = (a: ConfigValue, b: ConfigValue, at: { path: string; leftPos: string; rightPos: string }): void => {
     if (typeof a === 'string' && a === b && hasPlaceholder(a)) {
       const ra = resolvePlaceholders(a, left.lookup as EnvLookup).value;
       const rb = resolvePlaceholders(b, right.lookup as EnvLookup).value;
-      if (ra !== rb) out.push({ path, leftPos: path, rightPos: path, change: 'changed', left: a, right: b });
+      if (ra !== rb) out.push({ ...at, change: 'changed', left: a, right: b });
     } else if (isMapValue(a) && isMapValue(b)) {
-      for (const key of Object.keys(a)) if (Object.hasOwn(b, key)) visit(a[key] as ConfigValue, b[key] as ConfigValue, childPath(path, key));
+      for (const key of Object.keys(a)) {
+        if (Object.hasOwn(b, key)) visit(a[key] as ConfigValue, b[key] as ConfigValue, { path: childPath(at.path, key), leftPos: childPath(at.leftPos, key), rightPos: childPath(at.rightPos, key) });
+      }
     }
   };
-  visit(left.parsed.value, right.parsed.value, '');
+  for (const pair of pairs) {
+    if (pair.left !== undefined && pair.right !== undefined) visit(pair.left, pair.right, { path: pair.path, leftPos: pair.leftPos, rightPos: pair.rightPos });
+  }
 }
 
 function parseAnomalies(side: ConfigSide): ConfigAnomaly[] {
@@ -202,8 +207,14 @@ export function diffConfigs(left: ConfigSide, right: ConfigSide): ConfigComparis
     return comparison;
   }
   const raw: RawDiff[] = [];
-  walk(left.parsed.value, right.parsed.value, { path: '', leftPos: '', rightPos: '' }, raw);
-  placeholderDiffs(left, right, raw);
+  const pairs = documentPairs(left.parsed, right.parsed);
+  for (const pair of pairs) {
+    const at = { path: pair.path, leftPos: pair.leftPos, rightPos: pair.rightPos };
+    if (pair.right === undefined) raw.push({ ...at, change: 'removed', left: pair.left });
+    else if (pair.left === undefined) raw.push({ ...at, change: 'added', right: pair.right });
+    else walk(pair.left, pair.right, at, raw);
+  }
+  placeholderDiffs(left, right, pairs, raw);
   const { anomalies: moved, movedPaths } = movedAnomalies(left, right, raw);
   comparison.anomalies.push(...moved, ...foreignValueAnomalies(left, [right]), ...foreignValueAnomalies(right, [left]));
   comparison.differences = rankDifferences(

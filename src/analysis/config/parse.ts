@@ -84,7 +84,7 @@ export function parseYamlText(text: string, file: string): ParsedConfig {
     }
   });
   const value: ConfigValue = multi ? values : (values[0] ?? null);
-  return { file, format: 'yaml', value, lines, duplicates, errors };
+  return { file, format: 'yaml', value, lines, duplicates, errors, ...(multi ? { documents: docs.length } : {}) };
 }
 
 export function parseJsonText(text: string, file: string): ParsedConfig {

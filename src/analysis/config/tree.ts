@@ -24,6 +24,8 @@ export interface ParsedConfig {
   lines: Map<string, number>;
   duplicates: DuplicateKey[];
   errors: ParseProblem[];
+  /** Set for multi-document YAML: `value` is then the list of documents, and paths start with `[index]`. */
+  documents?: number;
   /** Problems that did not stop the comparison (e.g. values too long to compare other than by hash). */
   warnings?: string[];
 }
