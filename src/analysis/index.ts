@@ -9,7 +9,7 @@ import { databaseFindings } from './database.ts';
 import { gatherFacts } from './facts.ts';
 import { rankHypotheses } from './hypotheses.ts';
 import { assessImpact } from './impact.ts';
-import { logFindings } from './log-patterns.ts';
+import { crossSourceLogFindings, logFindings } from './log-patterns.ts';
 import type { Analysis, CodeExcerptView, ErrorCategoryRow, ProposedText, SourceRow } from './model.ts';
 import { pgLogFindings } from './pg-log-events.ts';
 import { draftPlan } from './plan.ts';
@@ -68,6 +68,8 @@ export function collectFindings(bundle: EvidenceBundle): Finding[] {
     const postgresRecords = evidence.records.filter((record) => record.fields.format === 'postgres' || evidence.files.some((file) => file.path === record.file && file.format === 'postgres'));
     if (postgresRecords.length > 0) findings.push(...pgLogFindings(source.id, postgresRecords));
   }
+  const logSources = [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')].map(({ source, evidence }) => ({ id: source.id, evidence }));
+  findings.push(...crossSourceLogFindings(logSources));
   for (const { source, evidence } of evidenceOf(bundle, 'database')) findings.push(...databaseFindings(source.id, evidence));
   for (const { source, evidence } of evidenceOf(bundle, 'config')) findings.push(...configFindings(source.id, evidence));
   for (const { source, evidence } of evidenceOf(bundle, 'code')) findings.push(...codeFindings(source.id, evidence));
