@@ -10,7 +10,7 @@ const PY_ASCTIME = new RegExp(`^\\[?${STAMP}\\]?\\s+-\\s+(\\S+)\\s+-\\s+${PY_LEV
 const PY_ASCTIME_LEVEL_FIRST = new RegExp(`^\\[?${STAMP}\\]?\\s+\\[?${PY_LEVEL}\\]?\\s+(?:\\[?([\\w.$-]+)\\]?:?\\s+)?(.*)$`);
 const PY_BASIC = new RegExp(`^${PY_LEVEL}:([^:\\s]*):(.*)$`);
 const SYSLOG_5424 = /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (.*))?$/;
-const SYSLOG_3164 = /^<(\d{1,3})>([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) (\S+) ([^:[\s]+)(?:\[(\d+)\])?: ?(.*)$/;
+const SYSLOG_3164 = /^(?:<(\d{1,3})>)?((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d) (\S+) ([^:[\s]+)(?:\[(\d+)\])?: ?(.*)$/;
 
 /** `YYYY-MM-DD HH:MM:SS  message` (Render text output) and other lines that start with a timestamp. */
 export function renderTextHead(text: string): Head | null {
@@ -38,7 +38,7 @@ export function pythonHead(text: string): Head | null {
 
 const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
 
-/** RFC 5424 (Render log streams) and RFC 3164 syslog lines. */
+/** RFC 5424 (Render log streams) and RFC 3164 / traditional syslog lines (`<PRI>` optional, year inferred). */
 export function syslogHead(text: string, year = new Date().getUTCFullYear()): Head | null {
   let match = SYSLOG_5424.exec(text);
   if (match) {
@@ -58,13 +58,18 @@ export function syslogHead(text: string, year = new Date().getUTCFullYear()): He
   }
   match = SYSLOG_3164.exec(text);
   if (match) {
-    const pri = Number(match[1]);
     const [month, day, time] = match[2]!.split(/\s+/);
-    const ms = Date.UTC(year, MONTHS[month!] ?? 0, Number(day), ...(time!.split(':').map(Number) as [number, number, number]));
+    const clock = time!.split(':').map(Number) as [number, number, number];
+    let ms = Date.UTC(year, MONTHS[month!] ?? 0, Number(day), ...clock);
+    // No year in RFC 3164: a date more than a day ahead of now belongs to last year.
+    if (ms - Date.now() > 86_400_000) ms = Date.UTC(year - 1, MONTHS[month!] ?? 0, Number(day), ...clock);
     const fields: Record<string, string> = { host: match[3]!, app: match[4]! };
     if (match[5]) fields.procid = match[5];
     const head: Head = { message: match[6]!, fields, timestamp: new Date(ms).toISOString() };
-    if ((pri & 7) !== 6) head.level = syslogLevel(pri & 7);
+    if (match[1] !== undefined) {
+      const pri = Number(match[1]);
+      if ((pri & 7) !== 6) head.level = syslogLevel(pri & 7);
+    }
     return head;
   }
   return null;

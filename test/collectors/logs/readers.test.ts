@@ -156,3 +156,15 @@ describe('broken Render JSON', () => {
     expect(unparsed.map((entry) => [entry.line, entry.reason])).toEqual([[3, 'invalid-json'], [5, 'truncated-json']]);
   });
 });
+
+describe('traditional syslog', () => {
+  it('reads /var/log/syslog lines without a PRI and takes the program and pid as fields', async () => {
+    const file = path.join(tmp, 'auth.log');
+    writeFileSync(file, 'Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186\nDec 10 06:55:48 LabSZ sshd[24200]: Connection closed by 173.234.31.186 [preauth]\n');
+    const { result, records } = await read(file);
+    expect(result.format).toBe('syslog');
+    expect(records[0]!.message).toBe('Invalid user webmaster from 173.234.31.186');
+    expect(records[0]!.fields).toMatchObject({ host: 'LabSZ', app: 'sshd', procid: '24200' });
+    expect(records[0]!.timestamp).toMatch(/^\d{4}-12-10T06:55:46\.000Z$/);
+  });
+});
