@@ -116,6 +116,8 @@ function isNonSecretValue(value: string): boolean {
   if (/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(trimmed) || /^\$[A-Za-z_]*[A-Za-z][A-Za-z_]*_[A-Za-z0-9_]*$/.test(trimmed)) return true;
   if (/^(\$\d+|\?|%s|\{\{\s*[\w.]+\s*\}\})$/.test(trimmed)) return true;
   if (/^([|>][+-]?\d*|\{|\[)$/.test(trimmed)) return true;
+  // Type annotations in code excerpts: `password: str`, `token: string | undefined`, `secret: Optional[str] = None`.
+  if (/^(str|string|bytes|int|bool|boolean|float|number|any|unknown|object|dict|list|text|secretstr|optional\[\w+\]|string\s*\|\s*(undefined|null)|none)\??$/i.test(trimmed)) return true;
   return false;
 }
 
@@ -144,7 +146,7 @@ function escapeRegExp(text: string): string {
 
 const PEM = /-----BEGIN ([A-Z0-9 ]{0,40})PRIVATE KEY( BLOCK)?-----(?:[\s\S]{0,65536}?-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\:-]{0,65536})/g;
 const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{2,16384}\.[A-Za-z0-9_-]{2,65536}\.[A-Za-z0-9_-]{0,16384}(?:\.[A-Za-z0-9_-]{1,65536}){0,2}/g;
-const URL_CREDENTIALS = /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/)([^\s:@/?#"'<>]{0,256}):([^\s@/"'<>]{1,1024})@/g;
+const URL_CREDENTIALS = /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/)([^\s:@/?#"'<>[\]]{0,256}):([^\s@/"'<>]{1,1024})@/g;
 
 interface PrefixRule {
   kind: string;
@@ -328,6 +330,16 @@ function redactBlockLine(table: SecretTable, blockKey: string, line: string, ind
   return `${head}${redactKeyedValue(table, blockKey, body.trim())}`;
 }
 
+/** `abc),` -> `abc`; a placeholder's closing bracket is kept (`[REDACTED:token:1])` -> `[REDACTED:token:1]`). */
+function trimTrailingPunctuation(value: string): string {
+  let end = value.length;
+  while (end > 0 && ',.)]}'.includes(value[end - 1] as string)) {
+    if (value[end - 1] === ']' && /\[REDACTED:[a-z0-9-]{1,40}:\d{1,12}(?:-r\d{1,20})?$/.test(value.slice(Math.max(0, end - 80), end - 1))) break;
+    end -= 1;
+  }
+  return value.slice(0, end);
+}
+
 /** The inline key=value pass; a pair with an ordinary key is skipped past its key only, so its value is scanned too. */
 function redactKeyValues(table: SecretTable, text: string): string {
   KEY_SEPARATOR.lastIndex = 0;
@@ -351,16 +363,12 @@ function redactKeyValues(table: SecretTable, text: string): string {
       }
     } else if (bare !== undefined) {
       const start = whole.length - bare.length;
-      if (isNonSecretValue(bare)) {
-        // e.g. ${DB_PASSWORD}: a reference, not a secret
-      } else if (PLACEHOLDER_PATTERN.test(bare)) {
-        if (!alreadyRedacted(bare)) replacement = `${whole.slice(0, start)}${table.placeholder(kindForKey(key), bare)}`;
+      const stripped = trimTrailingPunctuation(bare);
+      const trimmed = stripped === '' ? bare : stripped;
+      if (isNonSecretValue(bare) || isNonSecretValue(trimmed) || alreadyRedacted(trimmed) || /^\d{1,4}$/.test(trimmed)) {
+        // e.g. ${DB_PASSWORD}, `secret: str)` or a value redacted before
       } else {
-        const stripped = bare.replace(/[,.)\]}]+$/, '');
-        const trimmed = stripped === '' ? bare : stripped;
-        if (!isNonSecretValue(trimmed) && !/^\d{1,4}$/.test(trimmed)) {
-          replacement = `${whole.slice(0, start)}${table.placeholder(kindForKey(key), trimmed)}${bare.slice(trimmed.length)}`;
-        }
+        replacement = `${whole.slice(0, start)}${table.placeholder(kindForKey(key), trimmed)}${bare.slice(trimmed.length)}`;
       }
     }
     if (replacement !== whole) {

@@ -103,8 +103,10 @@ describe('redactor: properties', () => {
     fc.assert(
       fc.property(secretTexts, noise, noise, fc.uuid(), isoTime, hexId, (planted, before, after, uuid, time, hex) => {
         const input = `${before}\n${planted.text}\n${after}\nrequest ${uuid} at ${time} commit ${hex} took 1234 ms`;
-        const output = createRedactor().text(input);
+        const redactor = createRedactor();
+        const output = redactor.text(input);
         assertGone(output, planted);
+        expect(redactor.text(output)).toBe(output);
         expect(output).toContain(uuid);
         expect(output).toContain(time);
         expect(output).toContain(hex);
@@ -121,6 +123,7 @@ describe('redactor: properties', () => {
         const redactor = createRedactor();
         const output = JSON.stringify(redactor.deep(value));
         assertGone(output, planted);
+        expect(JSON.stringify(redactor.deep(JSON.parse(output) as unknown))).toBe(output);
         expect(output).toContain(uuid);
         expect(output).toContain(time);
         // The JSON text itself, redacted as text, loses the secrets too.
@@ -185,6 +188,15 @@ describe('redactor: examples', () => {
     expect(isSecretKey('PGPASSWORD')).toBe(true);
     expect(isSecretKey('X-Hub-Signature-256')).toBe(true);
     expect(isSecretKey('stuckAfterMinutes')).toBe(false);
+  });
+
+  it('leaves type annotations in code alone and is idempotent next to punctuation', () => {
+    const redactor = createRedactor();
+    const code = 'def _signature_for(body: bytes, secret: str) -> str:\n  constructor(private readonly token: string) {}';
+    expect(redactor.text(code)).toBe(code);
+    const once = redactor.text('call(secret=Abcdef123456), f(token=Zyxw98765432].');
+    expect(once).toBe('call(secret=[REDACTED:secret:1]), f(token=[REDACTED:token:2]].');
+    expect(redactor.text(once)).toBe(once);
   });
 
   it('redacts whole YAML blocks under a secret key', () => {
