@@ -6,6 +6,8 @@ export const LOGHUB_DIR = process.env.LOGHUB_DIR ?? path.resolve(import.meta.dir
 
 export interface Dataset {
   name: string;
+  /** Absolute path of the raw log file. */
+  file: string;
   format: string;
   lines: string[];
   eventIds: string[];
@@ -57,6 +59,7 @@ export function loadDatasets(): Dataset[] {
   const meta = JSON.parse(readFileSync(path.join(LOGHUB_DIR, 'datasets.json'), 'utf8')) as Record<string, { log: string; labels: string; labels_lh2: string; format: string }>;
   return Object.entries(meta).map(([name, entry]) => ({
     name,
+    file: path.join(LOGHUB_DIR, entry.log),
     format: entry.format,
     lines: readFileSync(path.join(LOGHUB_DIR, entry.log), 'utf8').split(/\r?\n/).filter((line) => line.length > 0),
     eventIds: column(path.join(LOGHUB_DIR, entry.labels), 'EventId'),

@@ -122,7 +122,7 @@ function maskUncached(token: string): string {
 /** Auto-scaled size units belong to the number before them ("16.0 B", "366.1 KB" are one value each). */
 const SIZE_UNIT = /^(?:[KMGTP]i?B|B)([,;:.)\]]*)$/;
 /** Day and month names (and zone abbreviations) next to a value are parts of a written date. */
-const DATE_WORD = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|UTC|GMT|[ECMP][SD]T|CES?T)[,.]?$/;
+const DATE_WORD = /^[[(]?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|UTC|GMT|[ECMP][SD]T|CES?T)[,.]?$/;
 
 /** Rules over neighbouring tokens: a size unit joins its number, a day/month name next to a value is a value. */
 function neighbourRules(tokens: string[]): string[] {
@@ -137,12 +137,13 @@ function neighbourRules(tokens: string[]): string[] {
       index--;
       continue;
     }
-    const first = token.charCodeAt(0);
-    if (token.length <= 5 && first >= 65 && first <= 90 && DATE_WORD.test(token)) {
+    const bracket = token.charCodeAt(0) === 91 || token.charCodeAt(0) === 40 ? 1 : 0;
+    const first = token.charCodeAt(bracket);
+    if (token.length <= 5 + bracket && first >= 65 && first <= 90 && DATE_WORD.test(token)) {
       const next = out[index + 1] ?? '';
-      if (previous.startsWith(WILDCARD) || next.startsWith(WILDCARD) || DATE_WORD.test(previous) || DATE_WORD.test(next)) {
+      if (previous.endsWith(WILDCARD) || next.startsWith(WILDCARD) || DATE_WORD.test(previous) || DATE_WORD.test(next)) {
         if (out === tokens) out = [...tokens];
-        out[index] = WILDCARD;
+        out[index] = bracket ? token[0] + WILDCARD : WILDCARD;
       }
     }
   }

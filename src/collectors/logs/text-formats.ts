@@ -75,7 +75,12 @@ export function syslogHead(text: string, year = new Date().getUTCFullYear()): He
   return null;
 }
 
-/** Every line is a record. */
+const PLAIN_LEVEL = /^(?:\S+\s+){0,5}?(?:\[(error|warn|warning|notice|info|debug|crit|alert|emerg)\]|\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL|SEVERE)\]?)(?=[\s:,\]-]|$)/;
+
+/** Every line is a record; a level word among its first tokens (INFO, [error], ...) is taken as its level. */
 export function plainHead(text: string): Head | null {
-  return text.trim().length === 0 ? null : { message: text };
+  if (text.trim().length === 0) return null;
+  const match = PLAIN_LEVEL.exec(text.length > 200 ? text.slice(0, 200) : text);
+  const level = match ? normalizeLevel(match[1] ?? match[2]) : undefined;
+  return level ? { message: text, level } : { message: text };
 }
