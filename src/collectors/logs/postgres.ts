@@ -6,7 +6,9 @@
 // lines (TAB continuation lines joined with \n), and `fields`: `severity` (LOG, ERROR, FATAL, PANIC, WARNING, ...),
 // `pid`, `user`, `database`, `sqlstate` (only when the prefix has %e), `application`, `remote`, `session`,
 // plus `detail`, `hint`, `context`, `statement` (the text of those follow-up lines). Without a prefix the
-// common ones ('%m [%p] %q%u@%d ', '%m [%p] ', pgBadger's ...) are tried and the best match is used.
+// common ones ('%m [%p] %q%u@%d ', '%m [%p] ', pgBadger's ...) are tried and the best match is used; lines that
+// do not fit it (the prefix changed at a restart) are read by a generic `time [pid] user@db key=value SEVERITY:` rule.
+// `createPostgresParser(options, sink)` is the push-style parser both use (also reports unparsed lines).
 import type { LogRecord } from '../../evidence.ts';
 import { MAX_CONTINUATION_LINES, appendLine, type LineParser, type RecordSink } from './types.ts';
 import { normalizeLevel, normalizeTimestamp } from './time.ts';
