@@ -25,6 +25,12 @@ export function createRenderJsonParser(file: string, sink: RecordSink): ChunkPar
 
   const emit = (parsed: unknown, text: () => string, recordLine: number): void => {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return;
+    const logs = (parsed as { logs?: unknown }).logs;
+    if (Array.isArray(logs)) {
+      // A page inside an array of pages: its entries are the records (all on the line the page starts on).
+      for (const entry of logs) emit(entry, () => JSON.stringify(entry) ?? '', recordLine);
+      return;
+    }
     const record = recordFromObject(parsed as never, file, recordLine);
     if (!record) {
       sink.unparsed(recordLine, 'not-a-log-object', text().slice(0, 200));

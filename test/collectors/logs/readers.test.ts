@@ -168,3 +168,14 @@ describe('traditional syslog', () => {
     expect(records[0]!.timestamp).toMatch(/^\d{4}-12-10T06:55:46\.000Z$/);
   });
 });
+
+describe('arrays of Render pages', () => {
+  it('reads the entries of every page in an array of API responses', async () => {
+    const file = path.join(tmp, 'pages.json');
+    const entry = (n: number) => ({ id: `l${n}`, timestamp: `2026-11-20T08:00:0${n}Z`, message: `entry ${n}`, labels: [{ name: 'level', value: 'info' }] });
+    writeFileSync(file, JSON.stringify([{ hasMore: true, logs: [entry(1), entry(2)] }, { hasMore: false, logs: [entry(3)] }], null, 2));
+    const { result, records } = await read(file);
+    expect(result.format).toBe('render-json');
+    expect(records.map((record) => record.message)).toEqual(['entry 1', 'entry 2', 'entry 3']);
+  });
+});
