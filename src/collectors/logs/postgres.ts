@@ -116,7 +116,7 @@ export function detectPrefix(sample: string[]): CompiledPrefix | null {
   return best;
 }
 
-interface ParsedLine {
+export interface ParsedLine {
   fields: Record<string, string>;
   time?: string;
   severity: string;
