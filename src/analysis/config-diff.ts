@@ -4,6 +4,7 @@ import { assess } from './config/classify.ts';
 import { foreignValueAnomalies } from './config/foreign-values.ts';
 import { documentPairs, type DocumentPair } from './config/documents.ts';
 import { hasPlaceholder, resolveForDisplay, resolvePlaceholders, type EnvLookup } from './config/placeholders.ts';
+import { findMovedKeys } from './config/moved-keys.ts';
 import { findMovedSubtrees, type Subtree } from './config/structure.ts';
 import { childPath, indexPath, isMapValue, lineOf, type ConfigValue, type ParsedConfig } from './config/tree.ts';
 import { renderValue } from './config/values.ts';
@@ -177,6 +178,28 @@ function movedAnomalies(left: ConfigSide, right: ConfigSide, raw: RawDiff[]): { 
       risk: 'high',
     };
   });
+  const before = raw.filter((diff) => diff.change !== 'added').map((diff) => ({ path: diff.path, posPath: diff.leftPos, value: diff.left ?? null, origin: diff.change === 'removed' ? ('key' as const) : ('changed' as const) }));
+  const after = raw.filter((diff) => diff.change !== 'removed').map((diff) => ({ path: diff.path, posPath: diff.rightPos, value: diff.right ?? null, origin: diff.change === 'added' ? ('key' as const) : ('changed' as const) }));
+  for (const move of findMovedKeys(before, after, (path) => isUnder(path, movedPaths))) {
+    const leftLine = lineOf(left.parsed.lines, move.left.posPath);
+    const rightLine = lineOf(right.parsed.lines, move.right.posPath);
+    anomalies.push({
+      kind: 'moved-subtree',
+      path: move.left.path,
+      file: left.parsed.file,
+      line: leftLine,
+      otherPath: move.right.path,
+      otherFile: right.parsed.file,
+      otherLine: rightLine,
+      detail:
+        `moved or mis-indented key: \`${move.left.path}\` in ${left.label} (${left.parsed.file}${leftLine ? `:${leftLine}` : ''}) is ` +
+        `\`${move.right.path}\` in ${right.label} (${right.parsed.file}${rightLine ? `:${rightLine}` : ''}), same value, and neither parent has \`${move.key}\` in the other file; ` +
+        `code reading one path finds nothing in the other environment`,
+      risk: 'high',
+    });
+    movedPaths.add(move.left.path);
+    movedPaths.add(move.right.path);
+  }
   return { anomalies, movedPaths };
 }
 
@@ -230,7 +253,7 @@ export function diffConfigs(left: ConfigSide, right: ConfigSide): ConfigComparis
         change: diff.change,
         category: assessment.category,
         risk: moved ? 'high' : assessment.risk,
-        reason: moved ? `part of a block that moved between parents (see the moved-subtree anomaly); ${assessment.reason}` : assessment.reason,
+        reason: moved ? `moved between parents (see the moved-subtree anomaly); ${assessment.reason}` : assessment.reason,
         score: assessment.score + (moved ? 10 : 0),
       };
       const leftText = renderValue(diff.left, path, quote);
