@@ -68,3 +68,13 @@ export function tooDeepOrLarge(text: string, json: boolean): ParseProblem | unde
   }
   return undefined;
 }
+
+/** A parse problem when a line-based file (.env) has more than MAX_ENTRIES lines, else undefined. */
+export function tooManyLines(text: string): ParseProblem | undefined {
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) {
+    lines += 1;
+    if (lines > MAX_ENTRIES) return { message: `too large to compare: more than ${MAX_ENTRIES} lines and entries`, line: lines, col: 1 };
+  }
+  return undefined;
+}

@@ -2,7 +2,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import { boundKey, boundProblems, boundValue, longValuesWarning } from './bounds.ts';
 import { parseEnvText } from './env-file.ts';
-import { tooDeepOrLarge } from './guard.ts';
+import { tooDeepOrLarge, tooManyLines } from './guard.ts';
 import { jsonErrorAt } from './json-position.ts';
 import { childPath, indexPath, type ConfigValue, type DuplicateKey, type ParsedConfig, type ParseProblem } from './tree.ts';
 
@@ -107,9 +107,9 @@ export function parseEnvConfig(text: string, file: string): ParsedConfig {
 }
 
 function parseByFormat(text: string, file: string, format: ConfigFormat): ParsedConfig {
-  if (format === 'env') return parseEnvConfig(text, file);
-  const refused = tooDeepOrLarge(text, format === 'json');
+  const refused = format === 'env' ? tooManyLines(text) : tooDeepOrLarge(text, format === 'json');
   if (refused) return { file, format, value: null, lines: new Map(), duplicates: [], errors: [refused] };
+  if (format === 'env') return parseEnvConfig(text, file);
   return format === 'json' ? parseJsonText(text, file) : parseYamlText(text, file);
 }
 

@@ -49,6 +49,22 @@ async function load(listing: SideListing, file: SideFile, lookup: EnvLookup, rea
   return { label: listing.label, parsed, lookup };
 }
 
+/** Kept per comparison, highest-ranked first (10,000 differences are about 5 MB of evidence). */
+const MAX_DIFFERENCES = 10_000;
+const MAX_ANOMALIES = 1_000;
+
+/** Cut a comparison of two huge files to the highest-ranked differences and anomalies, with a warning. */
+function capComparison(comparison: ConfigComparison, reader: Reader): void {
+  const { differences, anomalies } = comparison;
+  if (differences.length <= MAX_DIFFERENCES && anomalies.length <= MAX_ANOMALIES) return;
+  comparison.differences = differences.slice(0, MAX_DIFFERENCES);
+  comparison.anomalies = anomalies.slice(0, MAX_ANOMALIES);
+  reader.warnings.push(
+    `${comparison.left.path} vs ${comparison.right.path}: ${differences.length} differences and ${anomalies.length} anomalies; ` +
+      `the evidence keeps the ${comparison.differences.length} and ${comparison.anomalies.length} ranked highest`,
+  );
+}
+
 function missingComparison(present: SideListing, presentFile: SideFile, absent: SideListing, presentIsLeft: boolean): ConfigComparison {
   const expected = absent.kind === 'dir' ? `${absent.display}/${presentFile.name}` : absent.display;
   const anomaly: ConfigAnomaly = {
@@ -88,7 +104,10 @@ export async function collectConfig(spec: ConfigSourceSpec, context: CollectCont
   }
   const lookups = [spec.left, spec.right, ...spec.others].map((side) => lookupFor(side, context, reader));
   const comparisons: ConfigComparison[] = [];
-  for (const listing of [left, right, ...others]) if (listing.kind === 'missing') reader.warnings.push(`${listing.label}: ${listing.display}: ${listing.problem}`);
+  for (const listing of [left, right, ...others]) {
+    if (listing.kind === 'missing') reader.warnings.push(`${listing.label}: ${listing.display}: ${listing.problem}`);
+    if (listing.note) reader.warnings.push(`${listing.label}: ${listing.note}`);
+  }
   for (const pair of pairs(left, right)) {
     context.progress(`comparing ${pair.left?.display ?? pair.name} with ${pair.right?.display ?? pair.name}`);
     if (!pair.left || !pair.right) {
@@ -113,6 +132,7 @@ export async function collectConfig(spec: ConfigSourceSpec, context: CollectCont
       for (const side of extra) comparison.anomalies.push(...foreignValueAnomalies(side, all.filter((other) => other !== side)));
       comparison.anomalies = rankAnomalies(comparison.anomalies);
     }
+    capComparison(comparison, reader);
     comparisons.push(comparison);
   }
   const evidence: ConfigEvidence = { comparisons };

@@ -21,18 +21,37 @@ export interface SideListing {
   files: SideFile[];
   /** Why the side is missing (no such file, unknown revision). */
   problem?: string;
+  /** Something the comparison should warn about (e.g. files cut past MAX_SIDE_FILES). */
+  note?: string;
 }
 
 const CONFIG_FILE = /\.(ya?ml|json|env)$|^\.env(\..+)?$/i;
 const SKIP_DIRS = new Set(['.git', 'node_modules', '__pycache__', '.venv']);
 
+/** Files compared per directory side; a larger tree is cut (sorted by name) with a note. */
+export const MAX_SIDE_FILES = 1_000;
+
 function walk(dir: string, base = dir, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (out.length > MAX_SIDE_FILES) break;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory() && !SKIP_DIRS.has(entry.name)) walk(full, base, out);
     else if (entry.isFile() && CONFIG_FILE.test(entry.name)) out.push(path.relative(base, full).split(path.sep).join('/'));
   }
-  return out.sort();
+  return out;
+}
+
+/** At most MAX_SIDE_FILES names, sorted, and a note when there were more. */
+function capped(names: string[], shown: string): { names: string[]; note?: string } {
+  const sorted = [...names].sort();
+  if (sorted.length <= MAX_SIDE_FILES) return { names: sorted };
+  return { names: sorted.slice(0, MAX_SIDE_FILES), note: `${shown}: more than ${MAX_SIDE_FILES} configuration files; compared ${MAX_SIDE_FILES} of them` };
 }
 
 function display(incidentDir: string, absolute: string): string {
@@ -60,13 +79,15 @@ async function listAtRevision(side: ConfigSideSpec, absolute: string, incidentDi
   }
   const show = (file: string) => () => runGit(['show', `${rev}:${file}`], root);
   if (type === 'blob') return { label: side.label, kind: 'file', display: shown, files: [{ name: path.posix.basename(relative), display: shown, read: show(relative) }] };
-  const names = (await runGit(['ls-tree', '-r', '--name-only', rev, '--', relative || '.'], root))
+  const listed = (await runGit(['ls-tree', '-r', '--name-only', rev, '--', relative || '.'], root))
     .split('\n')
     .filter((name) => name && CONFIG_FILE.test(path.posix.basename(name)));
+  const { names, note } = capped(listed, shown);
   return {
     label: side.label,
     kind: 'dir',
     display: shown,
+    ...(note ? { note } : {}),
     files: names.map((name) => {
       const inner = relative ? path.posix.relative(relative, name) : name;
       return { name: inner, display: `${rev}:${display(incidentDir, path.join(root, name))}`, read: show(name) };
@@ -86,11 +107,13 @@ export async function listSide(side: ConfigSideSpec, incidentDir: string): Promi
   }
   const read = (file: string) => () => readRegularFile(file);
   if (stats.isDirectory()) {
+    const { names, note } = capped(walk(absolute), display(incidentDir, absolute));
     return {
       label: side.label,
       kind: 'dir',
       display: display(incidentDir, absolute),
-      files: walk(absolute).map((name) => ({ name, display: display(incidentDir, path.join(absolute, name)), read: read(path.join(absolute, name)) })),
+      ...(note ? { note } : {}),
+      files: names.map((name) => ({ name, display: display(incidentDir, path.join(absolute, name)), read: read(path.join(absolute, name)) })),
     };
   }
   try {

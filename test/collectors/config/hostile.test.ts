@@ -1,13 +1,13 @@
 // Tests for hostile configuration sides: FIFOs and devices refused by type, env-file and code FIFOs, oversized files.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectCode } from '../../../src/collectors/code.ts';
 import { collectConfig } from '../../../src/collectors/config/index.ts';
 import { readRegularFile, readRegularFileSync } from '../../../src/collectors/config/read-file.ts';
-import { listSide } from '../../../src/collectors/config/sides.ts';
+import { listSide, MAX_SIDE_FILES } from '../../../src/collectors/config/sides.ts';
 import type { ConfigSourceSpec } from '../../../src/manifest.ts';
 import { testContext } from './context.ts';
 
@@ -74,5 +74,35 @@ describe('hostile config sides', () => {
     expect(output.status).toBe('partial');
     expect((output.warnings ?? []).join('\n')).toMatch(/pipe\.py: a FIFO/);
     expect(output.evidence.excerpts.map((excerpt) => excerpt.path)).toEqual(['ok.py']);
+  });
+
+  it('keeps the 10,000 highest-ranked differences of two huge files, with a warning', async () => {
+    const lines = (bump: number) => Array.from({ length: 10_050 }, (_, index) => `k${index}: ${index + bump}`).join('\n');
+    const dir = tempDir({ 'a.yaml': `${lines(0)}\nwebhook_timeout: 30\n`, 'b.yaml': `${lines(1)}\nwebhook_timeout: 1\n` });
+    const output = await collectConfig(spec(side('staging', 'a.yaml'), side('production', 'b.yaml')), testContext(dir));
+    expect(output.status).toBe('partial');
+    const differences = output.evidence.comparisons[0]?.differences ?? [];
+    expect(differences).toHaveLength(10_000);
+    expect(differences[0]).toMatchObject({ path: 'webhook_timeout', risk: 'high' });
+    expect((output.warnings ?? []).join('\n')).toMatch(/10051 differences .* keeps the 10000 and 0 ranked highest/);
+  });
+
+  it('refuses an .env file with more lines than the parser bound, as a parse problem', async () => {
+    const dir = tempDir({ 'a.env': 'A=1\n'.repeat(100_001), 'b.env': 'A=1\n' });
+    const output = await collectConfig(spec(side('staging', 'a.env'), side('production', 'b.env')), testContext(dir));
+    expect(output.status).toBe('partial');
+    expect(output.evidence.comparisons[0]?.anomalies[0]).toMatchObject({ kind: 'parse-error', file: 'a.env' });
+    expect((output.warnings ?? []).join('\n')).toMatch(/too large to compare/);
+  });
+
+  it('compares at most MAX_SIDE_FILES files of a directory side, with a warning', async () => {
+    const dir = tempDir();
+    for (const name of ['a', 'b']) {
+      mkdirSync(path.join(dir, name));
+      for (let index = 0; index <= MAX_SIDE_FILES; index += 1) writeFileSync(path.join(dir, name, `f${index}.env`), `A=${index}\n`);
+    }
+    const output = await collectConfig(spec(side('staging', 'a'), side('production', 'b')), testContext(dir));
+    expect(output.evidence.comparisons).toHaveLength(MAX_SIDE_FILES);
+    expect((output.warnings ?? []).join('\n')).toMatch(/more than 1000 configuration files/);
   });
 });
