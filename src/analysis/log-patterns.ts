@@ -6,6 +6,8 @@ import { familyOf, hasStackTrace, isTracebackFragment } from './templates/famili
 import { episodes, interArrival, pearson, periodicity, type InterArrival, type Periodicity } from './templates/time-stats.ts';
 import type { Finding, Severity, Signal } from './types.ts';
 
+export type { InterArrival, Periodicity } from './templates/time-stats.ts';
+
 /** Gap that separates two error episodes (bursts). */
 export const EPISODE_GAP_MINUTES = 10;
 /** Deploy/build events closer than this are one deploy. */
@@ -87,7 +89,7 @@ export interface LogPatterns {
     failedRequests: number;
     /** failedRequests / requests. */
     failureRate: number;
-    /** Pearson correlation between requests per minute and errors per minute over minutes with requests; null when undefined. */
+    /** Pearson correlation between requests per minute and failed (5xx) requests per minute, over minutes with requests; null when undefined. */
     correlation: number | null;
     minutes: number;
   };
