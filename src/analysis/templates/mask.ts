@@ -73,21 +73,22 @@ function maskDotted(piece: string): string {
   return out.replace(/<\*>(?:\.<\*>)+/g, WILDCARD);
 }
 
-function allDigits(token: string): boolean {
-  for (let index = 0; index < token.length; index++) {
-    const code = token.charCodeAt(index);
-    if (code < 48 || code > 57) return false;
-  }
-  return token.length > 0;
-}
-
 /** Masked forms of recently seen tokens (repeated tokens are the common case); cleared when full. */
 const cache = new Map<string, string>();
 const CACHE_SIZE = 50_000;
 
 /** Mask one whitespace-separated token. */
 export function maskToken(token: string): string {
-  if (allDigits(token)) return WILDCARD;
+  let digits = 0;
+  let special = false;
+  for (let index = 0; index < token.length; index++) {
+    const code = token.charCodeAt(index);
+    if (code >= 48 && code <= 57) digits++;
+    else if (code === 47 || code === 64) special = true;
+  }
+  if (digits > 0 && digits === token.length) return WILDCARD;
+  // Words without digits, slashes or @ are constants: no lookup needed.
+  if (digits === 0 && (!special || token.length <= 3)) return token;
   let masked = cache.get(token);
   if (masked === undefined) {
     masked = maskUncached(token);
