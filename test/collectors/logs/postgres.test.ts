@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compilePrefix, parsePostgresLog, postgresRecords } from '../../../src/collectors/logs/postgres.ts';
 
 const fixture = readFileSync(new URL('../../fixtures/logs/postgres-sqlstate.log', import.meta.url), 'utf8');
-const reference = readFileSync('/work/shared/reference/postgres15-sample.log', 'utf8');
+const reference = readFileSync(new URL('../../fixtures/logs/postgres15-sample.log', import.meta.url), 'utf8');
 
 describe('postgres reader', () => {
   it('joins DETAIL/STATEMENT lines to the record of the same pid, even when interleaved', () => {
