@@ -138,10 +138,6 @@ function isPropagatable(secret: string): boolean {
   return classes >= 2;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 // ------------------------------------------------------------------ patterns
 
 const PEM = /-----BEGIN ([A-Z0-9 ]{0,40})PRIVATE KEY( BLOCK)?-----(?:[\s\S]{0,65536}?-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\:-]{0,65536})/g;
@@ -203,13 +199,21 @@ const LINE_KEY_VALUE = /^([ \t]*(?:export[ \t]+|-[ \t]+)?)(["']?)([A-Za-z_][A-Za
 
 // ------------------------------------------------------------------ the redactor
 
+/** Characters that end a token when looking known secrets up again (see SecretTable.propagate). */
+const TOKEN = /[^\s"'=,;&<>(){}[\]|`/@:\\]+/g;
+const TOKEN_DELIMITER = /[\s"'=,;&<>(){}[\]|`/@:\\]/;
+/** Placeholder kinds whose secrets are recognised by their own shape wherever they appear: no need to look them up. */
+const SELF_IDENTIFYING = new Set(['jwt', 'private-key', 'hmac', 'webhook-url', 'unscannable', ...PREFIX_RULES.map((rule) => rule.kind)]);
+const MAX_COMPLEX_SECRETS = 200;
+
 class SecretTable {
   private readonly bySecret = new Map<string, string>();
   private readonly kinds = new Map<string, number>();
   private counter = 0;
-  private readonly propagatable: string[] = [];
-  private propagationPattern: RegExp | undefined;
-  private dirty = false;
+  /** Propagatable secrets without delimiter characters, found again as whole tokens (O(1) per token). */
+  private readonly tokens = new Map<string, string>();
+  /** Propagatable secrets with delimiters inside (spaces, '=', '/'...), found again by substring search; capped. */
+  private readonly complex: string[] = [];
 
   placeholder(kind: string, secret: string): string {
     if (PLACEHOLDER_EXACT.test(secret)) return secret;
@@ -219,22 +223,31 @@ class SecretTable {
     const placeholder = `[REDACTED:${kind}:${this.counter}]`;
     this.bySecret.set(secret, placeholder);
     this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
-    if (isPropagatable(secret)) {
-      this.propagatable.push(secret);
-      this.dirty = true;
+    if (!SELF_IDENTIFYING.has(kind) && isPropagatable(secret)) {
+      if (!TOKEN_DELIMITER.test(secret)) this.tokens.set(secret, placeholder);
+      else if (this.complex.length < MAX_COMPLEX_SECRETS) this.complex.push(secret);
     }
     return placeholder;
   }
 
-  /** Replace known secrets wherever they appear verbatim (never inside an existing placeholder). */
+  /**
+   * Replace known secrets where they appear again without context: as a whole token (between spaces, quotes,
+   * '=', ':', '/', brackets...; a trailing '.', '!' or '?' is allowed), or anywhere for secrets that contain such
+   * characters. Linear in the text whatever the number of secrets. Never touches existing placeholders.
+   */
   propagate(text: string): string {
-    if (this.propagatable.length === 0) return text;
-    if (this.dirty || !this.propagationPattern) {
-      const sorted = [...this.propagatable].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
-      this.propagationPattern = new RegExp(`${PLACEHOLDER_GLOBAL.source}|${sorted.map(escapeRegExp).join('|')}`, 'g');
-      this.dirty = false;
+    let out = text;
+    for (const secret of this.complex) {
+      if (out.includes(secret)) out = out.split(secret).join(this.bySecret.get(secret) ?? '');
     }
-    return text.replace(this.propagationPattern, (match) => (match.startsWith('[REDACTED:') && PLACEHOLDER_EXACT.test(match) ? match : (this.bySecret.get(match) ?? match)));
+    if (this.tokens.size === 0) return out;
+    return out.replace(TOKEN, (token) => {
+      const exact = this.tokens.get(token);
+      if (exact !== undefined) return exact;
+      const trimmed = token.replace(/[.!?]+$/, '');
+      const found = trimmed !== token ? this.tokens.get(trimmed) : undefined;
+      return found !== undefined ? `${found}${token.slice(trimmed.length)}` : token;
+    });
   }
 
   stats(): Record<string, number> {

@@ -243,6 +243,20 @@ describe('redactor: examples', () => {
     }
   });
 
+  it(
+    'stays linear with many distinct secrets (20,000 records with a token each)',
+    () => {
+      const records = Array.from({ length: 20_000 }, (_, index) => ({
+        message: `GET /v1/jobs/${index} Authorization: Bearer tok${index}x${(index * 7919).toString(36)}abcdefgh123 password=pw-${index}-Secret`,
+        fields: { requestId: `req-${index}` },
+      }));
+      const output = JSON.stringify(createRedactor().deep({ records }));
+      expect(output).not.toMatch(/tok\d+x|pw-\d+-Secret/);
+      expect(output).toContain('"requestId":"req-19999"');
+    },
+    120_000,
+  );
+
   it('redacts a whole bundle with one redactor', () => {
     const bundle: EvidenceBundle = {
       schemaVersion: 1,
