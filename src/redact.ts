@@ -202,8 +202,6 @@ const LINE_KEY_VALUE = /^([ \t]*(?:export[ \t]+|-[ \t]+)?)(["']?)([A-Za-z_][A-Za
 /** Characters that end a token when looking known secrets up again (see SecretTable.propagate). */
 const TOKEN = /[^\s"'=,;&<>(){}[\]|`/@:\\]+/g;
 const TOKEN_DELIMITER = /[\s"'=,;&<>(){}[\]|`/@:\\]/;
-/** Placeholder kinds whose secrets are recognised by their own shape wherever they appear: no need to look them up. */
-const SELF_IDENTIFYING = new Set(['jwt', 'private-key', 'hmac', 'webhook-url', 'unscannable', ...PREFIX_RULES.map((rule) => rule.kind)]);
 const MAX_COMPLEX_SECRETS = 200;
 
 class SecretTable {
@@ -215,7 +213,8 @@ class SecretTable {
   /** Propagatable secrets with delimiters inside (spaces, '=', '/'...), found again by substring search; capped. */
   private readonly complex: string[] = [];
 
-  placeholder(kind: string, secret: string): string {
+  /** `shaped`: the secret is recognised by its own shape wherever it appears (JWT, key prefix, PEM): no lookup needed. */
+  placeholder(kind: string, secret: string, shaped = false): string {
     if (PLACEHOLDER_EXACT.test(secret)) return secret;
     const known = this.bySecret.get(secret);
     if (known !== undefined) return known;
@@ -223,7 +222,7 @@ class SecretTable {
     const placeholder = `[REDACTED:${kind}:${this.counter}]`;
     this.bySecret.set(secret, placeholder);
     this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
-    if (!SELF_IDENTIFYING.has(kind) && isPropagatable(secret)) {
+    if (!shaped && isPropagatable(secret)) {
       if (!TOKEN_DELIMITER.test(secret)) this.tokens.set(secret, placeholder);
       else if (this.complex.length < MAX_COMPLEX_SECRETS) this.complex.push(secret);
     }
@@ -394,26 +393,26 @@ function redactKeyValues(table: SecretTable, text: string): string {
 
 function redactText(table: SecretTable, input: string): string {
   let text = input;
-  text = text.replace(PEM, (match) => table.placeholder('private-key', match));
-  text = text.replace(JWT, (match) => table.placeholder('jwt', match));
+  text = text.replace(PEM, (match) => table.placeholder('private-key', match, true));
+  text = text.replace(JWT, (match) => table.placeholder('jwt', match, true));
   text = text.replace(URL_CREDENTIALS, (whole, scheme: string, user: string, password: string) =>
     isNonSecretValue(password) || alreadyRedacted(password) ? whole : `${scheme}${user}:${table.placeholder('db-password', password)}@`,
   );
-  text = text.replace(WEBHOOK_URLS, (_whole, base: string, secret: string) => `${base}${table.placeholder('webhook-url', secret)}`);
+  text = text.replace(WEBHOOK_URLS, (_whole, base: string, secret: string) => `${base}${table.placeholder('webhook-url', secret, true)}`);
   for (const rule of PREFIX_RULES) {
-    text = text.replace(rule.pattern, (match) => (rule.accept && !rule.accept(match) ? match : table.placeholder(rule.kind, match)));
+    text = text.replace(rule.pattern, (match) => (rule.accept && !rule.accept(match) ? match : table.placeholder(rule.kind, match, true)));
   }
   text = text.replace(BEARER, (whole, word: string, space: string, token: string) =>
     /\d/.test(token) || token.length >= 24 ? `${word}${space}${table.placeholder('bearer', token)}` : whole,
   );
-  text = text.replace(HMAC, (_whole, prefix: string, hex: string) => `${prefix}=${table.placeholder('hmac', hex)}`);
+  text = text.replace(HMAC, (_whole, prefix: string, hex: string) => `${prefix}=${table.placeholder('hmac', hex, true)}`);
   text = text.replace(SQL_PASSWORD, (whole, head: string, password: string) =>
     alreadyRedacted(password) || isNonSecretValue(password) ? whole : `${head}${table.placeholder('password', password)}'`,
   );
   text = text.replace(JSON_KEY_VALUE_PAIR, (whole, head: string, key: string, value: string) =>
     isSecretKey(key) ? `${head}${redactKeyedValue(table, key, value)}"` : whole,
   );
-  text = text.replace(KEY_MATERIAL_LINE, (_whole, head: string, body: string) => `${head}${table.placeholder('private-key', body)}`);
+  text = text.replace(KEY_MATERIAL_LINE, (_whole, head: string, body: string) => `${head}${table.placeholder('private-key', body, true)}`);
   text = redactLines(table, text);
   text = redactKeyValues(table, text);
   return table.propagate(text);
@@ -470,7 +469,7 @@ function redactSafely(table: SecretTable, input: string): string {
         return redactText(table, part);
       } catch (error) {
         if (!(error instanceof RangeError)) throw error;
-        return table.placeholder('unscannable', part);
+        return table.placeholder('unscannable', part, true);
       }
     })
     .join('');
