@@ -18,6 +18,8 @@ export interface HeadedOptions {
   continuation: boolean;
   /** Reason used when a line is neither a head nor a continuation. */
   reason: string;
+  /** A continuation line with no record before it becomes a record of its own (instead of unparsed). */
+  orphanAsRecord?: boolean;
 }
 
 export function createHeadedParser(options: HeadedOptions, sink: RecordSink): LineParser {
@@ -48,6 +50,11 @@ export function createHeadedParser(options: HeadedOptions, sink: RecordSink): Li
         return;
       }
       if (text.trim().length === 0) return;
+      if (options.orphanAsRecord && !current) {
+        current = { file: options.file, line: lineNumber, message: text, fields: {} };
+        extra = 0;
+        return;
+      }
       sink.unparsed(lineNumber, options.reason, text.slice(0, 200));
     },
     end() {

@@ -5,6 +5,8 @@ import { normalizeLevel } from './time.ts';
 const LEADING_LEVEL = /^\s*\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRITICAL|CRIT|FATAL|PANIC|SEVERE)\]?(?=[\s:\]|-])/i;
 const NAMED_LEVEL = /^\S+ - (DEBUG|INFO|WARNING|ERROR|CRITICAL) - /;
 const LOGFMT_LEVEL = /(?:^|\s)(?:level|lvl|severity)=["']?(\w+)/i;
+/** Uncaught exceptions printed by runtimes (Python, Java, Go, Node) without a logger level. */
+const UNCAUGHT = /^(?:Traceback \(most recent call last\)|Exception in thread |panic: |Uncaught |Unhandled (?:rejection|exception|promise)|fatal error: )/i;
 const JSON_LEVEL = /"(?:level|levelname|severity|lvl)"\s*:\s*"?(\w+)"?/i;
 
 /** A level written inside the message text, or undefined. */
@@ -23,7 +25,7 @@ export function levelInMessage(message: string): Level | undefined {
     match = LOGFMT_LEVEL.exec(head);
     if (match) return normalizeLevel(match[1]!);
   }
-  if (head.startsWith('Traceback (most recent call last)')) return 'error';
+  if (UNCAUGHT.test(head)) return 'error';
   return undefined;
 }
 

@@ -62,8 +62,8 @@ export async function readLogFile(absolutePath: string, displayPath: string, opt
         : format === 'render-text' ? renderTextHead
         : format === 'plain' ? plainHead
         : headerFormatHead(compileHeaderFormat(format));
-      const continuation = format !== 'plain' && format !== 'syslog';
-      lineParser = createHeadedParser({ file: displayPath, head, continuation, reason: `not-${(FORMAT_NAMES as string[]).includes(format) ? format : 'header-format'}` }, sink);
+      const continuation = format !== 'syslog';
+      lineParser = createHeadedParser({ file: displayPath, head, continuation, orphanAsRecord: format === 'plain', reason: `not-${(FORMAT_NAMES as string[]).includes(format) ? format : 'header-format'}` }, sink);
     }
     splitter = new LineSplitter(lineParser, sink);
     parser = splitter;

@@ -77,9 +77,14 @@ export function syslogHead(text: string, year = new Date().getUTCFullYear()): He
 
 const PLAIN_LEVEL = /^(?:\S+\s+){0,5}?(?:\[(error|warn|warning|notice|info|debug|crit|alert|emerg)\]|\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL|SEVERE)\]?)(?=[\s:,\]-]|$)/;
 
-/** Every line is a record; a level word among its first tokens (INFO, [error], ...) is taken as its level. */
+/**
+ * Every line is a record, except indented lines, which continue the record before them (Java stack frames,
+ * tracebacks, pretty-printed JSON); a level word among the first tokens (INFO, [error], ...) is its level.
+ */
 export function plainHead(text: string): Head | null {
   if (text.trim().length === 0) return null;
+  const first = text.charCodeAt(0);
+  if (first === 32 || first === 9) return null;
   const match = PLAIN_LEVEL.exec(text.length > 200 ? text.slice(0, 200) : text);
   const level = match ? normalizeLevel(match[1] ?? match[2]) : undefined;
   return level ? { message: text, level } : { message: text };

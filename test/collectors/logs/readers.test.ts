@@ -179,3 +179,17 @@ describe('arrays of Render pages', () => {
     expect(records.map((record) => record.message)).toEqual(['entry 1', 'entry 2', 'entry 3']);
   });
 });
+
+describe('plain lines', () => {
+  it('keeps indented stack frames with the line before them and marks uncaught exceptions as errors', async () => {
+    const file = path.join(tmp, 'app.out');
+    writeFileSync(file, '  orphan indented first line\nstarting worker 3\nException in thread "main" java.lang.IllegalStateException: boom\n\tat com.example.Foo.bar(Foo.java:42)\n\tat com.example.Main.main(Main.java:10)\n[error] disk full on /dev/sda1\n');
+    const { result, records } = await read(file);
+    expect(result.format).toBe('plain');
+    expect(records.map((record) => record.line)).toEqual([1, 2, 3, 6]);
+    expect(records[2]!.message.split('\n')).toHaveLength(3);
+    expect(records[2]!.level).toBe('error');
+    expect(records[3]!.level).toBe('error');
+    expect(records[1]!.level).toBeUndefined();
+  });
+});
