@@ -85,7 +85,39 @@ export function plainHead(text: string): Head | null {
   if (text.trim().length === 0) return null;
   const first = text.charCodeAt(0);
   if (first === 32 || first === 9) return null;
-  const match = PLAIN_LEVEL.exec(text.length > 200 ? text.slice(0, 200) : text);
+  const start = text.length > 200 ? text.slice(0, 200) : text;
+  const match = PLAIN_LEVEL.exec(start);
   const level = match ? normalizeLevel(match[1] ?? match[2]) : undefined;
-  return level ? { message: text, level } : { message: text };
+  const head: Head = { message: text };
+  if (level) head.level = level;
+  const timestamp = leadingTimestamp(start);
+  if (timestamp) head.timestamp = timestamp;
+  const request = ACCESS_LOG.exec(text);
+  if (request) head.fields = { method: request[1]!, path: request[2]!, statusCode: request[3]! };
+  return head;
+}
+
+/** Common Log Format request part: "GET /path HTTP/1.1" 200 */
+const ACCESS_LOG = /"(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\S+) HTTP\/[\d.]+" ([1-5]\d\d)\b/;
+const CLF_TIME = /\[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4})\]/;
+const SLASH_TIME = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})/;
+const APACHE_TIME = /^\[(?:[A-Z][a-z]{2}) ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)? (\d{4})\]/;
+const ISO_START = /^\[?(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|\s?[+-]\d\d:?\d\d|\s[A-Z]{3,4})?)/;
+
+/** A timestamp at (or, for access logs, near) the start of a plain line: ISO, 2026/11/20 08:00:00, [20/Nov/2026:08:00:00 +0000], [Fri Nov 20 08:00:00 2026]. */
+export function leadingTimestamp(text: string): string | undefined {
+  let match = ISO_START.exec(text);
+  if (match) return normalizeTimestamp(match[1]!.replace(',', '.'));
+  match = SLASH_TIME.exec(text);
+  if (match) return new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6]))).toISOString();
+  match = APACHE_TIME.exec(text);
+  if (match && MONTHS[match[1]!] !== undefined) return new Date(Date.UTC(Number(match[6]), MONTHS[match[1]!]!, Number(match[2]), Number(match[3]), Number(match[4]), Number(match[5]))).toISOString();
+  match = CLF_TIME.exec(text.length > 120 ? text.slice(0, 120) : text);
+  if (match && MONTHS[match[2]!] !== undefined) {
+    const offset = match[7]!;
+    const minutes = (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(3, 5))) * (offset[0] === '-' ? -1 : 1);
+    const ms = Date.UTC(Number(match[3]), MONTHS[match[2]!]!, Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6])) - minutes * 60_000;
+    return new Date(ms).toISOString();
+  }
+  return undefined;
 }

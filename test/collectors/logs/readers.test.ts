@@ -193,3 +193,21 @@ describe('plain lines', () => {
     expect(records[1]!.level).toBeUndefined();
   });
 });
+
+describe('plain access and error logs', () => {
+  it('takes timestamps and request fields from nginx/Apache style lines', async () => {
+    const file = path.join(tmp, 'access.log');
+    writeFileSync(file, [
+      '10.0.0.3 - - [10/Oct/2026:13:55:38 +0200] "POST /api/webhooks/llamaparse/9f0e HTTP/1.1" 500 12 "-" "python-requests/2.31.0"',
+      '2026/10/10 13:55:40 [error] 31#31: *5 connect() failed (111: Connection refused) while connecting to upstream',
+      '[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties',
+    ].join('\n'));
+    const { records } = await read(file);
+    expect(records[0]!.timestamp).toBe('2026-10-10T11:55:38.000Z');
+    expect(records[0]!.fields).toEqual({ method: 'POST', path: '/api/webhooks/llamaparse/9f0e', statusCode: '500' });
+    expect(records[1]!.timestamp).toBe('2026-10-10T13:55:40.000Z');
+    expect(records[1]!.level).toBe('error');
+    expect(records[2]!.timestamp).toBe('2005-12-04T04:47:44.000Z');
+    expect(records[2]!.level).toBe('info');
+  });
+});
