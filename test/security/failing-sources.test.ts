@@ -163,11 +163,14 @@ describe('a run with failing sources', () => {
   });
 
   it('leaks neither the API key nor the database password into evidence, reports, --json or stderr', () => {
-    const outputs = [run.stdout, run.stderr, readFileSync(path.join(dir, 'evidence', 'evidence.json'), 'utf8'), ...summary.outputs.filter((file) => file.endsWith('.md')).map((file) => readFileSync(file, 'utf8'))];
-    for (const output of outputs) {
-      expect(output).not.toContain(API_KEY);
-      expect(output).not.toContain(DB_PASSWORD);
-    }
+    const outputs: Record<string, string> = {
+      'stdout (--json)': run.stdout,
+      'evidence.json': readFileSync(path.join(dir, 'evidence', 'evidence.json'), 'utf8'),
+      ...Object.fromEntries(summary.outputs.filter((file) => file.endsWith('.md')).map((file) => [path.basename(file), readFileSync(file, 'utf8')])),
+      'stderr (progress and errors)': run.stderr,
+    };
+    const leaks = Object.entries(outputs).flatMap(([where, text]) => [API_KEY, DB_PASSWORD].filter((secret) => text.includes(secret)).map((secret) => `${where}: ${secret}`));
+    expect(leaks).toEqual([]);
   });
 
   it('keeps the evidence of a source that worked before and fails now, marked as kept', async () => {
