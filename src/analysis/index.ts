@@ -9,7 +9,7 @@ import { databaseFindings } from './database.ts';
 import { gatherFacts } from './facts.ts';
 import { rankHypotheses } from './hypotheses.ts';
 import { assessImpact } from './impact.ts';
-import { crossSourceLogFindings, logFindings } from './log-patterns.ts';
+import { crossSourceLogFindings, logFindings, logPatterns } from './log-patterns.ts';
 import type { Analysis, CodeExcerptView, ErrorCategoryRow, ProposedText, SourceRow } from './model.ts';
 import { pgLogFindings } from './pg-log-events.ts';
 import { draftPlan } from './plan.ts';
@@ -189,6 +189,9 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
     impact,
     errorCategories: errorCategories(findings),
     patterns,
+    logPatterns: [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')]
+      .map(({ source, evidence }) => logPatterns(source.id, evidence))
+      .filter((patterns) => patterns.errorRecords > 0 || (patterns.load?.requests ?? 0) > 0),
     database: evidenceOf(bundle, 'database').map(({ source, evidence }) => ({
       source: source.id,
       checks: evidence.checks,

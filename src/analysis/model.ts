@@ -1,6 +1,7 @@
 // The analysis result the templates read: everything the deliverables say, each claim with its evidence refs.
 import type { EvidenceRef, IncidentMeta, QueryCheck, SourceKind, SourceStatus } from '../evidence.ts';
 import type { ConfigTableRow } from './config/table.ts';
+import type { LogPatterns } from './log-patterns.ts';
 import type { Finding, Hypothesis, TimelineEntry } from './types.ts';
 
 export interface SourceRow {
@@ -120,6 +121,8 @@ export interface Analysis {
   impact: Impact;
   errorCategories: ErrorCategoryRow[];
   patterns: ProposedText[];
+  /** Failure patterns of each log source with errors or requests. */
+  logPatterns: LogPatterns[];
   database: { source: string; checks: QueryCheck[]; findings: Finding[] }[];
   config: { rows: ConfigTableRow[] };
   correlation?: CorrelationSummary;
