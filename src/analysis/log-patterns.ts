@@ -215,7 +215,7 @@ export function logPatterns(source: string, evidence: LogEvidence): LogPatterns 
   const categories: ErrorCategory[] = evidence.templates
     .filter((template) => errorCount(template, true) > 0)
     .map((template) => {
-      const family = isFragment(template) ? undefined : familyOf(template.template);
+      const family = isFragment(template) ? undefined : templateFamily(template);
       const first = template.firstSeen;
       const before = first ? deploys.filter((deploy) => deploy.start <= first) : [];
       const last = before[before.length - 1];
@@ -297,6 +297,11 @@ function recordLevel(record: LogRecord): Level | undefined {
   return record.level;
 }
 
+/** A template's error family; its first sample is read too, since masking hides status codes such as 429. */
+function templateFamily(template: LogTemplate): ReturnType<typeof familyOf> {
+  return familyOf(template.template) ?? familyOf(template.samples[0]?.message ?? '');
+}
+
 /** Findings of one log source: error families, 5xx, webhook outcomes, deploys, restarts, bursts, periodicity. */
 export function logFindings(sourceId: string, evidence: LogEvidence): Finding[] {
   const findings: Finding[] = [];
@@ -320,7 +325,7 @@ export function logFindings(sourceId: string, evidence: LogEvidence): Finding[] 
     const bySignal = new Map<Signal, { title: string; templates: LogTemplate[] }>();
     for (const template of evidence.templates) {
       if (errorCount(template, true) === 0 || isFragment(template)) continue;
-      const family = familyOf(template.template);
+      const family = templateFamily(template);
       if (!family) continue;
       const entry = bySignal.get(family.signal) ?? { title: family.title, templates: [] };
       entry.templates.push(template);

@@ -17,8 +17,20 @@ export function renderTextHead(text: string): Head | null {
   const match = RENDER_TEXT.exec(text);
   if (!match) return null;
   const timestamp = normalizeTimestamp(match[1]!.replace(',', '.'));
-  return timestamp ? { message: match[2]!, timestamp } : null;
+  if (!timestamp) return null;
+  const head: Head = { message: match[2]!, timestamp };
+  const fields = requestFields(match[2]!);
+  if (fields) head.fields = fields;
+  return head;
 }
+
+/** Render's request lines (`GET /path 503 12ms`) and access-log lines (`"GET /path HTTP/1.1" 200`): method, path, status. */
+export function requestFields(message: string): Record<string, string> | undefined {
+  const request = REQUEST_LINE.exec(message) ?? ACCESS_LOG.exec(message);
+  return request ? { method: request[1]!, path: request[2]!, statusCode: request[3]! } : undefined;
+}
+
+const REQUEST_LINE = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\/\S*) ([1-5]\d\d)\b/;
 
 /** Python logging: `%(asctime)s - %(name)s - %(levelname)s - %(message)s`, `LEVEL:name:message`, `asctime LEVEL name: message`. */
 export function pythonHead(text: string): Head | null {
@@ -92,8 +104,8 @@ export function plainHead(text: string): Head | null {
   if (level) head.level = level;
   const timestamp = leadingTimestamp(start);
   if (timestamp) head.timestamp = timestamp;
-  const request = ACCESS_LOG.exec(text);
-  if (request) head.fields = { method: request[1]!, path: request[2]!, statusCode: request[3]! };
+  const fields = requestFields(text);
+  if (fields) head.fields = fields;
   return head;
 }
 
