@@ -112,6 +112,8 @@ function isNonSecretValue(value: string): boolean {
   if (PLACEHOLDER_EXACT.test(trimmed)) return true;
   if (/^(null|nil|none|undefined|true|false|yes|no|on|off|~)$/i.test(trimmed)) return true;
   if (/^(\*+|x{3,4096}|X{3,4096}|\.{3}|…|<redacted>|\[redacted\]|\[filtered\]|\[hidden\]|redacted|filtered|<secret>|changeme-placeholder)$/i.test(trimmed)) return true;
+  // Already masked by a collector, e.g. the config reader's `**** (12 chars)`: keep it (equal masks are not equal secrets).
+  if (/^\*{3,}( \(\d{1,9} chars?\))?$/.test(trimmed)) return true;
   // References to variables (${DB_PASSWORD}, $DB_PASSWORD, {{ secret }}) and SQL/format parameters ($1, ?, %s).
   if (/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(trimmed) || /^\$[A-Za-z_]*[A-Za-z][A-Za-z_]*_[A-Za-z0-9_]*$/.test(trimmed)) return true;
   if (/^(\$\d+|\?|%s|\{\{\s*[\w.]+\s*\}\})$/.test(trimmed)) return true;
@@ -498,8 +500,9 @@ export function createRedactor(): Redactor {
       const outKey = text(key);
       if (secretName !== undefined && VALUE_FIELDS.includes(key) && (typeof item === 'string' || typeof item === 'number')) {
         const raw = String(item);
-        if (raw.trim().length >= 4) rawSecrets.push(raw.trim());
-        result[outKey] = typeof item === 'string' ? redactKeyedValue(table, lastSegment(secretName), item) : table.placeholder(kindForKey(lastSegment(secretName)), raw);
+        const redacted = typeof item === 'string' ? redactKeyedValue(table, lastSegment(secretName), item) : table.placeholder(kindForKey(lastSegment(secretName)), raw);
+        if (redacted !== raw && raw.trim().length >= 4) rawSecrets.push(raw.trim());
+        result[outKey] = redacted;
       } else if (isSecretKey(key) && (typeof item === 'string' || typeof item === 'number')) {
         result[outKey] = typeof item === 'string' ? redactKeyedValue(table, key, item) : table.placeholder(kindForKey(key), String(item));
       } else if (isStrongSecretKey(key) && typeof item === 'object' && item !== null) {
@@ -513,7 +516,7 @@ export function createRedactor(): Redactor {
         const current = result[field];
         if (typeof current !== 'string') continue;
         let replaced = current;
-        for (const raw of rawSecrets) replaced = replaced.split(raw).join(table.placeholder(kindForKey(lastSegment(secretName)), raw));
+        for (const raw of rawSecrets) if (replaced.includes(raw)) replaced = replaced.split(raw).join(table.placeholder(kindForKey(lastSegment(secretName)), raw));
         result[field] = replaced;
       }
     }

@@ -199,6 +199,11 @@ describe('redactor: examples', () => {
     expect(redactor.text(once)).toBe(once);
   });
 
+  it('keeps values a collector already masked, so equal masks do not look like one secret', () => {
+    const difference = { path: 'database.password', change: 'changed', left: '**** (16 chars)', right: '**** (16 chars)', reason: 'secret changed' };
+    expect(createRedactor().deep(difference)).toEqual(difference);
+  });
+
   it('redacts whole YAML blocks under a secret key', () => {
     const output = createRedactor().text('secrets:\n  stripe: abcd1234efgh\n  - listed-value-123\nnext: visible\n');
     expect(output).not.toContain('abcd1234efgh');
