@@ -61,6 +61,8 @@ const NON_SECRET_LAST_WORDS = new Set([
   'usage', 'used', 'url', 'uri', 'endpoint', 'host', 'method', 'mode', 'provider', 'scheme', 'kind', 'format',
   'version', 'min', 'max', 'strength', 'field', 'column', 'label', 'prompt', 'placeholder', 'algorithm', 'alg',
   'seconds', 'secs', 'sec', 'ms', 'minutes', 'mins', 'hours', 'days', 'timeout', 'interval', 'retries', 'attempts',
+  'header', 'headers', 'tolerance', 'leeway', 'skew', 'prefix', 'rotation', 'refresh', 'issuer', 'audience', 'scope', 'scopes',
+  'source', 'store', 'backend', 'location', 'ref', 'arn', 'id',
 ]);
 
 function keyWords(key: string): string[] {

@@ -188,6 +188,8 @@ describe('redactor: examples', () => {
     expect(isSecretKey('PGPASSWORD')).toBe(true);
     expect(isSecretKey('X-Hub-Signature-256')).toBe(true);
     expect(isSecretKey('stuckAfterMinutes')).toBe(false);
+    for (const key of ['webhook.signature_tolerance', 'signature_header', 'token_refresh', 'jwt_issuer', 'secret_arn', 'api_key_id']) expect(isSecretKey(key), key).toBe(false);
+    for (const key of ['refresh_token', 'client_secret', 'X-Api-Key', 'aws_secret_access_key', 'sentry_dsn', 'webhookSecret']) expect(isSecretKey(key), key).toBe(true);
   });
 
   it('leaves type annotations in code alone and is idempotent next to punctuation', () => {
