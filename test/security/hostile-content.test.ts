@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toHtmlDocument } from '../../src/render.ts';
+import { CHROMIUM_ARGS, findBrowser, launchPdfRenderer, toHtmlDocument } from '../../src/render.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'fracas.js');
@@ -238,6 +238,43 @@ describe('hostile evidence through `fracas report`', () => {
     for (const match of body.matchAll(/<img\b[^>]*>/gi)) expect(match[0]).toMatch(/src="(data:[^"]*)?"/);
     for (const match of body.matchAll(/<a\b[^>]*href="([^"]*)"/gi)) expect(match[1]).toMatch(/^#/);
   });
+
+  it(
+    'has a PDF renderer that loads nothing and runs no script even when handed raw HTML',
+    async () => {
+      const html = `<!doctype html><html><head>
+<link rel="stylesheet" href="${base}/raw-link.css"><link rel="preload" as="image" href="${base}/raw-preload.png">
+<style>@import url(${base}/raw-import.css); @font-face { font-family: x; src: url(${base}/raw-font.woff); } body { background: url(${base}/raw-bg.png); font-family: x; }</style>
+<meta http-equiv="refresh" content="0;url=${base}/raw-refresh">
+</head><body>
+<img src="${base}/raw-img.png"><iframe src="${base}/raw-iframe"></iframe><object data="${base}/raw-object"></object>
+<video poster="${base}/raw-poster.png"></video><svg><image href="${base}/raw-svg-image.png" width="10" height="10"/></svg>
+<div style="background-image: url(${base}/raw-inline.png)">x</div>
+<script>fetch('${base}/raw-script'); new Image().src = '${base}/raw-script-img';</script>
+</body></html>`;
+      const renderer = await launchPdfRenderer();
+      try {
+        const pdf = await renderer.render(html, 'HOSTILE-1');
+        expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
+      } finally {
+        await renderer.close();
+      }
+      expect(requests).toEqual([]);
+      // Control: the same page in an unprotected Chromium page does reach the server, so the check above can fail.
+      const puppeteer = (await import('puppeteer-core')).default;
+      const browser = await puppeteer.launch({ executablePath: findBrowser(), headless: true, args: CHROMIUM_ARGS });
+      try {
+        const page = await browser.newPage();
+        await page.setContent(html, { waitUntil: 'load' });
+        await page.pdf({ format: 'A4' });
+      } finally {
+        await browser.close();
+      }
+      expect(requests.length).toBeGreaterThan(0);
+      requests.length = 0;
+    },
+    120_000,
+  );
 
   it('shows the hostile text in the PDF as text', () => {
     const pdf = readdirSync(path.join(dir, 'report')).find((name) => name.endsWith('.pdf'));
