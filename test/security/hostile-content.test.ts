@@ -266,7 +266,6 @@ describe('hostile evidence through `fracas report`', () => {
       try {
         const page = await browser.newPage();
         await page.setContent(html, { waitUntil: 'load' });
-        await page.pdf({ format: 'A4' });
       } finally {
         await browser.close();
       }
