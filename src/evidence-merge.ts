@@ -16,9 +16,11 @@ export function isKeptEvidence(source: AnySourceResult): boolean {
  * and provenance, set status 'partial', keep this run's error, and add the warning
  * "kept evidence collected at <time>; this run: <error>". Evidence that does not pass evidenceProblems is not
  * kept. Everything else comes from `next`; sources that
- * are no longer in the manifest are dropped (removing a source is explicit, not a failure).
+ * are no longer in the manifest are dropped (removing a source is explicit, not a failure), except those named
+ * in `options.notCollected` (e.g. the manifest's other sources in a `--only` run): they are carried over
+ * unchanged, after the sources of this run.
  */
-export function mergeEvidence(previous: EvidenceBundle | undefined, next: EvidenceBundle): EvidenceBundle {
+export function mergeEvidence(previous: EvidenceBundle | undefined, next: EvidenceBundle, options: MergeOptions = {}): EvidenceBundle {
   if (!previous || !Array.isArray(previous.sources)) return next;
   const before = new Map(previous.sources.map((source) => [`${source.kind}\u0000${source.id}`, source]));
   const sources = next.sources.map((source): AnySourceResult => {
@@ -37,7 +39,18 @@ export function mergeEvidence(previous: EvidenceBundle | undefined, next: Eviden
       warnings: [`${KEPT_WARNING_PREFIX}${old.provenance.collectedAt}; this run: ${reason}`, ...carried],
     } as AnySourceResult;
   });
-  return { ...next, sources };
+  const collected = new Set(next.sources.map((source) => `${source.kind}\u0000${source.id}`));
+  const carried = (options.notCollected ?? []).length === 0
+    ? []
+    : previous.sources.filter(
+        (source) => options.notCollected?.includes(source.id) && !collected.has(`${source.kind}\u0000${source.id}`) && (source.evidence === undefined || evidenceProblems(source.kind, source.evidence).length === 0),
+      );
+  return { ...next, sources: [...sources, ...carried] };
+}
+
+export interface MergeOptions {
+  /** Ids of sources still in the manifest that this run did not collect (e.g. `--only`): keep their earlier results. */
+  notCollected?: string[];
 }
 
 const RUN_PLACEHOLDER = /\[REDACTED:([a-z0-9-]{1,40}):(\d{1,12})\]/g;

@@ -73,6 +73,14 @@ describe('mergeEvidence', () => {
     expect((second.sources[0]?.evidence as typeof redactedLogs).records[0]?.message).toBe(message);
   });
 
+  it('carries over sources this run did not collect when asked (an --only run), and drops removed ones', () => {
+    const config = { id: 'config-drift', kind: 'config', status: 'ok', warnings: [], provenance: { description: 'c', collectedAt: '2026-11-20T10:00:00Z' }, durationMs: 1, evidence: { comparisons: [] } } as AnySourceResult;
+    const previous = bundle('2026-11-20T10:00:00Z', [okLogs('2026-11-20T10:00:00Z'), config]);
+    const next = bundle('2026-11-21T10:00:00Z', [okLogs('2026-11-21T10:00:00Z')]);
+    expect(mergeEvidence(previous, next, { notCollected: ['config-drift'] }).sources.map((source) => source.id)).toEqual(['render-logs', 'config-drift']);
+    expect(mergeEvidence(previous, next).sources.map((source) => source.id)).toEqual(['render-logs']);
+  });
+
   it('matches sources by id and kind', () => {
     const previous = bundle('2026-11-20T10:00:00Z', [{ id: 'render-logs', kind: 'config', status: 'ok', warnings: [], provenance: { description: 'c', collectedAt: 'x' }, durationMs: 1, evidence: config }]);
     const merged = mergeEvidence(previous, bundle('2026-11-21T10:00:00Z', [failedLogs]));
