@@ -114,6 +114,8 @@ function isNonSecretValue(value: string): boolean {
   if (PLACEHOLDER_EXACT.test(trimmed)) return true;
   if (/^(null|nil|none|undefined|true|false|yes|no|on|off|~)$/i.test(trimmed)) return true;
   if (/^(\*+|x{3,4096}|X{3,4096}|\.{3}|…|<redacted>|\[redacted\]|\[filtered\]|\[hidden\]|redacted|filtered|<secret>|changeme-placeholder)$/i.test(trimmed)) return true;
+  // Template wildcards of mined log templates (<*>, <NUM>, <uuid>).
+  if (/^<[*A-Za-z_:-]{1,20}>$/.test(trimmed)) return true;
   // Already masked by a collector, e.g. the config reader's `**** (12 chars)`: keep it (equal masks are not equal secrets).
   if (/^\*{3,}( \(\d{1,9} chars?\))?$/.test(trimmed)) return true;
   // References to variables (${DB_PASSWORD}, $DB_PASSWORD, {{ secret }}) and SQL/format parameters ($1, ?, %s).

@@ -182,6 +182,7 @@ describe('redactor: examples', () => {
   });
 
   it('does not treat counters, types and variable references as secrets', () => {
+    expect(createRedactor().text('login failed password=<*> token: <NUM>')).toBe('login failed password=<*> token: <NUM>');
     const text = 'max_tokens=4096 prompt_tokens: 120 token_type: bearer apiKeyEnv: RENDER_API_KEY password: ${DB_PASSWORD} passwordChangedAt=2026-11-20T08:00:00Z';
     expect(createRedactor().text(text)).toBe(text);
     expect(isSecretKey('tokenizer')).toBe(false);
