@@ -2,8 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { diffConfigs } from '../../src/analysis/config-diff.ts';
 import { boundText, MAX_PROBLEMS } from '../../src/analysis/config/bounds.ts';
+import { hostsIn } from '../../src/analysis/config/environments.ts';
 import { MAX_ENTRIES, MAX_FLOW_DEPTH, tooDeepOrLarge } from '../../src/analysis/config/guard.ts';
 import { parseConfigText } from '../../src/analysis/config/parse.ts';
+import { envLookup, hasPlaceholder, placeholderNames, resolvePlaceholders } from '../../src/analysis/config/placeholders.ts';
 
 const deepJson = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 const blockYaml = (depth: number) => `${Array.from({ length: depth }, (_, index) => `${' '.repeat(index)}a:`).join('\n')} 1\n`;
@@ -71,5 +73,32 @@ describe('parseConfigText on hostile text', () => {
     const parsed = parseConfigText('not a line\n'.repeat(500), '.env');
     expect(parsed.errors).toHaveLength(MAX_PROBLEMS);
     expect(parsed.errors.at(-1)?.message).toMatch(/and 481 more problems/);
+  });
+});
+
+describe('placeholders and hosts in hostile values', () => {
+  it('resolves to a hashed stand-in when the result would be longer than the value limit', () => {
+    const long = 'v'.repeat(40_000);
+    const lookup = envLookup([{ A: long }]);
+    expect(resolvePlaceholders('${A}-${A}', lookup).value).toBe(boundText(`${long}-${long}`));
+    expect(resolvePlaceholders('x ${A:-d} ${B:-d}', envLookup([{ A: 'a' }])).value).toBe('x a d');
+  });
+
+  it('ends a default before the next ${, so unclosed placeholders do not swallow the rest', () => {
+    expect(resolvePlaceholders('${A:-x ${B}', envLookup([{ B: 'b' }]))).toEqual({ value: '${A:-x b', unset: [] });
+    expect(placeholderNames('${A:-${A:-${A:-'.repeat(100))).toEqual([]);
+  });
+
+  it('finds placeholders right after hasPlaceholder matched one (no state left in the shared expression)', () => {
+    expect(hasPlaceholder('${POOL:-5}')).toBe(true);
+    expect(placeholderNames('${POOL:-5}')).toEqual(['POOL']);
+    expect(hasPlaceholder('${POOL:-5}')).toBe(true);
+    expect(resolvePlaceholders('${POOL:-5}', envLookup([{}])).value).toBe('5');
+  });
+
+  it('returns distinct hosts, at most 20 per value', () => {
+    expect(hostsIn('http://a.example http://a.example https://b.example')).toEqual(['a.example', 'b.example']);
+    expect(hostsIn(Array.from({ length: 30 }, (_, index) => `https://h${index}.example`).join(' '))).toHaveLength(20);
+    expect(hostsIn(`${'a.'.repeat(200)}example.com`)).toEqual([]);
   });
 });

@@ -52,15 +52,25 @@ export function stripEnvironment(host: string): string {
     .join('.');
 }
 
-const URL_HOST = /\b[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?(\[[0-9a-f:]+\]|[^:/\s?#]+)/gi;
+// The scheme is bounded ({0,30}) so that the scan stays linear on long values without `://` (`a.a.a.a...`).
+const URL_HOST = /\b[a-z][a-z0-9+.-]{0,30}:\/\/(?:[^@/\s]*@)?(\[[0-9a-f:]+\]|[^:/\s?#]+)/gi;
+/** A host name is at most 253 characters; with a port, a bit more. Longer values are not bare hosts. */
+const MAX_BARE_HOST = 260;
 const BARE_HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?::\d+)?$|^\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?$|^localhost(?::\d+)?$/i;
 
-/** Host names in a value: hosts of URLs, or the value itself when it is a host name or IP (optionally :port). */
+/** Distinct hosts kept per value: a value naming more is not a setting worth reading host by host. */
+const MAX_HOSTS = 20;
+
+/** Host names in a value (distinct, at most MAX_HOSTS): hosts of URLs, or the value itself when it is a host name or IP (optionally :port). */
 export function hostsIn(value: string): string[] {
-  const hosts = [...value.matchAll(URL_HOST)].map((match) => (match[1] ?? '').toLowerCase());
-  if (hosts.length > 0) return hosts;
+  const hosts = new Set<string>();
+  for (const match of value.matchAll(URL_HOST)) {
+    hosts.add((match[1] ?? '').toLowerCase());
+    if (hosts.size >= MAX_HOSTS) break;
+  }
+  if (hosts.size > 0) return [...hosts];
   const trimmed = value.trim();
-  return BARE_HOST.test(trimmed) ? [trimmed.replace(/:\d+$/, '').toLowerCase()] : [];
+  return trimmed.length <= MAX_BARE_HOST && BARE_HOST.test(trimmed) ? [trimmed.replace(/:\d+$/, '').toLowerCase()] : [];
 }
 
 export function isLocalHost(host: string): boolean {
