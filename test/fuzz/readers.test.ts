@@ -22,7 +22,7 @@ afterAll(() => {
 
 const TIMEOUT = 120_000;
 const MB = 1024 * 1024;
-const LOG_FORMATS = ['auto', 'render-json', 'json-lines', 'syslog', 'python', 'render-text', 'postgres', 'plain'];
+const LOG_FORMATS = ['auto', 'render-json', 'json-lines', 'syslog', 'python', 'render-text', 'postgres', 'plain', '<Date> <Time> <Level> <Component>: <Content>'];
 
 let counter = 0;
 function caseDir(files: Record<string, string | Buffer> = {}): string {
