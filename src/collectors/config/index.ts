@@ -91,6 +91,24 @@ function pairs(left: SideListing, right: SideListing): { name: string; left?: Si
   return wanted.map((name) => ({ name, left: byName(left, name), right: byName(right, name) }));
 }
 
+/** Diff two loaded files, adding the anomalies only a third environment shows (keys in one only, foreign values). */
+async function compareSides(leftSide: ConfigSide, rightSide: ConfigSide, name: string, others: SideListing[], lookups: EnvLookup[], reader: Reader): Promise<ConfigComparison> {
+  const comparison = diffConfigs(leftSide, rightSide);
+  const extra: ConfigSide[] = [];
+  for (const [index, other] of others.entries()) {
+    const file = other.kind === 'file' ? other.files[0] : other.files.find((candidate) => candidate.name === name);
+    const loaded = file ? await load(other, file, lookups[index + 2] as EnvLookup, reader) : undefined;
+    if (loaded && loaded.parsed.errors.length === 0) extra.push(loaded);
+  }
+  if (extra.length > 0 && leftSide.parsed.errors.length === 0 && rightSide.parsed.errors.length === 0) {
+    const all = [leftSide, rightSide, ...extra];
+    comparison.anomalies.push(...onlyInOneEnvironment(all));
+    for (const side of extra) comparison.anomalies.push(...foreignValueAnomalies(side, all.filter((other) => other !== side)));
+    comparison.anomalies = rankAnomalies(comparison.anomalies);
+  }
+  return comparison;
+}
+
 export async function collectConfig(spec: ConfigSourceSpec, context: CollectContext): Promise<CollectorOutput<'config'>> {
   const reader: Reader = { warnings: [], paths: new Set() };
   const [left, right, ...others] = await Promise.all([spec.left, spec.right, ...spec.others].map((side) => listSide(side, context.dir)));
@@ -119,18 +137,13 @@ export async function collectConfig(spec: ConfigSourceSpec, context: CollectCont
     const leftSide = await load(left, pair.left, lookups[0] as EnvLookup, reader);
     const rightSide = await load(right, pair.right, lookups[1] as EnvLookup, reader);
     if (!leftSide || !rightSide) continue;
-    const comparison = diffConfigs(leftSide, rightSide);
-    const extra: ConfigSide[] = [];
-    for (const [index, other] of others.entries()) {
-      const file = other.kind === 'file' ? other.files[0] : other.files.find((candidate) => candidate.name === pair.name);
-      const loaded = file ? await load(other, file, lookups[index + 2] as EnvLookup, reader) : undefined;
-      if (loaded && loaded.parsed.errors.length === 0) extra.push(loaded);
-    }
-    if (extra.length > 0 && leftSide.parsed.errors.length === 0 && rightSide.parsed.errors.length === 0) {
-      const all = [leftSide, rightSide, ...extra];
-      comparison.anomalies.push(...onlyInOneEnvironment(all));
-      for (const side of extra) comparison.anomalies.push(...foreignValueAnomalies(side, all.filter((other) => other !== side)));
-      comparison.anomalies = rankAnomalies(comparison.anomalies);
+    let comparison: ConfigComparison;
+    try {
+      comparison = await compareSides(leftSide, rightSide, pair.name, others, lookups, reader);
+    } catch (error) {
+      // The parser and the diff bound their input; anything else that goes wrong is one pair's warning, not the source's end.
+      reader.warnings.push(`cannot compare ${pair.left.display} with ${pair.right.display}: ${String((error as Error).message).split('\n')[0]?.slice(0, 300)}`);
+      continue;
     }
     capComparison(comparison, reader);
     comparisons.push(comparison);
