@@ -185,6 +185,11 @@ const KEY_MATERIAL_LINE = /^([ \t]*)((?=[A-Za-z0-9+/]{0,76}\d)(?=[A-Za-z0-9+/]{0
 const SQL_PASSWORD = /(?<![A-Za-z0-9_])((?:PASSWORD|IDENTIFIED[ \t]+BY)[ \t]+')((?:[^'\n]|''){1,4096})'/gi;
 /** {"key": "DB_PASSWORD", "value": "..."} written as JSON text (Render env vars, Kubernetes env, ...). */
 const JSON_KEY_VALUE_PAIR = /("(?:key|name)"[ \t]*:[ \t]*"([^"\\\n]{1,100})"[ \t]*,[ \t]*"value"[ \t]*:[ \t]*")((?:[^"\\\n]|\\.){0,65536})"/g;
+/** <password>...</password> and <api-key>...</api-key> in XML and HTML-ish logs. */
+const XML_ELEMENT = /<([A-Za-z_][A-Za-z0-9_.:-]{0,60})>([^<\n]{1,4096})<\/\1>/g;
+/** Command lines: `--password value`, `--api-key value`, `curl -u user:password`. */
+const CLI_FLAG = /(?<![A-Za-z0-9_-])(--([A-Za-z][A-Za-z0-9_-]{0,60})[ \t]+)([^\s"'-][^\s"']{0,4096})/g;
+const CURL_USER = /(?<![A-Za-z0-9_-])((?:-u|--user)[ \t]+[^\s:"']{1,256}:)([^\s"']{1,4096})/g;
 const AUTH_SCHEME = /^(?:Bearer|Basic|Digest|Token|Bot|Negotiate)[ \t]{1,16}(?=\S)/i;
 
 /** The key and separator of key: value / key=value / "key": "value" / \"key\":\"value\" anywhere in a line (bounded length). */
@@ -415,6 +420,9 @@ function redactText(table: SecretTable, input: string): string {
   text = text.replace(SQL_PASSWORD, (whole, head: string, password: string) =>
     alreadyRedacted(password) || isNonSecretValue(password) ? whole : `${head}${table.placeholder('password', password)}'`,
   );
+  text = text.replace(XML_ELEMENT, (whole, tag: string, value: string) => (isSecretKey(tag) ? `<${tag}>${redactKeyedValue(table, tag, value)}</${tag}>` : whole));
+  text = text.replace(CLI_FLAG, (whole, head: string, flag: string, value: string) => (isSecretKey(flag) ? `${head}${redactKeyedValue(table, flag, value)}` : whole));
+  text = text.replace(CURL_USER, (whole, head: string, password: string) => (isNonSecretValue(password) || alreadyRedacted(password) ? whole : `${head}${table.placeholder('password', password)}`));
   text = text.replace(JSON_KEY_VALUE_PAIR, (whole, head: string, key: string, value: string) =>
     isSecretKey(key) ? `${head}${redactKeyedValue(table, key, value)}"` : whole,
   );

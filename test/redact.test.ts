@@ -167,6 +167,22 @@ describe('redactor: properties', () => {
 });
 
 describe('redactor: examples', () => {
+  it('covers Python, Ruby, XML, Java, query strings and command lines', () => {
+    const redactor = createRedactor();
+    const lines = [
+      "{'password': 'Py7hon-Secret', 'user': 'bob'}",
+      ':password => "Ruby-Secret-1", :user => "bob"',
+      '<password>Xml-Secret-22</password><user>bob</user>',
+      'GET /cb?code=abc&access_token=Query-Secret-3&state=x',
+      'User{name=bob, password=Java-Secret-4, id=5}',
+      'curl -u admin:Curl-Secret-9 https://x',
+      'psql --password Flag-Secret-10 -h db --api-key Flag-Key-11',
+    ];
+    const output = lines.map((line) => redactor.text(line)).join('\n');
+    for (const secret of ['Py7hon-Secret', 'Ruby-Secret-1', 'Xml-Secret-22', 'Query-Secret-3', 'Java-Secret-4', 'Curl-Secret-9', 'Flag-Secret-10', 'Flag-Key-11']) expect(output).not.toContain(secret);
+    for (const kept of ["'user': 'bob'", '<user>bob</user>', 'state=x', 'id=5', 'curl -u admin:', '-h db']) expect(output).toContain(kept);
+  });
+
   it('keeps the user and host of a database URL', () => {
     const output = createRedactor().text('postgres://app_user:Sup3r-Secret@db.prod.internal:5432/app');
     expect(output).toBe('postgres://app_user:[REDACTED:db-password:1]@db.prod.internal:5432/app');
