@@ -73,6 +73,13 @@ const secretTexts: fc.Arbitrary<Planted> = fc.oneof(
   fc
     .tuple(fc.constantFrom('password', 'secret', 'token'), mixed(8, 30, '!#$%&*+,./:;<=>?@_-'))
     .map(([key, secret]) => ({ kind: 'yaml', secrets: [secret], text: `database:\n  host: db\n  ${key}: ${secret}\n  port: 5432` })),
+  fc
+    .tuple(fc.constantFrom('password', 'apiKey', 'client_secret', 'token'), mixed(8, 30, '!#$%*+,./:;=?@_-'))
+    .map(([tag, secret]) => ({ kind: 'xml', secrets: [secret], text: `<cfg><user>bob</user><${tag}>${secret}</${tag}></cfg>` })),
+  fc
+    .tuple(fc.constantFrom('--password', '--api-key', '--token', '--db-password'), mixed(8, 30, '!#$%*+,./:;=?@_'))
+    .map(([flag, secret]) => ({ kind: 'cli-flag', secrets: [secret], text: `$ tool ${flag} ${secret} --verbose` })),
+  mixed(8, 30, '!#$%*+,./;=?@_-').map((secret) => ({ kind: 'curl-user', secrets: [secret], text: `curl -u admin:${secret} https://api` })),
   fc.array(fc.stringMatching(/^[A-Za-z0-9+/]{64}$/), { minLength: 2, maxLength: 6 }).map((lines) => ({
     kind: 'pem',
     secrets: lines,
