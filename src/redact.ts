@@ -442,8 +442,11 @@ function lastSegment(name: string): string {
   return segments[segments.length - 1] ?? '';
 }
 
+/** JSON-like records only; Maps, Dates, Buffers and class instances are returned unchanged by `deep`. */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function errorMessage(error: unknown, depth = 0): string {
