@@ -153,7 +153,7 @@ function parseAnomalies(side: ConfigSide): ConfigAnomaly[] {
   return anomalies;
 }
 
-function movedAnomalies(left: ConfigSide, right: ConfigSide, raw: RawDiff[]): { anomalies: ConfigAnomaly[]; movedPaths: Set<string> } {
+function movedAnomalies(left: ConfigSide, right: ConfigSide, raw: RawDiff[]): { anomalies: ConfigAnomaly[]; movedPaths: Set<string>; movedKeys: Set<string> } {
   const removed: Subtree[] = raw.filter((diff) => diff.change === 'removed').map((diff) => ({ path: diff.path, posPath: diff.leftPos, value: diff.left ?? null }));
   const added: Subtree[] = raw.filter((diff) => diff.change === 'added').map((diff) => ({ path: diff.path, posPath: diff.rightPos, value: diff.right ?? null }));
   const movedPaths = new Set<string>();
@@ -180,6 +180,7 @@ function movedAnomalies(left: ConfigSide, right: ConfigSide, raw: RawDiff[]): { 
   });
   const before = raw.filter((diff) => diff.change !== 'added').map((diff) => ({ path: diff.path, posPath: diff.leftPos, value: diff.left ?? null, origin: diff.change === 'removed' ? ('key' as const) : ('changed' as const) }));
   const after = raw.filter((diff) => diff.change !== 'removed').map((diff) => ({ path: diff.path, posPath: diff.rightPos, value: diff.right ?? null, origin: diff.change === 'added' ? ('key' as const) : ('changed' as const) }));
+  const movedKeys = new Set<string>();
   for (const move of findMovedKeys(before, after, (path) => isUnder(path, movedPaths))) {
     const leftLine = lineOf(left.parsed.lines, move.left.posPath);
     const rightLine = lineOf(right.parsed.lines, move.right.posPath);
@@ -197,10 +198,10 @@ function movedAnomalies(left: ConfigSide, right: ConfigSide, raw: RawDiff[]): { 
         `code reading one path finds nothing in the other environment`,
       risk: 'high',
     });
-    movedPaths.add(move.left.path);
-    movedPaths.add(move.right.path);
+    movedKeys.add(move.left.path);
+    movedKeys.add(move.right.path);
   }
-  return { anomalies, movedPaths };
+  return { anomalies, movedPaths, movedKeys };
 }
 
 function isUnder(path: string, roots: Set<string>): boolean {
@@ -238,7 +239,7 @@ export function diffConfigs(left: ConfigSide, right: ConfigSide): ConfigComparis
     else walk(pair.left, pair.right, at, raw);
   }
   placeholderDiffs(left, right, pairs, raw);
-  const { anomalies: moved, movedPaths } = movedAnomalies(left, right, raw);
+  const { anomalies: moved, movedPaths, movedKeys } = movedAnomalies(left, right, raw);
   comparison.anomalies.push(...moved, ...foreignValueAnomalies(left, [right]), ...foreignValueAnomalies(right, [left]));
   comparison.differences = rankDifferences(
     raw.map((diff): ConfigDifference => {
@@ -246,14 +247,15 @@ export function diffConfigs(left: ConfigSide, right: ConfigSide): ConfigComparis
       const leftResolved = resolved(diff.left, path, left.lookup);
       const rightResolved = resolved(diff.right, path, right.lookup);
       const assessment = assess({ path, change: diff.change, left: diff.left, right: diff.right, leftResolved, rightResolved, leftLabel: left.label, rightLabel: right.label });
-      const moved = isUnder(diff.path, movedPaths);
+      const inBlock = isUnder(diff.path, movedPaths);
+      const moved = inBlock || movedKeys.has(diff.path);
       const quote = diff.change === 'type-changed';
       const difference: ConfigDifference = {
         path,
         change: diff.change,
         category: assessment.category,
         risk: moved ? 'high' : assessment.risk,
-        reason: moved ? `moved between parents (see the moved-subtree anomaly); ${assessment.reason}` : assessment.reason,
+        reason: moved ? `${inBlock ? 'part of a block that moved' : 'a key that moved'} between parents (see the moved-subtree anomaly); ${assessment.reason}` : assessment.reason,
         score: assessment.score + (moved ? 10 : 0),
       };
       const leftText = renderValue(diff.left, path, quote);
