@@ -27,6 +27,14 @@ describe('tooDeepOrLarge', () => {
     expect(tooDeepOrLarge(`a: "${brackets}"\nb: '${brackets}'\nc: 1 # ${brackets}\n`, false)).toBeUndefined();
     expect(tooDeepOrLarge(`{"a": "${brackets}\\"${brackets}"}`, true)).toBeUndefined();
     expect(tooDeepOrLarge(`a: don't ${brackets}\n`, false)).toBeDefined();
+    expect(tooDeepOrLarge(`- '${brackets}'\n- key: "${brackets}"\n- [ '${brackets}', "${brackets}" ]\n`, false)).toBeUndefined();
+  });
+
+  it('takes a YAML quote for text where no scalar starts, so that it cannot hide nesting', () => {
+    const brackets = '['.repeat(MAX_FLOW_DEPTH + 10);
+    expect(tooDeepOrLarge(`a: [x 'y, ${brackets}\n`, false)?.message).toMatch(/nested too deeply/);
+    expect(tooDeepOrLarge(`a: [b:'y, ${brackets}\n`, false)?.message).toMatch(/nested too deeply/);
+    expect(tooDeepOrLarge(`a: ['y' 'z, ${brackets}\n`, false)?.message).toMatch(/nested too deeply/);
   });
 
   it('refuses more entries than the parser can hold in bounded memory', () => {

@@ -21,9 +21,11 @@ export function tooDeepOrLarge(text: string, json: boolean): ParseProblem | unde
   let lineOffset = 0;
   let entries = 0;
   let quote: string | undefined;
+  /** Last character outside quotes and comments that is not whitespace, on this line (`\n` at its start). */
+  let significant = '\n';
   const at = (index: number, message: string): ParseProblem => ({ message, line, col: index - lineOffset + 1 });
   for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
+    const char = text[index] as string;
     if (char === '\n') {
       line += 1;
       lineOffset = index + 1;
@@ -31,6 +33,7 @@ export function tooDeepOrLarge(text: string, json: boolean): ParseProblem | unde
       if (entries > MAX_ENTRIES) return at(index, `too large to compare: more than ${MAX_ENTRIES} lines and entries`);
       lineStart = true;
       indent = 0;
+      significant = '\n';
       // A quote ends at the line end for this scan, even though YAML quotes may span lines: a quote the scan
       // wrongly thinks open must not hide the nesting that follows.
       quote = undefined;
@@ -38,11 +41,15 @@ export function tooDeepOrLarge(text: string, json: boolean): ParseProblem | unde
     }
     if (quote !== undefined) {
       if (char === '\\' && quote === '"' && text[index + 1] !== '\n') index += 1;
-      else if (char === quote) quote = undefined;
+      else if (char === quote) {
+        quote = undefined;
+        significant = char;
+      }
       continue;
     }
     if (lineStart && !json) {
       if (char === ' ' || char === '\t' || ((char === '-' || char === '?') && text[index + 1] === ' ')) {
+        if (char === '-' || char === '?') significant = char;
         indent += 1;
         if (indent > MAX_INDENT) return at(index, `nested too deeply: more than ${MAX_INDENT} columns of indentation`);
         continue;
@@ -54,7 +61,11 @@ export function tooDeepOrLarge(text: string, json: boolean): ParseProblem | unde
       const end = text.indexOf('\n', index);
       if (end < 0) break;
       index = end - 1;
-    } else if ((char === '"' || (char === "'" && !json)) && (json || /[\s[{,:]/.test(before))) {
+    } else if (char === '"' && json) {
+      quote = char;
+    } else if ((char === '"' || char === "'") && !json && /[\s[{,]/.test(before) && '\n[{,:-?'.includes(significant)) {
+      // A YAML quote opens a scalar only where a scalar starts (`key: '`, `- '`, `[ '`, `, '`): in `x 'y` it is
+      // text, and taking it for a quote would hide the nesting after it.
       quote = char;
     } else if (char === '[' || char === '{') {
       depth += 1;
@@ -65,6 +76,7 @@ export function tooDeepOrLarge(text: string, json: boolean): ParseProblem | unde
       entries += 1;
       if (entries > MAX_ENTRIES) return at(index, `too large to compare: more than ${MAX_ENTRIES} lines and entries`);
     }
+    if (quote === undefined && char !== ' ' && char !== '\t' && char !== '\r') significant = char;
   }
   return undefined;
 }
