@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CodeEvidence, CodeExcerpt, Commit } from '../evidence.ts';
 import type { CodeSourceSpec } from '../manifest.ts';
-import { readRegularFileSync } from './config/read-file.ts';
+import { readRegularFileSync } from './read-file.ts';
 import { commitsTouching, repositoryRoot } from './git.ts';
 import { SourceFailure, type CollectContext, type CollectorOutput } from './types.ts';
 

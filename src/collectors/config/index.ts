@@ -10,7 +10,7 @@ import { parseConfigText } from '../../analysis/config/parse.ts';
 import { boundEnvValues } from '../../analysis/config/bounds.ts';
 import { envLookup, type EnvLookup } from '../../analysis/config/placeholders.ts';
 import { SourceFailure, type CollectContext, type CollectorOutput } from '../types.ts';
-import { readRegularFileSync, UnreadableFile } from './read-file.ts';
+import { readRegularFileSync, UnreadableFile } from '../read-file.ts';
 import { listSide, type SideFile, type SideListing } from './sides.ts';
 
 interface Reader {

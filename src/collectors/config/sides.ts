@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ConfigSideSpec } from '../../manifest.ts';
 import { existingDir, GitError, runGit } from '../git.ts';
-import { checkRegularFile, readRegularFile } from './read-file.ts';
+import { checkRegularFile, readRegularFile } from '../read-file.ts';
 
 export interface SideFile {
   /** Name used to pair files across sides: the path relative to the side's directory (or the file's base name). */

@@ -1,11 +1,18 @@
 // Opens a log file as a stream of decoded text chunks, gunzipping when the file starts with the gzip magic bytes.
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
+import { checkRegularFile } from '../read-file.ts';
 
 const CHUNK = 1 << 20;
 
+/** Logs may be large, but must be regular files: opening a FIFO or device would block or never end. */
+async function assertRegularFile(file: string): Promise<void> {
+  checkRegularFile(await stat(file), Number.POSITIVE_INFINITY);
+}
+
 async function isGzip(file: string): Promise<boolean> {
+  await assertRegularFile(file);
   const handle = await open(file, 'r');
   try {
     const buffer = Buffer.alloc(2);
@@ -33,6 +40,7 @@ export async function* textChunks(file: string, signal?: AbortSignal): AsyncIter
 
 /** The first `bytes` bytes of a file's decoded text (for format detection). */
 export async function headText(file: string, bytes = 64 * 1024): Promise<string> {
+  await assertRegularFile(file);
   const handle = await open(file, 'r');
   try {
     const buffer = Buffer.alloc(bytes);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectCode } from '../../../src/collectors/code.ts';
 import { collectConfig } from '../../../src/collectors/config/index.ts';
-import { readRegularFile, readRegularFileSync } from '../../../src/collectors/config/read-file.ts';
+import { readRegularFile, readRegularFileSync } from '../../../src/collectors/read-file.ts';
 import { listSide, MAX_SIDE_FILES } from '../../../src/collectors/config/sides.ts';
 import type { ConfigSourceSpec } from '../../../src/manifest.ts';
 import { testContext } from './context.ts';
