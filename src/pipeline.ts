@@ -6,9 +6,10 @@ import { manifestPaths } from './collectors/git.ts';
 import { collectors, type Collector } from './collectors/index.ts';
 import { SourceFailure, type CollectContext } from './collectors/types.ts';
 import { EVIDENCE_SCHEMA_VERSION, type AnySourceResult, type EvidenceBundle, type IncidentMeta, type SourceError, type SourceKind } from './evidence.ts';
+import { bundleProblems } from './evidence-check.ts';
 import { mergeEvidence } from './evidence-merge.ts';
 import type { LoadedManifest, Manifest, SourceSpec } from './manifest.ts';
-import { redactBundle } from './redact.ts';
+import { createRedactor, redactBundle } from './redact.ts';
 import { joinStackFrames } from './stack-frames.ts';
 
 export const EVIDENCE_DIR = 'evidence';
@@ -89,6 +90,7 @@ export async function collectEvidence(loaded: LoadedManifest, options: CollectOp
   const specs = loaded.manifest.sources
     .filter((spec) => !options.only || options.only.includes(spec.id))
     .map((spec) => (spec.kind === 'git' && spec.paths.length === 0 ? { ...spec, paths: manifestPaths(loaded.manifest.sources, loaded.dir, spec.repository) } : spec));
+  const redactor = createRedactor();
   const sources: AnySourceResult[] = [];
   for (const [index, spec] of specs.entries()) {
     progress.sourceStarted(spec, index, specs.length);
@@ -97,14 +99,14 @@ export async function collectEvidence(loaded: LoadedManifest, options: CollectOp
       resolve: loaded.resolve,
       incident,
       env: options.env ?? process.env,
-      progress: (message) => progress.sourceMessage(spec, message),
+      progress: (message) => progress.sourceMessage(spec, redactor.text(message)),
     };
-    const result = await collectOne(spec, context);
+    const result = redactor.deep(await collectOne(spec, context));
     sources.push(result);
     progress.sourceFinished(result);
   }
   const bundle: EvidenceBundle = { schemaVersion: EVIDENCE_SCHEMA_VERSION, incident, collectedAt: new Date().toISOString(), sources };
-  return redactBundle(await joinStackFrames(bundle, loaded));
+  return redactBundle(await joinStackFrames(bundle, loaded), redactor);
 }
 
 export function evidencePath(dir: string): string {
@@ -127,8 +129,12 @@ export function loadEvidence(dir: string): EvidenceBundle {
   } catch (error) {
     throw new EvidenceMissingError(`${file}: not valid JSON (${(error as Error).message}); re-run \`fracas collect ${dir}\``);
   }
-  if (bundle.schemaVersion !== EVIDENCE_SCHEMA_VERSION || !Array.isArray(bundle.sources)) {
-    throw new EvidenceMissingError(`${file}: evidence schema ${String(bundle.schemaVersion)} is not ${EVIDENCE_SCHEMA_VERSION}; re-run \`fracas collect ${dir}\``);
+  if (bundle?.schemaVersion !== EVIDENCE_SCHEMA_VERSION) {
+    throw new EvidenceMissingError(`${file}: evidence schema ${String(bundle?.schemaVersion)} is not ${EVIDENCE_SCHEMA_VERSION}; re-run \`fracas collect ${dir}\``);
+  }
+  const problems = bundleProblems(bundle);
+  if (problems.length > 0) {
+    throw new EvidenceMissingError(`${file}: not a usable evidence bundle (${problems.slice(0, 3).join('; ')}); re-run \`fracas collect ${dir}\``);
   }
   return bundle;
 }

@@ -1,9 +1,9 @@
 // The report step: analysis -> the four deliverables, the combined Markdown, charts and the PDF, written all-or-nothing.
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Analysis } from './analysis/model.ts';
 import { writeOutputsAtomic, type OutputFile } from './atomic-write.ts';
 import { renderChart } from './charts.ts';
+import { createRedactor } from './redact.ts';
 import { launchPdfRenderer, toHtmlDocument, type PdfRenderer } from './render.ts';
 import { DELIVERABLES, formatTime, loadTemplates, type TemplateSet } from './report-templates.ts';
 
@@ -104,10 +104,9 @@ export async function writeReport(dir: string, analysis: Analysis, options: Writ
       pdf = 'ok';
     } catch (error) {
       pdf = 'failed';
-      pdfError = (error as Error).message;
-      await rm(path.join(reportDir, pdfName), { force: true });
+      pdfError = createRedactor().error(error);
     }
   }
-  await writeOutputsAtomic(reportDir, outputs);
+  await writeOutputsAtomic(reportDir, outputs, pdf === 'failed' ? { remove: [pdfName] } : {});
   return { outputs: outputs.map((output) => path.join(reportDir, output.path)), pdf, ...(pdfError ? { pdfError } : {}) };
 }

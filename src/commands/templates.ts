@@ -5,6 +5,7 @@ import { EXIT_CODES } from '../exit-codes.ts';
 import { miningText } from '../collectors/logs/aggregate.ts';
 import { checkFormat, readLogFile } from '../collectors/logs/read-file.ts';
 import { TemplateMiner } from '../analysis/templates/miner.ts';
+import { createRedactor } from '../redact.ts';
 import type { Level } from '../evidence.ts';
 
 /** Growable Int32 column (line numbers and group ids of every record, 8 bytes per record). */
@@ -83,7 +84,9 @@ export async function runTemplates(
     err.write(`fracas templates: cannot read ${file}: ${(error as Error).message}\n`);
     return EXIT_CODES.failed;
   }
-  const { clusters, clusterOf } = miner.finish();
+  const { clusters: mined, clusterOf } = miner.finish();
+  const redactor = createRedactor();
+  const clusters = mined.map((cluster) => ({ ...cluster, template: redactor.text(cluster.template) }));
   const state = { closed: false };
   const onError = (): void => {
     state.closed = true;
