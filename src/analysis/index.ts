@@ -43,7 +43,7 @@ function sourceSummary(source: AnySourceResult): string {
     case 'code':
       return `${source.evidence.excerpts.length} excerpt(s), ${source.evidence.commits.length} commit(s)`;
     case 'git':
-      return `${source.evidence.commits.length} commit(s) in the window`;
+      return `${source.evidence.commits.length} commit(s) (${source.evidence.commits.filter((commit) => commit.beforeWindow).length} before the window)`;
   }
 }
 

@@ -1,4 +1,4 @@
-// One timeline across sources: deploys and restarts, commits and config changes, first errors, peaks, first stuck job.
+// One timeline across sources: deploys and restarts, commits (with the git source's lookback) and config changes, first errors, peaks, first stuck job.
 import { evidenceOf, type EvidenceBundle } from '../evidence.ts';
 import { FAILURE_SIGNALS, type Finding, type TimelineEntry } from './types.ts';
 
@@ -58,16 +58,16 @@ function logEvents(bundle: EvidenceBundle): TimelineEntry[] {
 function commits(bundle: EvidenceBundle): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
   const window = bundle.incident.window;
-  const inWindow = (time: string) => Date.parse(time) >= Date.parse(window.start) && Date.parse(time) <= Date.parse(window.end);
+  const beforeEnd = (time: string) => Date.parse(time) <= Date.parse(window.end);
   for (const { source, evidence } of [...evidenceOf(bundle, 'git'), ...evidenceOf(bundle, 'code')]) {
     for (const commit of evidence.commits) {
-      if (!inWindow(commit.authorTime)) continue;
+      if (!beforeEnd(commit.authorTime) || (source.kind === 'code' && Date.parse(commit.authorTime) < Date.parse(window.start))) continue;
       const touchesConfig = commit.files.some((file) => /(^|\/)(config|conf|settings)(\/|\.)|\.(ya?ml|env|toml|ini)$/i.test(file));
       entries.push({
         time: commit.authorTime,
         source: source.id,
         kind: touchesConfig ? 'config-change' : 'commit',
-        label: `${commit.hash.slice(0, 8)} ${commit.subject}`,
+        label: `${commit.hash.slice(0, 8)} ${commit.subject}${commit.beforeWindow ? ' (before the window)' : ''}`,
         ref: { kind: 'file-line', source: source.id, file: commit.files[0] ?? '.', line: 1, excerpt: `${commit.hash.slice(0, 12)} ${commit.subject}` },
       });
     }
