@@ -46,7 +46,6 @@ export const CATEGORY_RULES: CategoryRule[] = [
     title: 'Writes rejected by a database constraint',
     support: [
       { signal: 'constraint-violation', weight: 0.55, why: 'constraint violations are recorded' },
-      { signal: 'job-errors', weight: 0.15, why: 'jobs carry errors of the failing writes', requires: ['constraint-violation'] },
     ],
     against: [{ signal: 'code-stack-frame', weight: 0.1, why: 'the violating statement comes from application code (a code defect is the deeper cause)' }],
     summary: (found) => `${count(found, 'constraint-violation')} constraint violation(s) across the sources.`,
