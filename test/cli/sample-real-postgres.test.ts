@@ -55,4 +55,23 @@ describe('FM-028 sample on a real PostgreSQL server', () => {
     expect(evidence.checks.find((check) => check.id === 'stuck-jobs')?.rowCount).toBe(14);
     expect(text).not.toContain(PASSWORD);
   }, 120_000);
+
+  it('turns a wrong password into a partial report that names the source, with exit code 2 and no password in it', () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'fracas-real-pg-auth-')), 'fm_028');
+    cpSync(SAMPLE, dir, { recursive: true, filter: (source) => !/[/\\](report|evidence)$/.test(source) });
+    const wrong = withUrl(url, { password: `${PASSWORD}-wrong` });
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'bin/fracas.js'), 'report', dir, '--format', 'md', '--json', '--quiet'], {
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: wrong },
+      timeout: 120_000,
+    });
+    expect(run.status).toBe(2);
+    const summary = JSON.parse(run.stdout) as { sources: { id: string; status: string; error?: string }[] };
+    const database = summary.sources.find((source) => source.id === 'supabase');
+    expect(database?.status).toBe('failed');
+    expect(database?.error).toMatch(/password authentication failed|28P01/);
+    const report = readFileSync(path.join(dir, 'report', 'root-cause-report.md'), 'utf8');
+    expect(report).toMatch(/`supabase` \| database \| ❌ failed/);
+    for (const text of [run.stdout, run.stderr, report]) expect(text).not.toContain(PASSWORD);
+  }, 120_000);
 });
