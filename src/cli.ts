@@ -85,7 +85,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const summaries: IncidentSummary[] = [];
       for (const dir of dirs) summaries.push(await runCollect(dir, { formats: [], reporter }));
       if (!options.json) for (const summary of summaries) if (summary.evidence) io.out.write(`${summary.evidence}\n`);
-      setExit(printSummaries(summaries, options.json, { ...io, out: options.json ? io.out : nullStream }));
+      setExit(printSummaries(summaries, options.json, io));
     });
 
   program
@@ -133,8 +133,6 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   return program;
 }
-
-const nullStream = { write: () => true } as unknown as NodeJS.WritableStream;
 
 export async function main(argv: string[], io: Io = { out: process.stdout, err: process.stderr }): Promise<number> {
   let exitCode: number = EXIT_CODES.complete;

@@ -79,17 +79,13 @@ async function collectOne(spec: SourceSpec, context: CollectContext): Promise<An
 export interface CollectOptions {
   env?: NodeJS.ProcessEnv;
   progress?: ProgressSink;
-  /** Only these source ids. */
-  only?: string[];
 }
 
 /** Run every collector of the manifest, one after the other; never throws for a failing source. */
 export async function collectEvidence(loaded: LoadedManifest, options: CollectOptions = {}): Promise<EvidenceBundle> {
   const progress = options.progress ?? silentProgress;
   const incident = incidentMeta(loaded.manifest);
-  const specs = loaded.manifest.sources
-    .filter((spec) => !options.only || options.only.includes(spec.id))
-    .map((spec) => (spec.kind === 'git' && spec.paths.length === 0 ? { ...spec, paths: manifestPaths(loaded.manifest.sources, loaded.dir, spec.repository) } : spec));
+  const specs = loaded.manifest.sources.map((spec) => (spec.kind === 'git' && spec.paths.length === 0 ? { ...spec, paths: manifestPaths(loaded.manifest.sources, loaded.dir, spec.repository) } : spec));
   const redactor = createRedactor();
   const sources: AnySourceResult[] = [];
   for (const [index, spec] of specs.entries()) {
