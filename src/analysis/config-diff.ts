@@ -153,6 +153,31 @@ function parseAnomalies(side: ConfigSide): ConfigAnomaly[] {
   return anomalies;
 }
 
+interface Move {
+  left: { path: string; posPath: string };
+  right: { path: string; posPath: string };
+}
+
+/** One moved-subtree anomaly: where the block or key is on each side, and what that costs. */
+function movedAnomaly(left: ConfigSide, right: ConfigSide, move: Move, what: string, evidence: string): ConfigAnomaly {
+  const leftLine = lineOf(left.parsed.lines, move.left.posPath);
+  const rightLine = lineOf(right.parsed.lines, move.right.posPath);
+  return {
+    kind: 'moved-subtree',
+    path: move.left.path,
+    file: left.parsed.file,
+    line: leftLine,
+    otherPath: move.right.path,
+    otherFile: right.parsed.file,
+    otherLine: rightLine,
+    detail:
+      `moved or mis-indented ${what}: \`${move.left.path}\` in ${left.label} (${left.parsed.file}${leftLine ? `:${leftLine}` : ''}) is ` +
+      `\`${move.right.path}\` in ${right.label} (${right.parsed.file}${rightLine ? `:${rightLine}` : ''}), ${evidence}; ` +
+      `code reading one path finds nothing in the other environment`,
+    risk: 'high',
+  };
+}
+
 function movedAnomalies(left: ConfigSide, right: ConfigSide, raw: RawDiff[]): { anomalies: ConfigAnomaly[]; movedPaths: Set<string>; movedKeys: Set<string> } {
   const removed: Subtree[] = raw.filter((diff) => diff.change === 'removed').map((diff) => ({ path: diff.path, posPath: diff.leftPos, value: diff.left ?? null }));
   const added: Subtree[] = raw.filter((diff) => diff.change === 'added').map((diff) => ({ path: diff.path, posPath: diff.rightPos, value: diff.right ?? null }));
@@ -160,44 +185,14 @@ function movedAnomalies(left: ConfigSide, right: ConfigSide, raw: RawDiff[]): { 
   const anomalies = findMovedSubtrees(removed, added).map((move): ConfigAnomaly => {
     movedPaths.add(move.left.path);
     movedPaths.add(move.right.path);
-    const leftLine = lineOf(left.parsed.lines, move.left.posPath);
-    const rightLine = lineOf(right.parsed.lines, move.right.posPath);
     const keys = move.sharedKeys.slice(0, 6).join(', ') + (move.sharedKeys.length > 6 ? ', ...' : '');
-    return {
-      kind: 'moved-subtree',
-      path: move.left.path,
-      file: left.parsed.file,
-      line: leftLine,
-      otherPath: move.right.path,
-      otherFile: right.parsed.file,
-      otherLine: rightLine,
-      detail:
-        `moved or mis-indented block: \`${move.left.path}\` in ${left.label} (${left.parsed.file}${leftLine ? `:${leftLine}` : ''}) is ` +
-        `\`${move.right.path}\` in ${right.label} (${right.parsed.file}${rightLine ? `:${rightLine}` : ''}), same keys (${keys}); ` +
-        `code reading one path finds nothing in the other environment`,
-      risk: 'high',
-    };
+    return movedAnomaly(left, right, move, 'block', `same keys (${keys})`);
   });
   const before = raw.filter((diff) => diff.change !== 'added').map((diff) => ({ path: diff.path, posPath: diff.leftPos, value: diff.left ?? null, origin: diff.change === 'removed' ? ('key' as const) : ('changed' as const) }));
   const after = raw.filter((diff) => diff.change !== 'removed').map((diff) => ({ path: diff.path, posPath: diff.rightPos, value: diff.right ?? null, origin: diff.change === 'added' ? ('key' as const) : ('changed' as const) }));
   const movedKeys = new Set<string>();
   for (const move of findMovedKeys(before, after, (path) => isUnder(path, movedPaths))) {
-    const leftLine = lineOf(left.parsed.lines, move.left.posPath);
-    const rightLine = lineOf(right.parsed.lines, move.right.posPath);
-    anomalies.push({
-      kind: 'moved-subtree',
-      path: move.left.path,
-      file: left.parsed.file,
-      line: leftLine,
-      otherPath: move.right.path,
-      otherFile: right.parsed.file,
-      otherLine: rightLine,
-      detail:
-        `moved or mis-indented key: \`${move.left.path}\` in ${left.label} (${left.parsed.file}${leftLine ? `:${leftLine}` : ''}) is ` +
-        `\`${move.right.path}\` in ${right.label} (${right.parsed.file}${rightLine ? `:${rightLine}` : ''}), same value, and neither parent has \`${move.key}\` in the other file; ` +
-        `code reading one path finds nothing in the other environment`,
-      risk: 'high',
-    });
+    anomalies.push(movedAnomaly(left, right, move, 'key', `same value, and neither parent has \`${move.key}\` in the other file`));
     movedKeys.add(move.left.path);
     movedKeys.add(move.right.path);
   }
