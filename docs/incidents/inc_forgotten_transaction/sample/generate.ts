@@ -6,23 +6,12 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../../sample-random.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const INCIDENT = path.resolve(HERE, '..');
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = mulberry32(55_03_2026);
-const between = (lo: number, hi: number) => lo + (hi - lo) * rand();
-const int = (lo: number, hi: number) => Math.floor(between(lo, hi + 1));
+const { between, int } = seededRandom(55_03_2026);
 
 const T = (iso: string) => Date.parse(iso);
 const SEC = 1000;

@@ -5,27 +5,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../../sample-random.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const INCIDENT = path.resolve(HERE, '..');
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = mulberry32(512_2048);
-const between = (lo: number, hi: number) => lo + (hi - lo) * rand();
-const int = (lo: number, hi: number) => Math.floor(between(lo, hi + 1));
-const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
-const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join('');
-const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-${pick(['8', '9', 'a', 'b'])}${hex(3)}-${hex(12)}`;
-const alnum = (n: number) => Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(rand() * 36)]).join('');
+const { rand, between, int, hex, uuid, alnum } = seededRandom(512_2048);
 
 const T = (iso: string) => Date.parse(iso);
 const SEC = 1000;

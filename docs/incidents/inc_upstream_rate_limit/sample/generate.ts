@@ -5,26 +5,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../../sample-random.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const INCIDENT = path.resolve(HERE, '..');
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = mulberry32(429_2026);
-const between = (lo: number, hi: number) => lo + (hi - lo) * rand();
-const int = (lo: number, hi: number) => Math.floor(between(lo, hi + 1));
-const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
-const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join('');
-const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-${pick(['8', '9', 'a', 'b'])}${hex(3)}-${hex(12)}`;
+const { rand, between, int, pick, uuid } = seededRandom(429_2026);
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const ulid = () => `01J9${Array.from({ length: 22 }, () => CROCKFORD[Math.floor(rand() * 32)]).join('')}`;
 
