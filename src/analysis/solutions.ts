@@ -2,7 +2,7 @@
 import type { EvidenceRef } from '../evidence.ts';
 import { risky, type Facts } from './facts.ts';
 import type { Analysis, ProposedText, SolutionOption } from './model.ts';
-import type { HypothesisCategory } from './types.ts';
+import type { HypothesisCategory, Signal } from './types.ts';
 
 const item = (text: string, refs: EvidenceRef[] = []): ProposedText => ({ text, refs });
 
@@ -33,113 +33,105 @@ function configChanges(facts: Facts, categories: string[], verb: string, risks: 
     );
 }
 
-function optionA(facts: Facts): SolutionOption {
-  const changes: ProposedText[] = [];
-  const addresses: HypothesisCategory[] = [];
-  if (facts.byCategory.has('code-defect')) {
-    addresses.push('code-defect');
-    changes.push(item(`Fix the error path at ${codeLocation(facts)}: roll back the transaction and release the database session in every branch (a context manager or try/except/finally), so a failed write cannot leave a connection checked out or idle in transaction.`, facts.codeLines.slice(0, 3)));
-  }
-  if (facts.byCategory.has('db-constraint-violation') || facts.findings('constraint-violation').length > 0) {
-    addresses.push('db-constraint-violation');
-    changes.push(item(`Write only values the database accepts: align the values the code writes with ${describeConstraints(facts) || 'the violated constraint'}, and add a test that runs each state transition against the real schema.`, facts.refs('constraint-violation')));
-  }
-  if (facts.byCategory.has('db-lock-contention')) {
-    addresses.push('db-lock-contention');
-    changes.push(item('Keep transactions short: no network calls or user waits inside a transaction; claim jobs with SELECT … FOR UPDATE SKIP LOCKED; set lock_timeout per transaction so waits fail fast.', facts.refs('lock-timeout', 'lock-wait', 'blocking-chain')));
-  }
-  if (facts.byCategory.has('upstream-dependency')) {
-    addresses.push('upstream-dependency');
-    changes.push(item('Honour the upstream’s Retry-After and rate-limit headers: exponential backoff with jitter, a client-side token bucket below the provider’s quota, and no retry storms from parallel workers.', facts.refs('upstream-rate-limit', 'upstream-error')));
-  }
-  if (facts.byCategory.has('resource-exhaustion')) {
-    addresses.push('resource-exhaustion');
-    changes.push(item('Bound memory per request or job: stream large payloads instead of loading them whole, cap batch sizes, and release caches between jobs.', facts.refs('memory-limit')));
-  }
-  if (facts.byCategory.has('network-connectivity')) {
-    addresses.push('network-connectivity');
-    changes.push(item('Make outbound calls resilient: explicit connect/read timeouts, bounded retries on resets and refused connections, and idempotent handlers so retries are safe.', facts.refs('network-error')));
-  }
-  if (facts.findings('webhook-failures').length > 0 || facts.findings('missing-webhooks').length > 0) {
-    changes.push(item('Make the webhook handler idempotent and acknowledge quickly (persist the payload, return 2xx, process asynchronously), and add a reconciliation job that polls the provider for jobs whose webhook never arrived.', facts.refs('webhook-failures', 'missing-webhooks')));
-  }
-  return {
+/** One remedy: when it applies, which hypothesis category it answers, and the changes it proposes. */
+interface Remedy {
+  category?: HypothesisCategory;
+  applies(facts: Facts): boolean;
+  changes(facts: Facts): ProposedText[];
+}
+
+const forCategory = (category: HypothesisCategory, changes: (facts: Facts) => ProposedText[]): Remedy => ({
+  category,
+  applies: (facts) => facts.byCategory.has(category),
+  changes,
+});
+const text = (category: HypothesisCategory, words: string, ...signals: Signal[]): Remedy => forCategory(category, (facts) => [item(words, facts.refs(...signals))]);
+const whenFound = (signals: Signal[], words: string): Remedy => ({
+  applies: (facts) => signals.some((signal) => facts.findings(signal).length > 0),
+  changes: (facts) => [item(words, facts.refs(...signals))],
+});
+
+interface OptionDefinition extends Omit<SolutionOption, 'changes' | 'addresses'> {
+  remedies: Remedy[];
+}
+
+const OPTIONS: OptionDefinition[] = [
+  {
     letter: 'A',
     title: 'Code fixes for error handling',
-    changes,
-    effort: changes.length > 2 ? 'medium (several code paths, with tests)' : 'small to medium',
+    effort: 'small to medium',
     risks: ['A code change needs a deploy; test the error paths (not only the happy path) against a real database before release.'],
-    addresses,
-  };
-}
-
-function optionB(facts: Facts): SolutionOption {
-  const changes: ProposedText[] = [];
-  const addresses: HypothesisCategory[] = [];
-  if (facts.byCategory.has('db-pool-exhaustion')) {
-    addresses.push('db-pool-exhaustion');
-    changes.push(...configChanges(facts, ['pool-workers'], 'Align'));
-    changes.push(item('Set idle_in_transaction_session_timeout for the application role (e.g. 60 s) so a leaked transaction is ended before it exhausts the pool, and give the pool a checkout timeout shorter than the caller’s request timeout.', facts.refs('idle-in-transaction', 'pool-exhaustion')));
-  }
-  if (facts.byCategory.has('config-drift')) {
-    addresses.push('config-drift');
-    changes.push(...configChanges(facts, ['timeouts', 'retries-backoff', 'urls-hosts', 'tls-auth', 'resource-limits'], 'Review', ['high']));
-    const anomalies = facts.findings('config-structural-anomaly');
-    if (anomalies.length > 0) changes.push(item(`Repair the structural anomalies in the configuration (${anomalies.map((finding) => finding.title).slice(0, 3).join('; ')}), and validate the files against a schema in CI.`, facts.refs('config-structural-anomaly')));
-  }
-  if (facts.byCategory.has('db-lock-contention')) {
-    addresses.push('db-lock-contention');
-    changes.push(item('Set lock_timeout and idle_in_transaction_session_timeout for application and human roles (ALTER ROLE … SET …) so a forgotten transaction cannot hold row locks for long.', facts.refs('idle-in-transaction', 'lock-timeout')));
-  }
-  if (facts.byCategory.has('upstream-dependency')) {
-    addresses.push('upstream-dependency');
-    changes.push(...configChanges(facts, ['retries-backoff', 'pool-workers'], 'Tune'));
-    changes.push(item('Lower worker concurrency towards the upstream quota and lengthen the retry backoff.', facts.refs('upstream-rate-limit')));
-  }
-  if (facts.byCategory.has('resource-exhaustion')) {
-    addresses.push('resource-exhaustion');
-    changes.push(...configChanges(facts, ['resource-limits', 'pool-workers'], 'Align'));
-  }
-  return {
+    remedies: [
+      forCategory('code-defect', (facts) => [
+        item(`Fix the error path in ${codeLocation(facts)}: roll back the transaction and release the database session in every branch (a context manager or try/except/finally), so a failed write cannot leave a connection checked out or idle in transaction.`, facts.codeLines.slice(0, 3)),
+      ]),
+      {
+        category: 'db-constraint-violation',
+        applies: (facts) => facts.byCategory.has('db-constraint-violation') || facts.findings('constraint-violation').length > 0,
+        changes: (facts) => [
+          item(`Write only values the database accepts: align the values the code writes with ${describeConstraints(facts) || 'the violated constraint'}, and add a test that runs each state transition against the real schema.`, facts.refs('constraint-violation')),
+        ],
+      },
+      text('db-lock-contention', 'Keep transactions short: no network calls or user waits inside a transaction; claim jobs with SELECT … FOR UPDATE SKIP LOCKED; set lock_timeout per transaction so waits fail fast.', 'lock-timeout', 'lock-wait', 'blocking-chain'),
+      text('upstream-dependency', 'Honour the upstream’s Retry-After and rate-limit headers: exponential backoff with jitter, a client-side token bucket below the provider’s quota, and no retry storms from parallel workers.', 'upstream-rate-limit', 'upstream-error'),
+      text('resource-exhaustion', 'Bound memory per request or job: stream large payloads instead of loading them whole, cap batch sizes, and release caches between jobs.', 'memory-limit'),
+      text('network-connectivity', 'Make outbound calls resilient: explicit connect/read timeouts, bounded retries on resets and refused connections, and idempotent handlers so retries are safe.', 'network-error'),
+      whenFound(['webhook-failures', 'missing-webhooks'], 'Make the webhook handler idempotent and acknowledge quickly (persist the payload, return 2xx, process asynchronously), and add a reconciliation job that polls the provider for jobs whose webhook never arrived.'),
+    ],
+  },
+  {
     letter: 'B',
     title: 'Configuration changes for reliability',
-    changes,
     effort: 'small (configuration and role settings; no code deploy)',
     risks: ['Configuration changes alone treat the symptom when the cause is in the code; larger pools also raise the load on the database.'],
-    addresses,
-  };
-}
-
-function optionC(facts: Facts): SolutionOption {
-  const changes: ProposedText[] = [];
-  const addresses: HypothesisCategory[] = [];
-  if (facts.byCategory.has('db-pool-exhaustion')) {
-    addresses.push('db-pool-exhaustion');
-    changes.push(item('Put a transaction-mode pooler (Supavisor/PgBouncer) between the service and PostgreSQL and size server connections from max_connections minus reserved slots.', facts.refs('pool-exhaustion', 'connection-refused')));
-  }
-  if (facts.byCategory.has('resource-exhaustion')) {
-    addresses.push('resource-exhaustion');
-    changes.push(item('Move to an instance type with more memory or add instances with autoscaling on memory, with a health check that drains before a restart.', facts.refs('memory-limit', 'restart')));
-  }
-  if (facts.byCategory.has('upstream-dependency')) {
-    addresses.push('upstream-dependency');
-    changes.push(item('Queue calls to the upstream behind a shared rate limiter (one budget for every worker) and raise the provider quota for this environment.', facts.refs('upstream-rate-limit')));
-  }
-  if (facts.byCategory.has('network-connectivity')) {
-    addresses.push('network-connectivity');
-    changes.push(item('Route service-to-service traffic over private networking and add synthetic checks of the path.', facts.refs('network-error')));
-  }
-  if (facts.findings('webhook-failures').length > 0 || facts.findings('stuck-jobs').length > 0) {
-    changes.push(item('Add a durable queue between webhook receipt and processing, with a dead-letter queue and a sweeper that re-drives jobs stuck in flight.', facts.refs('webhook-failures', 'stuck-jobs')));
-  }
-  return {
+    remedies: [
+      forCategory('db-pool-exhaustion', (facts) => [
+        ...configChanges(facts, ['pool-workers'], 'Align'),
+        item('Set idle_in_transaction_session_timeout for the application role (e.g. 60 s) so a leaked transaction is ended before it exhausts the pool, and give the pool a checkout timeout shorter than the caller’s request timeout.', facts.refs('idle-in-transaction', 'pool-exhaustion')),
+      ]),
+      forCategory('config-drift', (facts) => {
+        const anomalies = facts.findings('config-structural-anomaly');
+        return [
+          ...configChanges(facts, ['timeouts', 'retries-backoff', 'urls-hosts', 'tls-auth', 'resource-limits'], 'Review', ['high']),
+          ...(anomalies.length > 0
+            ? [item(`Repair the structural anomalies in the configuration (${anomalies.map((finding) => finding.title).slice(0, 3).join('; ')}), and validate the files against a schema in CI.`, facts.refs('config-structural-anomaly'))]
+            : []),
+        ];
+      }),
+      text('db-lock-contention', 'Set lock_timeout and idle_in_transaction_session_timeout for application and human roles (ALTER ROLE … SET …) so a forgotten transaction cannot hold row locks for long.', 'idle-in-transaction', 'lock-timeout'),
+      forCategory('upstream-dependency', (facts) => [
+        ...configChanges(facts, ['retries-backoff', 'pool-workers'], 'Tune'),
+        item('Lower worker concurrency towards the upstream quota and lengthen the retry backoff.', facts.refs('upstream-rate-limit')),
+      ]),
+      forCategory('resource-exhaustion', (facts) => configChanges(facts, ['resource-limits', 'pool-workers'], 'Align')),
+    ],
+  },
+  {
     letter: 'C',
     title: 'Infrastructure improvements',
-    changes,
     effort: 'medium to large (new components to run and monitor)',
     risks: ['New infrastructure adds moving parts and cost; it hides, rather than removes, defects in the code path.'],
-    addresses,
-  };
+    remedies: [
+      text('db-pool-exhaustion', 'Put a transaction-mode pooler (Supavisor/PgBouncer) between the service and PostgreSQL and size server connections from max_connections minus reserved slots.', 'pool-exhaustion', 'connection-refused'),
+      text('resource-exhaustion', 'Move to an instance type with more memory or add instances with autoscaling on memory, with a health check that drains before a restart.', 'memory-limit', 'restart'),
+      text('upstream-dependency', 'Queue calls to the upstream behind a shared rate limiter (one budget for every worker) and raise the provider quota for this environment.', 'upstream-rate-limit'),
+      text('network-connectivity', 'Route service-to-service traffic over private networking and add synthetic checks of the path.', 'network-error'),
+      whenFound(['webhook-failures', 'stuck-jobs'], 'Add a durable queue between webhook receipt and processing, with a dead-letter queue and a sweeper that re-drives jobs stuck in flight.'),
+    ],
+  },
+];
+
+function draftOption(definition: OptionDefinition, facts: Facts): SolutionOption {
+  const { remedies, ...option } = definition;
+  const changes: ProposedText[] = [];
+  const addresses: HypothesisCategory[] = [];
+  for (const remedy of remedies) {
+    if (!remedy.applies(facts)) continue;
+    if (remedy.category && !addresses.includes(remedy.category)) addresses.push(remedy.category);
+    changes.push(...remedy.changes(facts));
+  }
+  const effort = option.letter === 'A' && changes.length > 2 ? 'medium (several code paths, with tests)' : option.effort;
+  return { ...option, effort, changes, addresses };
 }
 
 const PRIMARY_OPTION: Record<HypothesisCategory, 'A' | 'B' | 'C'> = {
@@ -155,7 +147,7 @@ const PRIMARY_OPTION: Record<HypothesisCategory, 'A' | 'B' | 'C'> = {
 };
 
 export function draftSolutions(facts: Facts, rootCategory: HypothesisCategory | undefined, chosen: 'A' | 'B' | 'C' | undefined): Pick<Analysis, 'options' | 'recommendation'> {
-  const options = [optionA(facts), optionB(facts), optionC(facts)];
+  const options = OPTIONS.map((definition) => draftOption(definition, facts));
   const letter = chosen ?? (rootCategory ? PRIMARY_OPTION[rootCategory] : 'A');
   const picked = options.find((option) => option.letter === letter) ?? options[0];
   const others = options.filter((option) => option.letter !== letter && option.changes.length > 0);
