@@ -19,9 +19,9 @@ function specFor(chart: ChartSeries): TopLevelSpec {
           data: { values: chart.points },
           mark: { type: 'bar' },
           encoding: {
-            x: { field: 'x', type: 'temporal', title: 'time (UTC)', timeUnit: 'utcyearmonthdatehoursminutes', axis: { format: '%d %H:%M', labelAngle: -30 } },
+            x: { field: 'x', type: 'temporal', title: 'time (UTC)', timeUnit: { unit: 'utcyearmonthdatehoursminutes', step: chart.bucketMinutes ?? 1 }, axis: { format: '%d %H:%M', labelAngle: -30 } },
             y: { field: 'y', type: 'quantitative', title: 'errors per bucket', aggregate: 'sum' },
-            color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top' } },
+            color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top', labelLimit: 300 } },
           },
         },
         ...(chart.markers.length > 0

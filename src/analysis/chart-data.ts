@@ -1,7 +1,7 @@
 // The data behind the report's charts: failures over time with deploy markers, errors by category, errors by hour of day.
 import { evidenceOf, type EvidenceBundle } from '../evidence.ts';
 import type { ChartSeries } from './model.ts';
-import type { Finding } from './types.ts';
+import { FAILURE_SIGNALS, type Finding } from './types.ts';
 
 const BUCKET_MINUTES = 15;
 
@@ -21,7 +21,8 @@ export function chartSeries(bundle: EvidenceBundle, findings: Finding[]): ChartS
     for (const minute of evidence.perMinute) {
       if (Number.isNaN(Date.parse(minute.minute))) continue;
       const key = bucket(minute.minute);
-      if (minute.errors > 0) errors.set(key, (errors.get(key) ?? 0) + minute.errors);
+      const otherErrors = Math.max(0, minute.errors - minute.failedRequests);
+      if (otherErrors > 0) errors.set(key, (errors.get(key) ?? 0) + otherErrors);
       if (minute.failedRequests > 0) failedRequests.set(key, (failedRequests.get(key) ?? 0) + minute.failedRequests);
       hours[new Date(minute.minute).getUTCHours()] = (hours[new Date(minute.minute).getUTCHours()] ?? 0) + minute.errors;
     }
@@ -34,15 +35,15 @@ export function chartSeries(bundle: EvidenceBundle, findings: Finding[]): ChartS
     .filter((marker, index, all) => index === 0 || Date.parse(marker.x) - Date.parse(all[index - 1]?.x ?? '') > 10 * 60_000)
     .slice(0, 20);
   const points = [
-    ...[...errors.entries()].map(([x, y]) => ({ x, y, series: 'error records' })),
+    ...[...errors.entries()].map(([x, y]) => ({ x, y, series: 'other error records' })),
     ...[...failedRequests.entries()].map(([x, y]) => ({ x, y, series: 'failed requests (5xx)' })),
   ].sort((left, right) => left.x.localeCompare(right.x) || left.series.localeCompare(right.series));
   if (points.length > 0) {
-    charts.push({ id: 'failures-over-time', title: `Failures per ${BUCKET_MINUTES} minutes (UTC), deploys and restarts marked`, file: 'charts/failures-over-time.svg', kind: 'time', points, markers });
+    charts.push({ id: 'failures-over-time', title: `Failures per ${BUCKET_MINUTES} minutes (UTC), deploys and restarts marked`, file: 'charts/failures-over-time.svg', kind: 'time', bucketMinutes: BUCKET_MINUTES, points, markers });
   }
   const categories = new Map<string, number>();
   for (const finding of findings) {
-    if (finding.area === 'config' || finding.area === 'code' || finding.signal === 'deploy' || finding.signal === 'burst' || finding.signal === 'periodic-failures') continue;
+    if (!FAILURE_SIGNALS.includes(finding.signal)) continue;
     categories.set(finding.signal, (categories.get(finding.signal) ?? 0) + finding.count);
   }
   if (categories.size > 0) {

@@ -104,6 +104,8 @@ export interface ChartSeries {
   /** Relative path of the SVG next to the Markdown. */
   file: string;
   kind: 'time' | 'bar';
+  /** For time charts: the width of one bar. */
+  bucketMinutes?: number;
   points: { x: string; y: number; series: string }[];
   markers: { x: string; label: string }[];
 }
