@@ -155,6 +155,8 @@ export async function launchPdfRenderer(env: NodeJS.ProcessEnv = process.env): P
         await page.setRequestInterception(true);
         page.on('request', (request) => {
           if (request.url().startsWith('data:')) void request.continue();
+          // A 204 answered here cancels a navigation (meta refresh, link) without an error page and without any network.
+          else if (request.isNavigationRequest() && request.frame() === page.mainFrame()) void request.respond({ status: 204, body: '' });
           else void request.abort('blockedbyclient');
         });
         await page.setContent(html, { waitUntil: 'load' });
