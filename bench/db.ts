@@ -9,7 +9,7 @@ import { EXTENSION_SQL, SERVER_INFO_SQL } from '../src/collectors/database/healt
 import { tableColumnsSql } from '../src/collectors/database/job-checks.ts';
 import { transactionPreamble } from '../src/collectors/database/session.ts';
 import type { CollectContext } from '../src/collectors/types.ts';
-import { sourceSchema, type DatabaseSourceSpec } from '../src/manifest.ts';
+import { sourceSchema, type DatabaseSourceSpec } from '../src/manifest/index.ts';
 
 const ADMIN_URL = process.env.FRACAS_BENCH_PG || process.env.FRACAS_TEST_PG || 'postgres://fracas:fracas@127.0.0.1:5432/fracas_test';
 const ROWS = Number(process.env.BENCH_DB_ROWS ?? 1_000_000);

@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { mdToPdf } from 'md-to-pdf';
 import { analyzeIncident } from '../src/analysis/index.ts';
-import { loadManifest } from '../src/manifest.ts';
-import { loadEvidence } from '../src/pipeline.ts';
+import { loadManifest } from '../src/manifest/index.ts';
+import { loadEvidence } from '../src/collectors/gather.ts';
 import { CHROMIUM_ARGS, findBrowser, launchPdfRenderer, toHtmlDocument } from '../src/render.ts';
-import { pdfCover, renderMarkdown } from '../src/report.ts';
+import { pdfCover, renderMarkdown } from '../src/render/outputs.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const incidentsDir = path.resolve('docs/incidents');

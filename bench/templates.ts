@@ -1,6 +1,6 @@
 // npm run bench:templates: grouping (GA) and parsing (PA) accuracy on loghub-2k with one default configuration, and speed.
 import { compileHeaderFormat, headerFormatHead } from '../src/collectors/logs/header-format.ts';
-import { TemplateMiner } from '../src/analysis/templates/miner.ts';
+import { TemplateMiner } from '../src/lib/log-templates/miner.ts';
 import { readLogFile } from '../src/collectors/logs/read-file.ts';
 import { miningText } from '../src/collectors/logs/aggregate.ts';
 import { groupingAccuracy, loadDatasets, parsingAccuracy } from './loghub.ts';

@@ -1,13 +1,13 @@
 // The fracas command line: parse arguments, run a command, print, return the exit code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runInit } from './commands/init.ts';
-import { runCollect, runReport, type IncidentSummary } from './commands/run.ts';
-import { manifestJsonSchemaText } from './commands/schema.ts';
-import { EXIT_CODE_HELP, EXIT_CODES, exitCodeForError } from './exit-codes.ts';
-import { loadManifest } from './manifest.ts';
-import { createReporter } from './progress.ts';
-import { createRedactor } from './redact.ts';
-import type { OutputFormat } from './report.ts';
+import { runInit } from './cli/init.ts';
+import { runCollect, runReport, type IncidentSummary } from './cli/run.ts';
+import { manifestJsonSchemaText } from './cli/schema.ts';
+import { EXIT_CODE_HELP, EXIT_CODES, exitCodeForError } from './cli/exit-codes.ts';
+import { loadManifest } from './manifest/index.ts';
+import { createReporter } from './cli/progress.ts';
+import { createRedactor } from './lib/secrets/redact.ts';
+import type { OutputFormat } from './render/outputs.ts';
 
 function parseFormats(value: string): OutputFormat[] {
   const formats = value.split(',').map((format) => format.trim().toLowerCase()).filter(Boolean);
@@ -119,7 +119,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--format <header>', "logparser header format, e.g. '<Date> <Time> <Level> <Component>: <Content>'")
     .option('--jsonl', 'one {"line","templateId","template"} object per input record, in input order', false)
     .action(async (file: string, options: { format?: string; jsonl: boolean }) => {
-      const { runTemplates } = await import('./commands/templates.ts');
+      const { runTemplates } = await import('./cli/templates.ts');
       setExit(await runTemplates(file, { ...(options.format ? { format: options.format } : {}), jsonl: options.jsonl }, io.out));
     });
 

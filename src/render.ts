@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import MarkdownIt from 'markdown-it';
 import type { Browser } from 'puppeteer-core';
-import { escapeHtml, slugify } from './text.ts';
-import { detailsBlocks } from './render-details.ts';
-import { pdfStyles } from './render-styles.ts';
+import { escapeHtml, slugify } from './lib/escape.ts';
+import { detailsBlocks } from './render/details.ts';
+import { pdfStyles } from './render/styles.ts';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',

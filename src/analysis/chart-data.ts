@@ -1,5 +1,5 @@
 // The data behind the report's charts: failures over time with deploy markers, errors by category, errors by hour of day.
-import { evidenceOf, type EvidenceBundle } from '../evidence.ts';
+import { evidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
 import type { ChartSeries } from './model.ts';
 import { FAILURE_SIGNALS, type Finding } from './types.ts';
 

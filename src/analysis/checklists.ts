@@ -1,5 +1,5 @@
 // The brief's two checklists, each item's status derived from the evidence collected and the manifest's conclusions.
-import type { AnySourceResult, SourceKind } from '../evidence.ts';
+import type { AnySourceResult, SourceKind } from '../evidence/schema.ts';
 import type { ChecklistItem } from './model.ts';
 import type { Hypothesis } from './types.ts';
 

@@ -1,5 +1,5 @@
 // Code evidence -> findings: stack frames from the logs that land in the code named in the manifest.
-import type { CodeEvidence, EvidenceRef } from '../evidence.ts';
+import type { CodeEvidence, EvidenceRef } from '../evidence/schema.ts';
 import type { Finding } from './types.ts';
 
 export const STACK_FRAME_REASON = 'stack-frame';

@@ -1,5 +1,5 @@
 // Pure semantic diff of two parsed configuration files by key path, with classification, risk and anomalies.
-import type { ConfigAnomaly, ConfigChange, ConfigComparison, ConfigDifference, Risk } from '../evidence.ts';
+import type { ConfigAnomaly, ConfigChange, ConfigComparison, ConfigDifference, Risk } from '../evidence/schema.ts';
 import { assess } from './config/classify.ts';
 import { foreignValueAnomalies } from './config/foreign-values.ts';
 import { documentPairs, type DocumentPair } from './config/documents.ts';

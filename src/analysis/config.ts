@@ -1,5 +1,5 @@
 // Findings from configuration evidence: risky differences and structural anomalies, with config-path refs.
-import type { ConfigAnomaly, ConfigComparison, ConfigDifference, ConfigEvidence, EvidenceRef } from '../evidence.ts';
+import type { ConfigAnomaly, ConfigComparison, ConfigDifference, ConfigEvidence, EvidenceRef } from '../evidence/schema.ts';
 import type { Finding, Severity } from './types.ts';
 
 export { configTableRows, type ConfigTableRow } from './config/table.ts';

@@ -1,5 +1,5 @@
 // Cross-source correlation by job id: stuck jobs against webhook outcomes, error categories against job states.
-import type { EvidenceBundle } from '../evidence.ts';
+import type { EvidenceBundle } from '../evidence/schema.ts';
 import { entityIds, jobStates } from './entities.ts';
 import type { CorrelationSummary } from './model.ts';
 import { FAILURE_SIGNALS, type Finding } from './types.ts';

@@ -1,5 +1,5 @@
 // Findings from database evidence: stuck jobs, job errors, connection headroom, idle transactions, blocking, deadlocks, constraints.
-import type { CheckConstraint, DatabaseEvidence, DbRow, DbValue, EvidenceRef, QueryCheck } from '../evidence.ts';
+import type { CheckConstraint, DatabaseEvidence, DbRow, DbValue, EvidenceRef, QueryCheck } from '../evidence/schema.ts';
 import type { Finding, Severity, Signal } from './types.ts';
 
 /** Thresholds, exported so tests and reports can name them. */

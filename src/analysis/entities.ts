@@ -1,5 +1,5 @@
 // Entity ids (job, document, request, user) gathered from findings, and job states from database rows.
-import { evidenceOf, type EvidenceBundle } from '../evidence.ts';
+import { evidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
 import type { Finding, Signal } from './types.ts';
 
 export function entityIds(findings: Finding[], kind: string, signals?: Signal[]): Set<string> {

@@ -1,5 +1,5 @@
 // Facts the drafted deliverables quote: constraint rules, failing code lines, risky config values, job-table SQL.
-import { evidenceOf, type CheckConstraint, type ConfigDifference, type EvidenceBundle, type EvidenceRef } from '../evidence.ts';
+import { evidenceOf, type CheckConstraint, type ConfigDifference, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
 import type { Finding, Hypothesis, HypothesisCategory, Signal } from './types.ts';
 
 export interface Facts {

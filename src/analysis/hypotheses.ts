@@ -1,5 +1,5 @@
 // Ranked root-cause hypotheses: each category's score is a noisy-OR of the signals found, with the rule spelled out.
-import type { EvidenceRef } from '../evidence.ts';
+import type { EvidenceRef } from '../evidence/schema.ts';
 import type { Finding, Hypothesis, HypothesisCategory, Signal } from './types.ts';
 
 interface Weight {

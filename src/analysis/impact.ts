@@ -1,5 +1,5 @@
 // Impact: affected jobs, documents and users, request failure rate over the window, and how long it lasted.
-import { evidenceOf, type EvidenceBundle, type EvidenceRef } from '../evidence.ts';
+import { evidenceOf, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
 import { entityIds } from './entities.ts';
 import type { Impact } from './model.ts';
 import { FAILURE_SIGNALS, type Finding } from './types.ts';

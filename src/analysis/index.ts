@@ -1,6 +1,6 @@
 // The audit step: a pure function from the evidence bundle (and the investigator's conclusions) to the analysis.
-import { evidenceOf, type AnySourceResult, type EvidenceBundle, type EvidenceRef } from '../evidence.ts';
-import type { Manifest } from '../manifest.ts';
+import { evidenceOf, type AnySourceResult, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
+import type { Manifest } from '../manifest/index.ts';
 import { buildChecklists } from './checklists.ts';
 import { codeFindings, STACK_FRAME_REASON } from './code-findings.ts';
 import { comparedConfigFiles, configChangeFindings, configFindings, configTableRows } from './config.ts';

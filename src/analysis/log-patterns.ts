@@ -1,12 +1,12 @@
 // Failure patterns in one log source (pure): error timeline with deploy/restart markers, load correlation, histograms,
 // inter-arrival, periodicity, bursts, first appearance of error categories relative to deploys, webhook outcomes;
 // and `logFindings`, the findings (with refs to real records) that the hypothesis rules combine.
-import type { EvidenceRef, Level, LogEntity, LogEvent, LogEvidence, LogRecord, LogTemplate } from '../evidence.ts';
-import { familyOf, hasStackTrace, isTracebackFragment } from './templates/families.ts';
-import { episodes, interArrival, pearson, periodicity, type InterArrival, type Periodicity } from './templates/time-stats.ts';
+import type { EvidenceRef, Level, LogEntity, LogEvent, LogEvidence, LogRecord, LogTemplate } from '../evidence/schema.ts';
+import { familyOf, hasStackTrace, isTracebackFragment } from '../lib/log-templates/families.ts';
+import { episodes, interArrival, pearson, periodicity, type InterArrival, type Periodicity } from '../lib/log-templates/time-stats.ts';
 import type { Finding, Severity, Signal } from './types.ts';
 
-export type { InterArrival, Periodicity } from './templates/time-stats.ts';
+export type { InterArrival, Periodicity } from '../lib/log-templates/time-stats.ts';
 
 /** Gap that separates two error episodes (bursts). */
 export const EPISODE_GAP_MINUTES = 10;

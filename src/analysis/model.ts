@@ -1,5 +1,5 @@
 // The analysis result the templates read: everything the deliverables say, each claim with its evidence refs.
-import type { EvidenceRef, IncidentMeta, QueryCheck, SourceKind, SourceStatus } from '../evidence.ts';
+import type { EvidenceRef, IncidentMeta, QueryCheck, SourceKind, SourceStatus } from '../evidence/schema.ts';
 import type { ConfigTableRow } from './config/table.ts';
 import type { LogPatterns } from './log-patterns.ts';
 import type { Finding, Hypothesis, TimelineEntry } from './types.ts';

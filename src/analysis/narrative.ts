@@ -1,5 +1,5 @@
 // The What, When and Failure-patterns statements, each drafted from findings and carrying their refs.
-import type { EvidenceBundle } from '../evidence.ts';
+import type { EvidenceBundle } from '../evidence/schema.ts';
 import type { Impact, ProposedText } from './model.ts';
 import type { Finding, Severity, Signal, TimelineEntry } from './types.ts';
 

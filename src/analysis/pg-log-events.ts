@@ -1,5 +1,5 @@
 // Classifies PostgreSQL server-log records into incident events (deadlocks, lock waits, timeouts, refusals, violations) and findings.
-import type { EvidenceRef, LogRecord } from '../evidence.ts';
+import type { EvidenceRef, LogRecord } from '../evidence/schema.ts';
 import type { Finding, Severity, Signal } from './types.ts';
 
 export type PgEventKind =

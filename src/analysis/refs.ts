@@ -1,5 +1,5 @@
 // Resolve an evidence reference back into the bundle: the record, row, config path or code line it names.
-import { evidenceOf, type EvidenceBundle, type EvidenceRef } from '../evidence.ts';
+import { evidenceOf, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
 
 /** The evidence text a reference points at, or undefined when it points at nothing in the bundle. */
 export function resolveRef(bundle: EvidenceBundle, ref: EvidenceRef): string | undefined {

@@ -1,5 +1,5 @@
 // Drafted solution options A (code), B (configuration), C (infrastructure) and the recommendation, from the hypotheses.
-import type { EvidenceRef } from '../evidence.ts';
+import type { EvidenceRef } from '../evidence/schema.ts';
 import { risky, type Facts } from './facts.ts';
 import type { Analysis, ProposedText, SolutionOption } from './model.ts';
 import type { HypothesisCategory, Signal } from './types.ts';

@@ -1,5 +1,5 @@
 // One timeline across sources: deploys and restarts, commits (with the git source's lookback) and config changes, first errors, peaks, first stuck job.
-import { evidenceOf, type EvidenceBundle } from '../evidence.ts';
+import { evidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
 import { FAILURE_SIGNALS, type Finding, type TimelineEntry } from './types.ts';
 
 const MAX_EVENTS_PER_KIND = 12;

@@ -1,5 +1,5 @@
 // The shapes analyzers return: findings with typed signals, hypotheses, timeline, impact; read by templates.
-import type { EvidenceRef, Risk } from '../evidence.ts';
+import type { EvidenceRef, Risk } from '../evidence/schema.ts';
 
 export const HYPOTHESIS_CATEGORIES = [
   'code-defect',

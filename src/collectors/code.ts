@@ -1,8 +1,8 @@
 // Code evidence: excerpts of named files and of stack-trace frames, plus the commits that touched them.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { CodeEvidence, CodeExcerpt, Commit } from '../evidence.ts';
-import type { CodeSourceSpec } from '../manifest.ts';
+import type { CodeEvidence, CodeExcerpt, Commit } from '../evidence/schema.ts';
+import type { CodeSourceSpec } from '../manifest/index.ts';
 import { readRegularFileSync } from './read-file.ts';
 import { commitsTouching, repositoryRoot } from './git.ts';
 import { SourceFailure, type CollectContext, type CollectorOutput } from './types.ts';

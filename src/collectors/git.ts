@@ -2,8 +2,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Commit, GitEvidence } from '../evidence.ts';
-import type { GitSourceSpec, SourceSpec } from '../manifest.ts';
+import type { Commit, GitEvidence } from '../evidence/schema.ts';
+import type { GitSourceSpec, SourceSpec } from '../manifest/index.ts';
 import { SourceFailure, type CollectContext, type CollectorOutput } from './types.ts';
 
 export class GitError extends Error {

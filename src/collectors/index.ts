@@ -1,6 +1,6 @@
 // The collector registry: one module per source kind, looked up by the manifest's `kind`.
-import type { SourceKind } from '../evidence.ts';
-import type { SourceSpec } from '../manifest.ts';
+import type { SourceKind } from '../evidence/schema.ts';
+import type { SourceSpec } from '../manifest/index.ts';
 import type { CollectContext, CollectorOutput } from './types.ts';
 
 type SpecOf<K extends SourceKind> = Extract<SourceSpec, { kind: K }>;

@@ -1,5 +1,5 @@
 // The `render-api` collector: GET /v1/logs with paging, bearer auth, 429 backoff (Ratelimit-* headers), bounded 5xx retries.
-import type { RenderApiSourceSpec } from '../manifest.ts';
+import type { RenderApiSourceSpec } from '../manifest/index.ts';
 import { EvidenceBuilder } from './logs/aggregate.ts';
 import { recordFromObject } from './logs/json-record.ts';
 import { inferLevel } from './logs/message-hints.ts';

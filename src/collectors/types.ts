@@ -1,5 +1,5 @@
 // The contract every collector module implements: a source spec in, evidence with provenance out.
-import type { EvidenceByKind, IncidentMeta, Provenance, SourceKind } from '../evidence.ts';
+import type { EvidenceByKind, IncidentMeta, Provenance, SourceKind } from '../evidence/schema.ts';
 
 export interface CollectContext {
   /** Absolute incident directory; relative paths in the manifest resolve against it. */

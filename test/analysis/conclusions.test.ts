@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyzeIncident } from '../../src/analysis/index.ts';
-import { loadEvidence } from '../../src/pipeline.ts';
-import { renderMarkdown } from '../../src/report.ts';
+import { loadEvidence } from '../../src/collectors/gather.ts';
+import { renderMarkdown } from '../../src/render/outputs.ts';
 
 const SAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/incidents/fm_028');
 

@@ -1,7 +1,7 @@
 // databaseFindings and valuesRejectedByConstraints on hand-built evidence: signals, severities, query-row refs and entities.
 import { describe, expect, it } from 'vitest';
 import { databaseFindings, errorSignal, THRESHOLDS, valuesRejectedByConstraints } from '../../src/analysis/database.ts';
-import type { CheckConstraint, DatabaseEvidence, DbRow, QueryCheck } from '../../src/evidence.ts';
+import type { CheckConstraint, DatabaseEvidence, DbRow, QueryCheck } from '../../src/evidence/schema.ts';
 
 const check = (id: string, rows: DbRow[], status: QueryCheck['status'] = 'ok'): QueryCheck => ({ id, title: id, sql: 'SELECT 1', rows, rowCount: rows.length, truncated: false, status });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EvidenceRef } from '../../src/evidence.ts';
+import type { EvidenceRef } from '../../src/evidence/schema.ts';
 import { rankHypotheses } from '../../src/analysis/hypotheses.ts';
 import { HYPOTHESIS_CATEGORIES, type Finding, type Signal } from '../../src/analysis/types.ts';
 

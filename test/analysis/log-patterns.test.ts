@@ -1,9 +1,9 @@
 // Failure patterns and log findings over evidence built from synthetic records (general rules, no sample-specific text).
 import { describe, expect, it } from 'vitest';
-import type { LogRecord } from '../../src/evidence.ts';
+import type { LogRecord } from '../../src/evidence/schema.ts';
 import { EvidenceBuilder } from '../../src/collectors/logs/aggregate.ts';
 import { crossSourceLogFindings, logFindings, logPatterns } from '../../src/analysis/log-patterns.ts';
-import { periodicity, pearson } from '../../src/analysis/templates/time-stats.ts';
+import { periodicity, pearson } from '../../src/lib/log-templates/time-stats.ts';
 
 let line = 0;
 function record(time: string, message: string, level?: LogRecord['level'], fields: Record<string, string> = {}): LogRecord {

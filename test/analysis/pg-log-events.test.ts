@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classifyPgLog, classifyPgLogRecord, isPgIncidentRecord, pgLogFindings, summarizePgLogEvents, writtenValues } from '../../src/analysis/pg-log-events.ts';
 import { parsePostgresLog } from '../../src/collectors/logs/postgres.ts';
-import type { LogRecord } from '../../src/evidence.ts';
+import type { LogRecord } from '../../src/evidence/schema.ts';
 
 const SAMPLE = 'test/fixtures/db/postgres15-sample.log';
 

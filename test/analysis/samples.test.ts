@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyzeIncident } from '../../src/analysis/index.ts';
 import { resolveRef } from '../../src/analysis/refs.ts';
-import { loadManifest } from '../../src/manifest.ts';
-import { collectEvidence } from '../../src/pipeline.ts';
+import { loadManifest } from '../../src/manifest/index.ts';
+import { collectEvidence } from '../../src/collectors/gather.ts';
 
 const INCIDENTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/incidents');
 const samples = readdirSync(INCIDENTS)

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
-import { parseManifest } from '../../src/manifest.ts';
+import { parseManifest } from '../../src/manifest/index.ts';
 
 function capture() {
   let out = '';

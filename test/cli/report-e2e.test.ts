@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lint } from 'markdownlint/promise';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MARKDOWNLINT_CONFIG } from '../../src/markdownlint-config.ts';
+import { MARKDOWNLINT_CONFIG } from '../../src/render/markdownlint-config.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SAMPLE = path.join(ROOT, 'docs/incidents/fm_028');

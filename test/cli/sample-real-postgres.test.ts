@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EvidenceBundle } from '../../src/evidence.ts';
+import type { EvidenceBundle } from '../../src/evidence/schema.ts';
 import { connect, TEST_PG_URL, withUrl } from '../helpers/pg.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

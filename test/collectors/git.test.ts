@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectGit, commitsTouching, manifestPaths, parseLog, sinceTime } from '../../src/collectors/git.ts';
 import { SourceFailure } from '../../src/collectors/types.ts';
-import { sourceSchema } from '../../src/manifest.ts';
+import { sourceSchema } from '../../src/manifest/index.ts';
 import { testContext } from './config/context.ts';
 
 let repo = '';

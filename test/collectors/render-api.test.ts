@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectRenderApi } from '../../src/collectors/render-api.ts';
 import type { CollectContext } from '../../src/collectors/types.ts';
-import type { RenderApiSourceSpec } from '../../src/manifest.ts';
+import type { RenderApiSourceSpec } from '../../src/manifest/index.ts';
 
 type Handler = (request: IncomingMessage, url: URL, response: ServerResponse) => void;
 let handler: Handler = () => undefined;

@@ -4,11 +4,11 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeIncident } from '../../src/analysis/index.ts';
-import type { EvidenceBundle } from '../../src/evidence.ts';
-import { asBundle, bundleProblems } from '../../src/evidence-check.ts';
-import { mergeEvidence } from '../../src/evidence-merge.ts';
-import { manifestSchema } from '../../src/manifest.ts';
-import { DELIVERABLES, loadTemplates } from '../../src/report-templates.ts';
+import type { EvidenceBundle } from '../../src/evidence/schema.ts';
+import { asBundle, bundleProblems } from '../../src/evidence/check.ts';
+import { mergeEvidence } from '../../src/evidence/merge.ts';
+import { manifestSchema } from '../../src/manifest/index.ts';
+import { DELIVERABLES, loadTemplates } from '../../src/render/handlebars.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 const SAMPLES = ['inc_forgotten_transaction', 'inc_memory_restarts', 'inc_upstream_rate_limit'].map(

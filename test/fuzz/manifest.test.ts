@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadManifest, ManifestError, parseManifest, type Manifest } from '../../src/manifest.ts';
+import { loadManifest, ManifestError, parseManifest, type Manifest } from '../../src/manifest/index.ts';
 
 const VALID = [
   '# FM-028',

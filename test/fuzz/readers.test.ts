@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { collectConfig } from '../../src/collectors/config/index.ts';
 import { collectLogs } from '../../src/collectors/logs/index.ts';
 import { SourceFailure, type CollectContext, type CollectorOutput } from '../../src/collectors/types.ts';
-import { sourceSchema, type ConfigSourceSpec, type LogSourceSpec } from '../../src/manifest.ts';
+import { sourceSchema, type ConfigSourceSpec, type LogSourceSpec } from '../../src/manifest/index.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 const ROOT = mkdtempSync(path.join(tmpdir(), 'fracas-readers-fuzz-'));

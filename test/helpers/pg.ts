@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { CollectContext } from '../../src/collectors/types.ts';
-import { sourceSchema, type DatabaseSourceSpec } from '../../src/manifest.ts';
+import { sourceSchema, type DatabaseSourceSpec } from '../../src/manifest/index.ts';
 
 export const TEST_PG_URL = process.env.FRACAS_TEST_PG || 'postgres://fracas:fracas@127.0.0.1:5432/fracas_test';
 

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recoverOutputs } from '../../src/atomic-write.ts';
+import { recoverOutputs } from '../../src/lib/atomic-write.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'fracas.js');

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
-import { PRINTING_HELPERS, TEMPLATE_DIR } from '../../src/report-templates.ts';
+import { PRINTING_HELPERS, TEMPLATE_DIR } from '../../src/render/handlebars.ts';
 
 type Node = { type: string; [key: string]: unknown };
 

@@ -1,7 +1,7 @@
 // Classify one configuration difference (urls-hosts, timeouts, ...) and rank its risk with a reason a reviewer can check.
-import type { ConfigChange, Risk } from '../../evidence.ts';
+import type { ConfigChange, Risk } from '../../evidence/schema.ts';
 import { environmentOf, environmentsIn, hostsIn, stripEnvironment, withoutEnvironment } from './environments.ts';
-import { isSecretKey, maskValue } from './secrets.ts';
+import { isSecretKey, maskValue } from '../../lib/secrets/secret-keys.ts';
 import { isMapValue, lastKey, typeName, type ConfigValue } from './tree.ts';
 import { clip, isDisabledValue, isEnabledValue, ratioOf } from './values.ts';
 

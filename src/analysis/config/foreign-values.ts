@@ -1,8 +1,8 @@
 // Values that look like another environment's: a staging host in production, a production URL in staging, localhost remote.
-import type { ConfigAnomaly } from '../../evidence.ts';
+import type { ConfigAnomaly } from '../../evidence/schema.ts';
 import { domainOf, environmentOf, environmentsIn, hostsIn, isLocalHost, isRemoteEnvironment, stripEnvironment } from './environments.ts';
 import { hasPlaceholder, resolveForDisplay, resolvePlaceholders, type EnvLookup } from './placeholders.ts';
-import { maskValue } from './secrets.ts';
+import { maskValue } from '../../lib/secrets/secret-keys.ts';
 import { leaves, lineOf, type ParsedConfig } from './tree.ts';
 
 interface Side {

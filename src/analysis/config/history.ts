@@ -1,5 +1,5 @@
 // Commits in the incident window that changed configuration: findings with the 'config-changed-in-window' signal.
-import type { Commit, EvidenceRef } from '../../evidence.ts';
+import type { Commit, EvidenceRef } from '../../evidence/schema.ts';
 import type { Finding } from '../types.ts';
 
 const CONFIG_FILE = /(^|\/)(config|conf|settings|environments?)(\/|\.)|\.(ya?ml|json|env|toml|ini|cfg|conf)$|(^|\/)\.env(\.[^/]*)?$|(^|\/)(Dockerfile|render\.yaml|docker-compose[^/]*)$/i;

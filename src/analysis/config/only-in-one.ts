@@ -1,5 +1,5 @@
 // Keys that exist in only one environment among several (three or more configuration files).
-import type { ConfigAnomaly } from '../../evidence.ts';
+import type { ConfigAnomaly } from '../../evidence/schema.ts';
 import { childPath, isMapValue, lineOf, parentPath, type ConfigValue, type ParsedConfig } from './tree.ts';
 
 function keyPaths(value: ConfigValue, at = '', out = new Set<string>()): Set<string> {

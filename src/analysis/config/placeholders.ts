@@ -1,7 +1,7 @@
 // ${VAR} and ${VAR:-default} placeholders in configuration values: find them and resolve them against an env.
 import { createHash } from 'node:crypto';
 import { MAX_VALUE_CHARS } from './bounds.ts';
-import { isSecretKey, maskSecret, maskValue } from './secrets.ts';
+import { isSecretKey, maskSecret, maskValue } from '../../lib/secrets/secret-keys.ts';
 
 // A default ends before the next `${` and is bounded ({0,256}), so that an unclosed `${A:-...` repeated over a long
 // value stays linear.

@@ -1,5 +1,5 @@
 // Rows of the report's configuration table: anomalies first, then differences by risk; both values side by side.
-import type { ConfigAnomaly, ConfigDifference, ConfigEvidence, Risk } from '../../evidence.ts';
+import type { ConfigAnomaly, ConfigDifference, ConfigEvidence, Risk } from '../../evidence/schema.ts';
 
 export interface ConfigTableRow {
   /** `anomaly` rows come first. */

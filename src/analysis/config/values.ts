@@ -1,5 +1,5 @@
 // Render configuration values for the report (masked, compact) and read numbers, durations and sizes from them.
-import { maskValue } from './secrets.ts';
+import { maskValue } from '../../lib/secrets/secret-keys.ts';
 import { childPath, isMapValue, type ConfigValue } from './tree.ts';
 
 const MAX_RENDER = 160;

@@ -1,7 +1,7 @@
 // The config collector: reads both sides (files, directories, git revisions), diffs them and records anomalies.
 import path from 'node:path';
-import type { ConfigAnomaly, ConfigComparison, ConfigEvidence } from '../../evidence.ts';
-import type { ConfigSideSpec, ConfigSourceSpec } from '../../manifest.ts';
+import type { ConfigAnomaly, ConfigComparison, ConfigEvidence } from '../../evidence/schema.ts';
+import type { ConfigSideSpec, ConfigSourceSpec } from '../../manifest/index.ts';
 import { diffConfigs, rankAnomalies, type ConfigSide } from '../../analysis/config-diff.ts';
 import { parseEnvText } from '../../analysis/config/env-file.ts';
 import { foreignValueAnomalies } from '../../analysis/config/foreign-values.ts';

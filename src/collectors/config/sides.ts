@@ -1,7 +1,7 @@
 // Read one side of a configuration comparison: a file, a directory of files, or either at a git revision.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { ConfigSideSpec } from '../../manifest.ts';
+import type { ConfigSideSpec } from '../../manifest/index.ts';
 import { existingDir, GitError, runGit } from '../git.ts';
 import { checkRegularFile, readRegularFile } from '../read-file.ts';
 

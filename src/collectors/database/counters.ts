@@ -1,5 +1,5 @@
 // Builds the database-counters check from two pg_stat_database snapshots: before, after and their difference.
-import type { DbRow, QueryCheck } from '../../evidence.ts';
+import type { DbRow, QueryCheck } from '../../evidence/schema.ts';
 import { COUNTERS_ID } from './health-checks.ts';
 
 const NOT_COUNTERS = new Set(['database', 'stats_reset', 'taken_at', 'numbackends']);

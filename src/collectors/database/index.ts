@@ -1,7 +1,7 @@
 // The database collector: job, schema and health checks against PostgreSQL (DATABASE_URL) or an embedded, seeded PGlite.
 import path from 'node:path';
-import type { DatabaseEvidence, QueryCheck } from '../../evidence.ts';
-import type { DatabaseSourceSpec } from '../../manifest.ts';
+import type { DatabaseEvidence, QueryCheck } from '../../evidence/schema.ts';
+import type { DatabaseSourceSpec } from '../../manifest/index.ts';
 import { SourceFailure, type CollectContext, type CollectorOutput } from '../types.ts';
 import { connectionFailure, parseDatabaseUrl, scrub } from './connect.ts';
 import { COUNTERS_ID, countersSql, EXTENSION_SQL, healthChecksSql, SERVER_INFO_SQL, statementsSql, type ServerInfo } from './health-checks.ts';

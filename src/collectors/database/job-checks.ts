@@ -1,5 +1,5 @@
 // SQL for the job-table checks (stuck jobs, state distribution, stuck ages, recent errors, retries), built for any job table.
-import type { JobChecksSpec } from '../../manifest.ts';
+import type { JobChecksSpec } from '../../manifest/index.ts';
 import { nowExpression, quoteIdent, quoteLiteral, quoteQualified, relationOid } from './sql.ts';
 
 export interface TableColumn {

@@ -1,5 +1,5 @@
 // Runs one check through a session and turns the result or the error into a QueryCheck (ok, failed or limited with a note).
-import type { QueryCheck } from '../../evidence.ts';
+import type { QueryCheck } from '../../evidence/schema.ts';
 import type { CheckSql } from './job-checks.ts';
 import type { DbSession, SessionLimits } from './session.ts';
 import { toDbRow } from './values.ts';

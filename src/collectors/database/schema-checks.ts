@@ -1,5 +1,5 @@
 // SQL for schema evidence on the job table: CHECK constraints, enum labels, foreign keys and indexes.
-import type { CheckConstraint, DbRow } from '../../evidence.ts';
+import type { CheckConstraint, DbRow } from '../../evidence/schema.ts';
 import { parseCheckConstraint } from './constraints.ts';
 import type { CheckSql } from './job-checks.ts';
 import { relationOid } from './sql.ts';

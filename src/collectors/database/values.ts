@@ -1,5 +1,5 @@
 // Turns driver values (Date, bigint, Buffer, jsonb, arrays) into the JSON-serialisable DbValue of the evidence map.
-import type { DbRow, DbValue } from '../../evidence.ts';
+import type { DbRow, DbValue } from '../../evidence/schema.ts';
 
 /** Text parsers by type OID shared by node-postgres and PGlite: numbers as numbers, times as ISO strings in UTC. */
 export const TEXT_PARSERS: Record<number, (text: string) => unknown> = {

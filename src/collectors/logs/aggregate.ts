@@ -1,10 +1,10 @@
 // Builds LogEvidence from a stream of records: window filter, template mining, per-minute counts, events, requests, entities, capped records.
-import type { Level, LogEntity, LogEvent, LogEvidence, LogFileSummary, LogRecord, LogRequestSummary, LogTemplate } from '../../evidence.ts';
-import { TemplateMiner } from '../../analysis/templates/miner.ts';
-import { extractEntities } from '../../analysis/templates/entities.ts';
-import { maskToken } from '../../analysis/templates/mask.ts';
+import type { Level, LogEntity, LogEvent, LogEvidence, LogFileSummary, LogRecord, LogRequestSummary, LogTemplate } from '../../evidence/schema.ts';
+import { TemplateMiner } from '../../lib/log-templates/miner.ts';
+import { extractEntities } from '../../lib/log-templates/entities.ts';
+import { maskToken } from '../../lib/log-templates/mask.ts';
 import { eventKind } from './events.ts';
-import { hasStackTrace } from '../../analysis/templates/families.ts';
+import { hasStackTrace } from '../../lib/log-templates/families.ts';
 import { isPgIncidentRecord } from '../../analysis/pg-log-events.ts';
 
 export interface BuilderLimits {

@@ -1,5 +1,5 @@
 // Recognises deploy, build, restart, start-up and shutdown lines (Render build output, common servers) by keyword families.
-import type { LogEvent, LogRecord } from '../../evidence.ts';
+import type { LogEvent, LogRecord } from '../../evidence/schema.ts';
 
 const PREFILTER = /==>|deploy|build|listen|start|ready|boot|restart|exit|kill|crash|signal|sigterm|shut|stopp|live|release/i;
 const RULES: [LogEvent['kind'], RegExp][] = [

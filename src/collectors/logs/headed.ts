@@ -1,5 +1,5 @@
 // A line parser for text formats whose records start with a recognisable header; other lines continue the record before.
-import type { Level, LogRecord } from '../../evidence.ts';
+import type { Level, LogRecord } from '../../evidence/schema.ts';
 import { MAX_CONTINUATION_LINES, appendLine, type LineParser, type RecordSink } from './types.ts';
 import { inferLevel } from './message-hints.ts';
 

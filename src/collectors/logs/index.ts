@@ -1,6 +1,6 @@
 // The `logs` collector: reads log files and globs in any supported format into LogEvidence (streaming, bounded memory).
 import path from 'node:path';
-import type { LogSourceSpec } from '../../manifest.ts';
+import type { LogSourceSpec } from '../../manifest/index.ts';
 import { SourceFailure, type CollectContext, type CollectorOutput } from '../types.ts';
 import { EvidenceBuilder } from './aggregate.ts';
 import { expandPaths } from './files.ts';

@@ -1,5 +1,5 @@
 // Turns one parsed JSON log object (Render log, pino, bunyan, structlog, winston, python-json-logger) into a LogRecord.
-import type { LogRecord } from '../../evidence.ts';
+import type { LogRecord } from '../../evidence/schema.ts';
 import { epochToIso, normalizeLevel, normalizeTimestamp } from './time.ts';
 
 const TIME_KEYS = ['timestamp', 'time', '@timestamp', 'ts', 'datetime', 'date', 'asctime', 't', 'timeMillis', 'created'];

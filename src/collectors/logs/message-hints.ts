@@ -1,5 +1,5 @@
 // Infers a level (and logfmt/JSON fields) from a message that carries its own, e.g. "ERROR:app:..." or '{"level":"error"}'.
-import type { Level, LogRecord } from '../../evidence.ts';
+import type { Level, LogRecord } from '../../evidence/schema.ts';
 import { normalizeLevel } from './time.ts';
 
 const LEADING_LEVEL = /^\s*\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRITICAL|CRIT|FATAL|PANIC|SEVERE)\]?(?=[\s:\]|-])/i;

@@ -9,7 +9,7 @@
 // common ones ('%m [%p] %q%u@%d ', '%m [%p] ', pgBadger's ...) are tried and the best match is used; lines that
 // do not fit it (the prefix changed at a restart) are read by a generic `time [pid] user@db key=value SEVERITY:` rule.
 // `createPostgresParser(options, sink)` is the push-style parser both use (also reports unparsed lines).
-import type { LogRecord } from '../../evidence.ts';
+import type { LogRecord } from '../../evidence/schema.ts';
 import { MAX_CONTINUATION_LINES, appendLine, type LineParser, type RecordSink } from './types.ts';
 import { normalizeLevel, normalizeTimestamp } from './time.ts';
 

@@ -1,5 +1,5 @@
 // Timestamp and level normalisation: many log spellings in, ISO 8601 UTC and the five fracas levels out.
-import type { Level } from '../../evidence.ts';
+import type { Level } from '../../evidence/schema.ts';
 
 const ZONES: Record<string, number> = {
   UTC: 0, GMT: 0, Z: 0, UT: 0,

@@ -1,5 +1,5 @@
 // Re-joins multi-line messages that arrive as one entry per line (Render, syslog): a traceback and its log line become one record.
-import type { LogRecord } from '../../evidence.ts';
+import type { LogRecord } from '../../evidence/schema.ts';
 import { MAX_CONTINUATION_LINES, MAX_MESSAGE_LENGTH, type RecordSink } from './types.ts';
 
 const TRACEBACK = /^Traceback \(most recent call last\)/;

@@ -1,5 +1,5 @@
 // Shared shapes of the log readers: a line parser pushes finished records and unparsed lines into a sink.
-import type { LogRecord } from '../../evidence.ts';
+import type { LogRecord } from '../../evidence/schema.ts';
 
 export interface RecordSink {
   record(record: LogRecord): void;

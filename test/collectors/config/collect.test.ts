@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectConfig } from '../../../src/collectors/config/index.ts';
 import { SourceFailure } from '../../../src/collectors/types.ts';
-import type { ConfigSourceSpec } from '../../../src/manifest.ts';
+import type { ConfigSourceSpec } from '../../../src/manifest/index.ts';
 import { testContext } from './context.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../../fixtures/config');

@@ -8,7 +8,7 @@ import { collectCode } from '../../../src/collectors/code.ts';
 import { collectConfig } from '../../../src/collectors/config/index.ts';
 import { readRegularFile, readRegularFileSync } from '../../../src/collectors/read-file.ts';
 import { listSide, MAX_SIDE_FILES } from '../../../src/collectors/config/sides.ts';
-import type { ConfigSourceSpec } from '../../../src/manifest.ts';
+import type { ConfigSourceSpec } from '../../../src/manifest/index.ts';
 import { testContext } from './context.ts';
 
 const temps: string[] = [];

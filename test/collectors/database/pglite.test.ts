@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectDatabase } from '../../../src/collectors/database/index.ts';
 import type { CollectorOutput } from '../../../src/collectors/types.ts';
-import type { QueryCheck } from '../../../src/evidence.ts';
+import type { QueryCheck } from '../../../src/evidence/schema.ts';
 import { collectContext, databaseSpec, FIXTURE_AS_OF, FIXTURE_SEED } from '../../helpers/pg.ts';
 
 let output: CollectorOutput<'database'>;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { collectDatabase } from '../../../src/collectors/database/index.ts';
 import { normaliseError, normaliseSql } from '../../../src/collectors/database/job-checks.ts';
 import { SourceFailure, type CollectorOutput } from '../../../src/collectors/types.ts';
-import type { QueryCheck } from '../../../src/evidence.ts';
+import type { QueryCheck } from '../../../src/evidence/schema.ts';
 import { valuesRejectedByConstraints } from '../../../src/analysis/database.ts';
 import {
   collectContext,

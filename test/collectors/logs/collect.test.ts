@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { collectLogs } from '../../../src/collectors/logs/index.ts';
 import type { CollectContext } from '../../../src/collectors/types.ts';
-import type { LogSourceSpec } from '../../../src/manifest.ts';
+import type { LogSourceSpec } from '../../../src/manifest/index.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../../fixtures/logs');
 const dir = mkdtempSync(path.join(tmpdir(), 'fracas-collect-'));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { LogRecord } from '../../../src/evidence.ts';
+import type { LogRecord } from '../../../src/evidence/schema.ts';
 import { readLogFile } from '../../../src/collectors/logs/read-file.ts';
 import { detectFormat } from '../../../src/collectors/logs/detect.ts';
 

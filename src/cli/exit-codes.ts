@@ -1,0 +1,65 @@
+// The documented process exit codes of `fracas` and the one function that picks the code for a run.
+import type { SourceStatus } from '../evidence/schema.ts';
+
+/**
+ * Exit codes (stable; scripts and CI depend on them):
+ *
+ *   0  complete  every source was collected (ok or skipped) and every requested format was written
+ *   1  usage     bad command line or invalid incident manifest: nothing was collected or written
+ *   2  partial   the report was written, but at least one source failed or was only partly read
+ *                (its Sources section says which and why; evidence kept from an earlier run counts here)
+ *   3  failed    nothing useful was produced: every source failed, or the Markdown report could not be rendered
+ *   4  no PDF    Markdown (and evidence) were written but the PDF step failed (e.g. no Chromium); takes
+ *                precedence over 2, because a requested deliverable is missing
+ *
+ * A source that is `skipped` (not requested in this run) does not make a run partial.
+ */
+export const EXIT_CODES = {
+  complete: 0,
+  usage: 1,
+  partial: 2,
+  failed: 3,
+  pdfFailed: 4,
+} as const;
+
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+/** One line per code, for `fracas --help` and the README. */
+export const EXIT_CODE_HELP = [
+  '0  complete: all sources collected, all outputs written',
+  '1  usage or manifest error: nothing collected',
+  '2  partial: report written, some sources failed (see its Sources section)',
+  '3  failed: no source could be collected, or the report could not be rendered',
+  '4  Markdown written, PDF rendering failed',
+].join('\n');
+
+export type StepResult = 'ok' | 'failed' | 'skipped';
+
+export interface RunOutcome {
+  /** Status of every source in the manifest. */
+  sources: { status: SourceStatus }[];
+  /** The Markdown report (and evidence). 'skipped' when the command does not render (e.g. `collect`). */
+  markdown: StepResult;
+  /** The PDF; 'skipped' when not requested. */
+  pdf?: StepResult;
+}
+
+/** The exit code for a finished run (see the table above). */
+export function exitCodeFor(outcome: RunOutcome): ExitCode {
+  if (outcome.markdown === 'failed') return EXIT_CODES.failed;
+  const attempted = outcome.sources.filter((source) => source.status !== 'skipped');
+  const collected = attempted.filter((source) => source.status === 'ok' || source.status === 'partial');
+  if (attempted.length > 0 && collected.length === 0) return EXIT_CODES.failed;
+  if (outcome.pdf === 'failed') return EXIT_CODES.pdfFailed;
+  if (attempted.some((source) => source.status !== 'ok')) return EXIT_CODES.partial;
+  return EXIT_CODES.complete;
+}
+
+/** The exit code for an exception that ended a run: usage/manifest errors are 1, anything else 3. */
+export function exitCodeForError(error: unknown): ExitCode {
+  const name = error instanceof Error ? error.name : '';
+  const code = (error as { code?: unknown } | null)?.code;
+  if (name === 'ManifestError' || name === 'UsageError' || name === 'InvalidArgumentError') return EXIT_CODES.usage;
+  if (typeof code === 'string' && code.startsWith('commander.')) return EXIT_CODES.usage;
+  return EXIT_CODES.failed;
+}

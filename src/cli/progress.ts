@@ -1,0 +1,58 @@
+// Progress on stderr while collecting: a cli-progress bar on a terminal, plain lines otherwise, nothing with --quiet.
+import cliProgress from 'cli-progress';
+import type { AnySourceResult } from '../evidence/schema.ts';
+import type { SourceSpec } from '../manifest/index.ts';
+import { silentProgress, type ProgressSink } from '../collectors/gather.ts';
+
+export interface Reporter extends ProgressSink {
+  step(message: string): void;
+  stop(): void;
+}
+
+const STATUS_MARK: Record<AnySourceResult['status'], string> = { ok: 'ok', partial: 'partial', failed: 'FAILED', skipped: 'skipped' };
+
+export function createReporter(options: { quiet: boolean; stream?: NodeJS.WriteStream }): Reporter {
+  const stream = options.stream ?? process.stderr;
+  if (options.quiet) return { ...silentProgress, step() {}, stop() {} };
+  if (!stream.isTTY) {
+    return {
+      sourceStarted: (spec, index, total) => stream.write(`fracas: [${index + 1}/${total}] collecting ${spec.id} (${spec.kind})\n`),
+      sourceMessage: (spec, message) => stream.write(`fracas:   ${spec.id}: ${message}\n`),
+      sourceFinished: (result) =>
+        stream.write(`fracas:   ${result.id}: ${STATUS_MARK[result.status]} in ${result.durationMs} ms${result.error ? `: ${result.error.message}` : ''}\n`),
+      step: (message) => stream.write(`fracas: ${message}\n`),
+      stop() {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    { stream, format: 'fracas {bar} {value}/{total} sources | {source} {message}', hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  const lines: string[] = [];
+  return {
+    sourceStarted(spec: SourceSpec, index: number, total: number) {
+      if (!started) bar.start(total, index, { source: spec.id, message: '' });
+      started = true;
+      bar.update(index, { source: spec.id, message: '' });
+    },
+    sourceMessage: (_spec, message) => bar.update({ message: message.slice(0, 60) }),
+    sourceFinished(result) {
+      bar.increment(1, { message: STATUS_MARK[result.status] });
+      lines.push(`fracas: ${result.id}: ${STATUS_MARK[result.status]} in ${result.durationMs} ms${result.error ? `: ${result.error.message}` : ''}`);
+    },
+    step(message) {
+      if (started) {
+        bar.stop();
+        started = false;
+        stream.write(`${lines.splice(0).join('\n')}\n`);
+      }
+      stream.write(`fracas: ${message}\n`);
+    },
+    stop() {
+      if (started) bar.stop();
+      started = false;
+      if (lines.length) stream.write(`${lines.splice(0).join('\n')}\n`);
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// The collect, render and report commands for one or more incident directories, with the --json summary.
+import path from 'node:path';
+import { analyzeIncident } from '../analysis/index.ts';
+import type { Analysis } from '../analysis/model.ts';
+import type { EvidenceBundle } from '../evidence/schema.ts';
+import { exitCodeFor, type ExitCode } from './exit-codes.ts';
+import { loadManifest, type LoadedManifest } from '../manifest/index.ts';
+import { collectEvidence, evidencePath, loadEvidence, saveEvidence } from '../collectors/gather.ts';
+import type { Reporter } from './progress.ts';
+import { SharedPdfRenderer, writeReport, type OutputFormat, type ReportResult } from '../render/outputs.ts';
+import { loadTemplates } from '../render/handlebars.ts';
+
+export interface RunOptions {
+  formats: OutputFormat[];
+  reporter: Reporter;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface IncidentSummary {
+  incident: string;
+  directory: string;
+  evidence?: string;
+  outputs: string[];
+  pdf: ReportResult['pdf'];
+  pdfError?: string;
+  sources: { id: string; kind: string; status: string; error?: string; hint?: string; warnings: string[] }[];
+  hypotheses: { id: string; title: string; category: string; score: number; role: string; status: string; rule: string; evidence: Analysis['hypotheses'][number]['supporting']; contradicting: Analysis['hypotheses'][number]['contradicting'] }[];
+  exitCode: ExitCode;
+}
+
+function summarise(loaded: LoadedManifest, bundle: EvidenceBundle, analysis: Analysis | undefined, result: ReportResult | undefined, exitCode: ExitCode): IncidentSummary {
+  return {
+    incident: loaded.manifest.id,
+    directory: loaded.dir,
+    evidence: evidencePath(loaded.dir),
+    outputs: result?.outputs ?? [],
+    pdf: result?.pdf ?? 'skipped',
+    ...(result?.pdfError ? { pdfError: result.pdfError } : {}),
+    sources: bundle.sources.map((source) => ({
+      id: source.id,
+      kind: source.kind,
+      status: source.status,
+      ...(source.error ? { error: source.error.message } : {}),
+      ...(source.error?.hint ? { hint: source.error.hint } : {}),
+      warnings: source.warnings,
+    })),
+    hypotheses: (analysis?.hypotheses ?? []).map((hypothesis) => ({
+      id: hypothesis.id,
+      title: hypothesis.title,
+      category: hypothesis.category,
+      score: hypothesis.score,
+      role: hypothesis.role,
+      status: hypothesis.status,
+      rule: hypothesis.rule,
+      evidence: hypothesis.supporting,
+      contradicting: hypothesis.contradicting,
+    })),
+    exitCode,
+  };
+}
+
+export async function runCollect(dir: string, options: RunOptions): Promise<IncidentSummary> {
+  const loaded = loadManifest(dir, options.env);
+  const bundle = await saveEvidence(loaded.dir, await collectEvidence(loaded, { progress: options.reporter, ...(options.env ? { env: options.env } : {}) }));
+  options.reporter.stop();
+  options.reporter.step(`evidence saved to ${path.relative(process.cwd(), evidencePath(loaded.dir)) || evidencePath(loaded.dir)}`);
+  return summarise(loaded, bundle, undefined, undefined, exitCodeFor({ sources: bundle.sources, markdown: 'skipped' }));
+}
+
+async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, options: RunOptions, pdf: SharedPdfRenderer, templates: ReturnType<typeof loadTemplates>): Promise<IncidentSummary> {
+  options.reporter.step(`analysing ${loaded.manifest.id}`);
+  const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, { sample: loaded.manifest.sample });
+  const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message) });
+  if (result.pdf === 'failed') options.reporter.step(`PDF not written: ${result.pdfError ?? 'unknown error'}`);
+  const exitCode = exitCodeFor({ sources: bundle.sources, markdown: 'ok', ...(options.formats.includes('pdf') ? { pdf: result.pdf === 'ok' ? 'ok' : 'failed' } : {}) });
+  return summarise(loaded, bundle, analysis, result, exitCode);
+}
+
+/** Collect, analyse and render each incident; one browser serves them all. */
+export async function runReport(dirs: string[], options: RunOptions & { collect: boolean }): Promise<IncidentSummary[]> {
+  const pdf = new SharedPdfRenderer(options.env);
+  const templates = loadTemplates();
+  const summaries: IncidentSummary[] = [];
+  try {
+    for (const dir of dirs) {
+      const loaded = loadManifest(dir, options.env);
+      let bundle: EvidenceBundle;
+      if (options.collect) {
+        bundle = await saveEvidence(loaded.dir, await collectEvidence(loaded, { progress: options.reporter, ...(options.env ? { env: options.env } : {}) }));
+        options.reporter.stop();
+      } else {
+        bundle = loadEvidence(loaded.dir);
+      }
+      summaries.push(await renderFromBundle(loaded, bundle, options, pdf, templates));
+    }
+  } finally {
+    await pdf.close();
+  }
+  return summaries;
+}

@@ -1,0 +1,172 @@
+// Handlebars environment for the deliverables: loads src/templates, registers the escaping helpers, renders.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import type { DbValue, EvidenceRef, QueryCheck } from '../evidence/schema.ts';
+import type { Analysis } from '../analysis/model.ts';
+import type { ConfigTableRow } from '../analysis/config/table.ts';
+import { codeFence, codeSpan, escapeMarkdown, slugify, tableCell, truncate } from '../lib/escape.ts';
+
+export const TEMPLATE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'templates');
+
+export const DELIVERABLES = ['root-cause-report', 'solution-design', 'implementation-plan', 'prevention-measures'] as const;
+export type Deliverable = (typeof DELIVERABLES)[number];
+
+/** Helpers that escape or format what they print; templates may print nothing else (see test/templates). */
+export const PRINTING_HELPERS = [
+  'md', 'cell', 'code', 'fence', 'link', 'num', 'pct', 'fixed', 'inc', 'minutes', 'join', 'ref', 'refShort', 'refsInline',
+  'checkStatus', 'sourceStatus', 'risk', 'queryTable', 'body',
+] as const;
+
+export function formatTime(value: unknown): string {
+  if (typeof value !== 'string' || value === '') return '';
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) return '';
+  return new Date(time).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC').replace(/Z$/, ' UTC');
+}
+
+function text(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+}
+
+function formatNumber(value: unknown): string {
+  return typeof value === 'number' && Number.isFinite(value) ? value.toLocaleString('en-US') : '—';
+}
+
+export function refLocation(ref: EvidenceRef): string {
+  switch (ref.kind) {
+    case 'log-record':
+      return `${ref.source}: ${ref.file}:${ref.line}`;
+    case 'query-row':
+      return `${ref.source}: ${ref.check} row ${ref.row + 1}`;
+    case 'config-path':
+      return `${ref.source}: ${ref.file}${ref.line ? `:${ref.line}` : ''} ${ref.path}`;
+    case 'file-line':
+      return `${ref.source}: ${ref.file}:${ref.line}`;
+  }
+}
+
+function renderRef(ref: EvidenceRef): string {
+  const time = ref.kind === 'log-record' && ref.timestamp ? ` ${escapeMarkdown(formatTime(ref.timestamp))}` : '';
+  const excerpt = ref.excerpt ? ` ${codeSpan(truncate(ref.excerpt.replace(/\s+/g, ' ').trim(), 220))}` : '';
+  return `${codeSpan(refLocation(ref))}${time}${excerpt}`;
+}
+
+function cellValue(value: DbValue | undefined): string {
+  if (value === undefined || value === null) return '—';
+  return tableCell(typeof value === 'object' ? JSON.stringify(value) : String(value), 90);
+}
+
+function queryTable(check: QueryCheck, maxRows = 15, maxColumns = 8): string {
+  if (check.rows.length === 0) return '*No rows.*';
+  const columns = Object.keys(check.rows[0] ?? {}).slice(0, maxColumns);
+  const header = `| ${columns.map((column) => tableCell(column)).join(' | ')} |`;
+  const rule = `| ${columns.map(() => '---').join(' | ')} |`;
+  const body = check.rows.slice(0, maxRows).map((row) => `| ${columns.map((column) => cellValue(row[column])).join(' | ')} |`);
+  const more = check.rows.length > maxRows || check.truncated ? `\n\n*${formatNumber(check.rowCount - Math.min(maxRows, check.rows.length))} more row(s) in the evidence bundle.*` : '';
+  return [header, rule, ...body].join('\n') + more;
+}
+
+const LANGUAGES: Record<string, string> = { '.py': 'python', '.ts': 'ts', '.js': 'js', '.go': 'go', '.rb': 'ruby', '.java': 'java', '.sql': 'sql', '.yaml': 'yaml', '.yml': 'yaml', '.json': 'json' };
+
+function registerHelpers(handlebars: typeof Handlebars): void {
+  const safe = (value: string) => new handlebars.SafeString(value);
+  handlebars.registerHelper('md', (value: unknown) => safe(escapeMarkdown(text(value))));
+  handlebars.registerHelper('cell', (value: unknown, max: unknown) => safe(tableCell(text(value), typeof max === 'number' ? max : 160)));
+  handlebars.registerHelper('code', (value: unknown) => safe(codeSpan(text(value))));
+  handlebars.registerHelper('fence', (value: unknown, language: unknown) => safe(codeFence(text(value), typeof language === 'string' ? language : '')));
+  handlebars.registerHelper('link', (value: unknown) => safe(text(value).replace(/[^A-Za-z0-9._/-]/g, encodeURIComponent)));
+  handlebars.registerHelper('num', (value: unknown) => safe(formatNumber(value)));
+  handlebars.registerHelper('pct', (value: unknown) => safe(typeof value === 'number' && Number.isFinite(value) ? `${(value * 100).toFixed(1)}%` : 'n/a'));
+  handlebars.registerHelper('fixed', (value: unknown, digits: unknown) => safe(typeof value === 'number' ? value.toFixed(typeof digits === 'number' ? digits : 2) : '—'));
+  handlebars.registerHelper('inc', (value: unknown) => safe(String(Number(value) + 1)));
+  handlebars.registerHelper('minutes', (value: unknown) => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return safe('n/a');
+    const hours = Math.floor(value / 60);
+    return safe(hours > 0 ? `${hours} h ${Math.round(value % 60)} min` : `${Math.round(value)} min`);
+  });
+  handlebars.registerHelper('join', (values: unknown, separator: unknown) =>
+    safe((Array.isArray(values) ? values : []).map((value) => escapeMarkdown(text(value))).join(typeof separator === 'string' ? separator : ', ')),
+  );
+  handlebars.registerHelper('ref', (ref: EvidenceRef) => safe(renderRef(ref)));
+  handlebars.registerHelper('refShort', (ref: EvidenceRef) => safe(codeSpan(refLocation(ref))));
+  handlebars.registerHelper('refsInline', (refs: EvidenceRef[]) => {
+    const shown = refs.slice(0, 3).map((ref) => codeSpan(refLocation(ref)));
+    return safe(shown.join(', ') + (refs.length > 3 ? ` and ${refs.length - 3} more` : ''));
+  });
+  handlebars.registerHelper('checkStatus', (status: unknown) => safe(status === 'done' ? '✅ done' : status === 'partial' ? '🟡 partial' : '⬜ open'));
+  handlebars.registerHelper('sourceStatus', (status: unknown) =>
+    safe(status === 'ok' ? '✅ ok' : status === 'partial' ? '⚠️ partial' : status === 'failed' ? '❌ failed' : '⏭️ skipped'),
+  );
+  handlebars.registerHelper('risk', (risk: unknown) => safe(risk === 'high' ? '🔴 high' : risk === 'medium' ? '🟠 medium' : '🟢 low'));
+  handlebars.registerHelper('queryTable', (check: QueryCheck) => safe(queryTable(check)));
+  // Deliverables already rendered (and escaped) by this module, for the combined document.
+  handlebars.registerHelper('body', (bodies: Record<string, string>, name: unknown) => safe(bodies[text(name)] ?? ''));
+  // Non-printing helpers: only used as sub-expressions or block conditions.
+  handlebars.registerHelper('time', (value: unknown) => formatTime(value));
+  handlebars.registerHelper('slug', (value: unknown) => slugify(text(value)));
+  handlebars.registerHelper('joinNonEmpty', (...values: unknown[]) => values.slice(0, -1).map(text).filter(Boolean).join(', '));
+  handlebars.registerHelper('eq', (left: unknown, right: unknown) => left === right);
+  handlebars.registerHelper('ne', (left: unknown, right: unknown) => left !== right);
+  handlebars.registerHelper('lang', (file: unknown) => LANGUAGES[path.extname(text(file)).toLowerCase()] ?? '');
+  handlebars.registerHelper('configSides', (rows: ConfigTableRow[]) => {
+    const first = rows[0];
+    return first ? [first.leftLabel, first.rightLabel] : ['left', 'right'];
+  });
+}
+
+export interface TemplateSet {
+  render(name: Deliverable | 'combined', analysis: Analysis): string;
+}
+
+/** Compile every template once; one set renders any number of incidents. */
+export function loadTemplates(directory = TEMPLATE_DIR): TemplateSet {
+  const handlebars = Handlebars.create();
+  registerHelpers(handlebars);
+  const partialDirectory = path.join(directory, 'partials');
+  for (const file of readdirSync(partialDirectory).filter((name) => name.endsWith('.md.hbs')).sort()) {
+    handlebars.registerPartial(file.replace(/\.md\.hbs$/, ''), readFileSync(path.join(partialDirectory, file), 'utf8'));
+  }
+  const compiled = new Map<string, HandlebarsTemplateDelegate>();
+  for (const name of [...DELIVERABLES, 'combined']) {
+    const source = readFileSync(path.join(directory, `${name}.md.hbs`), 'utf8');
+    compiled.set(name, handlebars.compile(source, { noEscape: true, strict: false, knownHelpersOnly: false }));
+  }
+  return {
+    render(name, analysis) {
+      const template = compiled.get(name);
+      if (!template) throw new Error(`no template ${name}`);
+      const bodies =
+        name === 'combined'
+          ? Object.fromEntries(DELIVERABLES.map((deliverable) => [deliverable, tidy(compiled.get(deliverable)?.({ ...analysis, combined: true }) ?? '')]))
+          : {};
+      return tidy(template({ ...analysis, bodies, combined: name === 'combined' }, { allowProtoPropertiesByDefault: false }));
+    },
+  };
+}
+
+/** Collapse runs of blank lines left by template conditionals; end with one newline. */
+export function tidy(markdown: string): string {
+  const kept: string[] = [];
+  let fence: string | undefined;
+  for (const line of markdown.split('\n')) {
+    const marker = /^(`{3,})/.exec(line)?.[1];
+    if (fence === undefined && marker) fence = marker;
+    else if (fence !== undefined && marker && line.trim() === fence) {
+      fence = undefined;
+      kept.push(line);
+      continue;
+    }
+    if (fence !== undefined) {
+      kept.push(line);
+      continue;
+    }
+    const trimmed = line.replace(/[ \t]+$/, '');
+    if (trimmed === '' && (kept.length === 0 || kept[kept.length - 1] === '')) continue;
+    kept.push(trimmed);
+  }
+  while (kept.length > 0 && kept[kept.length - 1] === '') kept.pop();
+  return `${kept.join('\n')}\n`;
+}
