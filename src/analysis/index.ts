@@ -1,8 +1,7 @@
 // The audit step: a pure function from the evidence bundle (and the investigator's conclusions) to the analysis.
-import { evidenceOf, type AnySourceResult, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
+import { evidenceOf, STACK_FRAME_REASON, type AnySourceResult, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
 import type { Manifest } from '../manifest/index.ts';
 import { buildChecklists } from './checklists.ts';
-import { STACK_FRAME_REASON } from './code-findings.ts';
 import { configTableRows } from './config.ts';
 import { correlate } from './correlation.ts';
 import { gatherFacts } from './facts.ts';

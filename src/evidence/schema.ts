@@ -215,7 +215,29 @@ const databaseEvidence = z.object({
   }),
   checks: z.array(queryCheck),
   constraints: z.array(checkConstraint),
-  extras: z.record(str, z.unknown()).optional(),
+  /** The session and job-table settings the checks ran with (what analysis needs to read the rows). */
+  extras: z
+    .object({
+      role: str.optional(),
+      superuser: z.boolean().optional(),
+      readAllStats: z.boolean().optional(),
+      monitor: z.boolean().optional(),
+      database: str.nullable().optional(),
+      /** "Now" for ages, for historical samples (the manifest's asOf). */
+      asOf: time.optional(),
+      /** Supabase/PgBouncer pooler mode the connection went through. */
+      pooler: str.optional(),
+      jobColumns: z.array(str).optional(),
+      /** Job-table column -> entity kind (document_id -> document-id). */
+      entityColumns: z.record(str, str).optional(),
+      errorColumn: str.optional(),
+      retryColumn: str.optional(),
+      updatedColumn: str.optional(),
+      unindexedColumns: z.array(str).optional(),
+      countersDelayMs: z.number().optional(),
+    })
+    .catchall(z.unknown())
+    .optional(),
 });
 export type DatabaseEvidence = z.infer<typeof databaseEvidence>;
 
@@ -282,6 +304,9 @@ const commit = z.object({
   beforeWindow: z.boolean().optional(),
 });
 export type Commit = z.infer<typeof commit>;
+
+/** The `reason` prefix of code excerpts that the logs' stack frames point at (joined in the gather step). */
+export const STACK_FRAME_REASON = 'stack-frame';
 
 const codeExcerpt = z.object({
   path: str,
@@ -367,4 +392,9 @@ export function evidenceOf<K extends SourceKind>(bundle: EvidenceBundle, kind: K
     }
   }
   return found;
+}
+
+/** Log evidence of every source that has it (log files and the Render API). */
+export function logEvidenceOf(bundle: EvidenceBundle): { source: SourceResult<'logs'> | SourceResult<'render-api'>; evidence: LogEvidence }[] {
+  return [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')];
 }
