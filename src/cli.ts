@@ -1,6 +1,6 @@
 // The fracas command line: parse arguments, run a command, print, return the exit code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT_CODE_HELP, EXIT_CODES, exitCodeForError } from './cli/exit-codes.ts';
+import { EXIT_CODE_HELP, EXIT_CODES, exitCodeForError, VERIFY_EXIT_HELP } from './cli/exit-codes.ts';
 import type { IncidentSummary } from './cli/run.ts';
 import type { OutputFormat } from './render/outputs.ts';
 
@@ -126,6 +126,37 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (file: string, options: { format?: string; jsonl: boolean }) => {
       const { runTemplates } = await import('./cli/templates.ts');
       setExit(await runTemplates(file, { ...(options.format ? { format: options.format } : {}), jsonl: options.jsonl }, io.out));
+    });
+
+  program
+    .command('verify')
+    .description('after a fix: collect the same sources for a window after it and compare them with the incident\'s failure signature (verdict, before/after table; the report gets a Verification section)')
+    .argument('<dir>', 'incident directory (its evidence must have been collected: fracas report <dir>)')
+    .option('--window <start..end>', 'the window to verify, ISO 8601 times (default: from the end of the incident window until now)')
+    .option('--since <duration>', 'the window ending now, e.g. 6h, 2d')
+    .addOption(formatOption())
+    .option('--no-render', 'do not re-render the report with the Verification section')
+    .option('--json', 'print the verification as JSON on stdout', false)
+    .option('-q, --quiet', 'no progress on stderr', false)
+    .addHelpText('after', `\nExit codes:\n${VERIFY_EXIT_HELP.replace(/^/gm, '  ')}\n`)
+    .action(async (dir: string, options: { window?: string; since?: string; format: OutputFormat[]; render: boolean; json: boolean; quiet: boolean }) => {
+      const [{ runVerify, verificationLines, defaultVerifyWindow }, { windowFrom }, { loadManifest }, { runReport }, { createReporter }] = await Promise.all([
+        import('./cli/verify.ts'),
+        import('./cli/window.ts'),
+        import('./manifest/index.ts'),
+        runModule(),
+        progressModule(),
+      ]);
+      const window = windowFrom(options, () => defaultVerifyWindow(loadManifest(dir).manifest.window.end));
+      const reporter = createReporter({ quiet: options.quiet, stream: io.err });
+      const result = await runVerify(dir, window, reporter);
+      const summaries = options.render ? await runReport([dir], { formats: options.format, reporter, collect: false }) : [];
+      if (options.json) io.out.write(`${JSON.stringify({ ...result.verification, files: result.files, outputs: summaries.flatMap((summary) => summary.outputs), exitCode: result.exitCode }, null, 2)}\n`);
+      else {
+        for (const line of verificationLines(result.verification)) io.out.write(`${line}\n`);
+        for (const summary of summaries) for (const output of summary.outputs) io.err.write(`fracas: wrote ${output}\n`);
+      }
+      setExit(result.exitCode);
     });
 
   program
