@@ -9,6 +9,7 @@ import { rankHypotheses } from './hypotheses.ts';
 import { assessImpact } from './impact.ts';
 import { ANALYZERS, logSources, sharedLogPatterns } from './analyzers.ts';
 import { runAnalyzers, SharedDerivations, type Analyzer, type AnalyzerRun } from './registry.ts';
+import { monitoringSchedule } from './schedule.ts';
 import { failureSignature } from './signature.ts';
 import type { Analysis, ChartSeries, CodeExcerptView, SavedVerification, ErrorCategoryRow, ProposedText, SourceRow } from './model.ts';
 import { draftPlan } from './plan.ts';
@@ -117,6 +118,8 @@ export interface AnalyzeOptions {
   sample?: boolean;
   /** The analyzers to run (default: the registry's). */
   analyzers?: readonly Analyzer[];
+  /** The incident directory relative to its repository root, for the commands the report shows (default: the incident id). */
+  incidentPath?: string;
   /** The last `fracas verify` result (evidence/verification.json), shown as the Verification section. */
   verification?: SavedVerification;
 }
@@ -201,6 +204,7 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
     gaps: gapsOf(bundle, findings),
     analyzerErrors,
     signature: failureSignature(bundle, findings, hypotheses),
+    monitoringSchedule: monitoringSchedule(bundle, options.incidentPath ?? bundle.incident.id),
     ...(options.verification ? { verification: options.verification } : {}),
   };
 }
