@@ -5,6 +5,10 @@ import { DEFAULT_THRESHOLDS as DEFAULT_CHECK_THRESHOLDS } from './analysis/monit
 import type { IncidentSummary } from './cli/run.ts';
 import type { OutputFormat } from './render/outputs.ts';
 
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
 function nonNegative(value: string, flag: string): number {
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError(`${flag} takes a number of 0 or more, not "${value}"`);
@@ -188,6 +192,21 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (options.json) io.out.write(`${JSON.stringify(run, null, 2)}\n`);
       else for (const line of checkLines(run)) io.out.write(`${line}\n`);
       setExit(run.exitCode);
+    });
+
+  program
+    .command('history')
+    .description('the incident memory: every incident under <dir> with status, severity, root-cause signature, time to resolve and verification verdict')
+    .argument('[dir]', 'directory of incident directories', 'docs/incidents')
+    .option('--json', 'print the records as JSON on stdout', false)
+    .action(async (dir: string, options: { json: boolean }) => {
+      const { loadHistory, historyLines } = await import('./cli/history.ts');
+      const { existsSync } = await import('node:fs');
+      if (!existsSync(dir)) throw new UsageError(`${dir}: no such directory (give the directory that holds your incident directories)`);
+      const history = loadHistory(dir);
+      if (options.json) io.out.write(`${JSON.stringify(history, null, 2)}\n`);
+      else for (const line of historyLines(history)) io.out.write(`${line}\n`);
+      setExit(history.skipped.length > 0 ? EXIT_CODES.partial : EXIT_CODES.complete);
     });
 
   program
