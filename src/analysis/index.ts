@@ -9,6 +9,7 @@ import { rankHypotheses } from './hypotheses.ts';
 import { assessImpact } from './impact.ts';
 import { ANALYZERS, logSources, sharedLogPatterns } from './analyzers.ts';
 import { runAnalyzers, SharedDerivations, type Analyzer, type AnalyzerRun } from './registry.ts';
+import type { ProbeEvidence } from '../evidence/probe.ts';
 import { similarIncidents, type IncidentRecord } from './history.ts';
 import { monitoringSchedule } from './schedule.ts';
 import { failureSignature } from './signature.ts';
@@ -123,6 +124,8 @@ export interface AnalyzeOptions {
   incidentPath?: string;
   /** The last `fracas verify` result (evidence/verification.json), shown as the Verification section. */
   verification?: SavedVerification;
+  /** The last `fracas probe` results (evidence/probe.json), shown with the code review. */
+  probe?: ProbeEvidence;
   /** Records of the other incidents beside this one (the incident memory), for similar incidents and recurrences. */
   pastIncidents?: readonly IncidentRecord[];
 }
@@ -211,5 +214,6 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
     similarIncidents: similarIncidents({ id: bundle.incident.id, signature }, options.pastIncidents ?? []),
     monitoringSchedule: monitoringSchedule(bundle, options.incidentPath ?? bundle.incident.id),
     ...(options.verification ? { verification: options.verification } : {}),
+    ...(options.probe ? { probe: options.probe } : {}),
   };
 }

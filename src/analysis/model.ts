@@ -1,5 +1,6 @@
 // The analysis result the templates read: everything the deliverables say, each claim with its evidence refs.
 import type { AnalyzerError } from './registry.ts';
+import type { ProbeEvidence } from '../evidence/probe.ts';
 import type { SimilarIncident } from './history.ts';
 import type { MonitoringSchedule } from './schedule.ts';
 import type { FailureSignature } from './signature.ts';
@@ -158,6 +159,8 @@ export interface Analysis {
   similarIncidents: SimilarIncident[];
   /** The `fracas check` command and a scheduled workflow running it. */
   monitoringSchedule: MonitoringSchedule;
+  /** The last `fracas probe` results, when there are some. */
+  probe?: ProbeEvidence;
   /** The last `fracas verify` result, when there is one. */
   verification?: SavedVerification;
 }

@@ -13,6 +13,7 @@ import { SharedPdfRenderer, writeReport, type OutputFormat, type ReportResult } 
 import { loadTemplates } from '../render/handlebars.ts';
 import { loadVerification } from './verify.ts';
 import { saveIncidentRecord, siblingIncidents } from './history.ts';
+import { loadProbe } from './probe.ts';
 
 /** The incident directory relative to the root of the git repository holding it (its name when in none): the same whatever the current directory. */
 export function repositoryRelative(dir: string): string {
@@ -86,7 +87,8 @@ async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, 
   options.reporter.step(`analysing ${loaded.manifest.id}`);
   const verification = loadVerification(loaded.dir);
   const pastIncidents = siblingIncidents(loaded.dir);
-  const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, { sample: loaded.manifest.sample, incidentPath: repositoryRelative(loaded.dir), pastIncidents, ...(verification ? { verification } : {}) });
+  const probe = loadProbe(loaded.dir);
+  const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, { sample: loaded.manifest.sample, incidentPath: repositoryRelative(loaded.dir), pastIncidents, ...(verification ? { verification } : {}), ...(probe ? { probe } : {}) });
   await saveIncidentRecord(loaded, analysis);
   const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message) });
   for (const failure of analysis.analyzerErrors) options.reporter.step(`analyzer ${failure.analyzer} failed: ${failure.message}`);
