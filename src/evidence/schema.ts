@@ -68,6 +68,20 @@ export interface LogFileSummary {
   outsideWindow?: number;
   /** The PostgreSQL log_line_prefix used (given or detected), for postgres files. */
   postgresPrefix?: string;
+  /** Of the records outside the window: how many were before its start and after its end. */
+  beforeWindow?: number;
+  afterWindow?: number;
+  /** First and last timestamps seen in the file, inside the window or not. */
+  firstSeen?: string;
+  lastSeen?: string;
+  /** Records with no time (kept whatever the window). */
+  untimed?: number;
+  /** Physical lines read. */
+  lines?: number;
+  /** Records left out by the source's filters (counted, not kept). */
+  filteredOut?: number;
+  /** Records kept as truncated text because they were too deep or too large to parse. */
+  truncatedRecords?: number;
 }
 
 /** Requests aggregated by method, path (ids masked as `<*>`) and status code. */
