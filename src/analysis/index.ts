@@ -65,7 +65,7 @@ export function collectFindings(bundle: EvidenceBundle): Finding[] {
   const findings: Finding[] = [];
   for (const { source, evidence } of [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')]) {
     findings.push(...logFindings(source.id, evidence));
-    const postgresRecords = evidence.records.filter((record) => record.fields.format === 'postgres' || evidence.files.some((file) => file.path === record.file && file.format === 'postgres'));
+    const postgresRecords = evidence.records.filter((record) => record.fields.format === 'postgres' || evidence.files.some((file) => file.path === record.file && (file.format === 'postgres' || file.format === 'postgres-syslog')));
     if (postgresRecords.length > 0) findings.push(...pgLogFindings(source.id, postgresRecords));
   }
   const logSources = [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')].map(({ source, evidence }) => ({ id: source.id, evidence }));
