@@ -18,15 +18,15 @@ export const FORMAT_NAMES: LogFormatName[] = [
 /** Formats read by the JSON-lines reader (the name says what detection saw). */
 export const JSON_LINE_FORMATS = new Set<string>(['json-lines', 'docker-json', 'journald-json', 'cloud-logging-json']);
 
-/** Line-header formats tried in order, with the share of (non-continuation) lines their header must match. */
+/** Line-header formats tried in order, with the share of (non-continuation) lines their header must match: lower for headers too specific to match by chance (multi-line messages lower the share). */
 const TEXT_FORMATS: [LogFormatName, (line: string) => Head | null, number][] = [
   ['cri', (line) => (CRI_LINE.test(line) ? { message: '' } : null), 0.6],
-  ['heroku', herokuHead, 0.6],
-  ['nginx-error', nginxErrorHead, 0.6],
-  ['apache-error', apacheErrorHead, 0.6],
-  ['ruby', rubyHead, 0.6],
-  ['pgbouncer', pgbouncerHead, 0.6],
-  ['java', javaHead, 0.6],
+  ['heroku', herokuHead, 0.4],
+  ['nginx-error', nginxErrorHead, 0.4],
+  ['apache-error', apacheErrorHead, 0.4],
+  ['ruby', rubyHead, 0.4],
+  ['pgbouncer', pgbouncerHead, 0.4],
+  ['java', javaHead, 0.4],
   ['go', goHead, 0.6],
   ['logfmt', logfmtLineHead, 0.6],
 ];

@@ -1,6 +1,7 @@
 // Turns one parsed JSON log object into a LogRecord: Render, pino/bunyan/winston, zap, zerolog, structlog, Docker json-file, journald, GCP, CloudWatch, CloudNativePG.
 import type { Level, LogRecord } from '../../evidence/schema.ts';
 import { epochToIso, normalizeLevel, normalizeTimestamp, syslogLevel } from './time.ts';
+import { parseGenericLine } from './postgres.ts';
 
 const TIME_KEYS = ['timestamp', 'time', '@timestamp', 'ts', 'datetime', 'date', 'asctime', 't', 'timeMillis', 'created', '__REALTIME_TIMESTAMP', 'log_time', 'eventTime', 'receiveTimestamp'];
 const LEVEL_KEYS = ['level', 'levelname', 'severity', 'lvl', 'loglevel', 'log.level', 'level_name', '@l', 'error_severity', 'severityText', 'severity_text', 'levelStr'];
@@ -204,6 +205,48 @@ function innerObject(text: string): JsonObject | null {
   }
 }
 
+/** PostgreSQL's own JSON records: `jsonlog` (PG 15+) names and the csvlog names CloudNativePG uses, at the top or under `record`. */
+const PG_JSON_FIELDS: [string, string[]][] = [
+  ['severity', ['error_severity']],
+  ['pid', ['pid', 'process_id']],
+  ['sqlstate', ['state_code', 'sql_state_code']],
+  ['user', ['user', 'user_name']],
+  ['database', ['dbname', 'database_name']],
+  ['application', ['application_name']],
+  ['detail', ['detail']],
+  ['hint', ['hint']],
+  ['context', ['context']],
+  ['statement', ['statement', 'query']],
+];
+
+function postgresJson(object: JsonObject, fields: Record<string, string>): void {
+  const record = typeof object.error_severity === 'string' ? object : isObject(object.record) && typeof object.record.error_severity === 'string' ? object.record : null;
+  if (!record) return;
+  for (const [name, keys] of PG_JSON_FIELDS) {
+    for (const key of keys) {
+      const value = record[key];
+      if (typeof value === 'string' ? value.length > 0 : typeof value === 'number') {
+        fields[name] = String(value).slice(0, 4000);
+        break;
+      }
+    }
+  }
+  fields.format = 'postgres';
+}
+
+const PG_TEXT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/;
+
+/** A PostgreSQL stderr line carried as a JSON record's text (Cloud SQL, RDS exports): severity, pid and the message itself. */
+function postgresText(record: LogRecord): void {
+  if (!PG_TEXT.test(record.message)) return;
+  const parsed = parseGenericLine(record.message.length > 8192 ? record.message.slice(0, 8192) : record.message);
+  if (!parsed) return;
+  Object.assign(record.fields, parsed.fields, { severity: parsed.severity, format: 'postgres' });
+  record.message = parsed.message;
+  const level = normalizeLevel(parsed.severity === 'LOG' ? 'info' : parsed.severity);
+  if (level && (!record.level || RANK[level] > RANK[record.level])) record.level = level;
+}
+
 /** Build a record from a JSON object; null when the object has neither a message nor a time. */
 export function recordFromObject(object: JsonObject, file: string, line: number, depth = 0): LogRecord | null {
   const fields: Record<string, string> = {};
@@ -262,7 +305,7 @@ export function recordFromObject(object: JsonObject, file: string, line: number,
     for (const key in object) if (!skip.has(key)) rest[key] = object[key]!;
     message = boundedJson(rest, MAX_MESSAGE_JSON, bounded);
   }
-  const record: LogRecord = { file, line, message, fields };
+  const record: LogRecord = { file, line, message: message.replace(/\r?\n$/, ''), fields };
   if (bounded.truncated) fields.truncated = 'json-too-deep-or-large';
   if (timeEntry) {
     const time = timeOf(timeEntry[0], timeEntry[1]);
@@ -273,5 +316,7 @@ export function recordFromObject(object: JsonObject, file: string, line: number,
   if (nested.level && (!level || RANK[nested.level] > RANK[level])) level = nested.level;
   if (level) record.level = level;
   canonicalFields(fields);
+  postgresJson(object, fields);
+  if (fields.format !== 'postgres') postgresText(record);
   return record;
 }
