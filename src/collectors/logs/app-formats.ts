@@ -238,7 +238,8 @@ export function herokuHead(text: string): Head | null {
   const pairs = LOGFMT_START.test(message) ? parseLogfmt(message) : null;
   const head: Head = pairs && Object.keys(pairs).length >= 3 ? logfmtHead(pairs, message) : { message, fields: {} };
   if (pairs && Object.keys(pairs).length >= 3) head.message = message;
-  head.fields = { ...head.fields, source: match[2]!, dyno: match[3]! };
+  head.fields = { ...head.fields, source: match[2]!, process: match[3]! };
+  if (!head.fields.dyno && match[2] === 'app') head.fields.dyno = match[3]!;
   const time = normalizeTimestamp(match[1]!);
   if (time) head.timestamp = time;
   return head;

@@ -9,7 +9,7 @@ const MESSAGE_KEYS = ['message', 'msg', 'event', '@message', '@m', 'text', 'log'
 /** Keys under which nested records keep their message and severity (GCP jsonPayload, CloudNativePG record, OpenTelemetry body). */
 const NESTED_MESSAGE_KEYS = ['message', 'msg', 'textPayload', 'MESSAGE', 'log', 'body'];
 const NESTED_LEVEL_KEYS = ['error_severity', 'severity', 'level', 'levelname', 'lvl', 'log.level'];
-const ERROR_KEYS = ['err', 'error', 'exception', 'exc_info', 'stack', 'stack_trace', 'stacktrace', 'traceback', 'errorVerbose'];
+const ERROR_KEYS = ['err', 'error', 'exception', 'exc_info', 'stack', 'stack_trace', 'stacktrace', 'stackTrace', 'traceback', 'errorVerbose'];
 const MAX_FIELDS = 48;
 const MAX_FIELD_LENGTH = 500;
 /** Deepest nesting searched for a message or severity, and rendered into text. */
@@ -296,8 +296,9 @@ export function recordFromObject(object: JsonObject, file: string, line: number,
     if (value === undefined || value === null) continue;
     const text = errorText(value);
     if (!text || message.includes(text)) continue;
+    const firstLine = text.slice(0, Math.max(0, text.indexOf('\n')) || text.length);
     if (!message) message = text;
-    else if (text.startsWith(message)) message = text;
+    else if (text.startsWith(message) || firstLine.endsWith(`: ${message}`)) message = text;
     else message = `${message}\n${text}`;
   }
   if (!message) {
