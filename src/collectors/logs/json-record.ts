@@ -2,6 +2,7 @@
 import type { Level, LogRecord } from '../../evidence/schema.ts';
 import { epochToIso, normalizeLevel, normalizeTimestamp, syslogLevel } from './time.ts';
 import { parseGenericLine } from './postgres.ts';
+import { MAX_MESSAGE_LENGTH } from './types.ts';
 
 const TIME_KEYS = ['timestamp', 'time', '@timestamp', 'ts', 'datetime', 'date', 'asctime', 't', 'timeMillis', 'created', '__REALTIME_TIMESTAMP', 'log_time', 'eventTime', 'receiveTimestamp'];
 const LEVEL_KEYS = ['level', 'levelname', 'severity', 'lvl', 'loglevel', 'log.level', 'level_name', '@l', 'error_severity', 'severityText', 'severity_text', 'levelStr'];
@@ -305,6 +306,10 @@ export function recordFromObject(object: JsonObject, file: string, line: number,
     const rest: JsonObject = {};
     for (const key in object) if (!skip.has(key)) rest[key] = object[key]!;
     message = boundedJson(rest, MAX_MESSAGE_JSON, bounded);
+  }
+  if (message.length > MAX_MESSAGE_LENGTH) {
+    message = `${message.slice(0, MAX_MESSAGE_LENGTH)}…`;
+    bounded.truncated = true;
   }
   const record: LogRecord = { file, line, message: message.replace(/\r?\n$/, ''), fields };
   if (bounded.truncated) fields.truncated = 'json-too-deep-or-large';

@@ -27,18 +27,18 @@ describe('log source warnings', () => {
     const file = output.evidence.files[0]!;
     expect(file).toMatchObject({ outsideWindow: 10, beforeWindow: 10, firstSeen: '2025-11-30T08:00:00.000Z', lastSeen: '2025-11-30T08:09:00.000Z' });
     expect(output.evidence.totalRecords).toBe(0);
-    expect(output.warnings.join('\n')).toContain('all 10 record(s) are before the window (first 2025-11-30T08:00:00.000Z, last 2025-11-30T08:09:00.000Z): widen `window.start` to 2025-11-30');
+    expect(output.warnings!.join('\n')).toContain('all 10 record(s) are before the window (first 2025-11-30T08:00:00.000Z, last 2025-11-30T08:09:00.000Z): widen `window.start` to 2025-11-30');
   });
 
   it('all records after the window name window.end; some outside is counted but not partial', async () => {
     writeFileSync(path.join(dir, 'late.jsonl'), pinoLines(4, Date.parse('2026-01-02T10:00:00Z')));
     const late = await collectLogs(spec(['late.jsonl']), context());
-    expect(late.warnings.join('\n')).toContain('widen `window.end` to 2026-01-03');
+    expect(late.warnings!.join('\n')).toContain('widen `window.end` to 2026-01-03');
     writeFileSync(path.join(dir, 'straddle.jsonl'), pinoLines(6, Date.parse('2025-12-31T23:57:00Z')));
     const straddle = await collectLogs(spec(['straddle.jsonl']), context());
     expect(straddle.status).toBe('ok');
     expect(straddle.evidence.totalRecords).toBe(3);
-    expect(straddle.warnings.join('\n')).toContain('3 of 6 timed record(s) are outside the window (0 before, 3 after)');
+    expect(straddle.warnings!.join('\n')).toContain('3 of 6 timed record(s) are outside the window (0 before, 3 after)');
   });
 
   it('an empty file is a warning that makes the source partial', async () => {
@@ -53,14 +53,14 @@ describe('log source warnings', () => {
     const output = await collectLogs(spec(['untimed.log']), context());
     expect(output.status).toBe('partial');
     expect(output.evidence.files[0]!.untimed).toBe(3);
-    expect(output.warnings.join('\n')).toContain('none of the 3 record(s) has a time (format plain)');
+    expect(output.warnings!.join('\n')).toContain('none of the 3 record(s) has a time (format plain)');
   });
 
   it('a header format that parses less than a tenth of the lines names the format tried and suggests the detected one', async () => {
     writeFileSync(path.join(dir, 'nginx.log'), Array.from({ length: 30 }, (_, index) => `2025/12/31 08:${String(index).padStart(2, '0')}:00 [error] 31#31: *${index} connect() failed (111: Connection refused)`).join('\n') + '\n');
     const output = await collectLogs(spec(['nginx.log'], { format: '<Date> <Time> \\[<Level>\\] <Pid>: <Content> end' }), context());
     expect(output.status).toBe('partial');
-    const text = output.warnings.join('\n');
+    const text = output.warnings!.join('\n');
     expect(text).toContain('format header: <Date> <Time> \\[<Level>\\] <Pid>: <Content> end parsed 0 record(s) from 30 line(s)');
     expect(text).toContain('set `format: nginx-error`');
   });
@@ -76,7 +76,7 @@ describe('log source warnings', () => {
     const byLevel = await collectLogs(spec(['mixed.jsonl'], { filter: { level: 'error' } }), context());
     expect(byLevel.evidence.totalRecords).toBe(4);
     expect(byLevel.evidence.files[0]!.filteredOut).toBe(8);
-    expect(byLevel.warnings.join('\n')).toContain("8 record(s) left out by the source's filter");
+    expect(byLevel.warnings!.join('\n')).toContain("8 record(s) left out by the source's filter");
     const byService = await collectLogs(spec(['mixed.jsonl'], { filter: { service: 'worker', text: 'DONE' } }), context());
     expect(byService.evidence.totalRecords).toBe(4);
     const byRegex = await collectLogs(spec(['mixed.jsonl'], { filter: { regex: '^job (1|2)\\d? ', fields: { service: 'api' } } }), context());
