@@ -5,6 +5,8 @@ export interface FileWarning {
   text: string;
   /** Whether the warning makes the source partial (the evidence from this file is missing or unusable). */
   partial: boolean;
+  /** What it is about: the file's content, its format, records without time, the window. */
+  kind: 'empty' | 'format' | 'untimed' | 'window';
 }
 
 /** Below this share of lines parsed into records, the format is taken to be the wrong one. */
@@ -23,7 +25,7 @@ export function fileWarnings(summary: LogFileSummary, window: { start: string; e
   const name = summary.path;
   const lines = summary.lines ?? 0;
   if (summary.records === 0 && summary.unparsed === 0 && lines === 0) {
-    warnings.push({ text: `${name}: the file is empty (0 lines); nothing was read from it`, partial: true });
+    warnings.push({ text: `${name}: the file is empty (0 lines); nothing was read from it`, partial: true, kind: 'empty' });
     return warnings;
   }
   const suggestion = suggested && suggested !== summary.format ? `; the lines look like ${suggested}: set \`format: ${suggested}\`` : '; set `format` to the file\'s format (a name or a header format such as \'<Date> <Time> <Level> <Content>\')';
@@ -33,9 +35,10 @@ export function fileWarnings(summary: LogFileSummary, window: { start: string; e
     warnings.push({
       text: `${name}: format ${summary.format} parsed ${summary.records} record(s) from ${lines} line(s) (${summary.unparsed} unparsed), less than a tenth${suggestion}`,
       partial: true,
+      kind: 'format',
     });
   } else if (summary.records === 0) {
-    warnings.push({ text: `${name}: no record could be read (format ${summary.format}, ${summary.unparsed} unparsed line(s))${suggestion}`, partial: true });
+    warnings.push({ text: `${name}: no record could be read (format ${summary.format}, ${summary.unparsed} unparsed line(s))${suggestion}`, partial: true, kind: 'format' });
   }
   const untimed = summary.untimed ?? 0;
   if (untimed > 0 && summary.records > 0) {
@@ -43,6 +46,7 @@ export function fileWarnings(summary: LogFileSummary, window: { start: string; e
     warnings.push({
       text: `${name}: ${all ? `none of the ${summary.records} record(s) has` : `${untimed} of ${summary.records} record(s) have`} a time (format ${summary.format}): ${all ? 'they are' : 'those are'} kept whatever the window but cannot be placed on the timeline${all ? suggestion : ''}`,
       partial: true,
+      kind: 'untimed',
     });
   }
   const outside = summary.outsideWindow ?? 0;
@@ -56,9 +60,9 @@ export function fileWarnings(summary: LogFileSummary, window: { start: string; e
       if (before === outside) change = `all ${outside} record(s) are before the window${seen}: widen \`window.start\` to ${day(summary.firstSeen!)}`;
       else if (after === outside) change = `all ${outside} record(s) are after the window${seen}: widen \`window.end\` to ${day(summary.lastSeen!, 1)}`;
       else change = `all ${outside} record(s) are outside the window (${before} before, ${after} after)${seen}: widen \`window.start\` to ${day(summary.firstSeen!)} and \`window.end\` to ${day(summary.lastSeen!, 1)}`;
-      warnings.push({ text: `${name}: ${change}; nothing from this file is analysed`, partial: true });
+      warnings.push({ text: `${name}: ${change}; nothing from this file is analysed`, partial: true, kind: 'window' });
     } else {
-      warnings.push({ text: `${name}: ${outside} of ${timed} timed record(s) are outside the window (${before} before, ${after} after)${seen}; counted, not analysed`, partial: false });
+      warnings.push({ text: `${name}: ${outside} of ${timed} timed record(s) are outside the window (${before} before, ${after} after)${seen}; counted, not analysed`, partial: false, kind: 'window' });
     }
   }
   return warnings;
