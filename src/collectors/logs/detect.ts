@@ -1,5 +1,5 @@
 // Guesses a log file's format from its first 64 KB: JSON (Render, JSON lines and their wrappers), PostgreSQL, syslog, CRI, server and application text formats, plain.
-import { detectPrefix } from './postgres.ts';
+import { detectPrefix, parseGenericLine } from './postgres.ts';
 import { plainHead, pythonHead, renderTextHead, syslogHead } from './text-formats.ts';
 import { apacheErrorHead, CONTINUATION, EXCEPTION_LINE, goHead, herokuHead, javaHead, logfmtLineHead, nginxErrorHead, pgbouncerHead, rubyHead } from './app-formats.ts';
 import { CRI_LINE } from './cri.ts';
@@ -65,7 +65,8 @@ export function detectFormat(head: string): LogFormatName {
   if (lines.length === 0) return 'plain';
   const share = (test: (line: string) => boolean, of: string[] = lines): number => (of.length === 0 ? 0 : of.filter(test).length / of.length);
   const postgres = detectPrefix(lines);
-  if (postgres && share((line) => postgres.regex.test(line) || line.startsWith('\t')) >= 0.6) return 'postgres';
+  // A prefix not among the common ones still has `time [pid] ... SEVERITY:  ` (what the generic rule reads).
+  if (postgres && share((line) => postgres.regex.test(line) || line.startsWith('\t') || parseGenericLine(line.length > 2000 ? line.slice(0, 2000) : line) !== null) >= 0.6) return 'postgres';
   const syslog = lines.map((line) => syslogHead(line));
   if (syslog.filter((parsed) => parsed !== null).length / lines.length >= 0.6) {
     return syslog.filter((parsed) => isPostgresSyslog(parsed)).length / lines.length >= 0.5 ? 'postgres-syslog' : 'syslog';
