@@ -12,7 +12,7 @@ export interface HeaderFormat {
 export class HeaderFormatError extends Error {}
 
 /** Longest line prefix given to the matcher; the rest of a longer line is appended to <Content> unmatched. */
-const MAX_MATCHED = 8192;
+const MAX_MATCHED = 2048;
 
 /**
  * Compile a logparser format exactly as logparser does (`generate_logformat_regex`): each `<Name>` becomes a lazy
