@@ -7,14 +7,14 @@ import { createPostgresParser } from './postgres.ts';
 import { createRenderJsonParser } from './render-json.ts';
 import { headText, textChunks } from './source.ts';
 import { detectFormat, FORMAT_NAMES, JSON_LINE_FORMATS, type LogFormatName } from './detect.ts';
-import { apacheErrorHead, goHead, herokuHead, javaHead, logfmtLineHead, nginxErrorHead, pgbouncerHead, rubyHead } from './app-formats.ts';
+import { apacheErrorHead, CONTINUATION, EXCEPTION_LINE, goHead, herokuHead, javaHead, logfmtLineHead, nginxErrorHead, pgbouncerHead, rubyHead } from './app-formats.ts';
 import { createCriParser } from './cri.ts';
 import { createPostgresSyslogParser, createSyslogHead, inferSyslogYear } from './syslog.ts';
 import type { Head } from './headed.ts';
 import { stat } from 'node:fs/promises';
 import { plainHead, pythonHead, renderTextHead } from './text-formats.ts';
 import type { ChunkParser, RecordSink } from './types.ts';
-import { joinMultiline } from './tracebacks.ts';
+import { joinMultiline, joinTraceLines } from './tracebacks.ts';
 
 export interface ReadOptions {
   /** auto, a format name, or a logparser header format such as `<Date> <Time> <Level> <Content>`. */
@@ -51,7 +51,11 @@ export async function readLogFile(absolutePath: string, displayPath: string, opt
   const head = await headText(absolutePath);
   const format: string = requested === 'auto' ? detectFormat(head) : requested;
   options.onFormat?.((FORMAT_NAMES as string[]).includes(format) ? format : `header: ${format}`);
-  const joiner = format === 'render-json' || format === 'render-text' || format === 'syslog' || format === 'heroku' ? joinMultiline(sink) : null;
+  const joiner =
+    format === 'render-json' || format === 'render-text' || format === 'syslog' || format === 'heroku' ? joinMultiline(sink)
+    : format === 'docker-json'
+      ? joinTraceLines(sink, (text, previous, joined) => CONTINUATION.test(text) || (EXCEPTION_LINE.test(text) && (joined > 0 || previous.level === 'error' || previous.level === 'fatal' || previous.level === 'warn')))
+      : null;
   const year = format === 'syslog' || format === 'postgres-syslog' ? inferSyslogYear(head, (await stat(absolutePath)).mtime) : undefined;
   if (joiner) sink = joiner;
   let parser: ChunkParser;

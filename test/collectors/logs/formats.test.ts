@@ -93,7 +93,9 @@ describe('documented log formats', () => {
     const docker = await read('docker-json.log');
     expect(docker.format).toBe('docker-json');
     // "npm WARN ..." carries no level in a position any logger uses: left without one rather than guessed.
-    expect(docker.levels).toEqual(['info', 'error', '-', 'error']);
+    expect(docker.levels).toEqual(['info', 'error', '-', 'error', 'error', '-']);
+    // A Java exception written one json-file entry per line is joined to its ERROR line.
+    expect(docker.records[4]!.message).toBe('2026-11-20 08:00:05.000 ERROR [main] c.e.Worker - job 8814 failed\njava.lang.IllegalStateException: no owner\n\tat com.example.Worker.run(Worker.java:42)');
     expect(docker.records[1]!.message).toContain('Error: connect ECONNREFUSED 10.0.0.5:5432\n    at TCPConnectWrap');
     expect(docker.records[1]!.timestamp).toBe('2026-11-20T08:00:02.913Z');
     expect(docker.records[1]!.fields.stream).toBe('stdout');
