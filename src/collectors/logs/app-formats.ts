@@ -12,7 +12,7 @@ function span(text: string): string {
 }
 
 /** `key=value key2="quoted value"` pairs; null when the text does not start with a pair. */
-export function parseLogfmt(text: string): Record<string, string> | null {
+function parseLogfmt(text: string): Record<string, string> | null {
   const pairs: Record<string, string> = {};
   let count = 0;
   let index = 0;

@@ -9,7 +9,7 @@ export interface HeaderFormat {
   names: string[];
 }
 
-export class HeaderFormatError extends Error {}
+class HeaderFormatError extends Error {}
 
 /** Longest line prefix given to the matcher; the rest of a longer line is appended to <Content> unmatched. */
 const MAX_MATCHED = 2048;

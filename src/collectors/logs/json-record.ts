@@ -37,7 +37,7 @@ function scalar(value: Json): string | undefined {
  * JSON text of a value with nesting and length bounded (JSON.stringify recurses without limit and overflows the
  * stack on a deep record). `state.truncated` is set when anything was cut.
  */
-export function boundedJson(value: Json, maxChars = MAX_MESSAGE_JSON, state: { truncated: boolean } = { truncated: false }): string {
+function boundedJson(value: Json, maxChars = MAX_MESSAGE_JSON, state: { truncated: boolean } = { truncated: false }): string {
   let out = '';
   const visit = (node: Json, depth: number): void => {
     if (out.length >= maxChars) return;
