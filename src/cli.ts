@@ -1,9 +1,13 @@
 // The fracas command line: parse arguments, run a command, print, return the exit code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CHECK_EXIT_HELP, EXIT_CODE_HELP, EXIT_CODES, exitCodeForError, VERIFY_EXIT_HELP } from './cli/exit-codes.ts';
+import { CHECK_EXIT_HELP, EXIT_CODE_HELP, EXIT_CODES, exitCodeForError, PROBE_EXIT_HELP, VERIFY_EXIT_HELP } from './cli/exit-codes.ts';
 import { DEFAULT_THRESHOLDS as DEFAULT_CHECK_THRESHOLDS } from './analysis/monitoring-thresholds.ts';
 import type { IncidentSummary } from './cli/run.ts';
 import type { OutputFormat } from './render/outputs.ts';
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 function nonNegative(value: string, flag: string): number {
   const parsed = Number(value);
@@ -201,6 +205,38 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (options.json) io.out.write(`${JSON.stringify(run, null, 2)}\n`);
       else for (const line of checkLines(run)) io.out.write(`${line}\n`);
       setExit(run.exitCode);
+    });
+
+  program
+    .command('history')
+    .description('the incident memory: every incident under <dir> with status, severity, root-cause signature, time to resolve and verification verdict')
+    .argument('[dir]', 'directory of incident directories', 'docs/incidents')
+    .option('--json', 'print the records as JSON on stdout', false)
+    .action(async (dir: string, options: { json: boolean }) => {
+      const { loadHistory, historyLines } = await import('./cli/history.ts');
+      const { existsSync } = await import('node:fs');
+      if (!existsSync(dir)) throw new UsageError(`${dir}: no such directory (give the directory that holds your incident directories)`);
+      const history = loadHistory(dir);
+      if (options.json) io.out.write(`${JSON.stringify(history, null, 2)}\n`);
+      else for (const line of historyLines(history)) io.out.write(`${line}\n`);
+      setExit(history.skipped.length > 0 ? EXIT_CODES.partial : EXIT_CODES.complete);
+    });
+
+  program
+    .command('probe')
+    .description('send the manifest\'s test webhook deliveries (valid, bad signature, malformed JSON, unknown job, duplicate) to its staging base URL; answers are saved as evidence and shown in the report')
+    .argument('<dir>', 'incident directory whose incident.yaml has a probe: section')
+    .option('--json', 'print the results as JSON on stdout', false)
+    .addHelpText('after', `\nExit codes:\n${PROBE_EXIT_HELP.replace(/^/gm, '  ')}\n`)
+    .action(async (dir: string, options: { json: boolean }) => {
+      const { probeIncident, probeLines } = await import('./cli/probe.ts');
+      const { evidence, file, exitCode } = await probeIncident(dir);
+      if (options.json) io.out.write(`${JSON.stringify({ ...evidence, file, exitCode }, null, 2)}\n`);
+      else {
+        for (const line of probeLines(evidence)) io.out.write(`${line}\n`);
+        io.err.write(`fracas: saved to ${file}; \`fracas render ${dir}\` adds the results to the report\n`);
+      }
+      setExit(exitCode);
     });
 
   program

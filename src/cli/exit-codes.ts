@@ -86,3 +86,13 @@ export const CHECK_EXIT_HELP = [
   '2  at least one check is over its threshold (an alert)',
   '3  no alert, but at least one check could not run (its source failed)',
 ].join('\n');
+
+/** Exit codes of `fracas probe`. */
+export const PROBE_EXIT_CODES = { asExpected: 0, unexpected: 2, noResponse: 3 } as const;
+
+export const PROBE_EXIT_HELP = [
+  '0  every probe was answered as a correct service answers',
+  '1  usage: no probe section, environment not staging, secret not set, or a path off the base URL',
+  '2  at least one probe got an unexpected answer (see the results)',
+  '3  no probe got an answer (service down or unreachable)',
+].join('\n');

@@ -45,16 +45,16 @@ function pinoLines(window: { start: string; end: string }, requests: number, fai
 }
 
 /** An incident directory with one log source; `extraSources` are appended to the manifest's sources (YAML lines). */
-export function incidentDir(name: string, after: { requests: number; failureShare: number }, seed: number, extraSources: string[] = []): string {
+export function incidentDir(name: string, after: { requests: number; failureShare: number }, seed: number, extraSources: string[] = [], parent = tmpdir(), id = 'INC-VERIFY'): string {
   const next = random(seed);
-  const dir = mkdtempSync(path.join(tmpdir(), `fracas-verify-${name}-`));
+  const dir = mkdtempSync(path.join(parent, `fracas-${name}-`));
   mkdirSync(path.join(dir, 'logs'));
   const lines = [...pinoLines(INCIDENT, 600 + Math.floor(next() * 400), 0.2 + next() * 0.2, next), ...pinoLines(AFTER, after.requests, after.failureShare, next)];
   writeFileSync(path.join(dir, 'logs', 'api.jsonl'), `${lines.join('\n')}\n`);
   writeFileSync(
     path.join(dir, 'incident.yaml'),
     [
-      'id: INC-VERIFY',
+      `id: ${id}`,
       'title: Database connections refused',
       'severity: P2',
       'environment: staging',
