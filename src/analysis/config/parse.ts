@@ -1,9 +1,9 @@
 // Parse YAML (multi-document), JSON and .env text into a ParsedConfig with key-path lines, duplicates and errors.
+import { parse as scanJson, type ParseError as JsonScanError } from 'jsonc-parser';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import { boundKey, boundProblems, boundValue, longValuesWarning } from './bounds.ts';
 import { parseEnvText } from './env-file.ts';
-import { tooDeepOrLarge, tooManyLines } from './guard.ts';
-import { jsonErrorAt } from './json-position.ts';
+import { tooDeepOrLarge, tooManyLines } from '../../lib/text-depth-guard.ts';
 import { childPath, indexPath, type ConfigValue, type DuplicateKey, type ParsedConfig, type ParseProblem } from './tree.ts';
 
 export type ConfigFormat = ParsedConfig['format'];
@@ -85,6 +85,17 @@ export function parseYamlText(text: string, file: string): ParsedConfig {
   });
   const value: ConfigValue = multi ? values : (values[0] ?? null);
   return { file, format: 'yaml', value, lines, duplicates, errors, ...(multi ? { documents: docs.length } : {}) };
+}
+
+/** Line and column (1-based) of the first syntax error in JSON text, by jsonc-parser in strict mode. */
+function jsonErrorAt(text: string): { line: number; col: number } | undefined {
+  const errors: JsonScanError[] = [];
+  scanJson(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return undefined;
+  const before = text.slice(0, first.offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, col: first.offset - lineStart + 1 };
 }
 
 export function parseJsonText(text: string, file: string): ParsedConfig {

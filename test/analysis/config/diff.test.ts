@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diffConfigs, type ConfigSide } from '../../src/analysis/config-diff.ts';
-import { parseEnvText } from '../../src/analysis/config/env-file.ts';
-import { parseConfigText } from '../../src/analysis/config/parse.ts';
-import { envLookup } from '../../src/analysis/config/placeholders.ts';
+import { diffConfigs, type ConfigSide } from '../../../src/analysis/config-diff.ts';
+import { parseEnvText } from '../../../src/analysis/config/env-file.ts';
+import { parseConfigText } from '../../../src/analysis/config/parse.ts';
+import { envLookup } from '../../../src/analysis/config/placeholders.ts';
 
 const side = (label: string, text: string, file = `${label}.yaml`, env?: Record<string, string>): ConfigSide => ({
   label,
@@ -14,7 +14,7 @@ const side = (label: string, text: string, file = `${label}.yaml`, env?: Record<
 });
 
 const fixture = (name: string): ConfigSide => {
-  const dir = new URL('../fixtures/config/env/', import.meta.url);
+  const dir = new URL('../../fixtures/config/env/', import.meta.url);
   return {
     label: name,
     parsed: parseConfigText(readFileSync(new URL(`${name}.yaml`, dir), 'utf8'), `${name}.yaml`),

@@ -1,10 +1,10 @@
 // Tests for config findings (signals, refs) and the rows of the report's configuration table.
 import { describe, expect, it } from 'vitest';
-import type { ConfigEvidence } from '../../src/evidence/schema.ts';
-import { configFindings, configTableRows } from '../../src/analysis/config.ts';
-import { diffConfigs } from '../../src/analysis/config-diff.ts';
-import { onlyInOneEnvironment } from '../../src/analysis/config/only-in-one.ts';
-import { parseConfigText } from '../../src/analysis/config/parse.ts';
+import type { ConfigEvidence } from '../../../src/evidence/schema.ts';
+import { configFindings, configTableRows } from '../../../src/analysis/config.ts';
+import { diffConfigs } from '../../../src/analysis/config-diff.ts';
+import { onlyInOneEnvironment } from '../../../src/analysis/config/only-in-one.ts';
+import { parseConfigText } from '../../../src/analysis/config/parse.ts';
 
 const side = (label: string, text: string) => ({ label, parsed: parseConfigText(text, `${label}.yaml`) });
 

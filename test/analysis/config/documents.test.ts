@@ -1,9 +1,9 @@
 // Tests for multi-document YAML diffs: documents paired by identity or position, also when the counts differ.
 import { describe, expect, it } from 'vitest';
-import { diffConfigs, type ConfigSide } from '../../src/analysis/config-diff.ts';
-import { documentIdentity, documentPairs } from '../../src/analysis/config/documents.ts';
-import { parseConfigText } from '../../src/analysis/config/parse.ts';
-import { envLookup } from '../../src/analysis/config/placeholders.ts';
+import { diffConfigs, type ConfigSide } from '../../../src/analysis/config-diff.ts';
+import { documentIdentity, documentPairs } from '../../../src/analysis/config/documents.ts';
+import { parseConfigText } from '../../../src/analysis/config/parse.ts';
+import { envLookup } from '../../../src/analysis/config/placeholders.ts';
 
 const side = (label: string, text: string, env?: Record<string, string>): ConfigSide => ({ label, parsed: parseConfigText(text, `${label}.yaml`), lookup: env ? envLookup([env]) : undefined });
 const summary = (left: string, right: string) => diffConfigs(side('staging', left), side('production', right)).differences.map((diff) => `${diff.change} ${diff.path}`).sort();
