@@ -3,7 +3,7 @@ import { evidenceOf, type AnySourceResult, type EvidenceBundle, type EvidenceRef
 import type { Manifest } from '../manifest/index.ts';
 import { buildChecklists } from './checklists.ts';
 import { codeFindings, STACK_FRAME_REASON } from './code-findings.ts';
-import { comparedConfigFiles, configChangeFindings, configFindings, configTableRows } from './config.ts';
+import { comparedConfigFiles, configChangeFindings, configComparisons, configFindings, configTableRows } from './config.ts';
 import { correlate } from './correlation.ts';
 import { databaseFindings } from './database.ts';
 import { gatherFacts } from './facts.ts';
@@ -37,7 +37,7 @@ function sourceSummary(source: AnySourceResult): string {
       return `${evidence.engine} ${evidence.serverVersion}: ${evidence.checks.length} check(s)${limited ? ` (${limited} failed or limited)` : ''}`;
     }
     case 'config':
-      return source.evidence.comparisons
+      return configComparisons(source.evidence)
         .map((comparison) => `${comparison.left.label} vs ${comparison.right.label}: ${comparison.differences.length} difference(s), ${comparison.anomalies.length} anomaly(ies)`)
         .join('; ');
     case 'code':
@@ -73,7 +73,7 @@ export function collectFindings(bundle: EvidenceBundle): Finding[] {
   for (const { source, evidence } of evidenceOf(bundle, 'database')) findings.push(...databaseFindings(source.id, evidence));
   for (const { source, evidence } of evidenceOf(bundle, 'config')) findings.push(...configFindings(source.id, evidence));
   for (const { source, evidence } of evidenceOf(bundle, 'code')) findings.push(...codeFindings(source.id, evidence));
-  const configFiles = evidenceOf(bundle, 'config').flatMap(({ evidence }) => comparedConfigFiles(evidence.comparisons));
+  const configFiles = evidenceOf(bundle, 'config').flatMap(({ evidence }) => comparedConfigFiles(configComparisons(evidence)));
   for (const { source, evidence } of [...evidenceOf(bundle, 'git'), ...evidenceOf(bundle, 'code')]) {
     findings.push(...configChangeFindings(source.id, evidence.commits, bundle.incident.window, configFiles));
   }

@@ -13,7 +13,6 @@ const time = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'exp
 const epoch = z.number().min(-8.64e15).max(8.64e15);
 const opt = <T extends z.ZodType>(schema: T) => schema.optional();
 const level = z.enum(['debug', 'info', 'warn', 'error', 'fatal']);
-const risk = z.enum(['high', 'medium', 'low']);
 
 const evidenceRef = z.discriminatedUnion('kind', [
   z.looseObject({ kind: z.literal('log-record'), source: str, file: str, line: count, excerpt: str, timestamp: opt(time) }),
@@ -112,42 +111,34 @@ const databaseEvidence = z.looseObject({
   extras: opt(z.record(str, z.unknown())),
 });
 
-const configDifference = z.looseObject({
-  path: str,
-  change: z.enum(['added', 'removed', 'changed', 'type-changed']),
-  left: opt(str),
-  right: opt(str),
-  leftLine: opt(count),
-  rightLine: opt(count),
-  category: str,
-  risk,
-  reason: str,
-  leftResolved: opt(str),
-  rightResolved: opt(str),
-  score: opt(z.number()),
-});
-const configAnomaly = z.looseObject({
-  kind: z.enum(['moved-subtree', 'duplicate-key', 'only-in-one', 'foreign-environment-value', 'missing-file', 'parse-error']),
-  path: str,
+const configTree: z.ZodType<unknown> = z.lazy(() => z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(configTree), z.record(z.string(), configTree)]));
+const configFile = z.looseObject({
+  label: str,
   file: str,
-  line: opt(count),
-  detail: str,
-  risk,
-  otherPath: opt(str),
-  otherFile: opt(str),
-  otherLine: opt(count),
-  value: opt(str),
+  format: z.enum(['yaml', 'json', 'env']),
+  tree: configTree,
+  lines: z.array(z.tuple([str, count])),
+  duplicates: z.array(z.looseObject({ path: str, line: opt(count), firstLine: opt(count) })),
+  errors: z.array(z.looseObject({ message: str, line: opt(count), col: opt(count) })),
+  documents: opt(count),
+  warnings: opt(z.array(str)),
+  template: opt(z.looseObject({ engine: str, expressions: count, mode: z.enum(['placeholders', 'text']) })),
+  resolved: opt(z.array(z.tuple([str, str, str]))),
 });
-const configEvidence = z.looseObject({
-  comparisons: z.array(
-    z.looseObject({
-      left: z.looseObject({ label: str, path: str }),
-      right: z.looseObject({ label: str, path: str }),
-      differences: z.array(configDifference),
-      anomalies: z.array(configAnomaly),
-    }),
-  ),
-});
+const configSide = z.union([count, z.looseObject({ label: str, file: str, problem: str })]);
+const configEvidence = z
+  .looseObject({
+    files: z.array(configFile),
+    pairs: z.array(z.looseObject({ name: str, left: configSide, right: configSide, others: z.array(count) })),
+  })
+  .superRefine((evidence, context) => {
+    const files = evidence.files.length;
+    evidence.pairs.forEach((pair, index) => {
+      for (const at of [pair.left, pair.right, ...pair.others]) {
+        if (typeof at === 'number' && at >= files) context.addIssue({ code: 'custom', path: ['pairs', index], message: `names file ${at}, but there are ${files} files` });
+      }
+    });
+  });
 
 const commit = z.looseObject({ hash: str, authorTime: time, author: str, subject: str, files: z.array(str) });
 const codeEvidence = z.looseObject({

@@ -1,4 +1,5 @@
 // The typed map of evidence kinds: what every collector writes and every analyzer reads (JSON-serialisable).
+import type { ConfigValue } from '../lib/config-tree.ts';
 
 export const EVIDENCE_SCHEMA_VERSION = 1;
 
@@ -178,51 +179,52 @@ export interface DatabaseEvidence {
 
 // ---------------------------------------------------------------- configuration
 
-export type ConfigChange = 'added' | 'removed' | 'changed' | 'type-changed';
-export type Risk = 'high' | 'medium' | 'low';
-
-export interface ConfigDifference {
-  /** Key path, e.g. database.pool_size */
-  path: string;
-  change: ConfigChange;
-  left?: string;
-  right?: string;
-  leftLine?: number;
-  rightLine?: number;
-  category: string;
-  risk: Risk;
-  reason: string;
-  /** Values with ${VAR} placeholders resolved against env files or the environment (secrets masked). */
-  leftResolved?: string;
-  rightResolved?: string;
-  /** 0..100 within the risk level, higher first; used to rank differences. */
-  score?: number;
-}
-
-export interface ConfigAnomaly {
-  kind: 'moved-subtree' | 'duplicate-key' | 'only-in-one' | 'foreign-environment-value' | 'missing-file' | 'parse-error';
-  path: string;
+/**
+ * One configuration file as the collector read it: the parsed tree (secrets redacted like every collector output),
+ * the line of each key path, duplicate keys and parse problems. Differences, anomalies and risk are analysis
+ * (src/analysis/config), computed from these files on every render.
+ */
+export interface ConfigFile {
+  /** The side's label (staging, production, ...). */
+  label: string;
+  /** As shown in the report: relative to the incident directory, or `REV:path`. */
   file: string;
-  line?: number;
-  detail: string;
-  risk: Risk;
-  /** For moved subtrees and duplicate keys: the other location (path, file, line). */
-  otherPath?: string;
-  otherFile?: string;
-  otherLine?: number;
-  /** The offending value as written (secrets masked), e.g. for foreign-environment values. */
-  value?: string;
+  format: 'yaml' | 'json' | 'env';
+  /** Parsed value (multi-document YAML: the list of documents); YAML tags kept as `!Tag value` (see yaml-tags.ts). */
+  tree: ConfigValue;
+  /** [key path, line]: positional paths (`services[0].name`, `[1].spec` in multi-document files). */
+  lines: [string, number][];
+  duplicates: { path: string; line?: number; firstLine?: number }[];
+  /** Parse problems (bounded); a file with problems has `tree: null`. */
+  errors: { message: string; line?: number; col?: number }[];
+  /** Set for multi-document YAML: the number of documents. */
+  documents?: number;
+  /** Problems that did not stop the comparison (long values compared by hash, unresolved tags, ...). */
+  warnings?: string[];
+  /** Set when the file is a template (Helm/Go, Jinja, ERB): how it was read. */
+  template?: { engine: string; expressions: number; mode: 'placeholders' | 'text' };
+  /** [key path, resolved value as shown (secrets masked), fingerprint] for values with ${VAR} placeholders. */
+  resolved?: [string, string, string][];
 }
 
-export interface ConfigComparison {
-  left: { label: string; path: string };
-  right: { label: string; path: string };
-  differences: ConfigDifference[];
-  anomalies: ConfigAnomaly[];
+/** A side that has no file for a pair: what was expected and why it is missing. */
+export interface ConfigMissingSide {
+  label: string;
+  file: string;
+  problem: string;
+}
+
+/** Two files to compare (indexes into `files`), and the same file in further environments. */
+export interface ConfigPair {
+  name: string;
+  left: number | ConfigMissingSide;
+  right: number | ConfigMissingSide;
+  others: number[];
 }
 
 export interface ConfigEvidence {
-  comparisons: ConfigComparison[];
+  files: ConfigFile[];
+  pairs: ConfigPair[];
 }
 
 // ---------------------------------------------------------------- code and history
