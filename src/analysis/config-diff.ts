@@ -95,7 +95,7 @@ function walk(left: ConfigValue, right: ConfigValue, at: { path: string; leftPos
       const removed = left.flatMap((item, index) => (rightKeys.has(key(item)) ? [] : [{ item, index }]));
       const added = right.flatMap((item, index) => (leftKeys.has(key(item)) ? [] : [{ item, index }]));
       // One item on each side that differs only by the environment name (`api-staging.x` / `api.x`) is one changed value.
-      const alike = (a: ConfigValue, b: ConfigValue): boolean => typeof a === 'string' && typeof b === 'string' && withoutEnvironment(a).replace(/[-.]?<env>[-.]?/g, '') === withoutEnvironment(b).replace(/[-.]?<env>[-.]?/g, '');
+      const alike = (a: ConfigValue, b: ConfigValue): boolean => typeof a === 'string' && typeof b === 'string' && withoutEnvironment(a).replace(/[-_.]<env>|<env>[-_.]|<env>/g, '') === withoutEnvironment(b).replace(/[-_.]<env>|<env>[-_.]|<env>/g, '');
       if (removed.length === 1 && added.length === 1 && alike((removed[0] as { item: ConfigValue }).item, (added[0] as { item: ConfigValue }).item)) {
         const [gone, come] = [removed[0] as { item: ConfigValue; index: number }, added[0] as { item: ConfigValue; index: number }];
         out.push({ path: items, leftPos: indexPath(at.leftPos, gone.index), rightPos: indexPath(at.rightPos, come.index), change: 'changed', left: gone.item, right: come.item });

@@ -143,7 +143,7 @@ function measured(value: ConfigValue | undefined, key: string): 'size' | 'count'
 /** Equal once environment names are taken out (`cti-backend-staging` / `cti-backend-production`). */
 function onlyEnvironmentDiffers(a: ConfigValue | undefined, b: ConfigValue | undefined): boolean {
   if (typeof a !== 'string' || typeof b !== 'string' || a === b) return false;
-  const strip = (text: string): string => withoutEnvironment(text).replace(/[-_.]?<env>[-_.]?/g, '');
+  const strip = (text: string): string => withoutEnvironment(text).replace(/[-_.]<env>|<env>[-_.]|<env>/g, '');
   return (withoutEnvironment(a) !== a || withoutEnvironment(b) !== b) && strip(a) === strip(b);
 }
 
@@ -158,13 +158,21 @@ export function kindOf(path: string, left?: ConfigValue, right?: ConfigValue): C
   const candidates = generic ? [keys[1] as string, last] : [last];
   const present = [left, right].filter((value): value is ConfigValue => value !== undefined);
   const block = present.some((value) => (isMapValue(value) && !isTagged(value)) || Array.isArray(value));
+  const measures = present.map((value) => measured(value, last));
+  const measure = measures.find(Boolean);
+  // `persistence.size: 10Gi`, `pool.max: 4`: a generic key with a measured value is that measure, whatever its parent.
+  if (generic && measure && !block) return measure;
+  const named = (value: ConfigValue): boolean => typeof value === 'string' && value.trim() !== '' && quantity(value, last) === undefined;
   for (const key of candidates) {
     for (const [kind, pattern] of KIND_RULES) {
       if (!pattern.test(key)) continue;
       if (block && kind !== 'credential' && kind !== 'durability') return 'block';
-      // A size or count key with measured values: the values decide which (`size: 10Gi`, `pool_size: 4`).
-      if (kind === 'size' || kind === 'count') return present.map((value) => measured(value, key)).find(Boolean) ?? kind;
-      if (kind === 'feature-flag' || kind === 'url-host' || kind === 'version' || kind === 'timeout') return kind;
+      if (kind === 'size' || kind === 'count') {
+        // The values decide which (`size: 10Gi`, `pool_size: 4`); a name under such a key (`storageClass: gp3`) is neither.
+        if (measure) return measure;
+        if (present.some(named)) continue;
+        return kind;
+      }
       return kind;
     }
   }
@@ -173,7 +181,6 @@ export function kindOf(path: string, left?: ConfigValue, right?: ConfigValue): C
   if (present.some((value) => typeof value === 'string' && hostsIn(value).length > 0)) return 'url-host';
   if (onlyEnvironmentDiffers(left, right)) return 'environment-name';
   if (present.length > 0 && present.every((value) => typeof value === 'string' && environmentsIn(value).size > 0 && /^[a-z]+$/i.test(value))) return 'environment-name';
-  const measures = present.map((value) => measured(value, last));
   if (measures.length > 0 && measures.every((value) => value === 'size')) return 'size';
   return 'other';
 }
@@ -347,13 +354,23 @@ function changeRule(input: DiffInput, kind: ConfigKind, path: string): Verdict {
   }
 }
 
+/** A scalar on one side and a list of scalars containing it on the other (`Action: s3:Get` vs `[s3:Get, s3:Put]`). */
+function grows(left: ConfigValue | undefined, right: ConfigValue | undefined): boolean {
+  const contains = (list: ConfigValue | undefined, item: ConfigValue | undefined): boolean =>
+    Array.isArray(list) && item !== null && typeof item !== 'object' && item !== undefined && list.every((entry) => entry === null || typeof entry !== 'object') && list.includes(item);
+  return contains(left, right) || contains(right, left);
+}
+
 /** Area, kind, risk, reason (naming the kind) and a score for ranking within one risk level. */
 export function assess(input: DiffInput): Assessment {
   const category = categorize(input.path, input.left, input.right);
-  const kind = kindOf(input.path, input.left, input.right);
+  const kind = kindOf(input.path, input.leftResolved ?? input.left, input.rightResolved ?? input.right);
   let verdict: Verdict;
   if (input.change === 'added' || input.change === 'removed') verdict = presenceRule(input, kind, input.path);
-  else if (input.change === 'type-changed' && !(input.left === null || input.right === null || (isEmpty(input.left) && isEmpty(input.right)))) {
+  else if (input.change === 'type-changed' && grows(input.left, input.right)) {
+    const list = Array.isArray(input.left) ? input.leftLabel : input.rightLabel;
+    verdict = { risk: 'medium', reason: `one value in one environment, a list that includes it in ${list}: ${show(input.left, input.path)} vs ${show(input.right, input.path)}` };
+  } else if (input.change === 'type-changed' && !(input.left === null || input.right === null || (isEmpty(input.left) && isEmpty(input.right)))) {
     const structural = [input.left, input.right].some((value) => isMapValue(value) || Array.isArray(value));
     verdict = {
       risk: structural ? 'high' : kind === 'other' || kind === 'environment-name' ? 'low' : 'medium',
