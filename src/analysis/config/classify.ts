@@ -92,7 +92,7 @@ const KIND_RULES: [ConfigKind, RegExp][] = [
   ['url-host', /url|uri|(^|_)hosts?($|_)|hostname|endpoint|domain|callback|origin|address|(^|_)dsn($|_)|webhook|redirect|(^|_)port($|_)|(^|_)server($|_)|(^|_)mx($|_)/],
   ['count', /replica|(^|_)count($|_)|workers?|threads?|concurren|(^|_)pool|instances|process(es)?($|_)|parallel|shards?|max_?conn|connections|retr(y|ies)|attempts|(^|_)max_|(^|_)min_|(^|_)batch|prefetch|queue|(^|_)burst|rate_limit|capacity/],
   ['size', /memory|(^|_)mem($|_)|(^|_)cpus?($|_)|disk|storage|(^|_)size($|_)|heap|quota|limit|bytes|(^|_)mb($|_)|(^|_)gb($|_)/],
-  ['feature-flag', /feature|flag|enable|disable|experimental|beta|toggle|debug|verbose|log_?level|(^|_)mock|dry_?run|sandbox|(^|_)trac(e|ing)|profil/],
+  ['feature-flag', /feature|flag|experimental|(^|_)beta($|_)|toggle|debug|verbose|log_?level|(^|_)mock|dry_?run|sandbox|(^|_)trac(e|ing)|profil/],
 ];
 
 const KIND_LABEL: Record<ConfigKind, string> = {
@@ -152,7 +152,11 @@ function onlyEnvironmentDiffers(a: ConfigValue | undefined, b: ConfigValue | und
  * its values: one kind per difference, so that the same change gets the same rule wherever it appears.
  */
 export function kindOf(path: string, left?: ConfigValue, right?: ConfigValue): ConfigKind {
-  const keys = keyTokens(path).map(words);
+  const keys = path
+    .replace(/\[[^\]]*\]/g, '')
+    .split('.')
+    .map((segment) => words(segment.replace(/^\["|"\]$/g, '')))
+    .reverse();
   const last = keys[0] ?? '';
   const generic = keys.length > 1 && GENERIC.test(last);
   const candidates = generic ? [keys[1] as string, last] : [last];
@@ -177,6 +181,8 @@ export function kindOf(path: string, left?: ConfigValue, right?: ConfigValue): C
     }
   }
   if (block) return 'block';
+  // A setting under `features:` or `flags:` is a feature flag whatever its own name.
+  if (keys.slice(1).some((key) => /feature|(^|_)flags?($|_)|toggles?/.test(key))) return 'feature-flag';
   if (present.length > 0 && present.every(isBooleanLike)) return 'boolean-switch';
   if (present.some((value) => typeof value === 'string' && hostsIn(value).length > 0)) return 'url-host';
   if (onlyEnvironmentDiffers(left, right)) return 'environment-name';
