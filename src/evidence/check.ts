@@ -126,7 +126,13 @@ const configFile = z.looseObject({
   resolved: opt(z.array(z.tuple([str, str, str]))),
 });
 const configSide = z.union([count, z.looseObject({ label: str, file: str, problem: str })]);
-const configEvidence = z
+/** Config evidence of fracas before issue 17 stored conclusions (`comparisons`); say so instead of listing missing fields. */
+const earlierConfigEvidence = z.looseObject({}).superRefine((value, context) => {
+  if ('comparisons' in value && !('files' in value)) {
+    context.addIssue({ code: 'custom', message: 'config evidence from an earlier fracas (it stored comparisons, not the files read); run `fracas collect` again', abort: true });
+  }
+});
+const configEvidenceShape = z
   .looseObject({
     files: z.array(configFile),
     pairs: z.array(z.looseObject({ name: str, left: configSide, right: configSide, others: z.array(count) })),
@@ -139,6 +145,7 @@ const configEvidence = z
       }
     });
   });
+const configEvidence = earlierConfigEvidence.pipe(configEvidenceShape);
 
 const commit = z.looseObject({ hash: str, authorTime: time, author: str, subject: str, files: z.array(str) });
 const codeEvidence = z.looseObject({
