@@ -137,8 +137,13 @@ function measured(value: ConfigValue | undefined, key: string): 'size' | 'count'
   const found = quantity(value, key);
   if (!found) return undefined;
   if (found.unit === 'bytes' || found.unit === 'cpu') return 'size';
-  return found.unit === 'number' ? 'count' : undefined;
+  // A bare number under a resource key (`cpu: 0.5`, `memory_mb: 1024`) is a size; elsewhere it counts something.
+  if (found.unit === 'number') return /memory|(^|_)mem($|_)|(^|_)cpus?($|_)|disk|storage|heap|bytes|(^|_)[kmgt]i?b($|_)/.test(key) ? 'size' : 'count';
+  return undefined;
 }
+
+/** Kinds a key name suggests that a true/false value contradicts (`webhook_debug_endpoint: false` is a switch). */
+const NOT_BOOLEAN: ConfigKind[] = ['url-host', 'version', 'count', 'size', 'environment-name'];
 
 /** Equal once environment names are taken out (`cti-backend-staging` / `cti-backend-production`). */
 function onlyEnvironmentDiffers(a: ConfigValue | undefined, b: ConfigValue | undefined): boolean {
@@ -171,6 +176,7 @@ export function kindOf(path: string, left?: ConfigValue, right?: ConfigValue): C
     for (const [kind, pattern] of KIND_RULES) {
       if (!pattern.test(key)) continue;
       if (block && kind !== 'credential' && kind !== 'durability') return 'block';
+      if (NOT_BOOLEAN.includes(kind) && present.length > 0 && present.every(isBooleanLike)) continue;
       if (kind === 'size' || kind === 'count') {
         // The values decide which (`size: 10Gi`, `pool_size: 4`); a name under such a key (`storageClass: gp3`) is neither.
         if (measure) return measure;

@@ -137,3 +137,13 @@ describe('analysis from saved evidence', () => {
     expect(configFindings('c', saved)).toEqual(configFindings('c', evidence));
   });
 });
+
+describe('values that contradict the key name', () => {
+  it('reads true/false under an address-like or size-like name as a switch, and bare resource numbers as sizes', () => {
+    expect(kindOf('features.webhook_debug_endpoint', true, false)).toBe('feature-flag');
+    expect(kindOf('ingress.host_port_enabled', true, false)).toBe('boolean-switch');
+    expect(kindOf('resources.cpu', 0.5, 1)).toBe('size');
+    expect(kindOf('resources.memory_mb', 1024, 2048)).toBe('size');
+    expect(kindOf('database.pool_size', 5, 20)).toBe('count');
+  });
+});
