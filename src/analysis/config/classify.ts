@@ -210,7 +210,7 @@ function show(value: ConfigValue | undefined, path: string): string {
 }
 
 /** `!Join ["", [...]]` for a tagged collection kept as `{ "!Join": [...] }`; tagged scalars are already text. */
-export function tagText(value: ConfigValue): string {
+function tagText(value: ConfigValue): string {
   if (!isMapValue(value)) return String(value);
   const [tag, content] = Object.entries(value)[0] as [string, ConfigValue];
   return `${tag} ${JSON.stringify(content)}`;

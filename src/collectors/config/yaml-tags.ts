@@ -43,12 +43,3 @@ export function keepCustomTags(doc: Document.Parsed): number {
   }
   return count;
 }
-
-/** The tag of a value written as `{ "!Tag": content }`, or undefined. */
-export function wrappedTag(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const keys = Object.keys(value);
-  return keys.length === 1 && /^!\S*$/.test(keys[0] as string) ? keys[0] : undefined;
-}
-
-
