@@ -1,7 +1,7 @@
 // Facts the drafted deliverables quote: constraint rules, failing code lines, risky config values, job-table SQL.
-import { evidenceOf, type CheckConstraint, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
-import type { ConfigDifference } from './config/types.ts';
+import { evidenceOf, logEvidenceOf, type CheckConstraint, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
 import { configComparisons } from './config/comparisons.ts';
+import type { ConfigDifference } from './config/types.ts';
 import type { Finding, Hypothesis, HypothesisCategory, Signal } from './types.ts';
 
 export interface Facts {
@@ -28,7 +28,7 @@ export function gatherFacts(bundle: EvidenceBundle, findings: Finding[], hypothe
   );
   const maxErrorsPerMinute = Math.max(
     0,
-    ...[...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')].flatMap(({ evidence }) => evidence.perMinute.map((minute) => minute.errors)),
+    ...logEvidenceOf(bundle).flatMap(({ evidence }) => evidence.perMinute.map((minute) => minute.errors)),
   );
   return {
     byCategory: new Map(hypotheses.filter((hypothesis) => hypothesis.status !== 'rejected' && hypothesis.role !== 'unlikely').map((hypothesis) => [hypothesis.category, hypothesis])),
