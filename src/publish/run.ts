@@ -56,8 +56,9 @@ function describePlan(target: string, requests: PlannedRequest[]): string {
     for (const [name, value] of Object.entries(request.headers)) lines.push(`  ${name}: ${value}`);
     if (request.body !== undefined) {
       const body = (request.body as { body?: unknown }).body;
-      if (typeof body === 'string') lines.push('  body:', ...body.split('\n').map((line) => `    ${line}`));
-      else lines.push(...JSON.stringify(request.body, null, 2).split('\n').map((line) => `  ${line}`));
+      // The JSON exactly as it goes on the wire; a Markdown or wiki body is also shown as readable text.
+      lines.push(`  ${JSON.stringify(request.body)}`);
+      if (typeof body === 'string') lines.push('  body, as text:', ...body.split('\n').map((line) => `    | ${line}`));
     }
     lines.push('');
   }
