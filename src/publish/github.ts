@@ -1,7 +1,7 @@
 // GitHub adapter (@octokit/rest; Enterprise through the base URL): PDF as a release asset or a commit, one marked comment.
 import { Octokit } from '@octokit/rest';
 import { composeMarkdownBody, failedStep, finishResult, okStep } from './body.ts';
-import { timedFetch, trackerMessage } from './http.ts';
+import { HttpError, timedFetch, trackerMessage } from './http.ts';
 import { headerRecord, TrackerError, withRetries, type ErrorContext, type ErrorInfo } from './retry.ts';
 import type { Target } from './target.ts';
 import { marker, type PlannedRequest, type PublishStep, type TargetOptions, type TrackerAdapter } from './types.ts';
@@ -23,8 +23,9 @@ export function githubBaseUrl(options: TargetOptions, env: NodeJS.ProcessEnv): s
 }
 
 function errorInfo(error: unknown): ErrorInfo {
-  const failure = error as { status?: number; response?: { headers?: unknown; data?: unknown }; message?: string };
-  if (!failure.response) return { headers: {}, message: failure.message ?? String(error), network: true };
+  const failure = error as { status?: number; response?: { headers?: unknown; data?: unknown }; message?: string; cause?: unknown };
+  // octokit wraps a failed fetch (ours throws HttpError with network: true) in a RequestError without a response.
+  if (!failure.response) return failure.cause instanceof HttpError ? failure.cause.info : { headers: {}, message: failure.message ?? String(error) };
   const data = failure.response.data as { errors?: { code?: string }[] } | undefined;
   return { status: failure.status, headers: headerRecord(failure.response.headers), message: trackerMessage(failure.response.data) || (failure.message ?? ''), code: data?.errors?.[0]?.code };
 }

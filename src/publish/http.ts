@@ -74,8 +74,8 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   return { status: response.status, headers, body };
 }
 
-/** ErrorInfo of an HttpError (anything else is treated as a network failure). */
+/** ErrorInfo of an HttpError; anything else (a bug, an unexpected answer) is neither HTTP nor network. */
 export function httpErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof HttpError) return error.info;
-  return { headers: {}, message: error instanceof Error ? error.message : String(error), network: true };
+  return { headers: {}, message: error instanceof Error ? error.message : String(error) };
 }

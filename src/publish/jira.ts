@@ -30,7 +30,8 @@ function errorInfo(error: unknown): ErrorInfo {
   // jira.js wraps an HTTP answer in HttpException (cause: the AxiosError); a connection failure is the AxiosError itself.
   const response = failure.cause?.response ?? (failure as { response?: { headers?: unknown; data?: unknown; status?: number } }).response;
   if (!response || typeof response !== 'object' || !('status' in response)) {
-    return { headers: {}, message: `${failure.message ?? String(error)}${failure.code ? ` (${failure.code})` : ''}`, network: true };
+    const network = (error as { isAxiosError?: boolean }).isAxiosError === true || /^(ECONN|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|ERR_NETWORK)/.test(failure.code ?? '');
+    return { headers: {}, message: `${failure.message ?? String(error)}${failure.code ? ` (${failure.code})` : ''}`, network };
   }
   const headers = headerRecord(typeof (response.headers as { toJSON?: () => unknown })?.toJSON === 'function' ? (response.headers as { toJSON: () => unknown }).toJSON() : response.headers);
   return { status: response.status, headers, message: trackerMessage(response.data) || (failure.message ?? '') };

@@ -1,5 +1,5 @@
 // Linear adapter (@linear/sdk, GraphQL): fileUpload, PUT the PDF to the signed URL, then one comment with the asset link.
-import { LinearClient, LinearError } from '@linear/sdk';
+import { LinearClient, LinearError, parseLinearError } from '@linear/sdk';
 import { composeMarkdownBody, failedStep, finishResult, okStep } from './body.ts';
 import { httpErrorInfo, httpRequest, REQUEST_TIMEOUT_MS } from './http.ts';
 import { headerRecord, TrackerError, withRetries, type ErrorContext, type ErrorInfo } from './retry.ts';
@@ -8,6 +8,17 @@ import type { PlannedRequest, PublishStep, TargetOptions, TrackerAdapter } from 
 
 type LinearTarget = Extract<Target, { tracker: 'linear' }>;
 
+// Small documents through the SDK's GraphQL client: the SDK's model methods fetch whole fragments (and a second
+// query for a comment's URL); these ask for what publishing needs. fileUpload goes through the SDK method.
+const ISSUE_QUERY = 'query issue($id: String!) { issue(id: $id) { id identifier url } }';
+const CREATE_COMMENT = 'mutation createComment($input: CommentCreateInput!) { commentCreate(input: $input) { success comment { id url } } }';
+const UPDATE_COMMENT = 'mutation updateComment($id: String!, $input: CommentUpdateInput!) { commentUpdate(id: $id, input: $input) { success comment { id url } } }';
+
+interface CommentResult {
+  success: boolean;
+  comment: { id: string; url: string } | null;
+}
+
 /** Comment bodies are kept well under Linear's request size; the PDF carries the rest. */
 export const LINEAR_BODY_LIMIT = 100_000;
 
@@ -15,7 +26,9 @@ export function linearApiUrl(options: TargetOptions, env: NodeJS.ProcessEnv): st
   return options.baseUrl ?? env.LINEAR_API_URL ?? 'https://api.linear.app/graphql';
 }
 
-function errorInfo(error: unknown): ErrorInfo {
+function errorInfo(thrown: unknown): ErrorInfo {
+  // The SDK's GraphQL client throws its raw GraphQLClientError (response + request); the SDK's parser types it.
+  const error = !(thrown instanceof LinearError) && thrown && typeof thrown === 'object' && 'response' in thrown && 'request' in thrown ? parseLinearError(thrown as Parameters<typeof parseLinearError>[0]) : thrown;
   if (error instanceof LinearError) {
     const headers = headerRecord(error.raw?.response?.headers);
     const first = error.errors?.[0];
@@ -46,16 +59,16 @@ export const linearAdapter: TrackerAdapter<LinearTarget> = {
   plan(target, payload, { options, env, state }) {
     const url = linearApiUrl(options, env);
     const headers = { Authorization: '$LINEAR_API_KEY', 'Content-Type': 'application/json' };
-    const requests: PlannedRequest[] = [{ method: 'POST', url, headers, body: { query: 'query issue($id: String!) { issue(id: $id) { id identifier url } }', variables: { id: target.identifier } }, note: 'the issue id' }];
+    const requests: PlannedRequest[] = [{ method: 'POST', url, headers, body: { query: ISSUE_QUERY, variables: { id: target.identifier } }, note: 'the issue id' }];
     let pdf: { name: string; url: string } | undefined;
     if (payload.pdf && options.pdf !== 'none') {
-      requests.push({ method: 'POST', url, headers, body: { query: 'mutation fileUpload($contentType: String!, $filename: String!, $size: Int!) { fileUpload(...) { uploadFile { uploadUrl assetUrl headers { key value } } } }', variables: { contentType: 'application/pdf', filename: payload.pdf.filename, size: payload.pdf.bytes.length } } });
+      requests.push({ method: 'POST', url, headers, body: { query: 'mutation fileUpload($contentType: String!, $filename: String!, $size: Int!) { fileUpload(...) { uploadFile { uploadUrl assetUrl headers { key value } } } }', variables: { contentType: 'application/pdf', filename: payload.pdf.filename, size: payload.pdf.bytes.length } }, note: "the SDK's fileUpload mutation (its document selects the whole UploadPayload)" });
       requests.push({ method: 'PUT', url: '{uploadFile.uploadUrl}', headers: { 'Content-Type': 'application/pdf', '...': 'every {key, value} of uploadFile.headers' }, body: { file: payload.pdf.filename, bytes: payload.pdf.bytes.length, sha256: payload.pdf.sha256 } });
       pdf = { name: payload.pdf.filename, url: '{uploadFile.assetUrl}' };
     }
     const { body } = composeMarkdownBody(payload, { limit: LINEAR_BODY_LIMIT, ...(pdf ? { pdf } : {}) });
-    if (state.commentId) requests.push({ method: 'POST', url, headers, body: { query: 'mutation commentUpdate($id: String!, $input: CommentUpdateInput!) { ... }', variables: { id: state.commentId, input: { body } } }, note: 'the earlier comment (id from publish.json); a new one is created if it is gone' });
-    else requests.push({ method: 'POST', url, headers, body: { query: 'mutation commentCreate($input: CommentCreateInput!) { ... }', variables: { input: { issueId: '{issue.id}', body } } } });
+    if (state.commentId) requests.push({ method: 'POST', url, headers, body: { query: UPDATE_COMMENT, variables: { id: state.commentId, input: { body } } }, note: 'the earlier comment (id from publish.json); a new one is created if it is gone' });
+    else requests.push({ method: 'POST', url, headers, body: { query: CREATE_COMMENT, variables: { input: { issueId: '{issue.id}', body } } } });
     return requests;
   },
 
@@ -74,8 +87,9 @@ export const linearAdapter: TrackerAdapter<LinearTarget> = {
 
     let issueId: string;
     try {
-      const issue = await call(`looking up ${ticket}`, 'read access to the issue', true, () => linear.issue(target.identifier));
-      issueId = issue.id;
+      const found = await call(`looking up ${ticket}`, 'read access to the issue', true, () => linear.client.request<{ issue: { id: string } | null }, { id: string }>(ISSUE_QUERY, { id: target.identifier }));
+      if (!found.issue) throw new TrackerError('not-found', `${ticket} was not found`, `check the ticket ${ticket} exists and LINEAR_API_KEY can see it`);
+      issueId = found.issue.id;
     } catch (error) {
       steps.push(failedStep('comment', error));
       return finishResult({ target: ticket, tracker: 'linear' }, steps, leftBehind, notes);
@@ -116,9 +130,9 @@ export const linearAdapter: TrackerAdapter<LinearTarget> = {
       if (state.commentId) {
         const id = state.commentId;
         try {
-          const updated = await call(`editing comment ${id} on ${ticket}`, write, true, () => linear.updateComment(id, { body }));
-          const comment = await call(`reading comment ${id} on ${ticket}`, write, true, () => updated.comment as Promise<{ id: string; url: string }>);
-          written = { id: comment.id, url: comment.url };
+          const updated = await call(`editing comment ${id} on ${ticket}`, write, true, () => linear.client.request<{ commentUpdate: CommentResult }, Record<string, unknown>>(UPDATE_COMMENT, { id, input: { body } }));
+          if (!updated.commentUpdate.success || !updated.commentUpdate.comment) throw new TrackerError('other', `editing comment ${id} on ${ticket}: Linear answered success: false`, 'run again');
+          written = updated.commentUpdate.comment;
           action = 'updated';
         } catch (error) {
           if (!(error instanceof TrackerError && (error.kind === 'not-found' || error.kind === 'invalid'))) throw error;
@@ -126,13 +140,9 @@ export const linearAdapter: TrackerAdapter<LinearTarget> = {
         }
       }
       if (!written) {
-        const created = await call(`commenting on ${ticket}`, write, false, () => linear.createComment({ issueId, body }));
-        if (!created.commentId) throw new TrackerError('other', `commenting on ${ticket}: Linear answered without the comment`, 'check the issue in Linear');
-        const id = created.commentId;
-        // Save the id before anything else can fail, so a re-run edits this comment instead of adding one.
-        await context.saveState({ ...state, commentId: id });
-        const comment = await call(`reading comment ${id} on ${ticket}`, write, true, () => created.comment as Promise<{ id: string; url: string }>);
-        written = { id: comment.id, url: comment.url };
+        const created = await call(`commenting on ${ticket}`, write, false, () => linear.client.request<{ commentCreate: CommentResult }, Record<string, unknown>>(CREATE_COMMENT, { input: { issueId, body } }));
+        if (!created.commentCreate.success || !created.commentCreate.comment) throw new TrackerError('other', `commenting on ${ticket}: Linear answered without the comment`, 'check the issue in Linear');
+        written = created.commentCreate.comment;
         action = 'created';
       }
       Object.assign(state, { commentId: written.id, commentUrl: written.url, publishedAt: new Date().toISOString() });

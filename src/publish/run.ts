@@ -152,16 +152,14 @@ export async function runPublish(dir: string, options: PublishOptions): Promise<
   await saving;
 
   const exitCode = exitCodeFor(results);
-  if (options.json) {
-    write(options.out, `${JSON.stringify({ incident: payload.incidentId, source: payload.source, notes: payload.notes, state: publishStateFile(incidentDir), exitCode, targets: results }, null, 2)}\n`);
-  } else {
-    for (const result of results) {
-      for (const step of result.steps) if (step.status === 'ok' && step.url) write(options.out, `${step.url}\n`);
-      for (const step of result.steps) if (step.status === 'failed') write(options.err, `fracas: ${result.target}: ${step.what} not published: ${step.error}${step.hint ? ` (${step.hint})` : ''}\n`);
-      for (const note of result.notes) write(options.err, `fracas: ${result.target}: ${note}\n`);
-      for (const left of result.leftBehind) write(options.err, `fracas: ${result.target}: left behind: ${left}\n`);
-      write(options.err, `fracas: ${result.target}: ${result.status}\n`);
-    }
+  if (options.json) write(options.out, `${JSON.stringify({ incident: payload.incidentId, source: payload.source, notes: payload.notes, state: publishStateFile(incidentDir), exitCode, targets: results }, null, 2)}\n`);
+  for (const result of results) {
+    if (!options.json) for (const step of result.steps) if (step.status === 'ok' && step.url) write(options.out, `${step.url}\n`);
+    // Failures, notes and what was left behind always go to stderr, with --json too.
+    for (const step of result.steps) if (step.status === 'failed') write(options.err, `fracas: ${result.target}: ${step.what} not published: ${step.error}${step.hint ? ` (${step.hint})` : ''}\n`);
+    for (const note of result.notes) write(options.err, `fracas: ${result.target}: ${note}\n`);
+    for (const left of result.leftBehind) write(options.err, `fracas: ${result.target}: left behind: ${left}\n`);
+    write(options.err, `fracas: ${result.target}: ${result.status}\n`);
   }
   return { exitCode, results };
 }
