@@ -60,7 +60,7 @@ describe('markdownToAdf', () => {
   it('unsafe links stay text; raw HTML is text; code inside a link keeps only the link mark with code', () => {
     const doc = markdownToAdf('[click](javascript:alert(1)) <b>bold</b> **[`x`](https://a.example)**');
     const nodes = doc.content[0]?.content ?? [];
-    const hrefs = nodes.flatMap((node) => (node.marks ?? []).map((mark) => mark.attrs?.href ?? ''));
+    const hrefs = nodes.flatMap((node) => (node.marks ?? []).filter((mark) => mark.type === 'link').map((mark) => mark.attrs?.href));
     expect(hrefs).toEqual(['https://a.example']);
     expect(nodes[0]?.text).toContain('[click](javascript:alert(1))'); // kept as the literal text
     expect(nodes.some((node) => node.text?.includes('<b>bold</b>'))).toBe(true);
