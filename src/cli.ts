@@ -1,13 +1,13 @@
 // The fracas command line: parse arguments, run a command, print, return the exit code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runInit } from './cli/init.ts';
-import { runCollect, runReport, type IncidentSummary } from './cli/run.ts';
-import { manifestJsonSchemaText } from './cli/schema.ts';
 import { EXIT_CODE_HELP, EXIT_CODES, exitCodeForError } from './cli/exit-codes.ts';
-import { loadManifest } from './manifest/index.ts';
-import { createReporter } from './cli/progress.ts';
-import { createRedactor } from './lib/secrets/redact.ts';
+import type { IncidentSummary } from './cli/run.ts';
 import type { OutputFormat } from './render/outputs.ts';
+
+// Command modules load when their command runs, so `fracas --help` starts without the pipeline.
+const runModule = () => import('./cli/run.ts');
+const progressModule = () => import('./cli/progress.ts');
+
 
 function parseFormats(value: string): OutputFormat[] {
   const formats = value.split(',').map((format) => format.trim().toLowerCase()).filter(Boolean);
@@ -58,6 +58,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--service <name>', 'service', 'api')
     .option('--force', 'overwrite an existing incident.yaml', false)
     .action(async (dir: string, options: { id: string; title: string; severity: string; environment: string; service: string; force: boolean }) => {
+      const { runInit } = await import('./cli/init.ts');
       const file = await runInit(dir, options);
       io.out.write(`${file}\n`);
       io.err.write(`fracas: edit the sources in ${file}, then run \`fracas report ${dir}\`\n`);
@@ -68,7 +69,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .command('validate')
     .description('check <dir>/incident.yaml against the schema')
     .argument('<dir>', 'incident directory or manifest file')
-    .action((dir: string) => {
+    .action(async (dir: string) => {
+      const { loadManifest } = await import('./manifest/index.ts');
       const loaded = loadManifest(dir);
       io.out.write(`${loaded.file}: valid (${loaded.manifest.sources.length} source(s))\n`);
       setExit(EXIT_CODES.complete);
@@ -81,6 +83,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print a machine-readable summary on stdout', false)
     .option('-q, --quiet', 'no progress on stderr', false)
     .action(async (dirs: string[], options: { json: boolean; quiet: boolean }) => {
+      const [{ runCollect }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
       const reporter = createReporter({ quiet: options.quiet, stream: io.err });
       const summaries: IncidentSummary[] = [];
       for (const dir of dirs) summaries.push(await runCollect(dir, { formats: [], reporter }));
@@ -96,6 +99,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print a machine-readable summary on stdout', false)
     .option('-q, --quiet', 'no progress on stderr', false)
     .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean }) => {
+      const [{ runReport }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
       const reporter = createReporter({ quiet: options.quiet, stream: io.err });
       setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect: false }), options.json, io));
     });
@@ -108,6 +112,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print a machine-readable summary on stdout', false)
     .option('-q, --quiet', 'no progress on stderr', false)
     .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean }) => {
+      const [{ runReport }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
       const reporter = createReporter({ quiet: options.quiet, stream: io.err });
       setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect: true }), options.json, io));
     });
@@ -158,7 +163,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   program
     .command('schema')
     .description('print the JSON Schema of incident.yaml')
-    .action(() => {
+    .action(async () => {
+      const { manifestJsonSchemaText } = await import('./cli/schema.ts');
       io.out.write(manifestJsonSchemaText());
       setExit(EXIT_CODES.complete);
     });
@@ -179,6 +185,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_CODES.complete;
       return EXIT_CODES.usage;
     }
+    const { createRedactor } = await import('./lib/secrets/redact.ts');
     io.err.write(`fracas: ${createRedactor().error(error)}\n`);
     return exitCodeForError(error);
   }

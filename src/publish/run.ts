@@ -1,5 +1,4 @@
 // `fracas publish`: read the report, redact it, and post it to each ticket (or print the requests with --dry-run).
-import { EXIT_CODES, type ExitCode } from '../cli/exit-codes.ts';
 import { loadManifest } from '../manifest/index.ts';
 import { createRedactor } from '../lib/secrets/redact.ts';
 import { adapterFor, CREDENTIAL_VARIABLES } from './adapters.ts';
@@ -8,6 +7,12 @@ import { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
 import { publishStateFile, readPublishState, writePublishState, type PublishState } from './state.ts';
 import { parseTarget, TargetError, type Target } from './target.ts';
 import type { PlannedRequest, PublishPayload, TargetOptions, TargetResult } from './types.ts';
+
+/** Exit codes of `fracas publish` (the same numbers as the other commands: 0 done, 1 usage, 2 partial, 3 failed). */
+export const PUBLISH_EXIT_CODES = { complete: 0, usage: 1, partial: 2, failed: 3 } as const;
+export type PublishExitCode = (typeof PUBLISH_EXIT_CODES)[keyof typeof PUBLISH_EXIT_CODES];
+const EXIT_CODES = PUBLISH_EXIT_CODES;
+type ExitCode = PublishExitCode;
 
 export interface PublishTargetSpec {
   to: string;
