@@ -27,7 +27,9 @@ export function composeMarkdownBody(payload: PublishPayload, options: BodyOption
   const footer = line ? `\n\n---\n${line}\n` : '\n';
   const whole = `${head}${payload.markdown.trimEnd()}${footer}`;
   if (whole.length <= options.limit) return { body: whole, trimmed: false };
-  const rest = options.pdf ? `the rest is in the PDF: [${options.pdf.name}](${options.pdf.url})` : `the rest is in ${payload.source.file.split(/[\\/]/).slice(-2).join('/')} and ${payload.incidentId}.md in the incident's report folder`;
+  const rest = options.pdf
+    ? `the rest is in the PDF: [${options.pdf.name}](${options.pdf.url})`
+    : `the rest is in ${payload.source.file.split(/[\\/]/).slice(-2).join('/')} and ${payload.incidentId}.md in the incident's report folder`;
   const notice = `\n\n*Trimmed to fit the tracker's ${options.limit.toLocaleString('en-US')}-character comment limit; ${rest}.*`;
   const room = options.limit - head.length - footer.length - notice.length;
   const trimmed = trimMarkdown(payload.markdown, Math.max(0, room)).text.trimEnd().slice(0, Math.max(0, room));

@@ -65,14 +65,36 @@ export const githubAdapter: TrackerAdapter<GithubTarget> = {
     if (payload.pdf && mode === 'release') {
       const tag = options.tag ?? DEFAULT_TAG;
       requests.push({ method: 'GET', url: `${repo}/releases/tags/${encodeURIComponent(tag)}`, headers, note: 'find the release that holds the PDFs' });
-      requests.push({ method: 'POST', url: `${repo}/releases`, headers, body: { tag_name: tag, name: 'Incident reports', body: 'PDF reports attached to issues by fracas publish.', prerelease: true }, note: 'only if the release does not exist' });
-      requests.push({ method: 'POST', url: `{release.upload_url}?name=${encodeURIComponent(payload.pdf.filename)}`, headers: { ...headers, 'Content-Type': 'application/pdf' }, body: { file: payload.pdf.filename, bytes: payload.pdf.bytes.length, sha256: payload.pdf.sha256 }, note: 'an earlier asset of that name is replaced: upload under a temporary name, delete the old one, rename' });
+      requests.push({
+        method: 'POST',
+        url: `${repo}/releases`,
+        headers,
+        body: { tag_name: tag, name: 'Incident reports', body: 'PDF reports attached to issues by fracas publish.', prerelease: true },
+        note: 'only if the release does not exist',
+      });
+      requests.push({
+        method: 'POST',
+        url: `{release.upload_url}?name=${encodeURIComponent(payload.pdf.filename)}`,
+        headers: { ...headers, 'Content-Type': 'application/pdf' },
+        body: { file: payload.pdf.filename, bytes: payload.pdf.bytes.length, sha256: payload.pdf.sha256 },
+        note: 'an earlier asset of that name is replaced: upload under a temporary name, delete the old one, rename',
+      });
       pdf = { name: payload.pdf.filename, url: `https://{host}/${target.owner}/${target.repo}/releases/download/${tag}/${payload.pdf.filename}` };
     } else if (payload.pdf && mode === 'branch') {
       const file = repoPath(options, payload.incidentId);
       const branch = options.branch ?? DEFAULT_BRANCH;
       requests.push({ method: 'GET', url: `${repo}/contents/${file}?ref=${encodeURIComponent(branch)}`, headers, note: 'the sha of an earlier version, if any' });
-      requests.push({ method: 'PUT', url: `${repo}/contents/${file}`, headers, body: { message: `Incident report ${payload.incidentId} (fracas publish)`, branch, content: `<base64 of ${payload.pdf.filename}: ${payload.pdf.bytes.length} bytes, sha256 ${payload.pdf.sha256}>`, sha: '<earlier sha, if any>' } });
+      requests.push({
+        method: 'PUT',
+        url: `${repo}/contents/${file}`,
+        headers,
+        body: {
+          message: `Incident report ${payload.incidentId} (fracas publish)`,
+          branch,
+          content: `<base64 of ${payload.pdf.filename}: ${payload.pdf.bytes.length} bytes, sha256 ${payload.pdf.sha256}>`,
+          sha: '<earlier sha, if any>',
+        },
+      });
       pdf = { name: payload.pdf.filename, url: `{content.html_url}` };
     }
     const { body } = composeMarkdownBody(payload, { limit: GITHUB_BODY_LIMIT, marker: marker(payload.incidentId), ...(pdf ? { pdf } : {}) });
@@ -107,7 +129,8 @@ export const githubAdapter: TrackerAdapter<GithubTarget> = {
       const file = payload.pdf;
       const tag = context.options.tag ?? DEFAULT_TAG;
       try {
-        if (file.bytes.length > RELEASE_ASSET_LIMIT) throw new TrackerError('too-large', `${file.filename} is ${file.bytes.length} bytes, over GitHub's 2 GiB release asset limit`, 'make the PDF smaller', 413);
+        if (file.bytes.length > RELEASE_ASSET_LIMIT)
+          throw new TrackerError('too-large', `${file.filename} is ${file.bytes.length} bytes, over GitHub's 2 GiB release asset limit`, 'make the PDF smaller', 413);
         let release: { id: number; upload_url: string; assets: { id: number; name: string; state?: string }[] };
         try {
           release = (await call(`reading release ${tag} of ${owner}/${repo}`, contents, true, () => octokit.rest.repos.getReleaseByTag({ owner, repo, tag }))).data;
@@ -124,9 +147,21 @@ export const githubAdapter: TrackerAdapter<GithubTarget> = {
         const uploadName = earlier ? `${file.filename.replace(/\.pdf$/i, '')}.${Date.now()}.pdf` : file.filename;
         const upload = async () =>
           (
-            await call(`uploading ${file.filename} to release ${tag}`, contents, false, () =>
-              octokit.request({ method: 'POST', url: release.upload_url, name: uploadName, label: `${payload.incidentId} report (PDF)`, data: file.bytes as unknown as string, headers: { 'content-type': 'application/pdf', 'content-length': file.bytes.length } }),
-            RELEASE_ASSET_LIMIT)
+            await call(
+              `uploading ${file.filename} to release ${tag}`,
+              contents,
+              false,
+              () =>
+                octokit.request({
+                  method: 'POST',
+                  url: release.upload_url,
+                  name: uploadName,
+                  label: `${payload.incidentId} report (PDF)`,
+                  data: file.bytes as unknown as string,
+                  headers: { 'content-type': 'application/pdf', 'content-length': file.bytes.length },
+                }),
+              RELEASE_ASSET_LIMIT,
+            )
           ).data as { id: number; name: string; browser_download_url: string };
         let asset: { id: number; name: string; browser_download_url: string };
         try {
@@ -143,7 +178,8 @@ export const githubAdapter: TrackerAdapter<GithubTarget> = {
         }
         if (earlier) {
           await call(`deleting the earlier ${earlier.name}`, contents, true, () => octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: earlier.id }));
-          asset = (await call(`renaming ${asset.name} to ${file.filename}`, contents, true, () => octokit.rest.repos.updateReleaseAsset({ owner, repo, asset_id: asset.id, name: file.filename }))).data;
+          asset = (await call(`renaming ${asset.name} to ${file.filename}`, contents, true, () => octokit.rest.repos.updateReleaseAsset({ owner, repo, asset_id: asset.id, name: file.filename })))
+            .data;
         }
         pdf = { name: file.filename, url: asset.browser_download_url };
         Object.assign(state, { attachmentId: String(asset.id), attachmentUrl: asset.browser_download_url, attachmentName: asset.name });
@@ -159,7 +195,8 @@ export const githubAdapter: TrackerAdapter<GithubTarget> = {
       const filePath = repoPath(context.options, payload.incidentId);
       try {
         const encoded = Buffer.from(file.bytes).toString('base64');
-        if (file.bytes.length > CONTENTS_LIMIT) throw new TrackerError('too-large', `${file.filename} is ${file.bytes.length} bytes, over the 100 MiB GitHub accepts through the contents API`, 'use pdf: release instead', 413);
+        if (file.bytes.length > CONTENTS_LIMIT)
+          throw new TrackerError('too-large', `${file.filename} is ${file.bytes.length} bytes, over the 100 MiB GitHub accepts through the contents API`, 'use pdf: release instead', 413);
         let sha: string | undefined;
         try {
           const existing = (await call(`reading ${filePath} on ${branch}`, contents, true, () => octokit.rest.repos.getContent({ owner, repo, path: filePath, ref: branch }))).data;
@@ -168,9 +205,22 @@ export const githubAdapter: TrackerAdapter<GithubTarget> = {
           if (!(error instanceof TrackerError) || error.kind !== 'not-found') throw error;
         }
         const written = (
-          await call(`committing ${filePath} to ${branch}`, contents, true, () =>
-            octokit.rest.repos.createOrUpdateFileContents({ owner, repo, path: filePath, branch, message: `Incident report ${payload.incidentId} (fracas publish)`, content: encoded, ...(sha ? { sha } : {}) }),
-          CONTENTS_LIMIT)
+          await call(
+            `committing ${filePath} to ${branch}`,
+            contents,
+            true,
+            () =>
+              octokit.rest.repos.createOrUpdateFileContents({
+                owner,
+                repo,
+                path: filePath,
+                branch,
+                message: `Incident report ${payload.incidentId} (fracas publish)`,
+                content: encoded,
+                ...(sha ? { sha } : {}),
+              }),
+            CONTENTS_LIMIT,
+          )
         ).data;
         const url = written.content?.html_url ?? `${filePath}@${branch}`;
         pdf = { name: file.filename, url };
@@ -188,7 +238,9 @@ export const githubAdapter: TrackerAdapter<GithubTarget> = {
     const { body, trimmed } = composeMarkdownBody(payload, { limit: GITHUB_BODY_LIMIT, marker: mark, ...(pdf ? { pdf } : {}), ...(pdfProblem ? { pdfProblem } : {}) });
     if (trimmed) notes.push(`the summary was trimmed to fit GitHub's ${GITHUB_BODY_LIMIT}-character comment limit${pdf ? ', with a link to the PDF' : ''}`);
     try {
-      const comments = await call(`listing the comments of ${ticket}`, issues, true, () => octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: target.number, per_page: 100 }));
+      const comments = await call(`listing the comments of ${ticket}`, issues, true, () =>
+        octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: target.number, per_page: 100 }),
+      );
       const earlier = comments.find((comment) => (comment.body ?? '').includes(mark));
       const written = earlier
         ? (await call(`editing comment ${earlier.id} on ${ticket}`, issues, true, () => octokit.rest.issues.updateComment({ owner, repo, comment_id: earlier.id, body }))).data

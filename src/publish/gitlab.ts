@@ -42,7 +42,12 @@ export const gitlabAdapter: TrackerAdapter<GitlabTarget> = {
     const requests: PlannedRequest[] = [];
     let pdf: { name: string; url: string } | undefined;
     if (payload.pdf && options.pdf !== 'none') {
-      requests.push({ method: 'POST', url: `${project}/uploads`, headers: { ...headers, 'Content-Type': 'multipart/form-data' }, body: { file: { filename: payload.pdf.filename, contentType: 'application/pdf', bytes: payload.pdf.bytes.length, sha256: payload.pdf.sha256 } } });
+      requests.push({
+        method: 'POST',
+        url: `${project}/uploads`,
+        headers: { ...headers, 'Content-Type': 'multipart/form-data' },
+        body: { file: { filename: payload.pdf.filename, contentType: 'application/pdf', bytes: payload.pdf.bytes.length, sha256: payload.pdf.sha256 } },
+      });
       pdf = { name: payload.pdf.filename, url: '{upload.full_path}' };
     }
     const { body } = composeMarkdownBody(payload, { limit: GITLAB_BODY_LIMIT, marker: marker(payload.incidentId), ...(pdf ? { pdf } : {}) });
@@ -77,7 +82,8 @@ export const gitlabAdapter: TrackerAdapter<GitlabTarget> = {
       try {
         const form = new FormData();
         form.append('file', new Blob([file.bytes], { type: 'application/pdf' }), file.filename);
-        const uploaded = (await call(`uploading ${file.filename} to ${target.project}`, reporter, false, () => httpRequest({ method: 'POST', url: `${project}/uploads`, headers: auth, body: form }))).body as GitlabUpload;
+        const uploaded = (await call(`uploading ${file.filename} to ${target.project}`, reporter, false, () => httpRequest({ method: 'POST', url: `${project}/uploads`, headers: auth, body: form })))
+          .body as GitlabUpload;
         if (!uploaded || typeof uploaded.url !== 'string') throw new TrackerError('other', `uploading ${file.filename}: GitLab answered without the file's URL`, 'check the project in GitLab');
         // full_path is absolute on the instance (GitLab 17: /-/project/ID/uploads/...); older versions give only url.
         const url = new URL(uploaded.full_path ?? `/${target.project}${uploaded.url}`, `${base}/`).toString();
@@ -113,14 +119,16 @@ export const gitlabAdapter: TrackerAdapter<GitlabTarget> = {
       if (noteId) {
         const id = noteId;
         try {
-          written = (await call(`editing note ${id} on ${ticket}`, reporter, true, () => httpRequest({ method: 'PUT', url: `${notesUrl}/${id}`, headers: json, body: JSON.stringify({ body }) }))).body as GitlabNote;
+          written = (await call(`editing note ${id} on ${ticket}`, reporter, true, () => httpRequest({ method: 'PUT', url: `${notesUrl}/${id}`, headers: json, body: JSON.stringify({ body }) })))
+            .body as GitlabNote;
           action = 'updated';
         } catch (error) {
           if (!(error instanceof TrackerError && error.kind === 'not-found')) throw error;
           notes.push(`the earlier note ${id} is gone; posted a new one`);
         }
       }
-      if (!written) written = (await call(`commenting on ${ticket}`, reporter, false, () => httpRequest({ method: 'POST', url: notesUrl, headers: json, body: JSON.stringify({ body }) }))).body as GitlabNote;
+      if (!written)
+        written = (await call(`commenting on ${ticket}`, reporter, false, () => httpRequest({ method: 'POST', url: notesUrl, headers: json, body: JSON.stringify({ body }) }))).body as GitlabNote;
       const url = `${base}/${target.project}/-/issues/${target.iid}#note_${written.id}`;
       Object.assign(state, { commentId: String(written.id), commentUrl: url, publishedAt: new Date().toISOString() });
       await context.saveState(state);

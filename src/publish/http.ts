@@ -44,7 +44,11 @@ export function timedFetch(timeoutMs = REQUEST_TIMEOUT_MS): typeof fetch {
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-      throw new HttpError({ headers: {}, message: (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : `${(error as Error).message}${reason ? ` (${reason})` : ''}`, network: true });
+      throw new HttpError({
+        headers: {},
+        message: (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : `${(error as Error).message}${reason ? ` (${reason})` : ''}`,
+        network: true,
+      });
     }
   };
 }

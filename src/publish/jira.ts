@@ -87,12 +87,24 @@ export const jiraAdapter: TrackerAdapter<JiraTarget> = {
     let pdf: { name: string; url: string } | undefined;
     if (payload.pdf && options.pdf !== 'none') {
       requests.push({ method: 'GET', url: `${base}/attachment/meta`, headers, note: 'the attachment size limit of this instance' });
-      requests.push({ method: 'POST', url: `${base}/issue/${target.key}/attachments`, headers: { ...headers, 'X-Atlassian-Token': 'no-check', 'Content-Type': 'multipart/form-data' }, body: { file: { filename: payload.pdf.filename, contentType: 'application/pdf', bytes: payload.pdf.bytes.length, sha256: payload.pdf.sha256 } } });
+      requests.push({
+        method: 'POST',
+        url: `${base}/issue/${target.key}/attachments`,
+        headers: { ...headers, 'X-Atlassian-Token': 'no-check', 'Content-Type': 'multipart/form-data' },
+        body: { file: { filename: payload.pdf.filename, contentType: 'application/pdf', bytes: payload.pdf.bytes.length, sha256: payload.pdf.sha256 } },
+      });
       if (state.attachmentId) requests.push({ method: 'DELETE', url: `${base}/attachment/${state.attachmentId}`, headers, note: 'the earlier attachment, replaced by the new one' });
       pdf = { name: payload.pdf.filename, url: '{attachment.content}' };
     }
     const { body } = jiraBody(payload, api, pdf);
-    if (state.commentId) requests.push({ method: 'PUT', url: `${base}/issue/${target.key}/comment/${state.commentId}`, headers, body: { body }, note: 'the earlier comment (id from publish.json); a new one is posted if it is gone' });
+    if (state.commentId)
+      requests.push({
+        method: 'PUT',
+        url: `${base}/issue/${target.key}/comment/${state.commentId}`,
+        headers,
+        body: { body },
+        note: 'the earlier comment (id from publish.json); a new one is posted if it is gone',
+      });
     else requests.push({ method: 'POST', url: `${base}/issue/${target.key}/comment`, headers, body: { body } });
     return requests;
   },
@@ -123,16 +135,33 @@ export const jiraAdapter: TrackerAdapter<JiraTarget> = {
         let limit: number | undefined;
         try {
           const meta = await call('reading the attachment settings', 'Browse Projects', true, () => jira.issueAttachments.getAttachmentMeta());
-          if (meta.enabled === false) throw new TrackerError('forbidden', `attachments are turned off on ${jiraHost(context.options, context.env)}`, 'ask a Jira administrator to enable attachments, or publish with --no-pdf', 403);
+          if (meta.enabled === false)
+            throw new TrackerError(
+              'forbidden',
+              `attachments are turned off on ${jiraHost(context.options, context.env)}`,
+              'ask a Jira administrator to enable attachments, or publish with --no-pdf',
+              403,
+            );
           limit = typeof meta.uploadLimit === 'number' ? meta.uploadLimit : undefined;
         } catch (error) {
           if (error instanceof TrackerError && (error.kind === 'forbidden' || error.kind === 'auth' || error.kind === 'network')) throw error;
           notes.push('could not read the attachment size limit; uploading anyway');
         }
         if (limit !== undefined && file.bytes.length > limit) {
-          throw new TrackerError('too-large', `${file.filename} is ${file.bytes.length} bytes, over this Jira's attachment limit of ${limit} bytes (${(limit / 1024 / 1024).toFixed(1)} MiB); nothing was uploaded`, 'make the PDF smaller or publish with --no-pdf', 413);
+          throw new TrackerError(
+            'too-large',
+            `${file.filename} is ${file.bytes.length} bytes, over this Jira's attachment limit of ${limit} bytes (${(limit / 1024 / 1024).toFixed(1)} MiB); nothing was uploaded`,
+            'make the PDF smaller or publish with --no-pdf',
+            413,
+          );
         }
-        const uploaded = await call(`attaching ${file.filename} to ${ticket}`, permission, false, () => jira.issueAttachments.addAttachment({ issueIdOrKey: target.key, attachment: { filename: file.filename, file: Buffer.from(file.bytes), mimeType: 'application/pdf' } }), limit);
+        const uploaded = await call(
+          `attaching ${file.filename} to ${ticket}`,
+          permission,
+          false,
+          () => jira.issueAttachments.addAttachment({ issueIdOrKey: target.key, attachment: { filename: file.filename, file: Buffer.from(file.bytes), mimeType: 'application/pdf' } }),
+          limit,
+        );
         const attachment = (Array.isArray(uploaded) ? uploaded[0] : uploaded) as { id?: string | number; content?: string; filename?: string } | undefined;
         if (!attachment?.id) throw new TrackerError('other', `attaching ${file.filename} to ${ticket}: Jira answered without an attachment id`, 'check the issue in Jira');
         const id = String(attachment.id);
@@ -169,7 +198,11 @@ export const jiraAdapter: TrackerAdapter<JiraTarget> = {
           written = v3
             ? await call(`editing comment ${id} on ${ticket}`, permission, true, () => v3.issueComments.updateComment({ issueIdOrKey: target.key, id, body: body as AdfDocument }))
             : // jira.js 5 sends `comment` as the v2 body of updateComment although its type names it `body`.
-              await call(`editing comment ${id} on ${ticket}`, permission, true, () => (v2 as Version2Client).issueComments.updateComment({ issueIdOrKey: target.key, id, body: body as string, comment: body } as Parameters<Version2Client['issueComments']['updateComment']>[0]));
+              await call(`editing comment ${id} on ${ticket}`, permission, true, () =>
+                (v2 as Version2Client).issueComments.updateComment({ issueIdOrKey: target.key, id, body: body as string, comment: body } as Parameters<
+                  Version2Client['issueComments']['updateComment']
+                >[0]),
+              );
           action = 'updated';
         } catch (error) {
           if (!(error instanceof TrackerError && error.kind === 'not-found')) throw error;

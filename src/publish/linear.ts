@@ -28,7 +28,10 @@ export function linearApiUrl(options: TargetOptions, env: NodeJS.ProcessEnv): st
 
 function errorInfo(thrown: unknown): ErrorInfo {
   // The SDK's GraphQL client throws its raw GraphQLClientError (response + request); the SDK's parser types it.
-  const error = !(thrown instanceof LinearError) && thrown && typeof thrown === 'object' && 'response' in thrown && 'request' in thrown ? parseLinearError(thrown as Parameters<typeof parseLinearError>[0]) : thrown;
+  const error =
+    !(thrown instanceof LinearError) && thrown && typeof thrown === 'object' && 'response' in thrown && 'request' in thrown
+      ? parseLinearError(thrown as Parameters<typeof parseLinearError>[0])
+      : thrown;
   if (error instanceof LinearError) {
     const headers = headerRecord(error.raw?.response?.headers);
     const first = error.errors?.[0];
@@ -62,12 +65,33 @@ export const linearAdapter: TrackerAdapter<LinearTarget> = {
     const requests: PlannedRequest[] = [{ method: 'POST', url, headers, body: { query: ISSUE_QUERY, variables: { id: target.identifier } }, note: 'the issue id' }];
     let pdf: { name: string; url: string } | undefined;
     if (payload.pdf && options.pdf !== 'none') {
-      requests.push({ method: 'POST', url, headers, body: { query: 'mutation fileUpload($contentType: String!, $filename: String!, $size: Int!) { fileUpload(...) { uploadFile { uploadUrl assetUrl headers { key value } } } }', variables: { contentType: 'application/pdf', filename: payload.pdf.filename, size: payload.pdf.bytes.length } }, note: "the SDK's fileUpload mutation (its document selects the whole UploadPayload)" });
-      requests.push({ method: 'PUT', url: '{uploadFile.uploadUrl}', headers: { 'Content-Type': 'application/pdf', '...': 'every {key, value} of uploadFile.headers' }, body: { file: payload.pdf.filename, bytes: payload.pdf.bytes.length, sha256: payload.pdf.sha256 } });
+      requests.push({
+        method: 'POST',
+        url,
+        headers,
+        body: {
+          query: 'mutation fileUpload($contentType: String!, $filename: String!, $size: Int!) { fileUpload(...) { uploadFile { uploadUrl assetUrl headers { key value } } } }',
+          variables: { contentType: 'application/pdf', filename: payload.pdf.filename, size: payload.pdf.bytes.length },
+        },
+        note: "the SDK's fileUpload mutation (its document selects the whole UploadPayload)",
+      });
+      requests.push({
+        method: 'PUT',
+        url: '{uploadFile.uploadUrl}',
+        headers: { 'Content-Type': 'application/pdf', '...': 'every {key, value} of uploadFile.headers' },
+        body: { file: payload.pdf.filename, bytes: payload.pdf.bytes.length, sha256: payload.pdf.sha256 },
+      });
       pdf = { name: payload.pdf.filename, url: '{uploadFile.assetUrl}' };
     }
     const { body } = composeMarkdownBody(payload, { limit: LINEAR_BODY_LIMIT, ...(pdf ? { pdf } : {}) });
-    if (state.commentId) requests.push({ method: 'POST', url, headers, body: { query: UPDATE_COMMENT, variables: { id: state.commentId, input: { body } } }, note: 'the earlier comment (id from publish.json); a new one is created if it is gone' });
+    if (state.commentId)
+      requests.push({
+        method: 'POST',
+        url,
+        headers,
+        body: { query: UPDATE_COMMENT, variables: { id: state.commentId, input: { body } } },
+        note: 'the earlier comment (id from publish.json); a new one is created if it is gone',
+      });
     else requests.push({ method: 'POST', url, headers, body: { query: CREATE_COMMENT, variables: { input: { issueId: '{issue.id}', body } } } });
     return requests;
   },
@@ -87,7 +111,9 @@ export const linearAdapter: TrackerAdapter<LinearTarget> = {
 
     let issueId: string;
     try {
-      const found = await call(`looking up ${ticket}`, 'read access to the issue', true, () => linear.client.request<{ issue: { id: string } | null }, { id: string }>(ISSUE_QUERY, { id: target.identifier }));
+      const found = await call(`looking up ${ticket}`, 'read access to the issue', true, () =>
+        linear.client.request<{ issue: { id: string } | null }, { id: string }>(ISSUE_QUERY, { id: target.identifier }),
+      );
       if (!found.issue) throw new TrackerError('not-found', `${ticket} was not found`, `check the ticket ${ticket} exists and LINEAR_API_KEY can see it`);
       issueId = found.issue.id;
     } catch (error) {
@@ -107,8 +133,15 @@ export const linearAdapter: TrackerAdapter<LinearTarget> = {
         if (!upload.success || !signed) throw new TrackerError('other', `Linear did not grant an upload for ${file.filename}`, 'run again; if it persists, check the workspace storage settings');
         const headers: Record<string, string> = { 'Content-Type': 'application/pdf', 'Cache-Control': 'public, max-age=31536000' };
         for (const header of signed.headers) headers[header.key] = header.value;
-        await withRetries(context.retry, { idempotent: true, toInfo: httpErrorInfo, context: { action: `uploading ${file.filename} to Linear's storage`, ticket, permission: 'a valid upload URL (it expires; run again)', credential: 'LINEAR_API_KEY' }, log: context.log }, () =>
-          httpRequest({ method: 'PUT', url: signed.uploadUrl, headers, body: file.bytes }),
+        await withRetries(
+          context.retry,
+          {
+            idempotent: true,
+            toInfo: httpErrorInfo,
+            context: { action: `uploading ${file.filename} to Linear's storage`, ticket, permission: 'a valid upload URL (it expires; run again)', credential: 'LINEAR_API_KEY' },
+            log: context.log,
+          },
+          () => httpRequest({ method: 'PUT', url: signed.uploadUrl, headers, body: file.bytes }),
         );
         pdf = { name: file.filename, url: signed.assetUrl };
         const earlier = state.attachmentUrl && state.attachmentUrl !== signed.assetUrl ? state.attachmentUrl : undefined;
@@ -130,7 +163,9 @@ export const linearAdapter: TrackerAdapter<LinearTarget> = {
       if (state.commentId) {
         const id = state.commentId;
         try {
-          const updated = await call(`editing comment ${id} on ${ticket}`, write, true, () => linear.client.request<{ commentUpdate: CommentResult }, Record<string, unknown>>(UPDATE_COMMENT, { id, input: { body } }));
+          const updated = await call(`editing comment ${id} on ${ticket}`, write, true, () =>
+            linear.client.request<{ commentUpdate: CommentResult }, Record<string, unknown>>(UPDATE_COMMENT, { id, input: { body } }),
+          );
           if (!updated.commentUpdate.success || !updated.commentUpdate.comment) throw new TrackerError('other', `editing comment ${id} on ${ticket}: Linear answered success: false`, 'run again');
           written = updated.commentUpdate.comment;
           action = 'updated';
@@ -140,8 +175,11 @@ export const linearAdapter: TrackerAdapter<LinearTarget> = {
         }
       }
       if (!written) {
-        const created = await call(`commenting on ${ticket}`, write, false, () => linear.client.request<{ commentCreate: CommentResult }, Record<string, unknown>>(CREATE_COMMENT, { input: { issueId, body } }));
-        if (!created.commentCreate.success || !created.commentCreate.comment) throw new TrackerError('other', `commenting on ${ticket}: Linear answered without the comment`, 'check the issue in Linear');
+        const created = await call(`commenting on ${ticket}`, write, false, () =>
+          linear.client.request<{ commentCreate: CommentResult }, Record<string, unknown>>(CREATE_COMMENT, { input: { issueId, body } }),
+        );
+        if (!created.commentCreate.success || !created.commentCreate.comment)
+          throw new TrackerError('other', `commenting on ${ticket}: Linear answered without the comment`, 'check the issue in Linear');
         written = created.commentCreate.comment;
         action = 'created';
       }

@@ -128,10 +128,20 @@ export function classify(info: ErrorInfo, context: ErrorContext, now: number): T
   const status = info.status;
   const code = (info.code ?? '').toLowerCase();
   if (status === 401 || code.includes('authentication')) {
-    return new TrackerError('auth', `${context.action} was refused (HTTP ${status ?? '?'}, not authenticated)${tracker}`, `check ${context.credential}: it is missing, expired or for another site`, status);
+    return new TrackerError(
+      'auth',
+      `${context.action} was refused (HTTP ${status ?? '?'}, not authenticated)${tracker}`,
+      `check ${context.credential}: it is missing, expired or for another site`,
+      status,
+    );
   }
   if (status === 403 || code.includes('forbidden')) {
-    return new TrackerError('forbidden', `${context.action} was forbidden (HTTP ${status ?? '?'})${tracker}`, `the credential in ${context.credential} lacks the permission: ${context.permission}`, status);
+    return new TrackerError(
+      'forbidden',
+      `${context.action} was forbidden (HTTP ${status ?? '?'})${tracker}`,
+      `the credential in ${context.credential} lacks the permission: ${context.permission}`,
+      status,
+    );
   }
   if (status === 404 || code.includes('not found') || /entity not found|could not find/i.test(info.message)) {
     return new TrackerError('not-found', `${context.ticket} was not found (HTTP ${status ?? '?'})${tracker}`, `check the ticket ${context.ticket} exists and ${context.credential} can see it`, status);
@@ -174,7 +184,13 @@ export async function withRetries<T>(policy: RetryPolicy, options: RetryOptions,
           await policy.sleep(wait);
           continue;
         }
-        throw new TrackerError('rate-limited', `${tracked.message} and asks for a wait of ${Math.ceil(wait / 1000)} s, more than the ${Math.ceil(policy.maxWaitMs / 1000)} s fracas waits`, tracked.hint, tracked.status, wait);
+        throw new TrackerError(
+          'rate-limited',
+          `${tracked.message} and asks for a wait of ${Math.ceil(wait / 1000)} s, more than the ${Math.ceil(policy.maxWaitMs / 1000)} s fracas waits`,
+          tracked.hint,
+          tracked.status,
+          wait,
+        );
       }
       if (tracked.kind === 'network' && options.idempotent && canRetry) {
         const wait = 1000 * 2 ** attempt;

@@ -89,7 +89,10 @@ export async function runPublish(dir: string, options: PublishOptions): Promise<
   const write = (stream: NodeJS.WritableStream, text: string) => stream.write(scrub(text));
   const loaded = loadManifest(dir, env);
   const incidentDir = loaded.dir;
-  const specs = options.targets.length > 0 ? options.targets : loaded.manifest.tickets.map((ticket) => (typeof ticket === 'string' ? { to: ticket, options: {} } : { to: ticket.to, options: ticketOptions(ticket) }));
+  const specs =
+    options.targets.length > 0
+      ? options.targets
+      : loaded.manifest.tickets.map((ticket) => (typeof ticket === 'string' ? { to: ticket, options: {} } : { to: ticket.to, options: ticketOptions(ticket) }));
   if (specs.length === 0) throw new PublishUsageError(`no ticket to publish to: give --to (${'e.g. github:acme/api#123'}) or a tickets: list in ${loaded.file}`);
   let targets: { target: Target; options: TargetOptions }[];
   try {
@@ -99,7 +102,11 @@ export async function runPublish(dir: string, options: PublishOptions): Promise<
     throw error;
   }
   const seen = new Set<string>();
-  targets = targets.filter(({ target }) => (seen.has(target.text) ? false : (seen.add(target.text), true)));
+  targets = targets.filter(({ target }) => {
+    if (seen.has(target.text)) return false;
+    seen.add(target.text);
+    return true;
+  });
 
   if (!options.dryRun) {
     const missing = targets.map(({ target, options: targetOptions }) => [target.text, adapterFor(target).checkCredentials(env, targetOptions)] as const).filter(([, problem]) => problem !== undefined);
@@ -120,7 +127,10 @@ export async function runPublish(dir: string, options: PublishOptions): Promise<
     }));
     if (options.json) write(options.out, `${JSON.stringify({ incident: payload.incidentId, dryRun: true, source: payload.source, notes: payload.notes, plans }, null, 2)}\n`);
     else {
-      write(options.out, `# fracas publish --dry-run: nothing is sent. Summary from ${payload.source.file}${payload.pdf ? `, PDF ${payload.pdf.filename} (${payload.pdf.bytes.length} bytes, sha256 ${payload.pdf.sha256})` : ', no PDF'}\n\n`);
+      write(
+        options.out,
+        `# fracas publish --dry-run: nothing is sent. Summary from ${payload.source.file}${payload.pdf ? `, PDF ${payload.pdf.filename} (${payload.pdf.bytes.length} bytes, sha256 ${payload.pdf.sha256})` : ', no PDF'}\n\n`,
+      );
       for (const plan of plans) write(options.out, `${describePlan(plan.target, plan.requests)}\n`);
     }
     return { exitCode: EXIT_CODES.complete, results: [], plans };
@@ -157,7 +167,11 @@ export async function runPublish(dir: string, options: PublishOptions): Promise<
   await saving;
 
   const exitCode = exitCodeFor(results);
-  if (options.json) write(options.out, `${JSON.stringify({ incident: payload.incidentId, source: payload.source, notes: payload.notes, state: publishStateFile(incidentDir), exitCode, targets: results }, null, 2)}\n`);
+  if (options.json)
+    write(
+      options.out,
+      `${JSON.stringify({ incident: payload.incidentId, source: payload.source, notes: payload.notes, state: publishStateFile(incidentDir), exitCode, targets: results }, null, 2)}\n`,
+    );
   for (const result of results) {
     if (!options.json) for (const step of result.steps) if (step.status === 'ok' && step.url) write(options.out, `${step.url}\n`);
     // Failures, notes and what was left behind always go to stderr, with --json too.

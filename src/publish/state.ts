@@ -38,7 +38,9 @@ export async function readPublishState(dir: string): Promise<PublishState> {
     }
     return { version: 1, targets };
   } catch (error) {
-    throw Object.assign(new Error(`${file}: cannot read the publish state (${(error as Error).message}); fix or delete it (a re-run then adds new comments instead of editing the earlier ones)`), { name: 'UsageError' });
+    throw Object.assign(new Error(`${file}: cannot read the publish state (${(error as Error).message}); fix or delete it (a re-run then adds new comments instead of editing the earlier ones)`), {
+      name: 'UsageError',
+    });
   }
 }
 

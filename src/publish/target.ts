@@ -47,7 +47,14 @@ export function parseTarget(input: string): Target {
     }
     case 'gitlab': {
       const match = GITLAB.exec(rest);
-      if (!match || rest.split('#')[0]?.split('/').some((part) => part === '.' || part === '..')) throw bad('gitlab:GROUP/PROJECT#IID, e.g. gitlab:group/proj#9');
+      if (
+        !match ||
+        rest
+          .split('#')[0]
+          ?.split('/')
+          .some((part) => part === '.' || part === '..')
+      )
+        throw bad('gitlab:GROUP/PROJECT#IID, e.g. gitlab:group/proj#9');
       return { tracker: 'gitlab', project: match[1] as string, iid: Number(match[2]), text: `gitlab:${rest}` };
     }
     default:

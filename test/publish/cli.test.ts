@@ -21,8 +21,19 @@ async function run(...args: string[]) {
   let out = '';
   let err = '';
   const io = {
-    out: { write: (text: string) => ((out += text), true) } as unknown as NodeJS.WritableStream,
-    err: { write: (text: string) => ((err += text), true), isTTY: false } as unknown as NodeJS.WriteStream,
+    out: {
+      write: (text: string) => {
+        out += text;
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream,
+    err: {
+      write: (text: string) => {
+        err += text;
+        return true;
+      },
+      isTTY: false,
+    } as unknown as NodeJS.WriteStream,
   };
   const code = await main(['node', 'fracas', ...args], io);
   return { code, out, err };
@@ -54,7 +65,10 @@ describe('fracas publish', () => {
     const ok = await run('publish', incident.dir, '--json');
     expect(ok.code).toBe(0);
     const json = JSON.parse(ok.out) as { targets: { target: string; status: string; steps: { what: string; url?: string }[] }[] };
-    expect(json.targets.map((target) => [target.target, target.status])).toEqual([['github:acme/api#123', 'published'], ['gitlab:group/proj#9', 'published']]);
+    expect(json.targets.map((target) => [target.target, target.status])).toEqual([
+      ['github:acme/api#123', 'published'],
+      ['gitlab:group/proj#9', 'published'],
+    ]);
     expect(json.targets[0]?.steps.map((step) => step.url)).toEqual(['https://github.example/acme/api/releases/download/incident-pdfs/INC-42.pdf', github.comments[0]?.html_url]);
     const state = readFileSync(path.join(incident.dir, 'evidence', 'publish.json'), 'utf8');
     expect(state).not.toContain(GITHUB_TOKEN);

@@ -15,8 +15,25 @@ afterEach(async () => {
 
 async function publish(dir: string, api: string, extra: Record<string, unknown> = {}, policy = recordingPolicy()) {
   const io = streams();
-  const outcome = await runPublish(dir, { targets: [{ to: 'github:acme/api#123', options: { baseUrl: api, ...extra } }], dryRun: false, json: true, includePdf: true, env: { GITHUB_TOKEN }, retry: policy, out: io.out, err: io.err });
-  return { outcome, json: JSON.parse(io.stdout() || '{}') as { targets: { status: string; steps: { what: string; status: string; url?: string; action?: string; error?: string; hint?: string }[]; leftBehind: string[] }[] }, stderr: io.stderr(), stdout: io.stdout(), policy };
+  const outcome = await runPublish(dir, {
+    targets: [{ to: 'github:acme/api#123', options: { baseUrl: api, ...extra } }],
+    dryRun: false,
+    json: true,
+    includePdf: true,
+    env: { GITHUB_TOKEN },
+    retry: policy,
+    out: io.out,
+    err: io.err,
+  });
+  return {
+    outcome,
+    json: JSON.parse(io.stdout() || '{}') as {
+      targets: { status: string; steps: { what: string; status: string; url?: string; action?: string; error?: string; hint?: string }[]; leftBehind: string[] }[];
+    },
+    stderr: io.stderr(),
+    stdout: io.stdout(),
+    policy,
+  };
 }
 
 describe('github adapter', () => {
@@ -38,7 +55,7 @@ describe('github adapter', () => {
       expect(request.headers['x-github-api-version']).toBe('2022-11-28');
     }
     const created = fake.requests.find((request) => request.method === 'POST' && request.path.endsWith('/issues/123/comments'));
-    const body = (created?.json as { body: string }).body;
+    const body = ((created?.json ?? {}) as { body: string }).body;
     expect(body.startsWith('<!-- fracas:report INC-42 -->\n')).toBe(true);
     expect(body).toContain('| 10:02 | failover |');
     expect(body).toContain('[INC-42.pdf](https://github.example/acme/api/releases/download/fracas-reports/INC-42.pdf)');
@@ -90,7 +107,7 @@ describe('github adapter', () => {
     const sha = fake.files.get('postmortems/INC-42.pdf')?.sha;
     fake.requests.length = 0;
     expect((await publish(incident.dir, fake.api, options)).outcome.exitCode).toBe(0);
-    expect((fake.requests.find((request) => request.method === 'PUT')?.json as { sha?: string }).sha).toBe(sha);
+    expect(((fake.requests.find((request) => request.method === 'PUT')?.json ?? {}) as { sha?: string }).sha).toBe(sha);
   });
 
   it('401 names the token, 403 names the missing permission, 404 names the ticket, 422 gives GitHub message', async () => {
@@ -123,7 +140,11 @@ describe('github adapter', () => {
     fake = await startGithubFake();
     const incident = makeIncident({ summary: SUMMARY, pdf: false });
     const comments = 'POST /api/v3/repos/acme/api/issues/123/comments';
-    const secondary = { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 9F2C:1B3A:4E5D6:7A8B9C:6750A1B2.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' };
+    const secondary = {
+      message:
+        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 9F2C:1B3A:4E5D6:7A8B9C:6750A1B2.',
+      documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+    };
     fake.queue(comments, { status: 403, headers: { 'retry-after': '7', 'x-ratelimit-remaining': '4990' }, json: secondary });
     fake.queue(comments, { status: 429, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(NOW / 1000 + 30) }, json: { message: 'API rate limit exceeded for user ID 1.' } });
     const result = await publish(incident.dir, fake.api);
@@ -145,7 +166,11 @@ describe('github adapter', () => {
   it('a wait longer than the policy allows fails at once and says when to run again', async () => {
     fake = await startGithubFake();
     const incident = makeIncident({ summary: SUMMARY, pdf: false });
-    fake.queue('GET /api/v3/repos/acme/api/issues/123/comments', { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(NOW / 1000 + 3600) }, json: { message: 'API rate limit exceeded' } });
+    fake.queue('GET /api/v3/repos/acme/api/issues/123/comments', {
+      status: 403,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(NOW / 1000 + 3600) },
+      json: { message: 'API rate limit exceeded' },
+    });
     const result = await publish(incident.dir, fake.api);
     expect(result.outcome.exitCode).toBe(3);
     expect(result.policy.waits).toEqual([]);

@@ -17,7 +17,9 @@ const dcEnv = { JIRA_PAT };
 async function publish(dir: string, baseUrl: string, env: Record<string, string>, policy = recordingPolicy(), includePdf = true) {
   const io = streams();
   const outcome = await runPublish(dir, { targets: [{ to: 'jira:OPS-42', options: { baseUrl } }], dryRun: false, json: true, includePdf, env, retry: policy, out: io.out, err: io.err });
-  const json = JSON.parse(io.stdout() || '{}') as { targets: { status: string; steps: { what: string; status: string; url?: string; action?: string; error?: string; hint?: string }[]; leftBehind: string[]; notes: string[] }[] };
+  const json = JSON.parse(io.stdout() || '{}') as {
+    targets: { status: string; steps: { what: string; status: string; url?: string; action?: string; error?: string; hint?: string }[]; leftBehind: string[]; notes: string[] }[];
+  };
   return { outcome, json, policy, stdout: io.stdout(), stderr: io.stderr() };
 }
 
@@ -34,7 +36,7 @@ describe('jira adapter', () => {
     expect(upload?.parts?.[0]?.bytes.equals(incident.pdf)).toBe(true);
 
     const comment = fake.requests.find((request) => request.method === 'POST' && request.path === '/rest/api/3/issue/OPS-42/comment');
-    const adf = (comment?.json as { body: { version: number; type: string; content: { type: string; attrs?: Record<string, unknown>; content?: unknown[] }[] } }).body;
+    const adf = ((comment?.json ?? {}) as { body: { version: number; type: string; content: { type: string; attrs?: Record<string, unknown>; content?: unknown[] }[] } }).body;
     expect(adf.version).toBe(1);
     expect(adf.type).toBe('doc');
     expect(adf.content.map((node) => node.type)).toEqual(['heading', 'paragraph', 'bulletList', 'table', 'codeBlock', 'rule', 'paragraph']);
@@ -43,7 +45,11 @@ describe('jira adapter', () => {
     expect(adf.content[1]?.content).toContainEqual({ type: 'text', text: '10:02 UTC', marks: [{ type: 'strong' }] });
     expect(adf.content[4]).toEqual({ type: 'codeBlock', attrs: { language: 'text' }, content: [{ type: 'text', text: 'ERROR pool exhausted (max 20)' }] });
     const table = adf.content[3] as { content: { type: string; content: { type: string }[] }[] };
-    expect(table.content.map((row) => row.content.map((cell) => cell.type))).toEqual([['tableHeader', 'tableHeader'], ['tableCell', 'tableCell'], ['tableCell', 'tableCell']]);
+    expect(table.content.map((row) => row.content.map((cell) => cell.type))).toEqual([
+      ['tableHeader', 'tableHeader'],
+      ['tableCell', 'tableCell'],
+      ['tableCell', 'tableCell'],
+    ]);
     const pdfLink = JSON.stringify(adf.content[6]);
     expect(pdfLink).toContain(`"href":"${fake.url}/rest/api/3/attachment/content/`);
     const firstAttachment = [...fake.attachments.keys()][0];
@@ -71,7 +77,7 @@ describe('jira adapter', () => {
     const upload = fake.requests.find((request) => request.path === '/rest/api/2/issue/OPS-42/attachments');
     expect(upload?.headers.authorization).toBe(`Bearer ${JIRA_PAT}`);
     expect(upload?.headers['x-atlassian-token']).toBe('no-check');
-    const wiki = (fake.requests.find((request) => request.method === 'POST' && request.path === '/rest/api/2/issue/OPS-42/comment')?.json as { body: string }).body;
+    const wiki = ((fake.requests.find((request) => request.method === 'POST' && request.path === '/rest/api/2/issue/OPS-42/comment')?.json ?? {}) as { body: string }).body;
     expect(wiki).toContain('h2. INC\\-42: connection pool exhausted during failover');
     expect(wiki).toContain('[runbook|https://runbooks.example/db-failover]');
     expect(wiki).toContain('||Time||Event||\n|10:02|failover|');
@@ -82,7 +88,7 @@ describe('jira adapter', () => {
     expect((await publish(incident.dir, fake.url, dcEnv)).outcome.exitCode).toBe(0);
     const put = fake.requests.find((request) => request.method === 'PUT');
     expect(put?.path).toMatch(/^\/rest\/api\/2\/issue\/OPS-42\/comment\/\d+$/);
-    const edited = (put?.json as { body: string }).body;
+    const edited = ((put?.json ?? {}) as { body: string }).body;
     const newest = [...fake.attachments.keys()].at(-1);
     expect(edited).toBe(wiki.replace(/attachment\/content\/\d+/, `attachment/content/${newest}`));
   });
@@ -106,7 +112,16 @@ describe('jira adapter', () => {
 
     const other = makeIncident({ summary: SUMMARY, pdf: false });
     const io = streams();
-    const outcome = await runPublish(other.dir, { targets: [{ to: 'jira:OPS-999', options: { baseUrl: fake.url } }], dryRun: false, json: true, includePdf: true, env: cloudEnv, retry: recordingPolicy(), out: io.out, err: io.err });
+    const outcome = await runPublish(other.dir, {
+      targets: [{ to: 'jira:OPS-999', options: { baseUrl: fake.url } }],
+      dryRun: false,
+      json: true,
+      includePdf: true,
+      env: cloudEnv,
+      retry: recordingPolicy(),
+      out: io.out,
+      err: io.err,
+    });
     expect(outcome.exitCode).toBe(3);
     expect(outcome.results[0]?.steps[1]?.error).toBe('jira:OPS-999 was not found (HTTP 404): Issue does not exist or you do not have permission to see it.');
 

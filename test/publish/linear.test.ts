@@ -16,7 +16,10 @@ async function publish(dir: string, api: string, env: Record<string, string> = {
   return { outcome, policy, stdout: io.stdout(), stderr: io.stderr() };
 }
 
-const operations = (server: LinearFake) => server.requests.map((request) => (request.path === '/graphql' ? /^\s*(?:query|mutation)\s+(\w+)/.exec((request.json as { query: string }).query)?.[1] : `${request.method} ${request.path.replace(/u\d+$/, 'KEY')}`));
+const operations = (server: LinearFake) =>
+  server.requests.map((request) =>
+    request.path === '/graphql' ? /^\s*(?:query|mutation)\s+(\w+)/.exec((request.json as { query: string }).query)?.[1] : `${request.method} ${request.path.replace(/u\d+$/, 'KEY')}`,
+  );
 
 describe('linear adapter', () => {
   it('fileUpload, PUT with every returned header, then a comment with the asset link; a re-run updates it', async () => {
@@ -49,7 +52,7 @@ describe('linear adapter', () => {
     fake = await startLinearFake();
     fake.queue('POST /graphql', ratelimited({ 'retry-after': '3', 'x-ratelimit-requests-remaining': '0', 'x-ratelimit-requests-reset': String(NOW + 90_000) }));
     const waited = await publish(makeIncident({ summary: SUMMARY, pdf: false }).dir, fake.api);
-    expect(waited.stderr).toContain("looking up linear:ENG-7: rate limited, waiting 3 s (retry 1 of 3)");
+    expect(waited.stderr).toContain('looking up linear:ENG-7: rate limited, waiting 3 s (retry 1 of 3)');
     expect(waited.outcome.exitCode).toBe(0);
     expect(waited.policy.waits).toEqual([3_000]);
 

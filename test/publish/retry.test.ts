@@ -18,7 +18,11 @@ describe('rateLimitWait', () => {
   });
 
   it('classifies a 400 that is not a rate limit as invalid, with the tracker message', () => {
-    const error = classify({ status: 400, headers: {}, message: 'comment: Comment body can not be empty!' }, { action: 'commenting on jira:OPS-1', ticket: 'jira:OPS-1', permission: 'p', credential: 'c' }, NOW);
+    const error = classify(
+      { status: 400, headers: {}, message: 'comment: Comment body can not be empty!' },
+      { action: 'commenting on jira:OPS-1', ticket: 'jira:OPS-1', permission: 'p', credential: 'c' },
+      NOW,
+    );
     expect(error.kind).toBe('invalid');
     expect(error.message).toBe('commenting on jira:OPS-1 was rejected (HTTP 400): comment: Comment body can not be empty!');
   });

@@ -142,7 +142,7 @@ export function markdownToAdf(markdown: string): AdfDocument {
   const top = () => stack[stack.length - 1] as AdfNode;
   const append = (node: AdfNode) => {
     const parent = top();
-    (parent.content ??= []).push(node);
+    parent.content = [...(parent.content ?? []), node];
   };
   for (const token of tokens) {
     if (token.type.endsWith('_open')) {
@@ -166,7 +166,7 @@ export function markdownToAdf(markdown: string): AdfDocument {
     switch (token.type) {
       case 'inline': {
         const parent = top();
-        (parent.content ??= []).push(...inlineNodes(token.children ?? []));
+        parent.content = [...(parent.content ?? []), ...inlineNodes(token.children ?? [])];
         break;
       }
       case 'fence':
@@ -188,5 +188,11 @@ export function markdownToAdf(markdown: string): AdfDocument {
 
 /** A paragraph with one linked text, e.g. the PDF link appended to a comment. */
 export function adfLinkParagraph(before: string, text: string, href: string): AdfNode {
-  return { type: 'paragraph', content: [{ type: 'text', text: before }, { type: 'text', text, marks: [{ type: 'link', attrs: { href } }] }] };
+  return {
+    type: 'paragraph',
+    content: [
+      { type: 'text', text: before },
+      { type: 'text', text, marks: [{ type: 'link', attrs: { href } }] },
+    ],
+  };
 }

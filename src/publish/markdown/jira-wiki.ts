@@ -164,7 +164,11 @@ export function markdownToJiraWiki(markdown: string): string {
       }
       case 'fence':
       case 'code_block': {
-        const language = token.info.trim().split(/\s+/)[0]?.replace(/[^A-Za-z0-9_+-]/g, '') ?? '';
+        const language =
+          token.info
+            .trim()
+            .split(/\s+/)[0]
+            ?.replace(/[^A-Za-z0-9_+-]/g, '') ?? '';
         const body = token.content.replace(/\n$/, '');
         // {code} ends at the first {code}; a body holding one goes into {noformat} (or is broken up).
         if (!body.includes('{code')) blocks.push(`{code${language ? `:${language}` : ''}}\n${body}\n{code}\n`);
@@ -178,5 +182,10 @@ export function markdownToJiraWiki(markdown: string): string {
         break;
     }
   }
-  return blocks.join('\n').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+  return (
+    blocks
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim() + '\n'
+  );
 }

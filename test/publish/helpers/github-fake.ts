@@ -26,7 +26,11 @@ export interface GithubFake extends FakeServer {
   api: string;
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => ({ status, json: body, headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-ratelimit-resource': 'core', ...headers } });
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => ({
+  status,
+  json: body,
+  headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-ratelimit-resource': 'core', ...headers },
+});
 
 export async function startGithubFake(options: { owner?: string; repo?: string; issue?: number; pageSize?: number } = {}): Promise<GithubFake> {
   const owner = options.owner ?? 'acme';
@@ -39,8 +43,21 @@ export async function startGithubFake(options: { owner?: string; repo?: string; 
     if (request.headers.authorization !== `token ${GITHUB_TOKEN}`) return json(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
     const { method, path } = request;
     const base = fake.url;
-    const asset = (item: Asset) => ({ id: item.id, name: item.name, label: item.label, size: item.size, state: item.state, content_type: 'application/pdf', browser_download_url: item.browser_download_url });
-    const releaseJson = (release: GithubFake['releases'][number]) => ({ id: release.id, tag_name: release.tag_name, upload_url: `${base}/api/uploads/repos/${owner}/${repo}/releases/${release.id}/assets{?name,label}`, assets: release.assets.map(asset) });
+    const asset = (item: Asset) => ({
+      id: item.id,
+      name: item.name,
+      label: item.label,
+      size: item.size,
+      state: item.state,
+      content_type: 'application/pdf',
+      browser_download_url: item.browser_download_url,
+    });
+    const releaseJson = (release: GithubFake['releases'][number]) => ({
+      id: release.id,
+      tag_name: release.tag_name,
+      upload_url: `${base}/api/uploads/repos/${owner}/${repo}/releases/${release.id}/assets{?name,label}`,
+      assets: release.assets.map(asset),
+    });
     if (method === 'GET' && path === `${repoPath}/issues/${issue}/comments`) {
       const perPage = Number(request.query.get('per_page') ?? 30);
       const size = Math.min(perPage, options.pageSize ?? perPage);
@@ -52,8 +69,13 @@ export async function startGithubFake(options: { owner?: string; repo?: string; 
     }
     if (method === 'POST' && path === `${repoPath}/issues/${issue}/comments`) {
       const body = (request.json as { body: string }).body;
-      if (body.length > 65_536) return json(422, { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }], documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment' });
-      const id = (nextId += 1);
+      if (body.length > 65_536)
+        return json(422, {
+          message: 'Validation Failed',
+          errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }],
+          documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+        });
+      const id = ++nextId;
       const comment = { id, body, html_url: `https://github.example/${owner}/${repo}/issues/${issue}#issuecomment-${id}` };
       state.comments.push(comment);
       return json(201, comment);
@@ -63,7 +85,8 @@ export async function startGithubFake(options: { owner?: string; repo?: string; 
       const comment = state.comments.find((item) => item.id === Number(commentMatch[1]));
       if (!comment) return json(404, { message: 'Not Found' });
       const body = (request.json as { body: string }).body;
-      if (body.length > 65_536) return json(422, { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] });
+      if (body.length > 65_536)
+        return json(422, { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] });
       comment.body = body;
       return json(200, comment);
     }
@@ -74,8 +97,9 @@ export async function startGithubFake(options: { owner?: string; repo?: string; 
     }
     if (method === 'POST' && path === `${repoPath}/releases`) {
       const input = request.json as { tag_name: string };
-      if (state.releases.some((item) => item.tag_name === input.tag_name)) return json(422, { message: 'Validation Failed', errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }] });
-      const release = { id: (nextId += 1), tag_name: input.tag_name, assets: [] as Asset[] };
+      if (state.releases.some((item) => item.tag_name === input.tag_name))
+        return json(422, { message: 'Validation Failed', errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }] });
+      const release = { id: ++nextId, tag_name: input.tag_name, assets: [] as Asset[] };
       state.releases.push(release);
       return json(201, releaseJson(release));
     }
@@ -87,7 +111,15 @@ export async function startGithubFake(options: { owner?: string; repo?: string; 
       if (!name) return json(422, { message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'missing', field: 'name' }] });
       if (request.headers['content-type'] !== 'application/pdf') return json(422, { message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'invalid', field: 'content_type' }] });
       if (release.assets.some((item) => item.name === name)) return json(422, { message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }] });
-      const item: Asset = { id: (nextId += 1), name, label: request.query.get('label') ?? '', size: request.body.length, state: 'uploaded', bytes: request.body, browser_download_url: `https://github.example/${owner}/${repo}/releases/download/${release.tag_name}/${name}` };
+      const item: Asset = {
+        id: ++nextId,
+        name,
+        label: request.query.get('label') ?? '',
+        size: request.body.length,
+        state: 'uploaded',
+        bytes: request.body,
+        browser_download_url: `https://github.example/${owner}/${repo}/releases/download/${release.tag_name}/${name}`,
+      };
       release.assets.push(item);
       return json(201, asset(item));
     }
@@ -107,7 +139,8 @@ export async function startGithubFake(options: { owner?: string; repo?: string; 
       }
       if (method === 'PATCH') {
         const name = (request.json as { name: string }).name;
-        if (release.assets.some((candidate) => candidate !== item && candidate.name === name)) return json(422, { message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }] });
+        if (release.assets.some((candidate) => candidate !== item && candidate.name === name))
+          return json(422, { message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }] });
         item.name = name;
         item.browser_download_url = `https://github.example/${owner}/${repo}/releases/download/${release.tag_name}/${name}`;
         return json(200, asset(item));
@@ -124,7 +157,7 @@ export async function startGithubFake(options: { owner?: string; repo?: string; 
       if (method === 'PUT') {
         const input = request.json as { content: string; branch: string; sha?: string; message: string };
         if (existing && input.sha !== existing.sha) return json(422, { message: `Invalid request.\n\n"sha" wasn't supplied.` });
-        const sha = `sha${(nextId += 1)}`;
+        const sha = `sha${++nextId}`;
         state.files.set(file, { sha, bytes: Buffer.from(input.content, 'base64'), branch: input.branch });
         return json(existing ? 200 : 201, { content: { path: file, sha, html_url: `https://github.example/${owner}/${repo}/blob/${input.branch}/${file}` }, commit: { sha: `c${sha}` } });
       }

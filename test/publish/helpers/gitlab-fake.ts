@@ -28,9 +28,18 @@ export async function startGitlabFake(options: { project?: string; iid?: number;
       nextId += 1;
       fake.uploads.push({ filename: file.filename ?? '', bytes: file.bytes, type: file.type });
       const secret = `66dbcd21ec5d24ed6ea225176098d${nextId}`;
-      return { status: 201, json: { id: nextId, alt: file.filename, url: `/uploads/${secret}/${file.filename}`, full_path: `/-/project/42/uploads/${secret}/${file.filename}`, markdown: `[${file.filename}](/uploads/${secret}/${file.filename})` } };
+      return {
+        status: 201,
+        json: {
+          id: nextId,
+          alt: file.filename,
+          url: `/uploads/${secret}/${file.filename}`,
+          full_path: `/-/project/42/uploads/${secret}/${file.filename}`,
+          markdown: `[${file.filename}](/uploads/${secret}/${file.filename})`,
+        },
+      };
     }
-    const notes = new RegExp(`^/issues/(\\d+)/notes(?:/(\\d+))?$`).exec(rest);
+    const notes = /^\/issues\/(\d+)\/notes(?:\/(\d+))?$/.exec(rest);
     if (notes) {
       if (Number(notes[1]) !== iid) return { status: 404, json: { message: '404 Issue Not Found' } };
       if (request.method === 'GET' && !notes[2]) {
@@ -43,7 +52,7 @@ export async function startGitlabFake(options: { project?: string; iid?: number;
       const body = (request.json as { body?: string } | undefined)?.body;
       if (!body) return { status: 400, json: { message: { note: ["can't be blank"] } } };
       if (request.method === 'POST' && !notes[2]) {
-        const note = { id: (nextId += 1), body };
+        const note = { id: ++nextId, body };
         fake.notes.push(note);
         return { status: 201, json: { ...note, noteable_iid: iid } };
       }

@@ -14,7 +14,9 @@ export interface ScratchIncident {
 /** A real (tiny) PDF with varying content, so byte comparisons mean something. */
 export function tinyPdf(seed: string): Buffer {
   const text = `(${seed.replace(/[()\\]/g, '')}) Tj`;
-  return Buffer.from(`%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R>> endobj\n4 0 obj <</Length ${text.length + 20}>> stream\nBT /F1 12 Tf 10 10 Td ${text} ET\nendstream endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n`);
+  return Buffer.from(
+    `%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R>> endobj\n4 0 obj <</Length ${text.length + 20}>> stream\nBT /F1 12 Tf 10 10 Td ${text} ET\nendstream endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n`,
+  );
 }
 
 export function makeIncident(options: { id?: string; summary?: string; rootCause?: string; pdf?: boolean; tickets?: string } = {}): ScratchIncident {
@@ -71,8 +73,18 @@ export function streams() {
   let out = '';
   let err = '';
   return {
-    out: { write: (text: string) => ((out += text), true) } as unknown as NodeJS.WritableStream,
-    err: { write: (text: string) => ((err += text), true) } as unknown as NodeJS.WritableStream,
+    out: {
+      write: (text: string) => {
+        out += text;
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream,
+    err: {
+      write: (text: string) => {
+        err += text;
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream,
     stdout: () => out,
     stderr: () => err,
   };

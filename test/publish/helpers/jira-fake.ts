@@ -37,16 +37,23 @@ export async function startJiraFake(options: { key?: string; uploadLimit?: numbe
         if (parts.length === 0) return errors(400, ['no file part named "file"']);
         if (parts.some((part) => part.bytes.length > fake.uploadLimit)) return { status: 413, text: 'Request Entity Too Large', headers: { 'content-type': 'text/plain' } };
         const created = parts.map((part) => {
-          const id = String((nextId += 1));
+          const id = String(++nextId);
           attachments.set(id, { id, filename: part.filename ?? '', bytes: part.bytes, mimeType: part.type });
-          return { self: `${server.url}/rest/api/${version}/attachment/${id}`, id, filename: part.filename, size: part.bytes.length, mimeType: part.type, content: `${server.url}/rest/api/${version}/attachment/content/${id}` };
+          return {
+            self: `${server.url}/rest/api/${version}/attachment/${id}`,
+            id,
+            filename: part.filename,
+            size: part.bytes.length,
+            mimeType: part.type,
+            content: `${server.url}/rest/api/${version}/attachment/content/${id}`,
+          };
         });
         return { status: 200, json: created };
       }
       if (issue[2] === 'comment' && method === 'POST') {
         const body = (request.json as { body?: unknown }).body;
         if (body === undefined || body === '') return errors(400, [], { comment: 'Comment body can not be empty!' });
-        const id = String((nextId += 1));
+        const id = String(++nextId);
         comments.set(id, { id, body, version });
         return { status: 201, json: { id, self: `${server.url}/rest/api/${version}/issue/${key}/comment/${id}`, body } };
       }

@@ -68,7 +68,26 @@ describe('markdownToAdf', () => {
   });
 
   it('on generated Markdown: no empty text nodes, block-only cells and list items, marks only the documented ones', () => {
-    const fragment = fc.constantFrom('word', '**bold**', '*em*', '`code`', '[l](https://x.example)', '~~s~~', '\n', '\n\n', '- item\n', '1. one\n', '| a | b |\n| - | - |\n| c | d |\n', '```\ncode\n```\n', '> q\n', '# h\n', '  ', '\\*', '<i>', '---\n');
+    const fragment = fc.constantFrom(
+      'word',
+      '**bold**',
+      '*em*',
+      '`code`',
+      '[l](https://x.example)',
+      '~~s~~',
+      '\n',
+      '\n\n',
+      '- item\n',
+      '1. one\n',
+      '| a | b |\n| - | - |\n| c | d |\n',
+      '```\ncode\n```\n',
+      '> q\n',
+      '# h\n',
+      '  ',
+      '\\*',
+      '<i>',
+      '---\n',
+    );
     fc.assert(
       fc.property(fc.array(fragment, { maxLength: 30 }), (parts) => {
         const doc = markdownToAdf(parts.join(''));
