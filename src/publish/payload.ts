@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Redactor } from '../lib/secrets/redact.ts';
+import { checkPdfForSecrets } from './pdf-check.ts';
 import type { PublishPayload } from './types.ts';
 
 /** The fallback (root-cause-report.md) is cut at a section boundary below this many characters. */
@@ -78,8 +79,16 @@ export async function buildPayload(dir: string, incident: { id: string; title: s
   if (options.includePdf) {
     const filename = `${incident.id}.pdf`;
     const bytes = await readIfFile(path.join(reportDir, filename));
-    if (bytes) payload.pdf = { filename, bytes: new Uint8Array(bytes), sha256: createHash('sha256').update(bytes).digest('hex') };
-    else notes.push(`${path.join(reportDir, filename)} is missing: only the summary is sent (run \`fracas report ${dir}\` with Chromium to write the PDF)`);
+    const check = bytes ? await checkPdfForSecrets(bytes, redactor) : undefined;
+    if (bytes && check?.status === 'secrets') {
+      payload.pdfWithheld = `the redactor flags text in ${filename} as a secret (${check.kinds.join(', ')})`;
+      notes.push(
+        `${path.join(reportDir, filename)} contains text the redactor flags as a secret (${check.kinds.join(', ')}): the PDF is not sent; re-render it with \`fracas render ${dir}\` and check its sources`,
+      );
+    } else if (bytes) {
+      if (check?.status === 'unchecked') notes.push(`the PDF's text could not be re-checked for secrets: ${check.reason}; it was rendered from redacted evidence and is sent as it is`);
+      payload.pdf = { filename, bytes: new Uint8Array(bytes), sha256: createHash('sha256').update(bytes).digest('hex') };
+    } else notes.push(`${path.join(reportDir, filename)} is missing: only the summary is sent (run \`fracas report ${dir}\` with Chromium to write the PDF)`);
   }
   return payload;
 }

@@ -162,6 +162,12 @@ export async function runPublish(dir: string, options: PublishOptions): Promise<
     } catch (error) {
       result = { target: target.text, tracker: target.tracker, status: 'failed', steps: [{ what: 'comment', status: 'failed', error: redactor.error(error) }], leftBehind: [], notes: [] };
     }
+    if (payload.pdfWithheld) {
+      // The PDF exists but was held back: the ticket did not get everything, so this target is at most partial.
+      result.steps = result.steps.filter((step) => step.what !== 'attachment' || step.status !== 'skipped');
+      result.steps.unshift({ what: 'attachment', status: 'failed', error: `not sent: ${payload.pdfWithheld}`, hint: 're-render the report and check its sources for the secret' });
+      if (result.status === 'published') result.status = 'partial';
+    }
     results.push(JSON.parse(scrub(JSON.stringify(result))) as TargetResult);
   }
   await saving;

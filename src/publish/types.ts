@@ -12,6 +12,8 @@ export interface PublishPayload {
   source: { file: string; fallback: boolean; trimmed: boolean };
   /** The PDF, when it exists. */
   pdf?: { filename: string; bytes: Uint8Array; sha256: string };
+  /** Why the PDF that exists was not sent (the redactor found a secret in its text). */
+  pdfWithheld?: string;
   /** Notes for the user (e.g. "summary.md is missing: sent root-cause-report.md trimmed"). */
   notes: string[];
 }

@@ -11,15 +11,27 @@ export interface ScratchIncident {
   pdf: Buffer;
 }
 
-/** A real (tiny) PDF with varying content, so byte comparisons mean something. */
-export function tinyPdf(seed: string): Buffer {
-  const text = `(${seed.replace(/[()\\]/g, '')}) Tj`;
+/** A real (tiny) PDF whose text pdftotext can read, with varying content so byte comparisons mean something. */
+export function tinyPdf(text: string): Buffer {
+  const stream = `BT /F1 10 Tf 10 100 Td (${text.replace(/[()\\]/g, '')}) Tj ET`;
   return Buffer.from(
-    `%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R>> endobj\n4 0 obj <</Length ${text.length + 20}>> stream\nBT /F1 12 Tf 10 10 Td ${text} ET\nendstream endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n`,
+    [
+      '%PDF-1.4',
+      '1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj',
+      '2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj',
+      '3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 600 200] /Contents 4 0 R /Resources <</Font <</F1 5 0 R>>>>>> endobj',
+      `4 0 obj <</Length ${stream.length}>> stream`,
+      stream,
+      'endstream endobj',
+      '5 0 obj <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>> endobj',
+      'trailer <</Root 1 0 R>>',
+      '%%EOF',
+      '',
+    ].join('\n'),
   );
 }
 
-export function makeIncident(options: { id?: string; summary?: string; rootCause?: string; pdf?: boolean; tickets?: string } = {}): ScratchIncident {
+export function makeIncident(options: { id?: string; summary?: string; rootCause?: string; pdf?: boolean; pdfText?: string; tickets?: string } = {}): ScratchIncident {
   const id = options.id ?? 'INC-42';
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fracas-publish-'));
   const tickets = options.tickets ? `\ntickets:\n${options.tickets}` : '';
@@ -30,7 +42,7 @@ export function makeIncident(options: { id?: string; summary?: string; rootCause
   mkdirSync(path.join(dir, 'report'), { recursive: true });
   if (options.summary !== undefined) writeFileSync(path.join(dir, 'report', 'summary.md'), options.summary);
   if (options.rootCause !== undefined) writeFileSync(path.join(dir, 'report', 'root-cause-report.md'), options.rootCause);
-  const pdf = tinyPdf(`${id} ${options.summary?.length ?? 0}`);
+  const pdf = tinyPdf(options.pdfText ?? `${id} report, ${options.summary?.length ?? 0} characters of summary`);
   if (options.pdf !== false) writeFileSync(path.join(dir, 'report', `${id}.pdf`), pdf);
   return { dir, pdf };
 }
