@@ -128,6 +128,7 @@ export const githubAdapter: TrackerAdapter<GithubTarget> = {
     } else if (mode === 'release') {
       const file = payload.pdf;
       const tag = context.options.tag ?? DEFAULT_TAG;
+      let pending: { id: number; name: string; url: string } | undefined;
       try {
         if (file.bytes.length > RELEASE_ASSET_LIMIT)
           throw new TrackerError('too-large', `${file.filename} is ${file.bytes.length} bytes, over GitHub's 2 GiB release asset limit`, 'make the PDF smaller', 413);
@@ -177,9 +178,11 @@ export const githubAdapter: TrackerAdapter<GithubTarget> = {
           asset = await upload();
         }
         if (earlier) {
+          pending = { id: asset.id, name: asset.name, url: asset.browser_download_url };
           await call(`deleting the earlier ${earlier.name}`, contents, true, () => octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: earlier.id }));
           asset = (await call(`renaming ${asset.name} to ${file.filename}`, contents, true, () => octokit.rest.repos.updateReleaseAsset({ owner, repo, asset_id: asset.id, name: file.filename })))
             .data;
+          pending = undefined;
         }
         pdf = { name: file.filename, url: asset.browser_download_url };
         Object.assign(state, { attachmentId: String(asset.id), attachmentUrl: asset.browser_download_url, attachmentName: asset.name });
@@ -188,6 +191,7 @@ export const githubAdapter: TrackerAdapter<GithubTarget> = {
       } catch (error) {
         steps.push(failedStep('attachment', error));
         pdfProblem = 'the upload to the release failed (see the fracas output)';
+        if (pending) leftBehind.push(`the new PDF is in release ${tag} as ${pending.name} (${pending.url}) but could not replace ${file.filename}; delete or rename it by hand`);
       }
     } else {
       const file = payload.pdf;

@@ -173,11 +173,15 @@ export async function runPublish(dir: string, options: PublishOptions): Promise<
   await saving;
 
   const exitCode = exitCodeFor(results);
-  if (options.json)
+  if (options.json) {
+    const urls = results.flatMap((result) =>
+      result.steps.filter((step) => step.status === 'ok' && step.url).map((step) => ({ target: result.target, what: step.what, action: step.action, url: step.url })),
+    );
     write(
       options.out,
-      `${JSON.stringify({ incident: payload.incidentId, source: payload.source, notes: payload.notes, state: publishStateFile(incidentDir), exitCode, targets: results }, null, 2)}\n`,
+      `${JSON.stringify({ incident: payload.incidentId, exitCode, urls, source: payload.source, notes: payload.notes, state: publishStateFile(incidentDir), targets: results }, null, 2)}\n`,
     );
+  }
   for (const result of results) {
     if (!options.json) for (const step of result.steps) if (step.status === 'ok' && step.url) write(options.out, `${step.url}\n`);
     // Failures, notes and what was left behind always go to stderr, with --json too.

@@ -70,6 +70,12 @@ describe('fracas publish', () => {
       ['gitlab:group/proj#9', 'published'],
     ]);
     expect(json.targets[0]?.steps.map((step) => step.url)).toEqual(['https://github.example/acme/api/releases/download/incident-pdfs/INC-42.pdf', github.comments[0]?.html_url]);
+    expect((JSON.parse(ok.out) as { urls: { target: string; what: string; action: string; url: string }[] }).urls.map((entry) => `${entry.target} ${entry.what} ${entry.action}`)).toEqual([
+      'github:acme/api#123 attachment created',
+      'github:acme/api#123 comment created',
+      'gitlab:group/proj#9 attachment created',
+      'gitlab:group/proj#9 comment created',
+    ]);
     const state = readFileSync(path.join(incident.dir, 'evidence', 'publish.json'), 'utf8');
     expect(state).not.toContain(GITHUB_TOKEN);
     expect(state).not.toContain(GITLAB_TOKEN);

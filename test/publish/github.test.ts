@@ -201,6 +201,19 @@ describe('github adapter', () => {
     expect(result.json.targets[0]?.leftBehind[0]).toMatch(/the PDF was uploaded \(https:\/\/github\.example\/.*INC-42\.pdf\) but no comment on github:acme\/api#123 links it/);
   });
 
+  it('a replacement that cannot delete the earlier asset says where the new one is left', async () => {
+    fake = await startGithubFake();
+    const incident = makeIncident({ summary: SUMMARY });
+    expect((await publish(incident.dir, fake.api)).outcome.exitCode).toBe(0);
+    const earlier = fake.releases[0]?.assets[0];
+    fake.queue(`DELETE /api/v3/repos/acme/api/releases/assets/${earlier?.id}`, { status: 403, json: { message: 'Resource not accessible by integration' } });
+    const result = await publish(incident.dir, fake.api);
+    expect(result.outcome.exitCode).toBe(2);
+    expect(result.json.targets[0]?.steps[0]?.hint).toContain('Contents: write');
+    expect(result.json.targets[0]?.leftBehind[0]).toMatch(/^the new PDF is in release fracas-reports as INC-42\.\d+\.pdf \(.*\) but could not replace INC-42\.pdf; delete or rename it by hand$/);
+    expect(fake.releases[0]?.assets.map((asset) => asset.name)).toEqual(['INC-42.pdf', expect.stringMatching(/^INC-42\.\d+\.pdf$/)]);
+  });
+
   it('network failure: no answer from the tracker, exit 3', async () => {
     const incident = makeIncident({ summary: SUMMARY, pdf: false });
     const result = await publish(incident.dir, `${await closedPort()}/api/v3`);
