@@ -245,7 +245,9 @@ export const githubAdapter: TrackerAdapter<GithubTarget> = {
       const comments = await call(`listing the comments of ${ticket}`, issues, true, () =>
         octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: target.number, per_page: 100 }),
       );
-      const earlier = comments.find((comment) => (comment.body ?? '').includes(mark));
+      // The marked comment; the one whose id fracas stored wins over a quote of the marker in someone else's comment.
+      const marked = comments.filter((comment) => (comment.body ?? '').includes(mark));
+      const earlier = marked.find((comment) => String(comment.id) === state.commentId) ?? marked[0];
       const written = earlier
         ? (await call(`editing comment ${earlier.id} on ${ticket}`, issues, true, () => octokit.rest.issues.updateComment({ owner, repo, comment_id: earlier.id, body }))).data
         : (await call(`commenting on ${ticket}`, issues, false, () => octokit.rest.issues.createComment({ owner, repo, issue_number: target.number, body }))).data;

@@ -52,7 +52,7 @@ function clients(options: TargetOptions, env: NodeJS.ProcessEnv): { v3?: Version
 export function jiraBody(payload: PublishPayload, api: 'cloud' | 'datacenter', pdf?: { name: string; url: string }, pdfProblem?: string): { body: AdfDocument | string; trimmed: boolean } {
   const room = JIRA_COMMENT_LIMIT - 2_000;
   const { text, trimmed } = trimMarkdown(payload.markdown, room);
-  const notice = trimmed ? `\n\n*Trimmed to fit Jira's comment limit; the rest is in the attached PDF.*\n` : '';
+  const notice = trimmed ? `\n\n*Trimmed to fit Jira's comment limit; the rest is in ${pdf ? 'the attached PDF' : `${payload.incidentId}.md in the incident's report folder`}.*\n` : '';
   const line = pdfLine({ ...(pdf ? { pdf } : {}), ...(pdfProblem ? { pdfProblem } : {}) });
   const markdown = `${text.trimEnd()}${notice}${line ? `\n\n---\n\n${line}\n` : '\n'}`;
   if (api === 'cloud') return { body: markdownToAdf(markdown), trimmed };

@@ -78,7 +78,7 @@ export const linearAdapter: TrackerAdapter<LinearTarget> = {
       requests.push({
         method: 'PUT',
         url: '{uploadFile.uploadUrl}',
-        headers: { 'Content-Type': 'application/pdf', '...': 'every {key, value} of uploadFile.headers' },
+        headers: { 'Content-Type': 'application/pdf', 'Cache-Control': 'public, max-age=31536000', '...': 'every {key, value} of uploadFile.headers' },
         body: { file: payload.pdf.filename, bytes: payload.pdf.bytes.length, sha256: payload.pdf.sha256 },
       });
       pdf = { name: payload.pdf.filename, url: '{uploadFile.assetUrl}' };
