@@ -50,13 +50,21 @@ function clients(options: TargetOptions, env: NodeJS.ProcessEnv): { v3?: Version
 
 /** The comment body: ADF (Cloud) or wiki markup (Data Center), the summary trimmed to Jira's limit, then the PDF line. */
 export function jiraBody(payload: PublishPayload, api: 'cloud' | 'datacenter', pdf?: { name: string; url: string }, pdfProblem?: string): { body: AdfDocument | string; trimmed: boolean } {
-  const room = JIRA_COMMENT_LIMIT - 2_000;
-  const { text, trimmed } = trimMarkdown(payload.markdown, room);
-  const notice = trimmed ? `\n\n*Trimmed to fit Jira's comment limit; the rest is in ${pdf ? 'the attached PDF' : `${payload.incidentId}.md in the incident's report folder`}.*\n` : '';
   const line = pdfLine({ ...(pdf ? { pdf } : {}), ...(pdfProblem ? { pdfProblem } : {}) });
-  const markdown = `${text.trimEnd()}${notice}${line ? `\n\n---\n\n${line}\n` : '\n'}`;
-  if (api === 'cloud') return { body: markdownToAdf(markdown), trimmed };
-  return { body: markdownToJiraWiki(markdown), trimmed };
+  const render = (room: number) => {
+    const { text, trimmed } = trimMarkdown(payload.markdown, room);
+    const notice = trimmed ? `\n\n*Trimmed to fit Jira's comment limit; the rest is in ${pdf ? 'the attached PDF' : `${payload.incidentId}.md in the incident's report folder`}.*\n` : '';
+    const markdown = `${text.trimEnd()}${notice}${line ? `\n\n---\n\n${line}\n` : '\n'}`;
+    return { body: api === 'cloud' ? markdownToAdf(markdown) : markdownToJiraWiki(markdown), trimmed };
+  };
+  // Wiki escaping makes the body longer than its Markdown: shrink the room until the converted body fits.
+  let room = JIRA_COMMENT_LIMIT - 2_000;
+  let result = render(room);
+  for (let attempt = 0; attempt < 20 && bodyLength(result.body) > JIRA_COMMENT_LIMIT && room > 0; attempt += 1) {
+    room -= bodyLength(result.body) - JIRA_COMMENT_LIMIT + 1_000;
+    result = render(Math.max(0, room));
+  }
+  return result;
 }
 
 /** The text length Jira counts for a body (wiki string, or the text of every ADF node). */

@@ -93,6 +93,17 @@ describe('jira adapter', () => {
     expect(edited).toBe(wiki.replace(/attachment\/content\/\d+/, `attachment/content/${newest}`));
   });
 
+  it('a summary over the 32,767-character comment limit is trimmed at a section (wiki and ADF alike)', async () => {
+    fake = await startJiraFake({ auth: 'bearer' });
+    const long = `${SUMMARY}\n${Array.from({ length: 2000 }, (_, index) => `## Step ${index}\n\nThe {pool} *was* [full] at step ${index}.\n`).join('\n')}`;
+    const result = await publish(makeIncident({ summary: long }).dir, fake.url, dcEnv);
+    expect(result.outcome.exitCode).toBe(0);
+    const wiki = String([...fake.comments.values()][0]?.body);
+    expect(wiki.length).toBeLessThanOrEqual(32_767);
+    expect(wiki).toContain("_Trimmed to fit Jira's comment limit; the rest is in the attached PDF._");
+    expect(result.stderr).toContain("trimmed to fit Jira's 32767-character comment limit");
+  });
+
   it('413: over the instance limit from attachment/meta nothing is uploaded, and the comment says the PDF is missing', async () => {
     fake = await startJiraFake({ auth: 'basic', uploadLimit: 100 });
     const incident = makeIncident({ summary: SUMMARY });

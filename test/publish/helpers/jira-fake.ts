@@ -11,6 +11,17 @@ export interface JiraFake extends FakeServer {
   uploadLimit: number;
 }
 
+/** What Jira counts against its 32,767-character text limit: the wiki string, or the text in an ADF document. */
+function textLength(body: unknown): number {
+  if (typeof body === 'string') return body.length;
+  const walk = (node: unknown): number => {
+    if (!node || typeof node !== 'object') return 0;
+    const { text, content } = node as { text?: string; content?: unknown[] };
+    return (text?.length ?? 0) + (content ?? []).reduce<number>((sum, child) => sum + walk(child), 0);
+  };
+  return walk(body);
+}
+
 const errors = (status: number, messages: string[], fields: Record<string, string> = {}): Reply => ({ status, json: { errorMessages: messages, errors: fields } });
 
 export async function startJiraFake(options: { key?: string; uploadLimit?: number; auth: 'basic' | 'bearer' }): Promise<JiraFake> {
@@ -53,6 +64,7 @@ export async function startJiraFake(options: { key?: string; uploadLimit?: numbe
       if (issue[2] === 'comment' && method === 'POST') {
         const body = (request.json as { body?: unknown }).body;
         if (body === undefined || body === '') return errors(400, [], { comment: 'Comment body can not be empty!' });
+        if (textLength(body) > 32_767) return errors(400, [], { comment: 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.' });
         const id = String(++nextId);
         comments.set(id, { id, body, version });
         return { status: 201, json: { id, self: `${server.url}/rest/api/${version}/issue/${key}/comment/${id}`, body } };
