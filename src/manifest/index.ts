@@ -174,6 +174,30 @@ const conclusions = z.strictObject({
   done: z.array(z.string()).default([]),
 });
 
+/** A ticket to attach the report to (`fracas publish`): a target string, or one with per-tracker settings. */
+const ticketTargetText = z
+  .string()
+  .regex(/^(github|jira|linear|gitlab):\S+$/i, 'a ticket such as github:acme/api#123, jira:OPS-42, linear:ENG-7 or gitlab:group/proj#9');
+
+const ticketSchema = z.union([
+  ticketTargetText,
+  z.strictObject({
+    to: ticketTargetText,
+    /** API base URL: GitHub Enterprise (https://HOST/api/v3), the Jira site, a Linear GraphQL endpoint, a GitLab instance. */
+    baseUrl: z.string().url().optional(),
+    /** GitHub: the PDF as a release asset (default), committed to a branch, or not sent; other trackers: none skips it. */
+    pdf: z.enum(['release', 'branch', 'none']).optional(),
+    /** GitHub release tag holding the PDFs (default fracas-reports). */
+    tag: z.string().min(1).optional(),
+    /** GitHub branch the PDF is committed to with pdf: branch (default fracas-reports). */
+    branch: z.string().min(1).optional(),
+    /** GitHub repository path of the PDF with pdf: branch; {id} is the incident id (default incidents/{id}.pdf). */
+    path: z.string().min(1).optional(),
+    /** Jira: cloud (REST v3, ADF) or datacenter (REST v2, wiki markup); default from the credentials. */
+    api: z.enum(['cloud', 'datacenter']).optional(),
+  }),
+]);
+
 export const manifestSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'an incident id such as FM-028'),
   title: z.string().min(1),
@@ -185,6 +209,8 @@ export const manifestSchema = z.strictObject({
   sample: z.boolean().default(false),
   sources: z.array(sourceSchema).default([]),
   conclusions: conclusions.default(conclusions.parse({})),
+  /** Tickets `fracas publish` attaches the report to. */
+  tickets: z.array(ticketSchema).default([]),
   /** Test webhook deliveries for `fracas probe` (staging only). */
   probe: probeSchema.optional(),
 });
