@@ -78,8 +78,10 @@ export interface Finding {
   risk?: Risk;
   /** The error signature (src/lib/error-signatures) the finding's errors matched, when one did. */
   signatureId?: string;
-  /** What the errors concern, as the records name it (e.g. `redis cache:6379`, `postgres`, `api.example.com:443`). */
+  /** What the errors concern: the signature's resource kind (postgres, redis, http-upstream, dns, tls, memory ...). */
   resource?: string;
+  /** The resource as the records name it (host:port, upstream host, pool name), when they do. */
+  resourceName?: string;
 }
 
 export interface Hypothesis {

@@ -4,6 +4,7 @@ import { CATALOGUE } from './catalogue/index.ts';
 import { requiredLiterals } from './literals.ts';
 import type { ErrorHints, ErrorSignature, ResourceKind, SignatureMatch } from './types.ts';
 
+export { hintsFromFields } from './hints.ts';
 export type { Ecosystem, ErrorHints, ErrorSignature, Remedy, ResourceKind, SignatureExample, SignatureMatch } from './types.ts';
 
 const priorityOf = (signature: ErrorSignature): number => signature.priority ?? 50;
@@ -50,18 +51,35 @@ export function patternSources(signature: ErrorSignature): { by: Recogniser; sou
 
 let compiled: CompiledPattern[] | undefined;
 
-/** Every pattern compiled once (RE2 semantics: linear time in the input, no backtracking). */
+/** A pattern compiled on first use (most texts never get past the literal prefilter of most patterns). */
+function lazyPattern(signature: ErrorSignature, by: Recogniser, source: string, caseInsensitive: boolean, literals: string[] | undefined): CompiledPattern {
+  let regex: RE2JS | undefined;
+  const compile = (): RE2JS => {
+    try {
+      regex ??= RE2JS.compile(source, caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
+    } catch (error) {
+      throw new Error(`error signature ${signature.id}: pattern ${JSON.stringify(source)} does not compile as RE2: ${(error as Error).message}`);
+    }
+    return regex;
+  };
+  return {
+    signature,
+    by,
+    source,
+    ...(literals ? { literals } : {}),
+    get regex(): RE2JS {
+      return compile();
+    },
+  };
+}
+
+/** Every pattern, each compiled once on first use (RE2 semantics: linear time in the input, no backtracking). */
 export function compiledPatterns(): CompiledPattern[] {
   if (compiled) return compiled;
   const list: CompiledPattern[] = [];
   for (const signature of SIGNATURES) {
     for (const { by, source, caseInsensitive } of patternSources(signature)) {
-      try {
-        const literals = requiredLiterals(source);
-        list.push({ signature, by, source, regex: RE2JS.compile(source, caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0), ...(literals ? { literals } : {}) });
-      } catch (error) {
-        throw new Error(`error signature ${signature.id}: pattern ${JSON.stringify(source)} does not compile as RE2: ${(error as Error).message}`);
-      }
+      list.push(lazyPattern(signature, by, source, caseInsensitive, requiredLiterals(source)));
     }
   }
   compiled = list;

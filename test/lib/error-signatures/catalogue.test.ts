@@ -58,6 +58,7 @@ describe('error-signature catalogue: shape', () => {
     const patterns = compiledPatterns();
     const sources = SIGNATURES.reduce((sum, signature) => sum + (signature.match.patterns?.length ?? 0) + (signature.match.exceptionTypes?.length ?? 0) + (signature.match.errno?.length ?? 0) + (signature.match.sqlstate?.length ?? 0), 0);
     expect(patterns.length).toBe(sources);
+    for (const pattern of patterns) expect(() => pattern.regex, pattern.source).not.toThrow();
   });
 });
 

@@ -8,7 +8,7 @@ const GO = 'Go 1.22';
 
 const pgxPool = remedy('pgxpool-settings', 'B', 'Size pgxpool (pool_max_conns) within the server\'s slots, bound Acquire with a context deadline, and Release every connection (defer conn.Release()).', ['pool_max_conns', 'pool_max_conn_idle_time', 'conn.Release()']);
 const sqlPool = remedy('database-sql-pool-settings', 'B', 'Set database/sql pool limits (SetMaxOpenConns, SetMaxIdleConns, SetConnMaxLifetime) and always close Rows and Tx.', ['SetMaxOpenConns', 'SetMaxIdleConns', 'SetConnMaxLifetime', 'rows.Close()']);
-const goRedisPool = remedy('go-redis-pool-settings', 'B', 'Size the go-redis pool (PoolSize, PoolTimeout, MinIdleConns) to the goroutines that use it and close pipelines and pub/sub.', ['PoolSize', 'PoolTimeout', 'MinIdleConns']);
+const goRedisPool = remedy('go-redis-pool-settings', 'B', 'Size the go-redis pool (PoolSize, PoolTimeout, MinIdleConns) to the goroutines that use it and close pipelines and pub/sub.', ['go-redis Options.PoolSize', 'go-redis Options.PoolTimeout', 'go-redis Options.MinIdleConns']);
 const httpClientTimeout = remedy('go-http-client-timeout', 'B', 'Give the http.Client a Timeout and the Transport dial/TLS/response-header timeouts that fit the upstream.', ['http.Client.Timeout', 'Transport.ResponseHeaderTimeout', 'Transport.IdleConnTimeout']);
 
 export const GO_SIGNATURES = [
