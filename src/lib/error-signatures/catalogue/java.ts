@@ -10,7 +10,7 @@ const hikari = remedy('hikari-pool-settings', 'B', 'Size HikariCP to the real co
 const springTx = remedy('spring-short-transactions', 'A', 'Keep @Transactional methods short (no remote calls inside) and turn off open-in-view so requests do not hold connections.', ['@Transactional', 'spring.jpa.open-in-view=false']);
 const okhttpTimeouts = remedy('okhttp-timeouts', 'B', 'Set OkHttp connect/read/call timeouts that fit the upstream and retry idempotent calls.', ['connectTimeout', 'readTimeout', 'callTimeout', 'retryOnConnectionFailure']);
 const jvmHeap = remedy('jvm-heap-settings', 'B', 'Fit the JVM heap to the container (-XX:MaxRAMPercentage or -Xmx below the limit) and capture a heap dump on OOM.', ['-Xmx', '-XX:MaxRAMPercentage', '-XX:+HeapDumpOnOutOfMemoryError']);
-const jedisPool = remedy('jedis-pool-settings', 'B', 'Size the Jedis/Lettuce pool (maxTotal, maxWait) to the threads using it and close every Jedis resource (try-with-resources).', ['maxTotal', 'maxIdle', 'maxWait', 'try-with-resources']);
+const jedisPool = remedy('jedis-pool-settings', 'B', 'Size the Jedis/Lettuce pool (maxTotal, maxWait) to the threads using it and close every Jedis resource (try-with-resources).', ['JedisPoolConfig maxTotal', 'JedisPoolConfig maxIdle', 'JedisPoolConfig maxWait', 'try-with-resources (Jedis)']);
 
 export const JAVA = [
   s('java-connect-refused', 'java.net.ConnectException: Connection refused', C.net, 'network-error', 'network', { exceptionTypes: ['java.net.ConnectException'], patterns: [r`java\.net\.ConnectException: Connection refused`] }, [R.netCheckTarget, R.netRetryBackoff], [['java.net.ConnectException: Connection refused', JDK]], { priority: P.common + 2 }),
