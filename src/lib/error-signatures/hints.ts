@@ -30,7 +30,7 @@ export function hintsFromFields(fields: Record<string, string>): ErrorHints {
   const status = first(fields, STATUS_KEYS);
   if (status && /^[1-5]\d\d$/.test(status)) hints.httpStatus = Number(status);
   const host = first(fields, HOST_KEYS);
-  if (host && /^[\w.:\[\]-]+$/.test(host)) {
+  if (host && /^[\w.:[\]-]+$/.test(host)) {
     const port = fields['err.port'] ?? fields['net.peer.port'] ?? fields['server.port'];
     hints.host = port && /^\d+$/.test(port) && !host.includes(':') ? `${host}:${port}` : host;
   }

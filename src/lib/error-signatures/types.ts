@@ -20,21 +20,7 @@ export type ResourceKind =
   | 'platform';
 
 /** Where a signature's error comes from: the language, library family or platform that prints it. */
-export type Ecosystem =
-  | 'python'
-  | 'node'
-  | 'go'
-  | 'java'
-  | 'ruby'
-  | 'postgres'
-  | 'redis'
-  | 'http'
-  | 'nginx'
-  | 'platform'
-  | 'tls'
-  | 'dns'
-  | 'disk'
-  | 'os';
+export type Ecosystem = 'python' | 'node' | 'go' | 'java' | 'ruby' | 'postgres' | 'redis' | 'http' | 'nginx' | 'platform' | 'tls' | 'dns' | 'disk' | 'os';
 
 export interface Remedy {
   /** kebab-case, unique in the catalogue. */

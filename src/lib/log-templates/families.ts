@@ -3,7 +3,9 @@
 
 /** Lines that are pieces of a traceback printed one record per line (frames, code, carets), not messages. */
 export function isTracebackFragment(sample: string): boolean {
-  return /^\s/.test(sample) || /^File "/.test(sample) || /^\^+$/.test(sample.trim()) || /^During handling of the above exception/.test(sample) || /^The above exception was the direct cause/.test(sample);
+  return (
+    /^\s/.test(sample) || /^File "/.test(sample) || /^\^+$/.test(sample.trim()) || /^During handling of the above exception/.test(sample) || /^The above exception was the direct cause/.test(sample)
+  );
 }
 
 const STACK_TRACE = /Traceback \(most recent call last\)|\n\s+at [\w.$<>]+ \(|\n\s+at \S+:\d+:\d+|\n\s+at [\w.$]+\([\w.]+\.java:\d+\)|\ngoroutine \d+ \[[\w ,]+\]:\n/;

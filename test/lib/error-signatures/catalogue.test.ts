@@ -56,7 +56,11 @@ describe('error-signature catalogue: shape', () => {
 
   it('every pattern compiles as RE2 (linear-time engine)', () => {
     const patterns = compiledPatterns();
-    const sources = SIGNATURES.reduce((sum, signature) => sum + (signature.match.patterns?.length ?? 0) + (signature.match.exceptionTypes?.length ?? 0) + (signature.match.errno?.length ?? 0) + (signature.match.sqlstate?.length ?? 0), 0);
+    const sources = SIGNATURES.reduce(
+      (sum, signature) =>
+        sum + (signature.match.patterns?.length ?? 0) + (signature.match.exceptionTypes?.length ?? 0) + (signature.match.errno?.length ?? 0) + (signature.match.sqlstate?.length ?? 0),
+      0,
+    );
     expect(patterns.length).toBe(sources);
     for (const pattern of patterns) expect(() => pattern.regex, pattern.source).not.toThrow();
   });
@@ -77,11 +81,58 @@ describe('error-signature catalogue: breadth', () => {
 
   it('names the libraries it covers in its examples', () => {
     const sources = SIGNATURES.flatMap((signature) => signature.examples.map((example) => example.source)).join('\n');
-    for (const library of ['CPython', 'requests', 'httpx', 'aiohttp', 'psycopg2', 'psycopg 3', 'psycopg_pool', 'asyncpg', 'SQLAlchemy', 'Celery', 'Django', 'redis-py', 'gunicorn',
-      'pg 8', 'pg-pool', 'Prisma', 'Knex', 'ioredis', '@redis/client', 'axios', 'undici', 'V8',
-      'Go 1.22', 'database/sql', 'pgx', 'go-redis', 'OpenJDK', 'PgJDBC', 'HikariCP', 'Spring', 'OkHttp', 'Jedis', 'Lettuce',
-      'ActiveRecord', 'pg 1.5', 'Sidekiq', 'connection_pool', 'PostgreSQL 15', 'PgBouncer', 'Supavisor', 'Redis 7.2', 'nginx', 'Envoy', 'HAProxy',
-      'Render', 'Heroku', 'Kubernetes', 'Linux', 'curl', 'OpenSSL']) {
+    for (const library of [
+      'CPython',
+      'requests',
+      'httpx',
+      'aiohttp',
+      'psycopg2',
+      'psycopg 3',
+      'psycopg_pool',
+      'asyncpg',
+      'SQLAlchemy',
+      'Celery',
+      'Django',
+      'redis-py',
+      'gunicorn',
+      'pg 8',
+      'pg-pool',
+      'Prisma',
+      'Knex',
+      'ioredis',
+      '@redis/client',
+      'axios',
+      'undici',
+      'V8',
+      'Go 1.22',
+      'database/sql',
+      'pgx',
+      'go-redis',
+      'OpenJDK',
+      'PgJDBC',
+      'HikariCP',
+      'Spring',
+      'OkHttp',
+      'Jedis',
+      'Lettuce',
+      'ActiveRecord',
+      'pg 1.5',
+      'Sidekiq',
+      'connection_pool',
+      'PostgreSQL 15',
+      'PgBouncer',
+      'Supavisor',
+      'Redis 7.2',
+      'nginx',
+      'Envoy',
+      'HAProxy',
+      'Render',
+      'Heroku',
+      'Kubernetes',
+      'Linux',
+      'curl',
+      'OpenSSL',
+    ]) {
       expect(sources, library).toContain(library);
     }
   });
@@ -90,7 +141,32 @@ describe('error-signature catalogue: breadth', () => {
     const codes = new Set(SIGNATURES.flatMap((signature) => signature.match.sqlstate ?? []));
     const classes = new Set([...codes].map((code) => code.slice(0, 2)));
     for (const klass of ['08', '0A', '22', '23', '25', '28', '3D', '40', '42', '53', '54', '55', '57', '58', 'XX']) expect(classes, klass).toContain(klass);
-    for (const code of ['23000', '23001', '23502', '23503', '23505', '23514', '23P01', '40001', '40P01', '53100', '53200', '53300', '53400', '55P03', '57014', '57P01', '57P03', '25P02', '25P03', '28P01', '3D000', '42P01', '42703', 'XX000']) {
+    for (const code of [
+      '23000',
+      '23001',
+      '23502',
+      '23503',
+      '23505',
+      '23514',
+      '23P01',
+      '40001',
+      '40P01',
+      '53100',
+      '53200',
+      '53300',
+      '53400',
+      '55P03',
+      '57014',
+      '57P01',
+      '57P03',
+      '25P02',
+      '25P03',
+      '28P01',
+      '3D000',
+      '42P01',
+      '42703',
+      'XX000',
+    ]) {
       expect(codes, code).toContain(code);
     }
   });
@@ -111,7 +187,7 @@ describe('error-signature catalogue: corpus', () => {
     expect(examples).toBeGreaterThanOrEqual(SIGNATURES.length);
   });
 
-  it('leaves near misses alone: settings named *timeout*, info lines, warnings that are not failures, a service\'s own access log', () => {
+  it("leaves near misses alone: settings named *timeout*, info lines, warnings that are not failures, a service's own access log", () => {
     const nearMisses = [
       '2024/05/02 14:03:11 [warn] 31#31: *4521 an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/1/00/0000000001 while reading upstream, client: 203.0.113.7, server: app.example.com, request: "GET /export.csv HTTP/1.1", upstream: "http://127.0.0.1:8000/export.csv", host: "app.example.com"',
       'statement_timeout = 30s',
@@ -154,7 +230,9 @@ describe('classifyError: the most specific signature wins', () => {
   });
 
   it('nginx refusing upstream connections is the application behind nginx, not PostgreSQL slots', () => {
-    const match = classifyError('2024/05/02 14:03:11 [error] 31#31: *4521 connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.7, server: app.example.com, request: "GET /api/jobs HTTP/1.1", upstream: "http://10.0.2.14:8000/api/jobs", host: "app.example.com"');
+    const match = classifyError(
+      '2024/05/02 14:03:11 [error] 31#31: *4521 connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.7, server: app.example.com, request: "GET /api/jobs HTTP/1.1", upstream: "http://10.0.2.14:8000/api/jobs", host: "app.example.com"',
+    );
     expect(match?.signature.id).toBe('nginx-upstream-connection-refused');
     expect(match?.signature.category).toBe('upstream-dependency');
     expect(match?.signature.signal).not.toBe('connection-refused');
@@ -163,7 +241,12 @@ describe('classifyError: the most specific signature wins', () => {
   });
 
   it('a Redis pool running dry is a Redis resource with Redis settings as remedies', () => {
-    for (const text of ['redis.exceptions.ConnectionError: Too many connections', 'redis: connection pool timeout', 'ConnectionPool::TimeoutError: Waited 1 sec, 0/5 available', 'redis.clients.jedis.exceptions.JedisExhaustedPoolException: Could not get a resource since the pool is exhausted']) {
+    for (const text of [
+      'redis.exceptions.ConnectionError: Too many connections',
+      'redis: connection pool timeout',
+      'ConnectionPool::TimeoutError: Waited 1 sec, 0/5 available',
+      'redis.clients.jedis.exceptions.JedisExhaustedPoolException: Could not get a resource since the pool is exhausted',
+    ]) {
       const match = classifyError(text);
       expect(match?.resource, text).toBe('redis');
       const settings = match!.signature.remedies.flatMap((remedy) => remedy.settings ?? []).join(' ');
@@ -173,14 +256,23 @@ describe('classifyError: the most specific signature wins', () => {
   });
 
   it('errno messages spelled out in words are network failures', () => {
-    for (const text of ['ConnectionRefusedError: [Errno 111] Connection refused', 'socket.gaierror: [Errno -3] Temporary failure in name resolution', 'ConnectionResetError: [Errno 104] Connection reset by peer', 'OSError: [Errno 113] No route to host']) {
+    for (const text of [
+      'ConnectionRefusedError: [Errno 111] Connection refused',
+      'socket.gaierror: [Errno -3] Temporary failure in name resolution',
+      'ConnectionResetError: [Errno 104] Connection reset by peer',
+      'OSError: [Errno 113] No route to host',
+    ]) {
       expect(classifyError(text)?.signature.category, text).toBe('network-connectivity');
     }
   });
 
   it('reads the wrapped cause: the inner, specific error wins over the wrapper', () => {
-    expect(classifyError('sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at "db" (10.0.0.5), port 5432 failed: FATAL:  sorry, too many clients already')?.signature.id).toBe('postgres-too-many-connections');
-    expect(classifyError('Task tasks.sync[9c1] raised unexpected: OperationalError(\'QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00\')')?.signature.id).toBe('sqlalchemy-queuepool-timeout');
+    expect(
+      classifyError('sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at "db" (10.0.0.5), port 5432 failed: FATAL:  sorry, too many clients already')?.signature.id,
+    ).toBe('postgres-too-many-connections');
+    expect(classifyError("Task tasks.sync[9c1] raised unexpected: OperationalError('QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00')")?.signature.id).toBe(
+      'sqlalchemy-queuepool-timeout',
+    );
     expect(classifyError('fatal error: all goroutines are asleep - deadlock!')?.signature.category).toBe('code-defect');
   });
 
@@ -224,7 +316,9 @@ describe('classifyError: hostile input', () => {
     'connect() failed ('.repeat(2_800).slice(0, 50_000),
     'Error 111 connecting to '.repeat(2_100).slice(0, 50_000),
     `${'x'.repeat(24_990)}\n${'Traceback (most recent call last):\n'.repeat(700)}`.slice(0, 50_000),
-    Array.from({ length: 5_000 }, (_, index) => `k${index}=v${index}`).join(' ').slice(0, 50_000),
+    Array.from({ length: 5_000 }, (_, index) => `k${index}=v${index}`)
+      .join(' ')
+      .slice(0, 50_000),
     '"'.repeat(25_000) + "'".repeat(25_000),
   ];
 

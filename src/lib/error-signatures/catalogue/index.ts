@@ -11,15 +11,4 @@ import { PYTHON } from './python.ts';
 import { REDIS_SIGNATURES } from './redis.ts';
 import { RUBY } from './ruby.ts';
 
-export const CATALOGUE: readonly ErrorSignature[] = [
-  ...POSTGRES,
-  ...REDIS_SIGNATURES,
-  ...PYTHON,
-  ...NODE_SIGNATURES,
-  ...GO_SIGNATURES,
-  ...JAVA,
-  ...RUBY,
-  ...HTTP_SIGNATURES,
-  ...PLATFORM,
-  ...GENERAL,
-];
+export const CATALOGUE: readonly ErrorSignature[] = [...POSTGRES, ...REDIS_SIGNATURES, ...PYTHON, ...NODE_SIGNATURES, ...GO_SIGNATURES, ...JAVA, ...RUBY, ...HTTP_SIGNATURES, ...PLATFORM, ...GENERAL];
