@@ -86,6 +86,50 @@ export function compiledPatterns(): CompiledPattern[] {
   return list;
 }
 
+/** Literal index: the first three characters of every required literal, to the patterns that need it. */
+interface LiteralIndex {
+  byPrefix: Map<string, { literal: string; pattern: number }[]>;
+  /** Patterns without a usable literal: always run. */
+  always: number[];
+}
+let literalIndex: LiteralIndex | undefined;
+
+function indexLiterals(): LiteralIndex {
+  if (literalIndex) return literalIndex;
+  const byPrefix = new Map<string, { literal: string; pattern: number }[]>();
+  const always: number[] = [];
+  compiledPatterns().forEach((pattern, position) => {
+    if (!pattern.literals) {
+      always.push(position);
+      return;
+    }
+    for (const literal of pattern.literals) {
+      const key = literal.slice(0, 3);
+      const bucket = byPrefix.get(key) ?? [];
+      bucket.push({ literal, pattern: position });
+      byPrefix.set(key, bucket);
+    }
+  });
+  literalIndex = { byPrefix, always };
+  return literalIndex;
+}
+
+/**
+ * The patterns (positions in compiledPatterns(), ascending) whose required literals occur in the text: one pass
+ * over the text's three-character windows, so the cost does not grow with the number of signatures.
+ */
+function candidatePatterns(body: string): number[] {
+  const { byPrefix, always } = indexLiterals();
+  const lower = body.toLowerCase();
+  const hit = new Set<number>(always);
+  for (let index = 0; index + 3 <= lower.length; index += 1) {
+    const bucket = byPrefix.get(lower.slice(index, index + 3));
+    if (!bucket) continue;
+    for (const entry of bucket) if (!hit.has(entry.pattern) && lower.startsWith(entry.literal, index)) hit.add(entry.pattern);
+  }
+  return [...hit].sort((a, b) => a - b);
+}
+
 let resourceCompiled: Map<string, RE2JS[]> | undefined;
 function resourcePatterns(signature: ErrorSignature): RE2JS[] {
   resourceCompiled ??= new Map();
@@ -208,9 +252,9 @@ function classify(body: string, hints: ErrorHints): SignatureMatch | undefined {
     }
   }
   let longestText = new Map<string, number>();
-  const lower = body.toLowerCase();
-  for (const pattern of compiledPatterns()) {
-    if (pattern.literals && !pattern.literals.some((literal) => lower.includes(literal))) continue;
+  const patterns = compiledPatterns();
+  for (const position of candidatePatterns(body)) {
+    const pattern = patterns[position]!;
     if (!pattern.regex.test(body)) continue;
     const match = pattern.regex.exec(body) as (string[] & { index: number }) | null;
     const matched = match?.[0] ?? '';
@@ -252,10 +296,10 @@ export function matchingSignatures(text: string, hints: ErrorHints = {}): ErrorS
   const body = classifiedText(text);
   const hit = new Set<string>();
   for (const signature of SIGNATURES) if (hintMatches(signature, hints).length > 0) hit.add(signature.id);
-  const lower = body.toLowerCase();
-  for (const pattern of compiledPatterns()) {
-    if (hit.has(pattern.signature.id) || (pattern.literals && !pattern.literals.some((literal) => lower.includes(literal)))) continue;
-    if (pattern.regex.test(body)) hit.add(pattern.signature.id);
+  const patterns = compiledPatterns();
+  for (const position of candidatePatterns(body)) {
+    const pattern = patterns[position]!;
+    if (!hit.has(pattern.signature.id) && pattern.regex.test(body)) hit.add(pattern.signature.id);
   }
   return SIGNATURES.filter((signature) => hit.has(signature.id));
 }

@@ -34,12 +34,32 @@ function splitTopLevel(source: string): string[] | undefined {
   return branches;
 }
 
-/** The longest run of characters a branch must contain in order, outside groups and classes; '' when none. */
-function longestRun(branch: string): string {
-  let best = '';
+/** Which of two required-literal sets filters better: the one whose shortest literal is longer, then the smaller. */
+function better(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const shortest = (set: string[]): number => Math.min(...set.map((text) => text.length));
+  return shortest(b) > shortest(a) || (shortest(b) === shortest(a) && b.length < a.length) ? b : a;
+}
+
+/** The inside of a group without its `?:`, `?i:`, `?P<name>` prefix. */
+function groupBody(inner: string): string {
+  if (!inner.startsWith('?')) return inner;
+  const colon = /^\?[a-zA-Z-]*:/.exec(inner);
+  if (colon) return inner.slice(colon[0].length);
+  const named = /^\?P?<[^>]+>/.exec(inner);
+  return named ? inner.slice(named[0].length) : inner;
+}
+
+/**
+ * The best set of literals a branch requires (one of them must occur): its longest run of characters outside
+ * groups and classes, or a required group whose every alternative has one; undefined when neither exists.
+ */
+function bestCandidate(branch: string): string[] | undefined {
+  let best: string[] | undefined;
   let run = '';
   const flush = (): void => {
-    if (run.length > best.length) best = run;
+    if (run.length >= MIN_LITERAL) best = better(best, [run]);
     run = '';
   };
   for (let index = 0; index < branch.length; index += 1) {
@@ -79,6 +99,9 @@ function longestRun(branch: string): string {
         else if (branch[end] === ')') depth -= 1;
         end += 1;
       }
+      const following = branch[end];
+      const optional = following === '?' || following === '*' || following === '{';
+      if (!optional && depth === 0) best = better(best, requiredLiterals(groupBody(branch.slice(index + 1, end - 1))));
       index = end - 1;
       continue;
     } else if ('.^$'.includes(char)) {
@@ -115,9 +138,9 @@ export function requiredLiterals(source: string): string[] | undefined {
   if (!branches) return undefined;
   const literals: string[] = [];
   for (const branch of branches) {
-    const run = longestRun(branch);
-    if (run.length < MIN_LITERAL) return undefined;
-    literals.push(run.toLowerCase());
+    const candidate = bestCandidate(branch);
+    if (!candidate) return undefined;
+    literals.push(...candidate.map((text) => text.toLowerCase()));
   }
   return [...new Set(literals)];
 }

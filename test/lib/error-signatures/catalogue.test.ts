@@ -208,6 +208,8 @@ describe('error-signature catalogue: corpus', () => {
       'request completed in 120ms with status 200',
       'Successfully pulled image "registry.example.com/api:4e1b9c7" in 1.2s',
       'redis: connected to cache:6379',
+      'container app CPU throttled 12% of periods',
+      '2015-07-30 20:06:34,001 - INFO  [SessionTracker:ZooKeeperServer@325] - Expiring session 0x24ede63a01b003b, timeout of 10000ms exceeded',
     ];
     for (const text of nearMisses) expect(classifyError(text)?.signature.id, text).toBeUndefined();
   });

@@ -20,7 +20,11 @@ export const HTTP_SIGNATURES = [
     'http-upstream',
     {
       httpStatus: [429],
-      patterns: [VERB + r`429\b`, r`\b429 Too Many Requests\b`, r`\b(?:rate[ _-]?limit(?:ed\b| exceeded| reached)|too many requests\b|quota exceeded|throttled\b|ThrottlingException)`],
+      patterns: [
+        VERB + r`429\b`,
+        r`\b429 Too Many Requests\b`,
+        r`\b(?:rate[ _-]?limit(?:ed\b| exceeded| reached)|too many requests\b|quota exceeded|requests? (?:was |were |is |are )?throttled\b|throttled by (?:the )?(?:api|server|upstream|provider)|ThrottlingException)`,
+      ],
     },
     [R.upstreamRateLimit, R.upstreamQuota],
     [

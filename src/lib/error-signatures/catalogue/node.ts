@@ -654,7 +654,7 @@ export const NODE_SIGNATURES = [
     C.upstream,
     'upstream-error',
     'http-upstream',
-    { errno: ['ECONNABORTED'], patterns: [r`timeout of \d+ms exceeded`] },
+    { errno: ['ECONNABORTED'], patterns: [r`(?:AxiosError|Error)(?: \[ECONNABORTED\])?: timeout of \d+ms exceeded`, r`^timeout of \d+ms exceeded$`] },
     [axiosTimeout, R.upstreamStatus],
     [['AxiosError: timeout of 5000ms exceeded', 'axios 1.6']],
     { priority: P.specific + 5 },
