@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { tooDeepOrLarge } from '../lib/text-depth-guard.ts';
 
 export const MANIFEST_FILE = 'incident.yaml';
 /** Manifests are small; anything larger is refused before reading. */
@@ -298,58 +299,9 @@ export function parseManifest(text: string, file: string, env: NodeJS.ProcessEnv
   }
 }
 
-const MAX_FLOW_DEPTH = 100;
-const MAX_INDENT = 400;
-
-/**
- * True when the text nests deeper than any manifest needs ([ { levels, or indentation columns), found by a
- * scan instead of the YAML parser: the parser recurses per level, and on very deep input V8 can run out of
- * stack inside its regular-expression compiler, which aborts the whole process instead of throwing.
- */
-function nestedTooDeeply(text: string): boolean {
-  let depth = 0;
-  let indent = 0;
-  let lineStart = true;
-  let quote: string | undefined;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    if (quote !== undefined) {
-      if (char === '\\' && quote === '"') index += 1;
-      else if (char === quote) quote = undefined;
-      continue;
-    }
-    if (char === '\n') {
-      lineStart = true;
-      indent = 0;
-      continue;
-    }
-    if (lineStart) {
-      if (char === ' ' || char === '\t' || ((char === '-' || char === '?') && text[index + 1] === ' ')) {
-        indent += 1;
-        if (indent > MAX_INDENT) return true;
-        continue;
-      }
-      lineStart = false;
-    }
-    const before = index === 0 ? ' ' : (text[index - 1] as string);
-    if (char === '#' && /\s/.test(before)) {
-      const end = text.indexOf('\n', index);
-      if (end < 0) break;
-      index = end - 1;
-    } else if ((char === '"' || char === "'") && /[\s[{,:]/.test(before)) {
-      quote = char;
-    } else if (char === '[' || char === '{') {
-      depth += 1;
-      if (depth > MAX_FLOW_DEPTH) return true;
-    } else if ((char === ']' || char === '}') && depth > 0) {
-      depth -= 1;
-    }
-  }
-  return false;
-}
-
 function parseManifestUnguarded(text: string, file: string, env: NodeJS.ProcessEnv): Manifest {
-  if (nestedTooDeeply(text)) throw new ManifestError(file, [`the YAML is nested too deeply (more than ${MAX_FLOW_DEPTH} levels of [ and {, or ${MAX_INDENT} columns of indentation)`]);
+  const refused = tooDeepOrLarge(text, false);
+  if (refused) throw new ManifestError(file, [`${refused.line ? `line ${refused.line}, column ${refused.col ?? 1}: ` : ''}the YAML is ${refused.message}`]);
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {

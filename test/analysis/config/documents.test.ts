@@ -1,11 +1,11 @@
 // Tests for multi-document YAML diffs: documents paired by identity or position, also when the counts differ.
 import { describe, expect, it } from 'vitest';
-import { diffConfigs, type ConfigSide } from '../../src/analysis/config-diff.ts';
-import { documentIdentity, documentPairs } from '../../src/analysis/config/documents.ts';
-import { parseConfigText } from '../../src/analysis/config/parse.ts';
-import { envLookup } from '../../src/analysis/config/placeholders.ts';
+import { diffConfigs, type ConfigSide } from '../../../src/analysis/config-diff.ts';
+import { documentIdentity, documentPairs } from '../../../src/analysis/config/documents.ts';
+import { parseConfigText } from '../../../src/collectors/config/parse.ts';
+import { side as readSide } from './sides.ts';
 
-const side = (label: string, text: string, env?: Record<string, string>): ConfigSide => ({ label, parsed: parseConfigText(text, `${label}.yaml`), lookup: env ? envLookup([env]) : undefined });
+const side = (label: string, text: string, env?: Record<string, string>): ConfigSide => readSide(label, text, `${label}.yaml`, env);
 const summary = (left: string, right: string) => diffConfigs(side('staging', left), side('production', right)).differences.map((diff) => `${diff.change} ${diff.path}`).sort();
 
 const deployment = (replicas: number) => `kind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: ${replicas}\n`;

@@ -1,5 +1,5 @@
 // A small .env parser that keeps the line of each key and reports duplicates (dotenv drops both).
-import type { DuplicateKey, ParseProblem } from './tree.ts';
+import type { DuplicateKey, ParseProblem } from '../../lib/config-tree.ts';
 
 export interface ParsedEnv {
   values: Record<string, string>;

@@ -1,11 +1,11 @@
 // Tests for parsing hostile configuration text: nesting and size refused before the parser, long values as hashes.
 import { describe, expect, it } from 'vitest';
-import { diffConfigs } from '../../src/analysis/config-diff.ts';
-import { boundText, MAX_PROBLEMS } from '../../src/analysis/config/bounds.ts';
-import { hostsIn } from '../../src/analysis/config/environments.ts';
-import { MAX_ENTRIES, MAX_FLOW_DEPTH, tooDeepOrLarge } from '../../src/analysis/config/guard.ts';
-import { parseConfigText } from '../../src/analysis/config/parse.ts';
-import { envLookup, hasPlaceholder, placeholderNames, resolvePlaceholders } from '../../src/analysis/config/placeholders.ts';
+import { diffConfigs } from '../../../src/analysis/config-diff.ts';
+import { boundText, MAX_PROBLEMS } from '../../../src/collectors/config/bounds.ts';
+import { hostsIn } from '../../../src/analysis/config/environments.ts';
+import { MAX_ENTRIES, MAX_FLOW_DEPTH, tooDeepOrLarge } from '../../../src/lib/text-depth-guard.ts';
+import { parseConfigText } from '../../../src/collectors/config/parse.ts';
+import { envLookup, hasPlaceholder, placeholderNames, resolvePlaceholders } from '../../../src/collectors/config/placeholders.ts';
 
 const deepJson = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 const blockYaml = (depth: number) => `${Array.from({ length: depth }, (_, index) => `${' '.repeat(index)}a:`).join('\n')} 1\n`;

@@ -1,6 +1,6 @@
 // Tests for classifying configuration differences and ranking their risk.
 import { describe, expect, it } from 'vitest';
-import { assess, categorize } from '../../src/analysis/config/classify.ts';
+import { assess, categorize } from '../../../src/analysis/config/classify.ts';
 
 const labels = { leftLabel: 'staging', rightLabel: 'production' };
 

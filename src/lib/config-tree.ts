@@ -28,6 +28,8 @@ export interface ParsedConfig {
   documents?: number;
   /** Problems that did not stop the comparison (e.g. values too long to compare other than by hash). */
   warnings?: string[];
+  /** Set for templates (Helm/Go, Jinja, ERB): parsed with placeholders, or compared as text. */
+  template?: { engine: string; expressions: number; mode: 'placeholders' | 'text' };
 }
 
 export function isMapValue(value: ConfigValue | undefined): value is ConfigMap {

@@ -1,7 +1,7 @@
 // Tests for parsing configuration text: key-path lines, duplicates, parse errors, multi-document YAML, JSON, .env.
 import { describe, expect, it } from 'vitest';
-import { formatOf, parseConfigText } from '../../src/analysis/config/parse.ts';
-import { parseEnvText } from '../../src/analysis/config/env-file.ts';
+import { formatOf, parseConfigText } from '../../../src/collectors/config/parse.ts';
+import { parseEnvText } from '../../../src/collectors/config/env-file.ts';
 
 describe('parseConfigText', () => {
   it('records the line of every key path, including list items', () => {

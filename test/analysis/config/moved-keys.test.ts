@@ -1,8 +1,8 @@
 // Tests for single keys moved between parents: reported when unambiguous, not for common name=value pairs.
 import { describe, expect, it } from 'vitest';
-import { diffConfigs, type ConfigSide } from '../../src/analysis/config-diff.ts';
-import { findMovedKeys } from '../../src/analysis/config/moved-keys.ts';
-import { parseConfigText } from '../../src/analysis/config/parse.ts';
+import { diffConfigs, type ConfigSide } from '../../../src/analysis/config-diff.ts';
+import { findMovedKeys } from '../../../src/analysis/config/moved-keys.ts';
+import { parseConfigText } from '../../../src/collectors/config/parse.ts';
 
 const side = (label: string, text: string): ConfigSide => ({ label, parsed: parseConfigText(text, `${label}.yaml`) });
 const moves = (left: string, right: string) =>

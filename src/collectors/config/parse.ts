@@ -1,10 +1,12 @@
 // Parse YAML (multi-document), JSON and .env text into a ParsedConfig with key-path lines, duplicates and errors.
+import { parse as scanJson, type ParseError as JsonScanError } from 'jsonc-parser';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import { boundKey, boundProblems, boundValue, longValuesWarning } from './bounds.ts';
 import { parseEnvText } from './env-file.ts';
-import { tooDeepOrLarge, tooManyLines } from './guard.ts';
-import { jsonErrorAt } from './json-position.ts';
-import { childPath, indexPath, type ConfigValue, type DuplicateKey, type ParsedConfig, type ParseProblem } from './tree.ts';
+import { restoreExpressions, templateEngines, withPlaceholders } from './template.ts';
+import { keepCustomTags } from './yaml-tags.ts';
+import { tooDeepOrLarge, tooManyLines } from '../../lib/text-depth-guard.ts';
+import { childPath, indexPath, type ConfigValue, type DuplicateKey, type ParsedConfig, type ParseProblem } from '../../lib/config-tree.ts';
 
 export type ConfigFormat = ParsedConfig['format'];
 
@@ -59,7 +61,7 @@ function walkYaml(node: unknown, at: string, counter: LineCounter, lines: Map<st
   }
 }
 
-export function parseYamlText(text: string, file: string): ParsedConfig {
+function parseYamlOnce(text: string, file: string): ParsedConfig {
   const counter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: counter, uniqueKeys: false, prettyErrors: false, merge: true });
   const errors: ParseProblem[] = [];
@@ -74,6 +76,7 @@ export function parseYamlText(text: string, file: string): ParsedConfig {
       errors.push({ message: (error.message.split('\n')[0] ?? error.message).slice(0, 300), line: position.line, col: position.col });
     }
     if (doc.errors.length > 0) return;
+    keepCustomTags(doc);
     walkYaml(doc.contents, multi ? indexPath('', values.length) : '', counter, lines, duplicates);
     const range = doc.contents?.range;
     if (multi && range) lines.set(indexPath('', values.length), counter.linePos(range[0]).line);
@@ -85,6 +88,56 @@ export function parseYamlText(text: string, file: string): ParsedConfig {
   });
   const value: ConfigValue = multi ? values : (values[0] ?? null);
   return { file, format: 'yaml', value, lines, duplicates, errors, ...(multi ? { documents: docs.length } : {}) };
+}
+
+/** A template that does not parse even with placeholders: its lines, compared as a set of texts (`text[]`). */
+function asText(text: string, file: string, engine: string, expressions: number, problem: ParseProblem | undefined): ParsedConfig {
+  const lines = new Map<string, number>();
+  const kept: string[] = [];
+  text.split('\n').forEach((line, index) => {
+    const trimmed = line.trimEnd();
+    if (trimmed.trim() === '' || /^\s*#/.test(trimmed)) return;
+    lines.set(indexPath('text', kept.length), index + 1);
+    kept.push(trimmed);
+  });
+  const where = problem?.line ? ` (line ${problem.line}: ${problem.message})` : problem ? ` (${problem.message})` : '';
+  return {
+    file,
+    format: 'yaml',
+    value: { text: kept },
+    lines,
+    duplicates: [],
+    errors: [],
+    warnings: [`${file}: a ${engine} template that does not parse as YAML even with its ${expressions} expression(s) as placeholders${where}; compared line by line as text`],
+    template: { engine, expressions, mode: 'text' },
+  };
+}
+
+/**
+ * Parse YAML; a template (Helm/Go, Jinja, ERB) that does not parse as written is parsed again with its expressions as
+ * opaque placeholders (compared as written), and compared as text when even that fails.
+ */
+export function parseYamlText(text: string, file: string): ParsedConfig {
+  const direct = parseYamlOnce(text, file);
+  const engines = templateEngines(text);
+  if (direct.errors.length === 0 || engines.length === 0) return direct;
+  const engine = engines.join('+');
+  const held = withPlaceholders(text);
+  const again = parseYamlOnce(held.text, file);
+  if (again.errors.length > 0) return asText(text, file, engine, held.expressions, again.errors[0]);
+  const lines = new Map([...again.lines].map(([path, line]) => [restoreExpressions(path, held.tokens), line]));
+  return { ...again, value: restoreExpressions(again.value, held.tokens), lines, template: { engine, expressions: held.expressions, mode: 'placeholders' } };
+}
+
+/** Line and column (1-based) of the first syntax error in JSON text, by jsonc-parser in strict mode. */
+function jsonErrorAt(text: string): { line: number; col: number } | undefined {
+  const errors: JsonScanError[] = [];
+  scanJson(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return undefined;
+  const before = text.slice(0, first.offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, col: first.offset - lineStart + 1 };
 }
 
 export function parseJsonText(text: string, file: string): ParsedConfig {

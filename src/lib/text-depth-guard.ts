@@ -1,5 +1,11 @@
-// Refuse configuration text too deep or too large to parse safely, by a linear scan before the YAML parser runs.
-import type { ParseProblem } from './tree.ts';
+// Refuse YAML or JSON text too deep or too large to parse safely, by a linear scan before the parser runs (manifest and config).
+
+/** Where and why the text was refused (1-based line and column). */
+export interface TextProblem {
+  message: string;
+  line?: number;
+  col?: number;
+}
 
 /** Levels of [ and { (flow collections, JSON); far beyond any real configuration. */
 export const MAX_FLOW_DEPTH = 100;
@@ -13,7 +19,7 @@ export const MAX_ENTRIES = 100_000;
  * else undefined. The YAML parser recurses per level: on very deep input V8 can run out of stack inside its
  * regular-expression compiler, which aborts the whole process instead of throwing, so depth is checked first.
  */
-export function tooDeepOrLarge(text: string, json: boolean): ParseProblem | undefined {
+export function tooDeepOrLarge(text: string, json: boolean): TextProblem | undefined {
   let depth = 0;
   let indent = 0;
   let lineStart = true;
@@ -23,7 +29,7 @@ export function tooDeepOrLarge(text: string, json: boolean): ParseProblem | unde
   let quote: string | undefined;
   /** Last character outside quotes and comments that is not whitespace, on this line (`\n` at its start). */
   let significant = '\n';
-  const at = (index: number, message: string): ParseProblem => ({ message, line, col: index - lineOffset + 1 });
+  const at = (index: number, message: string): TextProblem => ({ message, line, col: index - lineOffset + 1 });
   for (let index = 0; index < text.length; index += 1) {
     const char = text[index] as string;
     if (char === '\n') {
@@ -82,7 +88,7 @@ export function tooDeepOrLarge(text: string, json: boolean): ParseProblem | unde
 }
 
 /** A parse problem when a line-based file (.env) has more than MAX_ENTRIES lines, else undefined. */
-export function tooManyLines(text: string): ParseProblem | undefined {
+export function tooManyLines(text: string): TextProblem | undefined {
   let lines = 1;
   for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) {
     lines += 1;

@@ -1,6 +1,6 @@
 // Tests for configuration changes in the incident window found in commit history.
 import { describe, expect, it } from 'vitest';
-import { comparedConfigFiles, configChangeFindings, isConfigFile } from '../../src/analysis/config.ts';
+import { comparedConfigFiles, configChangeFindings, isConfigFile } from '../../../src/analysis/config.ts';
 
 const window = { start: '2026-11-20T00:00:00Z', end: '2026-11-21T00:00:00Z' };
 const commit = (hash: string, authorTime: string, files: string[]) => ({ hash, authorTime, author: 'Dana', subject: `commit ${hash}`, files });

@@ -2,24 +2,13 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diffConfigs, type ConfigSide } from '../../src/analysis/config-diff.ts';
-import { parseEnvText } from '../../src/analysis/config/env-file.ts';
-import { parseConfigText } from '../../src/analysis/config/parse.ts';
-import { envLookup } from '../../src/analysis/config/placeholders.ts';
-
-const side = (label: string, text: string, file = `${label}.yaml`, env?: Record<string, string>): ConfigSide => ({
-  label,
-  parsed: parseConfigText(text, file),
-  lookup: env ? envLookup([env]) : undefined,
-});
+import { diffConfigs, type ConfigSide } from '../../../src/analysis/config-diff.ts';
+import { parseEnvText } from '../../../src/collectors/config/env-file.ts';
+import { side } from './sides.ts';
 
 const fixture = (name: string): ConfigSide => {
-  const dir = new URL('../fixtures/config/env/', import.meta.url);
-  return {
-    label: name,
-    parsed: parseConfigText(readFileSync(new URL(`${name}.yaml`, dir), 'utf8'), `${name}.yaml`),
-    lookup: envLookup([parseEnvText(readFileSync(new URL(`${name}.env`, dir), 'utf8')).values]),
-  };
+  const dir = new URL('../../fixtures/config/env/', import.meta.url);
+  return side(name, readFileSync(new URL(`${name}.yaml`, dir), 'utf8'), `${name}.yaml`, parseEnvText(readFileSync(new URL(`${name}.env`, dir), 'utf8')).values);
 };
 
 describe('diffConfigs', () => {

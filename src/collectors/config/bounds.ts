@@ -1,6 +1,6 @@
 // Bounds on hostile configuration values: over-long strings and keys stand in as their length and hash.
 import { createHash } from 'node:crypto';
-import { childPath, indexPath, isMapValue, type ConfigValue, type ParseProblem } from './tree.ts';
+import { childPath, indexPath, isMapValue, type ConfigValue, type ParseProblem } from '../../lib/config-tree.ts';
 
 /** Longer strings are compared by hash: regular expressions on multi-megabyte strings can exhaust the stack. */
 export const MAX_VALUE_CHARS = 64 * 1024;

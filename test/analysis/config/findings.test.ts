@@ -1,19 +1,16 @@
 // Tests for config findings (signals, refs) and the rows of the report's configuration table.
 import { describe, expect, it } from 'vitest';
-import type { ConfigEvidence } from '../../src/evidence/schema.ts';
-import { configFindings, configTableRows } from '../../src/analysis/config.ts';
-import { diffConfigs } from '../../src/analysis/config-diff.ts';
-import { onlyInOneEnvironment } from '../../src/analysis/config/only-in-one.ts';
-import { parseConfigText } from '../../src/analysis/config/parse.ts';
-
-const side = (label: string, text: string) => ({ label, parsed: parseConfigText(text, `${label}.yaml`) });
+import type { ConfigEvidence } from '../../../src/evidence/schema.ts';
+import { configFindings, configTableRows } from '../../../src/analysis/config.ts';
+import { onlyInOneEnvironment } from '../../../src/analysis/config/only-in-one.ts';
+import { comparisonTableRows } from '../../../src/analysis/config/table.ts';
+import { configFile, pairEvidence, side } from './sides.ts';
 
 function evidence(): ConfigEvidence {
-  const comparison = diffConfigs(
-    side('staging', 'webhook:\n  timeout: 5\n  max_retries: 0\n  openai:\n    model: m\n    timeout: 60\nname: a\n'),
-    side('production', 'webhook:\n  timeout: 30\n  max_retries: 5\nexternal_services:\n  openai:\n    model: m\n    timeout: 60\nname: b\n'),
+  return pairEvidence(
+    configFile('staging', 'webhook:\n  timeout: 5\n  max_retries: 0\n  openai:\n    model: m\n    timeout: 60\nname: a\n'),
+    configFile('production', 'webhook:\n  timeout: 30\n  max_retries: 5\nexternal_services:\n  openai:\n    model: m\n    timeout: 60\nname: b\n'),
   );
-  return { comparisons: [comparison] };
 }
 
 describe('configFindings', () => {
@@ -41,7 +38,7 @@ describe('configTableRows', () => {
     const firstDifference = rows.findIndex((row) => row.type === 'difference');
     expect(rows.slice(0, firstDifference).every((row) => row.type === 'anomaly')).toBe(true);
     expect(rows.slice(firstDifference).every((row) => row.type === 'difference')).toBe(true);
-    const order = rows.slice(firstDifference).map((row) => ['high', 'medium', 'low'].indexOf(row.risk));
+    const order = rows.slice(firstDifference).map((row) => ['high', 'medium', 'unknown', 'low'].indexOf(row.risk));
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(rows.find((row) => row.path === 'webhook.timeout')).toMatchObject({ left: '5', right: '30', leftLocation: 'staging.yaml:2', rightLocation: 'production.yaml:2', comparison: 'staging ↔ production' });
     expect(rows.find((row) => row.kind === 'moved-subtree')).toMatchObject({ left: 'webhook.openai', right: 'external_services.openai' });
@@ -50,8 +47,8 @@ describe('configTableRows', () => {
 
   it('puts an anomaly value in the column of its side, and none for a third environment', () => {
     const comparison = { left: { label: 'staging', path: 's.yaml' }, right: { label: 'production', path: 'p.yaml' }, differences: [] };
-    const rows = configTableRows({
-      comparisons: [
+    const rows = comparisonTableRows(
+      [
         {
           ...comparison,
           anomalies: [
@@ -61,7 +58,7 @@ describe('configTableRows', () => {
           ],
         },
       ],
-    });
+    );
     expect(rows.map((row) => [row.path, row.left, row.right, row.leftLocation, row.rightLocation])).toEqual([
       ['a', '', 'https://x-staging', '', 'p.yaml:3'],
       ['b', 'b', '', 's.yaml:5', ''],
