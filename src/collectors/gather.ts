@@ -32,6 +32,8 @@ export function incidentMeta(manifest: Manifest): IncidentMeta {
     service: manifest.service,
     window: manifest.window,
     ...(manifest.summary ? { summary: manifest.summary } : {}),
+    ...(manifest.symptom ? { symptom: manifest.symptom } : {}),
+    ...(manifest.baseline ? { baseline: manifest.baseline } : {}),
   };
 }
 

@@ -54,6 +54,8 @@ export interface LogTemplate {
   entities: Record<string, string[]>;
   /** Records of this template that carry a stack trace (Python traceback, Java/Node stack). */
   tracebacks?: number;
+  /** Warning-or-worse records (or requests >= 400) of this template per minute: [ISO minute, count], ascending; all of them. */
+  minutes?: [string, number][];
 }
 
 export interface LogFileSummary {
@@ -101,6 +103,8 @@ export interface LogEntity {
    * `delivered` (< 400) and `failed` (>= 400); app lines about a webhook add to `failed` (error, or warning with
    * a failure word), `delivered` (success words) or `attempts` (no clear outcome).
    */
+  /** Templates of the warning-or-worse records naming this id, in order of first appearance (its error chain; capped at 20). */
+  errorTemplates?: string[];
   webhook: { attempts: number; delivered: number; failed: number; requests?: number; requestsFailed?: number; lastFailure?: { file: string; line: number; excerpt: string; timestamp?: string } };
 }
 
@@ -298,6 +302,23 @@ export interface IncidentMeta {
   service: string;
   window: { start: string; end: string };
   summary?: string;
+  /** What users suffered, when the investigator names it (overrides the detected symptom). */
+  symptom?: SymptomSpec;
+  /** A window known to be normal, to measure background error rates against (default: the window before the symptom's onset). */
+  baseline?: { start: string; end: string };
+}
+
+export interface SymptomSpec {
+  /** Failed requests on endpoints whose path contains this text (e.g. `/checkout`). */
+  endpoint?: string;
+  /** Lowest status that counts as failed (default 500). */
+  minStatus?: number;
+  /** Error records whose message contains this text. */
+  message?: string;
+  /** Entity kind whose failures are the symptom (job-id, request-id, document-id). */
+  entity?: string;
+  /** When users started to suffer (ISO), if known better than the evidence shows. */
+  onset?: string;
 }
 
 export interface EvidenceBundle {

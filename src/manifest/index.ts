@@ -154,6 +154,20 @@ const conclusions = z.strictObject({
   done: z.array(z.string()).default([]),
 });
 
+/** What users suffered, when the investigator names it; overrides the symptom fracas detects. */
+const symptom = z.strictObject({
+  /** Failed requests on endpoints whose path contains this text (e.g. `/checkout`). */
+  endpoint: z.string().min(1).optional(),
+  /** Lowest HTTP status that counts as a failure (default 500). */
+  minStatus: z.number().int().min(100).max(599).optional(),
+  /** Error records whose message contains this text. */
+  message: z.string().min(1).optional(),
+  /** Entity kind whose failures are the symptom (job-id, request-id, document-id). */
+  entity: z.string().min(1).optional(),
+  /** When users started to suffer, if known better than the evidence shows. */
+  onset: isoTime.optional(),
+});
+
 export const manifestSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'an incident id such as FM-028'),
   title: z.string().min(1),
@@ -162,6 +176,9 @@ export const manifestSchema = z.strictObject({
   service: z.string().min(1),
   window: z.strictObject({ start: isoTime, end: isoTime }),
   summary: z.string().optional(),
+  symptom: symptom.optional(),
+  /** A window known to be normal, to measure background error rates against (default: before the symptom's onset). */
+  baseline: z.strictObject({ start: isoTime, end: isoTime }).optional(),
   sample: z.boolean().default(false),
   sources: z.array(sourceSchema).default([]),
   conclusions: conclusions.default(conclusions.parse({})),
