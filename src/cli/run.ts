@@ -25,6 +25,8 @@ export interface IncidentSummary {
   pdfError?: string;
   sources: { id: string; kind: string; status: string; error?: string; hint?: string; warnings: string[] }[];
   hypotheses: { id: string; title: string; category: string; score: number; role: string; status: string; rule: string; evidence: Analysis['hypotheses'][number]['supporting']; contradicting: Analysis['hypotheses'][number]['contradicting'] }[];
+  /** Analyzers that threw (the rest of the analysis stands). */
+  analyzerErrors: Analysis['analyzerErrors'];
   exitCode: ExitCode;
 }
 
@@ -55,6 +57,7 @@ function summarise(loaded: LoadedManifest, bundle: EvidenceBundle, analysis: Ana
       evidence: hypothesis.supporting,
       contradicting: hypothesis.contradicting,
     })),
+    analyzerErrors: analysis?.analyzerErrors ?? [],
     exitCode,
   };
 }
@@ -71,8 +74,9 @@ async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, 
   options.reporter.step(`analysing ${loaded.manifest.id}`);
   const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, { sample: loaded.manifest.sample });
   const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message) });
+  for (const failure of analysis.analyzerErrors) options.reporter.step(`analyzer ${failure.analyzer} failed: ${failure.message}`);
   if (result.pdf === 'failed') options.reporter.step(`PDF not written: ${result.pdfError ?? 'unknown error'}`);
-  const exitCode = exitCodeFor({ sources: bundle.sources, markdown: 'ok', ...(options.formats.includes('pdf') ? { pdf: result.pdf === 'ok' ? 'ok' : 'failed' } : {}) });
+  const exitCode = exitCodeFor({ sources: bundle.sources, markdown: 'ok', analyzerErrors: analysis.analyzerErrors.length, ...(options.formats.includes('pdf') ? { pdf: result.pdf === 'ok' ? 'ok' : 'failed' } : {}) });
   return summarise(loaded, bundle, analysis, result, exitCode);
 }
 
