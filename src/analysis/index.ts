@@ -8,7 +8,7 @@ import { correlate } from './correlation.ts';
 import { gatherFacts } from './facts.ts';
 import { rankHypotheses } from './hypotheses.ts';
 import { assessImpact } from './impact.ts';
-import { ANALYZERS, logSources, sharedLogPatterns } from './analyzers.ts';
+import { ANALYZERS, logSources, sharedAttribution, sharedLogPatterns } from './analyzers.ts';
 import { runAnalyzers, SharedDerivations, type Analyzer, type AnalyzerRun } from './registry.ts';
 import type { Analysis, CodeExcerptView, ErrorCategoryRow, ProposedText, SourceRow } from './model.ts';
 import { draftPlan } from './plan.ts';
@@ -128,7 +128,8 @@ export function collectFindings(bundle: EvidenceBundle, shared = new SharedDeriv
 export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions, options: AnalyzeOptions = {}): Analysis {
   const shared = new SharedDerivations();
   const { findings, errors: analyzerErrors } = collectFindings(bundle, shared, options.analyzers);
-  const hypotheses = rankHypotheses(findings, conclusions.hypotheses);
+  const attribution = sharedAttribution(shared);
+  const hypotheses = rankHypotheses(findings, conclusions.hypotheses, attribution);
   const impact = assessImpact(bundle, findings, conclusions.impact);
   const facts = gatherFacts(bundle, findings, hypotheses, impact.failureRate);
   const root = hypotheses.find((hypothesis) => hypothesis.role === 'root-cause');
@@ -149,7 +150,7 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
     rootCause: conclusions.rootCause
       ? { confirmed: true, text: conclusions.rootCause, ...(root ? { hypothesisId: root.id } : {}), refs: rootRefs }
       : root
-        ? { confirmed: root.status === 'confirmed', text: `${root.title} (${root.category}, score ${root.score.toFixed(2)}). ${root.summary}`, hypothesisId: root.id, refs: rootRefs }
+        ? { confirmed: root.status === 'confirmed', text: root.statement ? `${root.statement} (${root.category}${root.resource ? `, ${root.resource}` : ''}, score ${root.score.toFixed(2)}).` : `${root.title} (${root.category}, score ${root.score.toFixed(2)}). ${root.summary}`, hypothesisId: root.id, refs: rootRefs }
         : { confirmed: false, text: 'Not determined: no hypothesis is supported by the evidence collected.', refs: [] },
     what: describeWhat(findings, impact),
     when: describeWhen(findings, impact, timeline),
@@ -183,5 +184,6 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
     charts: chartSeries(bundle, findings),
     gaps: gapsOf(bundle, findings),
     analyzerErrors,
+    ...(attribution ? { attribution } : {}),
   };
 }

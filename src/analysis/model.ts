@@ -140,4 +140,6 @@ export interface Analysis {
   gaps: string[];
   /** Analyzers that threw: the rest of the analysis stands, the report names them. */
   analyzerErrors: AnalyzerError[];
+  /** Symptom-anchored attribution: the symptom, the scored candidate causes and the causal chain. */
+  attribution?: import('./attribution/types.ts').Attribution;
 }

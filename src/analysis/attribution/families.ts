@@ -1,5 +1,5 @@
 // Error families: error/warning templates of every log source, grouped by their catalogue signature (or mined family).
-import { evidenceOf, type EvidenceBundle, type EvidenceRef, type LogRecord, type LogTemplate } from '../../evidence/schema.ts';
+import { evidenceOf, type EvidenceBundle, type EvidenceRef, type LogRecord } from '../../evidence/schema.ts';
 import { classifyError } from '../../lib/error-signatures/index.ts';
 import type { ErrorHints, SignatureMatch } from '../../lib/error-signatures/types.ts';
 import { familyOf, isTracebackFragment } from '../../lib/log-templates/families.ts';
@@ -20,6 +20,8 @@ export interface ErrorFamily {
   /** The most frequent template's text and a real sample of it. */
   template: string;
   sample: string;
+  /** The decisive line of the sample to quote. */
+  quote: string;
   /** Minutes with counts (warning-or-worse records), all records. */
   minutes: [string, number][];
   count: number;
@@ -86,8 +88,40 @@ function recordText(record: LogRecord | undefined, fallback: string): string {
   return [record.message, ...extra].join('\n');
 }
 
-function isRequestTemplate(template: LogTemplate, records: LogRecord[]): boolean {
-  return records.some((record) => record.fields.statusCode !== undefined && /^\d{3}$/.test(record.fields.statusCode) && !/(?:error|exception|panic|failed)/i.test(record.message.split('\n', 1)[0]!.replace(/\b(?:status|code)\b/g, '')));
+/** Request lines answered with a server error: the symptom itself, not a candidate cause (outbound calls answered 429 stay candidates). */
+function isRequestTemplate(records: LogRecord[]): boolean {
+  return records.some((record) => Number(record.fields.statusCode) >= 500 && (record.fields.path !== undefined || record.fields.method !== undefined) && !/(?:error|exception|panic|failed)/i.test(record.message.split('\n', 1)[0]!.replace(/\b(?:status|code)\b/g, '')));
+}
+
+const GENERIC: readonly Signal[] = ['unhandled-exception', 'job-errors'];
+
+/** The mined family of a record: the first specific one over its template, first line and whole text, else a generic one. */
+function minedFamily(texts: string[]): ReturnType<typeof familyOf> {
+  let generic: ReturnType<typeof familyOf>;
+  for (const text of texts) {
+    const family = familyOf(text);
+    if (family && !GENERIC.includes(family.signal)) return family;
+    generic ??= family;
+  }
+  return generic;
+}
+
+const LOG_PREFIX = /^\[?\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\]?\s+(?:-\s+)?(?:\S+\s+-\s+)?(?:\[?(?:DEBUG|INFO|WARN(?:ING)?|ERROR|CRITICAL|FATAL)\]?\s*[-:]?\s*)?/;
+
+/** The line to quote as the decisive error: a traceback's exception line, a panic line, else the first line without its log prefix. */
+export function quoteLine(text: string, exception?: string): string {
+  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  if (/Traceback \(most recent call last\)/.test(text)) {
+    const last = [...lines].reverse().find((line) => /^(?:(?:[A-Za-z_]\w*\.)+[A-Za-z_]\w*|[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Warning|Violation|Timeout))(?::\s|$)/.test(line));
+    if (last) return last;
+  }
+  const panic = lines.find((line) => /^panic: /.test(line));
+  if (panic) return panic;
+  if (exception) {
+    const named = lines.find((line) => line.includes(exception) && !/^at /.test(line));
+    if (named) return named.replace(LOG_PREFIX, '');
+  }
+  return (lines[0] ?? '').replace(LOG_PREFIX, '');
 }
 
 const ref = (source: string, record: { file: string; line: number; message: string; timestamp?: string }): EvidenceRef => ({
@@ -111,7 +145,7 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
       if (!template.minutes || template.minutes.length === 0) continue;
       const own = records.get(template.id) ?? [];
       const key = `${source.id}:${template.id}`;
-      if (isRequestTemplate(template, own)) {
+      if (isRequestTemplate(own)) {
         requestTemplates.add(key);
         continue;
       }
@@ -120,7 +154,7 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
       const first = own[0];
       const text = recordText(first, sample);
       const match = classifyError(text, hintsOf(text, first));
-      const mined = familyOf(template.template) ?? familyOf(text.split('\n', 1)[0]!) ?? familyOf(text);
+      const mined = minedFamily([template.template, text.split('\n', 1)[0]!, text]);
       const exception = hintsOf(text, first).exceptionType;
       const frames = new Map<string, AppFrame>();
       let failing: AppFrame | undefined;
@@ -152,6 +186,7 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
           title: describe(match, exception, template.template),
           template: template.template,
           sample: text.slice(0, 600),
+          quote: quoteLine(text, exception),
           minutes: [],
           count: 0,
           entityKinds: new Set(),
@@ -167,6 +202,7 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
       if (count > family.count - count && family.templates.length > 1) {
         family.template = template.template;
         family.sample = text.slice(0, 600);
+        family.quote = quoteLine(text, exception);
       }
       family.count += count;
       for (const kind of Object.keys(template.entities)) if (template.entities[kind]!.length > 0) family.entityKinds.add(kind);

@@ -63,9 +63,10 @@ export interface ChangePoint {
 
 /**
  * The segment [a, b) whose rate differs most from the rest (an "epidemic" change point under a Poisson model):
- * it maximises the log-likelihood ratio over all segments with a higher rate inside than outside.
+ * it maximises the log-likelihood ratio over all segments with a higher rate inside than outside and at least
+ * `minShare` of all counts inside (so an intermittent symptom is one segment, not its busiest minute).
  */
-export function elevatedSegment(series: Series): ChangePoint | undefined {
+export function elevatedSegment(series: Series, minShare = 0): ChangePoint | undefined {
   const n = series.bins.length;
   const prefix = new Array<number>(n + 1).fill(0);
   for (let index = 0; index < n; index++) prefix[index + 1] = prefix[index]! + series.bins[index]!;
@@ -78,6 +79,7 @@ export function elevatedSegment(series: Series): ChangePoint | undefined {
     for (let b = a + 1; b <= n; b++) {
       if (series.bins[b - 1] === 0) continue; // and ends on one
       const inside = prefix[b]! - prefix[a]!;
+      if (inside < minShare * all) continue;
       const length = b - a;
       const rest = n - length;
       const rateIn = inside / length;

@@ -4,6 +4,9 @@ import type { Finding } from '../types.ts';
 import { elevatedSegment, MINUTE, seriesOf, type Series } from './series.ts';
 import type { Symptom } from './types.ts';
 
+/** The symptom's segment holds at least this share of its failures. */
+export const SYMPTOM_SHARE = 0.6;
+
 export interface DetectedSymptom extends Symptom {
   series: Series;
   /** Symptom entity ids (of `entityKind`). */
@@ -141,7 +144,7 @@ export function detectSymptom(bundle: EvidenceBundle, findings: Finding[]): Dete
       series: seriesOf(pairs, start, end),
     };
   }
-  const segment = elevatedSegment(symptom.series);
+  const segment = elevatedSegment(symptom.series, SYMPTOM_SHARE);
   const onset = spec?.onset ? Date.parse(spec.onset) : segment?.onset;
   const segmentEnd = segment?.end ?? end;
   let minutes = 0;
