@@ -90,7 +90,7 @@ function recordText(record: LogRecord | undefined, fallback: string): string {
 
 /** Request lines answered with a server error: the symptom itself, not a candidate cause (outbound calls answered 429 stay candidates). */
 function isRequestTemplate(records: LogRecord[]): boolean {
-  return records.some((record) => Number(record.fields.statusCode) >= 500 && (record.fields.path !== undefined || record.fields.method !== undefined) && !/(?:error|exception|panic|failed)/i.test(record.message.split('\n', 1)[0]!.replace(/\b(?:status|code)\b/g, '')));
+  return records.some((record) => /^[1-5]\d\d$/.test(record.fields.statusCode ?? '') && (record.fields.path !== undefined || record.fields.method !== undefined));
 }
 
 const GENERIC: readonly Signal[] = ['unhandled-exception', 'job-errors'];
@@ -111,6 +111,16 @@ const LOG_PREFIX = /^\[?\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\]?\s+(?
 /** The line to quote as the decisive error: a traceback's exception line, a panic line, else the first line without its log prefix. */
 export function quoteLine(text: string, exception?: string): string {
   const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  // Java: the deepest "Caused by:" is the error that started it.
+  const causes = lines.filter((line) => line.startsWith('Caused by: '));
+  if (causes.length > 0) return causes[causes.length - 1]!.slice('Caused by: '.length);
+  // logfmt (Go slog, logrus): the msg and err values.
+  const logfmt = /(?:^|\s)msg=("(?:[^"\\]|\\.)*"|\S+)/.exec(lines[0] ?? '');
+  if (logfmt) {
+    const value = (raw: string): string => (raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw);
+    const err = /(?:^|\s)(?:err|error)=("(?:[^"\\]|\\.)*"|\S+)/.exec(lines[0]!);
+    return err ? `${value(logfmt[1]!)}: ${value(err[1]!)}` : value(logfmt[1]!);
+  }
   if (/Traceback \(most recent call last\)/.test(text)) {
     const last = [...lines].reverse().find((line) => /^(?:(?:[A-Za-z_]\w*\.)+[A-Za-z_]\w*|[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Warning|Violation|Timeout))(?::\s|$)/.test(line));
     if (last) return last;

@@ -14,7 +14,7 @@ const RUBY = /^\s*(?:from )?((?:\/|\.\/)?[^\s:]+\.rb):(\d+):in [`'"]([^'`"]+)['`
 const GO_PANIC_LOCATION = /^\s*((?:[\w.-]+\/)*[\w.-]+\.go):(\d+)/gm;
 
 /** Paths and packages of libraries, runtimes and frameworks: frames there are not the application's. */
-const LIBRARY = /(?:site-packages|dist-packages|node_modules|\/lib\/python\d|<frozen|\/usr\/lib\/|\/usr\/local\/go\/|\/go\/pkg\/mod\/|GOROOT|\/gems\/|\/ruby\/\d|\/rubygems\/|internal\/|^node:|^runtime\/)/;
+const LIBRARY = /(?:site-packages|dist-packages|node_modules|\/lib\/python\d|<frozen|\/usr\/lib\/|\/usr\/local\/go\/|\/go\/pkg\/mod\/|GOROOT|\/gems\/|\/ruby\/\d|\/rubygems\/|^node:|^runtime\/)/;
 const JAVA_LIBRARY = /^(?:java|javax|jdk|sun|com\.sun|org\.springframework|org\.apache|org\.hibernate|com\.zaxxer|org\.postgresql|io\.netty|okhttp3|reactor|kotlin|scala|org\.eclipse|ch\.qos|com\.fasterxml|io\.grpc)\./;
 const GO_RUNTIME_FUNC = /^(?:runtime|net\/http|database\/sql|reflect|syscall|internal)\b/;
 

@@ -4,7 +4,7 @@ import type { Finding, HypothesisCategory } from '../types.ts';
 import { buildChain } from './chain.ts';
 import { changeEvents, type ChangeEvent } from './changes.ts';
 import { categoryOfSignal, errorFamilies, frameLabel, type ErrorFamily } from './families.ts';
-import { countBetween, elevatedSegment, firstAfter, MINUTE, seriesOf, type Series } from './series.ts';
+import { countBetween, elevatedSegment, firstAfter, MINUTE, seriesOf, total, type Series } from './series.ts';
 import { detectSymptom, type DetectedSymptom } from './symptom.ts';
 import type { Attribution, Candidate, Features } from './types.ts';
 
@@ -72,6 +72,7 @@ function familyFeatures(family: ErrorFamily, context: Context, totalIncident: nu
   const incidentPerHour = incidentCount / incidentHours;
   const background = baselineCount >= 3 && baseline.to - baseline.from >= 10 * MINUTE && incidentPerHour <= 2.5 * baselinePerHour;
   const features: Features = {
+    totalCount: total(seriesOfFamily),
     baselinePerHour: round(baselinePerHour, 1),
     incidentPerHour: round(incidentPerHour, 1),
     baselineCount,
@@ -201,7 +202,7 @@ function conditionCandidates(findings: readonly Finding[]): Candidate[] {
         statement: `${finding.title}: ${finding.detail}`,
         ...(finding.refs[0] ? { decisive: finding.refs[0] } : {}),
         refs: finding.refs.slice(0, 4),
-        features: { baselinePerHour: 0, incidentPerHour: 0, baselineCount: 0, incidentCount: finding.count, background: false, volumeShare: 0, appFrames: 0, recognised: true },
+        features: { totalCount: 0, baselinePerHour: 0, incidentPerHour: 0, baselineCount: 0, incidentCount: finding.count, background: false, volumeShare: 0, appFrames: 0, recognised: true },
         score,
         rule: `score = ${score} (a ${finding.severity} database condition; no time series, so it corroborates error families of the same category)`,
         templates: [],
@@ -286,7 +287,7 @@ function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], 
       statement: `${change.label} at ${hhmm(change.time)}, ${Math.round(minutes)} min before the failures began`,
       ...(change.ref ? { decisive: change.ref } : {}),
       refs: change.ref ? [change.ref] : [],
-      features: { baselinePerHour: 0, incidentPerHour: 0, baselineCount: 0, incidentCount: 0, background: false, volumeShare: 0, appFrames: 0, recognised: false, onsetOffsetMinutes: -Math.round(minutes), changeEvent: { kind: change.kind, time: change.time, label: change.label, minutesBefore: Math.round(minutes) } },
+      features: { totalCount: 0, baselinePerHour: 0, incidentPerHour: 0, baselineCount: 0, incidentCount: 0, background: false, volumeShare: 0, appFrames: 0, recognised: false, onsetOffsetMinutes: -Math.round(minutes), changeEvent: { kind: change.kind, time: change.time, label: change.label, minutesBefore: Math.round(minutes) } },
       score,
       rule: `score = 0.3 + 0.3 × alignment of the change with the symptom's onset (${Math.round(minutes)} min before)`,
       templates: [],
@@ -319,7 +320,7 @@ function deployCandidates(context: Context, families: Candidate[]): Candidate[] 
       statement: `the deploy at ${hhmm(deploy.time)}, ${Math.round(minutes)} min before the failures began; ${pct(share)} of the errors during the incident are new since it`,
       ...(deploy.ref ? { decisive: deploy.ref } : {}),
       refs: [...(deploy.ref ? [deploy.ref] : []), ...fresh.flatMap((family) => family.refs.slice(0, 1))].slice(0, 4),
-      features: { baselinePerHour: 0, incidentPerHour: 0, baselineCount: 0, incidentCount: 0, background: false, volumeShare: round(share, 3), appFrames: 0, recognised: false, onsetOffsetMinutes: -Math.round(minutes), changeEvent: { kind: 'deploy', time: deploy.time, label: deploy.label, minutesBefore: Math.round(minutes) } },
+      features: { totalCount: 0, baselinePerHour: 0, incidentPerHour: 0, baselineCount: 0, incidentCount: 0, background: false, volumeShare: round(share, 3), appFrames: 0, recognised: false, onsetOffsetMinutes: -Math.round(minutes), changeEvent: { kind: 'deploy', time: deploy.time, label: deploy.label, minutesBefore: Math.round(minutes) } },
       score,
       rule: `score = 0.45 × alignment with the onset (${round(alignment(-minutes))}) × share of incident errors new since the deploy (${round(share)})`,
       templates: [],

@@ -26,7 +26,7 @@ const ref = (source: string, file: string, line: number, excerpt: string, timest
 function failedRequests(evidence: LogEvidence, spec: SymptomSpec | undefined): { endpoint: string; status: number; count: number; file: string; line: number; firstSeen?: string }[] {
   const min = spec?.minStatus ?? 500;
   return (evidence.requests ?? [])
-    .filter((request) => request.statusCode >= min && (!spec?.endpoint || request.path.includes(spec.endpoint)))
+    .filter((request) => request.statusCode >= min && request.path !== '' && (!spec?.endpoint || request.path.includes(spec.endpoint)))
     .map((request) => ({ endpoint: `${request.method ? `${request.method} ` : ''}${request.path}`, status: request.statusCode, count: request.count, file: request.file, line: request.line, ...(request.firstSeen ? { firstSeen: request.firstSeen } : {}) }))
     .sort((a, b) => b.count - a.count || a.endpoint.localeCompare(b.endpoint));
 }

@@ -31,7 +31,8 @@ export interface Features {
   /** Rate per hour before the onset (baseline) and during the symptom. */
   baselinePerHour: number;
   incidentPerHour: number;
-  /** Records in the baseline and incident parts of the window. */
+  /** Every record of the candidate in the window (exact), and those in the baseline and incident parts. */
+  totalCount: number;
   baselineCount: number;
   incidentCount: number;
   /** Same rate before and during: background noise, not a cause. */

@@ -7,7 +7,7 @@ import { createPostgresParser } from './postgres.ts';
 import { createRenderJsonParser } from './render-json.ts';
 import { headText, textChunks } from './source.ts';
 import { detectFormat, FORMAT_NAMES, type LogFormatName } from './detect.ts';
-import { plainHead, pythonHead, renderTextHead, syslogHead } from './text-formats.ts';
+import { plainHasTime, plainHead, pythonHead, renderTextHead, syslogHead, timedPlainHead } from './text-formats.ts';
 import type { ChunkParser, RecordSink } from './types.ts';
 import { joinMultiline } from './tracebacks.ts';
 
@@ -43,7 +43,11 @@ export function checkFormat(format: string): void {
 export async function readLogFile(absolutePath: string, displayPath: string, options: ReadOptions, sink: RecordSink): Promise<ReadResult> {
   const requested = options.format ?? 'auto';
   checkFormat(requested);
-  const format: string = requested === 'auto' ? detectFormat(await headText(absolutePath)) : requested;
+  const sample = requested === 'auto' || requested === 'plain' ? await headText(absolutePath) : '';
+  const format: string = requested === 'auto' ? detectFormat(sample) : requested;
+  // Plain files whose lines mostly start with a time: the lines without one continue a record (panics, stack dumps).
+  const sampled = sample.split('\n').slice(0, 200).filter((line) => line.trim().length > 0 && !/^\s/.test(line));
+  const timedPlain = format === 'plain' && sampled.length > 0 && sampled.filter(plainHasTime).length / sampled.length >= 0.5;
   options.onFormat?.((FORMAT_NAMES as string[]).includes(format) ? format : `header: ${format}`);
   const joiner = format === 'render-json' || format === 'render-text' || format === 'syslog' ? joinMultiline(sink) : null;
   if (joiner) sink = joiner;
@@ -60,7 +64,7 @@ export async function readLogFile(absolutePath: string, displayPath: string, opt
         format === 'syslog' ? (text: string) => syslogHead(text)
         : format === 'python' ? pythonHead
         : format === 'render-text' ? renderTextHead
-        : format === 'plain' ? plainHead
+        : format === 'plain' ? (timedPlain ? timedPlainHead : plainHead)
         : headerFormatHead(compileHeaderFormat(format));
       const continuation = format !== 'syslog';
       lineParser = createHeadedParser({ file: displayPath, head, continuation, orphanAsRecord: format === 'plain', reason: `not-${(FORMAT_NAMES as string[]).includes(format) ? format : 'header-format'}` }, sink);

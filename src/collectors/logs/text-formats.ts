@@ -98,15 +98,67 @@ export function plainHead(text: string): Head | null {
   const first = text.charCodeAt(0);
   if (first === 32 || first === 9) return null;
   const start = text.length > 200 ? text.slice(0, 200) : text;
+  const ruby = RUBY_LOGGER.exec(start);
+  if (ruby) {
+    const head: Head = { message: text };
+    const timestamp = normalizeTimestamp(ruby[1]!);
+    if (timestamp) head.timestamp = timestamp;
+    const level = normalizeLevel(ruby[2]!);
+    if (level) head.level = level;
+    return head;
+  }
+  const logfmt = LOGFMT_TIME.test(start) ? logfmtFields(text) : undefined;
   const match = PLAIN_LEVEL.exec(start);
-  const level = match ? normalizeLevel(match[1] ?? match[2]) : undefined;
+  const level = logfmt?.level ? normalizeLevel(logfmt.level) : match ? normalizeLevel(match[1] ?? match[2]) : undefined;
   const head: Head = { message: text };
   if (level) head.level = level;
-  const timestamp = leadingTimestamp(start);
+  const timestamp = leadingTimestamp(start) ?? (logfmt && (logfmt.time ?? logfmt.ts) ? normalizeTimestamp(logfmt.time ?? logfmt.ts ?? '') : undefined);
   if (timestamp) head.timestamp = timestamp;
-  const fields = requestFields(text);
+  const fields = requestFields(text) ?? (logfmt ? logfmtRequest(logfmt) : undefined);
   if (fields) head.fields = fields;
   return head;
+}
+
+/** Ruby's Logger: `E, [2026-10-06T14:07:10.123456 #1234] ERROR -- progname: message`. */
+const RUBY_LOGGER = /^[DIWEFAU], \[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) #\d+\]\s+(DEBUG|INFO|WARN|ERROR|FATAL|ANY|UNKNOWN) -- /;
+/** logfmt (Go slog's TextHandler, logrus, Heroku router): `time=... level=... msg="..." key=value`. */
+const LOGFMT_TIME = /^(?:\S+\s+)?(?:time|ts|t)=/;
+const LOGFMT_PAIR = /([A-Za-z_][\w.-]*)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g;
+
+function logfmtFields(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  let count = 0;
+  for (const match of text.slice(0, 4000).matchAll(LOGFMT_PAIR)) {
+    if (count++ >= 48) break;
+    fields[match[1]!] = match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : match[3]!;
+  }
+  return fields;
+}
+
+/** Request fields of a logfmt line: method, path and status (Go servers, the Heroku router). */
+function logfmtRequest(fields: Record<string, string>): Record<string, string> | undefined {
+  const status = fields.status ?? fields.statusCode ?? fields.status_code;
+  const path = fields.path ?? fields.uri ?? fields.url;
+  const out: Record<string, string> = {};
+  for (const key of ['request_id', 'requestId', 'req_id', 'job_id', 'trace_id']) if (fields[key]) out[key] = fields[key]!;
+  if (status && /^[1-5]\d\d$/.test(status) && path) {
+    out.statusCode = status;
+    out.path = path;
+    if (fields.method) out.method = fields.method;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Whether a plain line starts with a time (then lines without one continue the record before: Go panics, Ruby traces). */
+export function plainHasTime(text: string): boolean {
+  const head = plainHead(text);
+  return head?.timestamp !== undefined;
+}
+
+/** Plain lines in a file whose records start with a time: a line without one continues the previous record. */
+export function timedPlainHead(text: string): Head | null {
+  const head = plainHead(text);
+  return head?.timestamp ? head : null;
 }
 
 /** Common Log Format request part: "GET /path HTTP/1.1" 200 */
