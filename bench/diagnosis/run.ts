@@ -54,7 +54,14 @@ for (const [name, generator] of Object.entries(GENERATORS)) {
     const symptom = analysis.attribution?.symptom;
     const root = analysis.hypotheses[0];
     const symptomExact = symptom?.count === incident.truth.failedRequests;
-    const causeExact = root?.category !== incident.category || root.features === undefined || incident.truth.causeRecords === 0 || root.features.totalCount === incident.truth.causeRecords;
+    // The cause's records: every non-background error family of the root's category (a cause may print several templates).
+    // The cause's records: the decisive family's, or (a cause printing several templates) every family of its category in its source.
+    const candidates = analysis.attribution?.candidates ?? [];
+    const decisive = candidates.find((candidate) => candidate.id === root?.candidateId);
+    const sameSource = candidates.filter((candidate) => candidate.kind === 'error-family' && candidate.category === decisive?.category && candidate.sources?.some((source) => decisive?.sources?.includes(source)) && !candidate.features.background && candidate.features.incidentCount > 0);
+    const causeCount = decisive?.kind === 'error-family' ? decisive.features.totalCount : 0;
+    const groupCount = sameSource.reduce((sum, candidate) => sum + candidate.features.totalCount, 0);
+    const causeExact = root?.category !== incident.category || incident.truth.causeRecords === 0 || decisive?.kind !== 'error-family' || causeCount === incident.truth.causeRecords || groupCount === incident.truth.causeRecords;
     const failed = bundle.sources.filter((source) => source.status !== 'ok').map((source) => `${source.id}:${source.status}`);
     rows.push({
       name,
@@ -64,7 +71,7 @@ for (const [name, generator] of Object.entries(GENERATORS)) {
       top,
       baselineTop: baseline.hypotheses.map((hypothesis) => hypothesis.category),
       countsExact: symptomExact && causeExact,
-      note: `${symptomExact ? '' : `symptom ${symptom?.count} ≠ ${incident.truth.failedRequests} `}${causeExact ? '' : `cause ${root?.features?.totalCount} ≠ ${incident.truth.causeRecords} `}${failed.join(' ')}`.trim(),
+      note: `${symptomExact ? '' : `symptom ${symptom?.count} ≠ ${incident.truth.failedRequests} `}${causeExact ? '' : `cause ${causeCount} (${groupCount}) ≠ ${incident.truth.causeRecords} `}${failed.join(' ')}`.trim(),
     });
     if (verbose || top[0] !== incident.category) {
       console.log(`-- ${name} seed ${seed}: truth ${incident.category}`);

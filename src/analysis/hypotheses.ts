@@ -180,6 +180,7 @@ function bestByCategory(attribution: Attribution | undefined): Map<HypothesisCat
  */
 export function rankHypotheses(findings: Finding[], decisions: Record<string, Decision> = {}, attribution?: Attribution): Hypothesis[] {
   const attributed = bestByCategory(attribution);
+  const ruleScores = new Map<HypothesisCategory, number>();
   const anchored = attribution?.symptom !== undefined && attribution.candidates.some((candidate) => candidate.kind === 'error-family' && candidate.score > 0);
   const found = new Map<Signal, Finding[]>();
   for (const finding of findings) found.set(finding.signal, [...(found.get(finding.signal) ?? []), finding]);
@@ -208,6 +209,7 @@ export function rankHypotheses(findings: Finding[], decisions: Record<string, De
       contradictingFindings.push(...hits);
     }
     score = Math.max(0, Math.min(1, score));
+    ruleScores.set(rule.category, score);
     const signalRule = `signal rule ${score.toFixed(2)} = 1 − ∏(1 − w) over the signals present${rule.against.length ? ', minus the weights of contrary signals' : ''}: ${reasons.join('; ') || 'none'}`;
     let text = signalRule;
     if (anchored) {
@@ -244,6 +246,19 @@ export function rankHypotheses(findings: Finding[], decisions: Record<string, De
           }
         : {}),
     });
+  }
+  // A configuration difference that explains an error family carries that family's signal evidence too.
+  if (anchored) {
+    for (const hypothesis of hypotheses) {
+      const best = attributed.get(hypothesis.category);
+      const explains = best?.candidate.explains;
+      if (!best || !explains) continue;
+      const own = ruleScores.get(hypothesis.category) ?? 0;
+      const inherited = ruleScores.get(explains) ?? 0;
+      if (inherited <= own) continue;
+      hypothesis.score = Math.round((ATTRIBUTION_WEIGHT * best.score + (1 - ATTRIBUTION_WEIGHT) * inherited) * 100) / 100;
+      hypothesis.rule += `; the signal term uses the rule score of ${explains} (${inherited.toFixed(2)}), the errors this difference explains`;
+    }
   }
   hypotheses.sort((left, right) => rankOf(left) - rankOf(right) || right.score - left.score || left.id.localeCompare(right.id));
   let rootAssigned = false;

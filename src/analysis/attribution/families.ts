@@ -163,9 +163,13 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
       if (isTracebackFragment(sample)) continue;
       const first = own[0];
       const text = recordText(first, sample);
-      const match = classifyError(text, hintsOf(text, first));
-      const mined = minedFamily([template.template, text.split('\n', 1)[0]!, text]);
-      const exception = hintsOf(text, first).exceptionType;
+      const hints = hintsOf(text, first);
+      // The decisive line (deepest cause, exception line, logfmt msg/err) is classified first; then the whole record.
+      const quote = quoteLine(text, hints.exceptionType);
+      const quoteException = EXCEPTION.exec(quote)?.[1];
+      const exception = quoteException ?? hints.exceptionType;
+      const match = classifyError(quote, { ...hints, ...(exception ? { exceptionType: exception } : {}) }) ?? classifyError(text, hints);
+      const mined = minedFamily([quote, template.template, text.split('\n', 1)[0]!, text]);
       const frames = new Map<string, AppFrame>();
       let failing: AppFrame | undefined;
       for (const record of own.length > 0 ? own : template.samples) {
@@ -196,7 +200,7 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
           title: describe(match, exception, template.template),
           template: template.template,
           sample: text.slice(0, 600),
-          quote: quoteLine(text, exception),
+          quote,
           minutes: [],
           count: 0,
           entityKinds: new Set(),
@@ -212,7 +216,7 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
       if (count > family.count - count && family.templates.length > 1) {
         family.template = template.template;
         family.sample = text.slice(0, 600);
-        family.quote = quoteLine(text, exception);
+        family.quote = quote;
       }
       family.count += count;
       for (const kind of Object.keys(template.entities)) if (template.entities[kind]!.length > 0) family.entityKinds.add(kind);

@@ -228,7 +228,7 @@ function keyWord(path: string): string | undefined {
 function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], families: Candidate[], context: Context): Candidate[] {
   const out: Candidate[] = [];
   const differences = evidenceOf(bundle, 'config').flatMap(({ source, evidence }) =>
-    evidence.comparisons.flatMap((comparison) => comparison.differences.filter((difference) => difference.risk !== 'low').map((difference) => ({ difference, source: source.id, file: comparison.left.path, comparison }))),
+    evidence.comparisons.flatMap((comparison) => comparison.differences.map((difference) => ({ difference, source: source.id, file: comparison.left.path, comparison }))),
   );
   for (const family of families.slice(0, 5)) {
     if (family.score < 0.3) continue;
@@ -241,7 +241,8 @@ function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], 
       const named = values.find((value) => {
         const clean = value.replace(/^["']|["']$/g, '');
         if (clean.length < 1 || /^(?:true|false|null|yes|no)$/i.test(clean)) return false;
-        if (/^\d+(?:\.\d+)?$/.test(clean)) return word !== undefined && new RegExp(`${word}\\W{0,3}(?:\\w+\\W{1,3}){0,3}${clean.replace('.', '\\.')}(?![\\d.])`, 'i').test(text);
+        // A number is named only next to its key's word, and only for differences the comparison found risky.
+        if (/^\d+(?:\.\d+)?$/.test(clean)) return difference.risk !== 'low' && word !== undefined && new RegExp(`${word}\\W{0,3}(?:\\w+\\W{1,3}){0,3}${clean.replace('.', '\\.')}(?![\\d.])`, 'i').test(text);
         if (clean.length < 4) return false;
         const host = /^[a-z]+:\/\/([^/:@]+@)?([^/:?]+)/i.exec(clean)?.[2];
         return text.includes(clean) || (host !== undefined && host.length >= 4 && text.includes(host));
@@ -257,7 +258,7 @@ function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], 
         category: 'config-drift',
         resource: 'configuration',
         title: `Configuration ${difference.path} differs between ${comparison.left.label} and ${comparison.right.label}`,
-        statement: `\`${difference.path}\` is \`${difference.left ?? '(absent)'}\` in ${comparison.left.label} but \`${difference.right ?? '(absent)'}\` in ${comparison.right.label}, and the decisive error names \`${named}\`: ${family.statement}`,
+        statement: `\`${difference.path}\` is \`${difference.left ?? '(absent)'}\` in ${comparison.left.label} but \`${difference.right ?? '(absent)'}\` in ${comparison.right.label}${difference.risk === 'low' ? ` (the comparison took it for an expected difference: ${difference.reason})` : ''}, and the decisive error names \`${named}\`: ${family.statement}`,
         decisive: refs[0]!,
         refs,
         features: { ...family.features },
@@ -266,6 +267,7 @@ function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], 
           ? `score = the score of the error family it explains (${family.score}) − 0.05: the limit that ran out is set lower here (${difference.reason}); a contributing factor`
           : `score = the score of the error family it explains (${family.score}) + 0.05: the failing value comes from this configuration difference (${difference.reason})`,
         templates: family.templates,
+        ...(limit ? {} : { explains: family.category }),
         remedies: [{ id: 'align-config-value', option: 'B', action: `Set ${difference.path} in ${comparison.left.label} to the value that works (${comparison.right.label}: ${difference.right ?? 'absent'}), or correct it where it is wrong.`, settings: [difference.path] }],
         findingIds: findings.filter((finding) => finding.signal === 'config-risky-difference' && finding.refs.some((ref) => ref.kind === 'config-path' && ref.path === difference.path)).map((finding) => finding.id),
       });
@@ -365,6 +367,7 @@ export function attribute(bundle: EvidenceBundle, findings: readonly Finding[]):
       score,
       rule,
       templates: family.templates,
+      sources: family.sources,
       remedies: family.match?.signature.remedies.map((remedy) => ({ ...remedy })) ?? [],
       findingIds: [],
     };

@@ -71,6 +71,10 @@ export interface Candidate {
   score: number;
   /** How the score was computed, term by term. */
   rule: string;
+  /** For a configuration difference: the category of the error family it explains. */
+  explains?: HypothesisCategory;
+  /** Log sources its records come from. */
+  sources?: string[];
   /** Template ids (error families) behind it. */
   templates: string[];
   /** Remedies from the signature (option letter and action). */

@@ -5,6 +5,9 @@ import { plainHead, pythonHead, renderTextHead, syslogHead } from './text-format
 export type LogFormatName = 'render-json' | 'json-lines' | 'postgres' | 'syslog' | 'python' | 'render-text' | 'plain';
 export const FORMAT_NAMES: LogFormatName[] = ['render-json', 'json-lines', 'postgres', 'syslog', 'python', 'render-text', 'plain'];
 
+/** Lines of a Python traceback block (indented frames, the header, chained-exception notes, the exception line). */
+export const TRACEBACK_BODY = /^\s|^Traceback \(most recent call last\):|^During handling of the above exception|^The above exception was the direct cause|^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Warning|Violation)(?::|$)/;
+
 export function detectFormat(head: string): LogFormatName {
   const text = head.replace(/^\uFEFF/, '');
   const firstNonSpace = text.search(/\S/);
@@ -31,7 +34,9 @@ export function detectFormat(head: string): LogFormatName {
   const postgres = detectPrefix(lines);
   if (postgres && share((line) => postgres.regex.test(line) || line.startsWith('\t')) >= 0.6) return 'postgres';
   if (share((line) => syslogHead(line) !== null) >= 0.6) return 'syslog';
-  if (share((line) => pythonHead(line) !== null) >= 0.3) return 'python';
+  // Traceback blocks continue the record before them: their lines do not count against the Python header share.
+  const heads = lines.filter((line) => !TRACEBACK_BODY.test(line));
+  if (heads.length > 0 && heads.filter((line) => pythonHead(line) !== null).length / heads.length >= 0.3) return 'python';
   if (share((line) => renderTextHead(line) !== null) >= 0.3) return 'render-text';
   return plainHead(lines[0]!) ? 'plain' : 'plain';
 }

@@ -6,6 +6,7 @@ import { LineSplitter } from './lines.ts';
 import { createPostgresParser } from './postgres.ts';
 import { createRenderJsonParser } from './render-json.ts';
 import { headText, textChunks } from './source.ts';
+import { TRACEBACK_BODY } from './detect.ts';
 import { detectFormat, FORMAT_NAMES, type LogFormatName } from './detect.ts';
 import { plainHasTime, plainHead, pythonHead, renderTextHead, syslogHead, timedPlainHead } from './text-formats.ts';
 import type { ChunkParser, RecordSink } from './types.ts';
@@ -46,7 +47,7 @@ export async function readLogFile(absolutePath: string, displayPath: string, opt
   const sample = requested === 'auto' || requested === 'plain' ? await headText(absolutePath) : '';
   const format: string = requested === 'auto' ? detectFormat(sample) : requested;
   // Plain files whose lines mostly start with a time: the lines without one continue a record (panics, stack dumps).
-  const sampled = sample.split('\n').slice(0, 200).filter((line) => line.trim().length > 0 && !/^\s/.test(line));
+  const sampled = sample.split('\n').slice(0, 200).filter((line) => line.trim().length > 0 && !TRACEBACK_BODY.test(line));
   const timedPlain = format === 'plain' && sampled.length > 0 && sampled.filter(plainHasTime).length / sampled.length >= 0.5;
   options.onFormat?.((FORMAT_NAMES as string[]).includes(format) ? format : `header: ${format}`);
   const joiner = format === 'render-json' || format === 'render-text' || format === 'syslog' ? joinMultiline(sink) : null;
