@@ -163,7 +163,8 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
       .filter((patterns) => patterns.errorRecords > 0 || (patterns.load?.requests ?? 0) > 0),
     database: evidenceOf(bundle, 'database').map(({ source, evidence }) => ({
       source: source.id,
-      checks: evidence.checks,
+      // The full id list of stuck jobs is for joins and counts, not for display.
+      checks: evidence.checks.filter((check) => check.id !== 'stuck-job-ids'),
       findings: findings.filter((finding) => finding.area === 'database' && finding.refs.some((ref) => ref.source === source.id)),
     })),
     config: { rows: configRows },
