@@ -1,5 +1,5 @@
 // The registered analyzers, in order: each declares the evidence it reads; derived log patterns are computed once and shared.
-import { evidenceOf, type EvidenceBundle, type LogEvidence } from '../evidence/schema.ts';
+import { evidenceOf, logEvidenceOf, type EvidenceBundle, type LogEvidence } from '../evidence/schema.ts';
 import { codeFindings } from './code-findings.ts';
 import { comparedConfigFiles, configChangeFindings, configFindings } from './config.ts';
 import { databaseFindings } from './database.ts';
@@ -11,7 +11,7 @@ import type { Finding } from './types.ts';
 
 /** Log and Render API sources: both carry log evidence. */
 export function logSources(bundle: EvidenceBundle): { id: string; evidence: LogEvidence }[] {
-  return [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')].map(({ source, evidence }) => ({ id: source.id, evidence }));
+  return logEvidenceOf(bundle).map(({ source, evidence }) => ({ id: source.id, evidence }));
 }
 
 /** The failure patterns of one log source, computed once per analysis. */

@@ -1,8 +1,7 @@
 // The audit step: a pure function from the evidence bundle (and the investigator's conclusions) to the analysis.
-import { evidenceOf, type AnySourceResult, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
+import { evidenceOf, STACK_FRAME_REASON, type AnySourceResult, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
 import type { Manifest } from '../manifest/index.ts';
 import { buildChecklists } from './checklists.ts';
-import { STACK_FRAME_REASON } from './code-findings.ts';
 import { configTableRows } from './config.ts';
 import { correlate } from './correlation.ts';
 import { gatherFacts } from './facts.ts';
@@ -10,7 +9,8 @@ import { rankHypotheses } from './hypotheses.ts';
 import { assessImpact } from './impact.ts';
 import { ANALYZERS, logSources, sharedAttribution, sharedLogPatterns } from './analyzers.ts';
 import { runAnalyzers, SharedDerivations, type Analyzer, type AnalyzerRun } from './registry.ts';
-import type { Analysis, CodeExcerptView, ErrorCategoryRow, ProposedText, SourceRow } from './model.ts';
+import { failureSignature } from './signature.ts';
+import type { Analysis, ChartSeries, CodeExcerptView, SavedVerification, ErrorCategoryRow, ProposedText, SourceRow } from './model.ts';
 import { draftPlan } from './plan.ts';
 import { draftPrevention } from './prevention.ts';
 import { chartSeries } from './chart-data.ts';
@@ -117,6 +117,22 @@ export interface AnalyzeOptions {
   sample?: boolean;
   /** The analyzers to run (default: the registry's). */
   analyzers?: readonly Analyzer[];
+  /** The last `fracas verify` result (evidence/verification.json), shown as the Verification section. */
+  verification?: SavedVerification;
+}
+
+function verificationChart(verification: SavedVerification): ChartSeries {
+  return {
+    id: 'verification',
+    title: 'Before and after the fix: expected at the incident rate vs observed',
+    file: 'charts/verification.svg',
+    kind: 'grouped',
+    points: verification.rows.flatMap((row) => [
+      { x: row.title, y: row.expected, series: 'expected at the incident rate' },
+      { x: row.title, y: row.after, series: 'observed after the fix' },
+    ]),
+    markers: [],
+  };
 }
 
 /** The findings of every registered analyzer, with analyzer failures as data. */
@@ -180,11 +196,14 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
       ...(conclusions.chosenOption ? { chosenOption: conclusions.chosenOption } : {}),
       done: conclusions.done,
       hasPatterns: patterns.length > 0,
+      ...(options.verification ? { verification: { verdict: options.verification.verdict, window: options.verification.window } } : {}),
     }),
     owners: conclusions.owners,
-    charts: chartSeries(bundle, findings),
+    charts: [...chartSeries(bundle, findings), ...(options.verification ? [verificationChart(options.verification)] : [])],
     gaps: gapsOf(bundle, findings),
     analyzerErrors,
+    signature: failureSignature(bundle, findings, hypotheses),
+    ...(options.verification ? { verification: options.verification } : {}),
     ...(attribution ? { attribution } : {}),
   };
 }

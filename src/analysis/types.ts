@@ -49,7 +49,12 @@ export type Signal =
   | 'code-stack-frame'
   | 'unhandled-exception'
   | 'periodic-failures'
-  | 'burst';
+  | 'burst'
+  // Added with the error-signature catalogue (issue 14):
+  | 'disk-full'
+  | 'resource-limit'
+  | 'config-error'
+  | 'schema-mismatch';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
@@ -71,6 +76,12 @@ export interface Finding {
   lastSeen?: string;
   /** For config findings: risk as classified. */
   risk?: Risk;
+  /** The error signature (src/lib/error-signatures) the finding's errors matched, when one did. */
+  signatureId?: string;
+  /** What the errors concern: the signature's resource kind (postgres, redis, http-upstream, dns, tls, memory ...). */
+  resource?: string;
+  /** The resource as the records name it (host:port, upstream host, pool name), when they do. */
+  resourceName?: string;
 }
 
 export interface Hypothesis {
@@ -115,5 +126,5 @@ export interface TimelineEntry {
 export const FAILURE_SIGNALS: readonly Signal[] = [
   'constraint-violation', 'pool-exhaustion', 'connection-refused', 'lock-timeout', 'lock-wait', 'deadlock', 'statement-timeout',
   'idle-in-transaction', 'network-error', 'upstream-error', 'upstream-rate-limit', 'http-5xx', 'webhook-failures', 'unhandled-exception',
-  'memory-limit', 'job-errors',
+  'memory-limit', 'job-errors', 'disk-full', 'resource-limit', 'config-error', 'schema-mismatch',
 ];

@@ -65,3 +65,14 @@ export function exitCodeForError(error: unknown): ExitCode {
   if (typeof code === 'string' && code.startsWith('commander.')) return EXIT_CODES.usage;
   return EXIT_CODES.failed;
 }
+
+/** Exit codes of `fracas verify`, one per verdict (1 and 3 keep their meaning: usage, nothing collected). */
+export const VERIFY_EXIT_CODES = { verified: 0, 'not-verified': 5, inconclusive: 6 } as const;
+
+export const VERIFY_EXIT_HELP = [
+  '0  verified: the root cause\'s failures are gone at the traffic seen',
+  '1  usage or manifest error, or no saved incident evidence',
+  '3  no source could be collected for the window',
+  '5  not verified: the failures persist, or a job got stuck in the window',
+  '6  inconclusive: too little traffic to tell',
+].join('\n');

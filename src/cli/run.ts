@@ -5,10 +5,12 @@ import type { Analysis } from '../analysis/model.ts';
 import type { EvidenceBundle } from '../evidence/schema.ts';
 import { exitCodeFor, type ExitCode } from './exit-codes.ts';
 import { loadManifest, type LoadedManifest } from '../manifest/index.ts';
-import { collectEvidence, evidencePath, loadEvidence, saveEvidence } from '../collectors/gather.ts';
+import { collectEvidence } from '../collectors/gather.ts';
+import { evidencePath, loadEvidence, saveEvidence } from '../evidence/store.ts';
 import type { Reporter } from './progress.ts';
 import { SharedPdfRenderer, writeReport, type OutputFormat, type ReportResult } from '../render/outputs.ts';
 import { loadTemplates } from '../render/handlebars.ts';
+import { loadVerification } from './verify.ts';
 
 export interface RunOptions {
   formats: OutputFormat[];
@@ -100,7 +102,8 @@ export async function runCollect(dir: string, options: RunOptions): Promise<Inci
 
 async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, options: RunOptions, pdf: SharedPdfRenderer, templates: ReturnType<typeof loadTemplates>): Promise<IncidentSummary> {
   options.reporter.step(`analysing ${loaded.manifest.id}`);
-  const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, { sample: loaded.manifest.sample });
+  const verification = loadVerification(loaded.dir);
+  const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, { sample: loaded.manifest.sample, ...(verification ? { verification } : {}) });
   const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message) });
   for (const failure of analysis.analyzerErrors) options.reporter.step(`analyzer ${failure.analyzer} failed: ${failure.message}`);
   if (result.pdf === 'failed') options.reporter.step(`PDF not written: ${result.pdfError ?? 'unknown error'}`);

@@ -5,7 +5,7 @@ import { ANALYZERS } from '../../src/analysis/analyzers.ts';
 import { analyzeIncident } from '../../src/analysis/index.ts';
 import { runAnalyzers, SharedDerivations, type Analyzer } from '../../src/analysis/registry.ts';
 import { exitCodeFor } from '../../src/cli/exit-codes.ts';
-import { loadEvidence } from '../../src/collectors/gather.ts';
+import { loadEvidence } from '../../src/evidence/store.ts';
 import type { EvidenceBundle } from '../../src/evidence/schema.ts';
 import { renderMarkdown } from '../../src/render/outputs.ts';
 

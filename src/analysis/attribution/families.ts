@@ -2,7 +2,7 @@
 import { evidenceOf, type EvidenceBundle, type EvidenceRef, type LogRecord } from '../../evidence/schema.ts';
 import { classifyError } from '../../lib/error-signatures/index.ts';
 import type { ErrorHints, SignatureMatch } from '../../lib/error-signatures/types.ts';
-import { familyOf, isTracebackFragment } from '../../lib/log-templates/families.ts';
+import { isTracebackFragment } from '../../lib/log-templates/families.ts';
 import type { HypothesisCategory, Signal } from '../types.ts';
 import { appFrames, failingFrame, shortFile, type AppFrame } from './frames.ts';
 
@@ -93,19 +93,6 @@ function isRequestTemplate(records: LogRecord[]): boolean {
   return records.some((record) => /^[1-5]\d\d$/.test(record.fields.statusCode ?? '') && (record.fields.path !== undefined || record.fields.method !== undefined));
 }
 
-const GENERIC: readonly Signal[] = ['unhandled-exception', 'job-errors'];
-
-/** The mined family of a record: the first specific one over its template, first line and whole text, else a generic one. */
-function minedFamily(texts: string[]): ReturnType<typeof familyOf> {
-  let generic: ReturnType<typeof familyOf>;
-  for (const text of texts) {
-    const family = familyOf(text);
-    if (family && !GENERIC.includes(family.signal)) return family;
-    generic ??= family;
-  }
-  return generic;
-}
-
 const LOG_PREFIX = /^\[?\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\]?\s+(?:-\s+)?(?:\S+\s+-\s+)?(?:\[?(?:DEBUG|INFO|WARN(?:ING)?|ERROR|CRITICAL|FATAL)\]?\s*[-:]?\s*)?/;
 
 /** The line to quote as the decisive error: a traceback's exception line, a panic line, else the first line without its log prefix. */
@@ -169,7 +156,6 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
       const quoteException = EXCEPTION.exec(quote)?.[1];
       const exception = quoteException ?? hints.exceptionType;
       const match = classifyError(quote, { ...hints, ...(exception ? { exceptionType: exception } : {}) }) ?? classifyError(text, hints);
-      const mined = minedFamily([quote, template.template, text.split('\n', 1)[0]!, text]);
       const frames = new Map<string, AppFrame>();
       let failing: AppFrame | undefined;
       for (const record of own.length > 0 ? own : template.samples) {
@@ -179,9 +165,9 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
       const level = (template.levels.error ?? 0) + (template.levels.fatal ?? 0);
       let category: HypothesisCategory;
       let categoryFrom: ErrorFamily['categoryFrom'];
+      // The catalogue is the one source of error-to-category decisions; what it does not know is an application error.
       if (match) [category, categoryFrom] = [match.signature.category, 'signature'];
-      else if (mined && mined.signal !== 'unhandled-exception' && mined.signal !== 'job-errors' && SIGNAL_CATEGORY[mined.signal]) [category, categoryFrom] = [SIGNAL_CATEGORY[mined.signal]!, 'family'];
-      else if (exception || frames.size > 0 || mined) [category, categoryFrom] = ['code-defect', 'exception'];
+      else if (exception || frames.size > 0) [category, categoryFrom] = ['code-defect', 'exception'];
       else if (level > 0) [category, categoryFrom] = ['code-defect', 'unclassified'];
       else continue; // a warning nothing recognises is not a candidate cause
       const resource = match ? (match.resourceName ?? match.signature.resource) : categoryFrom === 'exception' ? 'application code' : undefined;
@@ -193,7 +179,7 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
           templates: [],
           sources: [],
           ...(match ? { match } : {}),
-          ...(mined ? { signal: mined.signal } : match ? { signal: match.signature.signal } : {}),
+          ...(match ? { signal: match.signature.signal } : {}),
           category,
           categoryFrom,
           ...(resource ? { resource } : {}),
