@@ -171,7 +171,7 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
       else if (level > 0) [category, categoryFrom] = ['code-defect', 'unclassified'];
       else continue; // a warning nothing recognises is not a candidate cause
       const resource = match ? (match.resourceName ?? match.signature.resource) : categoryFrom === 'exception' ? 'application code' : undefined;
-      const familyKey = match ? `sig:${match.signature.id}:${match.resourceName ?? ''}` : `tpl:${key}`;
+      const familyKey = match ? `sig:${source.id}:${match.signature.id}:${match.resourceName ?? ''}` : `tpl:${key}`;
       let family = families.get(familyKey);
       if (!family) {
         family = {
