@@ -107,3 +107,22 @@ export function firstAfter(series: Series, from: number): number | undefined {
   for (let index = indexOf(series, from); index < series.bins.length; index++) if (series.bins[index]! > 0) return timeOf(series, index);
   return undefined;
 }
+
+/**
+ * Widen a segment over failures just before and after it: while the next non-empty bin outside lies within `gap`
+ * (at least 15 minutes, or 3× the median gap between non-empty bins inside), it belongs to the same episode.
+ */
+export function widen(series: Series, segment: ChangePoint): ChangePoint {
+  const filled = series.bins.flatMap((count, index) => (count > 0 ? [index] : []));
+  const first = indexOf(series, segment.onset);
+  const last = indexOf(series, segment.end) - 1;
+  const inside = filled.filter((index) => index >= first && index <= last);
+  const gaps = inside.slice(1).map((index, position) => index - inside[position]!).sort((a, b) => a - b);
+  const median = gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)]! : 1;
+  const gap = Math.max(Math.ceil((15 * MINUTE) / series.binMs), 3 * median);
+  let start = first;
+  for (let position = filled.indexOf(inside[0] ?? first) - 1; position >= 0 && start - filled[position]! <= gap; position--) start = filled[position]!;
+  let end = last;
+  for (let position = filled.indexOf(inside[inside.length - 1] ?? last) + 1; position < filled.length && filled[position]! - end <= gap; position++) end = filled[position]!;
+  return { ...segment, onset: timeOf(series, start), end: timeOf(series, end + 1) };
+}

@@ -1,7 +1,7 @@
 // The symptom: what users suffered (failed requests by endpoint, failed or stuck jobs, error records), detected or from `symptom:`.
 import { evidenceOf, type EvidenceBundle, type EvidenceRef, type LogEvidence, type SymptomSpec } from '../../evidence/schema.ts';
 import type { Finding } from '../types.ts';
-import { elevatedSegment, MINUTE, seriesOf, type Series } from './series.ts';
+import { elevatedSegment, MINUTE, seriesOf, widen, type Series } from './series.ts';
 import type { Symptom } from './types.ts';
 
 /** The symptom's segment holds at least this share of its failures. */
@@ -144,7 +144,8 @@ export function detectSymptom(bundle: EvidenceBundle, findings: Finding[]): Dete
       series: seriesOf(pairs, start, end),
     };
   }
-  const segment = elevatedSegment(symptom.series, SYMPTOM_SHARE);
+  const found = elevatedSegment(symptom.series, SYMPTOM_SHARE);
+  const segment = found ? widen(symptom.series, found) : undefined;
   const onset = spec?.onset ? Date.parse(spec.onset) : segment?.onset;
   const segmentEnd = segment?.end ?? end;
   let minutes = 0;
