@@ -150,6 +150,8 @@ function draftOption(definition: OptionDefinition, facts: Facts, rootCategory?: 
   const addresses: HypothesisCategory[] = changes.length > 0 && rootCategory ? [rootCategory] : [];
   for (const remedy of remedies) {
     if (!remedy.applies(facts)) continue;
+    // The root cause's signature already says what this option does about it.
+    if (remedy.category !== undefined && remedy.category === rootCategory && addresses.includes(rootCategory)) continue;
     if (remedy.category && !addresses.includes(remedy.category)) addresses.push(remedy.category);
     changes.push(...remedy.changes(facts));
   }
