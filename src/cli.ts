@@ -134,9 +134,22 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('<file>', 'log file (any supported format; .gz is fine)')
     .option('--format <header>', "logparser header format, e.g. '<Date> <Time> <Level> <Component>: <Content>'")
     .option('--jsonl', 'one {"line","templateId","template"} object per input record, in input order', false)
-    .action(async (file: string, options: { format?: string; jsonl: boolean }) => {
-      const { runTemplates } = await import('./cli/templates.ts');
-      setExit(await runTemplates(file, { ...(options.format ? { format: options.format } : {}), jsonl: options.jsonl }, io.out));
+    .option('--service <name...>', 'keep records of these services or resources (the same filters as a log source in incident.yaml)')
+    .option('--level <level>', 'keep records at this level or above (debug, info, warn, error, fatal), or a comma-separated list')
+    .option('--text <text>', 'keep records whose message contains this text (case-insensitive)')
+    .option('--regex <re>', 'keep records whose message matches this regular expression (RE2 syntax)')
+    .option('--field <key=value...>', 'keep records whose field equals the value')
+    .action(async (file: string, options: { format?: string; jsonl: boolean; service?: string[]; level?: string; text?: string; regex?: string; field?: string[] }) => {
+      const { filterFromFlags, runTemplates } = await import('./cli/templates.ts');
+      let filter;
+      try {
+        filter = filterFromFlags(options);
+      } catch (error) {
+        io.err.write(`fracas templates: ${(error as Error).message}\n`);
+        setExit(EXIT_CODES.usage);
+        return;
+      }
+      setExit(await runTemplates(file, { ...(options.format ? { format: options.format } : {}), jsonl: options.jsonl, ...(filter ? { filter } : {}) }, io.out, io.err));
     });
 
   program

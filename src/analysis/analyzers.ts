@@ -20,7 +20,7 @@ export function sharedLogPatterns(shared: SharedDerivations, sourceId: string, e
 }
 
 function postgresRecordsOf(evidence: LogEvidence): LogEvidence['records'] {
-  return evidence.records.filter((record) => record.fields.format === 'postgres' || evidence.files.some((file) => file.path === record.file && file.format === 'postgres'));
+  return evidence.records.filter((record) => record.fields.format === 'postgres' || evidence.files.some((file) => file.path === record.file && (file.format === 'postgres' || file.format === 'postgres-syslog')));
 }
 
 /** A correlation finding: errors in the named code while connections are left idle in transaction. */

@@ -31,7 +31,9 @@ function sourceSummary(source: AnySourceResult): string {
     case 'render-api': {
       const evidence = source.evidence;
       const unparsed = evidence.files.reduce((total, file) => total + file.unparsed, 0);
-      return `${evidence.files.length} file(s), ${evidence.totalRecords.toLocaleString('en-US')} record(s)${unparsed ? `, ${unparsed} unparsed line(s)` : ''}, ${evidence.templates.length} template(s)`;
+      const outside = evidence.window?.outside ?? 0;
+      const formats = [...new Set(evidence.files.map((file) => file.format))].join(', ');
+      return `${evidence.files.length} file(s) (${formats}), ${evidence.totalRecords.toLocaleString('en-US')} record(s)${evidence.window ? ' in the window' : ''}${outside ? `, ${outside.toLocaleString('en-US')} outside it (counted, not analysed)` : ''}${unparsed ? `, ${unparsed} unparsed line(s)` : ''}, ${evidence.templates.length} template(s)`;
     }
     case 'database': {
       const evidence = source.evidence;

@@ -100,6 +100,20 @@ const logFileSummary = z.object({
   outsideWindow: count.optional(),
   /** The PostgreSQL log_line_prefix used (given or detected), for postgres files. */
   postgresPrefix: str.optional(),
+  /** Of the records outside the window: how many were before its start and after its end. */
+  beforeWindow: count.optional(),
+  afterWindow: count.optional(),
+  /** First and last timestamps seen in the file, inside the window or not. */
+  firstSeen: time.optional(),
+  lastSeen: time.optional(),
+  /** Records with no time (kept whatever the window). */
+  untimed: count.optional(),
+  /** Physical lines read. */
+  lines: count.optional(),
+  /** Records left out by the source's filters (counted, not kept). */
+  filteredOut: count.optional(),
+  /** Records kept as truncated text because they were too deep or too large to parse. */
+  truncatedRecords: count.optional(),
 });
 export type LogFileSummary = z.infer<typeof logFileSummary>;
 

@@ -51,7 +51,7 @@ export function pythonHead(text: string): Head | null {
 const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
 
 /** RFC 5424 (Render log streams) and RFC 3164 / traditional syslog lines (`<PRI>` optional, year inferred). */
-export function syslogHead(text: string, year = new Date().getUTCFullYear()): Head | null {
+export function syslogHead(text: string, year = new Date().getUTCFullYear(), yearKnown = false): Head | null {
   let match = SYSLOG_5424.exec(text);
   if (match) {
     const pri = Number(match[1]);
@@ -73,11 +73,13 @@ export function syslogHead(text: string, year = new Date().getUTCFullYear()): He
     const [month, day, time] = match[2]!.split(/\s+/);
     const clock = time!.split(':').map(Number) as [number, number, number];
     let ms = Date.UTC(year, MONTHS[month!] ?? 0, Number(day), ...clock);
-    // No year in RFC 3164: a date more than a day ahead of now belongs to last year.
-    if (ms - Date.now() > 86_400_000) ms = Date.UTC(year - 1, MONTHS[month!] ?? 0, Number(day), ...clock);
+    // No year in RFC 3164: unless the file's dates told it, a date more than a day ahead of now belongs to last year.
+    if (!yearKnown && ms - Date.now() > 86_400_000) ms = Date.UTC(year - 1, MONTHS[month!] ?? 0, Number(day), ...clock);
     const fields: Record<string, string> = { host: match[3]!, app: match[4]! };
     if (match[5]) fields.procid = match[5];
-    const head: Head = { message: match[6]!, fields, timestamp: new Date(ms).toISOString() };
+    // rsyslog escapes control characters as #ooo (octal): #011 is a tab.
+    const message = match[6]!.indexOf('#011') === -1 ? match[6]! : match[6]!.replace(/#011/g, '\t');
+    const head: Head = { message, fields, timestamp: new Date(ms).toISOString() };
     if (match[1] !== undefined) {
       const pri = Number(match[1]);
       if ((pri & 7) !== 6) head.level = syslogLevel(pri & 7);
@@ -98,67 +100,15 @@ export function plainHead(text: string): Head | null {
   const first = text.charCodeAt(0);
   if (first === 32 || first === 9) return null;
   const start = text.length > 200 ? text.slice(0, 200) : text;
-  const ruby = RUBY_LOGGER.exec(start);
-  if (ruby) {
-    const head: Head = { message: text };
-    const timestamp = normalizeTimestamp(ruby[1]!);
-    if (timestamp) head.timestamp = timestamp;
-    const level = normalizeLevel(ruby[2]!);
-    if (level) head.level = level;
-    return head;
-  }
-  const logfmt = LOGFMT_TIME.test(start) ? logfmtFields(text) : undefined;
   const match = PLAIN_LEVEL.exec(start);
-  const level = logfmt?.level ? normalizeLevel(logfmt.level) : match ? normalizeLevel(match[1] ?? match[2]) : undefined;
+  const level = match ? normalizeLevel(match[1] ?? match[2]) : undefined;
   const head: Head = { message: text };
   if (level) head.level = level;
-  const timestamp = leadingTimestamp(start) ?? (logfmt && (logfmt.time ?? logfmt.ts) ? normalizeTimestamp(logfmt.time ?? logfmt.ts ?? '') : undefined);
+  const timestamp = leadingTimestamp(start);
   if (timestamp) head.timestamp = timestamp;
-  const fields = requestFields(text) ?? (logfmt ? logfmtRequest(logfmt) : undefined);
+  const fields = requestFields(text);
   if (fields) head.fields = fields;
   return head;
-}
-
-/** Ruby's Logger: `E, [2026-10-06T14:07:10.123456 #1234] ERROR -- progname: message`. */
-const RUBY_LOGGER = /^[DIWEFAU], \[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) #\d+\]\s+(DEBUG|INFO|WARN|ERROR|FATAL|ANY|UNKNOWN) -- /;
-/** logfmt (Go slog's TextHandler, logrus, Heroku router): `time=... level=... msg="..." key=value`. */
-const LOGFMT_TIME = /^(?:\S+\s+)?(?:time|ts|t)=/;
-const LOGFMT_PAIR = /([A-Za-z_][\w.-]*)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g;
-
-function logfmtFields(text: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  let count = 0;
-  for (const match of text.slice(0, 4000).matchAll(LOGFMT_PAIR)) {
-    if (count++ >= 48) break;
-    fields[match[1]!] = match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : match[3]!;
-  }
-  return fields;
-}
-
-/** Request fields of a logfmt line: method, path and status (Go servers, the Heroku router). */
-function logfmtRequest(fields: Record<string, string>): Record<string, string> | undefined {
-  const status = fields.status ?? fields.statusCode ?? fields.status_code;
-  const path = fields.path ?? fields.uri ?? fields.url;
-  const out: Record<string, string> = {};
-  for (const key of ['request_id', 'requestId', 'req_id', 'job_id', 'trace_id']) if (fields[key]) out[key] = fields[key]!;
-  if (status && /^[1-5]\d\d$/.test(status) && path) {
-    out.statusCode = status;
-    out.path = path;
-    if (fields.method) out.method = fields.method;
-  }
-  return Object.keys(out).length > 0 ? out : undefined;
-}
-
-/** Whether a plain line starts with a time (then lines without one continue the record before: Go panics, Ruby traces). */
-export function plainHasTime(text: string): boolean {
-  const head = plainHead(text);
-  return head?.timestamp !== undefined;
-}
-
-/** Plain lines in a file whose records start with a time: a line without one continues the previous record. */
-export function timedPlainHead(text: string): Head | null {
-  const head = plainHead(text);
-  return head?.timestamp ? head : null;
 }
 
 /** Common Log Format request part: "GET /path HTTP/1.1" 200 */
