@@ -2,7 +2,7 @@
 import { evidenceOf, STACK_FRAME_REASON, type AnySourceResult, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
 import type { Manifest } from '../manifest/index.ts';
 import { buildChecklists } from './checklists.ts';
-import { configTableRows } from './config.ts';
+import { configComparisons, configTableRows } from './config.ts';
 import { correlate } from './correlation.ts';
 import { gatherFacts } from './facts.ts';
 import { rankHypotheses } from './hypotheses.ts';
@@ -41,7 +41,7 @@ function sourceSummary(source: AnySourceResult): string {
       return `${evidence.engine} ${evidence.serverVersion}: ${evidence.checks.length} check(s)${limited ? ` (${limited} failed or limited)` : ''}`;
     }
     case 'config':
-      return source.evidence.comparisons
+      return configComparisons(source.evidence)
         .map((comparison) => `${comparison.left.label} vs ${comparison.right.label}: ${comparison.differences.length} difference(s), ${comparison.anomalies.length} anomaly(ies)`)
         .join('; ');
     case 'code':

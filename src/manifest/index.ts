@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { tooDeepOrLarge } from '../lib/text-depth-guard.ts';
 
 export const MANIFEST_FILE = 'incident.yaml';
 /** Manifests are small; anything larger is refused before reading. */
@@ -187,6 +188,30 @@ const symptom = z.strictObject({
   onset: isoTime.optional(),
 });
 
+/** A ticket to attach the report to (`fracas publish`): a target string, or one with per-tracker settings. */
+const ticketTargetText = z
+  .string()
+  .regex(/^(github|jira|linear|gitlab):\S+$/i, 'a ticket such as github:acme/api#123, jira:OPS-42, linear:ENG-7 or gitlab:group/proj#9');
+
+const ticketSchema = z.union([
+  ticketTargetText,
+  z.strictObject({
+    to: ticketTargetText,
+    /** API base URL: GitHub Enterprise (https://HOST/api/v3), the Jira site, a Linear GraphQL endpoint, a GitLab instance. */
+    baseUrl: z.string().url().optional(),
+    /** GitHub: the PDF as a release asset (default), committed to a branch, or not sent; other trackers: none skips it. */
+    pdf: z.enum(['release', 'branch', 'none']).optional(),
+    /** GitHub release tag holding the PDFs (default fracas-reports). */
+    tag: z.string().min(1).optional(),
+    /** GitHub branch the PDF is committed to with pdf: branch (default fracas-reports). */
+    branch: z.string().min(1).optional(),
+    /** GitHub repository path of the PDF with pdf: branch; {id} is the incident id (default incidents/{id}.pdf). */
+    path: z.string().min(1).optional(),
+    /** Jira: cloud (REST v3, ADF) or datacenter (REST v2, wiki markup); default from the credentials. */
+    api: z.enum(['cloud', 'datacenter']).optional(),
+  }),
+]);
+
 export const manifestSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'an incident id such as FM-028'),
   title: z.string().min(1),
@@ -201,6 +226,8 @@ export const manifestSchema = z.strictObject({
   sample: z.boolean().default(false),
   sources: z.array(sourceSchema).default([]),
   conclusions: conclusions.default(conclusions.parse({})),
+  /** Tickets `fracas publish` attaches the report to. */
+  tickets: z.array(ticketSchema).default([]),
   /** Test webhook deliveries for `fracas probe` (staging only). */
   probe: probeSchema.optional(),
 });
@@ -315,58 +342,9 @@ export function parseManifest(text: string, file: string, env: NodeJS.ProcessEnv
   }
 }
 
-const MAX_FLOW_DEPTH = 100;
-const MAX_INDENT = 400;
-
-/**
- * True when the text nests deeper than any manifest needs ([ { levels, or indentation columns), found by a
- * scan instead of the YAML parser: the parser recurses per level, and on very deep input V8 can run out of
- * stack inside its regular-expression compiler, which aborts the whole process instead of throwing.
- */
-function nestedTooDeeply(text: string): boolean {
-  let depth = 0;
-  let indent = 0;
-  let lineStart = true;
-  let quote: string | undefined;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    if (quote !== undefined) {
-      if (char === '\\' && quote === '"') index += 1;
-      else if (char === quote) quote = undefined;
-      continue;
-    }
-    if (char === '\n') {
-      lineStart = true;
-      indent = 0;
-      continue;
-    }
-    if (lineStart) {
-      if (char === ' ' || char === '\t' || ((char === '-' || char === '?') && text[index + 1] === ' ')) {
-        indent += 1;
-        if (indent > MAX_INDENT) return true;
-        continue;
-      }
-      lineStart = false;
-    }
-    const before = index === 0 ? ' ' : (text[index - 1] as string);
-    if (char === '#' && /\s/.test(before)) {
-      const end = text.indexOf('\n', index);
-      if (end < 0) break;
-      index = end - 1;
-    } else if ((char === '"' || char === "'") && /[\s[{,:]/.test(before)) {
-      quote = char;
-    } else if (char === '[' || char === '{') {
-      depth += 1;
-      if (depth > MAX_FLOW_DEPTH) return true;
-    } else if ((char === ']' || char === '}') && depth > 0) {
-      depth -= 1;
-    }
-  }
-  return false;
-}
-
 function parseManifestUnguarded(text: string, file: string, env: NodeJS.ProcessEnv): Manifest {
-  if (nestedTooDeeply(text)) throw new ManifestError(file, [`the YAML is nested too deeply (more than ${MAX_FLOW_DEPTH} levels of [ and {, or ${MAX_INDENT} columns of indentation)`]);
+  const refused = tooDeepOrLarge(text, false);
+  if (refused) throw new ManifestError(file, [`${refused.line ? `line ${refused.line}, column ${refused.col ?? 1}: ` : ''}the YAML is ${refused.message}`]);
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {

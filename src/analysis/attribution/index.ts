@@ -1,6 +1,7 @@
 // Symptom-anchored attribution: candidates (error families, change events, resource conditions, config differences) scored by features.
 import { evidenceOf, type EvidenceBundle, type EvidenceRef } from '../../evidence/schema.ts';
 import type { Finding, HypothesisCategory } from '../types.ts';
+import { configComparisons } from '../config/comparisons.ts';
 import { buildChain } from './chain.ts';
 import { changeEvents, type ChangeEvent } from './changes.ts';
 import { categoryOfSignal, errorFamilies, frameLabel, type ErrorFamily } from './families.ts';
@@ -228,7 +229,7 @@ function keyWord(path: string): string | undefined {
 function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], families: Candidate[], context: Context): Candidate[] {
   const out: Candidate[] = [];
   const differences = evidenceOf(bundle, 'config').flatMap(({ source, evidence }) =>
-    evidence.comparisons.flatMap((comparison) => comparison.differences.map((difference) => ({ difference, source: source.id, file: comparison.left.path, comparison }))),
+    configComparisons(evidence).flatMap((comparison) => comparison.differences.map((difference) => ({ difference, source: source.id, file: comparison.left.path, comparison }))),
   );
   for (const family of families.slice(0, 5)) {
     if (family.score < 0.3) continue;
