@@ -131,6 +131,12 @@ function stuckJobs(sourceId: string, evidence: DatabaseEvidence): Finding[] {
   const over24h = (ages?.rows ?? []).reduce((sum, row) => sum + num(row.over_24h), 0);
   const asOf = evidence.extras?.asOf ?? evidence.serverTime;
   const severity: Severity = total >= 50 || over24h > 0 ? 'critical' : 'high';
+  // All stuck ids (not only the listed rows) when the collector gathered them.
+  const allIds = check(evidence, 'stuck-job-ids')?.rows[0]?.ids;
+  if (typeof allIds === 'string' && allIds.length > 0) {
+    const listed = new Set(entities['job-id'] ?? []);
+    entities['job-id'] = [...(entities['job-id'] ?? []), ...allIds.split(',').filter((value) => !listed.has(value))];
+  }
   const findingRefs = [...refs(sourceId, 'stuck-job-age', indexed(ages?.rows ?? [])), ...refs(sourceId, 'stuck-jobs', indexed(list_?.rows ?? []))].slice(0, THRESHOLDS.maxRefs);
   return [
     make(

@@ -99,6 +99,20 @@ export interface Hypothesis {
   role: 'root-cause' | 'contributing' | 'unlikely';
   status: 'proposed' | 'confirmed' | 'rejected';
   findingIds: string[];
+  /** The cause in one sentence (decisive error, location, since when, reach), from symptom-anchored attribution. */
+  statement?: string;
+  /** What failed or ran out: postgres, redis at cache:6379, api.example.com, application code ... */
+  resource?: string;
+  /** The catalogue signature of the decisive error, when one matched. */
+  signatureId?: string;
+  /** The decisive error (first record of the cause after the onset). */
+  decisive?: EvidenceRef;
+  /** The attribution features and their values (onset, baseline, reach, precedence, volume, specificity). */
+  features?: import('./attribution/types.ts').Features;
+  /** The attribution candidate behind the statement. */
+  candidateId?: string;
+  /** Remedies of the decisive error's signature (option letter and action). */
+  remedies?: import('./attribution/types.ts').Candidate['remedies'];
 }
 
 export interface TimelineEntry {
