@@ -7,11 +7,13 @@ import { exitCodeFor, type ExitCode } from './exit-codes.ts';
 import { loadManifest, type LoadedManifest } from '../manifest/index.ts';
 import { collectEvidence, evidencePath, loadEvidence, saveEvidence } from '../collectors/gather.ts';
 import type { Reporter } from './progress.ts';
-import { SharedPdfRenderer, writeReport, type OutputFormat, type ReportResult } from '../render/outputs.ts';
+import { SharedPdfRenderer, safeFileName, writeReport, type OutputFormat, type ReportResult } from '../render/outputs.ts';
 import { loadTemplates } from '../render/handlebars.ts';
 
 export interface RunOptions {
   formats: OutputFormat[];
+  /** Write the outputs here instead of <dir>/report (several incidents: one subdirectory per incident id). */
+  outDir?: string;
   reporter: Reporter;
   env?: NodeJS.ProcessEnv;
 }
@@ -24,6 +26,13 @@ export interface IncidentSummary {
   pdf: ReportResult['pdf'];
   pdfError?: string;
   sources: { id: string; kind: string; status: string; error?: string; hint?: string; warnings: string[] }[];
+  /** The review: document status, time to detect/acknowledge/mitigate/resolve (minutes), escalation criteria, action items. */
+  review?: {
+    status: Analysis['review']['status'];
+    durations: Analysis['review']['durations'];
+    escalation: Analysis['review']['escalation'];
+    actions: Analysis['review']['actions'];
+  };
   hypotheses: { id: string; title: string; category: string; score: number; role: string; status: string; rule: string; evidence: Analysis['hypotheses'][number]['supporting']; contradicting: Analysis['hypotheses'][number]['contradicting'] }[];
   exitCode: ExitCode;
 }
@@ -44,6 +53,9 @@ function summarise(loaded: LoadedManifest, bundle: EvidenceBundle, analysis: Ana
       ...(source.error?.hint ? { hint: source.error.hint } : {}),
       warnings: source.warnings,
     })),
+    ...(analysis
+      ? { review: { status: analysis.review.status, durations: analysis.review.durations, escalation: analysis.review.escalation, actions: analysis.review.actions } }
+      : {}),
     hypotheses: (analysis?.hypotheses ?? []).map((hypothesis) => ({
       id: hypothesis.id,
       title: hypothesis.title,
@@ -67,10 +79,13 @@ export async function runCollect(dir: string, options: RunOptions): Promise<Inci
   return summarise(loaded, bundle, undefined, undefined, exitCodeFor({ sources: bundle.sources, markdown: 'skipped' }));
 }
 
-async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, options: RunOptions, pdf: SharedPdfRenderer, templates: ReturnType<typeof loadTemplates>): Promise<IncidentSummary> {
+async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, options: RunOptions, pdf: SharedPdfRenderer, templates: ReturnType<typeof loadTemplates>, outDir: string | undefined): Promise<IncidentSummary> {
   options.reporter.step(`analysing ${loaded.manifest.id}`);
-  const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, { sample: loaded.manifest.sample });
-  const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message) });
+  const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, {
+    sample: loaded.manifest.sample,
+    review: { timeline: loaded.manifest.timeline, actions: loaded.manifest.actions },
+  });
+  const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message), ...(outDir ? { outDir } : {}) });
   if (result.pdf === 'failed') options.reporter.step(`PDF not written: ${result.pdfError ?? 'unknown error'}`);
   const exitCode = exitCodeFor({ sources: bundle.sources, markdown: 'ok', ...(options.formats.includes('pdf') ? { pdf: result.pdf === 'ok' ? 'ok' : 'failed' } : {}) });
   return summarise(loaded, bundle, analysis, result, exitCode);
@@ -91,7 +106,8 @@ export async function runReport(dirs: string[], options: RunOptions & { collect:
       } else {
         bundle = loadEvidence(loaded.dir);
       }
-      summaries.push(await renderFromBundle(loaded, bundle, options, pdf, templates));
+      const outDir = options.outDir ? (dirs.length > 1 ? path.join(options.outDir, safeFileName(loaded.manifest.id)) : options.outDir) : undefined;
+      summaries.push(await renderFromBundle(loaded, bundle, options, pdf, templates, outDir));
     }
   } finally {
     await pdf.close();

@@ -6,7 +6,7 @@ import Handlebars from 'handlebars';
 import type { DbValue, EvidenceRef, QueryCheck } from '../evidence/schema.ts';
 import type { Analysis } from '../analysis/model.ts';
 import type { ConfigTableRow } from '../analysis/config/table.ts';
-import { codeFence, codeSpan, escapeMarkdown, slugify, tableCell, truncate } from '../lib/escape.ts';
+import { codeFence, codeSpan, escapeHtml, escapeMarkdown, escapeMarkdownBlock, slugify, tableCell, truncate } from '../lib/escape.ts';
 
 export const TEMPLATE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'templates');
 
@@ -16,7 +16,7 @@ export type Deliverable = (typeof DELIVERABLES)[number];
 /** Helpers that escape or format what they print; templates may print nothing else (see test/templates). */
 export const PRINTING_HELPERS = [
   'md', 'cell', 'code', 'fence', 'link', 'num', 'pct', 'fixed', 'inc', 'minutes', 'join', 'ref', 'refShort', 'refsInline',
-  'checkStatus', 'sourceStatus', 'risk', 'queryTable', 'body',
+  'checkStatus', 'sourceStatus', 'risk', 'queryTable', 'body', 'para', 'html', 'see', 'back', 'escalation', 'when',
 ] as const;
 
 export function formatTime(value: unknown): string {
@@ -69,11 +69,35 @@ function queryTable(check: QueryCheck, maxRows = 15, maxColumns = 8): string {
   return [header, rule, ...body].join('\n') + more;
 }
 
+/** Link text: inline escaping plus every bracket, which would end the link text early. */
+function linkLabel(value: string): string {
+  return escapeMarkdown(value).replace(/(?<!\\)[[\]]/g, (bracket) => `\\${bracket}`);
+}
+
+function encodeLink(value: string): string {
+  return value.replace(/[^A-Za-z0-9._/-]/g, encodeURIComponent);
+}
+
 const LANGUAGES: Record<string, string> = { '.py': 'python', '.ts': 'ts', '.js': 'js', '.go': 'go', '.rb': 'ruby', '.java': 'java', '.sql': 'sql', '.yaml': 'yaml', '.yml': 'yaml', '.json': 'json' };
 
 function registerHelpers(handlebars: typeof Handlebars): void {
   const safe = (value: string) => new handlebars.SafeString(value);
   handlebars.registerHelper('md', (value: unknown) => safe(escapeMarkdown(text(value))));
+  // Text that starts a paragraph or list item: also escapes what would open a block (#, >, -, 1.).
+  handlebars.registerHelper('para', (value: unknown) => safe(escapeMarkdownBlock(text(value))));
+  // Text inside the whitelisted <summary> line, which GitHub reads as HTML.
+  handlebars.registerHelper('html', (value: unknown) => safe(escapeHtml(text(value))));
+  // A link to a heading (an appendix entry) of this document, or of `linkBase` (summary.md links into the full report).
+  handlebars.registerHelper('see', (...args: unknown[]) => {
+    const options = args.pop() as Handlebars.HelperOptions;
+    const [title, label] = args;
+    const root = options.data?.root as { linkBase?: unknown } | undefined;
+    const base = typeof root?.linkBase === 'string' ? root.linkBase : '';
+    return safe(`[${linkLabel(text(label ?? title))}](${encodeLink(base)}#${encodeLink(slugify(text(title)))})`);
+  });
+  handlebars.registerHelper('back', (title: unknown) => safe(`[↩ ${linkLabel(text(title))}](#${encodeLink(slugify(text(title)))})`));
+  handlebars.registerHelper('escalation', (status: unknown) => safe(status === 'met' ? '🔴 escalate' : status === 'not-met' ? '🟢 not met' : '⚪ unknown'));
+  handlebars.registerHelper('when', (value: unknown) => safe(escapeMarkdown(formatTime(value)) || '—'));
   handlebars.registerHelper('cell', (value: unknown, max: unknown) => safe(tableCell(text(value), typeof max === 'number' ? max : 160)));
   handlebars.registerHelper('code', (value: unknown) => safe(codeSpan(text(value))));
   handlebars.registerHelper('fence', (value: unknown, language: unknown) => safe(codeFence(text(value), typeof language === 'string' ? language : '')));
@@ -107,6 +131,7 @@ function registerHelpers(handlebars: typeof Handlebars): void {
   // Non-printing helpers: only used as sub-expressions or block conditions.
   handlebars.registerHelper('time', (value: unknown) => formatTime(value));
   handlebars.registerHelper('slug', (value: unknown) => slugify(text(value)));
+  handlebars.registerHelper('concat', (...values: unknown[]) => values.slice(0, -1).map(text).join(''));
   handlebars.registerHelper('joinNonEmpty', (...values: unknown[]) => values.slice(0, -1).map(text).filter(Boolean).join(', '));
   handlebars.registerHelper('eq', (left: unknown, right: unknown) => left === right);
   handlebars.registerHelper('ne', (left: unknown, right: unknown) => left !== right);
@@ -118,7 +143,12 @@ function registerHelpers(handlebars: typeof Handlebars): void {
 }
 
 export interface TemplateSet {
-  render(name: Deliverable | 'combined', analysis: Analysis): string;
+  render(name: Deliverable | 'combined' | 'summary', analysis: Analysis): string;
+}
+
+/** The file name an incident id gives its combined Markdown and PDF. */
+export function safeFileName(id: string): string {
+  return id.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
 /** Compile every template once; one set renders any number of incidents. */
@@ -130,7 +160,7 @@ export function loadTemplates(directory = TEMPLATE_DIR): TemplateSet {
     handlebars.registerPartial(file.replace(/\.md\.hbs$/, ''), readFileSync(path.join(partialDirectory, file), 'utf8'));
   }
   const compiled = new Map<string, HandlebarsTemplateDelegate>();
-  for (const name of [...DELIVERABLES, 'combined']) {
+  for (const name of [...DELIVERABLES, 'combined', 'summary']) {
     const source = readFileSync(path.join(directory, `${name}.md.hbs`), 'utf8');
     compiled.set(name, handlebars.compile(source, { noEscape: true, strict: false, knownHelpersOnly: false }));
   }
@@ -142,7 +172,9 @@ export function loadTemplates(directory = TEMPLATE_DIR): TemplateSet {
         name === 'combined'
           ? Object.fromEntries(DELIVERABLES.map((deliverable) => [deliverable, tidy(compiled.get(deliverable)?.({ ...analysis, combined: true }) ?? '')]))
           : {};
-      return tidy(template({ ...analysis, bodies, combined: name === 'combined' }, { allowProtoPropertiesByDefault: false }));
+      const combinedFile = `${safeFileName(analysis.incident.id)}.md`;
+      const context = { ...analysis, bodies, combined: name === 'combined', linkBase: name === 'summary' ? combinedFile : '', pdfName: `${safeFileName(analysis.incident.id)}.pdf` };
+      return tidy(template(context, { allowProtoPropertiesByDefault: false }));
     },
   };
 }
