@@ -65,6 +65,8 @@ export function createMarkdown(headings?: HeadingAnchor[]): MarkdownIt {
   return markdown;
 }
 
+const LONG_WORD = 16;
+
 /** Inside table cells, long paths and identifiers may break only after `/`, `.`, `_`, `-` (a <wbr> there), never inside a word. */
 function breakableTables(markdown: MarkdownIt): void {
   const rules = markdown.renderer.rules;
@@ -78,7 +80,12 @@ function breakableTables(markdown: MarkdownIt): void {
       return self.renderToken(tokens, index, options);
     };
   }
-  const breakable = (content: string) => escapeHtml(content).replace(/([/._-])(?=[^\s/._-])/g, '$1<wbr>');
+  // Only long words get break points: a short id such as "render-logs" stays whole.
+  const breakable = (content: string) =>
+    content
+      .split(/(\s+)/)
+      .map((word) => (word.length >= LONG_WORD ? escapeHtml(word).replace(/([/._-])(?=[^\s/._-])/g, '$1<wbr>') : escapeHtml(word)))
+      .join('');
   rules.text = (tokens, index, _options, env: { inCell?: boolean }) => {
     const content = tokens[index]?.content ?? '';
     return env?.inCell ? breakable(content) : escapeHtml(content);

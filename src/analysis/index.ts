@@ -11,6 +11,7 @@ import { rankHypotheses } from './hypotheses.ts';
 import { assessImpact } from './impact.ts';
 import { crossSourceLogFindings, logFindings, logPatterns } from './log-patterns.ts';
 import type { Analysis, CodeExcerptView, Counts, ErrorCategoryRow, ExecutiveSummary, ProposedText, SourceRow } from './model.ts';
+import { linkEvidence } from './evidence-index.ts';
 import { assessEscalation, buildReview, reviewTimelineEntries as reviewEntries } from './review.ts';
 import { pgLogFindings } from './pg-log-events.ts';
 import { draftPlan } from './plan.ts';
@@ -171,7 +172,7 @@ function rootCauseOf(conclusions: Conclusions, hypotheses: Hypothesis[], root: H
   return { confirmed: false, text: 'Not determined: no hypothesis is supported by the evidence collected.', refs: [] };
 }
 
-function executiveSummary(analysis: Omit<Analysis, 'executive' | 'review' | 'counts'>, root: Hypothesis | undefined): ExecutiveSummary {
+function executiveSummary(analysis: Omit<Analysis, 'executive' | 'review' | 'counts' | 'evidenceIndex'>, root: Hypothesis | undefined): ExecutiveSummary {
   const recommended = analysis.options.find((option) => option.letter === analysis.recommendation.letter);
   const firstChange = recommended?.changes[0]?.text;
   const basis = analysis.hypotheses.findIndex((hypothesis) => hypothesis.id === (analysis.rootCause.hypothesisId ?? root?.id));
@@ -258,7 +259,7 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
   };
   const review = buildReview({ events: reviewEvents, actions: options.review?.actions ?? [], conclusions, rootCauseConfirmed: draft.rootCause.confirmed, ...(impact.firstError ? { firstError: impact.firstError } : {}) });
   return {
-    ...draft,
+    ...linkEvidence(draft),
     counts,
     executive: executiveSummary(draft, root),
     review: { ...review, escalation: assessEscalation({ analysis: draft, rootCauseConfirmed: draft.rootCause.confirmed, events: reviewEvents, conclusions }) },

@@ -73,6 +73,18 @@ export interface CodeExcerptView {
 export interface ProposedText {
   text: string;
   refs: EvidenceRef[];
+  /** Title of the appendix entry listing `refs` (set when there are refs). */
+  evidence?: string;
+}
+
+/** An appendix entry listing the evidence of one drafted statement. */
+export interface EvidenceEntry {
+  title: string;
+  /** Heading of the body section the statement stands under. */
+  back: string;
+  deliverable: 'root-cause-report' | 'solution-design' | 'implementation-plan' | 'prevention-measures';
+  text: string;
+  refs: EvidenceRef[];
 }
 
 export interface SolutionOption {
@@ -223,5 +235,7 @@ export interface Analysis {
   gaps: string[];
   review: ReviewSection;
   counts: Counts;
+  /** Appendix entries for the drafted statements' evidence, in document order. */
+  evidenceIndex: EvidenceEntry[];
   executive: ExecutiveSummary;
 }

@@ -45,7 +45,7 @@ function needsEscape(character: string, before: string | undefined, after: strin
     case '_':
       return !((spaceBefore && spaceAfter) || (before !== undefined && after !== undefined && WORD.test(before) && WORD.test(after)));
     case ']':
-      return after === undefined || after === '(' || after === '[' || after === ':';
+      return after === '(' || after === '[' || after === ':';
     case '[':
       return after === '^';
     case '<':
@@ -66,7 +66,7 @@ export function escapeMarkdownBlock(text: string): string {
     .replace(/^(#{1,6})(?=\s|$)/, '\\$1')
     .replace(/^([>+=-])/, '\\$1')
     .replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2')
-    .replace(/^\[([ xX])\\?\]/, '\\[$1]')
+    .replace(/^\[(?=[^\]]*\])/, '\\[')
     .replace(/^(~~~)/, '\\$1');
 }
 

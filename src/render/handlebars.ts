@@ -4,8 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { DbValue, EvidenceRef, QueryCheck } from '../evidence/schema.ts';
-import type { Analysis } from '../analysis/model.ts';
+import type { Analysis, EvidenceEntry } from '../analysis/model.ts';
 import type { ConfigTableRow } from '../analysis/config/table.ts';
+import { dropNeedlessEscapes } from './minimal-escapes.ts';
 import { codeFence, codeSpan, escapeHtml, escapeMarkdown, escapeMarkdownBlock, slugify, tableCell, truncate } from '../lib/escape.ts';
 
 export const TEMPLATE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'templates');
@@ -16,7 +17,7 @@ export type Deliverable = (typeof DELIVERABLES)[number];
 /** Helpers that escape or format what they print; templates may print nothing else (see test/templates). */
 export const PRINTING_HELPERS = [
   'md', 'cell', 'code', 'fence', 'link', 'num', 'pct', 'fixed', 'inc', 'minutes', 'join', 'ref', 'refShort', 'refsInline',
-  'checkStatus', 'sourceStatus', 'risk', 'queryTable', 'body', 'para', 'html', 'see', 'back', 'escalation', 'when',
+  'checkStatus', 'sourceStatus', 'risk', 'queryTable', 'body', 'para', 'html', 'see', 'back', 'escalation', 'when', 'refLink',
 ] as const;
 
 export function formatTime(value: unknown): string {
@@ -95,6 +96,11 @@ function registerHelpers(handlebars: typeof Handlebars): void {
     const base = typeof root?.linkBase === 'string' ? root.linkBase : '';
     return safe(`[${linkLabel(text(label ?? title))}](${encodeLink(base)}#${encodeLink(slugify(text(title)))})`);
   });
+  handlebars.registerHelper('refLink', (ref: EvidenceRef, title: unknown, options: Handlebars.HelperOptions) => {
+    const root = options.data?.root as { linkBase?: unknown } | undefined;
+    const base = typeof root?.linkBase === 'string' ? root.linkBase : '';
+    return safe(`[${codeSpan(refLocation(ref))}](${encodeLink(base)}#${encodeLink(slugify(text(title)))})`);
+  });
   handlebars.registerHelper('back', (title: unknown) => safe(`[↩ ${linkLabel(text(title))}](#${encodeLink(slugify(text(title)))})`));
   handlebars.registerHelper('escalation', (status: unknown) => safe(status === 'met' ? '🔴 escalate' : status === 'not-met' ? '🟢 not met' : '⚪ unknown'));
   handlebars.registerHelper('when', (value: unknown) => safe(escapeMarkdown(formatTime(value)) || '—'));
@@ -131,7 +137,11 @@ function registerHelpers(handlebars: typeof Handlebars): void {
   // Non-printing helpers: only used as sub-expressions or block conditions.
   handlebars.registerHelper('time', (value: unknown) => formatTime(value));
   handlebars.registerHelper('slug', (value: unknown) => slugify(text(value)));
-  handlebars.registerHelper('concat', (...values: unknown[]) => values.slice(0, -1).map(text).join(''));
+  handlebars.registerHelper('concat', (...values: unknown[]) => values.slice(0, -1).map((value) => (value instanceof handlebars.SafeString ? value.toString() : text(value))).join(''));
+  handlebars.registerHelper('or', (...values: unknown[]) => values.slice(0, -1).some(Boolean));
+  handlebars.registerHelper('and', (...values: unknown[]) => values.slice(0, -1).every(Boolean));
+  handlebars.registerHelper('hasEntries', (entries: EvidenceEntry[], which: unknown, all: unknown) =>
+    (entries ?? []).some((entry) => entry.deliverable !== 'root-cause-report' && (all || entry.deliverable === which)));
   handlebars.registerHelper('joinNonEmpty', (...values: unknown[]) => values.slice(0, -1).map(text).filter(Boolean).join(', '));
   handlebars.registerHelper('eq', (left: unknown, right: unknown) => left === right);
   handlebars.registerHelper('ne', (left: unknown, right: unknown) => left !== right);
@@ -174,7 +184,7 @@ export function loadTemplates(directory = TEMPLATE_DIR): TemplateSet {
           : {};
       const combinedFile = `${safeFileName(analysis.incident.id)}.md`;
       const context = { ...analysis, bodies, combined: name === 'combined', linkBase: name === 'summary' ? combinedFile : '', pdfName: `${safeFileName(analysis.incident.id)}.pdf` };
-      return tidy(template(context, { allowProtoPropertiesByDefault: false }));
+      return dropNeedlessEscapes(tidy(template(context, { allowProtoPropertiesByDefault: false })));
     },
   };
 }
