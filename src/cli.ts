@@ -1,13 +1,13 @@
 // The fracas command line: parse arguments, run a command, print, return the exit code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runInit } from './cli/init.ts';
-import { runCollect, runReport, type IncidentSummary } from './cli/run.ts';
-import { manifestJsonSchemaText } from './cli/schema.ts';
-import { EXIT_CODE_HELP, EXIT_CODES, exitCodeForError } from './cli/exit-codes.ts';
-import { loadManifest } from './manifest/index.ts';
-import { createReporter } from './cli/progress.ts';
-import { createRedactor } from './lib/secrets/redact.ts';
+import { EXIT_CODE_HELP, EXIT_CODES, exitCodeForError, VERIFY_EXIT_HELP } from './cli/exit-codes.ts';
+import type { IncidentSummary } from './cli/run.ts';
 import type { OutputFormat } from './render/outputs.ts';
+
+// Command modules load when their command runs, so `fracas --help` starts without the pipeline.
+const runModule = () => import('./cli/run.ts');
+const progressModule = () => import('./cli/progress.ts');
+
 
 function parseFormats(value: string): OutputFormat[] {
   const formats = value.split(',').map((format) => format.trim().toLowerCase()).filter(Boolean);
@@ -58,6 +58,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--service <name>', 'service', 'api')
     .option('--force', 'overwrite an existing incident.yaml', false)
     .action(async (dir: string, options: { id: string; title: string; severity: string; environment: string; service: string; force: boolean }) => {
+      const { runInit } = await import('./cli/init.ts');
       const file = await runInit(dir, options);
       io.out.write(`${file}\n`);
       io.err.write(`fracas: edit the sources in ${file}, then run \`fracas report ${dir}\`\n`);
@@ -68,7 +69,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .command('validate')
     .description('check <dir>/incident.yaml against the schema')
     .argument('<dir>', 'incident directory or manifest file')
-    .action((dir: string) => {
+    .action(async (dir: string) => {
+      const { loadManifest } = await import('./manifest/index.ts');
       const loaded = loadManifest(dir);
       io.out.write(`${loaded.file}: valid (${loaded.manifest.sources.length} source(s))\n`);
       setExit(EXIT_CODES.complete);
@@ -81,6 +83,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print a machine-readable summary on stdout', false)
     .option('-q, --quiet', 'no progress on stderr', false)
     .action(async (dirs: string[], options: { json: boolean; quiet: boolean }) => {
+      const [{ runCollect }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
       const reporter = createReporter({ quiet: options.quiet, stream: io.err });
       const summaries: IncidentSummary[] = [];
       for (const dir of dirs) summaries.push(await runCollect(dir, { formats: [], reporter }));
@@ -97,6 +100,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print a machine-readable summary on stdout', false)
     .option('-q, --quiet', 'no progress on stderr', false)
     .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean; out?: string }) => {
+      const [{ runReport }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
       const reporter = createReporter({ quiet: options.quiet, stream: io.err });
       setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect: false, ...(options.out ? { outDir: options.out } : {}) }), options.json, io));
     });
@@ -110,6 +114,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print a machine-readable summary on stdout', false)
     .option('-q, --quiet', 'no progress on stderr', false)
     .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean; out?: string }) => {
+      const [{ runReport }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
       const reporter = createReporter({ quiet: options.quiet, stream: io.err });
       setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect: true, ...(options.out ? { outDir: options.out } : {}) }), options.json, io));
     });
@@ -126,9 +131,41 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command('verify')
+    .description('after a fix: collect the same sources for a window after it and compare them with the incident\'s failure signature (verdict, before/after table; the report gets a Verification section)')
+    .argument('<dir>', 'incident directory (its evidence must have been collected: fracas report <dir>)')
+    .option('--window <start..end>', 'the window to verify, ISO 8601 times (default: from the end of the incident window until now)')
+    .option('--since <duration>', 'the window ending now, e.g. 6h, 2d')
+    .addOption(formatOption())
+    .option('--no-render', 'do not re-render the report with the Verification section')
+    .option('--json', 'print the verification as JSON on stdout', false)
+    .option('-q, --quiet', 'no progress on stderr', false)
+    .addHelpText('after', `\nExit codes:\n${VERIFY_EXIT_HELP.replace(/^/gm, '  ')}\n`)
+    .action(async (dir: string, options: { window?: string; since?: string; format: OutputFormat[]; render: boolean; json: boolean; quiet: boolean }) => {
+      const [{ runVerify, verificationLines, defaultVerifyWindow }, { windowFrom }, { loadManifest }, { runReport }, { createReporter }] = await Promise.all([
+        import('./cli/verify.ts'),
+        import('./cli/window.ts'),
+        import('./manifest/index.ts'),
+        runModule(),
+        progressModule(),
+      ]);
+      const window = windowFrom(options, () => defaultVerifyWindow(loadManifest(dir).manifest.window.end));
+      const reporter = createReporter({ quiet: options.quiet, stream: io.err });
+      const result = await runVerify(dir, window, reporter);
+      const summaries = options.render ? await runReport([dir], { formats: options.format, reporter, collect: false }) : [];
+      if (options.json) io.out.write(`${JSON.stringify({ ...result.verification, files: result.files, outputs: summaries.flatMap((summary) => summary.outputs), exitCode: result.exitCode }, null, 2)}\n`);
+      else {
+        for (const line of verificationLines(result.verification)) io.out.write(`${line}\n`);
+        for (const summary of summaries) for (const output of summary.outputs) io.err.write(`fracas: wrote ${output}\n`);
+      }
+      setExit(result.exitCode);
+    });
+
+  program
     .command('schema')
     .description('print the JSON Schema of incident.yaml')
-    .action(() => {
+    .action(async () => {
+      const { manifestJsonSchemaText } = await import('./cli/schema.ts');
       io.out.write(manifestJsonSchemaText());
       setExit(EXIT_CODES.complete);
     });
@@ -149,6 +186,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_CODES.complete;
       return EXIT_CODES.usage;
     }
+    const { createRedactor } = await import('./lib/secrets/redact.ts');
     io.err.write(`fracas: ${createRedactor().error(error)}\n`);
     return exitCodeForError(error);
   }

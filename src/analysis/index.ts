@@ -1,19 +1,18 @@
 // The audit step: a pure function from the evidence bundle (and the investigator's conclusions) to the analysis.
-import { evidenceOf, type AnySourceResult, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
+import { evidenceOf, STACK_FRAME_REASON, type AnySourceResult, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
 import type { ActionItemSpec, Manifest, ReviewEvent } from '../manifest/index.ts';
 import { buildChecklists } from './checklists.ts';
-import { codeFindings, STACK_FRAME_REASON } from './code-findings.ts';
-import { comparedConfigFiles, configChangeFindings, configFindings, configTableRows } from './config.ts';
+import { configTableRows } from './config.ts';
 import { correlate } from './correlation.ts';
-import { databaseFindings } from './database.ts';
 import { gatherFacts } from './facts.ts';
 import { rankHypotheses } from './hypotheses.ts';
 import { assessImpact } from './impact.ts';
-import { crossSourceLogFindings, logFindings, logPatterns } from './log-patterns.ts';
-import type { Analysis, CodeExcerptView, Counts, ErrorCategoryRow, ExecutiveSummary, ProposedText, SourceRow } from './model.ts';
+import { ANALYZERS, logSources, sharedLogPatterns } from './analyzers.ts';
+import { runAnalyzers, SharedDerivations, type Analyzer, type AnalyzerRun } from './registry.ts';
+import { failureSignature } from './signature.ts';
+import type { Analysis, ChartSeries, CodeExcerptView, Counts, SavedVerification, ErrorCategoryRow, ExecutiveSummary, ProposedText, SourceRow } from './model.ts';
 import { linkEvidence } from './evidence-index.ts';
 import { assessEscalation, buildReview, reviewTimelineEntries as reviewEntries } from './review.ts';
-import { pgLogFindings } from './pg-log-events.ts';
 import { draftPlan } from './plan.ts';
 import { draftPrevention } from './prevention.ts';
 import { chartSeries } from './chart-data.ts';
@@ -66,25 +65,6 @@ function sourceRows(bundle: EvidenceBundle): SourceRow[] {
   }));
 }
 
-export function collectFindings(bundle: EvidenceBundle): Finding[] {
-  const findings: Finding[] = [];
-  for (const { source, evidence } of [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')]) {
-    findings.push(...logFindings(source.id, evidence));
-    const postgresRecords = evidence.records.filter((record) => record.fields.format === 'postgres' || evidence.files.some((file) => file.path === record.file && file.format === 'postgres'));
-    if (postgresRecords.length > 0) findings.push(...pgLogFindings(source.id, postgresRecords));
-  }
-  const logSources = [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')].map(({ source, evidence }) => ({ id: source.id, evidence }));
-  findings.push(...crossSourceLogFindings(logSources));
-  for (const { source, evidence } of evidenceOf(bundle, 'database')) findings.push(...databaseFindings(source.id, evidence));
-  for (const { source, evidence } of evidenceOf(bundle, 'config')) findings.push(...configFindings(source.id, evidence));
-  for (const { source, evidence } of evidenceOf(bundle, 'code')) findings.push(...codeFindings(source.id, evidence));
-  const configFiles = evidenceOf(bundle, 'config').flatMap(({ evidence }) => comparedConfigFiles(evidence.comparisons));
-  for (const { source, evidence } of [...evidenceOf(bundle, 'git'), ...evidenceOf(bundle, 'code')]) {
-    findings.push(...configChangeFindings(source.id, evidence.commits, bundle.incident.window, configFiles));
-  }
-  return dedupeIds(findings);
-}
-
 function dedupeIds(findings: Finding[]): Finding[] {
   const seen = new Map<string, number>();
   return findings.map((finding) => {
@@ -93,26 +73,6 @@ function dedupeIds(findings: Finding[]): Finding[] {
     return count === 0 ? finding : { ...finding, id: `${finding.id}-${count + 1}` };
   });
 }
-
-/** A correlation finding: errors in the named code while connections are left idle in transaction. */
-function errorHandlingFinding(findings: Finding[]): Finding[] {
-  const frames = findings.filter((finding) => finding.signal === 'code-stack-frame');
-  const idle = findings.filter((finding) => finding.signal === 'idle-in-transaction' || finding.signal === 'pool-exhaustion');
-  if (frames.length === 0 || idle.length === 0) return [];
-  return [
-    {
-      id: 'correlation-error-path-leaks-connections',
-      signal: 'code-error-handling',
-      area: 'correlation',
-      title: 'Errors in the named code coincide with leaked or exhausted connections',
-      detail: `${frames.length} file(s) raise errors while ${idle.map((finding) => finding.title.toLowerCase()).slice(0, 2).join(' and ')} are observed: the error path does not give its connection back.`,
-      severity: 'high',
-      count: Math.min(...[...frames, ...idle].map((finding) => finding.count)),
-      refs: [...frames.flatMap((finding) => finding.refs.slice(0, 2)), ...idle.flatMap((finding) => finding.refs.slice(0, 2))],
-    },
-  ];
-}
-
 
 function errorCategories(findings: Finding[]): ErrorCategoryRow[] {
   const rows = new Map<string, ErrorCategoryRow>();
@@ -162,6 +122,30 @@ export interface AnalyzeOptions {
   sample?: boolean;
   /** The review recorded in incident.yaml: timeline events and action items. */
   review?: { timeline: ReviewEvent[]; actions: ActionItemSpec[] };
+  /** The analyzers to run (default: the registry's). */
+  analyzers?: readonly Analyzer[];
+  /** The last `fracas verify` result (evidence/verification.json), shown as the Verification section. */
+  verification?: SavedVerification;
+}
+
+function verificationChart(verification: SavedVerification): ChartSeries {
+  return {
+    id: 'verification',
+    title: 'Before and after the fix: expected at the incident rate vs observed',
+    file: 'charts/verification.svg',
+    kind: 'grouped',
+    points: verification.rows.flatMap((row) => [
+      { x: row.title, y: row.expected, series: 'expected at the incident rate' },
+      { x: row.title, y: row.after, series: 'observed after the fix' },
+    ]),
+    markers: [],
+  };
+}
+
+/** The findings of every registered analyzer, with analyzer failures as data. */
+export function collectFindings(bundle: EvidenceBundle, shared = new SharedDerivations(), analyzers: readonly Analyzer[] = ANALYZERS): AnalyzerRun {
+  const run = runAnalyzers(analyzers, bundle, shared);
+  return { ...run, findings: dedupeIds(run.findings) };
 }
 
 function rootCauseOf(conclusions: Conclusions, hypotheses: Hypothesis[], root: Hypothesis | undefined, refs: EvidenceRef[]): Analysis['rootCause'] {
@@ -192,8 +176,8 @@ function executiveSummary(analysis: Omit<Analysis, 'executive' | 'review' | 'cou
 }
 
 export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions, options: AnalyzeOptions = {}): Analysis {
-  const base = collectFindings(bundle);
-  const findings = [...base, ...errorHandlingFinding(base)];
+  const shared = new SharedDerivations();
+  const { findings, errors: analyzerErrors } = collectFindings(bundle, shared, options.analyzers);
   const hypotheses = rankHypotheses(findings, conclusions.hypotheses);
   const impact = assessImpact(bundle, findings, conclusions.impact);
   const facts = gatherFacts(bundle, findings, hypotheses, impact.failureRate);
@@ -207,7 +191,7 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
   const correlation = correlate(bundle, findings);
   const reviewEvents = options.review?.timeline ?? [];
   const timeline = buildTimeline(bundle, findings, reviewEntries(reviewEvents));
-  const allPatterns = [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')].map(({ source, evidence }) => ({ patterns: logPatterns(source.id, evidence), records: evidence.totalRecords }));
+  const allPatterns = logSources(bundle).map(({ id, evidence }) => ({ patterns: sharedLogPatterns(shared, id, evidence), records: evidence.totalRecords }));
   const categories = errorCategories(findings);
   const draft = {
     incident: { ...bundle.incident, sample: options.sample ?? false },
@@ -242,10 +226,14 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
       ...(conclusions.chosenOption ? { chosenOption: conclusions.chosenOption } : {}),
       done: conclusions.done,
       hasPatterns: patterns.length > 0,
+      ...(options.verification ? { verification: { verdict: options.verification.verdict, window: options.verification.window } } : {}),
     }),
     owners: conclusions.owners,
-    charts: chartSeries(bundle, findings),
+    charts: [...chartSeries(bundle, findings), ...(options.verification ? [verificationChart(options.verification)] : [])],
     gaps: gapsOf(bundle, findings),
+    analyzerErrors,
+    signature: failureSignature(bundle, findings, hypotheses),
+    ...(options.verification ? { verification: options.verification } : {}),
   };
   const counts: Counts = {
     errorRecords: allPatterns.reduce((total, { patterns }) => total + patterns.errorRecords, 0),

@@ -5,10 +5,12 @@ import type { Analysis } from '../analysis/model.ts';
 import type { EvidenceBundle } from '../evidence/schema.ts';
 import { exitCodeFor, type ExitCode } from './exit-codes.ts';
 import { loadManifest, type LoadedManifest } from '../manifest/index.ts';
-import { collectEvidence, evidencePath, loadEvidence, saveEvidence } from '../collectors/gather.ts';
+import { collectEvidence } from '../collectors/gather.ts';
+import { evidencePath, loadEvidence, saveEvidence } from '../evidence/store.ts';
 import type { Reporter } from './progress.ts';
 import { SharedPdfRenderer, safeFileName, writeReport, type OutputFormat, type ReportResult } from '../render/outputs.ts';
 import { loadTemplates } from '../render/handlebars.ts';
+import { loadVerification } from './verify.ts';
 
 export interface RunOptions {
   formats: OutputFormat[];
@@ -34,6 +36,8 @@ export interface IncidentSummary {
     actions: Analysis['review']['actions'];
   };
   hypotheses: { id: string; title: string; category: string; score: number; role: string; status: string; rule: string; evidence: Analysis['hypotheses'][number]['supporting']; contradicting: Analysis['hypotheses'][number]['contradicting'] }[];
+  /** Analyzers that threw (the rest of the analysis stands). */
+  analyzerErrors: Analysis['analyzerErrors'];
   exitCode: ExitCode;
 }
 
@@ -67,6 +71,7 @@ function summarise(loaded: LoadedManifest, bundle: EvidenceBundle, analysis: Ana
       evidence: hypothesis.supporting,
       contradicting: hypothesis.contradicting,
     })),
+    analyzerErrors: analysis?.analyzerErrors ?? [],
     exitCode,
   };
 }
@@ -81,13 +86,16 @@ export async function runCollect(dir: string, options: RunOptions): Promise<Inci
 
 async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, options: RunOptions, pdf: SharedPdfRenderer, templates: ReturnType<typeof loadTemplates>, outDir: string | undefined): Promise<IncidentSummary> {
   options.reporter.step(`analysing ${loaded.manifest.id}`);
+  const verification = loadVerification(loaded.dir);
   const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, {
     sample: loaded.manifest.sample,
+    ...(verification ? { verification } : {}),
     review: { timeline: loaded.manifest.timeline, actions: loaded.manifest.actions },
   });
   const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message), ...(outDir ? { outDir } : {}) });
+  for (const failure of analysis.analyzerErrors) options.reporter.step(`analyzer ${failure.analyzer} failed: ${failure.message}`);
   if (result.pdf === 'failed') options.reporter.step(`PDF not written: ${result.pdfError ?? 'unknown error'}`);
-  const exitCode = exitCodeFor({ sources: bundle.sources, markdown: 'ok', ...(options.formats.includes('pdf') ? { pdf: result.pdf === 'ok' ? 'ok' : 'failed' } : {}) });
+  const exitCode = exitCodeFor({ sources: bundle.sources, markdown: 'ok', analyzerErrors: analysis.analyzerErrors.length, ...(options.formats.includes('pdf') ? { pdf: result.pdf === 'ok' ? 'ok' : 'failed' } : {}) });
   return summarise(loaded, bundle, analysis, result, exitCode);
 }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyzeIncident, type Conclusions } from '../../src/analysis/index.ts';
 import type { Analysis } from '../../src/analysis/model.ts';
-import { loadEvidence } from '../../src/collectors/gather.ts';
+import { loadEvidence } from '../../src/evidence/store.ts';
 import type { EvidenceBundle } from '../../src/evidence/schema.ts';
 import type { ReviewEvent } from '../../src/manifest/index.ts';
 import { pdfCover, renderMarkdown } from '../../src/render/outputs.ts';

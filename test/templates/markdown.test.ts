@@ -6,7 +6,7 @@ import MarkdownIt from 'markdown-it';
 import { lint } from 'markdownlint/promise';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeIncident } from '../../src/analysis/index.ts';
-import { loadEvidence } from '../../src/collectors/gather.ts';
+import { loadEvidence } from '../../src/evidence/store.ts';
 import { loadManifest } from '../../src/manifest/index.ts';
 import { createMarkdown, type HeadingAnchor } from '../../src/render.ts';
 import { MARKDOWNLINT_CONFIG } from '../../src/render/markdownlint-config.ts';
