@@ -34,7 +34,9 @@ export function linkEvidence<T extends Linkable>(analysis: T): T & { evidenceInd
     { deliverable: 'root-cause-report', back: 'What', label: 'what', items: analysis.what },
     { deliverable: 'root-cause-report', back: 'When', label: 'when', items: analysis.when },
     { deliverable: 'root-cause-report', back: 'Failure patterns', label: 'failure pattern', items: analysis.patterns },
-    ...analysis.options.map((option): Section => ({ deliverable: 'solution-design', back: `Option ${option.letter}: ${option.title}`, label: `option ${option.letter} change`, items: option.changes })),
+    ...analysis.options.map(
+      (option): Section => ({ deliverable: 'solution-design', back: `Option ${option.letter}: ${option.title}`, label: `option ${option.letter} change`, items: option.changes }),
+    ),
     { deliverable: 'solution-design', back: 'Recommendation', label: 'recommendation', items: analysis.recommendation.justification },
     { deliverable: 'implementation-plan', back: 'Steps', label: 'step', items: analysis.plan.steps },
     { deliverable: 'implementation-plan', back: 'Testing', label: 'test', items: analysis.plan.testing },

@@ -10,8 +10,7 @@ export const ROOT_CAUSE_DEADLINE_HOURS = 4;
 /** A request failure rate from which user impact counts as critical. */
 export const CRITICAL_FAILURE_RATE = 0.5;
 
-const minutesBetween = (from: string | undefined, to: string | undefined): number | undefined =>
-  from && to ? Math.max(0, (Date.parse(to) - Date.parse(from)) / 60_000) : undefined;
+const minutesBetween = (from: string | undefined, to: string | undefined): number | undefined => (from && to ? Math.max(0, (Date.parse(to) - Date.parse(from)) / 60_000) : undefined);
 
 /** The manifest's events as timeline rows (source `incident.yaml`). */
 export function reviewTimelineEntries(events: ReviewEvent[]): TimelineEntry[] {
@@ -101,7 +100,12 @@ export function assessEscalation(input: EscalationInput): EscalationCriterion[] 
   if (!detection) criteria.push({ id: 'root-cause-deadline', criterion: deadline, status: 'unknown', basis: 'no detection time: add a "detected" event to timeline in incident.yaml' });
   else if (input.rootCauseConfirmed && confirmedOn) {
     const minutes = minutesBetween(detection, confirmedOn) ?? 0;
-    criteria.push({ id: 'root-cause-deadline', criterion: deadline, status: minutes > ROOT_CAUSE_DEADLINE_HOURS * 60 ? 'met' : 'not-met', basis: `confirmed ${hoursText(minutes)} after ${detectionBasis}` });
+    criteria.push({
+      id: 'root-cause-deadline',
+      criterion: deadline,
+      status: minutes > ROOT_CAUSE_DEADLINE_HOURS * 60 ? 'met' : 'not-met',
+      basis: `confirmed ${hoursText(minutes)} after ${detectionBasis}`,
+    });
   } else {
     const minutes = minutesBetween(detection, analysis.collectedAt) ?? 0;
     const state = input.rootCauseConfirmed ? 'confirmed (no date recorded)' : 'not confirmed';

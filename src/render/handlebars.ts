@@ -16,15 +16,43 @@ export type Deliverable = (typeof DELIVERABLES)[number];
 
 /** Helpers that escape or format what they print; templates may print nothing else (see test/templates). */
 export const PRINTING_HELPERS = [
-  'md', 'cell', 'code', 'fence', 'link', 'num', 'pct', 'fixed', 'inc', 'minutes', 'join', 'ref', 'refShort', 'refsInline',
-  'checkStatus', 'sourceStatus', 'risk', 'queryTable', 'body', 'para', 'html', 'see', 'back', 'escalation', 'when', 'refLink',
+  'md',
+  'cell',
+  'code',
+  'fence',
+  'link',
+  'num',
+  'pct',
+  'fixed',
+  'inc',
+  'minutes',
+  'join',
+  'ref',
+  'refShort',
+  'refsInline',
+  'checkStatus',
+  'sourceStatus',
+  'risk',
+  'queryTable',
+  'body',
+  'para',
+  'html',
+  'see',
+  'back',
+  'escalation',
+  'when',
+  'refLink',
 ] as const;
 
 export function formatTime(value: unknown): string {
   if (typeof value !== 'string' || value === '') return '';
   const time = Date.parse(value);
   if (Number.isNaN(time)) return '';
-  return new Date(time).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC').replace(/Z$/, ' UTC');
+  return new Date(time)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC')
+    .replace(/Z$/, ' UTC');
 }
 
 function text(value: unknown): string {
@@ -127,9 +155,7 @@ function registerHelpers(handlebars: typeof Handlebars): void {
     return safe(shown.join(', ') + (refs.length > 3 ? ` and ${refs.length - 3} more` : ''));
   });
   handlebars.registerHelper('checkStatus', (status: unknown) => safe(status === 'done' ? '✅ done' : status === 'partial' ? '🟡 partial' : '⬜ open'));
-  handlebars.registerHelper('sourceStatus', (status: unknown) =>
-    safe(status === 'ok' ? '✅ ok' : status === 'partial' ? '⚠️ partial' : status === 'failed' ? '❌ failed' : '⏭️ skipped'),
-  );
+  handlebars.registerHelper('sourceStatus', (status: unknown) => safe(status === 'ok' ? '✅ ok' : status === 'partial' ? '⚠️ partial' : status === 'failed' ? '❌ failed' : '⏭️ skipped'));
   handlebars.registerHelper('risk', (risk: unknown) => safe(risk === 'high' ? '🔴 high' : risk === 'medium' ? '🟠 medium' : '🟢 low'));
   handlebars.registerHelper('queryTable', (check: QueryCheck) => safe(queryTable(check)));
   // Deliverables already rendered (and escaped) by this module, for the combined document.
@@ -137,11 +163,17 @@ function registerHelpers(handlebars: typeof Handlebars): void {
   // Non-printing helpers: only used as sub-expressions or block conditions.
   handlebars.registerHelper('time', (value: unknown) => formatTime(value));
   handlebars.registerHelper('slug', (value: unknown) => slugify(text(value)));
-  handlebars.registerHelper('concat', (...values: unknown[]) => values.slice(0, -1).map((value) => (value instanceof handlebars.SafeString ? value.toString() : text(value))).join(''));
+  handlebars.registerHelper('concat', (...values: unknown[]) =>
+    values
+      .slice(0, -1)
+      .map((value) => (value instanceof handlebars.SafeString ? value.toString() : text(value)))
+      .join(''),
+  );
   handlebars.registerHelper('or', (...values: unknown[]) => values.slice(0, -1).some(Boolean));
   handlebars.registerHelper('and', (...values: unknown[]) => values.slice(0, -1).every(Boolean));
   handlebars.registerHelper('hasEntries', (entries: EvidenceEntry[], which: unknown, all: unknown) =>
-    (entries ?? []).some((entry) => entry.deliverable !== 'root-cause-report' && (all || entry.deliverable === which)));
+    (entries ?? []).some((entry) => entry.deliverable !== 'root-cause-report' && (all || entry.deliverable === which)),
+  );
   handlebars.registerHelper('joinNonEmpty', (...values: unknown[]) => values.slice(0, -1).map(text).filter(Boolean).join(', '));
   handlebars.registerHelper('eq', (left: unknown, right: unknown) => left === right);
   handlebars.registerHelper('ne', (left: unknown, right: unknown) => left !== right);
@@ -166,7 +198,9 @@ export function loadTemplates(directory = TEMPLATE_DIR): TemplateSet {
   const handlebars = Handlebars.create();
   registerHelpers(handlebars);
   const partialDirectory = path.join(directory, 'partials');
-  for (const file of readdirSync(partialDirectory).filter((name) => name.endsWith('.md.hbs')).sort()) {
+  for (const file of readdirSync(partialDirectory)
+    .filter((name) => name.endsWith('.md.hbs'))
+    .sort()) {
     handlebars.registerPartial(file.replace(/\.md\.hbs$/, ''), readFileSync(path.join(partialDirectory, file), 'utf8'));
   }
   const compiled = new Map<string, HandlebarsTemplateDelegate>();
@@ -178,10 +212,7 @@ export function loadTemplates(directory = TEMPLATE_DIR): TemplateSet {
     render(name, analysis) {
       const template = compiled.get(name);
       if (!template) throw new Error(`no template ${name}`);
-      const bodies =
-        name === 'combined'
-          ? Object.fromEntries(DELIVERABLES.map((deliverable) => [deliverable, tidy(compiled.get(deliverable)?.({ ...analysis, combined: true }) ?? '')]))
-          : {};
+      const bodies = name === 'combined' ? Object.fromEntries(DELIVERABLES.map((deliverable) => [deliverable, tidy(compiled.get(deliverable)?.({ ...analysis, combined: true }) ?? '')])) : {};
       const combinedFile = `${safeFileName(analysis.incident.id)}.md`;
       const context = { ...analysis, bodies, combined: name === 'combined', linkBase: name === 'summary' ? combinedFile : '', pdfName: `${safeFileName(analysis.incident.id)}.pdf` };
       return dropNeedlessEscapes(tidy(template(context, { allowProtoPropertiesByDefault: false })));

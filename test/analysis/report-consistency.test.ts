@@ -11,7 +11,9 @@ import type { ReviewEvent } from '../../src/manifest/index.ts';
 import { pdfCover, renderMarkdown } from '../../src/render/outputs.ts';
 
 const INCIDENTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/incidents');
-const samples = readdirSync(INCIDENTS).filter((name) => existsSync(path.join(INCIDENTS, name, 'evidence', 'evidence.json'))).sort();
+const samples = readdirSync(INCIDENTS)
+  .filter((name) => existsSync(path.join(INCIDENTS, name, 'evidence', 'evidence.json')))
+  .sort();
 const none: Conclusions = { hypotheses: {}, owners: [], done: [] };
 
 const number = (text: string) => Number(text.replace(/,/g, ''));
@@ -38,7 +40,10 @@ function variants(bundle: EvidenceBundle): [string, EvidenceBundle][] {
 async function check(analysis: Analysis): Promise<void> {
   const files = (await renderMarkdown(analysis)).files;
   const report = files.get('root-cause-report.md') ?? '';
-  const combined = [...files.entries()].find(([name]) => name.endsWith('.md') && !['root-cause-report.md', 'solution-design.md', 'implementation-plan.md', 'prevention-measures.md', 'summary.md'].includes(name))?.[1] ?? '';
+  const combined =
+    [...files.entries()].find(
+      ([name]) => name.endsWith('.md') && !['root-cause-report.md', 'solution-design.md', 'implementation-plan.md', 'prevention-measures.md', 'summary.md'].includes(name),
+    )?.[1] ?? '';
   const { counts, impact, hypotheses } = analysis;
 
   // Error records: the categorisation, each source's pattern line and the counts are one value.

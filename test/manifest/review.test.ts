@@ -66,7 +66,9 @@ conclusions:
   });
 
   it('rejects a milestone given twice, a bad time and an unknown action status', () => {
-    expect(problems(`${head}timeline:\n  - { event: detected, time: 2026-11-19T07:00:00Z }\n  - { event: detected, time: 2026-11-19T08:00:00Z }\n`)[0]).toMatch(/^timeline\[1\]\.event \(line \d+\): "detected" is given more than once/);
+    expect(problems(`${head}timeline:\n  - { event: detected, time: 2026-11-19T07:00:00Z }\n  - { event: detected, time: 2026-11-19T08:00:00Z }\n`)[0]).toMatch(
+      /^timeline\[1\]\.event \(line \d+\): "detected" is given more than once/,
+    );
     expect(problems(`${head}timeline:\n  - { event: resolved, time: yesterday }\n`)[0]).toMatch(/^timeline\[0\]\.time .*ISO 8601/);
     expect(problems(`${head}actions:\n  - { title: x, status: finished }\n`)[0]).toMatch(/^actions\[0\]\.status/);
     expect(problems(`${head}timeline:\n  - { event: fixed, time: 2026-11-19T07:00:00Z }\n`)[0]).toMatch(/^timeline\[0\]\.event/);

@@ -13,7 +13,9 @@ import { MARKDOWNLINT_CONFIG } from '../../src/render/markdownlint-config.ts';
 import { renderMarkdown, SUMMARY_FILE, SUMMARY_MAX_CHARS } from '../../src/render/outputs.ts';
 
 const INCIDENTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/incidents');
-const samples = readdirSync(INCIDENTS).filter((name) => existsSync(path.join(INCIDENTS, name, 'evidence', 'evidence.json'))).sort();
+const samples = readdirSync(INCIDENTS)
+  .filter((name) => existsSync(path.join(INCIDENTS, name, 'evidence', 'evidence.json')))
+  .sort();
 
 /** A GFM stand-in: raw HTML and bare URLs are live, as on GitHub. */
 const gfm = new MarkdownIt({ html: true, linkify: true });
@@ -55,7 +57,7 @@ function needlessEscapes(markdown: string): string[] {
       if (gfm.render(block.slice(0, index) + block.slice(index + 1)) === html) found.push(context(index));
     }
     for (const character of PAIRED) {
-      const group = escapes.filter((escape) => escape.character === character);
+      const group = escapes.filter((found) => found.character === character);
       if (group.length === 0) continue;
       const without = group.reduceRight((text, { index }) => text.slice(0, index) + text.slice(index + 1), block);
       if (gfm.render(without) === html) found.push(context(group[0]?.index ?? 0));
