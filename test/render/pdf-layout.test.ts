@@ -24,7 +24,13 @@ const pageText = (file: string, page: number) => execFileSync('pdftotext', ['-la
 /** The words of the PDF in reading order, as pdftotext sees them. */
 function words(file: string): string[] {
   const html = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return [...html.matchAll(/<word [^>]*>([^<]*)<\/word>/g)].map((match) => (match[1] ?? '').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"'));
+  return [...html.matchAll(/<word [^>]*>([^<]*)<\/word>/g)].map((match) =>
+    (match[1] ?? '')
+      .replace(/&amp;/g, '&')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"'),
+  );
 }
 
 /** Places where two consecutive PDF words join into one of `wanted`: a word broken across lines. */
@@ -69,7 +75,11 @@ describe('PDF layout', () => {
     const numbers = await pdfPageNumbers(new Uint8Array(readFileSync(file)));
     const contents = pageText(file, 2);
     expect(contents).toContain('Contents');
-    for (const [id, title] of [['late-section', 'Late section'], ['final-section', 'Final section'], ['early-section', 'Early section']] as const) {
+    for (const [id, title] of [
+      ['late-section', 'Late section'],
+      ['final-section', 'Final section'],
+      ['early-section', 'Early section'],
+    ] as const) {
       const page = numbers.get(id);
       expect(page, id).toBeGreaterThan(2);
       expect(contents).toMatch(new RegExp(`${title}[ .]*${page}\\s*$`, 'm'));
@@ -82,11 +92,19 @@ describe('PDF layout', () => {
     const path1 = 'api/upload_pipeline/webhooks/llamaparse/handlers/completion_callback_processing.py';
     const header = '| Rank | Hypothesis | Category | Score | Proposed | Environment | Configuration | Occurrences | Location |';
     const rule = '| ---: | --- | --- | ---: | --- | --- | --- | ---: | --- |';
-    const rows = Array.from({ length: 4 }, (_, index) => `| ${index + 1} | A defect in the application code number ${index} | \`db-pool-exhaustion\` | 0.${index}1 | proposed | staging | pool_size differs | 1,20${index} | \`${path1}\` |`);
+    const rows = Array.from(
+      { length: 4 },
+      (_, index) => `| ${index + 1} | A defect in the application code number ${index} | \`db-pool-exhaustion\` | 0.${index}1 | proposed | staging | pool_size differs | 1,20${index} | \`${path1}\` |`,
+    );
     const markdown = `# Tables\n\n${[header, rule, ...rows].join('\n')}\n`;
     const file = save(await renderer.render(toHtmlDocument({ markdown, cover: { id: 'T-2', title: 'Tables', rows: [] } }), 'T-2'));
     const pdfWords = words(file);
-    const wanted = new Set(header.split('|').map((cell) => cell.trim()).filter(Boolean));
+    const wanted = new Set(
+      header
+        .split('|')
+        .map((cell) => cell.trim())
+        .filter(Boolean),
+    );
     expect(brokenWords(pdfWords, wanted)).toEqual([]);
     for (const word of wanted) expect(pdfWords, word).toContain(word);
     // The path: its pieces, in order, each ending at a separator.
