@@ -92,7 +92,9 @@ function queryTable(check: QueryCheck, maxRows = 15, maxColumns = 8): string {
   if (check.rows.length === 0) return '*No rows.*';
   const columns = Object.keys(check.rows[0] ?? {}).slice(0, maxColumns);
   const header = `| ${columns.map((column) => tableCell(column)).join(' | ')} |`;
-  const rule = `| ${columns.map(() => '---').join(' | ')} |`;
+  // Numbers right-aligned: a column whose values are all numbers (or empty).
+  const numeric = (column: string) => check.rows.slice(0, maxRows).every((row) => row[column] === null || row[column] === undefined || typeof row[column] === 'number');
+  const rule = `| ${columns.map((column) => (numeric(column) ? '---:' : '---')).join(' | ')} |`;
   const body = check.rows.slice(0, maxRows).map((row) => `| ${columns.map((column) => cellValue(row[column])).join(' | ')} |`);
   const more = check.rows.length > maxRows || check.truncated ? `\n\n*${formatNumber(check.rowCount - Math.min(maxRows, check.rows.length))} more row(s) in the evidence bundle.*` : '';
   return [header, rule, ...body].join('\n') + more;
