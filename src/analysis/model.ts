@@ -165,7 +165,7 @@ export interface EscalationCriterion {
   basis: string;
 }
 
-export interface ActionItem {
+interface ActionItem {
   title: string;
   owner?: string;
   due?: string;
@@ -195,12 +195,6 @@ export interface Counts {
   databaseChecks: number;
   configRows: number;
   codeExcerpts: number;
-}
-
-/** One appendix entry: its heading (the link target), and the body section that refers to it (the way back). */
-export interface AppendixEntry {
-  title: string;
-  back: string;
 }
 
 export interface ExecutiveSummary {

@@ -6,9 +6,9 @@ import type { TimelineEntry } from './types.ts';
 type Conclusions = Manifest['conclusions'];
 
 /** The brief: escalate when the root cause is not identified within 4 hours. */
-export const ROOT_CAUSE_DEADLINE_HOURS = 4;
+const ROOT_CAUSE_DEADLINE_HOURS = 4;
 /** A request failure rate from which user impact counts as critical. */
-export const CRITICAL_FAILURE_RATE = 0.5;
+const CRITICAL_FAILURE_RATE = 0.5;
 
 const minutesBetween = (from: string | undefined, to: string | undefined): number | undefined => (from && to ? Math.max(0, (Date.parse(to) - Date.parse(from)) / 60_000) : undefined);
 
@@ -25,7 +25,7 @@ export function reviewTimelineEntries(events: ReviewEvent[]): TimelineEntry[] {
 }
 
 /** Time to detect, acknowledge, mitigate and resolve, in minutes, each from its stated starting point. */
-export function reviewDurations(events: ReviewEvent[], firstError: string | undefined): ReviewDurations {
+function reviewDurations(events: ReviewEvent[], firstError: string | undefined): ReviewDurations {
   const at = (name: string) => events.find((event) => event.event === name)?.time;
   const started = at('started');
   const onset = started ?? firstError;

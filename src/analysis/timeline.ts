@@ -96,7 +96,7 @@ export function buildTimeline(bundle: EvidenceBundle, findings: Finding[], extra
 
 const KEY_KINDS: TimelineEntry['kind'][] = ['review', 'deploy', 'config-change', 'restart', 'first-error', 'first-stuck-job', 'peak'];
 /** Rows of the body's timeline; the full timeline goes to the appendix. */
-export const KEY_TIMELINE_ROWS = 14;
+const KEY_TIMELINE_ROWS = 14;
 
 /** The events a reader needs first: review milestones, deploys and config changes, restarts, first errors, the peak. */
 export function keyEvents(timeline: TimelineEntry[], max = KEY_TIMELINE_ROWS): TimelineEntry[] {

@@ -150,7 +150,7 @@ const hypothesisDecision = z.strictObject({
 });
 
 /** The review's milestones; any other event is a free event with its own label. */
-export const REVIEW_MILESTONES = ['started', 'detected', 'acknowledged', 'mitigated', 'resolved'] as const;
+const REVIEW_MILESTONES = ['started', 'detected', 'acknowledged', 'mitigated', 'resolved'] as const;
 
 const reviewEvent = z.strictObject({
   /** detected, acknowledged, mitigated, resolved (or started: when users were first affected); omit for a free event. */

@@ -10,7 +10,7 @@ import { loadEvidence } from '../../src/evidence/store.ts';
 import { loadManifest } from '../../src/manifest/index.ts';
 import { createMarkdown, type HeadingAnchor } from '../../src/render.ts';
 import { MARKDOWNLINT_CONFIG } from '../../src/render/markdownlint-config.ts';
-import { renderMarkdown, SUMMARY_FILE, SUMMARY_MAX_CHARS } from '../../src/render/outputs.ts';
+import { fitSummary, renderMarkdown, SUMMARY_FILE, SUMMARY_MAX_CHARS } from '../../src/render/outputs.ts';
 
 const INCIDENTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/incidents');
 const samples = readdirSync(INCIDENTS)
@@ -158,5 +158,17 @@ describe('needless-escape detection', () => {
     expect(needlessEscapes('a \\- b and snake\\_case')).toHaveLength(2);
     expect(needlessEscapes('a \\*b\\* c')).toEqual([]);
     expect(needlessEscapes('see \\<details> here')).toEqual([]);
+  });
+});
+
+describe('summary.md size', () => {
+  it('cuts an over-long summary at a paragraph and says so', () => {
+    const long = Array.from({ length: 3000 }, (_, index) => `Paragraph ${index} ${'x'.repeat(40)}`).join('\n\n');
+    const fitted = fitSummary(long);
+    expect(long.length).toBeGreaterThan(SUMMARY_MAX_CHARS);
+    expect(fitted.length).toBeLessThanOrEqual(SUMMARY_MAX_CHARS);
+    expect(fitted).toContain('This summary was shortened to fit a ticket comment');
+    expect(fitted.split('\n\n').slice(0, -2).every((paragraph) => /^Paragraph \d+ x+$/.test(paragraph))).toBe(true);
+    expect(fitSummary('short\n')).toBe('short\n');
   });
 });
