@@ -1,8 +1,19 @@
 // The fracas command line: parse arguments, run a command, print, return the exit code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT_CODE_HELP, EXIT_CODES, exitCodeForError, VERIFY_EXIT_HELP } from './cli/exit-codes.ts';
+import { CHECK_EXIT_HELP, EXIT_CODE_HELP, EXIT_CODES, exitCodeForError, PROBE_EXIT_HELP, VERIFY_EXIT_HELP } from './cli/exit-codes.ts';
+import { DEFAULT_THRESHOLDS as DEFAULT_CHECK_THRESHOLDS } from './analysis/monitoring-thresholds.ts';
 import type { IncidentSummary } from './cli/run.ts';
 import type { OutputFormat } from './render/outputs.ts';
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function nonNegative(value: string, flag: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError(`${flag} takes a number of 0 or more, not "${value}"`);
+  return parsed;
+}
 
 // Command modules load when their command runs, so `fracas --help` starts without the pipeline.
 const runModule = () => import('./cli/run.ts');
@@ -159,6 +170,62 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         for (const summary of summaries) for (const output of summary.outputs) io.err.write(`fracas: wrote ${output}\n`);
       }
       setExit(result.exitCode);
+    });
+
+  program
+    .command('check')
+    .description('run the monitoring the report proposes once: the incident\'s failure families, stuck jobs, failed requests and database health over the last minutes (for cron or a CI schedule)')
+    .argument('<dir>', 'incident directory')
+    .option('--minutes <n>', 'look at the last n minutes', '60')
+    .option('--window <start..end>', 'look at this window instead (ISO 8601 times)')
+    .option('--since <duration>', 'look at the window ending now, e.g. 30m, 6h')
+    .option('--max-family <n>', 'alert when one of the incident\'s failure families occurs more than n times', String(DEFAULT_CHECK_THRESHOLDS.family))
+    .option('--max-stuck-jobs <n>', 'alert when more than n jobs are stuck', String(DEFAULT_CHECK_THRESHOLDS.stuckJobs))
+    .option('--max-failed-share <share>', 'alert when more than this share of requests fail (0..1)', String(DEFAULT_CHECK_THRESHOLDS.failedRequestShare))
+    .option('--json', 'print the checks as JSON on stdout', false)
+    .option('-q, --quiet', 'no progress on stderr', false)
+    .addHelpText('after', `\nExit codes:\n${CHECK_EXIT_HELP.replace(/^/gm, '  ')}\n`)
+    .action(async (dir: string, options: { minutes: string; window?: string; since?: string; maxFamily: string; maxStuckJobs: string; maxFailedShare: string; json: boolean; quiet: boolean }) => {
+      const [{ runCheck, checkLines }, { windowFrom, parseDuration }, { createReporter }] = await Promise.all([import('./cli/check.ts'), import('./cli/window.ts'), progressModule()]);
+      const minutes = parseDuration(`${options.minutes}m`);
+      const window = windowFrom(options, () => ({ start: new Date(Date.now() - minutes).toISOString(), end: new Date().toISOString() }));
+      const thresholds = { ...DEFAULT_CHECK_THRESHOLDS, family: nonNegative(options.maxFamily, '--max-family'), stuckJobs: nonNegative(options.maxStuckJobs, '--max-stuck-jobs'), failedRequestShare: nonNegative(options.maxFailedShare, '--max-failed-share') };
+      const run = await runCheck(dir, window, createReporter({ quiet: options.quiet, stream: io.err }), thresholds);
+      if (options.json) io.out.write(`${JSON.stringify(run, null, 2)}\n`);
+      else for (const line of checkLines(run)) io.out.write(`${line}\n`);
+      setExit(run.exitCode);
+    });
+
+  program
+    .command('history')
+    .description('the incident memory: every incident under <dir> with status, severity, root-cause signature, time to resolve and verification verdict')
+    .argument('[dir]', 'directory of incident directories', 'docs/incidents')
+    .option('--json', 'print the records as JSON on stdout', false)
+    .action(async (dir: string, options: { json: boolean }) => {
+      const { loadHistory, historyLines } = await import('./cli/history.ts');
+      const { existsSync } = await import('node:fs');
+      if (!existsSync(dir)) throw new UsageError(`${dir}: no such directory (give the directory that holds your incident directories)`);
+      const history = loadHistory(dir);
+      if (options.json) io.out.write(`${JSON.stringify(history, null, 2)}\n`);
+      else for (const line of historyLines(history)) io.out.write(`${line}\n`);
+      setExit(history.skipped.length > 0 ? EXIT_CODES.partial : EXIT_CODES.complete);
+    });
+
+  program
+    .command('probe')
+    .description('send the manifest\'s test webhook deliveries (valid, bad signature, malformed JSON, unknown job, duplicate) to its staging base URL; answers are saved as evidence and shown in the report')
+    .argument('<dir>', 'incident directory whose incident.yaml has a probe: section')
+    .option('--json', 'print the results as JSON on stdout', false)
+    .addHelpText('after', `\nExit codes:\n${PROBE_EXIT_HELP.replace(/^/gm, '  ')}\n`)
+    .action(async (dir: string, options: { json: boolean }) => {
+      const { probeIncident, probeLines } = await import('./cli/probe.ts');
+      const { evidence, file, exitCode } = await probeIncident(dir);
+      if (options.json) io.out.write(`${JSON.stringify({ ...evidence, file, exitCode }, null, 2)}\n`);
+      else {
+        for (const line of probeLines(evidence)) io.out.write(`${line}\n`);
+        io.err.write(`fracas: saved to ${file}; \`fracas render ${dir}\` adds the results to the report\n`);
+      }
+      setExit(exitCode);
     });
 
   program

@@ -9,6 +9,9 @@ import { rankHypotheses } from './hypotheses.ts';
 import { assessImpact } from './impact.ts';
 import { ANALYZERS, logSources, sharedLogPatterns } from './analyzers.ts';
 import { runAnalyzers, SharedDerivations, type Analyzer, type AnalyzerRun } from './registry.ts';
+import type { ProbeEvidence } from '../evidence/probe.ts';
+import { similarIncidents, type IncidentRecord } from './history.ts';
+import { monitoringSchedule } from './schedule.ts';
 import { failureSignature } from './signature.ts';
 import type { Analysis, ChartSeries, CodeExcerptView, Counts, SavedVerification, ErrorCategoryRow, ExecutiveSummary, ProposedText, SourceRow } from './model.ts';
 import { linkEvidence } from './evidence-index.ts';
@@ -124,8 +127,14 @@ export interface AnalyzeOptions {
   review?: { timeline: ReviewEvent[]; actions: ActionItemSpec[] };
   /** The analyzers to run (default: the registry's). */
   analyzers?: readonly Analyzer[];
+  /** The incident directory relative to its repository root, for the commands the report shows (default: the incident id). */
+  incidentPath?: string;
   /** The last `fracas verify` result (evidence/verification.json), shown as the Verification section. */
   verification?: SavedVerification;
+  /** The last `fracas probe` results (evidence/probe.json), shown with the code review. */
+  probe?: ProbeEvidence;
+  /** Records of the other incidents beside this one (the incident memory), for similar incidents and recurrences. */
+  pastIncidents?: readonly IncidentRecord[];
 }
 
 function verificationChart(verification: SavedVerification): ChartSeries {
@@ -189,6 +198,7 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
   const patterns: ProposedText[] = describePatterns(bundle, findings);
   const rootRefs: EvidenceRef[] = root?.supporting.slice(0, 6) ?? [];
   const correlation = correlate(bundle, findings);
+  const signature = failureSignature(bundle, findings, hypotheses);
   const reviewEvents = options.review?.timeline ?? [];
   const timeline = buildTimeline(bundle, findings, reviewEntries(reviewEvents));
   const allPatterns = logSources(bundle).map(({ id, evidence }) => ({ patterns: sharedLogPatterns(shared, id, evidence), records: evidence.totalRecords }));
@@ -232,8 +242,11 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
     charts: [...chartSeries(bundle, findings), ...(options.verification ? [verificationChart(options.verification)] : [])],
     gaps: gapsOf(bundle, findings),
     analyzerErrors,
-    signature: failureSignature(bundle, findings, hypotheses),
+    signature,
+    similarIncidents: similarIncidents({ id: bundle.incident.id, signature }, options.pastIncidents ?? []),
+    monitoringSchedule: monitoringSchedule(bundle, options.incidentPath ?? bundle.incident.id),
     ...(options.verification ? { verification: options.verification } : {}),
+    ...(options.probe ? { probe: options.probe } : {}),
   };
   const counts: Counts = {
     errorRecords: allPatterns.reduce((total, { patterns }) => total + patterns.errorRecords, 0),

@@ -1,5 +1,8 @@
 // The analysis result the templates read: everything the deliverables say, each claim with its evidence refs.
 import type { AnalyzerError } from './registry.ts';
+import type { ProbeEvidence } from '../evidence/probe.ts';
+import type { SimilarIncident } from './history.ts';
+import type { MonitoringSchedule } from './schedule.ts';
 import type { FailureSignature } from './signature.ts';
 import type { Verification } from './verification.ts';
 
@@ -247,6 +250,12 @@ export interface Analysis {
   analyzerErrors: AnalyzerError[];
   /** The incident's failure signature (root-cause families, symptom, exposure). */
   signature: FailureSignature;
+  /** Past incidents sharing failure families or category with this one; a recurrence of a fixed one first. */
+  similarIncidents: SimilarIncident[];
+  /** The `fracas check` command and a scheduled workflow running it. */
+  monitoringSchedule: MonitoringSchedule;
+  /** The last `fracas probe` results, when there are some. */
+  probe?: ProbeEvidence;
   /** The last `fracas verify` result, when there is one. */
   verification?: SavedVerification;
 }

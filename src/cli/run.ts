@@ -1,4 +1,5 @@
 // The collect, render and report commands for one or more incident directories, with the --json summary.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeIncident } from '../analysis/index.ts';
 import type { Analysis } from '../analysis/model.ts';
@@ -11,6 +12,16 @@ import type { Reporter } from './progress.ts';
 import { SharedPdfRenderer, safeFileName, writeReport, type OutputFormat, type ReportResult } from '../render/outputs.ts';
 import { loadTemplates } from '../render/handlebars.ts';
 import { loadVerification } from './verify.ts';
+import { saveIncidentRecord, siblingIncidents } from './history.ts';
+import { loadProbe } from './probe.ts';
+
+/** The incident directory relative to the root of the git repository holding it (its name when in none): the same whatever the current directory. */
+export function repositoryRelative(dir: string): string {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (existsSync(path.join(current, '.git'))) return path.relative(current, dir).split(path.sep).join('/') || '.';
+    if (path.dirname(current) === current) return path.basename(dir);
+  }
+}
 
 export interface RunOptions {
   formats: OutputFormat[];
@@ -87,11 +98,17 @@ export async function runCollect(dir: string, options: RunOptions): Promise<Inci
 async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, options: RunOptions, pdf: SharedPdfRenderer, templates: ReturnType<typeof loadTemplates>, outDir: string | undefined): Promise<IncidentSummary> {
   options.reporter.step(`analysing ${loaded.manifest.id}`);
   const verification = loadVerification(loaded.dir);
+  const pastIncidents = siblingIncidents(loaded.dir);
+  const probe = loadProbe(loaded.dir);
   const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, {
     sample: loaded.manifest.sample,
+    incidentPath: repositoryRelative(loaded.dir),
+    pastIncidents,
     ...(verification ? { verification } : {}),
+    ...(probe ? { probe } : {}),
     review: { timeline: loaded.manifest.timeline, actions: loaded.manifest.actions },
   });
+  await saveIncidentRecord(loaded, analysis);
   const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message), ...(outDir ? { outDir } : {}) });
   for (const failure of analysis.analyzerErrors) options.reporter.step(`analyzer ${failure.analyzer} failed: ${failure.message}`);
   if (result.pdf === 'failed') options.reporter.step(`PDF not written: ${result.pdfError ?? 'unknown error'}`);

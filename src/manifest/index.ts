@@ -1,4 +1,5 @@
 // The incident manifest (incident.yaml): schema, validation with key paths, ${ENV} interpolation, path resolution.
+import { probeSchema } from './probe.ts';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
@@ -199,6 +200,8 @@ export const manifestSchema = z.strictObject({
   timeline: z.array(reviewEvent).default([]),
   /** Action items of the review. */
   actions: z.array(actionItem).default([]),
+  /** Test webhook deliveries for `fracas probe` (staging only). */
+  probe: probeSchema.optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
