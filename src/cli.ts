@@ -107,12 +107,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('render the deliverables from saved evidence, without touching the sources')
     .argument('<dirs...>', 'incident directories')
     .addOption(formatOption())
+    .option('--out <dir>', 'write the outputs to <dir> instead of <dir>/report (one subdirectory per incident when several are given)')
     .option('--json', 'print a machine-readable summary on stdout', false)
     .option('-q, --quiet', 'no progress on stderr', false)
-    .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean }) => {
+    .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean; out?: string }) => {
       const [{ runReport }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
       const reporter = createReporter({ quiet: options.quiet, stream: io.err });
-      setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect: false }), options.json, io));
+      setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect: false, ...(options.out ? { outDir: options.out } : {}) }), options.json, io));
     });
 
   program
@@ -120,12 +121,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('collect, analyse and render: writes <dir>/report/ (four deliverables, <ID>.md and <ID>.pdf)')
     .argument('<dirs...>', 'incident directories (one browser renders them all)')
     .addOption(formatOption())
+    .option('--out <dir>', 'write the outputs to <dir> instead of <dir>/report (one subdirectory per incident when several are given)')
     .option('--json', 'print a machine-readable summary on stdout', false)
     .option('-q, --quiet', 'no progress on stderr', false)
-    .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean }) => {
+    .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean; out?: string }) => {
       const [{ runReport }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
       const reporter = createReporter({ quiet: options.quiet, stream: io.err });
-      setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect: true }), options.json, io));
+      setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect: true, ...(options.out ? { outDir: options.out } : {}) }), options.json, io));
     });
 
   program

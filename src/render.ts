@@ -1,7 +1,8 @@
-// Markdown -> HTML (markdown-it, raw HTML off) -> PDF (puppeteer-core driving a system Chromium, network blocked).
+// Markdown -> HTML (markdown-it, raw HTML off, heading anchors) -> PDF (puppeteer-core driving a system Chromium, network blocked).
 import { existsSync } from 'node:fs';
 import MarkdownIt from 'markdown-it';
 import type { Browser } from 'puppeteer-core';
+import anchor from 'markdown-it-anchor';
 import { escapeHtml, slugify } from './lib/escape.ts';
 import { detailsBlocks } from './render/details.ts';
 import { pdfStyles } from './render/styles.ts';
@@ -40,27 +41,60 @@ export function findBrowser(env: NodeJS.ProcessEnv = process.env): string {
   return found;
 }
 
-export function createMarkdown(): MarkdownIt {
+export interface HeadingAnchor {
+  level: number;
+  id: string;
+  text: string;
+}
+
+/**
+ * The deliverables' Markdown dialect: CommonMark + tables, raw HTML off except the details whitelist, heading ids
+ * from markdown-it-anchor with GitHub's slugs (so links written in the Markdown work on GitHub and in the PDF).
+ * `headings` receives every heading of each render, in order.
+ */
+export function createMarkdown(headings?: HeadingAnchor[]): MarkdownIt {
   const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
   markdown.use(detailsBlocks);
-  const slugs = new Map<string, number>();
-  markdown.core.ruler.push('heading_ids', (state) => {
-    slugs.clear();
-    const tokens = state.tokens;
-    for (let index = 0; index < tokens.length; index += 1) {
-      const token = tokens[index];
-      if (token?.type !== 'heading_open') continue;
-      const text = tokens[index + 1]?.content ?? '';
-      token.attrSet('id', uniqueSlug(slugify(text), slugs));
-    }
+  markdown.use(anchor, {
+    slugify,
+    uniqueSlugStartIndex: 1,
+    tabIndex: false,
+    callback: (token, info) => headings?.push({ level: Number(token.tag.slice(1)), id: info.slug, text: info.title }),
   });
+  breakableTables(markdown);
   return markdown;
 }
 
-function uniqueSlug(slug: string, seen: Map<string, number>): string {
-  const count = seen.get(slug) ?? 0;
-  seen.set(slug, count + 1);
-  return count === 0 ? slug : `${slug}-${count}`;
+const LONG_WORD = 16;
+
+/** Inside table cells, long paths and identifiers may break only after `/`, `.`, `_`, `-` (a <wbr> there), never inside a word. */
+function breakableTables(markdown: MarkdownIt): void {
+  const rules = markdown.renderer.rules;
+  for (const tag of ['td', 'th'] as const) {
+    rules[`${tag}_open`] = (tokens, index, options, env: { inCell?: boolean }, self) => {
+      env.inCell = true;
+      return self.renderToken(tokens, index, options);
+    };
+    rules[`${tag}_close`] = (tokens, index, options, env: { inCell?: boolean }, self) => {
+      env.inCell = false;
+      return self.renderToken(tokens, index, options);
+    };
+  }
+  // Only long words get break points: a short id such as "render-logs" stays whole.
+  const breakable = (content: string) =>
+    content
+      .split(/(\s+)/)
+      .map((word) => (word.length >= LONG_WORD ? escapeHtml(word).replace(/([/._-])(?=[^\s/._-])/g, '$1<wbr>') : escapeHtml(word)))
+      .join('');
+  rules.text = (tokens, index, _options, env: { inCell?: boolean }) => {
+    const content = tokens[index]?.content ?? '';
+    return env?.inCell ? breakable(content) : escapeHtml(content);
+  };
+  rules.code_inline = (tokens, index, _options, env: { inCell?: boolean }, self) => {
+    const token = tokens[index];
+    const content = token?.content ?? '';
+    return `<code${token ? self.renderAttrs(token) : ''}>${env?.inCell ? breakable(content) : escapeHtml(content)}</code>`;
+  };
 }
 
 export interface CoverInfo {
@@ -75,32 +109,17 @@ export interface HtmlDocumentInput {
   cover: CoverInfo;
   /** Chart files referenced from the Markdown (relative path -> SVG text), inlined into the page. */
   images?: Map<string, string>;
+  /** Heading id -> PDF page number, from a first print (see pdfPageNumbers); the contents show them when given. */
+  pageNumbers?: Map<string, number>;
 }
 
-interface TocEntry {
-  level: number;
-  id: string;
-  text: string;
-}
-
-function tableOfContents(markdown: MarkdownIt, source: string): TocEntry[] {
-  const entries: TocEntry[] = [];
-  const tokens = markdown.parse(source, {});
-  const seen = new Map<string, number>();
-  for (let index = 0; index < tokens.length; index += 1) {
-    const token = tokens[index];
-    if (token?.type !== 'heading_open') continue;
-    const text = tokens[index + 1]?.content ?? '';
-    const id = uniqueSlug(slugify(text), seen);
-    const level = Number(token.tag.slice(1));
-    if (level <= 2) entries.push({ level, id, text: text.replace(/\\(.)/g, '$1') });
-  }
-  return entries;
-}
-
-/** A self-contained HTML page: cover, contents, body; images inlined as data URIs; nothing remote. */
+/**
+ * A self-contained HTML page: a title block, the first part of the Markdown (the executive summary), the contents,
+ * the rest; images inlined as data URIs; nothing remote. Headings are parsed once: their ids feed the contents.
+ */
 export function toHtmlDocument(input: HtmlDocumentInput): string {
-  const markdown = createMarkdown();
+  const headings: HeadingAnchor[] = [];
+  const markdown = createMarkdown(headings);
   const defaultImage = markdown.renderer.rules.image;
   markdown.renderer.rules.image = (tokens, index, options, env, self) => {
     const token = tokens[index];
@@ -110,9 +129,19 @@ export function toHtmlDocument(input: HtmlDocumentInput): string {
     else if (token && !source.startsWith('data:')) token.attrSet('src', '');
     return defaultImage ? defaultImage(tokens, index, options, env, self) : self.renderToken(tokens, index, options);
   };
-  const body = markdown.render(input.markdown);
-  const toc = tableOfContents(markdown, input.markdown)
-    .map((entry) => `<li class="toc-${entry.level}"><a href="#${escapeHtml(entry.id)}">${escapeHtml(entry.text)}</a></li>`)
+  const env = {};
+  const tokens = markdown.parse(input.markdown, env);
+  // The contents go before the second top-level heading: page 1 is the title block and the first section.
+  const h1s = tokens.map((token, index) => (token.type === 'heading_open' && token.tag === 'h1' ? index : -1)).filter((index) => index >= 0);
+  const split = h1s.length > 1 ? (h1s[1] as number) : tokens.length;
+  const first = markdown.renderer.render(tokens.slice(0, split), markdown.options, env);
+  const rest = markdown.renderer.render(tokens.slice(split), markdown.options, env);
+  const toc = headings
+    .filter((entry) => entry.level <= 2)
+    .map((entry) => {
+      const page = input.pageNumbers?.get(entry.id);
+      return `<li class="toc-${entry.level}"><a href="#${escapeHtml(entry.id)}"><span class="toc-text">${escapeHtml(entry.text)}</span><span class="toc-page">${page === undefined ? '' : page}</span></a></li>`;
+    })
     .join('\n');
   const coverRows = input.cover.rows.map(([key, value]) => `<tr><th>${escapeHtml(key)}</th><td>${escapeHtml(value)}</td></tr>`).join('\n');
   return `<!doctype html>
@@ -123,13 +152,38 @@ export function toHtmlDocument(input: HtmlDocumentInput): string {
 <body>
 <section class="cover">
 <p class="cover-kicker">FRACAS incident report</p>
-<h1 class="cover-title">${escapeHtml(input.cover.id)}<br>${escapeHtml(input.cover.title)}</h1>
+<p class="cover-title">${escapeHtml(input.cover.id)}: ${escapeHtml(input.cover.title)}</p>
 <table class="cover-meta">${coverRows}</table>
 ${input.cover.notice ? `<p class="cover-notice">${escapeHtml(input.cover.notice)}</p>` : ''}
 </section>
+<main>${first}
 <nav class="toc"><h2 class="toc-title">Contents</h2><ol>${toc}</ol></nav>
-<main>${body}</main>
+${rest}</main>
 </body></html>`;
+}
+
+/** Heading id -> 1-based page number, read from the named destinations Chromium writes for every link target. */
+export async function pdfPageNumbers(pdf: Uint8Array): Promise<Map<string, number>> {
+  const { PDFDocument, PDFArray, PDFDict, PDFName, PDFRef } = await import('pdf-lib');
+  const document = await PDFDocument.load(pdf, { updateMetadata: false });
+  const pageIndex = new Map(document.getPages().map((page, index) => [page.ref.toString(), index + 1]));
+  const numbers = new Map<string, number>();
+  const dests = document.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict);
+  if (!dests) return numbers;
+  for (const [name, value] of dests.entries()) {
+    const target = value instanceof PDFRef ? document.context.lookup(value) : value;
+    const array = target instanceof PDFArray ? target : target instanceof PDFDict ? target.lookupMaybe(PDFName.of('D'), PDFArray) : undefined;
+    const page = array?.get(0);
+    const number = page instanceof PDFRef ? pageIndex.get(page.toString()) : undefined;
+    if (number !== undefined) numbers.set(decodeName(name.asString()), number);
+  }
+  return numbers;
+}
+
+function decodeName(name: string): string {
+  const raw = name.replace(/^\//, '');
+  const bytes = Buffer.from(raw.replace(/#([0-9a-fA-F]{2})/g, (_whole, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))), 'latin1');
+  return bytes.toString('utf8');
 }
 
 export interface PdfRenderer {
@@ -164,6 +218,7 @@ export async function launchPdfRenderer(env: NodeJS.ProcessEnv = process.env): P
         const pdf = await page.pdf({
           format: 'A4',
           printBackground: true,
+          outline: true,
           displayHeaderFooter: true,
           margin: { top: '18mm', bottom: '18mm', left: '16mm', right: '16mm' },
           headerTemplate: `<div style="font-size:8px;width:100%;padding:0 16mm;color:#666;font-family:sans-serif;display:flex;justify-content:space-between"><span>${label}</span><span>FRACAS report</span></div>`,

@@ -1,6 +1,6 @@
 // The audit step: a pure function from the evidence bundle (and the investigator's conclusions) to the analysis.
 import { evidenceOf, STACK_FRAME_REASON, type AnySourceResult, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
-import type { Manifest } from '../manifest/index.ts';
+import type { ActionItemSpec, Manifest, ReviewEvent } from '../manifest/index.ts';
 import { buildChecklists } from './checklists.ts';
 import { configComparisons, configTableRows } from './config.ts';
 import { correlate } from './correlation.ts';
@@ -13,16 +13,21 @@ import type { ProbeEvidence } from '../evidence/probe.ts';
 import { similarIncidents, type IncidentRecord } from './history.ts';
 import { monitoringSchedule } from './schedule.ts';
 import { failureSignature } from './signature.ts';
-import type { Analysis, ChartSeries, CodeExcerptView, SavedVerification, ErrorCategoryRow, ProposedText, SourceRow } from './model.ts';
+import type { Analysis, ChartSeries, CodeExcerptView, Counts, SavedVerification, ErrorCategoryRow, ExecutiveSummary, ProposedText, SourceRow } from './model.ts';
+import { linkEvidence } from './evidence-index.ts';
+import { assessEscalation, buildReview, reviewTimelineEntries as reviewEntries } from './review.ts';
 import { draftPlan } from './plan.ts';
 import { draftPrevention } from './prevention.ts';
 import { chartSeries } from './chart-data.ts';
 import { describeWhat, describeWhen, describePatterns } from './narrative.ts';
 import { draftSolutions } from './solutions.ts';
-import { buildTimeline } from './timeline.ts';
-import { FAILURE_SIGNALS, type Finding } from './types.ts';
+import { buildTimeline, keyEvents } from './timeline.ts';
+import { FAILURE_SIGNALS, type Finding, type Hypothesis } from './types.ts';
 
 export type Conclusions = Manifest['conclusions'];
+
+/** Configuration rows shown in the body; the appendix lists all. */
+const CONFIG_BODY_ROWS = 8;
 
 function sourceSummary(source: AnySourceResult): string {
   if (!source.evidence) return source.status === 'failed' ? 'nothing collected' : 'no evidence';
@@ -120,6 +125,8 @@ function gapsOf(bundle: EvidenceBundle, findings: Finding[]): string[] {
 
 export interface AnalyzeOptions {
   sample?: boolean;
+  /** The review recorded in incident.yaml: timeline events and action items. */
+  review?: { timeline: ReviewEvent[]; actions: ActionItemSpec[] };
   /** The analyzers to run (default: the registry's). */
   analyzers?: readonly Analyzer[];
   /** The incident directory relative to its repository root, for the commands the report shows (default: the incident id). */
@@ -152,6 +159,38 @@ export function collectFindings(bundle: EvidenceBundle, shared = new SharedDeriv
   return { ...run, findings: dedupeIds(run.findings) };
 }
 
+/** The cause as the attribution states it (error, place, onset, reach), else the category with its rule's summary. */
+function causeText(root: Hypothesis): string {
+  return root.statement ? `${root.statement} (${root.category}${root.resource ? `, ${root.resource}` : ''}, score ${root.score.toFixed(2)}).` : `${root.title} (${root.category}, score ${root.score.toFixed(2)}). ${root.summary}`;
+}
+
+function rootCauseOf(conclusions: Conclusions, hypotheses: Hypothesis[], root: Hypothesis | undefined, refs: EvidenceRef[]): Analysis['rootCause'] {
+  if (conclusions.rootCause) return { confirmed: true, text: conclusions.rootCause, ...(root ? { hypothesisId: root.id } : {}), refs };
+  if (root) return { confirmed: root.status === 'confirmed', text: causeText(root), hypothesisId: root.id, refs };
+  const top = hypotheses.find((hypothesis) => hypothesis.status !== 'rejected');
+  if (top) return { confirmed: false, text: `Not determined: the highest-ranked hypothesis, ${top.title} (${top.category}, score ${top.score.toFixed(2)}), is too weak to call the root cause.`, refs: top.supporting.slice(0, 6) };
+  return { confirmed: false, text: 'Not determined: no hypothesis is supported by the evidence collected.', refs: [] };
+}
+
+function executiveSummary(analysis: Omit<Analysis, 'executive' | 'review' | 'counts' | 'evidenceIndex'>, root: Hypothesis | undefined): ExecutiveSummary {
+  const recommended = analysis.options.find((option) => option.letter === analysis.recommendation.letter);
+  const firstChange = recommended?.changes[0]?.text;
+  const basis = analysis.hypotheses.findIndex((hypothesis) => hypothesis.id === (analysis.rootCause.hypothesisId ?? root?.id));
+  return {
+    ...(basis >= 0 ? { rootRank: basis + 1, rootCategory: analysis.hypotheses[basis]?.category } : {}),
+    whatHappened: analysis.incident.summary ?? analysis.what[0]?.text ?? 'The evidence collected holds no failure.',
+    rootCause: analysis.rootCause.confirmed
+      ? analysis.rootCause.text
+      : root
+        ? `${causeText(root)} *(proposed)*`
+        : analysis.rootCause.text,
+    decisive: analysis.rootCause.refs.slice(0, 3),
+    recommendedFix: recommended
+      ? `Option ${recommended.letter}, ${recommended.title}${analysis.recommendation.confirmed ? ' (chosen)' : ' (proposed)'}${firstChange ? `: ${firstChange}` : ''}`
+      : `Option ${analysis.recommendation.letter}`,
+  };
+}
+
 export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions, options: AnalyzeOptions = {}): Analysis {
   const shared = new SharedDerivations();
   const { findings, errors: analyzerErrors } = collectFindings(bundle, shared, options.analyzers);
@@ -164,38 +203,36 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
   const recommended = solutions.options.find((option) => option.letter === solutions.recommendation.letter);
   const others = solutions.options.filter((option) => option !== recommended && option.letter === 'B' && option.changes.length > 0);
   const configRows = evidenceOf(bundle, 'config').flatMap(({ evidence }) => configTableRows(evidence));
-  const timeline = buildTimeline(bundle, findings);
   const patterns: ProposedText[] = describePatterns(bundle, findings);
   const rootRefs: EvidenceRef[] = root?.supporting.slice(0, 6) ?? [];
   const correlation = correlate(bundle, findings);
   const signature = failureSignature(bundle, findings, hypotheses);
-  return {
+  const reviewEvents = options.review?.timeline ?? [];
+  const timeline = buildTimeline(bundle, findings, reviewEntries(reviewEvents));
+  const allPatterns = logSources(bundle).map(({ id, evidence }) => ({ patterns: sharedLogPatterns(shared, id, evidence), records: evidence.totalRecords }));
+  const categories = errorCategories(findings);
+  const draft = {
     incident: { ...bundle.incident, sample: options.sample ?? false },
     collectedAt: bundle.collectedAt,
     sources: sourceRows(bundle),
     findings,
     hypotheses,
-    rootCause: conclusions.rootCause
-      ? { confirmed: true, text: conclusions.rootCause, ...(root ? { hypothesisId: root.id } : {}), refs: rootRefs }
-      : root
-        ? { confirmed: root.status === 'confirmed', text: root.statement ? `${root.statement} (${root.category}${root.resource ? `, ${root.resource}` : ''}, score ${root.score.toFixed(2)}).` : `${root.title} (${root.category}, score ${root.score.toFixed(2)}). ${root.summary}`, hypothesisId: root.id, refs: rootRefs }
-        : { confirmed: false, text: 'Not determined: no hypothesis is supported by the evidence collected.', refs: [] },
+    rootCause: rootCauseOf(conclusions, hypotheses, root, rootRefs),
     what: describeWhat(findings, impact),
     when: describeWhen(findings, impact, timeline),
     timeline,
+    keyTimeline: keyEvents(timeline),
     impact,
-    errorCategories: errorCategories(findings),
+    errorCategories: categories,
     patterns,
-    logPatterns: logSources(bundle)
-      .map(({ id, evidence }) => sharedLogPatterns(shared, id, evidence))
-      .filter((patterns) => patterns.errorRecords > 0 || (patterns.load?.requests ?? 0) > 0),
+    logPatterns: allPatterns.map(({ patterns }) => patterns).filter((patterns) => patterns.errorRecords > 0 || (patterns.load?.requests ?? 0) > 0),
     database: evidenceOf(bundle, 'database').map(({ source, evidence }) => ({
       source: source.id,
       // The full id list of stuck jobs is for joins and counts, not for display.
       checks: evidence.checks.filter((check) => check.id !== 'stuck-job-ids'),
       findings: findings.filter((finding) => finding.area === 'database' && finding.refs.some((ref) => ref.source === source.id)),
     })),
-    config: { rows: configRows },
+    config: { rows: configRows, top: configRows.filter((row) => row.type === 'anomaly' || row.risk !== 'low').slice(0, CONFIG_BODY_ROWS) },
     ...(correlation ? { correlation } : {}),
     code: codeViews(bundle),
     ...solutions,
@@ -220,5 +257,22 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
     ...(options.verification ? { verification: options.verification } : {}),
     ...(attribution ? { attribution } : {}),
     ...(options.probe ? { probe: options.probe } : {}),
+  };
+  const counts: Counts = {
+    errorRecords: allPatterns.reduce((total, { patterns }) => total + patterns.errorRecords, 0),
+    logRecords: allPatterns.reduce((total, { records }) => total + records, 0),
+    failureSignalRecords: categories.reduce((total, category) => total + category.count, 0),
+    failureCategories: categories.length,
+    hypotheses: hypotheses.length,
+    databaseChecks: draft.database.reduce((total, database) => total + database.checks.length, 0),
+    configRows: configRows.length,
+    codeExcerpts: draft.code.length,
+  };
+  const review = buildReview({ events: reviewEvents, actions: options.review?.actions ?? [], conclusions, rootCauseConfirmed: draft.rootCause.confirmed, ...(impact.firstError ? { firstError: impact.firstError } : {}) });
+  return {
+    ...linkEvidence(draft),
+    counts,
+    executive: executiveSummary(draft, root),
+    review: { ...review, escalation: assessEscalation({ analysis: draft, rootCauseConfirmed: draft.rootCause.confirmed, events: reviewEvents, conclusions }) },
   };
 }

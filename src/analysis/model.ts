@@ -87,6 +87,18 @@ export interface CodeExcerptView {
 export interface ProposedText {
   text: string;
   refs: EvidenceRef[];
+  /** Title of the appendix entry listing `refs` (set when there are refs). */
+  evidence?: string;
+}
+
+/** An appendix entry listing the evidence of one drafted statement. */
+export interface EvidenceEntry {
+  title: string;
+  /** Heading of the body section the statement stands under. */
+  back: string;
+  deliverable: 'root-cause-report' | 'solution-design' | 'implementation-plan' | 'prevention-measures';
+  text: string;
+  refs: EvidenceRef[];
 }
 
 export interface SolutionOption {
@@ -124,6 +136,81 @@ export interface ChartSeries {
   markers: { x: string; label: string }[];
 }
 
+export interface ReviewDurations {
+  /** When users were first affected: the "started" event, else the first error in the evidence. */
+  onset?: string;
+  onsetBasis: string;
+  detectMinutes?: number;
+  acknowledgeMinutes?: number;
+  mitigateMinutes?: number;
+  resolveMinutes?: number;
+}
+
+export interface ReviewDecision {
+  subject: string;
+  decision: string;
+  note?: string;
+  author?: string;
+  date?: string;
+}
+
+export interface DocumentStatus {
+  state: 'draft' | 'confirmed';
+  by?: string;
+  on?: string;
+  text: string;
+}
+
+export interface EscalationCriterion {
+  id: 'root-cause-deadline' | 'infrastructure-fix' | 'production-affected' | 'critical-impact';
+  criterion: string;
+  status: 'met' | 'not-met' | 'unknown';
+  basis: string;
+}
+
+interface ActionItem {
+  title: string;
+  owner?: string;
+  due?: string;
+  ticket?: string;
+  status: 'open' | 'in-progress' | 'done' | 'wont-do';
+}
+
+export interface ReviewSection {
+  status: DocumentStatus;
+  durations: ReviewDurations;
+  actions: ActionItem[];
+  decisions: ReviewDecision[];
+  /** The manifest's timeline events (also merged into the analysis timeline). */
+  events: TimelineEntry[];
+  escalation: EscalationCriterion[];
+}
+
+/** Counts every section quotes, computed once so no two sections disagree. */
+export interface Counts {
+  /** Records of error level or worse across the log sources. */
+  errorRecords: number;
+  logRecords: number;
+  /** Records behind the recognised failure categories (one record can carry two signals). */
+  failureSignalRecords: number;
+  failureCategories: number;
+  hypotheses: number;
+  databaseChecks: number;
+  configRows: number;
+  codeExcerpts: number;
+}
+
+export interface ExecutiveSummary {
+  whatHappened: string;
+  rootCause: string;
+  /** The evidence that decides the root cause (at most three references). */
+  decisive: EvidenceRef[];
+  /** Rank (1-based) and category of the hypothesis the root cause rests on, when there is one. */
+  rootRank?: number;
+  rootCategory?: string;
+  recommendedFix: string;
+}
+
 export interface Analysis {
   incident: IncidentMeta & { sample: boolean };
   collectedAt: string;
@@ -134,13 +221,16 @@ export interface Analysis {
   what: ProposedText[];
   when: ProposedText[];
   timeline: TimelineEntry[];
+  /** The body's short timeline (review milestones, deploys, first errors, peaks); `timeline` is the full one. */
+  keyTimeline: TimelineEntry[];
   impact: Impact;
   errorCategories: ErrorCategoryRow[];
   patterns: ProposedText[];
   /** Failure patterns of each log source with errors or requests. */
   logPatterns: LogPatterns[];
   database: { source: string; checks: QueryCheck[]; findings: Finding[] }[];
-  config: { rows: ConfigTableRow[] };
+  /** `top`: the rows the body shows (anomalies and the riskiest differences); `rows`: all, for the appendix. */
+  config: { rows: ConfigTableRow[]; top: ConfigTableRow[] };
   correlation?: CorrelationSummary;
   code: CodeExcerptView[];
   options: SolutionOption[];
@@ -151,6 +241,11 @@ export interface Analysis {
   owners: { role: string; name: string }[];
   charts: ChartSeries[];
   gaps: string[];
+  review: ReviewSection;
+  counts: Counts;
+  /** Appendix entries for the drafted statements' evidence, in document order. */
+  evidenceIndex: EvidenceEntry[];
+  executive: ExecutiveSummary;
   /** Analyzers that threw: the rest of the analysis stands, the report names them. */
   analyzerErrors: AnalyzerError[];
   /** The incident's failure signature (root-cause families, symptom, exposure). */

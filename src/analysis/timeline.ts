@@ -1,4 +1,4 @@
-// One timeline across sources: deploys and restarts, commits (with the git source's lookback) and config changes, first errors, peaks, first stuck job.
+// One timeline across sources and the review: deploys and restarts, commits (with the git source's lookback) and config changes, first errors, peaks, first stuck job.
 import { evidenceOf, logEvidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
 import { FAILURE_SIGNALS, type Finding, type TimelineEntry } from './types.ts';
 
@@ -87,8 +87,23 @@ function firstErrors(findings: Finding[]): TimelineEntry[] {
     }));
 }
 
-export function buildTimeline(bundle: EvidenceBundle, findings: Finding[]): TimelineEntry[] {
-  return [...logEvents(bundle), ...commits(bundle), ...firstErrors(findings), ...firstStuckJob(bundle)]
+/** Evidence events, plus the review's own events from incident.yaml (`extra`), in time order. */
+export function buildTimeline(bundle: EvidenceBundle, findings: Finding[], extra: TimelineEntry[] = []): TimelineEntry[] {
+  return [...logEvents(bundle), ...commits(bundle), ...firstErrors(findings), ...firstStuckJob(bundle), ...extra]
     .filter((entry) => !Number.isNaN(Date.parse(entry.time)))
     .sort((left, right) => Date.parse(left.time) - Date.parse(right.time) || left.kind.localeCompare(right.kind) || left.label.localeCompare(right.label));
+}
+
+const KEY_KINDS: TimelineEntry['kind'][] = ['review', 'deploy', 'config-change', 'restart', 'first-error', 'first-stuck-job', 'peak'];
+/** Rows of the body's timeline; the full timeline goes to the appendix. */
+const KEY_TIMELINE_ROWS = 14;
+
+/** The events a reader needs first: review milestones, deploys and config changes, restarts, first errors, the peak. */
+export function keyEvents(timeline: TimelineEntry[], max = KEY_TIMELINE_ROWS): TimelineEntry[] {
+  const ranked = timeline
+    .map((entry, index) => ({ entry, index, rank: KEY_KINDS.indexOf(entry.kind) }))
+    .filter(({ rank }) => rank >= 0)
+    .sort((left, right) => left.rank - right.rank || left.index - right.index)
+    .slice(0, max);
+  return ranked.sort((left, right) => left.index - right.index).map(({ entry }) => entry);
 }

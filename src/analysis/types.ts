@@ -118,9 +118,12 @@ export interface Hypothesis {
 export interface TimelineEntry {
   time: string;
   source: string;
-  kind: 'deploy' | 'commit' | 'config-change' | 'first-error' | 'peak' | 'first-stuck-job' | 'restart' | 'event';
+  kind: 'deploy' | 'commit' | 'config-change' | 'first-error' | 'peak' | 'first-stuck-job' | 'restart' | 'event' | 'review';
   label: string;
   ref?: EvidenceRef;
+  /** Review events from incident.yaml: who recorded it, and which milestone it is. */
+  who?: string;
+  milestone?: string;
 }
 
 /** Signals that count failures (errors, rejected or refused work), as opposed to context such as deploys or config. */

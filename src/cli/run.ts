@@ -9,7 +9,7 @@ import { loadManifest, type LoadedManifest } from '../manifest/index.ts';
 import { collectEvidence } from '../collectors/gather.ts';
 import { evidencePath, loadEvidence, saveEvidence } from '../evidence/store.ts';
 import type { Reporter } from './progress.ts';
-import { SharedPdfRenderer, writeReport, type OutputFormat, type ReportResult } from '../render/outputs.ts';
+import { SharedPdfRenderer, safeFileName, writeReport, type OutputFormat, type ReportResult } from '../render/outputs.ts';
 import { loadTemplates } from '../render/handlebars.ts';
 import { loadVerification } from './verify.ts';
 import { saveIncidentRecord, siblingIncidents } from './history.ts';
@@ -25,6 +25,8 @@ export function repositoryRelative(dir: string): string {
 
 export interface RunOptions {
   formats: OutputFormat[];
+  /** Write the outputs here instead of <dir>/report (several incidents: one subdirectory per incident id). */
+  outDir?: string;
   reporter: Reporter;
   env?: NodeJS.ProcessEnv;
 }
@@ -37,6 +39,13 @@ export interface IncidentSummary {
   pdf: ReportResult['pdf'];
   pdfError?: string;
   sources: { id: string; kind: string; status: string; error?: string; hint?: string; warnings: string[] }[];
+  /** The review: document status, time to detect/acknowledge/mitigate/resolve (minutes), escalation criteria, action items. */
+  review?: {
+    status: Analysis['review']['status'];
+    durations: Analysis['review']['durations'];
+    escalation: Analysis['review']['escalation'];
+    actions: Analysis['review']['actions'];
+  };
   hypotheses: {
     id: string;
     title: string;
@@ -80,6 +89,9 @@ function summarise(loaded: LoadedManifest, bundle: EvidenceBundle, analysis: Ana
       ...(source.error?.hint ? { hint: source.error.hint } : {}),
       warnings: source.warnings,
     })),
+    ...(analysis
+      ? { review: { status: analysis.review.status, durations: analysis.review.durations, escalation: analysis.review.escalation, actions: analysis.review.actions } }
+      : {}),
     hypotheses: (analysis?.hypotheses ?? []).map((hypothesis) => ({
       id: hypothesis.id,
       title: hypothesis.title,
@@ -111,14 +123,21 @@ export async function runCollect(dir: string, options: RunOptions): Promise<Inci
   return summarise(loaded, bundle, undefined, undefined, exitCodeFor({ sources: bundle.sources, markdown: 'skipped' }));
 }
 
-async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, options: RunOptions, pdf: SharedPdfRenderer, templates: ReturnType<typeof loadTemplates>): Promise<IncidentSummary> {
+async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, options: RunOptions, pdf: SharedPdfRenderer, templates: ReturnType<typeof loadTemplates>, outDir: string | undefined): Promise<IncidentSummary> {
   options.reporter.step(`analysing ${loaded.manifest.id}`);
   const verification = loadVerification(loaded.dir);
   const pastIncidents = siblingIncidents(loaded.dir);
   const probe = loadProbe(loaded.dir);
-  const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, { sample: loaded.manifest.sample, incidentPath: repositoryRelative(loaded.dir), pastIncidents, ...(verification ? { verification } : {}), ...(probe ? { probe } : {}) });
+  const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, {
+    sample: loaded.manifest.sample,
+    incidentPath: repositoryRelative(loaded.dir),
+    pastIncidents,
+    ...(verification ? { verification } : {}),
+    ...(probe ? { probe } : {}),
+    review: { timeline: loaded.manifest.timeline, actions: loaded.manifest.actions },
+  });
   await saveIncidentRecord(loaded, analysis);
-  const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message) });
+  const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message), ...(outDir ? { outDir } : {}) });
   for (const failure of analysis.analyzerErrors) options.reporter.step(`analyzer ${failure.analyzer} failed: ${failure.message}`);
   if (result.pdf === 'failed') options.reporter.step(`PDF not written: ${result.pdfError ?? 'unknown error'}`);
   const exitCode = exitCodeFor({ sources: bundle.sources, markdown: 'ok', analyzerErrors: analysis.analyzerErrors.length, ...(options.formats.includes('pdf') ? { pdf: result.pdf === 'ok' ? 'ok' : 'failed' } : {}) });
@@ -140,7 +159,8 @@ export async function runReport(dirs: string[], options: RunOptions & { collect:
       } else {
         bundle = loadEvidence(loaded.dir);
       }
-      summaries.push(await renderFromBundle(loaded, bundle, options, pdf, templates));
+      const outDir = options.outDir ? (dirs.length > 1 ? path.join(options.outDir, safeFileName(loaded.manifest.id)) : options.outDir) : undefined;
+      summaries.push(await renderFromBundle(loaded, bundle, options, pdf, templates, outDir));
     }
   } finally {
     await pdf.close();

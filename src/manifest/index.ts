@@ -4,6 +4,9 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { HYPOTHESIS_CATEGORIES } from '../analysis/types.ts';
+import { CHECKLIST_IDS } from '../analysis/checklists.ts';
+import { closest } from '../lib/closest.ts';
 import { tooDeepOrLarge } from '../lib/text-depth-guard.ts';
 
 export const MANIFEST_FILE = 'incident.yaml';
@@ -156,9 +159,34 @@ const gitSource = z.strictObject({
 
 export const sourceSchema = z.discriminatedUnion('kind', [logSource, renderApiSource, databaseSource, configSource, codeSource, gitSource]);
 
+const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'a date such as 2026-11-21 or an ISO 8601 time');
+
 const hypothesisDecision = z.strictObject({
   status: z.enum(['confirmed', 'rejected']),
   note: z.string().optional(),
+  /** Who decided, and when. */
+  author: z.string().optional(),
+  date: isoDate.optional(),
+});
+
+/** The review's milestones; any other event is a free event with its own label. */
+const REVIEW_MILESTONES = ['started', 'detected', 'acknowledged', 'mitigated', 'resolved'] as const;
+
+const reviewEvent = z.strictObject({
+  /** detected, acknowledged, mitigated, resolved (or started: when users were first affected); omit for a free event. */
+  event: z.enum(REVIEW_MILESTONES).optional(),
+  time: isoTime,
+  who: z.string().optional(),
+  note: z.string().optional(),
+});
+
+const actionItem = z.strictObject({
+  title: z.string().min(1),
+  owner: z.string().optional(),
+  due: isoDate.optional(),
+  /** Tracker id, e.g. FM-031 or #412. */
+  ticket: z.string().optional(),
+  status: z.enum(['open', 'in-progress', 'done', 'wont-do']).default('open'),
 });
 
 const conclusions = z.strictObject({
@@ -172,6 +200,8 @@ const conclusions = z.strictObject({
   notes: z.string().optional(),
   /** Checklist items the investigator has signed off, by item id. */
   done: z.array(z.string()).default([]),
+  /** Who confirmed the conclusions (the root cause, the chosen option), and when: the document is then no longer a draft. */
+  confirmedBy: z.strictObject({ author: z.string().min(1), date: isoDate }).optional(),
 });
 
 /** What users suffered, when the investigator names it; overrides the symptom fracas detects. */
@@ -226,6 +256,10 @@ export const manifestSchema = z.strictObject({
   sample: z.boolean().default(false),
   sources: z.array(sourceSchema).default([]),
   conclusions: conclusions.default(conclusions.parse({})),
+  /** Review timeline: detected, acknowledged, mitigated, resolved, and free events (time, who, note). */
+  timeline: z.array(reviewEvent).default([]),
+  /** Action items of the review. */
+  actions: z.array(actionItem).default([]),
   /** Tickets `fracas publish` attaches the report to. */
   tickets: z.array(ticketSchema).default([]),
   /** Test webhook deliveries for `fracas probe` (staging only). */
@@ -243,6 +277,8 @@ export type ConfigSourceSpec = z.infer<typeof configSource>;
 export type ConfigSideSpec = z.infer<typeof configSide>;
 export type CodeSourceSpec = z.infer<typeof codeSource>;
 export type GitSourceSpec = z.infer<typeof gitSource>;
+export type ReviewEvent = z.infer<typeof reviewEvent>;
+export type ActionItemSpec = z.infer<typeof actionItem>;
 
 export interface LoadedManifest {
   manifest: Manifest;
@@ -387,7 +423,38 @@ function parseManifestUnguarded(text: string, file: string, env: NodeJS.ProcessE
   if (Date.parse(manifest.window.start) > Date.parse(manifest.window.end)) {
     throw new ManifestError(file, ['window: start is after end']);
   }
+  const review = reviewProblems(manifest, (pathParts) => lineOfPath(document.contents, pathParts, lines));
+  if (review.length > 0) throw new ManifestError(file, review);
   return manifest;
+}
+
+/** Conclusions that name hypotheses or checklist items fracas does not have, and milestones given twice. */
+function reviewProblems(manifest: Manifest, lineOf: (pathParts: PropertyKey[]) => number | undefined): string[] {
+  const problems: string[] = [];
+  const at = (pathParts: PropertyKey[]) => {
+    const line = lineOf(pathParts);
+    return `${keyPathLabel(pathParts)}${line ? ` (line ${line})` : ''}`;
+  };
+  for (const id of Object.keys(manifest.conclusions.hypotheses)) {
+    if ((HYPOTHESIS_CATEGORIES as readonly string[]).includes(id)) continue;
+    problems.push(`${at(['conclusions', 'hypotheses', id])}: unknown hypothesis id "${id}"${suggestion(id, HYPOTHESIS_CATEGORIES)} (ids: ${HYPOTHESIS_CATEGORIES.join(', ')})`);
+  }
+  manifest.conclusions.done.forEach((id, index) => {
+    if ((CHECKLIST_IDS as readonly string[]).includes(id)) return;
+    problems.push(`${at(['conclusions', 'done', index])}: unknown checklist item "${id}"${suggestion(id, CHECKLIST_IDS)} (items: ${CHECKLIST_IDS.join(', ')})`);
+  });
+  const seen = new Set<string>();
+  manifest.timeline.forEach((event, index) => {
+    if (!event.event) return;
+    if (seen.has(event.event)) problems.push(`${at(['timeline', index, 'event'])}: "${event.event}" is given more than once (keep one; record the others as free events without event:)`);
+    seen.add(event.event);
+  });
+  return problems;
+}
+
+function suggestion(value: string, candidates: readonly string[]): string {
+  const nearest = closest(value, candidates);
+  return nearest ? `; did you mean "${nearest}"?` : '';
 }
 
 /** Load <dir>/incident.yaml (or the file itself). */

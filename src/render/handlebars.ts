@@ -4,9 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { DbValue, EvidenceRef, QueryCheck } from '../evidence/schema.ts';
-import type { Analysis } from '../analysis/model.ts';
+import type { Analysis, EvidenceEntry } from '../analysis/model.ts';
 import type { ConfigTableRow } from '../analysis/config/table.ts';
-import { codeFence, codeSpan, escapeMarkdown, slugify, tableCell, truncate } from '../lib/escape.ts';
+import { dropNeedlessEscapes } from './minimal-escapes.ts';
+import { codeFence, codeSpan, escapeHtml, escapeMarkdown, escapeMarkdownBlock, slugify, tableCell, truncate } from '../lib/escape.ts';
 
 export const TEMPLATE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'templates');
 
@@ -15,15 +16,43 @@ export type Deliverable = (typeof DELIVERABLES)[number];
 
 /** Helpers that escape or format what they print; templates may print nothing else (see test/templates). */
 export const PRINTING_HELPERS = [
-  'md', 'cell', 'code', 'fence', 'link', 'num', 'pct', 'fixed', 'inc', 'minutes', 'join', 'ref', 'refShort', 'refsInline',
-  'checkStatus', 'sourceStatus', 'risk', 'queryTable', 'body',
+  'md',
+  'cell',
+  'code',
+  'fence',
+  'link',
+  'num',
+  'pct',
+  'fixed',
+  'inc',
+  'minutes',
+  'join',
+  'ref',
+  'refShort',
+  'refsInline',
+  'checkStatus',
+  'sourceStatus',
+  'risk',
+  'queryTable',
+  'body',
+  'para',
+  'html',
+  'see',
+  'back',
+  'escalation',
+  'when',
+  'refLink',
 ] as const;
 
 export function formatTime(value: unknown): string {
   if (typeof value !== 'string' || value === '') return '';
   const time = Date.parse(value);
   if (Number.isNaN(time)) return '';
-  return new Date(time).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC').replace(/Z$/, ' UTC');
+  return new Date(time)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC')
+    .replace(/Z$/, ' UTC');
 }
 
 function text(value: unknown): string {
@@ -63,10 +92,21 @@ function queryTable(check: QueryCheck, maxRows = 15, maxColumns = 8): string {
   if (check.rows.length === 0) return '*No rows.*';
   const columns = Object.keys(check.rows[0] ?? {}).slice(0, maxColumns);
   const header = `| ${columns.map((column) => tableCell(column)).join(' | ')} |`;
-  const rule = `| ${columns.map(() => '---').join(' | ')} |`;
+  // Numbers right-aligned: a column whose values are all numbers (or empty).
+  const numeric = (column: string) => check.rows.slice(0, maxRows).every((row) => row[column] === null || row[column] === undefined || typeof row[column] === 'number');
+  const rule = `| ${columns.map((column) => (numeric(column) ? '---:' : '---')).join(' | ')} |`;
   const body = check.rows.slice(0, maxRows).map((row) => `| ${columns.map((column) => cellValue(row[column])).join(' | ')} |`);
   const more = check.rows.length > maxRows || check.truncated ? `\n\n*${formatNumber(check.rowCount - Math.min(maxRows, check.rows.length))} more row(s) in the evidence bundle.*` : '';
   return [header, rule, ...body].join('\n') + more;
+}
+
+/** Link text: inline escaping plus every bracket, which would end the link text early. */
+function linkLabel(value: string): string {
+  return escapeMarkdown(value).replace(/(?<!\\)[[\]]/g, (bracket) => `\\${bracket}`);
+}
+
+function encodeLink(value: string): string {
+  return value.replace(/[^A-Za-z0-9._/-]/g, encodeURIComponent);
 }
 
 const LANGUAGES: Record<string, string> = { '.py': 'python', '.ts': 'ts', '.js': 'js', '.go': 'go', '.rb': 'ruby', '.java': 'java', '.sql': 'sql', '.yaml': 'yaml', '.yml': 'yaml', '.json': 'json' };
@@ -74,6 +114,26 @@ const LANGUAGES: Record<string, string> = { '.py': 'python', '.ts': 'ts', '.js':
 function registerHelpers(handlebars: typeof Handlebars): void {
   const safe = (value: string) => new handlebars.SafeString(value);
   handlebars.registerHelper('md', (value: unknown) => safe(escapeMarkdown(text(value))));
+  // Text that starts a paragraph or list item: also escapes what would open a block (#, >, -, 1.).
+  handlebars.registerHelper('para', (value: unknown) => safe(escapeMarkdownBlock(text(value))));
+  // Text inside the whitelisted <summary> line, which GitHub reads as HTML.
+  handlebars.registerHelper('html', (value: unknown) => safe(escapeHtml(text(value))));
+  // A link to a heading (an appendix entry) of this document, or of `linkBase` (summary.md links into the full report).
+  handlebars.registerHelper('see', (...args: unknown[]) => {
+    const options = args.pop() as Handlebars.HelperOptions;
+    const [title, label] = args;
+    const root = options.data?.root as { linkBase?: unknown } | undefined;
+    const base = typeof root?.linkBase === 'string' ? root.linkBase : '';
+    return safe(`[${linkLabel(text(label ?? title))}](${encodeLink(base)}#${encodeLink(slugify(text(title)))})`);
+  });
+  handlebars.registerHelper('refLink', (ref: EvidenceRef, title: unknown, options: Handlebars.HelperOptions) => {
+    const root = options.data?.root as { linkBase?: unknown } | undefined;
+    const base = typeof root?.linkBase === 'string' ? root.linkBase : '';
+    return safe(`[${codeSpan(refLocation(ref))}](${encodeLink(base)}#${encodeLink(slugify(text(title)))})`);
+  });
+  handlebars.registerHelper('back', (title: unknown) => safe(`[↩ ${linkLabel(text(title))}](#${encodeLink(slugify(text(title)))})`));
+  handlebars.registerHelper('escalation', (status: unknown) => safe(status === 'met' ? '🔴 escalate' : status === 'not-met' ? '🟢 not met' : '⚪ unknown'));
+  handlebars.registerHelper('when', (value: unknown) => safe(escapeMarkdown(formatTime(value)) || '—'));
   handlebars.registerHelper('cell', (value: unknown, max: unknown) => safe(tableCell(text(value), typeof max === 'number' ? max : 160)));
   handlebars.registerHelper('code', (value: unknown) => safe(codeSpan(text(value))));
   handlebars.registerHelper('fence', (value: unknown, language: unknown) => safe(codeFence(text(value), typeof language === 'string' ? language : '')));
@@ -107,6 +167,17 @@ function registerHelpers(handlebars: typeof Handlebars): void {
   // Non-printing helpers: only used as sub-expressions or block conditions.
   handlebars.registerHelper('time', (value: unknown) => formatTime(value));
   handlebars.registerHelper('slug', (value: unknown) => slugify(text(value)));
+  handlebars.registerHelper('concat', (...values: unknown[]) =>
+    values
+      .slice(0, -1)
+      .map((value) => (value instanceof handlebars.SafeString ? value.toString() : text(value)))
+      .join(''),
+  );
+  handlebars.registerHelper('or', (...values: unknown[]) => values.slice(0, -1).some(Boolean));
+  handlebars.registerHelper('and', (...values: unknown[]) => values.slice(0, -1).every(Boolean));
+  handlebars.registerHelper('hasEntries', (entries: EvidenceEntry[], which: unknown, all: unknown) =>
+    (entries ?? []).some((entry) => entry.deliverable !== 'root-cause-report' && (all || entry.deliverable === which)),
+  );
   handlebars.registerHelper('joinNonEmpty', (...values: unknown[]) => values.slice(0, -1).map(text).filter(Boolean).join(', '));
   handlebars.registerHelper('eq', (left: unknown, right: unknown) => left === right);
   handlebars.registerHelper('ne', (left: unknown, right: unknown) => left !== right);
@@ -118,7 +189,12 @@ function registerHelpers(handlebars: typeof Handlebars): void {
 }
 
 export interface TemplateSet {
-  render(name: Deliverable | 'combined', analysis: Analysis): string;
+  render(name: Deliverable | 'combined' | 'summary', analysis: Analysis): string;
+}
+
+/** The file name an incident id gives its combined Markdown and PDF. */
+export function safeFileName(id: string): string {
+  return id.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
 /** Compile every template once; one set renders any number of incidents. */
@@ -126,11 +202,13 @@ export function loadTemplates(directory = TEMPLATE_DIR): TemplateSet {
   const handlebars = Handlebars.create();
   registerHelpers(handlebars);
   const partialDirectory = path.join(directory, 'partials');
-  for (const file of readdirSync(partialDirectory).filter((name) => name.endsWith('.md.hbs')).sort()) {
+  for (const file of readdirSync(partialDirectory)
+    .filter((name) => name.endsWith('.md.hbs'))
+    .sort()) {
     handlebars.registerPartial(file.replace(/\.md\.hbs$/, ''), readFileSync(path.join(partialDirectory, file), 'utf8'));
   }
   const compiled = new Map<string, HandlebarsTemplateDelegate>();
-  for (const name of [...DELIVERABLES, 'combined']) {
+  for (const name of [...DELIVERABLES, 'combined', 'summary']) {
     const source = readFileSync(path.join(directory, `${name}.md.hbs`), 'utf8');
     compiled.set(name, handlebars.compile(source, { noEscape: true, strict: false, knownHelpersOnly: false }));
   }
@@ -138,11 +216,10 @@ export function loadTemplates(directory = TEMPLATE_DIR): TemplateSet {
     render(name, analysis) {
       const template = compiled.get(name);
       if (!template) throw new Error(`no template ${name}`);
-      const bodies =
-        name === 'combined'
-          ? Object.fromEntries(DELIVERABLES.map((deliverable) => [deliverable, tidy(compiled.get(deliverable)?.({ ...analysis, combined: true }) ?? '')]))
-          : {};
-      return tidy(template({ ...analysis, bodies, combined: name === 'combined' }, { allowProtoPropertiesByDefault: false }));
+      const bodies = name === 'combined' ? Object.fromEntries(DELIVERABLES.map((deliverable) => [deliverable, tidy(compiled.get(deliverable)?.({ ...analysis, combined: true }) ?? '')])) : {};
+      const combinedFile = `${safeFileName(analysis.incident.id)}.md`;
+      const context = { ...analysis, bodies, combined: name === 'combined', linkBase: name === 'summary' ? combinedFile : '', pdfName: `${safeFileName(analysis.incident.id)}.pdf` };
+      return dropNeedlessEscapes(tidy(template(context, { allowProtoPropertiesByDefault: false })));
     },
   };
 }

@@ -1,11 +1,11 @@
-// The report step: analysis -> the four deliverables, the combined Markdown, charts and the PDF, written all-or-nothing.
+// The report step: analysis -> the four deliverables, the combined Markdown, summary.md, charts and the PDF, written all-or-nothing.
 import path from 'node:path';
 import type { Analysis } from '../analysis/model.ts';
 import { writeOutputsAtomic, type OutputFile } from '../lib/atomic-write.ts';
 import { renderChart } from './charts.ts';
 import { createRedactor } from '../lib/secrets/redact.ts';
-import { launchPdfRenderer, toHtmlDocument, type PdfRenderer } from '../render.ts';
-import { DELIVERABLES, formatTime, loadTemplates, type TemplateSet } from './handlebars.ts';
+import { launchPdfRenderer, pdfPageNumbers, toHtmlDocument, type PdfRenderer } from '../render.ts';
+import { DELIVERABLES, formatTime, loadTemplates, safeFileName, type TemplateSet } from './handlebars.ts';
 
 export const REPORT_DIR = 'report';
 export type OutputFormat = 'md' | 'pdf';
@@ -22,14 +22,25 @@ export async function renderMarkdown(analysis: Analysis, templates: TemplateSet 
   for (const deliverable of DELIVERABLES) files.set(`${deliverable}.md`, templates.render(deliverable, analysis));
   const combinedName = `${safeFileName(analysis.incident.id)}.md`;
   files.set(combinedName, templates.render('combined', analysis));
+  files.set(SUMMARY_FILE, fitSummary(templates.render('summary', analysis)));
   const charts = new Map<string, string>();
   for (const chart of analysis.charts) charts.set(chart.file, await renderChart(chart));
   return { files, combinedName, charts };
 }
 
-export function safeFileName(id: string): string {
-  return id.replace(/[^A-Za-z0-9._-]/g, '_');
+export const SUMMARY_FILE = 'summary.md';
+/** GitHub refuses comments over 65,536 characters; the summary stays well under it. */
+export const SUMMARY_MAX_CHARS = 60_000;
+
+/** Cut an over-long summary at a line boundary, saying so, so it always fits a ticket comment. */
+export function fitSummary(markdown: string): string {
+  if (markdown.length <= SUMMARY_MAX_CHARS) return markdown;
+  const note = '\n*This summary was shortened to fit a ticket comment; the full report files hold the rest.*\n';
+  const cut = markdown.lastIndexOf('\n\n', SUMMARY_MAX_CHARS - note.length);
+  return `${markdown.slice(0, cut > 0 ? cut : SUMMARY_MAX_CHARS - note.length)}\n${note}`;
 }
+
+export { safeFileName };
 
 /** Lazily launched, shared by every incident of one run; closed by the caller. */
 export class SharedPdfRenderer {
@@ -60,11 +71,12 @@ export interface WriteReportOptions {
   pdf: SharedPdfRenderer;
   templates?: TemplateSet;
   progress?: (message: string) => void;
+  /** Write here instead of <dir>/report. */
+  outDir?: string;
 }
 
 export function pdfCover(analysis: Analysis): Parameters<typeof toHtmlDocument>[0]['cover'] {
   const incident = analysis.incident;
-  const top = analysis.hypotheses[0];
   return {
     id: incident.id,
     title: incident.title,
@@ -74,17 +86,26 @@ export function pdfCover(analysis: Analysis): Parameters<typeof toHtmlDocument>[
       ['Service', incident.service],
       ['Window', `${formatTime(incident.window.start)} to ${formatTime(incident.window.end)}`],
       ['Evidence collected', formatTime(analysis.collectedAt)],
-      ['Sources', analysis.sources.map((source) => `${source.id} (${source.status})`).join(', ') || 'none'],
-      ['Top hypothesis', top ? `${top.category} (${top.score.toFixed(2)}, ${top.status})` : 'none'],
+      ['Status', analysis.review.status.state === 'confirmed' ? analysis.review.status.text : 'Draft'],
     ],
-    notice: `${incident.sample ? 'Sample data. ' : ''}Draft: statements marked (proposed) stand until confirmed in incident.yaml.`,
+    ...(incident.sample || analysis.review.status.state === 'draft'
+      ? { notice: `${incident.sample ? 'Sample data. ' : ''}${analysis.review.status.state === 'draft' ? 'Draft: statements marked (proposed) stand until confirmed in incident.yaml.' : ''}`.trim() }
+      : {}),
   };
+}
+
+/** Print twice: the first print tells on which page each heading landed, the second shows those numbers in the contents. */
+export async function renderPdf(renderer: PdfRenderer, input: Parameters<typeof toHtmlDocument>[0], incidentId: string): Promise<Buffer> {
+  const first = await renderer.render(toHtmlDocument(input), incidentId);
+  const pageNumbers = await pdfPageNumbers(first);
+  if (pageNumbers.size === 0) return first;
+  return renderer.render(toHtmlDocument({ ...input, pageNumbers }), incidentId);
 }
 
 /** Render and write <dir>/report/; Markdown is written even when the PDF step fails. */
 export async function writeReport(dir: string, analysis: Analysis, options: WriteReportOptions): Promise<ReportResult> {
   const progress = options.progress ?? (() => {});
-  const reportDir = path.join(dir, REPORT_DIR);
+  const reportDir = options.outDir ? path.resolve(options.outDir) : path.join(dir, REPORT_DIR);
   progress('rendering Markdown and charts');
   const rendered = await renderMarkdown(analysis, options.templates);
   const outputs: OutputFile[] = [];
@@ -98,9 +119,9 @@ export async function writeReport(dir: string, analysis: Analysis, options: Writ
   if (options.formats.includes('pdf')) {
     try {
       progress('rendering PDF with Chromium');
-      const html = toHtmlDocument({ markdown: rendered.files.get(rendered.combinedName) ?? '', cover: pdfCover(analysis), images: rendered.charts });
       const renderer = await options.pdf.get();
-      outputs.push({ path: pdfName, data: await renderer.render(html, analysis.incident.id) });
+      const input = { markdown: rendered.files.get(rendered.combinedName) ?? '', cover: pdfCover(analysis), images: rendered.charts };
+      outputs.push({ path: pdfName, data: await renderPdf(renderer, input, analysis.incident.id) });
       pdf = 'ok';
     } catch (error) {
       pdf = 'failed';

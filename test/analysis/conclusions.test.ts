@@ -40,6 +40,6 @@ describe('conclusions from the manifest', () => {
     expect(report).toContain('Fourteen documents never finished processing');
     const design = rendered.files.get('solution-design.md') ?? '';
     expect(design).toContain('**Chosen option: B** (confirmed in the manifest)');
-    expect(design).toContain('fix: Backend on\\-call');
+    expect(design).toContain('fix: Backend on-call');
   });
 });
