@@ -182,7 +182,7 @@ describe('on the real server, as a superuser that allows custom queries', () => 
     expect(check.status).toBe('ok');
     expect(check.rows[0]).toMatchObject({ n: 5 });
     expect(check.note).toMatch(/superuser.*allowPrivilegedQueries/);
-    expect(output.warnings.join('\n')).toMatch(/custom queries ran as role .* \(superuser/);
+    expect((output.warnings ?? []).join('\n')).toMatch(/custom queries ran as role .* \(superuser/);
     expect(output.evidence.extras).toMatchObject({ customQueries: 'ran-with-privileged-role' });
   });
 });
@@ -195,7 +195,7 @@ describe('privileged roles without the manifest saying so', () => {
     const check = checkOf(output, 'ledger-count');
     expect(check).toMatchObject({ status: 'failed', rows: [] });
     expect(check.note).toMatch(/not run: role .* is superuser.*allowPrivilegedQueries: true/);
-    expect(output.warnings.join('\n')).toMatch(/custom queries not run/);
+    expect((output.warnings ?? []).join('\n')).toMatch(/custom queries not run/);
     expect(output.evidence.extras).toMatchObject({ customQueries: 'not-run-privileged-role' });
   }, 30_000);
 
