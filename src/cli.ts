@@ -6,6 +6,7 @@ import { manifestJsonSchemaText } from './cli/schema.ts';
 import { EXIT_CODE_HELP, EXIT_CODES, exitCodeForError } from './cli/exit-codes.ts';
 import { loadManifest } from './manifest/index.ts';
 import { createReporter } from './cli/progress.ts';
+import { safeStream, terminalSafe } from './lib/terminal-text.ts';
 import { createRedactor } from './lib/secrets/redact.ts';
 import type { OutputFormat } from './render/outputs.ts';
 
@@ -22,7 +23,7 @@ interface Io {
 }
 
 function printSummaries(summaries: IncidentSummary[], json: boolean, io: Io): number {
-  if (json) io.out.write(`${JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2)}\n`);
+  if (json) io.out.write(`${JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2).replace(/[\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`);
   else {
     for (const summary of summaries) {
       for (const output of summary.outputs) io.out.write(`${output}\n`);
@@ -36,7 +37,9 @@ function printSummaries(summaries: IncidentSummary[], json: boolean, io: Io): nu
   return Math.max(...summaries.map((summary) => summary.exitCode), 0);
 }
 
-export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+export function buildProgram(rawIo: Io, setExit: (code: number) => void): Command {
+  // Everything printed goes through terminalSafe (log text and file names are data); --json stays valid JSON.
+  const io: Io = { out: safeStream(rawIo.out), err: safeStream(rawIo.err) };
   const program = new Command('fracas')
     .description('Incident investigations from evidence: collects logs, PostgreSQL and configuration, finds what they say, and writes the FRACAS deliverables (root cause, solution design, implementation plan, prevention) as Markdown and PDF.')
     .version('0.1.0')
@@ -147,7 +150,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_CODES.complete;
       return EXIT_CODES.usage;
     }
-    io.err.write(`fracas: ${createRedactor().error(error)}\n`);
+    io.err.write(terminalSafe(`fracas: ${createRedactor().error(error)}\n`));
     return exitCodeForError(error);
   }
 }
