@@ -1,14 +1,25 @@
 // The fracas command line: parse arguments, run a command, print, return the exit code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runInit } from './cli/init.ts';
-import { runCollect, runReport, type IncidentSummary } from './cli/run.ts';
-import { manifestJsonSchemaText } from './cli/schema.ts';
-import { EXIT_CODE_HELP, EXIT_CODES, exitCodeForError } from './cli/exit-codes.ts';
-import { loadManifest } from './manifest/index.ts';
-import { createReporter } from './cli/progress.ts';
+import { CHECK_EXIT_HELP, EXIT_CODE_HELP, EXIT_CODES, exitCodeForError, PROBE_EXIT_HELP, VERIFY_EXIT_HELP } from './cli/exit-codes.ts';
+import { DEFAULT_THRESHOLDS as DEFAULT_CHECK_THRESHOLDS } from './analysis/monitoring-thresholds.ts';
+import type { IncidentSummary } from './cli/run.ts';
 import { safeStream, terminalSafe } from './lib/terminal-text.ts';
-import { createRedactor } from './lib/secrets/redact.ts';
 import type { OutputFormat } from './render/outputs.ts';
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function nonNegative(value: string, flag: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError(`${flag} takes a number of 0 or more, not "${value}"`);
+  return parsed;
+}
+
+// Command modules load when their command runs, so `fracas --help` starts without the pipeline.
+const runModule = () => import('./cli/run.ts');
+const progressModule = () => import('./cli/progress.ts');
+
 
 function parseFormats(value: string): OutputFormat[] {
   const formats = value.split(',').map((format) => format.trim().toLowerCase()).filter(Boolean);
@@ -61,6 +72,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
     .option('--service <name>', 'service', 'api')
     .option('--force', 'overwrite an existing incident.yaml', false)
     .action(async (dir: string, options: { id: string; title: string; severity: string; environment: string; service: string; force: boolean }) => {
+      const { runInit } = await import('./cli/init.ts');
       const file = await runInit(dir, options);
       io.out.write(`${file}\n`);
       io.err.write(`fracas: edit the sources in ${file}, then run \`fracas report ${dir}\`\n`);
@@ -71,7 +83,8 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
     .command('validate')
     .description('check <dir>/incident.yaml against the schema')
     .argument('<dir>', 'incident directory or manifest file')
-    .action((dir: string) => {
+    .action(async (dir: string) => {
+      const { loadManifest } = await import('./manifest/index.ts');
       const loaded = loadManifest(dir);
       io.out.write(`${loaded.file}: valid (${loaded.manifest.sources.length} source(s))\n`);
       setExit(EXIT_CODES.complete);
@@ -84,6 +97,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
     .option('--json', 'print a machine-readable summary on stdout', false)
     .option('-q, --quiet', 'no progress on stderr', false)
     .action(async (dirs: string[], options: { json: boolean; quiet: boolean }) => {
+      const [{ runCollect }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
       const reporter = createReporter({ quiet: options.quiet, stream: io.err });
       const summaries: IncidentSummary[] = [];
       for (const dir of dirs) summaries.push(await runCollect(dir, { formats: [], reporter }));
@@ -99,6 +113,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
     .option('--json', 'print a machine-readable summary on stdout', false)
     .option('-q, --quiet', 'no progress on stderr', false)
     .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean }) => {
+      const [{ runReport }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
       const reporter = createReporter({ quiet: options.quiet, stream: io.err });
       setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect: false }), options.json, io));
     });
@@ -111,6 +126,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
     .option('--json', 'print a machine-readable summary on stdout', false)
     .option('-q, --quiet', 'no progress on stderr', false)
     .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean }) => {
+      const [{ runReport }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
       const reporter = createReporter({ quiet: options.quiet, stream: io.err });
       setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect: true }), options.json, io));
     });
@@ -121,15 +137,116 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
     .argument('<file>', 'log file (any supported format; .gz is fine)')
     .option('--format <header>', "logparser header format, e.g. '<Date> <Time> <Level> <Component>: <Content>'")
     .option('--jsonl', 'one {"line","templateId","template"} object per input record, in input order', false)
-    .action(async (file: string, options: { format?: string; jsonl: boolean }) => {
-      const { runTemplates } = await import('./cli/templates.ts');
-      setExit(await runTemplates(file, { ...(options.format ? { format: options.format } : {}), jsonl: options.jsonl }, io.out));
+    .option('--service <name...>', 'keep records of these services or resources (the same filters as a log source in incident.yaml)')
+    .option('--level <level>', 'keep records at this level or above (debug, info, warn, error, fatal), or a comma-separated list')
+    .option('--text <text>', 'keep records whose message contains this text (case-insensitive)')
+    .option('--regex <re>', 'keep records whose message matches this regular expression (RE2 syntax)')
+    .option('--field <key=value...>', 'keep records whose field equals the value')
+    .action(async (file: string, options: { format?: string; jsonl: boolean; service?: string[]; level?: string; text?: string; regex?: string; field?: string[] }) => {
+      const { filterFromFlags, runTemplates } = await import('./cli/templates.ts');
+      let filter;
+      try {
+        filter = filterFromFlags(options);
+      } catch (error) {
+        io.err.write(`fracas templates: ${(error as Error).message}\n`);
+        setExit(EXIT_CODES.usage);
+        return;
+      }
+      setExit(await runTemplates(file, { ...(options.format ? { format: options.format } : {}), jsonl: options.jsonl, ...(filter ? { filter } : {}) }, io.out, io.err));
+    });
+
+  program
+    .command('verify')
+    .description('after a fix: collect the same sources for a window after it and compare them with the incident\'s failure signature (verdict, before/after table; the report gets a Verification section)')
+    .argument('<dir>', 'incident directory (its evidence must have been collected: fracas report <dir>)')
+    .option('--window <start..end>', 'the window to verify, ISO 8601 times (default: from the end of the incident window until now)')
+    .option('--since <duration>', 'the window ending now, e.g. 6h, 2d')
+    .addOption(formatOption())
+    .option('--no-render', 'do not re-render the report with the Verification section')
+    .option('--json', 'print the verification as JSON on stdout', false)
+    .option('-q, --quiet', 'no progress on stderr', false)
+    .addHelpText('after', `\nExit codes:\n${VERIFY_EXIT_HELP.replace(/^/gm, '  ')}\n`)
+    .action(async (dir: string, options: { window?: string; since?: string; format: OutputFormat[]; render: boolean; json: boolean; quiet: boolean }) => {
+      const [{ runVerify, verificationLines, defaultVerifyWindow }, { windowFrom }, { loadManifest }, { runReport }, { createReporter }] = await Promise.all([
+        import('./cli/verify.ts'),
+        import('./cli/window.ts'),
+        import('./manifest/index.ts'),
+        runModule(),
+        progressModule(),
+      ]);
+      const window = windowFrom(options, () => defaultVerifyWindow(loadManifest(dir).manifest.window.end));
+      const reporter = createReporter({ quiet: options.quiet, stream: io.err });
+      const result = await runVerify(dir, window, reporter);
+      const summaries = options.render ? await runReport([dir], { formats: options.format, reporter, collect: false }) : [];
+      if (options.json) io.out.write(`${JSON.stringify({ ...result.verification, files: result.files, outputs: summaries.flatMap((summary) => summary.outputs), exitCode: result.exitCode }, null, 2)}\n`);
+      else {
+        for (const line of verificationLines(result.verification)) io.out.write(`${line}\n`);
+        for (const summary of summaries) for (const output of summary.outputs) io.err.write(`fracas: wrote ${output}\n`);
+      }
+      setExit(result.exitCode);
+    });
+
+  program
+    .command('check')
+    .description('run the monitoring the report proposes once: the incident\'s failure families, stuck jobs, failed requests and database health over the last minutes (for cron or a CI schedule)')
+    .argument('<dir>', 'incident directory')
+    .option('--minutes <n>', 'look at the last n minutes', '60')
+    .option('--window <start..end>', 'look at this window instead (ISO 8601 times)')
+    .option('--since <duration>', 'look at the window ending now, e.g. 30m, 6h')
+    .option('--max-family <n>', 'alert when one of the incident\'s failure families occurs more than n times', String(DEFAULT_CHECK_THRESHOLDS.family))
+    .option('--max-stuck-jobs <n>', 'alert when more than n jobs are stuck', String(DEFAULT_CHECK_THRESHOLDS.stuckJobs))
+    .option('--max-failed-share <share>', 'alert when more than this share of requests fail (0..1)', String(DEFAULT_CHECK_THRESHOLDS.failedRequestShare))
+    .option('--json', 'print the checks as JSON on stdout', false)
+    .option('-q, --quiet', 'no progress on stderr', false)
+    .addHelpText('after', `\nExit codes:\n${CHECK_EXIT_HELP.replace(/^/gm, '  ')}\n`)
+    .action(async (dir: string, options: { minutes: string; window?: string; since?: string; maxFamily: string; maxStuckJobs: string; maxFailedShare: string; json: boolean; quiet: boolean }) => {
+      const [{ runCheck, checkLines }, { windowFrom, parseDuration }, { createReporter }] = await Promise.all([import('./cli/check.ts'), import('./cli/window.ts'), progressModule()]);
+      const minutes = parseDuration(`${options.minutes}m`);
+      const window = windowFrom(options, () => ({ start: new Date(Date.now() - minutes).toISOString(), end: new Date().toISOString() }));
+      const thresholds = { ...DEFAULT_CHECK_THRESHOLDS, family: nonNegative(options.maxFamily, '--max-family'), stuckJobs: nonNegative(options.maxStuckJobs, '--max-stuck-jobs'), failedRequestShare: nonNegative(options.maxFailedShare, '--max-failed-share') };
+      const run = await runCheck(dir, window, createReporter({ quiet: options.quiet, stream: io.err }), thresholds);
+      if (options.json) io.out.write(`${JSON.stringify(run, null, 2)}\n`);
+      else for (const line of checkLines(run)) io.out.write(`${line}\n`);
+      setExit(run.exitCode);
+    });
+
+  program
+    .command('history')
+    .description('the incident memory: every incident under <dir> with status, severity, root-cause signature, time to resolve and verification verdict')
+    .argument('[dir]', 'directory of incident directories', 'docs/incidents')
+    .option('--json', 'print the records as JSON on stdout', false)
+    .action(async (dir: string, options: { json: boolean }) => {
+      const { loadHistory, historyLines } = await import('./cli/history.ts');
+      const { existsSync } = await import('node:fs');
+      if (!existsSync(dir)) throw new UsageError(`${dir}: no such directory (give the directory that holds your incident directories)`);
+      const history = loadHistory(dir);
+      if (options.json) io.out.write(`${JSON.stringify(history, null, 2)}\n`);
+      else for (const line of historyLines(history)) io.out.write(`${line}\n`);
+      setExit(history.skipped.length > 0 ? EXIT_CODES.partial : EXIT_CODES.complete);
+    });
+
+  program
+    .command('probe')
+    .description('send the manifest\'s test webhook deliveries (valid, bad signature, malformed JSON, unknown job, duplicate) to its staging base URL; answers are saved as evidence and shown in the report')
+    .argument('<dir>', 'incident directory whose incident.yaml has a probe: section')
+    .option('--json', 'print the results as JSON on stdout', false)
+    .addHelpText('after', `\nExit codes:\n${PROBE_EXIT_HELP.replace(/^/gm, '  ')}\n`)
+    .action(async (dir: string, options: { json: boolean }) => {
+      const { probeIncident, probeLines } = await import('./cli/probe.ts');
+      const { evidence, file, exitCode } = await probeIncident(dir);
+      if (options.json) io.out.write(`${JSON.stringify({ ...evidence, file, exitCode }, null, 2)}\n`);
+      else {
+        for (const line of probeLines(evidence)) io.out.write(`${line}\n`);
+        io.err.write(`fracas: saved to ${file}; \`fracas render ${dir}\` adds the results to the report\n`);
+      }
+      setExit(exitCode);
     });
 
   program
     .command('schema')
     .description('print the JSON Schema of incident.yaml')
-    .action(() => {
+    .action(async () => {
+      const { manifestJsonSchemaText } = await import('./cli/schema.ts');
       io.out.write(manifestJsonSchemaText());
       setExit(EXIT_CODES.complete);
     });
@@ -150,6 +267,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_CODES.complete;
       return EXIT_CODES.usage;
     }
+    const { createRedactor } = await import('./lib/secrets/redact.ts');
     io.err.write(terminalSafe(`fracas: ${createRedactor().error(error)}\n`));
     return exitCodeForError(error);
   }

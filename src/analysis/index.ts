@@ -1,17 +1,19 @@
 // The audit step: a pure function from the evidence bundle (and the investigator's conclusions) to the analysis.
-import { evidenceOf, type AnySourceResult, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
+import { evidenceOf, STACK_FRAME_REASON, type AnySourceResult, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
 import type { Manifest } from '../manifest/index.ts';
 import { buildChecklists } from './checklists.ts';
-import { codeFindings, STACK_FRAME_REASON } from './code-findings.ts';
-import { comparedConfigFiles, configChangeFindings, configFindings, configTableRows } from './config.ts';
+import { configTableRows } from './config.ts';
 import { correlate } from './correlation.ts';
-import { databaseFindings } from './database.ts';
 import { gatherFacts } from './facts.ts';
 import { rankHypotheses } from './hypotheses.ts';
 import { assessImpact } from './impact.ts';
-import { crossSourceLogFindings, logFindings, logPatterns } from './log-patterns.ts';
-import type { Analysis, CodeExcerptView, ErrorCategoryRow, ProposedText, SourceRow } from './model.ts';
-import { pgLogFindings } from './pg-log-events.ts';
+import { ANALYZERS, logSources, sharedLogPatterns } from './analyzers.ts';
+import { runAnalyzers, SharedDerivations, type Analyzer, type AnalyzerRun } from './registry.ts';
+import type { ProbeEvidence } from '../evidence/probe.ts';
+import { similarIncidents, type IncidentRecord } from './history.ts';
+import { monitoringSchedule } from './schedule.ts';
+import { failureSignature } from './signature.ts';
+import type { Analysis, ChartSeries, CodeExcerptView, SavedVerification, ErrorCategoryRow, ProposedText, SourceRow } from './model.ts';
 import { draftPlan } from './plan.ts';
 import { draftPrevention } from './prevention.ts';
 import { chartSeries } from './chart-data.ts';
@@ -29,7 +31,9 @@ function sourceSummary(source: AnySourceResult): string {
     case 'render-api': {
       const evidence = source.evidence;
       const unparsed = evidence.files.reduce((total, file) => total + file.unparsed, 0);
-      return `${evidence.files.length} file(s), ${evidence.totalRecords.toLocaleString('en-US')} record(s)${unparsed ? `, ${unparsed} unparsed line(s)` : ''}, ${evidence.templates.length} template(s)`;
+      const outside = evidence.window?.outside ?? 0;
+      const formats = [...new Set(evidence.files.map((file) => file.format))].join(', ');
+      return `${evidence.files.length} file(s) (${formats}), ${evidence.totalRecords.toLocaleString('en-US')} record(s)${evidence.window ? ' in the window' : ''}${outside ? `, ${outside.toLocaleString('en-US')} outside it (counted, not analysed)` : ''}${unparsed ? `, ${unparsed} unparsed line(s)` : ''}, ${evidence.templates.length} template(s)`;
     }
     case 'database': {
       const evidence = source.evidence;
@@ -61,25 +65,6 @@ function sourceRows(bundle: EvidenceBundle): SourceRow[] {
   }));
 }
 
-export function collectFindings(bundle: EvidenceBundle): Finding[] {
-  const findings: Finding[] = [];
-  for (const { source, evidence } of [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')]) {
-    findings.push(...logFindings(source.id, evidence));
-    const postgresRecords = evidence.records.filter((record) => record.fields.format === 'postgres' || evidence.files.some((file) => file.path === record.file && file.format === 'postgres'));
-    if (postgresRecords.length > 0) findings.push(...pgLogFindings(source.id, postgresRecords));
-  }
-  const logSources = [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')].map(({ source, evidence }) => ({ id: source.id, evidence }));
-  findings.push(...crossSourceLogFindings(logSources));
-  for (const { source, evidence } of evidenceOf(bundle, 'database')) findings.push(...databaseFindings(source.id, evidence));
-  for (const { source, evidence } of evidenceOf(bundle, 'config')) findings.push(...configFindings(source.id, evidence));
-  for (const { source, evidence } of evidenceOf(bundle, 'code')) findings.push(...codeFindings(source.id, evidence));
-  const configFiles = evidenceOf(bundle, 'config').flatMap(({ evidence }) => comparedConfigFiles(evidence.comparisons));
-  for (const { source, evidence } of [...evidenceOf(bundle, 'git'), ...evidenceOf(bundle, 'code')]) {
-    findings.push(...configChangeFindings(source.id, evidence.commits, bundle.incident.window, configFiles));
-  }
-  return dedupeIds(findings);
-}
-
 function dedupeIds(findings: Finding[]): Finding[] {
   const seen = new Map<string, number>();
   return findings.map((finding) => {
@@ -88,26 +73,6 @@ function dedupeIds(findings: Finding[]): Finding[] {
     return count === 0 ? finding : { ...finding, id: `${finding.id}-${count + 1}` };
   });
 }
-
-/** A correlation finding: errors in the named code while connections are left idle in transaction. */
-function errorHandlingFinding(findings: Finding[]): Finding[] {
-  const frames = findings.filter((finding) => finding.signal === 'code-stack-frame');
-  const idle = findings.filter((finding) => finding.signal === 'idle-in-transaction' || finding.signal === 'pool-exhaustion');
-  if (frames.length === 0 || idle.length === 0) return [];
-  return [
-    {
-      id: 'correlation-error-path-leaks-connections',
-      signal: 'code-error-handling',
-      area: 'correlation',
-      title: 'Errors in the named code coincide with leaked or exhausted connections',
-      detail: `${frames.length} file(s) raise errors while ${idle.map((finding) => finding.title.toLowerCase()).slice(0, 2).join(' and ')} are observed: the error path does not give its connection back.`,
-      severity: 'high',
-      count: Math.min(...[...frames, ...idle].map((finding) => finding.count)),
-      refs: [...frames.flatMap((finding) => finding.refs.slice(0, 2)), ...idle.flatMap((finding) => finding.refs.slice(0, 2))],
-    },
-  ];
-}
-
 
 function errorCategories(findings: Finding[]): ErrorCategoryRow[] {
   const rows = new Map<string, ErrorCategoryRow>();
@@ -155,11 +120,41 @@ function gapsOf(bundle: EvidenceBundle, findings: Finding[]): string[] {
 
 export interface AnalyzeOptions {
   sample?: boolean;
+  /** The analyzers to run (default: the registry's). */
+  analyzers?: readonly Analyzer[];
+  /** The incident directory relative to its repository root, for the commands the report shows (default: the incident id). */
+  incidentPath?: string;
+  /** The last `fracas verify` result (evidence/verification.json), shown as the Verification section. */
+  verification?: SavedVerification;
+  /** The last `fracas probe` results (evidence/probe.json), shown with the code review. */
+  probe?: ProbeEvidence;
+  /** Records of the other incidents beside this one (the incident memory), for similar incidents and recurrences. */
+  pastIncidents?: readonly IncidentRecord[];
+}
+
+function verificationChart(verification: SavedVerification): ChartSeries {
+  return {
+    id: 'verification',
+    title: 'Before and after the fix: expected at the incident rate vs observed',
+    file: 'charts/verification.svg',
+    kind: 'grouped',
+    points: verification.rows.flatMap((row) => [
+      { x: row.title, y: row.expected, series: 'expected at the incident rate' },
+      { x: row.title, y: row.after, series: 'observed after the fix' },
+    ]),
+    markers: [],
+  };
+}
+
+/** The findings of every registered analyzer, with analyzer failures as data. */
+export function collectFindings(bundle: EvidenceBundle, shared = new SharedDerivations(), analyzers: readonly Analyzer[] = ANALYZERS): AnalyzerRun {
+  const run = runAnalyzers(analyzers, bundle, shared);
+  return { ...run, findings: dedupeIds(run.findings) };
 }
 
 export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions, options: AnalyzeOptions = {}): Analysis {
-  const base = collectFindings(bundle);
-  const findings = [...base, ...errorHandlingFinding(base)];
+  const shared = new SharedDerivations();
+  const { findings, errors: analyzerErrors } = collectFindings(bundle, shared, options.analyzers);
   const hypotheses = rankHypotheses(findings, conclusions.hypotheses);
   const impact = assessImpact(bundle, findings, conclusions.impact);
   const facts = gatherFacts(bundle, findings, hypotheses, impact.failureRate);
@@ -172,6 +167,7 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
   const patterns: ProposedText[] = describePatterns(bundle, findings);
   const rootRefs: EvidenceRef[] = root?.supporting.slice(0, 6) ?? [];
   const correlation = correlate(bundle, findings);
+  const signature = failureSignature(bundle, findings, hypotheses);
   return {
     incident: { ...bundle.incident, sample: options.sample ?? false },
     collectedAt: bundle.collectedAt,
@@ -189,8 +185,8 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
     impact,
     errorCategories: errorCategories(findings),
     patterns,
-    logPatterns: [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')]
-      .map(({ source, evidence }) => logPatterns(source.id, evidence))
+    logPatterns: logSources(bundle)
+      .map(({ id, evidence }) => sharedLogPatterns(shared, id, evidence))
       .filter((patterns) => patterns.errorRecords > 0 || (patterns.load?.requests ?? 0) > 0),
     database: evidenceOf(bundle, 'database').map(({ source, evidence }) => ({
       source: source.id,
@@ -210,9 +206,16 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
       ...(conclusions.chosenOption ? { chosenOption: conclusions.chosenOption } : {}),
       done: conclusions.done,
       hasPatterns: patterns.length > 0,
+      ...(options.verification ? { verification: { verdict: options.verification.verdict, window: options.verification.window } } : {}),
     }),
     owners: conclusions.owners,
-    charts: chartSeries(bundle, findings),
+    charts: [...chartSeries(bundle, findings), ...(options.verification ? [verificationChart(options.verification)] : [])],
     gaps: gapsOf(bundle, findings),
+    analyzerErrors,
+    signature,
+    similarIncidents: similarIncidents({ id: bundle.incident.id, signature }, options.pastIncidents ?? []),
+    monitoringSchedule: monitoringSchedule(bundle, options.incidentPath ?? bundle.incident.id),
+    ...(options.verification ? { verification: options.verification } : {}),
+    ...(options.probe ? { probe: options.probe } : {}),
   };
 }

@@ -290,7 +290,7 @@ function span(values: (string | undefined)[]): { firstSeen?: string; lastSeen?: 
 }
 
 function onlyPostgres(evidence: LogEvidence): boolean {
-  return evidence.files.length > 0 && evidence.files.every((file) => file.format === 'postgres');
+  return evidence.files.length > 0 && evidence.files.every((file) => file.format === 'postgres' || file.format === 'postgres-syslog');
 }
 
 function recordLevel(record: LogRecord): Level | undefined {
@@ -303,9 +303,8 @@ function templateFamily(template: LogTemplate): ReturnType<typeof familyOf> {
 }
 
 /** Findings of one log source: error families, 5xx, webhook outcomes, deploys, restarts, bursts, periodicity. */
-export function logFindings(sourceId: string, evidence: LogEvidence): Finding[] {
+export function logFindings(sourceId: string, evidence: LogEvidence, patterns: LogPatterns = logPatterns(sourceId, evidence)): Finding[] {
   const findings: Finding[] = [];
-  const patterns = logPatterns(sourceId, evidence);
   const id = (suffix: string): string => `logs-${sourceId}-${suffix}`;
   const recordsById = new Map<string, LogRecord[]>();
   for (const record of evidence.records) {

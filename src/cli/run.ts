@@ -1,15 +1,28 @@
 // The collect, render and report commands for one or more incident directories, with the --json summary.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeIncident } from '../analysis/index.ts';
 import type { Analysis } from '../analysis/model.ts';
 import type { EvidenceBundle } from '../evidence/schema.ts';
 import { exitCodeFor, type ExitCode } from './exit-codes.ts';
 import { loadManifest, type LoadedManifest } from '../manifest/index.ts';
-import { collectEvidence, evidencePath, loadEvidence, saveEvidence } from '../collectors/gather.ts';
+import { collectEvidence } from '../collectors/gather.ts';
+import { evidencePath, loadEvidence, saveEvidence } from '../evidence/store.ts';
 import type { Reporter } from './progress.ts';
 import { SharedPdfRenderer, writeReport, type OutputFormat, type ReportResult } from '../render/outputs.ts';
 import { loadTemplates } from '../render/handlebars.ts';
 import { lockIncident } from './lock.ts';
+import { loadVerification } from './verify.ts';
+import { saveIncidentRecord, siblingIncidents } from './history.ts';
+import { loadProbe } from './probe.ts';
+
+/** The incident directory relative to the root of the git repository holding it (its name when in none): the same whatever the current directory. */
+export function repositoryRelative(dir: string): string {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (existsSync(path.join(current, '.git'))) return path.relative(current, dir).split(path.sep).join('/') || '.';
+    if (path.dirname(current) === current) return path.basename(dir);
+  }
+}
 
 export interface RunOptions {
   formats: OutputFormat[];
@@ -26,6 +39,8 @@ export interface IncidentSummary {
   pdfError?: string;
   sources: { id: string; kind: string; status: string; error?: string; hint?: string; warnings: string[] }[];
   hypotheses: { id: string; title: string; category: string; score: number; role: string; status: string; rule: string; evidence: Analysis['hypotheses'][number]['supporting']; contradicting: Analysis['hypotheses'][number]['contradicting'] }[];
+  /** Analyzers that threw (the rest of the analysis stands). */
+  analyzerErrors: Analysis['analyzerErrors'];
   exitCode: ExitCode;
 }
 
@@ -56,6 +71,7 @@ function summarise(loaded: LoadedManifest, bundle: EvidenceBundle, analysis: Ana
       evidence: hypothesis.supporting,
       contradicting: hypothesis.contradicting,
     })),
+    analyzerErrors: analysis?.analyzerErrors ?? [],
     exitCode,
   };
 }
@@ -76,10 +92,15 @@ export async function runCollect(dir: string, options: RunOptions): Promise<Inci
 
 async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, options: RunOptions, pdf: SharedPdfRenderer, templates: ReturnType<typeof loadTemplates>): Promise<IncidentSummary> {
   options.reporter.step(`analysing ${loaded.manifest.id}`);
-  const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, { sample: loaded.manifest.sample });
+  const verification = loadVerification(loaded.dir);
+  const pastIncidents = siblingIncidents(loaded.dir);
+  const probe = loadProbe(loaded.dir);
+  const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, { sample: loaded.manifest.sample, incidentPath: repositoryRelative(loaded.dir), pastIncidents, ...(verification ? { verification } : {}), ...(probe ? { probe } : {}) });
+  await saveIncidentRecord(loaded, analysis);
   const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message) });
+  for (const failure of analysis.analyzerErrors) options.reporter.step(`analyzer ${failure.analyzer} failed: ${failure.message}`);
   if (result.pdf === 'failed') options.reporter.step(`PDF not written: ${result.pdfError ?? 'unknown error'}`);
-  const exitCode = exitCodeFor({ sources: bundle.sources, markdown: 'ok', ...(options.formats.includes('pdf') ? { pdf: result.pdf === 'ok' ? 'ok' : 'failed' } : {}) });
+  const exitCode = exitCodeFor({ sources: bundle.sources, markdown: 'ok', analyzerErrors: analysis.analyzerErrors.length, ...(options.formats.includes('pdf') ? { pdf: result.pdf === 'ok' ? 'ok' : 'failed' } : {}) });
   return summarise(loaded, bundle, analysis, result, exitCode);
 }
 

@@ -1,19 +1,12 @@
 // The gather step: run each source's collector, turn failures into data, redact, and save the evidence bundle.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { writeFileAtomic } from '../lib/atomic-write.ts';
 import { manifestPaths } from './git.ts';
 import { collectors, type Collector } from './index.ts';
 import { SourceFailure, type CollectContext } from './types.ts';
 import { EVIDENCE_SCHEMA_VERSION, type AnySourceResult, type EvidenceBundle, type IncidentMeta, type SourceError, type SourceKind } from '../evidence/schema.ts';
-import { bundleProblems } from '../evidence/check.ts';
-import { mergeEvidence } from '../evidence/merge.ts';
 import type { LoadedManifest, Manifest, SourceSpec } from '../manifest/index.ts';
 import { createRedactor, redactBundle } from '../lib/secrets/redact.ts';
 import { joinStackFrames } from './stack-frames.ts';
 
-export const EVIDENCE_DIR = 'evidence';
-export const EVIDENCE_FILE = 'evidence.json';
 
 export interface ProgressSink {
   sourceStarted(spec: SourceSpec, index: number, total: number): void;
@@ -81,14 +74,16 @@ export interface CollectOptions {
   progress?: ProgressSink;
 }
 
-/** Run every collector of the manifest, one after the other; never throws for a failing source. */
+/** Log sources stream large files: they run one after another so memory stays bounded; every other source runs beside them. */
+const SEQUENTIAL_KINDS = new Set<SourceKind>(['logs', 'render-api']);
+
+/** Run every collector of the manifest (databases, configs and code beside the log reading); never throws for a failing source. */
 export async function collectEvidence(loaded: LoadedManifest, options: CollectOptions = {}): Promise<EvidenceBundle> {
   const progress = options.progress ?? silentProgress;
   const incident = incidentMeta(loaded.manifest);
   const specs = loaded.manifest.sources.map((spec) => (spec.kind === 'git' && spec.paths.length === 0 ? { ...spec, paths: manifestPaths(loaded.manifest.sources, loaded.dir, spec.repository) } : spec));
   const redactor = createRedactor();
-  const sources: AnySourceResult[] = [];
-  for (const [index, spec] of specs.entries()) {
+  const run = async (spec: SourceSpec, index: number): Promise<AnySourceResult> => {
     progress.sourceStarted(spec, index, specs.length);
     const context: CollectContext = {
       dir: loaded.dir,
@@ -98,54 +93,15 @@ export async function collectEvidence(loaded: LoadedManifest, options: CollectOp
       progress: (message) => progress.sourceMessage(spec, redactor.text(message)),
     };
     const result = redactor.deep(await collectOne(spec, context));
-    sources.push(result);
     progress.sourceFinished(result);
-  }
+    return result;
+  };
+  const results = new Array<AnySourceResult>(specs.length);
+  const beside = specs.map((spec, index) => (SEQUENTIAL_KINDS.has(spec.kind as SourceKind) ? undefined : run(spec, index).then((result) => (results[index] = result))));
+  for (const [index, spec] of specs.entries()) if (SEQUENTIAL_KINDS.has(spec.kind as SourceKind)) results[index] = await run(spec, index);
+  await Promise.all(beside);
+  const sources = results;
   const bundle: EvidenceBundle = { schemaVersion: EVIDENCE_SCHEMA_VERSION, incident, collectedAt: new Date().toISOString(), sources };
   return redactBundle(await joinStackFrames(bundle, loaded), redactor);
 }
 
-export function evidencePath(dir: string): string {
-  return path.join(dir, EVIDENCE_DIR, EVIDENCE_FILE);
-}
-
-export class EvidenceMissingError extends Error {}
-
-export function loadEvidence(dir: string): EvidenceBundle {
-  const file = evidencePath(dir);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new EvidenceMissingError(`${file}: no saved evidence (run \`fracas collect ${dir}\` first)`);
-  }
-  let bundle: EvidenceBundle;
-  try {
-    bundle = JSON.parse(text) as EvidenceBundle;
-  } catch (error) {
-    throw new EvidenceMissingError(`${file}: not valid JSON (${(error as Error).message}); re-run \`fracas collect ${dir}\``);
-  }
-  if (bundle?.schemaVersion !== EVIDENCE_SCHEMA_VERSION) {
-    throw new EvidenceMissingError(`${file}: evidence schema ${String(bundle?.schemaVersion)} is not ${EVIDENCE_SCHEMA_VERSION}; re-run \`fracas collect ${dir}\``);
-  }
-  const problems = bundleProblems(bundle);
-  if (problems.length > 0) {
-    throw new EvidenceMissingError(`${file}: not a usable evidence bundle (${problems.slice(0, 3).join('; ')}); re-run \`fracas collect ${dir}\``);
-  }
-  return bundle;
-}
-
-function loadPreviousEvidence(dir: string): EvidenceBundle | undefined {
-  try {
-    return loadEvidence(dir);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Save the bundle atomically, keeping evidence from earlier runs that a now-failing source can no longer provide. */
-export async function saveEvidence(dir: string, bundle: EvidenceBundle): Promise<EvidenceBundle> {
-  const merged = mergeEvidence(loadPreviousEvidence(dir), bundle);
-  await writeFileAtomic(evidencePath(dir), `${JSON.stringify(merged, null, 1)}\n`);
-  return merged;
-}

@@ -1,4 +1,5 @@
 // The incident manifest (incident.yaml): schema, validation with key paths, ${ENV} interpolation, path resolution.
+import { probeSchema } from './probe.ts';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
@@ -19,6 +20,22 @@ const lineRange = z
   .regex(/^\d+(-\d+)?$/, 'a line range such as 40-310')
   .optional();
 
+const logLevel = z.enum(['debug', 'info', 'warn', 'error', 'fatal']);
+
+/** Record filters of a log source; `fracas templates` takes the same as flags. */
+export const logFilter = z.strictObject({
+  /** Service or resource names (the record's service, resource, app, unit or container field). */
+  service: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  /** The lowest level kept (warn keeps warn, error and fatal), or a list of levels. */
+  level: z.union([logLevel, z.array(logLevel).min(1)]).optional(),
+  /** Text the message must contain (case-insensitive). */
+  text: z.string().min(1).optional(),
+  /** A regular expression (RE2 syntax) the message must match. */
+  regex: z.string().min(1).optional(),
+  /** Fields that must equal the given values, e.g. {stream: stderr}. */
+  fields: z.record(z.string(), z.string()).optional(),
+});
+
 const logSource = z.strictObject({
   id: kebabId,
   kind: z.literal('logs'),
@@ -29,6 +46,8 @@ const logSource = z.strictObject({
   format: z.string().default('auto'),
   /** log_line_prefix for PostgreSQL server logs, e.g. '%m [%p] %q%u@%d '. */
   postgresPrefix: z.string().optional(),
+  /** Keep only the records that pass every given test (applied while reading; the rest are counted). */
+  filter: logFilter.optional(),
 });
 
 const renderApiSource = z.strictObject({
@@ -170,11 +189,14 @@ export const manifestSchema = z.strictObject({
   sample: z.boolean().default(false),
   sources: z.array(sourceSchema).default([]),
   conclusions: conclusions.default(conclusions.parse({})),
+  /** Test webhook deliveries for `fracas probe` (staging only). */
+  probe: probeSchema.optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type SourceSpec = z.infer<typeof sourceSchema>;
 export type LogSourceSpec = z.infer<typeof logSource>;
+export type LogFilterSpec = z.infer<typeof logFilter>;
 export type RenderApiSourceSpec = z.infer<typeof renderApiSource>;
 export type DatabaseSourceSpec = z.infer<typeof databaseSource>;
 export type JobChecksSpec = z.infer<typeof jobChecks>;

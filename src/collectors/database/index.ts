@@ -215,7 +215,7 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
       monitor: row.monitor === true,
       privileges,
       ...(spec.queries.length > 0 ? { customQueries: privileges.length > 0 && !spec.allowPrivilegedQueries ? 'not-run-privileged-role' : privileges.length > 0 ? 'ran-with-privileged-role' : 'ran' } : {}),
-      database: row.database ?? null,
+      database: typeof row.database === 'string' ? row.database : null,
       ...(spec.asOf ? { asOf: new Date(spec.asOf).toISOString() } : {}),
       ...(target.pooler ? { pooler: target.pooler } : {}),
       jobColumns: columns.map((column) => `${column.name} ${column.type}`),
