@@ -24,6 +24,26 @@ interface Holder {
 /** Beside the lock directory, not in it: proper-lockfile removes a stale lock with rmdir, which needs it empty. */
 const holderFile = (lockDir: string): string => `${lockDir}.holder.json`;
 
+function readHolder(lockDir: string): Holder | undefined {
+  try {
+    return JSON.parse(readFileSync(holderFile(lockDir), 'utf8')) as Holder;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The holder ran on this machine and its process is gone (killed): its lock is taken over at once. */
+function holderIsDead(lockDir: string): boolean {
+  const holder = readHolder(lockDir);
+  if (holder === undefined || holder.host !== os.hostname() || holder.pid === process.pid) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 function describeHolder(lockDir: string): string {
   try {
     const holder = JSON.parse(readFileSync(holderFile(lockDir), 'utf8')) as Holder;
@@ -37,12 +57,18 @@ function describeHolder(lockDir: string): string {
 export async function lockIncident(dir: string, command: string): Promise<() => Promise<void>> {
   const lockDir = path.join(dir, LOCK_NAME);
   let release: () => Promise<void>;
+  const options = { lockfilePath: lockDir, stale: STALE_MS, update: STALE_MS / 2, realpath: false, retries: 0 };
   try {
-    release = await lockfile.lock(dir, { lockfilePath: lockDir, stale: STALE_MS, update: STALE_MS / 2, realpath: false, retries: 0 });
+    release = await lockfile.lock(dir, options).catch(async (error: unknown) => {
+      if ((error as { code?: string }).code !== 'ELOCKED' || !holderIsDead(lockDir)) throw error;
+      rmSync(lockDir, { recursive: true, force: true });
+      rmSync(holderFile(lockDir), { force: true });
+      return lockfile.lock(dir, options);
+    });
   } catch (error) {
     if ((error as { code?: string }).code !== 'ELOCKED') throw error;
     throw new IncidentLockedError(
-      `incident directory ${dir} is in use by ${describeHolder(lockDir)}: wait for that run to finish (a killed run's lock expires after ${STALE_MS / 1000} s)`,
+      `incident directory ${dir} is in use by ${describeHolder(lockDir)}: wait for that run to finish (the lock of a run that was killed is taken over)`,
     );
   }
   const holder: Holder = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), command };
