@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { CHECK_EXIT_HELP, EXIT_CODE_HELP, EXIT_CODES, exitCodeForError, PROBE_EXIT_HELP, VERIFY_EXIT_HELP } from './cli/exit-codes.ts';
 import { DEFAULT_THRESHOLDS as DEFAULT_CHECK_THRESHOLDS } from './analysis/monitoring-thresholds.ts';
 import type { IncidentSummary } from './cli/run.ts';
+import { safeStream, terminalSafe } from './lib/terminal-text.ts';
 import type { OutputFormat } from './render/outputs.ts';
 
 class UsageError extends Error {
@@ -33,7 +34,7 @@ interface Io {
 }
 
 function printSummaries(summaries: IncidentSummary[], json: boolean, io: Io): number {
-  if (json) io.out.write(`${JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2)}\n`);
+  if (json) io.out.write(`${JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2).replace(/[\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`);
   else {
     for (const summary of summaries) {
       for (const output of summary.outputs) io.out.write(`${output}\n`);
@@ -47,7 +48,9 @@ function printSummaries(summaries: IncidentSummary[], json: boolean, io: Io): nu
   return Math.max(...summaries.map((summary) => summary.exitCode), 0);
 }
 
-export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+export function buildProgram(rawIo: Io, setExit: (code: number) => void): Command {
+  // Everything printed goes through terminalSafe (log text and file names are data); --json stays valid JSON.
+  const io: Io = { out: safeStream(rawIo.out), err: safeStream(rawIo.err) };
   const program = new Command('fracas')
     .description('Incident investigations from evidence: collects logs, PostgreSQL and configuration, finds what they say, and writes the FRACAS deliverables (root cause, solution design, implementation plan, prevention) as Markdown and PDF.')
     .version('0.1.0')
@@ -299,7 +302,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
       return EXIT_CODES.usage;
     }
     const { createRedactor } = await import('./lib/secrets/redact.ts');
-    io.err.write(`fracas: ${createRedactor().error(error)}\n`);
+    io.err.write(terminalSafe(`fracas: ${createRedactor().error(error)}\n`));
     return exitCodeForError(error);
   }
 }

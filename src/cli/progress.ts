@@ -3,6 +3,7 @@ import cliProgress from 'cli-progress';
 import type { AnySourceResult } from '../evidence/schema.ts';
 import type { SourceSpec } from '../manifest/index.ts';
 import { silentProgress, type ProgressSink } from '../collectors/gather.ts';
+import { safeStream, terminalSafe } from '../lib/terminal-text.ts';
 
 export interface Reporter extends ProgressSink {
   step(message: string): void;
@@ -22,7 +23,9 @@ function warningLines(result: AnySourceResult): string[] {
 }
 
 export function createReporter(options: { quiet: boolean; stream?: NodeJS.WriteStream }): Reporter {
-  const stream = options.stream ?? process.stderr;
+  const raw = options.stream ?? process.stderr;
+  // Lines from us go through terminalSafe; the bar itself (its own cursor sequences) gets the raw stream, its texts safe.
+  const stream = safeStream(raw);
   if (options.quiet) return { ...silentProgress, step() {}, stop() {} };
   if (!stream.isTTY) {
     return {
@@ -35,18 +38,18 @@ export function createReporter(options: { quiet: boolean; stream?: NodeJS.WriteS
     };
   }
   const bar = new cliProgress.SingleBar(
-    { stream, format: 'fracas {bar} {value}/{total} sources | {source} {message}', hideCursor: true, clearOnComplete: true },
+    { stream: raw, format: 'fracas {bar} {value}/{total} sources | {source} {message}', hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   );
   let started = false;
   const lines: string[] = [];
   return {
     sourceStarted(spec: SourceSpec, _index: number, total: number) {
-      if (!started) bar.start(total, 0, { source: spec.id, message: '' });
+      if (!started) bar.start(total, 0, { source: terminalSafe(spec.id), message: '' });
       started = true;
-      bar.update({ source: spec.id, message: '' });
+      bar.update({ source: terminalSafe(spec.id), message: '' });
     },
-    sourceMessage: (_spec, message) => bar.update({ message: message.slice(0, 60) }),
+    sourceMessage: (_spec, message) => bar.update({ message: terminalSafe(message).slice(0, 60) }),
     sourceFinished(result) {
       bar.increment(1, { message: STATUS_MARK[result.status] });
       lines.push(`fracas: ${result.id}: ${STATUS_MARK[result.status]} in ${result.durationMs} ms${result.error ? `: ${result.error.message}` : ''}`, ...warningLines(result));

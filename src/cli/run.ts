@@ -11,6 +11,7 @@ import { evidencePath, loadEvidence, saveEvidence } from '../evidence/store.ts';
 import type { Reporter } from './progress.ts';
 import { SharedPdfRenderer, safeFileName, writeReport, type OutputFormat, type ReportResult } from '../render/outputs.ts';
 import { loadTemplates } from '../render/handlebars.ts';
+import { lockIncident } from './lock.ts';
 import { loadVerification } from './verify.ts';
 import { saveIncidentRecord, siblingIncidents } from './history.ts';
 import { loadProbe } from './probe.ts';
@@ -117,7 +118,13 @@ function summarise(loaded: LoadedManifest, bundle: EvidenceBundle, analysis: Ana
 
 export async function runCollect(dir: string, options: RunOptions): Promise<IncidentSummary> {
   const loaded = loadManifest(dir, options.env);
-  const bundle = await saveEvidence(loaded.dir, await collectEvidence(loaded, { progress: options.reporter, ...(options.env ? { env: options.env } : {}) }));
+  const unlock = await lockIncident(loaded.dir, 'fracas collect');
+  let bundle: EvidenceBundle;
+  try {
+    bundle = await saveEvidence(loaded.dir, await collectEvidence(loaded, { progress: options.reporter, ...(options.env ? { env: options.env } : {}) }));
+  } finally {
+    await unlock();
+  }
   options.reporter.stop();
   options.reporter.step(`evidence saved to ${path.relative(process.cwd(), evidencePath(loaded.dir)) || evidencePath(loaded.dir)}`);
   return summarise(loaded, bundle, undefined, undefined, exitCodeFor({ sources: bundle.sources, markdown: 'skipped' }));
@@ -152,15 +159,20 @@ export async function runReport(dirs: string[], options: RunOptions & { collect:
   try {
     for (const dir of dirs) {
       const loaded = loadManifest(dir, options.env);
-      let bundle: EvidenceBundle;
-      if (options.collect) {
-        bundle = await saveEvidence(loaded.dir, await collectEvidence(loaded, { progress: options.reporter, ...(options.env ? { env: options.env } : {}) }));
-        options.reporter.stop();
-      } else {
-        bundle = loadEvidence(loaded.dir);
+      const unlock = await lockIncident(loaded.dir, options.collect ? 'fracas report' : 'fracas render');
+      try {
+        let bundle: EvidenceBundle;
+        if (options.collect) {
+          bundle = await saveEvidence(loaded.dir, await collectEvidence(loaded, { progress: options.reporter, ...(options.env ? { env: options.env } : {}) }));
+          options.reporter.stop();
+        } else {
+          bundle = loadEvidence(loaded.dir);
+        }
+        const outDir = options.outDir ? (dirs.length > 1 ? path.join(options.outDir, safeFileName(loaded.manifest.id)) : options.outDir) : undefined;
+        summaries.push(await renderFromBundle(loaded, bundle, options, pdf, templates, outDir));
+      } finally {
+        await unlock();
       }
-      const outDir = options.outDir ? (dirs.length > 1 ? path.join(options.outDir, safeFileName(loaded.manifest.id)) : options.outDir) : undefined;
-      summaries.push(await renderFromBundle(loaded, bundle, options, pdf, templates, outDir));
     }
   } finally {
     await pdf.close();

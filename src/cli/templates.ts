@@ -6,6 +6,7 @@ import { miningText } from '../collectors/logs/aggregate.ts';
 import { checkFormat, readLogFile } from '../collectors/logs/read-file.ts';
 import { TemplateMiner } from '../lib/log-templates/miner.ts';
 import { createRedactor } from '../lib/secrets/redact.ts';
+import { terminalSafe } from '../lib/terminal-text.ts';
 import type { Level, LogFileSummary } from '../evidence/schema.ts';
 import { logFilter, type LogFilterSpec } from '../manifest/index.ts';
 import { compileFilter } from '../collectors/logs/filter.ts';
@@ -56,7 +57,7 @@ class IntColumn {
 function write(out: NodeJS.WritableStream, text: string, state: { closed: boolean }): Promise<void> {
   return new Promise((resolve) => {
     if (state.closed) return resolve();
-    if (out.write(text)) resolve();
+    if (out.write(terminalSafe(text))) resolve();
     else {
       const done = (): void => {
         out.removeListener('drain', done);

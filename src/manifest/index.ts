@@ -108,6 +108,11 @@ const databaseSource = z.strictObject({
   maxRows: z.number().int().positive().max(10_000).default(200),
   jobs: jobChecks.default(jobChecks.parse({})),
   queries: z.array(customQuery).default([]),
+  /**
+   * Run `queries` even when the role is a superuser or holds pg_execute_server_program, pg_write_server_files,
+   * pg_read_server_files or pg_signal_backend (the report then says so). Without it they are not run for such a role.
+   */
+  allowPrivilegedQueries: z.boolean().default(false),
 });
 
 const configSide = z.strictObject({

@@ -15,7 +15,9 @@ export const SERVER_INFO_SQL = `SELECT current_setting('server_version') AS serv
        now() AS server_time, current_user::text AS role, current_database()::text AS database, pg_backend_pid() AS pid,
        coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false) AS superuser,
        pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') AS read_all_stats,
-       pg_has_role(current_user, 'pg_monitor', 'MEMBER') AS monitor`;
+       pg_has_role(current_user, 'pg_monitor', 'MEMBER') AS monitor,
+       ARRAY(SELECT r FROM unnest(ARRAY['pg_execute_server_program', 'pg_write_server_files', 'pg_read_server_files', 'pg_signal_backend']) AS r
+             WHERE pg_has_role(current_user, r, 'MEMBER'))::text[] AS privileged_roles`;
 
 const SECONDS = (expression: string) => `round(extract(epoch FROM (${expression}))::numeric, 1)`;
 const CLIENTS = `(backend_type = 'client backend' OR (backend_type IS NULL AND usename IS NOT NULL AND datname IS NOT NULL))`;

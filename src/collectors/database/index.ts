@@ -10,6 +10,7 @@ import { openPglite } from './pglite.ts';
 import { countersCheck } from './counters.ts';
 import { describeError, runCheck, type RunOptions } from './run-check.ts';
 import { constraintsFromRows, schemaChecksSql, unindexedColumns } from './schema-checks.ts';
+import { checkCustomQuery, outsideCatalogReason, outsideCatalogSql } from './query-guard.ts';
 import { openPgSession, type DbSession } from './session.ts';
 import { toDbRow } from './values.ts';
 
@@ -146,12 +147,43 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
     }
   }
 
-  // Custom queries from the manifest: extended protocol (a single statement), read-only.
+  // Custom queries from the manifest: checked by the parser, then run from a clean session, read-only, one statement.
+  const privileges = privilegedRole(row, info, session.engine);
   const taken = new Set(checks.map((check) => check.id));
   for (const query of spec.queries) {
     const id = taken.has(query.id) ? `custom-${query.id}` : query.id;
     taken.add(id);
-    await run({ id, title: query.title, sql: query.sql }, { untrusted: true });
+    if (privileges.length > 0 && !spec.allowPrivilegedQueries) {
+      checks.push(
+        skipped(id, query.title, 'failed', `not run: role "${info.role}" is ${privileges.join(', ')}, so a custom query could act outside the database; connect with a less privileged role, or set allowPrivilegedQueries: true on this source`, query.sql),
+      );
+      continue;
+    }
+    const refusal = await refuseCustomQuery(session, query.sql, options);
+    if (refusal !== undefined) {
+      context.progress(`database ${spec.id}: ${id} ${refusal}`);
+      checks.push(skipped(id, query.title, 'failed', refusal, query.sql));
+      continue;
+    }
+    if (session.broken()) {
+      await run({ id, title: query.title, sql: query.sql }, { untrusted: true });
+      continue;
+    }
+    try {
+      await session.reset();
+    } catch (error) {
+      checks.push(skipped(id, query.title, 'failed', `not run: could not reset the session (DISCARD ALL): ${describeError(error, options, session.broken()).note}`, query.sql));
+      continue;
+    }
+    const result = await run({ id, title: query.title, sql: query.sql }, { untrusted: true });
+    if (privileges.length > 0) result.note = `${result.note ? `${result.note} ` : ''}Ran as role "${info.role}" (${privileges.join(', ')}) because the manifest sets allowPrivilegedQueries.`;
+  }
+  if (privileges.length > 0 && spec.queries.length > 0) {
+    warnings.push(
+      spec.allowPrivilegedQueries
+        ? `custom queries ran as role "${info.role}" (${privileges.join(', ')}): allowPrivilegedQueries is set; each was checked by the parser first`
+        : `custom queries not run: role "${info.role}" is ${privileges.join(', ')}; set allowPrivilegedQueries: true to run them anyway`,
+    );
   }
 
   const notApplicable = checks.filter((check) => check.note === PGLITE_NOTE).map((check) => check.id);
@@ -181,6 +213,8 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
       superuser: info.superuser,
       readAllStats: info.readAllStats,
       monitor: row.monitor === true,
+      privileges,
+      ...(spec.queries.length > 0 ? { customQueries: privileges.length > 0 && !spec.allowPrivilegedQueries ? 'not-run-privileged-role' : privileges.length > 0 ? 'ran-with-privileged-role' : 'ran' } : {}),
       database: typeof row.database === 'string' ? row.database : null,
       ...(spec.asOf ? { asOf: new Date(spec.asOf).toISOString() } : {}),
       ...(target.pooler ? { pooler: target.pooler } : {}),
@@ -207,6 +241,26 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
       ...(target.seedPaths.length > 0 ? { paths: target.seedPaths.map((file) => path.relative(context.dir, file) || file) } : {}),
     },
   };
+}
+
+/** Why the role could act outside the database (superuser, server programs/files, signals); empty for PGlite (its files are virtual). */
+function privilegedRole(row: Record<string, unknown>, info: ServerInfo, engine: DbSession['engine']): string[] {
+  if (engine !== 'postgres') return [];
+  const roles = Array.isArray(row.privileged_roles) ? row.privileged_roles.map(String) : [];
+  return [...(info.superuser ? ['superuser'] : []), ...roles.map((role) => `a member of ${role}`)];
+}
+
+/** The parser's verdict, then the server's: functions that resolve outside pg_catalog and foreign tables are refused. */
+async function refuseCustomQuery(session: DbSession, sql: string, options: RunOptions): Promise<string | undefined> {
+  const verdict = await checkCustomQuery(sql);
+  if (!verdict.ok) return verdict.reason;
+  if (verdict.functions.length === 0 && verdict.relations.length === 0) return undefined;
+  try {
+    const found = await session.readOnly(outsideCatalogSql(verdict.functions, verdict.relations));
+    return outsideCatalogReason(found.rows);
+  } catch (error) {
+    return `refused: could not check the functions and tables it uses: ${describeError(error, options, session.broken()).note}`;
+  }
 }
 
 const ACTIVITY_CHECKS = new Set(['connection-headroom', 'sessions-by-state', 'idle-in-transaction', 'oldest-transactions', 'blocking-chains', 'waiting-locks']);

@@ -40,6 +40,11 @@ export function describeError(error: unknown, options: RunOptions, connectionLos
   if (err.detail) message += `; ${err.detail}`;
   if (options.secret) message = message.split(options.secret).join('***');
   switch (code) {
+    case 'wall-clock-timeout':
+      return {
+        status: 'failed',
+        note: `abandoned: ${err.message ?? 'no answer'} (statementTimeoutMs ${options.statementTimeoutMs} ms plus a grace period); later checks of this source were not run, the evidence so far is kept.`,
+      };
     case '42501':
       return { status: 'limited', note: `role "${options.role}" lacks a privilege: ${message}. Grant SELECT on the table (or pg_read_all_data) to include this check.` };
     case '25006':

@@ -1,6 +1,5 @@
 // One database session (node-postgres or PGlite) that runs every statement in a READ ONLY transaction with timeouts.
 import pg from 'pg';
-import type { PGlite } from '@electric-sql/pglite';
 import { TEXT_PARSERS } from './values.ts';
 
 export interface SessionLimits {
@@ -21,9 +20,38 @@ export interface DbSession {
    * statement, so a manifest query cannot end the read-only transaction and run a second one.
    */
   readOnly(sql: string, options?: { untrusted?: boolean }): Promise<QueryResultRows>;
+  /** Back to a clean session state (DISCARD ALL: settings, prepared statements, LISTEN, advisory locks, temp tables). */
+  reset(): Promise<void>;
   /** True once the connection is gone; later checks fail fast. */
   broken(): boolean;
   close(): Promise<void>;
+}
+
+/** Extra wall-clock time past statement_timeout before a statement is abandoned (the server should have cancelled it). */
+export const WALL_CLOCK_GRACE_MS = 2_000;
+
+/** A statement that outlived its wall-clock limit: the connection (or the PGlite worker) was abandoned. */
+export class WallClockTimeout extends Error {
+  readonly code = 'wall-clock-timeout';
+  constructor(readonly limitMs: number) {
+    super(`no answer within ${limitMs} ms (wall clock); the statement was abandoned and the session closed`);
+  }
+}
+
+/** Resolve with `work`, or run `abandon` and reject with WallClockTimeout after `limitMs`. */
+export async function withWallClock<T>(work: Promise<T>, limitMs: number, abandon: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      abandon();
+      reject(new WallClockTimeout(limitMs));
+    }, limitMs);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The statements that open each transaction (SET LOCAL: works through transaction-mode poolers such as port 6543). */
@@ -51,10 +79,13 @@ export async function openPgSession(config: pg.ClientConfig, limits: SessionLimi
   });
   await client.connect();
   const preamble = transactionPreamble(limits);
-  return {
-    engine: 'postgres',
-    broken: () => gone,
-    async readOnly(sql, options) {
+  const limitMs = limits.statementTimeoutMs + WALL_CLOCK_GRACE_MS;
+  const abandon = () => {
+    gone = true;
+    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    client.end().catch(() => undefined);
+  };
+  const run = async (sql: string, options?: { untrusted?: boolean }): Promise<QueryResultRows> => {
       if (options?.untrusted) {
         await client.query(preamble);
         try {
@@ -75,6 +106,13 @@ export async function openPgSession(config: pg.ClientConfig, limits: SessionLimi
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
+  };
+  return {
+    engine: 'postgres',
+    broken: () => gone,
+    readOnly: (sql, options) => withWallClock(run(sql, options), limitMs, abandon),
+    async reset() {
+      await withWallClock(client.query('DISCARD ALL'), limitMs, abandon);
     },
     async close() {
       gone = true;
@@ -83,29 +121,26 @@ export async function openPgSession(config: pg.ClientConfig, limits: SessionLimi
   };
 }
 
-/** An embedded PGlite database (already seeded). */
-export function pgliteSession(db: PGlite, limits: SessionLimits): DbSession {
-  const preamble = transactionPreamble(limits);
-  let closed = false;
-  return {
-    engine: 'pglite',
-    broken: () => closed,
-    async readOnly(sql) {
-      await db.exec(preamble);
-      try {
-        const result = await db.query<Record<string, unknown>>(sql, [], { parsers: PGLITE_PARSERS });
-        await db.exec('COMMIT');
-        return { rows: result.rows, columns: result.fields.map((field) => field.name) };
-      } catch (error) {
-        await db.exec('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    },
-    async close() {
-      closed = true;
-      await db.close().catch(() => undefined);
-    },
-  };
+/** TEXT_PARSERS' type OIDs: the PGlite worker sends these as text and the session parses them here. */
+export const RAW_OIDS = Object.keys(TEXT_PARSERS).map(Number);
+
+export interface RawResult {
+  rows: Record<string, unknown>[];
+  fields: Array<{ name: string; dataTypeID: number }>;
 }
 
-const PGLITE_PARSERS: Record<number, (text: string) => unknown> = { ...TEXT_PARSERS };
+/** Apply TEXT_PARSERS to the columns the worker sent as text. */
+export function parseRawResult(result: RawResult): QueryResultRows {
+  const parsed = result.fields.filter((field) => TEXT_PARSERS[field.dataTypeID] !== undefined);
+  const rows = parsed.length === 0
+    ? result.rows
+    : result.rows.map((row) => {
+        const out = { ...row };
+        for (const field of parsed) {
+          const value = out[field.name];
+          if (typeof value === 'string') out[field.name] = TEXT_PARSERS[field.dataTypeID]!(value);
+        }
+        return out;
+      });
+  return { rows, columns: result.fields.map((field) => field.name) };
+}

@@ -1,5 +1,17 @@
 // Secret redaction for evidence, reports and error messages: one redactor per run, same secret -> same placeholder.
 import type { EvidenceBundle } from '../../evidence/schema.ts';
+import { findCatalogueSecrets } from './catalogue.ts';
+import {
+  isIdentifierKey,
+  isNonSecretValue,
+  isSecretKey,
+  isStrongSecretKey,
+  kindForKey,
+  PLACEHOLDER_EXACT,
+  PLACEHOLDER_GLOBAL,
+  PLACEHOLDER_PATTERN,
+  secretValueKind,
+} from './recognise.ts';
 
 /**
  * A redactor remembers every secret it has replaced, so one secret gets one placeholder everywhere
@@ -22,110 +34,7 @@ export interface Redactor {
 }
 
 // `n-r<digits>` marks a placeholder from an earlier run's evidence (see src/evidence/merge.ts).
-export const PLACEHOLDER_PATTERN = /\[REDACTED:[a-z0-9-]{1,40}:\d{1,12}(?:-r\d{1,20})?\]/;
-const PLACEHOLDER_GLOBAL = /\[REDACTED:[a-z0-9-]{1,40}:\d{1,12}(?:-r\d{1,20})?\]/g;
-const PLACEHOLDER_EXACT = /^\[REDACTED:[a-z0-9-]{1,40}:\d{1,12}(?:-r\d{1,20})?\]$/;
-
-// ------------------------------------------------------------------ secret-like key names
-
-/** Substrings of a normalised key (lowercase, only a-z0-9) that make its value a secret. */
-const SECRET_KEY_SUBSTRINGS = [
-  'password',
-  'passwd',
-  'passphrase',
-  'secret',
-  'apikey',
-  'accesskey',
-  'privatekey',
-  'signingkey',
-  'encryptionkey',
-  'masterkey',
-  'servicerolekey',
-  'authorization',
-  'authtoken',
-  'credential',
-  'signature',
-  'token',
-  'connectionstring',
-  'connstring',
-  'connstr',
-  'setcookie',
-];
-/** Whole words of a key that make its value a secret. */
-const SECRET_KEY_WORDS = new Set(['auth', 'pwd', 'pass', 'pw', 'dsn', 'cookie', 'cookies', 'sig', 'hmac', 'jwt', 'bearer', 'pat', 'otp']);
-/** A last word that says the value is about the secret, not the secret itself (max_tokens, token_type, apiKeyEnv). */
-const NON_SECRET_LAST_WORDS = new Set([
-  'tokens', 'count', 'counts', 'limit', 'limits', 'length', 'len', 'size', 'type', 'types', 'ttl', 'expiry', 'expires',
-  'expired', 'expiration', 'at', 'in', 'env', 'var', 'file', 'path', 'dir', 'name', 'names', 'hint', 'policy', 'enabled',
-  'disabled', 'required', 'changed', 'reset', 'rotated', 'present', 'missing', 'valid', 'invalid', 'status', 'state',
-  'usage', 'used', 'url', 'uri', 'endpoint', 'host', 'method', 'mode', 'provider', 'scheme', 'kind', 'format',
-  'version', 'min', 'max', 'strength', 'field', 'column', 'label', 'prompt', 'placeholder', 'algorithm', 'alg',
-  'seconds', 'secs', 'sec', 'ms', 'minutes', 'mins', 'hours', 'days', 'timeout', 'interval', 'retries', 'attempts',
-  'header', 'headers', 'tolerance', 'leeway', 'skew', 'prefix', 'rotation', 'refresh', 'issuer', 'audience', 'scope', 'scopes',
-  'source', 'store', 'backend', 'location', 'ref', 'arn', 'id',
-]);
-
-function keyWords(key: string): string[] {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((word) => word.length > 0);
-}
-
-/** True when a value stored under this key (JSON, YAML, .env, key=value, header) is a secret. */
-export function isSecretKey(key: string): boolean {
-  if (key.length === 0 || key.length > 200) return false;
-  const words = keyWords(key);
-  const last = words[words.length - 1];
-  if (last === undefined || NON_SECRET_LAST_WORDS.has(last)) return false;
-  const normalised = words.join('').replace(/tokeniz[a-z]*/g, '');
-  if (SECRET_KEY_SUBSTRINGS.some((part) => normalised.includes(part))) return true;
-  return words.some((word) => SECRET_KEY_WORDS.has(word));
-}
-
-/** A key whose whole subtree is secret (secrets:, credentials:, private_key: |), not just a weak word like auth. */
-function isStrongSecretKey(key: string): boolean {
-  const normalised = keyWords(key).join('').replace(/tokeniz[a-z]*/g, '');
-  return isSecretKey(key) && SECRET_KEY_SUBSTRINGS.some((part) => normalised.includes(part));
-}
-
-/** The placeholder kind for a value found under a secret-like key. */
-function kindForKey(key: string): string {
-  const normalised = keyWords(key).join('');
-  if (/privatekey|signingkey|encryptionkey|masterkey/.test(normalised)) return 'private-key';
-  if (/apikey|accesskey|servicerolekey/.test(normalised)) return 'api-key';
-  if (/pass|pwd|pw$/.test(normalised)) return 'password';
-  if (/signature|sig$|hmac/.test(normalised)) return 'signature';
-  if (/token|jwt|bearer|pat$|otp/.test(normalised)) return 'token';
-  if (/dsn|conn/.test(normalised)) return 'dsn';
-  if (/cookie/.test(normalised)) return 'cookie';
-  if (/auth/.test(normalised)) return 'credential';
-  if (/credential/.test(normalised)) return 'credential';
-  return 'secret';
-}
-
-/** Values that are not secrets even under a secret key: empty, booleans, masks, references to variables, SQL parameters. */
-function isNonSecretValue(value: string): boolean {
-  if (value.length > 512) return false;
-  const trimmed = value.trim();
-  if (trimmed === '') return true;
-  if (PLACEHOLDER_EXACT.test(trimmed)) return true;
-  if (/^(null|nil|none|undefined|true|false|yes|no|on|off|~)$/i.test(trimmed)) return true;
-  if (/^(\*+|x{3,4096}|X{3,4096}|\.{3}|…|<redacted>|\[redacted\]|\[filtered\]|\[hidden\]|redacted|filtered|<secret>|changeme-placeholder)$/i.test(trimmed)) return true;
-  // Template wildcards of mined log templates (<*>, <NUM>, <uuid>).
-  if (/^<[*A-Za-z_:-]{1,20}>$/.test(trimmed)) return true;
-  // Already masked by a collector, e.g. the config reader's `**** (12 chars)`: keep it (equal masks are not equal secrets).
-  if (/^\*{3,}( \(\d{1,9} chars?\))?$/.test(trimmed)) return true;
-  // References to variables (${DB_PASSWORD}, $DB_PASSWORD, {{ secret }}) and SQL/format parameters ($1, ?, %s).
-  if (/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(trimmed) || /^\$[A-Za-z_]*[A-Za-z][A-Za-z_]*_[A-Za-z0-9_]*$/.test(trimmed)) return true;
-  if (/^(\$\d+|\?|%s|\{\{\s*[\w.]+\s*\}\})$/.test(trimmed)) return true;
-  if (/^([|>][+-]?\d*|\{|\[)$/.test(trimmed)) return true;
-  // Type annotations in code excerpts: `password: str`, `token: string | undefined`, `secret: Optional[str] = None`.
-  if (/^(str|string|bytes|int|bool|boolean|float|number|any|unknown|object|dict|list|text|secretstr|optional\[\w+\]|string\s*\|\s*(undefined|null)|none)\??$/i.test(trimmed)) return true;
-  return false;
-}
+export { PLACEHOLDER_PATTERN, isSecretKey } from './recognise.ts';
 
 /** Secrets long and varied enough to be replaced wherever they appear again, even without context. */
 function isPropagatable(secret: string): boolean {
@@ -159,21 +68,31 @@ interface PrefixRule {
 
 const hasDigitAndLetter = (match: string): boolean => /\d/.test(match) && /[A-Za-z]/.test(match.slice(3));
 
+/**
+ * Formats the catalogue (gitleaks' rules, src/lib/secrets/catalogue.ts) lacks or matches only in a stricter, older
+ * shape: keep them next to it. Everything else with a provider prefix comes from the catalogue.
+ */
 const PREFIX_RULES: PrefixRule[] = [
   { kind: 'anthropic-key', pattern: /(?<![A-Za-z0-9])sk-ant-[A-Za-z0-9_-]{20,4096}/g },
   { kind: 'openai-key', pattern: /(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,4096}/g, accept: hasDigitAndLetter },
-  { kind: 'stripe-key', pattern: /(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,4096}/g },
   { kind: 'webhook-secret', pattern: /(?<![A-Za-z0-9])whsec_[A-Za-z0-9+/=_-]{10,4096}/g },
   { kind: 'llamacloud-key', pattern: /(?<![A-Za-z0-9])llx-[A-Za-z0-9_-]{20,4096}/g },
-  { kind: 'github-token', pattern: /(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{20,4096}|github_pat_[A-Za-z0-9_]{20,4096})/g },
-  { kind: 'aws-access-key', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
   { kind: 'render-key', pattern: /(?<![A-Za-z0-9])rnd_[A-Za-z0-9]{16,4096}/g },
-  { kind: 'slack-token', pattern: /(?<![A-Za-z0-9])(?:xox[abposr]-[A-Za-z0-9-]{10,4096}|xapp-\d-[A-Za-z0-9-]{10,4096})/g },
-  { kind: 'google-api-key', pattern: /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}/g },
-  { kind: 'npm-token', pattern: /(?<![A-Za-z0-9])npm_[A-Za-z0-9]{36}/g },
   { kind: 'supabase-key', pattern: /(?<![A-Za-z0-9])sb_secret_[A-Za-z0-9_-]{10,4096}/g },
-  { kind: 'sendgrid-key', pattern: /(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{16,4096}\.[A-Za-z0-9_-]{16,4096}/g },
+  // The catalogue's shapes are exact (base32 AWS ids, 36/82-character GitHub tokens); these also catch near misses.
+  { kind: 'aws-access-key', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
+  { kind: 'github-token', pattern: /(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{20,4096}|github_pat_[A-Za-z0-9_]{20,4096})/g },
+  { kind: 'slack-token', pattern: /(?<![A-Za-z0-9])(?:xox[abposr]-[A-Za-z0-9-]{10,4096}|xapp-\d-[A-Za-z0-9-]{10,4096})/g },
+  { kind: 'twilio-account-sid', pattern: /(?<![A-Za-z0-9])AC[0-9a-f]{32}(?![A-Za-z0-9])/g },
 ];
+/** Which PREFIX_RULES can match: a literal each needs, checked before its pattern runs. */
+const PREFIX_LITERALS = ['sk-ant-', 'sk-', 'whsec_', 'llx-', 'rnd_', 'sb_secret_', 'A', 'g', 'x', 'AC'];
+
+/**
+ * A 40-character AWS-style secret (or any 32+ character base64/hex run) in free text after words that say what it is:
+ * `aws secret key wJalr...`, `using secret access key: ...`. Bounded gap, so linear.
+ */
+const CONTEXT_SECRET = /\b(?:secret(?:[ _-]?access)?[ _-]?key|aws[ _-]?secret|access[ _-]?key[ _-]?secret|client[ _-]?secret|api[ _-]?secret|auth[ _-]?token)\b[^A-Za-z0-9+/\n]{1,12}(?:(?:is|of|was|=|:)[^A-Za-z0-9+/\n]{0,4})?([A-Za-z0-9+/]{32,256}={0,2})(?![A-Za-z0-9+/=])/gi;
 
 /** Webhook URLs whose path is the secret: keep the host, redact the rest. */
 const WEBHOOK_URLS = /(https?:\/\/(?:hooks\.slack\.com\/(?:services|workflows|triggers)|(?:discord(?:app)?\.com)\/api\/webhooks)\/)([A-Za-z0-9/_-]{1,1024})/g;
@@ -211,18 +130,56 @@ const LINE_KEY_VALUE = /^([ \t]*(?:export[ \t]+|-[ \t]+)?)(["']?)([A-Za-z_][A-Za
 // ------------------------------------------------------------------ the redactor
 
 /** Characters that end a token when looking known secrets up again (see SecretTable.propagate). */
-const TOKEN = /[^\s"'=,;&<>(){}[\]|`/@:\\]+/g;
 const TOKEN_DELIMITER = /[\s"'=,;&<>(){}[\]|`/@:\\]/;
 const MAX_COMPLEX_SECRETS = 200;
+
+/** ASCII characters that end a token when looking known secrets up again (see SecretTable.propagate). */
+const DELIMITERS = new Uint8Array(128);
+for (const char of ' \t\n\r\f\v"\'=,;&<>(){}[]|`/@:\\') DELIMITERS[char.charCodeAt(0)] = 1;
+const isDelimiter = (code: number): boolean => code < 128 && DELIMITERS[code] === 1;
+/** A token's first four characters packed into a number: the cheap first test before a lookup. */
+const pack4 = (text: string, at: number): number =>
+  (text.charCodeAt(at) & 0xff) | ((text.charCodeAt(at + 1) & 0xff) << 8) | ((text.charCodeAt(at + 2) & 0xff) << 16) | ((text.charCodeAt(at + 3) & 0x7f) << 24);
+/** With at most this many secrets new since a text was last redacted, they are looked for one by one. */
+const FEW_NEW_SECRETS = 16;
+
+/** Where a delimited secret's anchor starts: its longest run of 4+ token characters right after a delimiter. */
+function anchorOf(secret: string): number | undefined {
+  let best: number | undefined;
+  let bestLength = 3;
+  for (let index = 1; index < secret.length; index++) {
+    if (!isDelimiter(secret.charCodeAt(index - 1)) || isDelimiter(secret.charCodeAt(index))) continue;
+    let end = index;
+    while (end < secret.length && !isDelimiter(secret.charCodeAt(end))) end += 1;
+    if (end - index > bestLength) {
+      best = index;
+      bestLength = end - index;
+    }
+  }
+  return best;
+}
 
 class SecretTable {
   private readonly bySecret = new Map<string, string>();
   private readonly kinds = new Map<string, number>();
   private counter = 0;
+  /** Propagatable secrets in the order they were found; `version` is their count. */
+  private readonly ordered: string[] = [];
   /** Propagatable secrets without delimiter characters, found again as whole tokens (O(1) per token). */
   private readonly tokens = new Map<string, string>();
-  /** Propagatable secrets with delimiters inside (spaces, '=', '/'...), found again by substring search; capped. */
+  private readonly prefixes = new Set<number>();
+  /**
+   * Propagatable secrets with delimiters inside (spaces, '=', '/'...), found again through an anchor: their longest
+   * run after a delimiter (4+ characters), which starts a token wherever the secret appears. Those without one are
+   * found by substring search (capped).
+   */
+  private readonly anchors = new Map<number, Array<{ secret: string; offset: number }>>();
   private readonly complex: string[] = [];
+
+  /** Grows whenever a secret that `propagate` looks for is added: texts redacted at an older version may need it. */
+  get version(): number {
+    return this.ordered.length;
+  }
 
   /** `shaped`: the secret is recognised by its own shape wherever it appears (JWT, key prefix, PEM): no lookup needed. */
   placeholder(kind: string, secret: string, shaped = false): string {
@@ -234,8 +191,21 @@ class SecretTable {
     this.bySecret.set(secret, placeholder);
     this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
     if (!shaped && isPropagatable(secret)) {
-      if (!TOKEN_DELIMITER.test(secret)) this.tokens.set(secret, placeholder);
-      else if (this.complex.length < MAX_COMPLEX_SECRETS) this.complex.push(secret);
+      if (!TOKEN_DELIMITER.test(secret)) {
+        this.tokens.set(secret, placeholder);
+        this.prefixes.add(pack4(secret, 0));
+        this.ordered.push(secret);
+      } else {
+        const anchor = anchorOf(secret);
+        if (anchor !== undefined) {
+          const key = pack4(secret, anchor);
+          this.anchors.set(key, [...(this.anchors.get(key) ?? []), { secret, offset: anchor }]);
+          this.ordered.push(secret);
+        } else if (this.complex.length < MAX_COMPLEX_SECRETS) {
+          this.complex.push(secret);
+          this.ordered.push(secret);
+        }
+      }
     }
     return placeholder;
   }
@@ -243,21 +213,80 @@ class SecretTable {
   /**
    * Replace known secrets where they appear again without context: as a whole token (between spaces, quotes,
    * '=', ':', '/', brackets...; a trailing '.', '!' or '?' is allowed), or anywhere for secrets that contain such
-   * characters. Linear in the text whatever the number of secrets. Never touches existing placeholders.
+   * characters. `since`: the version the text was redacted at; only secrets found later are looked for. Linear in
+   * the text whatever the number of secrets. Never touches existing placeholders.
    */
-  propagate(text: string): string {
+  propagate(text: string, since = 0): string {
+    const fresh = this.ordered.length - since;
+    if (fresh <= 0) return text;
+    if (fresh <= FEW_NEW_SECRETS) {
+      let out = text;
+      for (let index = since; index < this.ordered.length; index++) {
+        const secret = this.ordered[index]!;
+        if (out.includes(secret)) out = this.tokens.has(secret) ? this.replaceToken(out, secret) : out.split(secret).join(this.bySecret.get(secret) ?? '');
+      }
+      return out;
+    }
     let out = text;
     for (const secret of this.complex) {
       if (out.includes(secret)) out = out.split(secret).join(this.bySecret.get(secret) ?? '');
     }
-    if (this.tokens.size === 0) return out;
-    return out.replace(TOKEN, (token) => {
-      const exact = this.tokens.get(token);
-      if (exact !== undefined) return exact;
-      const trimmed = token.replace(/[.!?]+$/, '');
-      const found = trimmed !== token ? this.tokens.get(trimmed) : undefined;
-      return found !== undefined ? `${found}${token.slice(trimmed.length)}` : token;
-    });
+    return this.tokens.size === 0 && this.anchors.size === 0 ? out : this.scanTokens(out);
+  }
+
+  /** Every occurrence of a token secret that stands alone (delimiters or the text's ends around it, or .!? after). */
+  private replaceToken(text: string, secret: string): string {
+    const placeholder = this.bySecret.get(secret) ?? '';
+    let out = '';
+    let copied = 0;
+    for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
+      const after = at + secret.length;
+      const next = text.charCodeAt(after);
+      const alone = (at === 0 || isDelimiter(text.charCodeAt(at - 1))) && (after >= text.length || isDelimiter(next) || next === 46 || next === 33 || next === 63);
+      if (!alone || at < copied) continue;
+      out += text.slice(copied, at) + placeholder;
+      copied = after;
+    }
+    return copied === 0 ? text : out + text.slice(copied);
+  }
+
+  /** One pass over the text's tokens; a token is looked up only when its first four characters match a secret's. */
+  private scanTokens(text: string): string {
+    let out = '';
+    let copied = 0;
+    let start = 0;
+    const length = text.length;
+    while (start < length) {
+      while (start < length && isDelimiter(text.charCodeAt(start))) start += 1;
+      let end = start;
+      while (end < length && !isDelimiter(text.charCodeAt(end))) end += 1;
+      if (end - start >= 4 && this.anchors.size > 0) {
+        const candidates = this.anchors.get(pack4(text, start));
+        const hit = candidates?.find(({ secret, offset }) => start - offset >= copied && text.startsWith(secret, start - offset));
+        if (hit !== undefined) {
+          out += text.slice(copied, start - hit.offset) + (this.bySecret.get(hit.secret) ?? '');
+          copied = start - hit.offset + hit.secret.length;
+          start = copied;
+          continue;
+        }
+      }
+      if (end - start >= 8 && this.prefixes.has(pack4(text, start))) {
+        let tokenEnd = end;
+        let placeholder = this.tokens.get(text.slice(start, tokenEnd));
+        while (placeholder === undefined && tokenEnd - start > 8) {
+          const last = text.charCodeAt(tokenEnd - 1);
+          if (last !== 46 && last !== 33 && last !== 63) break;
+          tokenEnd -= 1;
+          placeholder = this.tokens.get(text.slice(start, tokenEnd));
+        }
+        if (placeholder !== undefined) {
+          out += text.slice(copied, start) + placeholder;
+          copied = tokenEnd;
+        }
+      }
+      start = end;
+    }
+    return copied === 0 ? text : out + text.slice(copied);
   }
 
   stats(): Record<string, number> {
@@ -304,8 +333,16 @@ function redactLines(table: SecretTable, text: string): string {
     const match = LINE_KEY_VALUE.exec(line);
     if (!match) continue;
     const [, , , key = '', , rawValue = ''] = match;
-    if (!isSecretKey(key)) continue;
     const value = rawValue.trim();
+    if (!isSecretKey(key)) {
+      // An ordinary key (`auth_blob: <base64 of password=...>`, `twilio: <32 hex>`): only a value that is a credential by its shape.
+      if (value.length < 24 || isIdentifierKey(key)) continue;
+      const unquoted = /^(["'])(.*)\1[,;]?$/.exec(value)?.[2] ?? value.replace(/[,;]$/, '');
+      const kind = secretValueKind(unquoted);
+      if (kind === undefined) continue;
+      parts[index] = line.slice(0, line.length - rawValue.length) + rawValue.replace(unquoted, table.placeholder(kind, unquoted));
+      continue;
+    }
     if ((value === '' || /^[|>][+-]?\d*$/.test(value)) && isStrongSecretKey(key)) {
       blockIndent = indent;
       blockKey = key;
@@ -363,26 +400,52 @@ function trimTrailingPunctuation(value: string): string {
   return value.slice(0, end);
 }
 
-/** The inline key=value pass; a pair with an ordinary key is skipped past its key only, so its value is scanned too. */
+/** 24 characters of a base64/hex value right at the value's start: only then is an ordinary key's value checked by shape. */
+const LONG_VALUE_AHEAD = /["']?[A-Za-z0-9+/_-]{24}/y;
+/** A key whose value starts on the next line (`password=\n    'hunter2'` in a traceback, `"token":\n "..."`). */
+const CONTINUATION = /[(\\]?[ \t]*\r?\n[ \t]{0,64}/y;
+
+/**
+ * The inline key=value pass. A secret key's value is replaced (also when it starts on the next line); an ordinary
+ * key's value only when its shape says credential (high-entropy hex, base64 of a credential) and the key does not
+ * name an identifier or hash. A pair with an ordinary key is skipped past its key only, so its value is scanned too.
+ */
 function redactKeyValues(table: SecretTable, text: string): string {
   KEY_SEPARATOR.lastIndex = 0;
   let out = '';
   let copied = 0;
   for (let found = KEY_SEPARATOR.exec(text); found !== null; found = KEY_SEPARATOR.exec(text)) {
     const key = found[2] ?? '';
-    if (!isSecretKey(key)) continue;
-    const valueStart = found.index + found[0].length;
+    let valueStart = found.index + found[0].length;
+    const secretKey = isSecretKey(key);
+    if (!secretKey) {
+      LONG_VALUE_AHEAD.lastIndex = valueStart;
+      if (!LONG_VALUE_AHEAD.test(text) || isIdentifierKey(key)) continue;
+    }
     KEY_VALUE.lastIndex = valueStart;
-    const match = KEY_VALUE.exec(text);
-    if (!match) continue;
+    let match = KEY_VALUE.exec(text);
+    if (secretKey && (match === null || match[0] === '')) {
+      CONTINUATION.lastIndex = valueStart;
+      const continued = CONTINUATION.exec(text);
+      if (continued !== null && copied <= valueStart) {
+        valueStart += continued[0].length;
+        KEY_VALUE.lastIndex = valueStart;
+        match = KEY_VALUE.exec(text);
+      }
+    }
+    if (!match || match[0] === '') continue;
     const [whole, escapedQuote, escaped, doubled, single, , bare] = match;
     KEY_SEPARATOR.lastIndex = valueStart + whole.length;
     let replacement = whole;
     const value = escaped ?? doubled ?? single;
     if (value !== undefined) {
       if (!isNonSecretValue(value) && !alreadyRedacted(value)) {
-        const start = whole.length - (escaped !== undefined ? (escapedQuote?.length ?? 2) : 1) - value.length;
-        replacement = `${whole.slice(0, start)}${redactKeyedValue(table, key, value)}${whole.slice(start + value.length)}`;
+        const kind = secretKey ? undefined : secretValueKind(value);
+        if (secretKey || kind !== undefined) {
+          const start = whole.length - (escaped !== undefined ? (escapedQuote?.length ?? 2) : 1) - value.length;
+          const redacted = kind !== undefined ? table.placeholder(kind, value) : redactKeyedValue(table, key, value);
+          replacement = `${whole.slice(0, start)}${redacted}${whole.slice(start + value.length)}`;
+        }
       }
     } else if (bare !== undefined) {
       const start = whole.length - bare.length;
@@ -391,7 +454,8 @@ function redactKeyValues(table: SecretTable, text: string): string {
       if (isNonSecretValue(bare) || isNonSecretValue(trimmed) || alreadyRedacted(trimmed) || /^\d{1,4}$/.test(trimmed)) {
         // e.g. ${DB_PASSWORD}, `secret: str)` or a value redacted before
       } else {
-        replacement = `${whole.slice(0, start)}${table.placeholder(kindForKey(key), trimmed)}${bare.slice(trimmed.length)}`;
+        const kind = secretKey ? kindForKey(key) : secretValueKind(trimmed);
+        if (kind !== undefined) replacement = `${whole.slice(0, start)}${table.placeholder(kind, trimmed)}${bare.slice(trimmed.length)}`;
       }
     }
     if (replacement !== whole) {
@@ -402,33 +466,76 @@ function redactKeyValues(table: SecretTable, text: string): string {
   return copied === 0 ? text : out + text.slice(copied);
 }
 
+/** Replace the catalogue's findings (non-overlapping, first wins) with placeholders. */
+function redactCatalogue(table: SecretTable, text: string): string {
+  const found = findCatalogueSecrets(text);
+  if (found.length === 0) return text;
+  let out = '';
+  let copied = 0;
+  for (const finding of found) {
+    if (finding.start < copied) continue;
+    out += text.slice(copied, finding.start) + table.placeholder(finding.rule, text.slice(finding.start, finding.end), true);
+    copied = finding.end;
+  }
+  return out + text.slice(copied);
+}
+
+/**
+ * Every pattern runs only when a literal it needs occurs in the text (one `includes` each), so an ordinary log line
+ * costs a few substring searches, the catalogue's keyword scan and the key=value pass. All patterns are bounded.
+ */
 function redactText(table: SecretTable, input: string): string {
   let text = input;
-  text = text.replace(PEM, (match) => table.placeholder('private-key', match, true));
-  text = text.replace(JWT, (match) => table.placeholder('jwt', match, true));
-  text = text.replace(URL_CREDENTIALS, (whole, scheme: string, user: string, password: string) =>
-    isNonSecretValue(password) || alreadyRedacted(password) ? whole : `${scheme}${user}:${table.placeholder('db-password', password)}@`,
-  );
-  text = text.replace(WEBHOOK_URLS, (_whole, base: string, secret: string) => `${base}${table.placeholder('webhook-url', secret, true)}`);
-  for (const rule of PREFIX_RULES) {
+  if (text.includes('PRIVATE KEY')) text = text.replace(PEM, (match) => table.placeholder('private-key', match, true));
+  if (text.includes('eyJ')) text = text.replace(JWT, (match) => table.placeholder('jwt', match, true));
+  if (text.includes('://')) {
+    if (text.includes('@')) {
+      text = text.replace(URL_CREDENTIALS, (whole, scheme: string, user: string, password: string) =>
+        isNonSecretValue(password) || alreadyRedacted(password) ? whole : `${scheme}${user}:${table.placeholder('db-password', password)}@`,
+      );
+    }
+    if (text.includes('hooks.slack.com') || text.includes('discord')) {
+      text = text.replace(WEBHOOK_URLS, (_whole, base: string, secret: string) => `${base}${table.placeholder('webhook-url', secret, true)}`);
+    }
+  }
+  if (text.length >= 16) text = redactCatalogue(table, text);
+  for (let index = 0; index < PREFIX_RULES.length; index++) {
+    if (!text.includes(PREFIX_LITERALS[index]!)) continue;
+    const rule = PREFIX_RULES[index]!;
     text = text.replace(rule.pattern, (match) => (rule.accept && !rule.accept(match) ? match : table.placeholder(rule.kind, match, true)));
   }
-  text = text.replace(BEARER, (whole, word: string, space: string, token: string) =>
-    /\d/.test(token) || token.length >= 24 ? `${word}${space}${table.placeholder('bearer', token)}` : whole,
-  );
-  text = text.replace(HMAC, (_whole, prefix: string, hex: string) => `${prefix}=${table.placeholder('hmac', hex, true)}`);
-  text = text.replace(SQL_PASSWORD, (whole, head: string, password: string) =>
-    alreadyRedacted(password) || isNonSecretValue(password) ? whole : `${head}${table.placeholder('password', password)}'`,
-  );
-  text = text.replace(XML_ELEMENT, (whole, tag: string, value: string) => (isSecretKey(tag) ? `<${tag}>${redactKeyedValue(table, tag, value)}</${tag}>` : whole));
-  text = text.replace(CLI_FLAG, (whole, head: string, flag: string, value: string) => (isSecretKey(flag) ? `${head}${redactKeyedValue(table, flag, value)}` : whole));
-  text = text.replace(CURL_USER, (whole, head: string, password: string) => (isNonSecretValue(password) || alreadyRedacted(password) ? whole : `${head}${table.placeholder('password', password)}`));
-  text = text.replace(JSON_KEY_VALUE_PAIR, (whole, head: string, key: string, value: string) =>
-    isSecretKey(key) ? `${head}${redactKeyedValue(table, key, value)}"` : whole,
-  );
-  text = text.replace(KEY_MATERIAL_LINE, (_whole, head: string, body: string) => `${head}${table.placeholder('private-key', body, true)}`);
-  text = redactLines(table, text);
-  text = redactKeyValues(table, text);
+  const lower = text.toLowerCase();
+  if (lower.includes('bearer')) {
+    text = text.replace(BEARER, (whole, word: string, space: string, token: string) =>
+      /\d/.test(token) || token.length >= 24 ? `${word}${space}${table.placeholder('bearer', token)}` : whole,
+    );
+  }
+  if (lower.includes('secret') || lower.includes('aws') || lower.includes('auth')) {
+    text = text.replace(CONTEXT_SECRET, (whole, secret: string) => {
+      if (!/\d/.test(secret) || !/[A-Z]/.test(secret) || !/[a-z]/.test(secret)) return whole;
+      return whole.slice(0, whole.length - secret.length) + table.placeholder('secret', secret);
+    });
+  }
+  const hasEquals = text.includes('=');
+  if (hasEquals) text = text.replace(HMAC, (_whole, prefix: string, hex: string) => `${prefix}=${table.placeholder('hmac', hex, true)}`);
+  if (lower.includes('password') || lower.includes('identified')) {
+    text = text.replace(SQL_PASSWORD, (whole, head: string, password: string) =>
+      alreadyRedacted(password) || isNonSecretValue(password) ? whole : `${head}${table.placeholder('password', password)}'`,
+    );
+  }
+  if (text.includes('</')) text = text.replace(XML_ELEMENT, (whole, tag: string, value: string) => (isSecretKey(tag) ? `<${tag}>${redactKeyedValue(table, tag, value)}</${tag}>` : whole));
+  if (text.includes('--')) text = text.replace(CLI_FLAG, (whole, head: string, flag: string, value: string) => (isSecretKey(flag) ? `${head}${redactKeyedValue(table, flag, value)}` : whole));
+  if (text.includes('-u') || text.includes('--user')) {
+    text = text.replace(CURL_USER, (whole, head: string, password: string) => (isNonSecretValue(password) || alreadyRedacted(password) ? whole : `${head}${table.placeholder('password', password)}`));
+  }
+  if (text.includes('"value"')) {
+    text = text.replace(JSON_KEY_VALUE_PAIR, (whole, head: string, key: string, value: string) => (isSecretKey(key) ? `${head}${redactKeyedValue(table, key, value)}"` : whole));
+  }
+  if (text.length >= 40) text = text.replace(KEY_MATERIAL_LINE, (_whole, head: string, body: string) => `${head}${table.placeholder('private-key', body, true)}`);
+  if (hasEquals || text.includes(':')) {
+    text = redactLines(table, text);
+    text = redactKeyValues(table, text);
+  }
   return table.propagate(text);
 }
 
@@ -492,10 +599,29 @@ function redactSafely(table: SecretTable, input: string): string {
     .join('');
 }
 
+/** Redacted texts remembered per redactor (a bundle repeats keys, messages and values; gather redacts each output twice). */
+const MEMO_LIMIT = 200_000;
+
 export function createRedactor(): Redactor {
   const table = new SecretTable();
+  /** text -> its redaction and the table version it was made at; a redaction maps to itself (redacting is idempotent). */
+  const memo = new Map<string, { out: string; version: number }>();
 
-  const text = (s: string): string => (typeof s === 'string' && s.length > 0 ? redactSafely(table, s) : s);
+  const text = (s: string): string => {
+    if (typeof s !== 'string' || s.length === 0) return s;
+    const known = memo.get(s);
+    if (known !== undefined) {
+      if (known.version === table.version) return known.out;
+      const out = table.propagate(known.out, known.version);
+      memo.set(s, { out, version: table.version });
+      return out;
+    }
+    const out = redactSafely(table, s);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(s, { out, version: table.version });
+    if (out !== s) memo.set(out, { out, version: table.version });
+    return out;
+  };
 
   const walk = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return text(value);
@@ -509,11 +635,18 @@ export function createRedactor(): Redactor {
     const secretName = NAME_FIELDS.map((field) => source[field]).find(
       (name): name is string => typeof name === 'string' && isSecretKey(lastSegment(name)),
     );
+    // {path: "build.commit_sha", left: "<40 hex>"}: the values are named by the record's name field, not by `left`.
+    const recordName = NAME_FIELDS.map((field) => source[field]).find((name): name is string => typeof name === 'string');
+    const identifierRecord = recordName !== undefined && isIdentifierKey(lastSegment(recordName));
     const rawSecrets: string[] = [];
     const result: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(source)) {
       const outKey = text(key);
-      if (secretName !== undefined && VALUE_FIELDS.includes(key) && (typeof item === 'string' || typeof item === 'number')) {
+      const shapeKind =
+        typeof item === 'string' && item.length >= 24 && !isIdentifierKey(key) && !(identifierRecord && VALUE_FIELDS.includes(key)) ? secretValueKind(item.trim()) : undefined;
+      if (shapeKind !== undefined) {
+        result[outKey] = table.placeholder(shapeKind, item as string);
+      } else if (secretName !== undefined && VALUE_FIELDS.includes(key) && (typeof item === 'string' || typeof item === 'number')) {
         const raw = String(item);
         const redacted = typeof item === 'string' ? redactKeyedValue(table, lastSegment(secretName), item) : table.placeholder(kindForKey(lastSegment(secretName)), raw);
         if (redacted !== raw && raw.trim().length >= 4) rawSecrets.push(raw.trim());
@@ -550,18 +683,20 @@ export function createRedactor(): Redactor {
   };
 
   /** Second pass: secrets first seen late in the value also disappear from strings visited earlier. */
-  const propagate = (value: unknown, depth: number): unknown => {
-    if (typeof value === 'string') return table.propagate(value);
+  const propagate = (value: unknown, depth: number, since: number): unknown => {
+    if (typeof value === 'string') return table.propagate(value, since);
     if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
-    if (Array.isArray(value)) return value.map((item) => propagate(item, depth + 1));
+    if (Array.isArray(value)) return value.map((item) => propagate(item, depth + 1, since));
     if (!isPlainObject(value)) return value;
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [table.propagate(key), propagate(item, depth + 1)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [table.propagate(key, since), propagate(item, depth + 1, since)]));
   };
 
   return {
     text,
     deep<T>(value: T): T {
-      return propagate(walk(value, 0), 0) as T;
+      const before = table.version;
+      const walked = walk(value, 0);
+      return (table.version === before ? walked : propagate(walked, 0, before)) as T;
     },
     error(error: unknown): string {
       return text(errorMessage(error));
