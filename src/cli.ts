@@ -16,6 +16,9 @@ function parseFormats(value: string): OutputFormat[] {
   return [...new Set(formats)] as OutputFormat[];
 }
 
+/** Warnings printed per source on the terminal; the rest are counted. */
+const MAX_PRINTED_WARNINGS = 20;
+
 interface Io {
   out: NodeJS.WritableStream;
   err: NodeJS.WriteStream;
@@ -27,7 +30,13 @@ function printSummaries(summaries: IncidentSummary[], json: boolean, io: Io): nu
     for (const summary of summaries) {
       for (const output of summary.outputs) io.out.write(`${output}\n`);
       const failed = summary.sources.filter((source) => source.status !== 'ok');
-      for (const source of failed) io.err.write(`fracas: source ${source.id} is ${source.status}${source.error ? `: ${source.error}` : ''}${source.hint ? ` (${source.hint})` : ''}\n`);
+      for (const source of failed) {
+        io.err.write(`fracas: source ${source.id} is ${source.status}${source.error ? `: ${source.error}` : ''}${source.hint ? ` (${source.hint})` : ''}\n`);
+        // Every reason the source is not ok, each with its hint, not only in --json and the report.
+        for (const warning of source.warnings.slice(0, MAX_PRINTED_WARNINGS)) io.err.write(`fracas:   - ${warning}\n`);
+        const more = source.warnings.length - MAX_PRINTED_WARNINGS;
+        if (more > 0) io.err.write(`fracas:   - … and ${more} more (all of them are in --json and the report's Evidence sources section)\n`);
+      }
       const top = summary.hypotheses[0];
       if (top) io.err.write(`fracas: ${summary.incident}: top hypothesis ${top.category} (score ${top.score.toFixed(2)}, ${top.status})\n`);
       if (summary.pdf === 'failed') io.err.write(`fracas: the PDF was not written: ${summary.pdfError ?? ''}\n`);

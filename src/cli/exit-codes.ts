@@ -55,11 +55,14 @@ export function exitCodeFor(outcome: RunOutcome): ExitCode {
   return EXIT_CODES.complete;
 }
 
+/** Errors that mean the command was used wrongly (exit 1): a bad manifest, bad options, `render` before `collect`. */
+const USAGE_ERRORS = new Set(['ManifestError', 'UsageError', 'InvalidArgumentError', 'EvidenceMissingError']);
+
 /** The exit code for an exception that ended a run: usage/manifest errors are 1, anything else 3. */
 export function exitCodeForError(error: unknown): ExitCode {
   const name = error instanceof Error ? error.name : '';
   const code = (error as { code?: unknown } | null)?.code;
-  if (name === 'ManifestError' || name === 'UsageError' || name === 'InvalidArgumentError') return EXIT_CODES.usage;
+  if (USAGE_ERRORS.has(name) || (error instanceof Error && USAGE_ERRORS.has(error.constructor.name))) return EXIT_CODES.usage;
   if (typeof code === 'string' && code.startsWith('commander.')) return EXIT_CODES.usage;
   return EXIT_CODES.failed;
 }

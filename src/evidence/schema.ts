@@ -165,12 +165,30 @@ export interface CheckConstraint {
   allowedValues?: string[];
 }
 
+export interface JobTableEvidence {
+  table: string;
+  idColumn: string;
+  stateColumn: string;
+  statusColumn?: string;
+  createdColumn?: string;
+  updatedColumn?: string;
+  inFlightStates: string[];
+  stuckAfterMinutes: number;
+  /** Suffix of this table's job check ids ('' or absent for the first table). */
+  checkSuffix?: string;
+}
+
 export interface DatabaseEvidence {
   engine: 'postgres' | 'pglite';
   serverVersion: string;
   /** Time on the database server when the checks ran (ISO). */
   serverTime?: string;
-  jobTable: { table: string; idColumn: string; stateColumn: string; statusColumn?: string; createdColumn?: string; updatedColumn?: string; inFlightStates: string[]; stuckAfterMinutes: number };
+  /** The first job table the job checks ran on (absent when the database has none). */
+  jobTable?: JobTableEvidence;
+  /** Every job table checked, the first being `jobTable`; the others' check ids end in `-<checkSuffix>`. */
+  jobTables?: JobTableEvidence[];
+  /** How the job tables were chosen: named in the manifest, or discovered (and what was found). */
+  jobDiscovery?: { mode: 'manifest' | 'discovered'; note: string };
   checks: QueryCheck[];
   constraints: CheckConstraint[];
   extras?: Record<string, unknown>;

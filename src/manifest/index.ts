@@ -45,17 +45,22 @@ const renderApiSource = z.strictObject({
   maxPages: z.number().int().positive().default(100),
 });
 
+/**
+ * The job table to check. Without a `jobs:` block fracas looks for job tables itself (a state or status column
+ * plus an update timestamp); in one, only `table` is needed: columns left out are recognised from the table's
+ * own columns, and in-flight states from its values.
+ */
 const jobChecks = z.strictObject({
-  table: z.string().default('upload_pipeline.upload_jobs'),
-  idColumn: z.string().default('job_id'),
-  stateColumn: z.string().default('state'),
-  statusColumn: z.string().optional().default('status'),
-  errorColumn: z.string().optional().default('last_error'),
-  retryColumn: z.string().optional().default('retry_count'),
-  createdColumn: z.string().default('created_at'),
-  updatedColumn: z.string().default('updated_at'),
-  entityColumns: z.array(z.string()).default(['document_id']),
-  inFlightStates: z.array(z.string()).default(['queued', 'working']),
+  table: z.string().min(1),
+  idColumn: z.string().optional(),
+  stateColumn: z.string().optional(),
+  statusColumn: z.string().optional(),
+  errorColumn: z.string().optional(),
+  retryColumn: z.string().optional(),
+  createdColumn: z.string().optional(),
+  updatedColumn: z.string().optional(),
+  entityColumns: z.array(z.string()).optional(),
+  inFlightStates: z.array(z.string()).min(1).optional(),
   stuckAfterMinutes: z.number().positive().default(60),
   recentErrorHours: z.number().positive().default(24),
 });
@@ -83,7 +88,7 @@ const databaseSource = z.strictObject({
   countersDelayMs: z.number().int().min(0).max(60_000).default(1_000),
   /** Rows kept per check (the evidence says when a check was truncated). */
   maxRows: z.number().int().positive().max(10_000).default(200),
-  jobs: jobChecks.default(jobChecks.parse({})),
+  jobs: jobChecks.optional(),
   queries: z.array(customQuery).default([]),
 });
 
