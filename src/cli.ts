@@ -4,7 +4,7 @@ import { runInit } from './cli/init.ts';
 import { runCollect, runReport, type IncidentSummary } from './cli/run.ts';
 import { manifestJsonSchemaText } from './cli/schema.ts';
 import { EXIT_CODE_HELP, EXIT_CODES, exitCodeForError } from './cli/exit-codes.ts';
-import { loadManifest } from './manifest/index.ts';
+import { loadManifest, ManifestError, type LoadedManifest } from './manifest/index.ts';
 import { createReporter } from './cli/progress.ts';
 import { createRedactor } from './lib/secrets/redact.ts';
 import type { OutputFormat } from './render/outputs.ts';
@@ -75,11 +75,23 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('validate')
-    .description('check <dir>/incident.yaml against the schema')
+    .description('check <dir>/incident.yaml against the schema: each problem with its key path, line and the nearest allowed key or value')
     .argument('<dir>', 'incident directory or manifest file')
-    .action((dir: string) => {
-      const loaded = loadManifest(dir);
-      io.out.write(`${loaded.file}: valid (${loaded.manifest.sources.length} source(s))\n`);
+    .option('--json', 'print {file, valid, problems: [{path, line, message, suggestion}]} on stdout', false)
+    .action((dir: string, options: { json: boolean }) => {
+      let loaded: LoadedManifest;
+      try {
+        loaded = loadManifest(dir);
+      } catch (error) {
+        if (!options.json || !(error instanceof ManifestError)) throw error;
+        io.out.write(`${JSON.stringify({ file: error.file, valid: false, problems: error.details }, null, 2)}\n`);
+        setExit(EXIT_CODES.usage);
+        return;
+      }
+      if (options.json) {
+        const sources = loaded.manifest.sources.map((source) => ({ id: source.id, kind: source.kind }));
+        io.out.write(`${JSON.stringify({ file: loaded.file, valid: true, id: loaded.manifest.id, window: loaded.manifest.window, sources, problems: [] }, null, 2)}\n`);
+      } else io.out.write(`${loaded.file}: valid (${loaded.manifest.sources.length} source(s))\n`);
       setExit(EXIT_CODES.complete);
     });
 

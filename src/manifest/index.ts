@@ -1,8 +1,11 @@
 // The incident manifest (incident.yaml): schema, validation with key paths, ${ENV} interpolation, path resolution.
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { formatProblem, keyPathLabel, lineOfPath, problemsOfIssue, type ManifestProblem } from './problems.ts';
+
+export type { ManifestProblem } from './problems.ts';
 
 export const MANIFEST_FILE = 'incident.yaml';
 /** Manifests are small; anything larger is refused before reading. */
@@ -193,19 +196,33 @@ export interface LoadedManifest {
 }
 
 /** At most 50 distinct problems of at most 500 characters each, so hostile input cannot make a huge error. */
-function boundProblems(problems: string[]): string[] {
-  const unique = [...new Set(problems.map((problem) => (problem.length > 500 ? `${problem.slice(0, 500)}…` : problem)))];
-  return unique.length > 50 ? [...unique.slice(0, 50), `… and ${unique.length - 50} more problems`] : unique;
+function boundProblems(problems: ManifestProblem[]): ManifestProblem[] {
+  const seen = new Set<string>();
+  const unique: ManifestProblem[] = [];
+  for (const problem of problems) {
+    const bounded = problem.message.length > 500 ? { ...problem, message: `${problem.message.slice(0, 500)}…` } : problem;
+    const key = formatProblem(bounded);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    unique.push(bounded);
+  }
+  return unique.length > 50 ? [...unique.slice(0, 50), { path: '', message: `… and ${unique.length - 50} more problems` }] : unique;
 }
 
 export class ManifestError extends Error {
+  /** One line per problem, as printed. */
   readonly problems: string[];
+  /** The same problems as data (key path, line, message, suggestion): what `validate --json` prints. */
+  readonly details: ManifestProblem[];
   constructor(
     readonly file: string,
-    problems: string[],
+    problems: (string | ManifestProblem)[],
   ) {
-    super(`${file}: invalid incident manifest\n${boundProblems(problems).map((problem) => `  - ${problem}`).join('\n')}`);
-    this.problems = boundProblems(problems);
+    const details = boundProblems(problems.map((problem) => (typeof problem === 'string' ? { path: '', message: problem } : problem)));
+    const lines = details.map((problem) => (problem.path || problem.line || problem.suggestion ? formatProblem(problem) : problem.message));
+    super(`${file}: invalid incident manifest\n${lines.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.problems = lines;
+    this.details = details;
     this.name = 'ManifestError';
   }
 }
@@ -223,49 +240,18 @@ export function interpolate(text: string, env: NodeJS.ProcessEnv, missing: strin
   });
 }
 
-function interpolateTree(value: unknown, env: NodeJS.ProcessEnv, missing: { name: string; at: string }[], at: string): unknown {
+function interpolateTree(value: unknown, env: NodeJS.ProcessEnv, missing: { name: string; at: PropertyKey[] }[], at: PropertyKey[]): unknown {
   if (typeof value === 'string') {
     const names: string[] = [];
     const result = interpolate(value, env, names);
     for (const name of names) missing.push({ name, at });
     return result;
   }
-  if (Array.isArray(value)) return value.map((item, index) => interpolateTree(item, env, missing, `${at}[${index}]`));
+  if (Array.isArray(value)) return value.map((item, index) => interpolateTree(item, env, missing, [...at, index]));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolateTree(item, env, missing, at ? `${at}.${key}` : key)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolateTree(item, env, missing, [...at, key])]));
   }
   return value;
-}
-
-function keyPathLabel(pathParts: PropertyKey[]): string {
-  return pathParts.reduce<string>((label, part) => {
-    if (typeof part === 'number') return `${label}[${part}]`;
-    return label ? `${label}.${String(part)}` : String(part);
-  }, '');
-}
-
-function lineOfPath(root: YamlNode | null | undefined, pathParts: PropertyKey[], lines: LineCounter): number | undefined {
-  let node: unknown = root;
-  let lastFound: unknown = root;
-  for (const part of pathParts) {
-    if (isMap(node)) node = node.get(String(part), true);
-    else if (isSeq(node) && typeof part === 'number') node = node.get(part, true);
-    else break;
-    if (node) lastFound = node;
-    else break;
-  }
-  const range = (lastFound as { range?: [number, number, number] } | undefined)?.range;
-  return range ? lines.linePos(range[0]).line : undefined;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
-  if (issue.code === 'invalid_union' && 'discriminator' in issue) {
-    return `expected kind to be one of logs, render-api, database, config, code, git`;
-  }
-  return issue.message;
 }
 
 /** Parse and validate manifest text; throws ManifestError naming each bad key path and its line. */
@@ -341,7 +327,7 @@ function parseManifestUnguarded(text: string, file: string, env: NodeJS.ProcessE
       document.errors.map((error) => {
         const position = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
         const message = /call stack/i.test(error.message) ? 'the YAML is nested too deeply' : error.message.split('\n')[0];
-        return `${position ? `line ${position.line}, column ${position.col}: ` : ''}${message}`;
+        return { path: '', ...(position ? { line: position.line } : {}), message: `${position ? `column ${position.col}: ` : ''}${message}` };
       }),
     );
   }
@@ -349,23 +335,19 @@ function parseManifestUnguarded(text: string, file: string, env: NodeJS.ProcessE
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ManifestError(file, ['expected a mapping with id, title, severity, environment, service, window and sources']);
   }
-  const missing: { name: string; at: string }[] = [];
-  const interpolated = interpolateTree(raw, env, missing, '');
+  const missing: { name: string; at: PropertyKey[] }[] = [];
+  const interpolated = interpolateTree(raw, env, missing, []);
   if (missing.length > 0) {
     throw new ManifestError(
       file,
-      missing.map(({ name, at }) => `${at}: environment variable ${name} is not set (write \${${name}:-default} to give a default)`),
+      missing.map(({ name, at }) => ({ path: keyPathLabel(at), line: lineOfPath(document.contents, at, lines), message: `environment variable ${name} is not set (write \${${name}:-default} to give a default)` })),
     );
   }
   const parsed = manifestSchema.safeParse(interpolated);
   if (!parsed.success) {
     throw new ManifestError(
       file,
-      parsed.error.issues.map((issue) => {
-        const at = keyPathLabel(issue.path);
-        const line = lineOfPath(document.contents, issue.path, lines);
-        return `${at || '(top level)'}${line ? ` (line ${line})` : ''}: ${describeIssue(issue)}`;
-      }),
+      parsed.error.issues.flatMap((issue) => problemsOfIssue(issue, manifestSchema, interpolated, document.contents, lines)),
     );
   }
   const manifest = parsed.data;

@@ -79,7 +79,7 @@ export function guessJobColumns(columns: CatalogColumn[]): GuessedColumns {
     /updat|modif|heartbeat|changed/i,
     (column) => TIME_TYPE.test(column.type),
   );
-  const created = pick(columns, ['created_at', 'inserted_at', 'enqueued_at', 'queued_at', 'requested_at', 'submitted_at', 'created'], /creat|insert|enqueue|queued|submit|request/i, (column) => TIME_TYPE.test(column.type), [updated]);
+  const created = pick(columns, ['created_at', 'inserted_at', 'enqueued_at', 'queued_at', 'requested_at', 'submitted_at', 'created', 'started_at'], /creat|insert|enqueue|queued|submit|request|start/i, (column) => TIME_TYPE.test(column.type), [updated]);
   const primary = columns.filter((column) => column.primaryKey);
   const id = primary.length === 1 ? primary[0]!.name : pick(columns, ['id', 'job_id', 'task_id', 'uuid'], /^(job|task|run)_?id$/i, () => true);
   const error = pick(
