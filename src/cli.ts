@@ -1,6 +1,6 @@
 // The fracas command line: parse arguments, run a command, print, return the exit code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runInit } from './cli/init.ts';
+import { runInit, type InitOptions } from './cli/init.ts';
 import { runCollect, runReport, type IncidentSummary } from './cli/run.ts';
 import { manifestJsonSchemaText } from './cli/schema.ts';
 import { EXIT_CODE_HELP, EXIT_CODES, exitCodeForError } from './cli/exit-codes.ts';
@@ -45,6 +45,16 @@ function printSummaries(summaries: IncidentSummary[], json: boolean, io: Io): nu
   return Math.max(...summaries.map((summary) => summary.exitCode), 0);
 }
 
+async function askOnTerminal(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await prompt.question(question);
+  } finally {
+    prompt.close();
+  }
+}
+
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('fracas')
     .description('Incident investigations from evidence: collects logs, PostgreSQL and configuration, finds what they say, and writes the FRACAS deliverables (root cause, solution design, implementation plan, prevention) as Markdown and PDF.')
@@ -58,18 +68,29 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('init')
-    .description('scaffold <dir>/incident.yaml')
+    .description('scaffold <dir>/incident.yaml: a manifest that validates and runs as written (sources fracas cannot know are commented examples)')
     .argument('<dir>', 'incident directory (created if missing)')
     .requiredOption('--id <id>', 'incident id, e.g. FM-028')
     .requiredOption('--title <title>', 'one-line title')
-    .option('--severity <P0-P4>', 'severity', 'P2')
-    .option('--environment <name>', 'environment', 'staging')
-    .option('--service <name>', 'service', 'api')
+    .option('--severity <P0-P4>', 'severity (default P2)')
+    .option('--environment <name>', 'environment (default staging)')
+    .option('--service <name>', 'service (default: the Render service name, else api)')
+    .option('--since <duration>', 'incident window: this long back from now (30m, 6h, 2d, 1w)')
+    .option('--window <start..end>', 'incident window: two ISO 8601 times, e.g. 2026-11-19T06:00:00Z..2026-11-20T06:00:00Z')
+    .option('--from-render <service-id>', "add a render-api source for this Render service (srv-...); its owner is looked up with RENDER_API_KEY")
+    .option('--render-owner <owner-id>', 'the Render owner (workspace) id, tea-... or usr-..., instead of looking it up')
+    .option('--render-api-url <url>', 'Render API base URL (default https://api.render.com)')
+    .option('--database-url <url>', 'add a database source for this PostgreSQL URL (the password is not written to the file)')
     .option('--force', 'overwrite an existing incident.yaml', false)
-    .action(async (dir: string, options: { id: string; title: string; severity: string; environment: string; service: string; force: boolean }) => {
-      const file = await runInit(dir, options);
+    .action(async (dir: string, options: InitOptions) => {
+      const terminal = process.stdin.isTTY && io.err.isTTY;
+      const file = await runInit(dir, options, {
+        env: process.env,
+        note: (message) => io.err.write(`fracas: ${message}\n`),
+        ...(terminal ? { ask: askOnTerminal } : {}),
+      });
       io.out.write(`${file}\n`);
-      io.err.write(`fracas: edit the sources in ${file}, then run \`fracas report ${dir}\`\n`);
+      io.err.write(`fracas: check what a run needs with \`fracas doctor ${dir}\`, then run \`fracas report ${dir}\`\n`);
       setExit(EXIT_CODES.complete);
     });
 
