@@ -1,5 +1,6 @@
 // The fracas command line: parse arguments, run a command, print, return the exit code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { DOCTOR_EXIT_HELP, formatDoctor, runDoctor } from './cli/doctor.ts';
 import { runInit, type InitOptions } from './cli/init.ts';
 import { runCollect, runReport, type IncidentSummary } from './cli/run.ts';
 import { manifestJsonSchemaText } from './cli/schema.ts';
@@ -114,6 +115,19 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         io.out.write(`${JSON.stringify({ file: loaded.file, valid: true, id: loaded.manifest.id, window: loaded.manifest.window, sources, problems: [] }, null, 2)}\n`);
       } else io.out.write(`${loaded.file}: valid (${loaded.manifest.sources.length} source(s))\n`);
       setExit(EXIT_CODES.complete);
+    });
+
+  program
+    .command('doctor')
+    .description('check what a run needs: Chromium and fonts, each database reachable with the privileges the checks use, RENDER_API_KEY for the named services, log files, writable outputs; each with how to fix it')
+    .argument('[dir]', 'incident directory (without it: only the browser and fonts)')
+    .option('--json', 'print {checks: [{id, status, message, fix}], exitCode} on stdout', false)
+    .option('--no-launch', 'do not start Chromium, only look for it')
+    .addHelpText('after', `\nExit codes: ${DOCTOR_EXIT_HELP}\n`)
+    .action(async (dir: string | undefined, options: { json: boolean; launch: boolean }) => {
+      const result = await runDoctor(dir, { env: process.env, noLaunch: !options.launch });
+      io.out.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatDoctor(result));
+      setExit(result.exitCode);
     });
 
   program
