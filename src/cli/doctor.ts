@@ -62,10 +62,10 @@ async function browserCheck(options: DoctorOptions): Promise<DoctorCheck> {
   }
 }
 
-async function fontsCheck(): Promise<DoctorCheck> {
+async function fontsCheck(env: NodeJS.ProcessEnv): Promise<DoctorCheck> {
   let families: string;
   try {
-    families = (await run('fc-list', [':', 'family'], { timeout: 15_000, maxBuffer: 16 * 1024 * 1024 })).stdout;
+    families = (await run('fc-list', [':', 'family'], { timeout: 15_000, maxBuffer: 16 * 1024 * 1024, env })).stdout;
   } catch {
     return { id: 'fonts', status: 'warn', message: 'fc-list not found: cannot tell which fonts Chromium has', fix: `apt-get install -y fontconfig; ${APT_FONTS}` };
   }
@@ -215,7 +215,7 @@ async function outputCheck(dir: string): Promise<DoctorCheck> {
 }
 
 export async function runDoctor(dir: string | undefined, options: DoctorOptions): Promise<DoctorResult> {
-  const checks: DoctorCheck[] = [await browserCheck(options), await fontsCheck()];
+  const checks: DoctorCheck[] = [await browserCheck(options), await fontsCheck(options.env)];
   if (dir !== undefined) {
     let loaded: LoadedManifest | undefined;
     try {
