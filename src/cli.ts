@@ -30,6 +30,7 @@ function printSummaries(summaries: IncidentSummary[], json: boolean, io: Io): nu
   else {
     for (const summary of summaries) {
       for (const output of summary.outputs) io.out.write(`${output}\n`);
+      for (const warning of summary.warnings) io.err.write(`fracas: ${summary.incident}: warning: ${warning}\n`);
       const failed = summary.sources.filter((source) => source.status !== 'ok');
       for (const source of failed) {
         io.err.write(`fracas: source ${source.id} is ${source.status}${source.error ? `: ${source.error}` : ''}${source.hint ? ` (${source.hint})` : ''}\n`);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { analyzeIncident } from '../analysis/index.ts';
 import type { Analysis } from '../analysis/model.ts';
 import type { EvidenceBundle } from '../evidence/schema.ts';
+import { hashSourceSpecs, sourceSpecChanges } from '../evidence/source-specs.ts';
 import { exitCodeFor, type ExitCode } from './exit-codes.ts';
 import { loadManifest, type LoadedManifest } from '../manifest/index.ts';
 import { collectEvidence, evidencePath, loadEvidence, saveEvidence } from '../collectors/gather.ts';
@@ -24,11 +25,13 @@ export interface IncidentSummary {
   pdf: ReportResult['pdf'];
   pdfError?: string;
   sources: { id: string; kind: string; status: string; error?: string; hint?: string; warnings: string[] }[];
+  /** Things the reader should know about this run, e.g. the manifest's sources changed since the evidence was collected. */
+  warnings: string[];
   hypotheses: { id: string; title: string; category: string; score: number; role: string; status: string; rule: string; evidence: Analysis['hypotheses'][number]['supporting']; contradicting: Analysis['hypotheses'][number]['contradicting'] }[];
   exitCode: ExitCode;
 }
 
-function summarise(loaded: LoadedManifest, bundle: EvidenceBundle, analysis: Analysis | undefined, result: ReportResult | undefined, exitCode: ExitCode): IncidentSummary {
+function summarise(loaded: LoadedManifest, bundle: EvidenceBundle, analysis: Analysis | undefined, result: ReportResult | undefined, exitCode: ExitCode, warnings: string[] = []): IncidentSummary {
   return {
     incident: loaded.manifest.id,
     directory: loaded.dir,
@@ -44,6 +47,7 @@ function summarise(loaded: LoadedManifest, bundle: EvidenceBundle, analysis: Ana
       ...(source.error?.hint ? { hint: source.error.hint } : {}),
       warnings: source.warnings,
     })),
+    warnings,
     hypotheses: (analysis?.hypotheses ?? []).map((hypothesis) => ({
       id: hypothesis.id,
       title: hypothesis.title,
@@ -67,13 +71,13 @@ export async function runCollect(dir: string, options: RunOptions): Promise<Inci
   return summarise(loaded, bundle, undefined, undefined, exitCodeFor({ sources: bundle.sources, markdown: 'skipped' }));
 }
 
-async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, options: RunOptions, pdf: SharedPdfRenderer, templates: ReturnType<typeof loadTemplates>): Promise<IncidentSummary> {
+async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, options: RunOptions, pdf: SharedPdfRenderer, templates: ReturnType<typeof loadTemplates>, warnings: string[] = []): Promise<IncidentSummary> {
   options.reporter.step(`analysing ${loaded.manifest.id}`);
   const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, { sample: loaded.manifest.sample });
   const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message) });
   if (result.pdf === 'failed') options.reporter.step(`PDF not written: ${result.pdfError ?? 'unknown error'}`);
   const exitCode = exitCodeFor({ sources: bundle.sources, markdown: 'ok', ...(options.formats.includes('pdf') ? { pdf: result.pdf === 'ok' ? 'ok' : 'failed' } : {}) });
-  return summarise(loaded, bundle, analysis, result, exitCode);
+  return summarise(loaded, bundle, analysis, result, exitCode, warnings);
 }
 
 /** Collect, analyse and render each incident; one browser serves them all. */
@@ -85,13 +89,16 @@ export async function runReport(dirs: string[], options: RunOptions & { collect:
     for (const dir of dirs) {
       const loaded = loadManifest(dir, options.env);
       let bundle: EvidenceBundle;
+      let warnings: string[] = [];
       if (options.collect) {
         bundle = await saveEvidence(loaded.dir, await collectEvidence(loaded, { progress: options.reporter, ...(options.env ? { env: options.env } : {}) }));
         options.reporter.stop();
       } else {
         bundle = loadEvidence(loaded.dir);
+        // Rendering replays the saved evidence: say so when the manifest now asks for something else.
+        warnings = sourceSpecChanges(bundle.sourceSpecs, hashSourceSpecs(loaded.manifest.sources)).map((change) => `${change}; run \`fracas collect ${dir}\` (or \`fracas report\`) to refresh it`);
       }
-      summaries.push(await renderFromBundle(loaded, bundle, options, pdf, templates));
+      summaries.push(await renderFromBundle(loaded, bundle, options, pdf, templates, warnings));
     }
   } finally {
     await pdf.close();

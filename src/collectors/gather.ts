@@ -1,6 +1,7 @@
 // The gather step: run each source's collector, turn failures into data, redact, and save the evidence bundle.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { hashSourceSpecs } from '../evidence/source-specs.ts';
 import { writeFileAtomic } from '../lib/atomic-write.ts';
 import { manifestPaths } from './git.ts';
 import { collectors, type Collector } from './index.ts';
@@ -102,7 +103,8 @@ export async function collectEvidence(loaded: LoadedManifest, options: CollectOp
     progress.sourceFinished(result);
   }
   const bundle: EvidenceBundle = { schemaVersion: EVIDENCE_SCHEMA_VERSION, incident, collectedAt: new Date().toISOString(), sources };
-  return redactBundle(await joinStackFrames(bundle, loaded), redactor);
+  // The fingerprint of what was asked for, added after redaction (a hash is not a secret).
+  return { ...redactBundle(await joinStackFrames(bundle, loaded), redactor), sourceSpecs: hashSourceSpecs(loaded.manifest.sources) };
 }
 
 export function evidencePath(dir: string): string {

@@ -323,6 +323,8 @@ export interface EvidenceBundle {
   incident: IncidentMeta;
   collectedAt: string;
   sources: AnySourceResult[];
+  /** Fingerprints of the manifest's source specifications at collection (`fracas render` warns when they changed). */
+  sourceSpecs?: { hash: string; sources: Record<string, string> };
 }
 
 export function evidenceOf<K extends SourceKind>(bundle: EvidenceBundle, kind: K): { source: SourceResult<K>; evidence: EvidenceByKind[K] }[] {
