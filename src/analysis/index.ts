@@ -194,6 +194,8 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
       .filter((patterns) => patterns.errorRecords > 0 || (patterns.load?.requests ?? 0) > 0),
     database: evidenceOf(bundle, 'database').map(({ source, evidence }) => ({
       source: source.id,
+      // Said only when fracas chose the job tables itself (no jobs: block), so the reader knows which it read.
+      ...(evidence.jobDiscovery?.mode === 'discovered' ? { jobTables: evidence.jobDiscovery.note } : {}),
       checks: evidence.checks,
       findings: findings.filter((finding) => finding.area === 'database' && finding.refs.some((ref) => ref.source === source.id)),
     })),

@@ -125,7 +125,7 @@ export interface Analysis {
   patterns: ProposedText[];
   /** Failure patterns of each log source with errors or requests. */
   logPatterns: LogPatterns[];
-  database: { source: string; checks: QueryCheck[]; findings: Finding[] }[];
+  database: { source: string; jobTables?: string; checks: QueryCheck[]; findings: Finding[] }[];
   config: { rows: ConfigTableRow[] };
   correlation?: CorrelationSummary;
   code: CodeExcerptView[];

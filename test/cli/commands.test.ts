@@ -51,6 +51,14 @@ describe('fracas commands', () => {
     expect(JSON.parse(schema.out)).toMatchObject({ type: 'object' });
   });
 
+  it('render before collect is a usage mistake: exit 1 with what to run', async () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'fracas-render-')), 'inc');
+    await run('init', dir, '--id', 'FM-101', '--title', 't', '--since', '6h');
+    const rendered = await run('render', dir);
+    expect(rendered.code).toBe(1);
+    expect(rendered.err).toMatch(/no saved evidence \(run `fracas collect/);
+  });
+
   it('rejects an unknown format with exit code 1', async () => {
     const bad = await run('report', '.', '--format', 'docx');
     expect(bad.code).toBe(1);

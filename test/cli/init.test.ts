@@ -47,6 +47,24 @@ afterAll(async () => {
   await scratch?.drop();
 });
 
+describe('a partial source on the terminal', () => {
+  it('prints every warning that made it partial, with its hint', async () => {
+    const dir = fresh();
+    await runCli('init', dir, '--id', 'INC-9', '--title', 't', '--since', '1d', '--database-url', scratch.url);
+    const file = path.join(dir, 'incident.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('kind: database ', 'jobs: { table: public.nope }\n    kind: database '));
+    process.env.DATABASE_URL = scratch.url;
+    try {
+      const collected = await runCli('collect', dir, '--quiet');
+      expect(collected.code).toBe(2);
+      expect(collected.err).toMatch(/fracas: source database is partial/);
+      expect(collected.err).toMatch(/fracas: {3}- stuck-jobs failed: table public\.nope not found .*set jobs\.table in the manifest/);
+    } finally {
+      delete process.env.DATABASE_URL;
+    }
+  });
+});
+
 describe('fracas init', () => {
   it('needs a window when there is no terminal to ask on, and says how to give one', async () => {
     const result = await runCli('init', fresh(), '--id', 'INC-1', '--title', 'Checkout fails');
@@ -125,6 +143,10 @@ describe('fracas init', () => {
       const evidence = JSON.parse(readFileSync(path.join(dir, 'evidence', 'evidence.json'), 'utf8'));
       const database = evidence.sources.find((source: { id: string }) => source.id === 'database');
       expect(database.evidence.jobTable).toMatchObject({ table: 'public.orders', stateColumn: 'status', inFlightStates: ['pending'] });
+      // The report says which job table fracas chose.
+      expect((await runCli('render', dir, '--format', 'md', '--quiet')).code).toBe(0);
+      const report = readFileSync(path.join(dir, 'report', 'root-cause-report.md'), 'utf8').replace(/\\(?=[^\sA-Za-z0-9])/g, '');
+      expect(report).toContain('*Job tables:* no jobs: block in the manifest; job checks ran on public.orders (status, updated_at).');
     } finally {
       delete process.env.DATABASE_URL;
     }
