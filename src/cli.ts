@@ -17,6 +17,19 @@ function parseFormats(value: string): OutputFormat[] {
   return [...new Set(formats)] as OutputFormat[];
 }
 
+/** Every environment variable fracas reads (also in the README). */
+export const ENV_HELP = [
+  'DATABASE_URL               the database of the sample manifests and of `init --database-url` (url: ${DATABASE_URL:-...});',
+  '                           any ${VAR} or ${VAR:-default} in incident.yaml reads the environment the same way',
+  'PGPASSWORD                 the password when a database url has none (read by node-postgres; `init --database-url` leaves it out)',
+  'RENDER_API_KEY             key of render-api sources (a source\'s apiKeyEnv names another variable) and of `init --from-render`',
+  'PUPPETEER_EXECUTABLE_PATH  Chrome or Chromium for the PDF (default: /usr/bin/chromium, chromium-browser, google-chrome)',
+  'FRACAS_TEST_PG             tests only: superuser URL of the PostgreSQL 15 test server (default postgres://fracas:fracas@127.0.0.1:5432/fracas_test)',
+  'FRACAS_TEST_SEED           tests only: seed of generated test data',
+  'FRACAS_BENCH_PG, BENCH_*, LOGHUB_DIR',
+  '                           benchmarks only (npm run bench:*; see the README)',
+].join('\n');
+
 /** Warnings printed per source on the terminal; the rest are counted. */
 const MAX_PRINTED_WARNINGS = 20;
 
@@ -63,7 +76,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (text) => io.out.write(text), writeErr: (text) => io.err.write(text) })
-    .addHelpText('after', `\nExit codes:\n${EXIT_CODE_HELP.replace(/^/gm, '  ')}\n\nQuick start:\n  fracas report docs/incidents/fm_028\n`)
+    .addHelpText('after', `\nExit codes:\n${EXIT_CODE_HELP.replace(/^/gm, '  ')}\n\nEnvironment variables:\n${ENV_HELP.replace(/^/gm, '  ')}\n\nQuick start:\n  fracas report docs/incidents/fm_028\n  fracas init incidents/inc-1 --id INC-1 --title "..." --since 6h --from-render srv-... --database-url 'postgres://...'\n  fracas doctor incidents/inc-1 && fracas report incidents/inc-1\n`)
     .exitOverride();
 
   const formatOption = () => new Option('--format <list>', 'outputs to write: md, pdf or md,pdf').default(['md', 'pdf'], 'md,pdf').argParser(parseFormats);

@@ -43,6 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (savedDatabaseUrl !== undefined) process.env.DATABASE_URL = savedDatabaseUrl;
   delete process.env.RENDER_API_KEY;
+  server?.closeAllConnections();
   await new Promise((resolve) => server?.close(resolve));
   await scratch?.drop();
 });
@@ -149,6 +150,17 @@ describe('fracas init', () => {
       expect(report).toContain('*Job tables:* no jobs: block in the manifest; job checks ran on public.orders (status, updated_at).');
     } finally {
       delete process.env.DATABASE_URL;
+    }
+    // Or the password comes from PGPASSWORD, with the URL written in the file.
+    if (url.password) {
+      process.env.PGPASSWORD = decodeURIComponent(url.password);
+      try {
+        expect((await runCli('collect', dir, '--quiet')).code).toBe(0);
+      } finally {
+        delete process.env.PGPASSWORD;
+      }
+      const without = JSON.parse((await runCli('collect', dir, '--quiet', '--json')).out) as { sources: { error?: string }[] };
+      expect(without.sources[0]?.error).toMatch(/password/);
     }
   });
 });
