@@ -5,7 +5,7 @@ import path from 'node:path';
 import { mdToPdf } from 'md-to-pdf';
 import { analyzeIncident } from '../src/analysis/index.ts';
 import { loadManifest } from '../src/manifest/index.ts';
-import { loadEvidence } from '../src/collectors/gather.ts';
+import { loadEvidence } from '../src/evidence/store.ts';
 import { CHROMIUM_ARGS, findBrowser, launchPdfRenderer, toHtmlDocument } from '../src/render.ts';
 import { pdfCover, renderMarkdown } from '../src/render/outputs.ts';
 

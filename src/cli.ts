@@ -1,14 +1,14 @@
 // The fracas command line: parse arguments, run a command, print, return the exit code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DOCTOR_EXIT_HELP, formatDoctor, runDoctor } from './cli/doctor.ts';
-import { runInit, type InitOptions } from './cli/init.ts';
-import { runCollect, runReport, type IncidentSummary } from './cli/run.ts';
-import { manifestJsonSchemaText } from './cli/schema.ts';
-import { EXIT_CODE_HELP, EXIT_CODES, exitCodeForError } from './cli/exit-codes.ts';
-import { loadManifest, ManifestError, type LoadedManifest } from './manifest/index.ts';
-import { createReporter } from './cli/progress.ts';
-import { createRedactor } from './lib/secrets/redact.ts';
+import { DOCTOR_EXIT_HELP, EXIT_CODE_HELP, EXIT_CODES, exitCodeForError } from './cli/exit-codes.ts';
+import type { InitOptions } from './cli/init.ts';
+import type { IncidentSummary } from './cli/run.ts';
 import type { OutputFormat } from './render/outputs.ts';
+
+// Command modules load when their command runs, so `fracas --help` starts without the pipeline.
+const runModule = () => import('./cli/run.ts');
+const progressModule = () => import('./cli/progress.ts');
+
 
 function parseFormats(value: string): OutputFormat[] {
   const formats = value.split(',').map((format) => format.trim().toLowerCase()).filter(Boolean);
@@ -98,6 +98,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--database-url <url>', 'add a database source for this PostgreSQL URL (the password is not written to the file)')
     .option('--force', 'overwrite an existing incident.yaml', false)
     .action(async (dir: string, options: InitOptions) => {
+      const { runInit } = await import('./cli/init.ts');
       const terminal = process.stdin.isTTY && io.err.isTTY;
       const file = await runInit(dir, options, {
         env: process.env,
@@ -114,8 +115,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('check <dir>/incident.yaml against the schema: each problem with its key path, line and the nearest allowed key or value')
     .argument('<dir>', 'incident directory or manifest file')
     .option('--json', 'print {file, valid, problems: [{path, line, message, suggestion}]} on stdout', false)
-    .action((dir: string, options: { json: boolean }) => {
-      let loaded: LoadedManifest;
+    .action(async (dir: string, options: { json: boolean }) => {
+      const { loadManifest, ManifestError } = await import('./manifest/index.ts');
+      let loaded: ReturnType<typeof loadManifest>;
       try {
         loaded = loadManifest(dir);
       } catch (error) {
@@ -139,6 +141,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--no-launch', 'do not start Chromium, only look for it')
     .addHelpText('after', `\nExit codes: ${DOCTOR_EXIT_HELP}\n`)
     .action(async (dir: string | undefined, options: { json: boolean; launch: boolean }) => {
+      const { formatDoctor, runDoctor } = await import('./cli/doctor.ts');
       const result = await runDoctor(dir, { env: process.env, noLaunch: !options.launch });
       io.out.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatDoctor(result));
       setExit(result.exitCode);
@@ -151,6 +154,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print a machine-readable summary on stdout', false)
     .option('-q, --quiet', 'no progress on stderr', false)
     .action(async (dirs: string[], options: { json: boolean; quiet: boolean }) => {
+      const [{ runCollect }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
       const reporter = createReporter({ quiet: options.quiet, stream: io.err });
       const summaries: IncidentSummary[] = [];
       for (const dir of dirs) summaries.push(await runCollect(dir, { formats: [], reporter }));
@@ -166,6 +170,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print a machine-readable summary on stdout', false)
     .option('-q, --quiet', 'no progress on stderr', false)
     .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean }) => {
+      const [{ runReport }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
       const reporter = createReporter({ quiet: options.quiet, stream: io.err });
       setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect: false }), options.json, io));
     });
@@ -178,6 +183,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'print a machine-readable summary on stdout', false)
     .option('-q, --quiet', 'no progress on stderr', false)
     .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean }) => {
+      const [{ runReport }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
       const reporter = createReporter({ quiet: options.quiet, stream: io.err });
       setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect: true }), options.json, io));
     });
@@ -196,7 +202,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   program
     .command('schema')
     .description('print the JSON Schema of incident.yaml')
-    .action(() => {
+    .action(async () => {
+      const { manifestJsonSchemaText } = await import('./cli/schema.ts');
       io.out.write(manifestJsonSchemaText());
       setExit(EXIT_CODES.complete);
     });
@@ -217,6 +224,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_CODES.complete;
       return EXIT_CODES.usage;
     }
+    const { createRedactor } = await import('./lib/secrets/redact.ts');
     io.err.write(`fracas: ${createRedactor().error(error)}\n`);
     return exitCodeForError(error);
   }

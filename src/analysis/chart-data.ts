@@ -1,5 +1,5 @@
 // The data behind the report's charts: failures over time with deploy markers, errors by category, errors by hour of day.
-import { evidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
+import { logEvidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
 import type { ChartSeries } from './model.ts';
 import { FAILURE_SIGNALS, type Finding } from './types.ts';
 
@@ -12,7 +12,7 @@ function bucket(minute: string): string {
 }
 
 export function chartSeries(bundle: EvidenceBundle, findings: Finding[]): ChartSeries[] {
-  const logs = [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')];
+  const logs = logEvidenceOf(bundle);
   const charts: ChartSeries[] = [];
   const errors = new Map<string, number>();
   const failedRequests = new Map<string, number>();

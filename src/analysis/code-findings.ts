@@ -1,8 +1,7 @@
 // Code evidence -> findings: stack frames from the logs that land in the code named in the manifest.
-import type { CodeEvidence, EvidenceRef } from '../evidence/schema.ts';
+import { STACK_FRAME_REASON, type CodeEvidence, type EvidenceRef } from '../evidence/schema.ts';
 import type { Finding } from './types.ts';
 
-export const STACK_FRAME_REASON = 'stack-frame';
 
 /** One finding per file whose lines appear as stack frames in error records. */
 export function codeFindings(sourceId: string, evidence: CodeEvidence): Finding[] {

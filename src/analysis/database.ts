@@ -91,9 +91,7 @@ function minMax(values: string[]): { first?: string; last?: string } {
 
 /** Column -> entity kind: from the collector's extras, else by name (document_id -> document-id). */
 function entityColumns(evidence: DatabaseEvidence): Record<string, string> {
-  const fromExtras = evidence.extras?.entityColumns;
-  if (fromExtras && typeof fromExtras === 'object' && !Array.isArray(fromExtras)) return fromExtras as Record<string, string>;
-  return {};
+  return evidence.extras?.entityColumns ?? {};
 }
 
 function kindOfColumn(column: string, known: Record<string, string>): string | undefined {
@@ -125,7 +123,7 @@ function stuckJobs(sourceId: string, evidence: DatabaseEvidence, table: JobTable
   const { idColumn, inFlightStates, stuckAfterMinutes } = table;
   const known = entityColumns(evidence);
   const entities: Record<string, string[]> = {};
-  const updatedColumn = table.updatedColumn ?? (typeof evidence.extras?.updatedColumn === 'string' ? evidence.extras.updatedColumn : 'updated_at');
+  const updatedColumn = table.updatedColumn ?? evidence.extras?.updatedColumn ?? 'updated_at';
   for (const row of list_?.rows ?? []) {
     addEntity(entities, 'job-id', str(row[idColumn]));
     for (const [column, value] of Object.entries(row)) {
@@ -136,7 +134,7 @@ function stuckJobs(sourceId: string, evidence: DatabaseEvidence, table: JobTable
   const times = minMax((list_?.rows ?? []).map((row) => str(row[updatedColumn])).concat((ages?.rows ?? []).flatMap((row) => [str(row.oldest_update), str(row.newest_update)])));
   const byState = (ages?.rows ?? []).map((row) => `${str(row.state)} ${num(row.jobs)} (oldest ${Math.round(num(row.max_minutes))} min since update)`);
   const over24h = (ages?.rows ?? []).reduce((sum, row) => sum + num(row.over_24h), 0);
-  const asOf = typeof evidence.extras?.asOf === 'string' ? evidence.extras.asOf : evidence.serverTime;
+  const asOf = evidence.extras?.asOf ?? evidence.serverTime;
   const severity: Severity = total >= 50 || over24h > 0 ? 'critical' : 'high';
   const findingRefs = [...refs(sourceId, ages, indexed(ages?.rows ?? [])), ...refs(sourceId, list_, indexed(list_?.rows ?? []))].slice(0, THRESHOLDS.maxRefs);
   return [

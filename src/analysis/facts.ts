@@ -1,5 +1,5 @@
 // Facts the drafted deliverables quote: constraint rules, failing code lines, risky config values, job-table SQL.
-import { evidenceOf, type CheckConstraint, type ConfigDifference, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
+import { evidenceOf, logEvidenceOf, type CheckConstraint, type ConfigDifference, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
 import type { Finding, Hypothesis, HypothesisCategory, Signal } from './types.ts';
 
 export interface Facts {
@@ -26,7 +26,7 @@ export function gatherFacts(bundle: EvidenceBundle, findings: Finding[], hypothe
   );
   const maxErrorsPerMinute = Math.max(
     0,
-    ...[...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')].flatMap(({ evidence }) => evidence.perMinute.map((minute) => minute.errors)),
+    ...logEvidenceOf(bundle).flatMap(({ evidence }) => evidence.perMinute.map((minute) => minute.errors)),
   );
   return {
     byCategory: new Map(hypotheses.filter((hypothesis) => hypothesis.status !== 'rejected' && hypothesis.role !== 'unlikely').map((hypothesis) => [hypothesis.category, hypothesis])),

@@ -1,6 +1,6 @@
 // Impact: affected jobs, documents and users, request failure rate over the window, and how long it lasted.
 import { jobCheckId, jobTables } from '../evidence/database-checks.ts';
-import { evidenceOf, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
+import { evidenceOf, logEvidenceOf, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
 import { entityIds } from './entities.ts';
 import type { Impact } from './model.ts';
 import { FAILURE_SIGNALS, type Finding } from './types.ts';
@@ -36,7 +36,7 @@ export function assessImpact(bundle: EvidenceBundle, findings: Finding[], statem
   const users = entityIds(findings, 'user-id');
   let requests = 0;
   let failedRequests = 0;
-  for (const { evidence } of [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')]) {
+  for (const { evidence } of logEvidenceOf(bundle)) {
     for (const minute of evidence.perMinute) {
       requests += minute.requests;
       failedRequests += minute.failedRequests;

@@ -1,17 +1,15 @@
 // The audit step: a pure function from the evidence bundle (and the investigator's conclusions) to the analysis.
-import { evidenceOf, type AnySourceResult, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
+import { evidenceOf, STACK_FRAME_REASON, type AnySourceResult, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
 import type { Manifest } from '../manifest/index.ts';
 import { buildChecklists } from './checklists.ts';
-import { codeFindings, STACK_FRAME_REASON } from './code-findings.ts';
-import { comparedConfigFiles, configChangeFindings, configFindings, configTableRows } from './config.ts';
+import { configTableRows } from './config.ts';
 import { correlate } from './correlation.ts';
-import { databaseFindings } from './database.ts';
 import { gatherFacts } from './facts.ts';
 import { rankHypotheses } from './hypotheses.ts';
 import { assessImpact } from './impact.ts';
-import { crossSourceLogFindings, logFindings, logPatterns } from './log-patterns.ts';
+import { ANALYZERS, logSources, sharedLogPatterns } from './analyzers.ts';
+import { runAnalyzers, SharedDerivations, type Analyzer, type AnalyzerRun } from './registry.ts';
 import type { Analysis, CodeExcerptView, ErrorCategoryRow, ProposedText, SourceRow } from './model.ts';
-import { pgLogFindings } from './pg-log-events.ts';
 import { draftPlan } from './plan.ts';
 import { draftPrevention } from './prevention.ts';
 import { chartSeries } from './chart-data.ts';
@@ -61,25 +59,6 @@ function sourceRows(bundle: EvidenceBundle): SourceRow[] {
   }));
 }
 
-export function collectFindings(bundle: EvidenceBundle): Finding[] {
-  const findings: Finding[] = [];
-  for (const { source, evidence } of [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')]) {
-    findings.push(...logFindings(source.id, evidence));
-    const postgresRecords = evidence.records.filter((record) => record.fields.format === 'postgres' || evidence.files.some((file) => file.path === record.file && file.format === 'postgres'));
-    if (postgresRecords.length > 0) findings.push(...pgLogFindings(source.id, postgresRecords));
-  }
-  const logSources = [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')].map(({ source, evidence }) => ({ id: source.id, evidence }));
-  findings.push(...crossSourceLogFindings(logSources));
-  for (const { source, evidence } of evidenceOf(bundle, 'database')) findings.push(...databaseFindings(source.id, evidence));
-  for (const { source, evidence } of evidenceOf(bundle, 'config')) findings.push(...configFindings(source.id, evidence));
-  for (const { source, evidence } of evidenceOf(bundle, 'code')) findings.push(...codeFindings(source.id, evidence));
-  const configFiles = evidenceOf(bundle, 'config').flatMap(({ evidence }) => comparedConfigFiles(evidence.comparisons));
-  for (const { source, evidence } of [...evidenceOf(bundle, 'git'), ...evidenceOf(bundle, 'code')]) {
-    findings.push(...configChangeFindings(source.id, evidence.commits, bundle.incident.window, configFiles));
-  }
-  return dedupeIds(findings);
-}
-
 function dedupeIds(findings: Finding[]): Finding[] {
   const seen = new Map<string, number>();
   return findings.map((finding) => {
@@ -88,26 +67,6 @@ function dedupeIds(findings: Finding[]): Finding[] {
     return count === 0 ? finding : { ...finding, id: `${finding.id}-${count + 1}` };
   });
 }
-
-/** A correlation finding: errors in the named code while connections are left idle in transaction. */
-function errorHandlingFinding(findings: Finding[]): Finding[] {
-  const frames = findings.filter((finding) => finding.signal === 'code-stack-frame');
-  const idle = findings.filter((finding) => finding.signal === 'idle-in-transaction' || finding.signal === 'pool-exhaustion');
-  if (frames.length === 0 || idle.length === 0) return [];
-  return [
-    {
-      id: 'correlation-error-path-leaks-connections',
-      signal: 'code-error-handling',
-      area: 'correlation',
-      title: 'Errors in the named code coincide with leaked or exhausted connections',
-      detail: `${frames.length} file(s) raise errors while ${idle.map((finding) => finding.title.toLowerCase()).slice(0, 2).join(' and ')} are observed: the error path does not give its connection back.`,
-      severity: 'high',
-      count: Math.min(...[...frames, ...idle].map((finding) => finding.count)),
-      refs: [...frames.flatMap((finding) => finding.refs.slice(0, 2)), ...idle.flatMap((finding) => finding.refs.slice(0, 2))],
-    },
-  ];
-}
-
 
 function errorCategories(findings: Finding[]): ErrorCategoryRow[] {
   const rows = new Map<string, ErrorCategoryRow>();
@@ -155,11 +114,19 @@ function gapsOf(bundle: EvidenceBundle, findings: Finding[]): string[] {
 
 export interface AnalyzeOptions {
   sample?: boolean;
+  /** The analyzers to run (default: the registry's). */
+  analyzers?: readonly Analyzer[];
+}
+
+/** The findings of every registered analyzer, with analyzer failures as data. */
+export function collectFindings(bundle: EvidenceBundle, shared = new SharedDerivations(), analyzers: readonly Analyzer[] = ANALYZERS): AnalyzerRun {
+  const run = runAnalyzers(analyzers, bundle, shared);
+  return { ...run, findings: dedupeIds(run.findings) };
 }
 
 export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions, options: AnalyzeOptions = {}): Analysis {
-  const base = collectFindings(bundle);
-  const findings = [...base, ...errorHandlingFinding(base)];
+  const shared = new SharedDerivations();
+  const { findings, errors: analyzerErrors } = collectFindings(bundle, shared, options.analyzers);
   const hypotheses = rankHypotheses(findings, conclusions.hypotheses);
   const impact = assessImpact(bundle, findings, conclusions.impact);
   const facts = gatherFacts(bundle, findings, hypotheses, impact.failureRate);
@@ -189,8 +156,8 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
     impact,
     errorCategories: errorCategories(findings),
     patterns,
-    logPatterns: [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')]
-      .map(({ source, evidence }) => logPatterns(source.id, evidence))
+    logPatterns: logSources(bundle)
+      .map(({ id, evidence }) => sharedLogPatterns(shared, id, evidence))
       .filter((patterns) => patterns.errorRecords > 0 || (patterns.load?.requests ?? 0) > 0),
     database: evidenceOf(bundle, 'database').map(({ source, evidence }) => ({
       source: source.id,
@@ -216,5 +183,6 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
     owners: conclusions.owners,
     charts: chartSeries(bundle, findings),
     gaps: gapsOf(bundle, findings),
+    analyzerErrors,
   };
 }

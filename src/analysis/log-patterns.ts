@@ -303,9 +303,8 @@ function templateFamily(template: LogTemplate): ReturnType<typeof familyOf> {
 }
 
 /** Findings of one log source: error families, 5xx, webhook outcomes, deploys, restarts, bursts, periodicity. */
-export function logFindings(sourceId: string, evidence: LogEvidence): Finding[] {
+export function logFindings(sourceId: string, evidence: LogEvidence, patterns: LogPatterns = logPatterns(sourceId, evidence)): Finding[] {
   const findings: Finding[] = [];
-  const patterns = logPatterns(sourceId, evidence);
   const id = (suffix: string): string => `logs-${sourceId}-${suffix}`;
   const recordsById = new Map<string, LogRecord[]>();
   for (const record of evidence.records) {

@@ -1,4 +1,5 @@
 // The analysis result the templates read: everything the deliverables say, each claim with its evidence refs.
+import type { AnalyzerError } from './registry.ts';
 import type { EvidenceRef, IncidentMeta, QueryCheck, SourceKind, SourceStatus } from '../evidence/schema.ts';
 import type { ConfigTableRow } from './config/table.ts';
 import type { LogPatterns } from './log-patterns.ts';
@@ -137,4 +138,6 @@ export interface Analysis {
   owners: { role: string; name: string }[];
   charts: ChartSeries[];
   gaps: string[];
+  /** Analyzers that threw: the rest of the analysis stands, the report names them. */
+  analyzerErrors: AnalyzerError[];
 }

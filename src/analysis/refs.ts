@@ -1,5 +1,5 @@
 // Resolve an evidence reference back into the bundle: the record, row, config path or code line it names.
-import { evidenceOf, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
+import { evidenceOf, logEvidenceOf, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
 
 /** The evidence text a reference points at, or undefined when it points at nothing in the bundle. */
 export function resolveRef(bundle: EvidenceBundle, ref: EvidenceRef): string | undefined {
@@ -7,7 +7,7 @@ export function resolveRef(bundle: EvidenceBundle, ref: EvidenceRef): string | u
   if (!source?.evidence) return undefined;
   switch (ref.kind) {
     case 'log-record': {
-      for (const { source: logSource, evidence } of [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')]) {
+      for (const { source: logSource, evidence } of logEvidenceOf(bundle)) {
         if (logSource.id !== ref.source) continue;
         const record = evidence.records.find((candidate) => candidate.file === ref.file && candidate.line === ref.line);
         if (record) return record.message;

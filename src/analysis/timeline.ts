@@ -1,6 +1,6 @@
 // One timeline across sources: deploys and restarts, commits (with the git source's lookback) and config changes, first errors, peaks, first stuck job.
 import { jobCheckId, jobTables } from '../evidence/database-checks.ts';
-import { evidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
+import { evidenceOf, logEvidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
 import { FAILURE_SIGNALS, type Finding, type TimelineEntry } from './types.ts';
 
 const MAX_EVENTS_PER_KIND = 12;
@@ -35,7 +35,7 @@ function firstStuckJob(bundle: EvidenceBundle): TimelineEntry[] {
 
 function logEvents(bundle: EvidenceBundle): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
-  for (const { source, evidence } of [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')]) {
+  for (const { source, evidence } of logEvidenceOf(bundle)) {
     const perKind = new Map<string, number>();
     for (const event of evidence.events) {
       const seen = perKind.get(event.kind) ?? 0;

@@ -33,8 +33,6 @@ export interface DoctorResult {
   exitCode: 0 | 1 | 2 | 3;
 }
 
-/** Exit codes of `fracas doctor`: 0 ready, 1 the manifest is invalid, 2 a run would be partial or limited, 3 something a run needs is missing. */
-export const DOCTOR_EXIT_HELP = '0 ready, 1 invalid manifest, 2 warnings (a run would be partial or limited), 3 something a run needs is missing';
 
 export interface DoctorOptions {
   env: NodeJS.ProcessEnv;

@@ -6,8 +6,8 @@ import type { SourceStatus } from '../evidence/schema.ts';
  *
  *   0  complete  every source was collected (ok or skipped) and every requested format was written
  *   1  usage     bad command line or invalid incident manifest: nothing was collected or written
- *   2  partial   the report was written, but at least one source failed or was only partly read
- *                (its Sources section says which and why; evidence kept from an earlier run counts here)
+ *   2  partial   the report was written, but at least one source failed or was only partly read, or an
+ *                analyzer failed (its Sources section says which and why; evidence kept from an earlier run counts here)
  *   3  failed    nothing useful was produced: every source failed, or the Markdown report could not be rendered
  *   4  no PDF    Markdown (and evidence) were written but the PDF step failed (e.g. no Chromium); takes
  *                precedence over 2, because a requested deliverable is missing
@@ -28,7 +28,7 @@ export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 export const EXIT_CODE_HELP = [
   '0  complete: all sources collected, all outputs written',
   '1  usage or manifest error: nothing collected',
-  '2  partial: report written, some sources failed (see its Sources section)',
+  '2  partial: report written, some sources or analyzers failed (see its Sources section)',
   '3  failed: no source could be collected, or the report could not be rendered',
   '4  Markdown written, PDF rendering failed',
 ].join('\n');
@@ -42,6 +42,8 @@ export interface RunOutcome {
   markdown: StepResult;
   /** The PDF; 'skipped' when not requested. */
   pdf?: StepResult;
+  /** How many analyzers threw (their error entries are in the report): makes the run partial. */
+  analyzerErrors?: number;
 }
 
 /** The exit code for a finished run (see the table above). */
@@ -51,7 +53,7 @@ export function exitCodeFor(outcome: RunOutcome): ExitCode {
   const collected = attempted.filter((source) => source.status === 'ok' || source.status === 'partial');
   if (attempted.length > 0 && collected.length === 0) return EXIT_CODES.failed;
   if (outcome.pdf === 'failed') return EXIT_CODES.pdfFailed;
-  if (attempted.some((source) => source.status !== 'ok')) return EXIT_CODES.partial;
+  if (attempted.some((source) => source.status !== 'ok') || (outcome.analyzerErrors ?? 0) > 0) return EXIT_CODES.partial;
   return EXIT_CODES.complete;
 }
 
@@ -66,3 +68,6 @@ export function exitCodeForError(error: unknown): ExitCode {
   if (typeof code === 'string' && code.startsWith('commander.')) return EXIT_CODES.usage;
   return EXIT_CODES.failed;
 }
+
+/** Exit codes of `fracas doctor`: 0 ready, 1 the manifest is invalid, 2 a run would be partial or limited, 3 something a run needs is missing. */
+export const DOCTOR_EXIT_HELP = '0 ready, 1 invalid manifest, 2 warnings (a run would be partial or limited), 3 something a run needs is missing';

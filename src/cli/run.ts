@@ -6,7 +6,8 @@ import type { EvidenceBundle } from '../evidence/schema.ts';
 import { hashSourceSpecs, sourceSpecChanges } from '../evidence/source-specs.ts';
 import { exitCodeFor, type ExitCode } from './exit-codes.ts';
 import { loadManifest, type LoadedManifest } from '../manifest/index.ts';
-import { collectEvidence, evidencePath, loadEvidence, saveEvidence } from '../collectors/gather.ts';
+import { collectEvidence } from '../collectors/gather.ts';
+import { evidencePath, loadEvidence, saveEvidence } from '../evidence/store.ts';
 import type { Reporter } from './progress.ts';
 import { SharedPdfRenderer, writeReport, type OutputFormat, type ReportResult } from '../render/outputs.ts';
 import { loadTemplates } from '../render/handlebars.ts';
@@ -28,6 +29,8 @@ export interface IncidentSummary {
   /** Things the reader should know about this run, e.g. the manifest's sources changed since the evidence was collected. */
   warnings: string[];
   hypotheses: { id: string; title: string; category: string; score: number; role: string; status: string; rule: string; evidence: Analysis['hypotheses'][number]['supporting']; contradicting: Analysis['hypotheses'][number]['contradicting'] }[];
+  /** Analyzers that threw (the rest of the analysis stands). */
+  analyzerErrors: Analysis['analyzerErrors'];
   exitCode: ExitCode;
 }
 
@@ -59,6 +62,7 @@ function summarise(loaded: LoadedManifest, bundle: EvidenceBundle, analysis: Ana
       evidence: hypothesis.supporting,
       contradicting: hypothesis.contradicting,
     })),
+    analyzerErrors: analysis?.analyzerErrors ?? [],
     exitCode,
   };
 }
@@ -75,8 +79,9 @@ async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, 
   options.reporter.step(`analysing ${loaded.manifest.id}`);
   const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, { sample: loaded.manifest.sample });
   const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message) });
+  for (const failure of analysis.analyzerErrors) options.reporter.step(`analyzer ${failure.analyzer} failed: ${failure.message}`);
   if (result.pdf === 'failed') options.reporter.step(`PDF not written: ${result.pdfError ?? 'unknown error'}`);
-  const exitCode = exitCodeFor({ sources: bundle.sources, markdown: 'ok', ...(options.formats.includes('pdf') ? { pdf: result.pdf === 'ok' ? 'ok' : 'failed' } : {}) });
+  const exitCode = exitCodeFor({ sources: bundle.sources, markdown: 'ok', analyzerErrors: analysis.analyzerErrors.length, ...(options.formats.includes('pdf') ? { pdf: result.pdf === 'ok' ? 'ok' : 'failed' } : {}) });
   return summarise(loaded, bundle, analysis, result, exitCode, warnings);
 }
 

@@ -1,20 +1,12 @@
 // The gather step: run each source's collector, turn failures into data, redact, and save the evidence bundle.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { hashSourceSpecs } from '../evidence/source-specs.ts';
-import { writeFileAtomic } from '../lib/atomic-write.ts';
 import { manifestPaths } from './git.ts';
 import { collectors, type Collector } from './index.ts';
 import { SourceFailure, type CollectContext } from './types.ts';
 import { EVIDENCE_SCHEMA_VERSION, type AnySourceResult, type EvidenceBundle, type IncidentMeta, type SourceError, type SourceKind } from '../evidence/schema.ts';
-import { bundleProblems } from '../evidence/check.ts';
-import { mergeEvidence } from '../evidence/merge.ts';
 import type { LoadedManifest, Manifest, SourceSpec } from '../manifest/index.ts';
 import { createRedactor, redactBundle } from '../lib/secrets/redact.ts';
 import { joinStackFrames } from './stack-frames.ts';
-
-export const EVIDENCE_DIR = 'evidence';
-export const EVIDENCE_FILE = 'evidence.json';
 
 export interface ProgressSink {
   sourceStarted(spec: SourceSpec, index: number, total: number): void;
@@ -107,47 +99,3 @@ export async function collectEvidence(loaded: LoadedManifest, options: CollectOp
   return { ...redactBundle(await joinStackFrames(bundle, loaded), redactor), sourceSpecs: hashSourceSpecs(loaded.manifest.sources) };
 }
 
-export function evidencePath(dir: string): string {
-  return path.join(dir, EVIDENCE_DIR, EVIDENCE_FILE);
-}
-
-export class EvidenceMissingError extends Error {}
-
-export function loadEvidence(dir: string): EvidenceBundle {
-  const file = evidencePath(dir);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new EvidenceMissingError(`${file}: no saved evidence (run \`fracas collect ${dir}\` first)`);
-  }
-  let bundle: EvidenceBundle;
-  try {
-    bundle = JSON.parse(text) as EvidenceBundle;
-  } catch (error) {
-    throw new EvidenceMissingError(`${file}: not valid JSON (${(error as Error).message}); re-run \`fracas collect ${dir}\``);
-  }
-  if (bundle?.schemaVersion !== EVIDENCE_SCHEMA_VERSION) {
-    throw new EvidenceMissingError(`${file}: evidence schema ${String(bundle?.schemaVersion)} is not ${EVIDENCE_SCHEMA_VERSION}; re-run \`fracas collect ${dir}\``);
-  }
-  const problems = bundleProblems(bundle);
-  if (problems.length > 0) {
-    throw new EvidenceMissingError(`${file}: not a usable evidence bundle (${problems.slice(0, 3).join('; ')}); re-run \`fracas collect ${dir}\``);
-  }
-  return bundle;
-}
-
-function loadPreviousEvidence(dir: string): EvidenceBundle | undefined {
-  try {
-    return loadEvidence(dir);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Save the bundle atomically, keeping evidence from earlier runs that a now-failing source can no longer provide. */
-export async function saveEvidence(dir: string, bundle: EvidenceBundle): Promise<EvidenceBundle> {
-  const merged = mergeEvidence(loadPreviousEvidence(dir), bundle);
-  await writeFileAtomic(evidencePath(dir), `${JSON.stringify(merged, null, 1)}\n`);
-  return merged;
-}

@@ -1,8 +1,7 @@
 // Gather-step join: stack frames found in log records become code excerpts of the code source, with the failing lines.
 import { extractStackFrames, listFiles, matchFrameFile, resolveStackFrames } from './code.ts';
 import { commitsTouching } from './git.ts';
-import { STACK_FRAME_REASON } from '../analysis/code-findings.ts';
-import { evidenceOf, type CodeExcerpt, type EvidenceBundle, type EvidenceRef, type LogRecord } from '../evidence/schema.ts';
+import { logEvidenceOf, STACK_FRAME_REASON, type CodeExcerpt, type EvidenceBundle, type EvidenceRef, type LogRecord } from '../evidence/schema.ts';
 import type { CodeSourceSpec, LoadedManifest } from '../manifest/index.ts';
 
 const LIBRARY_PATH = /(site-packages|dist-packages|node_modules|\/lib\/python\d|<frozen|\/usr\/lib\/)/;
@@ -31,7 +30,7 @@ function recordRef(source: string, record: LogRecord): EvidenceRef {
 /** Frames of application code (not libraries) that resolve to a file under the code root. */
 function frameHits(bundle: EvidenceBundle, files: string[]): FrameHit[] {
   const hits = new Map<string, FrameHit>();
-  for (const { source, evidence } of [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')]) {
+  for (const { source, evidence } of logEvidenceOf(bundle)) {
     for (const record of evidence.records) {
       for (const frame of extractStackFrames(record.message)) {
         if (LIBRARY_PATH.test(frame.file)) continue;

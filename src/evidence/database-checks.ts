@@ -1,5 +1,5 @@
 // The database checks' ids and row shapes, defined once: the collector writes them, analysis and the templates read them.
-import type { DatabaseEvidence, DbRow, DbValue, QueryCheck } from './schema.ts';
+import type { DatabaseEvidence, DbRow, DbValue, JobTableEvidence, QueryCheck } from './schema.ts';
 
 /**
  * Each check id with the columns every one of its rows has (the SQL's aliases). Job checks also carry the job
@@ -53,7 +53,7 @@ export const CORE_JOB_CHECK_IDS = ['stuck-jobs', 'state-distribution', 'stuck-jo
 export type JobCheckId = (typeof JOB_CHECK_IDS)[number] | (typeof SCHEMA_CHECK_IDS)[number] | 'job-table-columns' | 'job-table-statements';
 
 /** The job table a set of job checks ran on, as the collector records it. */
-export type JobTable = DatabaseEvidence['jobTable'] & { checkSuffix?: string };
+export type JobTable = JobTableEvidence;
 
 /** `stuck-jobs` for the first job table, `stuck-jobs-orders` (the table's kebab-case name) for the others. */
 export function jobCheckId(id: JobCheckId, table?: { checkSuffix?: string }): string {

@@ -1,7 +1,6 @@
 // Re-runs never silently drop evidence: a source that fails now keeps what an earlier run collected, marked as kept.
-import { readFile } from 'node:fs/promises';
 import { evidenceProblems } from './check.ts';
-import { EVIDENCE_SCHEMA_VERSION, type AnySourceResult, type EvidenceBundle } from './schema.ts';
+import type { AnySourceResult, EvidenceBundle } from './schema.ts';
 
 export const KEPT_WARNING_PREFIX = 'kept evidence collected at ';
 
@@ -69,21 +68,4 @@ function markEarlierPlaceholders<T>(value: T, collectedAt: string): T {
     return item;
   };
   return walk(value) as T;
-}
-
-/** Read the previous bundle if there is a usable one; a missing, unreadable or foreign file gives undefined. */
-export async function readPreviousBundle(file: string): Promise<EvidenceBundle | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    const parsed = JSON.parse(text) as Partial<EvidenceBundle> | null;
-    if (!parsed || parsed.schemaVersion !== EVIDENCE_SCHEMA_VERSION || !Array.isArray(parsed.sources)) return undefined;
-    return parsed as EvidenceBundle;
-  } catch {
-    return undefined;
-  }
 }

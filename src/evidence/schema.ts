@@ -1,331 +1,399 @@
-// The typed map of evidence kinds: what every collector writes and every analyzer reads (JSON-serialisable).
+// The evidence schema (zod): what every collector writes and every analyzer reads; the types are inferred from it and the saved-bundle check parses with it.
+import { z } from 'zod';
 
 export const EVIDENCE_SCHEMA_VERSION = 1;
 
-export type SourceKind = 'logs' | 'render-api' | 'database' | 'config' | 'code' | 'git';
-export type SourceStatus = 'ok' | 'partial' | 'failed' | 'skipped';
-export type Level = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+const str = z.string();
+/** Counts and line numbers: safe non-negative integers. */
+const count = z.number().int().nonnegative();
+/** A time analysis can turn into a Date (ISO 8601). */
+const time = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 time');
+/** Epoch milliseconds within the range of Date. */
+const epoch = z.number().min(-8.64e15).max(8.64e15);
+
+export const SOURCE_KINDS = ['logs', 'render-api', 'database', 'config', 'code', 'git'] as const;
+const sourceKind = z.enum(SOURCE_KINDS);
+const sourceStatus = z.enum(['ok', 'partial', 'failed', 'skipped']);
+const level = z.enum(['debug', 'info', 'warn', 'error', 'fatal']);
+const risk = z.enum(['high', 'medium', 'low']);
+
+export type SourceKind = z.infer<typeof sourceKind>;
+export type SourceStatus = z.infer<typeof sourceStatus>;
+export type Level = z.infer<typeof level>;
+export type Risk = z.infer<typeof risk>;
 
 /** Where a piece of evidence came from, so a reader can go back to it. */
-export interface Provenance {
-  description: string;
+const provenance = z.object({
+  description: str,
   /** Files read, relative to the incident directory. */
-  paths?: string[];
+  paths: z.array(str).optional(),
   /** Remote endpoint or database, with any password redacted. */
-  endpoint?: string;
-  collectedAt: string;
-}
+  endpoint: str.optional(),
+  collectedAt: time,
+});
+export type Provenance = z.infer<typeof provenance>;
 
-export interface SourceError {
-  message: string;
+const sourceError = z.object({
+  message: str,
   /** Machine-readable reason, e.g. ENOENT, ECONNREFUSED, 28P01, http-401, parse-error. */
-  code?: string;
+  code: str.optional(),
   /** What the user can do about it. */
-  hint?: string;
-}
+  hint: str.optional(),
+});
+export type SourceError = z.infer<typeof sourceError>;
+
+// ---------------------------------------------------------------- references from findings into evidence
+
+export const evidenceRefSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('log-record'), source: str, file: str, line: count, excerpt: str, timestamp: time.optional() }),
+  z.object({ kind: z.literal('query-row'), source: str, check: str, row: count, excerpt: str }),
+  z.object({ kind: z.literal('config-path'), source: str, file: str, path: str, line: count.optional(), excerpt: str }),
+  z.object({ kind: z.literal('file-line'), source: str, file: str, line: count, excerpt: str }),
+]);
+export type EvidenceRef = z.infer<typeof evidenceRefSchema>;
 
 // ---------------------------------------------------------------- logs
 
-export interface LogRecord {
+const logRecord = z.object({
   /** File the record came from, relative to the incident directory (or a URL for API sources). */
-  file: string;
+  file: str,
   /** 1-based line number where the record starts. */
-  line: number;
+  line: count,
   /** ISO 8601 in UTC, when the record has a time. */
-  timestamp?: string;
-  level?: Level;
+  timestamp: time.optional(),
+  level: level.optional(),
   /** The whole message, multi-line records joined with \n. */
-  message: string;
+  message: str,
   /** Labels and structured fields (Render labels, logger name, pid, statusCode, path, ...). */
-  fields: Record<string, string>;
+  fields: z.record(str, str),
   /** Mined template id (see LogTemplate). */
-  templateId?: string;
-}
+  templateId: str.optional(),
+});
+export type LogRecord = z.infer<typeof logRecord>;
 
-export interface LogTemplate {
-  id: string;
-  template: string;
-  count: number;
-  levels: Partial<Record<Level, number>>;
-  firstSeen?: string;
-  lastSeen?: string;
-  samples: { file: string; line: number; message: string }[];
+const logTemplate = z.object({
+  id: str,
+  template: str,
+  count,
+  levels: z.partialRecord(level, count),
+  firstSeen: time.optional(),
+  lastSeen: time.optional(),
+  samples: z.array(z.object({ file: str, line: count, message: str })),
   /** Entity ids found in the template's variables, by entity kind (job-id, document-id, request-id, user-id). */
-  entities: Record<string, string[]>;
+  entities: z.record(str, z.array(str)),
   /** Records of this template that carry a stack trace (Python traceback, Java/Node stack). */
-  tracebacks?: number;
-}
+  tracebacks: count.optional(),
+});
+export type LogTemplate = z.infer<typeof logTemplate>;
 
-export interface LogFileSummary {
-  path: string;
-  format: string;
-  records: number;
-  unparsed: number;
-  unparsedSamples: { line: number; reason: string; text: string }[];
-  firstTimestamp?: string;
-  lastTimestamp?: string;
+const logFileSummary = z.object({
+  path: str,
+  format: str,
+  records: count,
+  unparsed: count,
+  unparsedSamples: z.array(z.object({ line: count, reason: str, text: str })),
+  firstTimestamp: time.optional(),
+  lastTimestamp: time.optional(),
   /** Records whose time fell outside the incident window: counted here, not kept or analysed. */
-  outsideWindow?: number;
+  outsideWindow: count.optional(),
   /** The PostgreSQL log_line_prefix used (given or detected), for postgres files. */
-  postgresPrefix?: string;
-}
+  postgresPrefix: str.optional(),
+});
+export type LogFileSummary = z.infer<typeof logFileSummary>;
 
 /** Requests aggregated by method, path (ids masked as `<*>`) and status code. */
-export interface LogRequestSummary {
-  method?: string;
-  path: string;
-  statusCode: number;
-  count: number;
-  firstSeen?: string;
-  lastSeen?: string;
+const logRequestSummary = z.object({
+  method: str.optional(),
+  path: str,
+  statusCode: count,
+  count,
+  firstSeen: time.optional(),
+  lastSeen: time.optional(),
   /** First record of this kind. */
-  file: string;
-  line: number;
-}
+  file: str,
+  line: count,
+});
+export type LogRequestSummary = z.infer<typeof logRequestSummary>;
 
 /** One entity id seen in the logs (capped), with its webhook outcome when records mention a webhook. */
-export interface LogEntity {
-  kind: string;
-  id: string;
-  records: number;
-  errors: number;
-  firstSeen?: string;
-  lastSeen?: string;
-  file: string;
-  line: number;
+const logEntity = z.object({
+  kind: str,
+  id: str,
+  records: count,
+  errors: count,
+  firstSeen: time.optional(),
+  lastSeen: time.optional(),
+  file: str,
+  line: count,
   /** First line of the first record naming the id. */
-  excerpt?: string;
+  excerpt: str.optional(),
   /**
    * Webhook records naming this id: `requests` = requests received on a webhook path (any status; an id-like path
    * segment after `webhook` is taken as a job id), `requestsFailed` = those answered >= 400; they also count in
    * `delivered` (< 400) and `failed` (>= 400); app lines about a webhook add to `failed` (error, or warning with
    * a failure word), `delivered` (success words) or `attempts` (no clear outcome).
    */
-  webhook: { attempts: number; delivered: number; failed: number; requests?: number; requestsFailed?: number; lastFailure?: { file: string; line: number; excerpt: string; timestamp?: string } };
-}
+  webhook: z.object({
+    attempts: count,
+    delivered: count,
+    failed: count,
+    requests: count.optional(),
+    requestsFailed: count.optional(),
+    lastFailure: z.object({ file: str, line: count, excerpt: str, timestamp: time.optional() }).optional(),
+  }),
+});
+export type LogEntity = z.infer<typeof logEntity>;
 
 /** A deploy, build, restart or process start seen in the logs. */
-export interface LogEvent {
-  kind: 'deploy' | 'build' | 'restart' | 'start' | 'shutdown';
-  timestamp: string;
-  file: string;
-  line: number;
-  message: string;
-}
+const logEvent = z.object({ kind: z.enum(['deploy', 'build', 'restart', 'start', 'shutdown']), timestamp: time, file: str, line: count, message: str });
+export type LogEvent = z.infer<typeof logEvent>;
 
-export interface LogEvidence {
-  files: LogFileSummary[];
-  totalRecords: number;
+const logEvidence = z.object({
+  files: z.array(logFileSummary),
+  totalRecords: count,
   /** Records worth citing: warn and above, requests with status >= 400, records naming an entity; capped. */
-  records: LogRecord[];
+  records: z.array(logRecord),
   /** True when the cap dropped records; `totalRecords` still counts them all. */
-  recordsTruncated: boolean;
-  templates: LogTemplate[];
-  events: LogEvent[];
+  recordsTruncated: z.boolean(),
+  templates: z.array(logTemplate),
+  events: z.array(logEvent),
   /** Per-minute counts across the whole input (ISO minute -> counts). */
-  perMinute: { minute: string; total: number; errors: number; requests: number; failedRequests: number }[];
+  perMinute: z.array(z.object({ minute: time, total: count, errors: count, requests: count, failedRequests: count })),
   /** Free-form extras a reader produces (e.g. PostgreSQL server-log event counts). */
-  extras?: Record<string, unknown>;
+  extras: z.record(str, z.unknown()).optional(),
   /** Requests (records with a statusCode) by method, masked path and status; capped. */
-  requests?: LogRequestSummary[];
+  requests: z.array(logRequestSummary).optional(),
   /** Entity ids named by records (job-id, document-id, request-id, user-id); capped. */
-  entities?: LogEntity[];
-  entitiesTruncated?: boolean;
+  entities: z.array(logEntity).optional(),
+  entitiesTruncated: z.boolean().optional(),
   /** The time filter applied: records outside it were counted, not kept. */
-  window?: { start: string; end: string; outside: number };
+  window: z.object({ start: time, end: time, outside: count }).optional(),
   /** Records with a time, and without one (these are kept whatever the window). */
-  timedRecords?: number;
+  timedRecords: count.optional(),
   /** Times (epoch ms, ascending) of error records (level error/fatal or status >= 500); capped. */
-  errorTimes?: number[];
-}
+  errorTimes: z.array(epoch).optional(),
+});
+export type LogEvidence = z.infer<typeof logEvidence>;
 
 // ---------------------------------------------------------------- database
 
-export type DbValue = string | number | boolean | null | DbValue[] | { [key: string]: DbValue };
+const dbValue = z.json();
+export type DbValue = z.infer<typeof dbValue>;
 export type DbRow = Record<string, DbValue>;
 
-export interface QueryCheck {
+const queryCheck = z.object({
   /** kebab-case, e.g. stuck-jobs, state-distribution, recent-errors, connection-headroom. */
-  id: string;
-  title: string;
-  sql: string;
-  rows: DbRow[];
-  rowCount: number;
-  truncated: boolean;
-  status: 'ok' | 'failed' | 'limited';
+  id: str,
+  title: str,
+  sql: str,
+  rows: z.array(z.record(str, dbValue)),
+  rowCount: count,
+  truncated: z.boolean(),
+  status: z.enum(['ok', 'failed', 'limited']),
   /** Why a check failed or was limited (e.g. missing privilege). */
-  note?: string;
-}
+  note: str.optional(),
+});
+export type QueryCheck = z.infer<typeof queryCheck>;
 
-export interface CheckConstraint {
-  table: string;
-  name: string;
-  definition: string;
-  column?: string;
-  allowedValues?: string[];
-}
+const checkConstraint = z.object({ table: str, name: str, definition: str, column: str.optional(), allowedValues: z.array(str).optional() });
+export type CheckConstraint = z.infer<typeof checkConstraint>;
 
-export interface JobTableEvidence {
-  table: string;
-  idColumn: string;
-  stateColumn: string;
-  statusColumn?: string;
-  createdColumn?: string;
-  updatedColumn?: string;
-  inFlightStates: string[];
-  stuckAfterMinutes: number;
-  /** Suffix of this table's job check ids ('' or absent for the first table). */
-  checkSuffix?: string;
-}
+const jobTableEvidence = z.object({
+  table: str,
+  idColumn: str,
+  stateColumn: str,
+  statusColumn: str.optional(),
+  createdColumn: str.optional(),
+  updatedColumn: str.optional(),
+  inFlightStates: z.array(str),
+  stuckAfterMinutes: z.number().nonnegative(),
+  /** Suffix of this table's job check ids (absent for the first table). */
+  checkSuffix: str.optional(),
+});
+export type JobTableEvidence = z.infer<typeof jobTableEvidence>;
 
-export interface DatabaseEvidence {
-  engine: 'postgres' | 'pglite';
-  serverVersion: string;
+const databaseEvidence = z.object({
+  engine: z.enum(['postgres', 'pglite']),
+  serverVersion: str,
   /** Time on the database server when the checks ran (ISO). */
-  serverTime?: string;
+  serverTime: time.optional(),
   /** The first job table the job checks ran on (absent when the database has none). */
-  jobTable?: JobTableEvidence;
+  jobTable: jobTableEvidence.optional(),
   /** Every job table checked, the first being `jobTable`; the others' check ids end in `-<checkSuffix>`. */
-  jobTables?: JobTableEvidence[];
+  jobTables: z.array(jobTableEvidence).optional(),
   /** How the job tables were chosen: named in the manifest, or discovered (and what was found). */
-  jobDiscovery?: { mode: 'manifest' | 'discovered'; note: string };
-  checks: QueryCheck[];
-  constraints: CheckConstraint[];
-  extras?: Record<string, unknown>;
-}
+  jobDiscovery: z.object({ mode: z.enum(['manifest', 'discovered']), note: str }).optional(),
+  checks: z.array(queryCheck),
+  constraints: z.array(checkConstraint),
+  /** The session and job-table settings the checks ran with (what analysis needs to read the rows). */
+  extras: z
+    .object({
+      role: str.optional(),
+      superuser: z.boolean().optional(),
+      readAllStats: z.boolean().optional(),
+      monitor: z.boolean().optional(),
+      database: str.nullable().optional(),
+      /** "Now" for ages, for historical samples (the manifest's asOf). */
+      asOf: time.optional(),
+      /** Supabase/PgBouncer pooler mode the connection went through. */
+      pooler: str.optional(),
+      jobColumns: z.array(str).optional(),
+      /** Job-table column -> entity kind (document_id -> document-id). */
+      entityColumns: z.record(str, str).optional(),
+      errorColumn: str.optional(),
+      retryColumn: str.optional(),
+      updatedColumn: str.optional(),
+      unindexedColumns: z.array(str).optional(),
+      countersDelayMs: z.number().optional(),
+    })
+    .catchall(z.unknown())
+    .optional(),
+});
+export type DatabaseEvidence = z.infer<typeof databaseEvidence>;
 
 // ---------------------------------------------------------------- configuration
 
-export type ConfigChange = 'added' | 'removed' | 'changed' | 'type-changed';
-export type Risk = 'high' | 'medium' | 'low';
+const configChange = z.enum(['added', 'removed', 'changed', 'type-changed']);
+export type ConfigChange = z.infer<typeof configChange>;
 
-export interface ConfigDifference {
+const configDifference = z.object({
   /** Key path, e.g. database.pool_size */
-  path: string;
-  change: ConfigChange;
-  left?: string;
-  right?: string;
-  leftLine?: number;
-  rightLine?: number;
-  category: string;
-  risk: Risk;
-  reason: string;
+  path: str,
+  change: configChange,
+  left: str.optional(),
+  right: str.optional(),
+  leftLine: count.optional(),
+  rightLine: count.optional(),
+  category: str,
+  risk,
+  reason: str,
   /** Values with ${VAR} placeholders resolved against env files or the environment (secrets masked). */
-  leftResolved?: string;
-  rightResolved?: string;
+  leftResolved: str.optional(),
+  rightResolved: str.optional(),
   /** 0..100 within the risk level, higher first; used to rank differences. */
-  score?: number;
-}
+  score: z.number().optional(),
+});
+export type ConfigDifference = z.infer<typeof configDifference>;
 
-export interface ConfigAnomaly {
-  kind: 'moved-subtree' | 'duplicate-key' | 'only-in-one' | 'foreign-environment-value' | 'missing-file' | 'parse-error';
-  path: string;
-  file: string;
-  line?: number;
-  detail: string;
-  risk: Risk;
+const configAnomaly = z.object({
+  kind: z.enum(['moved-subtree', 'duplicate-key', 'only-in-one', 'foreign-environment-value', 'missing-file', 'parse-error']),
+  path: str,
+  file: str,
+  line: count.optional(),
+  detail: str,
+  risk,
   /** For moved subtrees and duplicate keys: the other location (path, file, line). */
-  otherPath?: string;
-  otherFile?: string;
-  otherLine?: number;
+  otherPath: str.optional(),
+  otherFile: str.optional(),
+  otherLine: count.optional(),
   /** The offending value as written (secrets masked), e.g. for foreign-environment values. */
-  value?: string;
-}
+  value: str.optional(),
+});
+export type ConfigAnomaly = z.infer<typeof configAnomaly>;
 
-export interface ConfigComparison {
-  left: { label: string; path: string };
-  right: { label: string; path: string };
-  differences: ConfigDifference[];
-  anomalies: ConfigAnomaly[];
-}
+const configComparison = z.object({
+  left: z.object({ label: str, path: str }),
+  right: z.object({ label: str, path: str }),
+  differences: z.array(configDifference),
+  anomalies: z.array(configAnomaly),
+});
+export type ConfigComparison = z.infer<typeof configComparison>;
 
-export interface ConfigEvidence {
-  comparisons: ConfigComparison[];
-}
+const configEvidence = z.object({ comparisons: z.array(configComparison) });
+export type ConfigEvidence = z.infer<typeof configEvidence>;
 
 // ---------------------------------------------------------------- code and history
 
-export interface CodeExcerpt {
-  path: string;
-  startLine: number;
-  endLine: number;
-  lines: string[];
-  /** Why it was collected: named in the manifest, or a stack frame from the logs. */
-  reason: string;
-  /** Failing lines (stack frames) inside the excerpt. */
-  highlight?: number[];
-  /** How many log records had a frame in this excerpt. */
-  occurrences?: number;
-  /** Log records whose stack frames point here. */
-  logRefs?: EvidenceRef[];
-  /** Recent commits that touched these lines (git log -L). */
-  commits?: Commit[];
-}
-
-export interface Commit {
-  hash: string;
-  authorTime: string;
-  author: string;
-  subject: string;
-  files: string[];
+const commit = z.object({
+  hash: str,
+  authorTime: time,
+  author: str,
+  subject: str,
+  files: z.array(str),
   /** Authored before the incident window (listed because of the git source's `since`, e.g. the deploy the day before). */
-  beforeWindow?: boolean;
-}
+  beforeWindow: z.boolean().optional(),
+});
+export type Commit = z.infer<typeof commit>;
 
-export interface CodeEvidence {
-  root: string;
-  excerpts: CodeExcerpt[];
-  commits: Commit[];
-}
+/** The `reason` prefix of code excerpts that the logs' stack frames point at (joined in the gather step). */
+export const STACK_FRAME_REASON = 'stack-frame';
 
-export interface GitEvidence {
-  repository: string;
-  commits: Commit[];
-}
+const codeExcerpt = z.object({
+  path: str,
+  startLine: count,
+  endLine: count,
+  lines: z.array(str),
+  /** Why it was collected: named in the manifest, or a stack frame from the logs. */
+  reason: str,
+  /** Failing lines (stack frames) inside the excerpt. */
+  highlight: z.array(count).optional(),
+  /** How many log records had a frame in this excerpt. */
+  occurrences: count.optional(),
+  /** Log records whose stack frames point here. */
+  logRefs: z.array(evidenceRefSchema).optional(),
+  /** Recent commits that touched these lines (git log -L). */
+  commits: z.array(commit).optional(),
+});
+export type CodeExcerpt = z.infer<typeof codeExcerpt>;
+
+const codeEvidence = z.object({ root: str, excerpts: z.array(codeExcerpt), commits: z.array(commit) });
+export type CodeEvidence = z.infer<typeof codeEvidence>;
+
+const gitEvidence = z.object({ repository: str, commits: z.array(commit) });
+export type GitEvidence = z.infer<typeof gitEvidence>;
 
 // ---------------------------------------------------------------- the map and the bundle
 
-export interface EvidenceByKind {
-  logs: LogEvidence;
-  'render-api': LogEvidence;
-  database: DatabaseEvidence;
-  config: ConfigEvidence;
-  code: CodeEvidence;
-  git: GitEvidence;
-}
+/** The evidence schema of each source kind. */
+export const EVIDENCE_SCHEMAS = {
+  logs: logEvidence,
+  'render-api': logEvidence,
+  database: databaseEvidence,
+  config: configEvidence,
+  code: codeEvidence,
+  git: gitEvidence,
+} as const satisfies Record<SourceKind, z.ZodType>;
 
-export interface SourceResult<K extends SourceKind = SourceKind> {
+export type EvidenceByKind = { [K in SourceKind]: z.infer<(typeof EVIDENCE_SCHEMAS)[K]> };
+
+/** A source result as saved, its evidence not yet checked against its kind (see check.ts). */
+export const sourceResultSchema = z.object({
   /** kebab-case, from the manifest. */
-  id: string;
-  kind: K;
-  status: SourceStatus;
-  error?: SourceError;
-  warnings: string[];
-  provenance: Provenance;
-  durationMs: number;
-  evidence?: EvidenceByKind[K];
-}
+  id: str,
+  kind: sourceKind,
+  status: sourceStatus,
+  error: sourceError.optional(),
+  warnings: z.array(str),
+  provenance,
+  durationMs: z.number().nonnegative(),
+  evidence: z.unknown().optional(),
+});
 
+export type SourceResult<K extends SourceKind = SourceKind> = Omit<z.infer<typeof sourceResultSchema>, 'kind' | 'evidence'> & { kind: K; evidence?: EvidenceByKind[K] };
 export type AnySourceResult = { [K in SourceKind]: SourceResult<K> }[SourceKind];
 
-export interface IncidentMeta {
-  id: string;
-  title: string;
-  severity: string;
-  environment: string;
-  service: string;
-  window: { start: string; end: string };
-  summary?: string;
-}
+const incidentMeta = z.object({
+  id: str,
+  title: str,
+  severity: str,
+  environment: str,
+  service: str,
+  window: z.object({ start: time, end: time }),
+  summary: str.optional(),
+});
+export type IncidentMeta = z.infer<typeof incidentMeta>;
 
-export interface EvidenceBundle {
-  schemaVersion: number;
-  incident: IncidentMeta;
-  collectedAt: string;
-  sources: AnySourceResult[];
+/** A saved bundle's envelope; each source's evidence is checked against its kind separately (check.ts). */
+export const bundleSchema = z.object({
+  schemaVersion: z.literal(EVIDENCE_SCHEMA_VERSION),
+  incident: incidentMeta,
+  collectedAt: time,
+  sources: z.array(sourceResultSchema),
   /** Fingerprints of the manifest's source specifications at collection (`fracas render` warns when they changed). */
-  sourceSpecs?: { hash: string; sources: Record<string, string> };
-}
+  sourceSpecs: z.object({ hash: str, sources: z.record(str, str) }).optional(),
+});
+
+export type EvidenceBundle = Omit<z.infer<typeof bundleSchema>, 'schemaVersion' | 'sources'> & { schemaVersion: number; sources: AnySourceResult[] };
 
 export function evidenceOf<K extends SourceKind>(bundle: EvidenceBundle, kind: K): { source: SourceResult<K>; evidence: EvidenceByKind[K] }[] {
   const found: { source: SourceResult<K>; evidence: EvidenceByKind[K] }[] = [];
@@ -338,10 +406,7 @@ export function evidenceOf<K extends SourceKind>(bundle: EvidenceBundle, kind: K
   return found;
 }
 
-// ---------------------------------------------------------------- references from findings into evidence
-
-export type EvidenceRef =
-  | { kind: 'log-record'; source: string; file: string; line: number; excerpt: string; timestamp?: string }
-  | { kind: 'query-row'; source: string; check: string; row: number; excerpt: string }
-  | { kind: 'config-path'; source: string; file: string; path: string; line?: number; excerpt: string }
-  | { kind: 'file-line'; source: string; file: string; line: number; excerpt: string };
+/** Log evidence of every source that has it (log files and the Render API). */
+export function logEvidenceOf(bundle: EvidenceBundle): { source: SourceResult<'logs'> | SourceResult<'render-api'>; evidence: LogEvidence }[] {
+  return [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')];
+}

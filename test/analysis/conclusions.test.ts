@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyzeIncident } from '../../src/analysis/index.ts';
-import { loadEvidence } from '../../src/collectors/gather.ts';
+import { loadEvidence } from '../../src/evidence/store.ts';
 import { renderMarkdown } from '../../src/render/outputs.ts';
 
 const SAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/incidents/fm_028');

@@ -1,10 +1,11 @@
 // Tests for src/evidence/merge.ts: a re-run keeps evidence a failing source can no longer provide, and says so.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AnySourceResult, EvidenceBundle } from '../../src/evidence/schema.ts';
-import { isKeptEvidence, mergeEvidence, readPreviousBundle } from '../../src/evidence/merge.ts';
+import { isKeptEvidence, mergeEvidence } from '../../src/evidence/merge.ts';
+import { evidencePath, loadPreviousEvidence } from '../../src/evidence/store.ts';
 
 const logs = { files: [], totalRecords: 3, records: [], recordsTruncated: false, templates: [], events: [], perMinute: [] };
 const config = { comparisons: [] };
@@ -88,18 +89,21 @@ describe('mergeEvidence', () => {
   });
 });
 
-describe('readPreviousBundle', () => {
+describe('loadPreviousEvidence', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'fracas-merge-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (text: string): void => {
+    mkdirSync(path.dirname(evidencePath(dir)), { recursive: true });
+    writeFileSync(evidencePath(dir), text);
+  };
 
-  it('reads a bundle and ignores missing, corrupt or foreign files', async () => {
-    const good = path.join(dir, 'good.json');
-    writeFileSync(good, JSON.stringify(bundle('2026-11-20T10:00:00Z', [okLogs('2026-11-20T10:00:00Z')])));
-    expect((await readPreviousBundle(good))?.sources).toHaveLength(1);
-    expect(await readPreviousBundle(path.join(dir, 'missing.json'))).toBeUndefined();
-    writeFileSync(path.join(dir, 'torn.json'), '{"schemaVersion":1,"sour');
-    expect(await readPreviousBundle(path.join(dir, 'torn.json'))).toBeUndefined();
-    writeFileSync(path.join(dir, 'other.json'), '{"schemaVersion":99,"sources":[]}');
-    expect(await readPreviousBundle(path.join(dir, 'other.json'))).toBeUndefined();
+  it('reads a bundle and ignores missing, corrupt or foreign files', () => {
+    expect(loadPreviousEvidence(dir)).toBeUndefined();
+    write(JSON.stringify(bundle('2026-11-20T10:00:00Z', [okLogs('2026-11-20T10:00:00Z')])));
+    expect(loadPreviousEvidence(dir)?.sources).toHaveLength(1);
+    write('{"schemaVersion":1,"sour');
+    expect(loadPreviousEvidence(dir)).toBeUndefined();
+    write('{"schemaVersion":99,"sources":[]}');
+    expect(loadPreviousEvidence(dir)).toBeUndefined();
   });
 });

@@ -156,7 +156,7 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
       superuser: info.superuser,
       readAllStats: info.readAllStats,
       monitor: row.monitor === true,
-      database: row.database ?? null,
+      database: typeof row.database === 'string' ? row.database : null,
       ...(spec.asOf ? { asOf: new Date(spec.asOf).toISOString() } : {}),
       ...(target.pooler ? { pooler: target.pooler } : {}),
       ...jobs.extras,
