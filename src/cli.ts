@@ -9,9 +9,11 @@ import type { OutputFormat } from './render/outputs.ts';
 const runModule = () => import('./cli/run.ts');
 const progressModule = () => import('./cli/progress.ts');
 
-
 function parseFormats(value: string): OutputFormat[] {
-  const formats = value.split(',').map((format) => format.trim().toLowerCase()).filter(Boolean);
+  const formats = value
+    .split(',')
+    .map((format) => format.trim().toLowerCase())
+    .filter(Boolean);
   for (const format of formats) if (format !== 'md' && format !== 'pdf') throw new InvalidArgumentError(`unknown format "${format}" (use md, pdf or md,pdf)`);
   if (formats.length === 0) throw new InvalidArgumentError('give at least one format: md, pdf or md,pdf');
   return [...new Set(formats)] as OutputFormat[];
@@ -22,7 +24,7 @@ export const ENV_HELP = [
   'DATABASE_URL               the database of the sample manifests and of `init --database-url` (url: ${DATABASE_URL:-...});',
   '                           any ${VAR} or ${VAR:-default} in incident.yaml reads the environment the same way',
   'PGPASSWORD                 the password when a database url has none (read by node-postgres; `init --database-url` leaves it out)',
-  'RENDER_API_KEY             key of render-api sources (a source\'s apiKeyEnv names another variable) and of `init --from-render`',
+  "RENDER_API_KEY             key of render-api sources (a source's apiKeyEnv names another variable) and of `init --from-render`",
   'PUPPETEER_EXECUTABLE_PATH  Chrome or Chromium for the PDF (default: /usr/bin/chromium, chromium-browser, google-chrome)',
   'FRACAS_TEST_PG             tests only: superuser URL of the PostgreSQL 15 test server (default postgres://fracas:fracas@127.0.0.1:5432/fracas_test)',
   'FRACAS_TEST_SEED           tests only: seed of generated test data',
@@ -72,11 +74,16 @@ async function askOnTerminal(question: string): Promise<string> {
 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('fracas')
-    .description('Incident investigations from evidence: collects logs, PostgreSQL and configuration, finds what they say, and writes the FRACAS deliverables (root cause, solution design, implementation plan, prevention) as Markdown and PDF.')
+    .description(
+      'Incident investigations from evidence: collects logs, PostgreSQL and configuration, finds what they say, and writes the FRACAS deliverables (root cause, solution design, implementation plan, prevention) as Markdown and PDF.',
+    )
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (text) => io.out.write(text), writeErr: (text) => io.err.write(text) })
-    .addHelpText('after', `\nExit codes:\n${EXIT_CODE_HELP.replace(/^/gm, '  ')}\n\nEnvironment variables:\n${ENV_HELP.replace(/^/gm, '  ')}\n\nQuick start:\n  fracas report docs/incidents/fm_028\n  fracas init incidents/inc-1 --id INC-1 --title "..." --since 6h --from-render srv-... --database-url 'postgres://...'\n  fracas doctor incidents/inc-1 && fracas report incidents/inc-1\n`)
+    .addHelpText(
+      'after',
+      `\nExit codes:\n${EXIT_CODE_HELP.replace(/^/gm, '  ')}\n\nEnvironment variables:\n${ENV_HELP.replace(/^/gm, '  ')}\n\nQuick start:\n  fracas report docs/incidents/fm_028\n  fracas init incidents/inc-1 --id INC-1 --title "..." --since 6h --from-render srv-... --database-url 'postgres://...'\n  fracas doctor incidents/inc-1 && fracas report incidents/inc-1\n`,
+    )
     .exitOverride();
 
   const formatOption = () => new Option('--format <list>', 'outputs to write: md, pdf or md,pdf').default(['md', 'pdf'], 'md,pdf').argParser(parseFormats);
@@ -92,7 +99,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--service <name>', 'service (default: the Render service name, else api)')
     .option('--since <duration>', 'incident window: this long back from now (30m, 6h, 2d, 1w)')
     .option('--window <start..end>', 'incident window: two ISO 8601 times, e.g. 2026-11-19T06:00:00Z..2026-11-20T06:00:00Z')
-    .option('--from-render <service-id>', "add a render-api source for this Render service (srv-...); its owner is looked up with RENDER_API_KEY")
+    .option('--from-render <service-id>', 'add a render-api source for this Render service (srv-...); its owner is looked up with RENDER_API_KEY')
     .option('--render-owner <owner-id>', 'the Render owner (workspace) id, tea-... or usr-..., instead of looking it up')
     .option('--render-api-url <url>', 'Render API base URL (default https://api.render.com)')
     .option('--database-url <url>', 'add a database source for this PostgreSQL URL (the password is not written to the file)')
@@ -135,7 +142,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('doctor')
-    .description('check what a run needs: Chromium and fonts, each database reachable with the privileges the checks use, RENDER_API_KEY for the named services, log files, writable outputs; each with how to fix it')
+    .description(
+      'check what a run needs: Chromium and fonts, each database reachable with the privileges the checks use, RENDER_API_KEY for the named services, log files, writable outputs; each with how to fix it',
+    )
     .argument('[dir]', 'incident directory (without it: only the browser and fonts)')
     .option('--json', 'print {checks: [{id, status, message, fix}], exitCode} on stdout', false)
     .option('--no-launch', 'do not start Chromium, only look for it')

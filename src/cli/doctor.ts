@@ -33,7 +33,6 @@ export interface DoctorResult {
   exitCode: 0 | 1 | 2 | 3;
 }
 
-
 export interface DoctorOptions {
   env: NodeJS.ProcessEnv;
   /** Skip starting the browser (checks only that it is found). */
@@ -48,7 +47,12 @@ async function browserCheck(options: DoctorOptions): Promise<DoctorCheck> {
   try {
     executable = findBrowser(options.env);
   } catch (error) {
-    return { id: 'browser', status: 'fail', message: (error as Error).message.split('\n')[0]!, fix: 'apt-get install -y chromium, or set PUPPETEER_EXECUTABLE_PATH to a Chrome or Chromium binary (or render with --format md)' };
+    return {
+      id: 'browser',
+      status: 'fail',
+      message: (error as Error).message.split('\n')[0]!,
+      fix: 'apt-get install -y chromium, or set PUPPETEER_EXECUTABLE_PATH to a Chrome or Chromium binary (or render with --format md)',
+    };
   }
   if (options.noLaunch) return { id: 'browser', status: 'ok', message: `${executable} (not started)` };
   try {
@@ -56,7 +60,12 @@ async function browserCheck(options: DoctorOptions): Promise<DoctorCheck> {
     await renderer.close();
     return { id: 'browser', status: 'ok', message: `${executable} starts headless` };
   } catch (error) {
-    return { id: 'browser', status: 'fail', message: (error as Error).message.split('\n')[0]!, fix: 'reinstall it (apt-get install --reinstall chromium) or point PUPPETEER_EXECUTABLE_PATH at one that starts' };
+    return {
+      id: 'browser',
+      status: 'fail',
+      message: (error as Error).message.split('\n')[0]!,
+      fix: 'reinstall it (apt-get install --reinstall chromium) or point PUPPETEER_EXECUTABLE_PATH at one that starts',
+    };
   }
 }
 
@@ -86,7 +95,8 @@ async function databaseCheck(spec: DatabaseSourceSpec, loaded: LoadedManifest): 
   const url = spec.url?.trim();
   if (!url) {
     const missing = spec.seed.filter((file) => !existsSync(loaded.resolve(file)));
-    if (missing.length > 0) return { id, status: 'fail', message: `no url, and seed file(s) ${missing.join(', ')} do not exist`, fix: 'set url (or DATABASE_URL) to the incident database, or fix the seed paths' };
+    if (missing.length > 0)
+      return { id, status: 'fail', message: `no url, and seed file(s) ${missing.join(', ')} do not exist`, fix: 'set url (or DATABASE_URL) to the incident database, or fix the seed paths' };
     return { id, status: 'ok', message: `no url: the embedded PGlite database, seeded from ${spec.seed.length} file(s)` };
   }
   let target: ReturnType<typeof parseDatabaseUrl>;
@@ -122,7 +132,9 @@ async function databaseCheck(spec: DatabaseSourceSpec, loaded: LoadedManifest): 
     const tables = spec.jobs ? [spec.jobs.table] : await discoveredTables(session);
     const unreadable: string[] = [];
     for (const table of tables) {
-      const row = toDbRow((await session.readOnly(`SELECT ${relationOid(table)} IS NOT NULL AS found, coalesce(has_table_privilege(${relationOid(table)}, 'SELECT'), false) AS readable`)).rows[0] ?? {});
+      const row = toDbRow(
+        (await session.readOnly(`SELECT ${relationOid(table)} IS NOT NULL AS found, coalesce(has_table_privilege(${relationOid(table)}, 'SELECT'), false) AS readable`)).rows[0] ?? {},
+      );
       if (row.found !== true) {
         problems.push(`job table ${table} not found`);
         fixes.push('set jobs.table to the schema-qualified name of the job table, or leave jobs: out to have fracas find job tables');
@@ -137,7 +149,12 @@ async function databaseCheck(spec: DatabaseSourceSpec, loaded: LoadedManifest): 
     if (problems.length === 0) return { id, status: 'ok', message: `${where}; ${jobs}` };
     return { id, status: 'warn', message: scrub(`${where}; ${problems.join('; ')}`, target.password), fix: fixes.join(' ') };
   } catch (error) {
-    return { id, status: 'fail', message: scrub(`connected to ${target.masked}, but a query failed: ${(error as Error).message}`, target.password), fix: 'check that the role may run queries on this database' };
+    return {
+      id,
+      status: 'fail',
+      message: scrub(`connected to ${target.masked}, but a query failed: ${(error as Error).message}`, target.password),
+      fix: 'check that the role may run queries on this database',
+    };
   } finally {
     await session.close();
   }
@@ -145,10 +162,12 @@ async function databaseCheck(spec: DatabaseSourceSpec, loaded: LoadedManifest): 
 
 async function discoveredTables(session: DbSession): Promise<string[]> {
   const rows = (await session.readOnly(candidateTablesSql())).rows.map(toDbRow);
-  return rows.flatMap((row) => {
-    const candidate = jobTableCandidate(row);
-    return 'reason' in candidate ? [] : [candidate.table];
-  }).slice(0, 5);
+  return rows
+    .flatMap((row) => {
+      const candidate = jobTableCandidate(row);
+      return 'reason' in candidate ? [] : [candidate.table];
+    })
+    .slice(0, 5);
 }
 
 /** GET /v1/services/{id} for each resource, with the source's API key, against its base URL. */
@@ -190,7 +209,8 @@ async function logsCheck(spec: { id: string; paths: string[] }, loaded: LoadedMa
   const expanded = await expandPaths(spec.paths, loaded.resolve);
   const empty = expanded.filter((entry) => entry.files.length === 0 || entry.files.every((file) => !existsSync(file))).map((entry) => entry.pattern);
   const files = expanded.reduce((count, entry) => count + entry.files.filter((file) => existsSync(file)).length, 0);
-  if (empty.length === expanded.length) return { id, status: 'fail', message: `no file matches ${empty.join(', ')}`, fix: `put the log files under ${loaded.dir} or fix paths (relative to incident.yaml)` };
+  if (empty.length === expanded.length)
+    return { id, status: 'fail', message: `no file matches ${empty.join(', ')}`, fix: `put the log files under ${loaded.dir} or fix paths (relative to incident.yaml)` };
   if (empty.length > 0) return { id, status: 'warn', message: `${files} file(s); nothing matches ${empty.join(', ')}`, fix: 'fix or remove those paths' };
   return { id, status: 'ok', message: `${files} file(s)` };
 }
@@ -208,7 +228,13 @@ async function outputCheck(dir: string): Promise<DoctorCheck> {
       problems.push(`${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
   }
-  if (problems.length > 0) return { id: 'output-directory', status: 'fail', message: `cannot write ${problems.join('; ')}`, fix: `make ${dir} writable for this user (chown or chmod), or copy the incident directory somewhere writable` };
+  if (problems.length > 0)
+    return {
+      id: 'output-directory',
+      status: 'fail',
+      message: `cannot write ${problems.join('; ')}`,
+      fix: `make ${dir} writable for this user (chown or chmod), or copy the incident directory somewhere writable`,
+    };
   return { id: 'output-directory', status: 'ok', message: `${path.join(dir, 'evidence')} and ${path.join(dir, 'report')} are writable` };
 }
 

@@ -28,7 +28,17 @@ export interface IncidentSummary {
   sources: { id: string; kind: string; status: string; error?: string; hint?: string; warnings: string[] }[];
   /** Things the reader should know about this run, e.g. the manifest's sources changed since the evidence was collected. */
   warnings: string[];
-  hypotheses: { id: string; title: string; category: string; score: number; role: string; status: string; rule: string; evidence: Analysis['hypotheses'][number]['supporting']; contradicting: Analysis['hypotheses'][number]['contradicting'] }[];
+  hypotheses: {
+    id: string;
+    title: string;
+    category: string;
+    score: number;
+    role: string;
+    status: string;
+    rule: string;
+    evidence: Analysis['hypotheses'][number]['supporting'];
+    contradicting: Analysis['hypotheses'][number]['contradicting'];
+  }[];
   /** Analyzers that threw (the rest of the analysis stands). */
   analyzerErrors: Analysis['analyzerErrors'];
   exitCode: ExitCode;
@@ -75,13 +85,25 @@ export async function runCollect(dir: string, options: RunOptions): Promise<Inci
   return summarise(loaded, bundle, undefined, undefined, exitCodeFor({ sources: bundle.sources, markdown: 'skipped' }));
 }
 
-async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, options: RunOptions, pdf: SharedPdfRenderer, templates: ReturnType<typeof loadTemplates>, warnings: string[] = []): Promise<IncidentSummary> {
+async function renderFromBundle(
+  loaded: LoadedManifest,
+  bundle: EvidenceBundle,
+  options: RunOptions,
+  pdf: SharedPdfRenderer,
+  templates: ReturnType<typeof loadTemplates>,
+  warnings: string[] = [],
+): Promise<IncidentSummary> {
   options.reporter.step(`analysing ${loaded.manifest.id}`);
   const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, { sample: loaded.manifest.sample });
   const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message) });
   for (const failure of analysis.analyzerErrors) options.reporter.step(`analyzer ${failure.analyzer} failed: ${failure.message}`);
   if (result.pdf === 'failed') options.reporter.step(`PDF not written: ${result.pdfError ?? 'unknown error'}`);
-  const exitCode = exitCodeFor({ sources: bundle.sources, markdown: 'ok', analyzerErrors: analysis.analyzerErrors.length, ...(options.formats.includes('pdf') ? { pdf: result.pdf === 'ok' ? 'ok' : 'failed' } : {}) });
+  const exitCode = exitCodeFor({
+    sources: bundle.sources,
+    markdown: 'ok',
+    analyzerErrors: analysis.analyzerErrors.length,
+    ...(options.formats.includes('pdf') ? { pdf: result.pdf === 'ok' ? 'ok' : 'failed' } : {}),
+  });
   return summarise(loaded, bundle, analysis, result, exitCode, warnings);
 }
 

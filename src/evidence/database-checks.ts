@@ -24,12 +24,42 @@ export const CHECK_COLUMNS = {
   'foreign-keys': ['name', 'table', 'columns', 'referenced_table', 'referenced_columns', 'definition', 'validated', 'referencing_columns_indexed'],
   indexes: ['index', 'columns', 'definition', 'is_unique', 'is_primary', 'is_valid', 'is_partial'],
   // server health
-  'connection-headroom': ['max_connections', 'superuser_reserved', 'reserved', 'available_to_ordinary_roles', 'client_backends', 'free_ordinary_slots', 'used_pct', 'active', 'idle', 'idle_in_transaction', 'waiting_on_lock', 'hidden_sessions'],
+  'connection-headroom': [
+    'max_connections',
+    'superuser_reserved',
+    'reserved',
+    'available_to_ordinary_roles',
+    'client_backends',
+    'free_ordinary_slots',
+    'used_pct',
+    'active',
+    'idle',
+    'idle_in_transaction',
+    'waiting_on_lock',
+    'hidden_sessions',
+  ],
   'sessions-by-state': ['database', 'role', 'application_name', 'state', 'wait_event_type', 'sessions', 'longest_in_state_s'],
   'idle-in-transaction': ['pid', 'role', 'application_name', 'client_addr', 'state', 'xid', 'xact_age_s', 'idle_s', 'last_query', 'blocking_pids', 'locked_tables'],
   'oldest-transactions': ['pid', 'role', 'application_name', 'state', 'wait_event_type', 'wait_event', 'xid', 'xmin', 'xact_age_s', 'state_age_s', 'xact_start', 'query'],
   'prepared-transactions': ['gid', 'prepared', 'owner', 'database', 'age_s'],
-  'blocking-chains': ['pid', 'role', 'application_name', 'blocked_by', 'root_blockers', 'depth', 'wait_event_type', 'wait_event', 'waiting_s', 'query', 'root_pid', 'root_state', 'root_application_name', 'root_xact_age_s', 'root_state_age_s', 'root_query'],
+  'blocking-chains': [
+    'pid',
+    'role',
+    'application_name',
+    'blocked_by',
+    'root_blockers',
+    'depth',
+    'wait_event_type',
+    'wait_event',
+    'waiting_s',
+    'query',
+    'root_pid',
+    'root_state',
+    'root_application_name',
+    'root_xact_age_s',
+    'root_state_age_s',
+    'root_query',
+  ],
   'waiting-locks': ['pid', 'role', 'application_name', 'locktype', 'relation', 'transactionid', 'page', 'tuple', 'mode', 'waiting_s', 'blocked_by', 'query'],
   settings: ['name', 'setting', 'unit', 'source'],
   'role-settings': ['role', 'database', 'settings'],
@@ -62,7 +92,13 @@ export function jobCheckId(id: JobCheckId, table?: { checkSuffix?: string }): st
 
 /** A kebab-case suffix for a table name: sales.Order_Items -> sales-order-items. */
 export function tableSuffix(table: string): string {
-  return table.toLowerCase().replace(/^public\./, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'table';
+  return (
+    table
+      .toLowerCase()
+      .replace(/^public\./, '')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'table'
+  );
 }
 
 /** Every job table of the evidence: the recorded list, else the single `jobTable` (bundles written before discovery). */

@@ -65,7 +65,8 @@ function unwrap(schema: AnySchema): AnySchema {
   let current = schema;
   for (let depth = 0; depth < 20; depth++) {
     const def = defOf(current);
-    if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault' || def.type === 'catch' || def.type === 'readonly') && def.innerType) current = def.innerType;
+    if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault' || def.type === 'catch' || def.type === 'readonly') && def.innerType)
+      current = def.innerType;
     else break;
   }
   return current;
@@ -190,7 +191,9 @@ export function problemsOfIssue(issue: z.core.$ZodIssue, root: AnySchema, data: 
   if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
     const options = ((issue as { options?: unknown[] }).options ?? []).map(String);
     const suggestion = typeof here.value === 'string' ? nearest(here.value, options) : undefined;
-    return [{ ...base, message: `expected ${issue.discriminator} to be one of ${quoteList(options)}${here.found ? `, not ${JSON.stringify(here.value)}` : ''}`, ...(suggestion ? { suggestion } : {}) }];
+    return [
+      { ...base, message: `expected ${issue.discriminator} to be one of ${quoteList(options)}${here.found ? `, not ${JSON.stringify(here.value)}` : ''}`, ...(suggestion ? { suggestion } : {}) },
+    ];
   }
   if (issue.code === 'invalid_value') {
     const options = issue.values.map(String);

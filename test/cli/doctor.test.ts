@@ -99,7 +99,9 @@ describe('fracas doctor', () => {
   });
 
   it('checks RENDER_API_KEY against each named service at the source base URL', async () => {
-    const dir = incident(`  - id: web\n    kind: render-api\n    ownerId: tea-1\n    resources: [srv-live]\n    baseUrl: ${baseUrl}\n  - id: gone\n    kind: render-api\n    ownerId: tea-1\n    resources: [srv-live, srv-gone]\n    baseUrl: ${baseUrl}\n`);
+    const dir = incident(
+      `  - id: web\n    kind: render-api\n    ownerId: tea-1\n    resources: [srv-live]\n    baseUrl: ${baseUrl}\n  - id: gone\n    kind: render-api\n    ownerId: tea-1\n    resources: [srv-live, srv-gone]\n    baseUrl: ${baseUrl}\n`,
+    );
     const good = await runDoctor(dir, { env: env({ RENDER_API_KEY: 'rnd_good' }), noLaunch: true });
     expect(checkOf(good.checks, 'render-api:web').status).toBe('ok');
     expect(checkOf(good.checks, 'render-api:gone')).toMatchObject({ status: 'fail', message: 'no service srv-gone for this key' });

@@ -62,11 +62,7 @@ describe('fracas validate', () => {
   });
 
   it('a missing key in a nested mapping points at that mapping', async () => {
-    const result = await runCli(
-      'validate',
-      manifest(`id: INC-8\ntitle: t\nseverity: P2\nenvironment: e\nservice: s\nwindow:\n  start: 2026-05-01T00:00:00Z\nsources: []\n`),
-      '--json',
-    );
+    const result = await runCli('validate', manifest(`id: INC-8\ntitle: t\nseverity: P2\nenvironment: e\nservice: s\nwindow:\n  start: 2026-05-01T00:00:00Z\nsources: []\n`), '--json');
     const body = JSON.parse(result.out) as { problems: Problem[] };
     expect(body.problems).toEqual([{ path: 'window', line: 6, message: expect.stringMatching(/missing required key "end": the mapping window has none/) }]);
   });

@@ -8,8 +8,25 @@ export const MAX_JOB_TABLES = 5;
  * out through pg_depend.
  */
 const SYSTEM_SCHEMAS = [
-  'information_schema', 'auth', 'storage', 'realtime', '_realtime', 'supabase_functions', 'supabase_migrations', 'vault', 'pgsodium',
-  'pgsodium_masks', 'graphql', 'graphql_public', 'net', 'cron', 'extensions', 'pgbouncer', '_analytics', 'pgmq', 'topology',
+  'information_schema',
+  'auth',
+  'storage',
+  'realtime',
+  '_realtime',
+  'supabase_functions',
+  'supabase_migrations',
+  'vault',
+  'pgsodium',
+  'pgsodium_masks',
+  'graphql',
+  'graphql_public',
+  'net',
+  'cron',
+  'extensions',
+  'pgbouncer',
+  '_analytics',
+  'pgmq',
+  'topology',
 ];
 
 const STATE_NAME = /^(state|status)$|(^|_)(state|status)$|^(state|status)_/i;
@@ -79,7 +96,13 @@ export function guessJobColumns(columns: CatalogColumn[]): GuessedColumns {
     /updat|modif|heartbeat|changed/i,
     (column) => TIME_TYPE.test(column.type),
   );
-  const created = pick(columns, ['created_at', 'inserted_at', 'enqueued_at', 'queued_at', 'requested_at', 'submitted_at', 'created', 'started_at'], /creat|insert|enqueue|queued|submit|request|start/i, (column) => TIME_TYPE.test(column.type), [updated]);
+  const created = pick(
+    columns,
+    ['created_at', 'inserted_at', 'enqueued_at', 'queued_at', 'requested_at', 'submitted_at', 'created', 'started_at'],
+    /creat|insert|enqueue|queued|submit|request|start/i,
+    (column) => TIME_TYPE.test(column.type),
+    [updated],
+  );
   const primary = columns.filter((column) => column.primaryKey);
   const id = primary.length === 1 ? primary[0]!.name : pick(columns, ['id', 'job_id', 'task_id', 'uuid'], /^(job|task|run)_?id$/i, () => true);
   const error = pick(
@@ -88,7 +111,9 @@ export function guessJobColumns(columns: CatalogColumn[]): GuessedColumns {
     /error|failure|exception/i,
     (column) => TEXT_TYPE.test(column.type) || /json/.test(column.type),
   );
-  const retry = pick(columns, ['retry_count', 'retries', 'attempts', 'attempt', 'attempt_count', 'attempts_made', 'tries', 'try_count'], /retr|attempt|tries/i, (column) => INTEGER_TYPE.test(column.type));
+  const retry = pick(columns, ['retry_count', 'retries', 'attempts', 'attempt', 'attempt_count', 'attempts_made', 'tries', 'try_count'], /retr|attempt|tries/i, (column) =>
+    INTEGER_TYPE.test(column.type),
+  );
   const entities = columns
     .filter((column) => column.name !== id && !column.primaryKey && /(_id|_ref|_uuid)$/i.test(column.name))
     .map((column) => column.name)
@@ -126,15 +151,13 @@ const JOB_NAME = /job|task|queue|run|work|upload|sync|import|export|event|messag
 /** Job-like names first, then larger tables, then by name: the order in which candidates are chosen. */
 export function rankCandidates(candidates: JobTableCandidate[]): JobTableCandidate[] {
   return [...candidates].sort(
-    (a, b) =>
-      Number(JOB_NAME.test(b.table.split('.').pop()!)) - Number(JOB_NAME.test(a.table.split('.').pop()!)) ||
-      b.estimatedRows - a.estimatedRows ||
-      a.table.localeCompare(b.table),
+    (a, b) => Number(JOB_NAME.test(b.table.split('.').pop()!)) - Number(JOB_NAME.test(a.table.split('.').pop()!)) || b.estimatedRows - a.estimatedRows || a.table.localeCompare(b.table),
   );
 }
 
 /** States that mean "not finished yet" in job, task, queue and order tables. */
-const IN_FLIGHT = /^(pending|queued|enqueued|waiting|scheduled|running|processing|in[ _-]?progress|in[ _-]?flight|started|working|active|retrying|retry|submitted|claimed|locked|leased|reserved|dispatched|assigned|executing|sending|uploading|downloading|awaiting[ _-]?\w+|waiting[ _-]?\w+|unprocessed|new|created|received|accepted|open|picked|parsing|importing|exporting|syncing)$/i;
+const IN_FLIGHT =
+  /^(pending|queued|enqueued|waiting|scheduled|running|processing|in[ _-]?progress|in[ _-]?flight|started|working|active|retrying|retry|submitted|claimed|locked|leased|reserved|dispatched|assigned|executing|sending|uploading|downloading|awaiting[ _-]?\w+|waiting[ _-]?\w+|unprocessed|new|created|received|accepted|open|picked|parsing|importing|exporting|syncing)$/i;
 
 /** The in-flight states among a state column's values (or enum labels). */
 export function inFlightStates(values: string[]): string[] {

@@ -66,7 +66,9 @@ export function resolveJobColumns(spec: JobChecksSpec, columns: CatalogColumn[],
     ['updatedColumn', updated],
   ].filter(([, name]) => !name || !byName.has(name));
   if (absent.length > 0) {
-    const said = absent.map(([key, name]) => (name ? `no column "${name}" (${key})` : `no recognisable ${key === 'idColumn' ? 'id' : key === 'stateColumn' ? 'state/status' : 'update-time'} column (set jobs.${key})`));
+    const said = absent.map(([key, name]) =>
+      name ? `no column "${name}" (${key})` : `no recognisable ${key === 'idColumn' ? 'id' : key === 'stateColumn' ? 'state/status' : 'update-time'} column (set jobs.${key})`,
+    );
     return {
       problem: `the job table ${spec.table} has ${said.join(', ')}; it has: ${columns.map((column) => column.name).join(', ')}. Set jobs.idColumn / stateColumn / updatedColumn in the manifest`,
     };
@@ -168,10 +170,10 @@ ORDER BY jobs DESC`,
     const error = q(columns.error);
     const present = /json/.test(columns.errorType ?? '') ? `${error} IS NOT NULL AND jsonb_typeof(${error}::jsonb) <> 'null'` : `${error} IS NOT NULL AND ${error}::text <> ''`;
     const recent = `${present} AND ${updated} > ${now} - ${Number(spec.recentErrorHours)} * interval '1 hour'`;
-    const kind = /json/.test(columns.errorType ?? '')
-      ? `coalesce(${error}::jsonb->>'code', ${error}::jsonb->>'type', ${error}::jsonb->>'error_code', ${error}::jsonb->>'kind')`
-      : 'NULL::text';
-    const entitySamples = columns.entities.map((name) => `,\n       (array_agg(${q(name)}::text ORDER BY updated DESC) FILTER (WHERE ${q(name)} IS NOT NULL))[1:10] AS ${q(`sample_${name}`)}`).join('');
+    const kind = /json/.test(columns.errorType ?? '') ? `coalesce(${error}::jsonb->>'code', ${error}::jsonb->>'type', ${error}::jsonb->>'error_code', ${error}::jsonb->>'kind')` : 'NULL::text';
+    const entitySamples = columns.entities
+      .map((name) => `,\n       (array_agg(${q(name)}::text ORDER BY updated DESC) FILTER (WHERE ${q(name)} IS NOT NULL))[1:10] AS ${q(`sample_${name}`)}`)
+      .join('');
     checks.push(
       {
         id: checkId('recent-errors'),

@@ -159,7 +159,15 @@ async function checkTable(resolved: ResolvedJobColumns, columns: CatalogColumn[]
     }
   }
   for (const check of jobChecksSql(resolved, context.asOf, context.maxRows)) await context.run(check);
-  if (!resolved.retry) context.keep(notRun(jobCheckId('retry-counts', resolved), `Jobs by retry count`, 'limited', `no retry column: ${resolved.missing.length ? `"${resolved.missing.join('", "')}" is not` : 'none recognised (retry_count, attempts, ...) among the columns'} of ${resolved.table}`));
+  if (!resolved.retry)
+    context.keep(
+      notRun(
+        jobCheckId('retry-counts', resolved),
+        `Jobs by retry count`,
+        'limited',
+        `no retry column: ${resolved.missing.length ? `"${resolved.missing.join('", "')}" is not` : 'none recognised (retry_count, attempts, ...) among the columns'} of ${resolved.table}`,
+      ),
+    );
   const indexRows = await schemaEvidence(resolved.table, resolved.checkSuffix, context, constraints);
   const checked = [resolved.state, resolved.updated, ...(resolved.status ? [resolved.status] : [])];
   const unindexed = indexRows?.status === 'ok' && columns.length > 0 ? unindexedColumns(indexRows.rows, checked) : [];

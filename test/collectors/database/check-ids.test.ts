@@ -1,7 +1,7 @@
 // Every check the collector writes on PostgreSQL 15 has an id and the row columns declared in src/evidence/database-checks.ts.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
+import type pg from 'pg';
 import { collectDatabase } from '../../../src/collectors/database/index.ts';
 import type { CollectorOutput } from '../../../src/collectors/types.ts';
 import { CHECK_COLUMNS, JOB_CHECK_IDS, SCHEMA_CHECK_IDS, type DatabaseCheckId } from '../../../src/evidence/database-checks.ts';
@@ -15,8 +15,11 @@ let discovered: CollectorOutput<'database'>;
 beforeAll(async () => {
   scratch = await createScratchDatabase('fracas_checkids');
   await sql(scratch.url, readFileSync(FIXTURE_SEED, 'utf8'));
-  await sql(scratch.url, `CREATE TABLE public.exports (id bigint PRIMARY KEY, status text NOT NULL, attempts int NOT NULL, error text, updated_at timestamptz NOT NULL);
-    INSERT INTO public.exports VALUES (1, 'running', 2, 'disk full', '2026-11-20 09:00+00'), (2, 'done', 0, NULL, '2026-11-20 10:00+00');`);
+  await sql(
+    scratch.url,
+    `CREATE TABLE public.exports (id bigint PRIMARY KEY, status text NOT NULL, attempts int NOT NULL, error text, updated_at timestamptz NOT NULL);
+    INSERT INTO public.exports VALUES (1, 'running', 2, 'disk full', '2026-11-20 09:00+00'), (2, 'done', 0, NULL, '2026-11-20 10:00+00');`,
+  );
   // A session idle in transaction holding a lock, so the activity checks have rows.
   idle = await connect(scratch.url, 'check-ids-idle');
   await idle.query(`BEGIN; UPDATE public.exports SET attempts = attempts WHERE id = 2`);
@@ -61,7 +64,19 @@ describe('database check ids and row shapes', () => {
         }
       }
       const withRows = evidence.checks.filter((check) => check.rows.length > 0).map((check) => check.id);
-      for (const id of ['stuck-jobs', 'state-distribution', 'stuck-job-age', 'recent-errors', 'retry-counts', 'indexes', 'connection-headroom', 'sessions-by-state', 'idle-in-transaction', 'settings', 'database-counters']) {
+      for (const id of [
+        'stuck-jobs',
+        'state-distribution',
+        'stuck-job-age',
+        'recent-errors',
+        'retry-counts',
+        'indexes',
+        'connection-headroom',
+        'sessions-by-state',
+        'idle-in-transaction',
+        'settings',
+        'database-counters',
+      ]) {
         expect(withRows).toContain(id);
       }
       expect(checkedRows).toBeGreaterThan(20);

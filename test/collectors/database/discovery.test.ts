@@ -64,7 +64,9 @@ beforeAll(async () => {
      CREATE TABLE public.sync_runs (run_id uuid PRIMARY KEY, state public.run_state NOT NULL, attempts int NOT NULL DEFAULT 0,
                                     last_error jsonb, started_at timestamptz NOT NULL, heartbeat_at timestamptz NOT NULL);`,
   );
-  const values = ORDERS.map((order) => `(${order.id}, ${order.id % 17}, '${order.status}', ${order.id}.50, '${new Date(order.updatedAt.getTime() - 3_600_000).toISOString()}', '${order.updatedAt.toISOString()}')`);
+  const values = ORDERS.map(
+    (order) => `(${order.id}, ${order.id % 17}, '${order.status}', ${order.id}.50, '${new Date(order.updatedAt.getTime() - 3_600_000).toISOString()}', '${order.updatedAt.toISOString()}')`,
+  );
   await sql(shop.url, `INSERT INTO shop.orders VALUES ${values.join(', ')}`);
   await sql(
     shop.url,
@@ -145,7 +147,11 @@ describe('job tables without a jobs: block', () => {
     const output = await collectDatabase(databaseSpec({ url: shop.url, asOf: AS_OF, countersDelayMs: 0, jobs: { table: 'public.sync_runs' } }), collectContext());
     expect(output.evidence.jobTable).toMatchObject({ table: 'public.sync_runs', idColumn: 'run_id', stateColumn: 'state', updatedColumn: 'heartbeat_at', createdColumn: 'started_at' });
     expect(output.evidence.jobTable?.inFlightStates.sort()).toEqual(['queued', 'running']);
-    expect(checkOf(output, 'retry-counts').rows.map((row) => Number(row.retries)).sort()).toEqual([0, 3]);
+    expect(
+      checkOf(output, 'retry-counts')
+        .rows.map((row) => Number(row.retries))
+        .sort(),
+    ).toEqual([0, 3]);
     expect(checkOf(output, 'recent-errors').rows[0]).toMatchObject({ error_code: 'ECONNRESET', occurrences: 1 });
     expect(output.evidence.checks.some((check) => check.id === 'job-table-candidates')).toBe(false);
   });
