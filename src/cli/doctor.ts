@@ -17,7 +17,7 @@ import { findBrowser, launchPdfRenderer } from '../render.ts';
 
 const run = promisify(execFile);
 
-export type DoctorStatus = 'ok' | 'warn' | 'fail';
+type DoctorStatus = 'ok' | 'warn' | 'fail';
 
 export interface DoctorCheck {
   /** kebab-case: browser, fonts, manifest, database:<source>, render-api:<source>, logs:<source>, output-directory. */

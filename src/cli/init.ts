@@ -98,7 +98,7 @@ interface RenderService {
 }
 
 /** GET /v1/services/{id} with RENDER_API_KEY: the owner id (and name) of a service. */
-export async function lookUpRenderService(serviceId: string, baseUrl: string, env: NodeJS.ProcessEnv, fetcher: typeof fetch = fetch): Promise<RenderService> {
+async function lookUpRenderService(serviceId: string, baseUrl: string, env: NodeJS.ProcessEnv, fetcher: typeof fetch = fetch): Promise<RenderService> {
   const key = env.RENDER_API_KEY;
   if (!key) throw new UsageError(`--from-render needs the service's owner: pass --render-owner tea-... (or export RENDER_API_KEY so fracas can look it up)`);
   const url = `${baseUrl.replace(/\/+$/, '')}/v1/services/${encodeURIComponent(serviceId)}`;
@@ -121,7 +121,7 @@ export async function lookUpRenderService(serviceId: string, baseUrl: string, en
 const yamlString = (value: string) => JSON.stringify(value);
 
 /** The database URL as written to the file: without its password, overridable by DATABASE_URL. */
-export function databaseUrlForManifest(url: string): { text: string; hadPassword: boolean } {
+function databaseUrlForManifest(url: string): { text: string; hadPassword: boolean } {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -137,7 +137,7 @@ export function databaseUrlForManifest(url: string): { text: string; hadPassword
   return { text, hadPassword };
 }
 
-export interface ScaffoldInput {
+interface ScaffoldInput {
   id: string;
   title: string;
   severity: string;
@@ -149,7 +149,7 @@ export interface ScaffoldInput {
   databaseUrl?: string;
 }
 
-export function scaffoldManifest(input: ScaffoldInput): string {
+function scaffoldManifest(input: ScaffoldInput): string {
   const logs = input.logs.length
     ? `  - id: app-logs
     kind: logs

@@ -71,7 +71,7 @@ export const CHECK_COLUMNS = {
 export type DatabaseCheckId = keyof typeof CHECK_COLUMNS;
 
 /** A row of check K: its declared columns, plus whatever else the row holds. */
-export type CheckRow<K extends DatabaseCheckId> = { [C in (typeof CHECK_COLUMNS)[K][number]]: DbValue } & DbRow;
+type CheckRow<K extends DatabaseCheckId> = { [C in (typeof CHECK_COLUMNS)[K][number]]: DbValue } & DbRow;
 
 export type TypedCheck<K extends DatabaseCheckId> = Omit<QueryCheck, 'rows'> & { rows: CheckRow<K>[] };
 

@@ -78,7 +78,7 @@ function shapeOf(schema: AnySchema): Record<string, AnySchema> | undefined {
 }
 
 /** The schema that applies at `path` inside `data` (discriminated unions pick their option by the data's discriminator). */
-export function schemaAt(root: AnySchema, path: readonly PropertyKey[], data: unknown): AnySchema | undefined {
+function schemaAt(root: AnySchema, path: readonly PropertyKey[], data: unknown): AnySchema | undefined {
   let schema: AnySchema | undefined = root;
   let value: unknown = data;
   for (let index = 0; index <= path.length; index++) {
@@ -106,7 +106,7 @@ export function schemaAt(root: AnySchema, path: readonly PropertyKey[], data: un
 }
 
 /** The keys an object schema at `path` allows. */
-export function allowedKeys(root: AnySchema, path: readonly PropertyKey[], data: unknown): string[] {
+function allowedKeys(root: AnySchema, path: readonly PropertyKey[], data: unknown): string[] {
   const schema = schemaAt(root, path, data);
   const shape = schema ? shapeOf(schema) : undefined;
   return shape ? Object.keys(shape) : [];

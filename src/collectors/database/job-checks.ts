@@ -4,11 +4,6 @@ import type { JobChecksSpec } from '../../manifest/index.ts';
 import { guessJobColumns, type CatalogColumn } from './discovery.ts';
 import { nowExpression, quoteIdent, quoteLiteral, quoteQualified, relationOid } from './sql.ts';
 
-export interface TableColumn {
-  name: string;
-  type: string;
-}
-
 /** The job table's columns as found in the catalog (pg_attribute needs no privilege on the table). */
 export function tableColumnsSql(table: string): string {
   return `SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type,
