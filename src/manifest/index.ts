@@ -11,9 +11,7 @@ export const MANIFEST_FILE = 'incident.yaml';
 /** Manifests are small; anything larger is refused before reading. */
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
-const kebabId = z
-  .string()
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a kebab-case id such as render-logs');
+const kebabId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a kebab-case id such as render-logs');
 
 const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 time such as 2026-11-20T08:00:00Z');
 
@@ -340,7 +338,11 @@ function parseManifestUnguarded(text: string, file: string, env: NodeJS.ProcessE
   if (missing.length > 0) {
     throw new ManifestError(
       file,
-      missing.map(({ name, at }) => ({ path: keyPathLabel(at), line: lineOfPath(document.contents, at, lines), message: `environment variable ${name} is not set (write \${${name}:-default} to give a default)` })),
+      missing.map(({ name, at }) => ({
+        path: keyPathLabel(at),
+        line: lineOfPath(document.contents, at, lines),
+        message: `environment variable ${name} is not set (write \${${name}:-default} to give a default)`,
+      })),
     );
   }
   const parsed = manifestSchema.safeParse(interpolated);
@@ -352,10 +354,19 @@ function parseManifestUnguarded(text: string, file: string, env: NodeJS.ProcessE
   }
   const manifest = parsed.data;
   const ids = new Set<string>();
-  const duplicates = manifest.sources.filter((source) => ids.size === ids.add(source.id).size).map((source) => source.id);
-  if (duplicates.length > 0) throw new ManifestError(file, duplicates.map((id) => `sources: duplicate source id "${id}"`));
+  const duplicates = manifest.sources.flatMap((source, index) => (ids.size === ids.add(source.id).size ? [{ id: source.id, index }] : []));
+  if (duplicates.length > 0) {
+    throw new ManifestError(
+      file,
+      duplicates.map(({ id, index }) => ({
+        path: `sources[${index}].id`,
+        line: lineOfPath(document.contents, ['sources', index, 'id'], lines),
+        message: `duplicate source id "${id}" (source ids must be unique)`,
+      })),
+    );
+  }
   if (Date.parse(manifest.window.start) > Date.parse(manifest.window.end)) {
-    throw new ManifestError(file, ['window: start is after end']);
+    throw new ManifestError(file, [{ path: 'window', line: lineOfPath(document.contents, ['window'], lines), message: `start ${manifest.window.start} is after end ${manifest.window.end}` }]);
   }
   return manifest;
 }

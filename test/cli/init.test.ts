@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseWindow } from '../../src/cli/init.ts';
+import { parseWindow, runInit } from '../../src/cli/init.ts';
 import { parseManifest } from '../../src/manifest/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { createScratchDatabase, sql, type Scratch } from '../helpers/pg.ts';
@@ -71,6 +71,27 @@ describe('fracas init', () => {
     const result = await runCli('init', fresh(), '--id', 'INC-1', '--title', 'Checkout fails');
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/--since 6h .*--window/);
+  });
+
+  it('on a terminal, asks for the window and takes a duration or START..END', async () => {
+    const questions: string[] = [];
+    const now = new Date('2026-05-04T10:20:30Z');
+    const io = (answer: string) => ({
+      env: {},
+      note: () => undefined,
+      now,
+      ask: async (question: string) => {
+        questions.push(question);
+        return answer;
+      },
+    });
+    const dir = fresh();
+    await runInit(dir, { id: 'INC-10', title: 't', force: false }, io('2d'));
+    expect(manifestOf(dir).window).toEqual({ start: '2026-05-02T10:21:00.000Z', end: '2026-05-04T10:21:00.000Z' });
+    await runInit(dir, { id: 'INC-10', title: 't', force: true }, io('2026-05-01T08:00:00Z..2026-05-01T09:30:00Z'));
+    expect(manifestOf(dir).window).toEqual({ start: '2026-05-01T08:00:00.000Z', end: '2026-05-01T09:30:00.000Z' });
+    expect(questions[0]).toMatch(/When did the incident happen\?/);
+    await expect(runInit(dir, { id: 'INC-10', title: 't', force: true }, io('last tuesday'))).rejects.toThrow(/not a duration/);
   });
 
   it('takes --since and --window', () => {

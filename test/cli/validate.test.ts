@@ -67,6 +67,22 @@ describe('fracas validate', () => {
     expect(body.problems).toEqual([{ path: 'window', line: 6, message: expect.stringMatching(/missing required key "end": the mapping window has none/) }]);
   });
 
+  it('a duplicate source id and a window that ends before it starts are problems with lines', async () => {
+    const head = `id: INC-9\ntitle: t\nseverity: P2\nenvironment: e\nservice: s\n`;
+    const duplicate = JSON.parse(
+      (
+        await runCli(
+          'validate',
+          manifest(`${head}window: { start: 2026-05-01T00:00:00Z, end: 2026-05-02T00:00:00Z }\nsources:\n  - { id: a, kind: logs, paths: [x] }\n  - { id: a, kind: logs, paths: [y] }\n`),
+          '--json',
+        )
+      ).out,
+    ) as { problems: Problem[] };
+    expect(duplicate.problems).toEqual([{ path: 'sources[1].id', line: 9, message: expect.stringMatching(/duplicate source id "a"/) }]);
+    const backwards = JSON.parse((await runCli('validate', manifest(`${head}window:\n  start: 2026-05-02T00:00:00Z\n  end: 2026-05-01T00:00:00Z\n`), '--json')).out) as { problems: Problem[] };
+    expect(backwards.problems).toEqual([{ path: 'window', line: 7, message: expect.stringMatching(/is after end/) }]);
+  });
+
   it('--json on a valid manifest says valid with its sources', async () => {
     const result = await runCli('validate', path.resolve('docs/incidents/fm_028'), '--json');
     expect(result.code).toBe(0);
