@@ -89,7 +89,7 @@ async function main(): Promise<void> {
 
     // The same statements psql has to run: the info and column lookups, every check that ran, the counters twice.
     const ran = first.evidence.checks.filter((check) => check.sql && !/not installed|not applicable/.test(check.note ?? ''));
-    const statements = [SERVER_INFO_SQL, tableColumnsSql(spec.jobs!.table), EXTENSION_SQL, ...ran.map((check) => check.sql)];
+    const statements = [SERVER_INFO_SQL, tableColumnsSql(spec.jobs!.table!), EXTENSION_SQL, ...ran.map((check) => check.sql)];
     const counters = ran.find((check) => check.id === 'database-counters');
     if (counters) statements.push(counters.sql);
     const preamble = transactionPreamble({ statementTimeoutMs: spec.statementTimeoutMs, lockTimeoutMs: spec.lockTimeoutMs });

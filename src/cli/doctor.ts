@@ -129,7 +129,8 @@ async function databaseCheck(spec: DatabaseSourceSpec, loaded: LoadedManifest): 
       problems.push(`role "${role}" is not a member of pg_monitor (or pg_read_all_stats): other sessions, their queries and locks are hidden, so the health checks are limited`);
       fixes.push(`GRANT pg_monitor TO ${role};`);
     }
-    const tables = spec.jobs ? [spec.jobs.table] : await discoveredTables(session);
+    const named = spec.jobs?.table;
+    const tables = named ? [named] : await discoveredTables(session);
     const unreadable: string[] = [];
     for (const table of tables) {
       const row = toDbRow(
@@ -145,7 +146,7 @@ async function databaseCheck(spec: DatabaseSourceSpec, loaded: LoadedManifest): 
       fixes.push(`GRANT SELECT ON ${unreadable.join(', ')} TO ${role}; (and USAGE on the schema), or GRANT pg_read_all_data TO ${role};`);
     }
     const where = `${target.masked} as ${role}${superuser ? ' (superuser)' : readAllStats ? ' (pg_monitor)' : ''}${target.pooler ? `, ${target.pooler}-mode pooler` : ''}`;
-    const jobs = spec.jobs ? `job table ${spec.jobs.table}` : tables.length ? `job tables found: ${tables.join(', ')}` : 'no job table found (health checks only)';
+    const jobs = named ? `job table ${named}` : tables.length ? `job tables found: ${tables.join(', ')}` : 'no job table found (health checks only)';
     if (problems.length === 0) return { id, status: 'ok', message: `${where}; ${jobs}` };
     return { id, status: 'warn', message: scrub(`${where}; ${problems.join('; ')}`, target.password), fix: fixes.join(' ') };
   } catch (error) {

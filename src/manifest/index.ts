@@ -47,24 +47,30 @@ const renderApiSource = z.strictObject({
 });
 
 /**
- * The job table to check. Without a `jobs:` block fracas looks for job tables itself (a state or status column
- * plus an update timestamp); in one, only `table` is needed: columns left out are recognised from the table's
- * own columns, and in-flight states from its values.
+ * The job table to check. Without `table` (or without a `jobs:` block) fracas looks for job tables itself (a
+ * state or status column plus an update timestamp) and applies the thresholds here to each. With `table`, columns
+ * left out are recognised from the table's own columns, and in-flight states from its values.
  */
-const jobChecks = z.strictObject({
-  table: z.string().min(1),
-  idColumn: z.string().optional(),
-  stateColumn: z.string().optional(),
-  statusColumn: z.string().optional(),
-  errorColumn: z.string().optional(),
-  retryColumn: z.string().optional(),
-  createdColumn: z.string().optional(),
-  updatedColumn: z.string().optional(),
-  entityColumns: z.array(z.string()).optional(),
-  inFlightStates: z.array(z.string()).min(1).optional(),
-  stuckAfterMinutes: z.number().positive().default(60),
-  recentErrorHours: z.number().positive().default(24),
-});
+const JOB_COLUMN_KEYS = ['idColumn', 'stateColumn', 'statusColumn', 'errorColumn', 'retryColumn', 'createdColumn', 'updatedColumn', 'entityColumns'] as const;
+const jobChecks = z
+  .strictObject({
+    table: z.string().min(1).optional(),
+    idColumn: z.string().optional(),
+    stateColumn: z.string().optional(),
+    statusColumn: z.string().optional(),
+    errorColumn: z.string().optional(),
+    retryColumn: z.string().optional(),
+    createdColumn: z.string().optional(),
+    updatedColumn: z.string().optional(),
+    entityColumns: z.array(z.string()).optional(),
+    inFlightStates: z.array(z.string()).min(1).optional(),
+    stuckAfterMinutes: z.number().positive().default(60),
+    recentErrorHours: z.number().positive().default(24),
+  })
+  .superRefine((jobs, context) => {
+    const columns = JOB_COLUMN_KEYS.filter((key) => jobs[key] !== undefined);
+    if (!jobs.table && columns.length > 0) context.addIssue({ code: 'custom', path: ['table'], message: `${columns.join(', ')} name columns of one table: give jobs.table too` });
+  });
 
 const customQuery = z.strictObject({
   id: kebabId,
@@ -217,7 +223,7 @@ export class ManifestError extends Error {
     problems: (string | ManifestProblem)[],
   ) {
     const details = boundProblems(problems.map((problem) => (typeof problem === 'string' ? { path: '', message: problem } : problem)));
-    const lines = details.map((problem) => (problem.path || problem.line || problem.suggestion ? formatProblem(problem) : problem.message));
+    const lines = details.map((problem) => (problem.path || problem.suggestion ? formatProblem(problem) : problem.message));
     super(`${file}: invalid incident manifest\n${lines.map((problem) => `  - ${problem}`).join('\n')}`);
     this.problems = lines;
     this.details = details;
@@ -325,7 +331,7 @@ function parseManifestUnguarded(text: string, file: string, env: NodeJS.ProcessE
       document.errors.map((error) => {
         const position = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
         const message = /call stack/i.test(error.message) ? 'the YAML is nested too deeply' : error.message.split('\n')[0];
-        return { path: '', ...(position ? { line: position.line } : {}), message: `${position ? `column ${position.col}: ` : ''}${message}` };
+        return { path: '', ...(position ? { line: position.line } : {}), message: `${position ? `line ${position.line}, column ${position.col}: ` : ''}${message}` };
       }),
     );
   }

@@ -83,6 +83,14 @@ describe('fracas validate', () => {
     expect(backwards.problems).toEqual([{ path: 'window', line: 7, message: expect.stringMatching(/is after end/) }]);
   });
 
+  it('column keys in a jobs: block need its table', async () => {
+    const text = `id: INC-11\ntitle: t\nseverity: P2\nenvironment: e\nservice: s\nwindow: { start: 2026-05-01T00:00:00Z, end: 2026-05-02T00:00:00Z }\nsources:\n  - id: db\n    kind: database\n    jobs: { stateColumn: phase, stuckAfterMinutes: 30 }\n`;
+    const body = JSON.parse((await runCli('validate', manifest(text), '--json')).out) as { problems: Problem[] };
+    expect(body.problems).toEqual([expect.objectContaining({ path: 'sources[0].jobs.table', message: 'stateColumn name columns of one table: give jobs.table too' })]);
+    const thresholdsOnly = await runCli('validate', manifest(text.replace('stateColumn: phase, ', '')));
+    expect(thresholdsOnly.code).toBe(0);
+  });
+
   it('--json on a valid manifest says valid with its sources', async () => {
     const result = await runCli('validate', path.resolve('docs/incidents/fm_028'), '--json');
     expect(result.code).toBe(0);

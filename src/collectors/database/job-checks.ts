@@ -42,7 +42,7 @@ export interface ResolvedJobColumns {
  * Match the spec against the table's real columns: keys the manifest gives must exist (required ones missing ->
  * `problem`, optional ones -> `missing`); keys it leaves out are recognised by name and type.
  */
-export function resolveJobColumns(spec: JobChecksSpec, columns: CatalogColumn[], checkSuffix = ''): { resolved?: ResolvedJobColumns; problem?: string } {
+export function resolveJobColumns(spec: JobChecksSpec & { table: string }, columns: CatalogColumn[], checkSuffix = ''): { resolved?: ResolvedJobColumns; problem?: string } {
   const byName = new Map(columns.map((column) => [column.name, column]));
   const guessed = guessJobColumns(columns);
   const missing: string[] = [];

@@ -32,11 +32,17 @@ export interface JobTablesResult {
 const DEFAULTS = { stuckAfterMinutes: 60, recentErrorHours: 24 } as const;
 
 export async function collectJobTables(spec: DatabaseSourceSpec, context: JobTablesContext): Promise<JobTablesResult> {
-  return spec.jobs ? await namedTable(spec.jobs, context) : await discoveredTables(context);
+  const jobs = spec.jobs;
+  if (jobs?.table) return await namedTable({ ...jobs, table: jobs.table }, context);
+  return await discoveredTables(context, {
+    stuckAfterMinutes: jobs?.stuckAfterMinutes ?? DEFAULTS.stuckAfterMinutes,
+    recentErrorHours: jobs?.recentErrorHours ?? DEFAULTS.recentErrorHours,
+    ...(jobs?.inFlightStates ? { inFlightStates: jobs.inFlightStates } : {}),
+  });
 }
 
 /** The table the manifest names: a missing table or column is a failure of those checks (the source is partial). */
-async function namedTable(jobs: JobChecksSpec, context: JobTablesContext): Promise<JobTablesResult> {
+async function namedTable(jobs: JobChecksSpec & { table: string }, context: JobTablesContext): Promise<JobTablesResult> {
   const columnsCheck = await context.look({ id: 'job-table-columns', title: `Columns of ${jobs.table}`, sql: tableColumnsSql(jobs.table) }, { maxRows: 1000 });
   const columns = catalogColumns(columnsCheck.rows);
   const { resolved, problem } =
@@ -76,7 +82,10 @@ async function namedTable(jobs: JobChecksSpec, context: JobTablesContext): Promi
 }
 
 /** No `jobs:` block: find candidate tables in the catalogs and check each chosen one. */
-async function discoveredTables(context: JobTablesContext): Promise<JobTablesResult> {
+/** The settings of a `jobs:` block without a table: they apply to every discovered table. */
+type DiscoverySettings = Pick<JobChecksSpec, 'stuckAfterMinutes' | 'recentErrorHours' | 'inFlightStates'>;
+
+async function discoveredTables(context: JobTablesContext, settings: DiscoverySettings): Promise<JobTablesResult> {
   const sql = candidateTablesSql();
   const found = await context.look({ id: 'job-table-candidates', title: '', sql }, { maxRows: 200 });
   const candidates: JobTableCandidate[] = [];
@@ -120,7 +129,7 @@ async function discoveredTables(context: JobTablesContext): Promise<JobTablesRes
   let extras: Record<string, unknown> = {};
   for (const [index, candidate] of chosen.entries()) {
     const suffix = index === 0 ? '' : tableSuffix(candidate.table);
-    const { resolved } = resolveJobColumns({ table: candidate.table, ...DEFAULTS }, candidate.columns, suffix);
+    const { resolved } = resolveJobColumns({ table: candidate.table, ...settings }, candidate.columns, suffix);
     if (!resolved) continue;
     const { unindexed } = await checkTable(resolved, candidate.columns, context, constraints);
     for (const name of resolved.entities) entityColumns[name] = entityKind(name);

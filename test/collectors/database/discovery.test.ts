@@ -157,6 +157,18 @@ describe('job tables without a jobs: block', () => {
   });
 });
 
+describe('a jobs: block without a table', () => {
+  it('applies its thresholds to every discovered table', async () => {
+    const output = await collectDatabase(databaseSpec({ url: shop.url, asOf: AS_OF, countersDelayMs: 0, jobs: { stuckAfterMinutes: 24 * 60 } }), collectContext());
+    expect(output.evidence.jobDiscovery?.mode).toBe('discovered');
+    expect(output.evidence.jobTables?.every((table) => table.stuckAfterMinutes === 24 * 60)).toBe(true);
+    const orders = output.evidence.jobTables!.find((table) => table.table === 'shop.orders')!;
+    const expected = ORDERS.filter((order) => order.status === 'pending' && order.updatedAt.getTime() < Date.parse(AS_OF) - 24 * 60 * 60_000).length;
+    const ages = checkOf(output, `stuck-job-age${orders.checkSuffix ? `-${orders.checkSuffix}` : ''}`);
+    expect(ages.rows.reduce((sum, row) => sum + Number(row.jobs), 0)).toBe(expected);
+  });
+});
+
 describe('recognising columns and states', () => {
   it('prefers the usual names and refuses wrong types', () => {
     const guessed = guessJobColumns([
