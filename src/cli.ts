@@ -1,9 +1,20 @@
 // The fracas command line: parse arguments, run a command, print, return the exit code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DOCTOR_EXIT_HELP, EXIT_CODE_HELP, EXIT_CODES, exitCodeForError } from './cli/exit-codes.ts';
+import { CHECK_EXIT_HELP, DOCTOR_EXIT_HELP, EXIT_CODE_HELP, EXIT_CODES, exitCodeForError, PROBE_EXIT_HELP, VERIFY_EXIT_HELP } from './cli/exit-codes.ts';
 import type { InitOptions } from './cli/init.ts';
+import { DEFAULT_THRESHOLDS as DEFAULT_CHECK_THRESHOLDS } from './analysis/monitoring-thresholds.ts';
 import type { IncidentSummary } from './cli/run.ts';
 import type { OutputFormat } from './render/outputs.ts';
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function nonNegative(value: string, flag: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError(`${flag} takes a number of 0 or more, not "${value}"`);
+  return parsed;
+}
 
 // Command modules load when their command runs, so `fracas --help` starts without the pipeline.
 const runModule = () => import('./cli/run.ts');
@@ -206,6 +217,93 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (file: string, options: { format?: string; jsonl: boolean }) => {
       const { runTemplates } = await import('./cli/templates.ts');
       setExit(await runTemplates(file, { ...(options.format ? { format: options.format } : {}), jsonl: options.jsonl }, io.out));
+    });
+
+  program
+    .command('verify')
+    .description('after a fix: collect the same sources for a window after it and compare them with the incident\'s failure signature (verdict, before/after table; the report gets a Verification section)')
+    .argument('<dir>', 'incident directory (its evidence must have been collected: fracas report <dir>)')
+    .option('--window <start..end>', 'the window to verify, ISO 8601 times (default: from the end of the incident window until now)')
+    .option('--since <duration>', 'the window ending now, e.g. 6h, 2d')
+    .addOption(formatOption())
+    .option('--no-render', 'do not re-render the report with the Verification section')
+    .option('--json', 'print the verification as JSON on stdout', false)
+    .option('-q, --quiet', 'no progress on stderr', false)
+    .addHelpText('after', `\nExit codes:\n${VERIFY_EXIT_HELP.replace(/^/gm, '  ')}\n`)
+    .action(async (dir: string, options: { window?: string; since?: string; format: OutputFormat[]; render: boolean; json: boolean; quiet: boolean }) => {
+      const [{ runVerify, verificationLines, defaultVerifyWindow }, { windowFrom }, { loadManifest }, { runReport }, { createReporter }] = await Promise.all([
+        import('./cli/verify.ts'),
+        import('./cli/window.ts'),
+        import('./manifest/index.ts'),
+        runModule(),
+        progressModule(),
+      ]);
+      const window = windowFrom(options, () => defaultVerifyWindow(loadManifest(dir).manifest.window.end));
+      const reporter = createReporter({ quiet: options.quiet, stream: io.err });
+      const result = await runVerify(dir, window, reporter);
+      const summaries = options.render ? await runReport([dir], { formats: options.format, reporter, collect: false }) : [];
+      if (options.json) io.out.write(`${JSON.stringify({ ...result.verification, files: result.files, outputs: summaries.flatMap((summary) => summary.outputs), exitCode: result.exitCode }, null, 2)}\n`);
+      else {
+        for (const line of verificationLines(result.verification)) io.out.write(`${line}\n`);
+        for (const summary of summaries) for (const output of summary.outputs) io.err.write(`fracas: wrote ${output}\n`);
+      }
+      setExit(result.exitCode);
+    });
+
+  program
+    .command('check')
+    .description('run the monitoring the report proposes once: the incident\'s failure families, stuck jobs, failed requests and database health over the last minutes (for cron or a CI schedule)')
+    .argument('<dir>', 'incident directory')
+    .option('--minutes <n>', 'look at the last n minutes', '60')
+    .option('--window <start..end>', 'look at this window instead (ISO 8601 times)')
+    .option('--since <duration>', 'look at the window ending now, e.g. 30m, 6h')
+    .option('--max-family <n>', 'alert when one of the incident\'s failure families occurs more than n times', String(DEFAULT_CHECK_THRESHOLDS.family))
+    .option('--max-stuck-jobs <n>', 'alert when more than n jobs are stuck', String(DEFAULT_CHECK_THRESHOLDS.stuckJobs))
+    .option('--max-failed-share <share>', 'alert when more than this share of requests fail (0..1)', String(DEFAULT_CHECK_THRESHOLDS.failedRequestShare))
+    .option('--json', 'print the checks as JSON on stdout', false)
+    .option('-q, --quiet', 'no progress on stderr', false)
+    .addHelpText('after', `\nExit codes:\n${CHECK_EXIT_HELP.replace(/^/gm, '  ')}\n`)
+    .action(async (dir: string, options: { minutes: string; window?: string; since?: string; maxFamily: string; maxStuckJobs: string; maxFailedShare: string; json: boolean; quiet: boolean }) => {
+      const [{ runCheck, checkLines }, { windowFrom, parseDuration }, { createReporter }] = await Promise.all([import('./cli/check.ts'), import('./cli/window.ts'), progressModule()]);
+      const minutes = parseDuration(`${options.minutes}m`);
+      const window = windowFrom(options, () => ({ start: new Date(Date.now() - minutes).toISOString(), end: new Date().toISOString() }));
+      const thresholds = { ...DEFAULT_CHECK_THRESHOLDS, family: nonNegative(options.maxFamily, '--max-family'), stuckJobs: nonNegative(options.maxStuckJobs, '--max-stuck-jobs'), failedRequestShare: nonNegative(options.maxFailedShare, '--max-failed-share') };
+      const run = await runCheck(dir, window, createReporter({ quiet: options.quiet, stream: io.err }), thresholds);
+      if (options.json) io.out.write(`${JSON.stringify(run, null, 2)}\n`);
+      else for (const line of checkLines(run)) io.out.write(`${line}\n`);
+      setExit(run.exitCode);
+    });
+
+  program
+    .command('history')
+    .description('the incident memory: every incident under <dir> with status, severity, root-cause signature, time to resolve and verification verdict')
+    .argument('[dir]', 'directory of incident directories', 'docs/incidents')
+    .option('--json', 'print the records as JSON on stdout', false)
+    .action(async (dir: string, options: { json: boolean }) => {
+      const { loadHistory, historyLines } = await import('./cli/history.ts');
+      const { existsSync } = await import('node:fs');
+      if (!existsSync(dir)) throw new UsageError(`${dir}: no such directory (give the directory that holds your incident directories)`);
+      const history = loadHistory(dir);
+      if (options.json) io.out.write(`${JSON.stringify(history, null, 2)}\n`);
+      else for (const line of historyLines(history)) io.out.write(`${line}\n`);
+      setExit(history.skipped.length > 0 ? EXIT_CODES.partial : EXIT_CODES.complete);
+    });
+
+  program
+    .command('probe')
+    .description('send the manifest\'s test webhook deliveries (valid, bad signature, malformed JSON, unknown job, duplicate) to its staging base URL; answers are saved as evidence and shown in the report')
+    .argument('<dir>', 'incident directory whose incident.yaml has a probe: section')
+    .option('--json', 'print the results as JSON on stdout', false)
+    .addHelpText('after', `\nExit codes:\n${PROBE_EXIT_HELP.replace(/^/gm, '  ')}\n`)
+    .action(async (dir: string, options: { json: boolean }) => {
+      const { probeIncident, probeLines } = await import('./cli/probe.ts');
+      const { evidence, file, exitCode } = await probeIncident(dir);
+      if (options.json) io.out.write(`${JSON.stringify({ ...evidence, file, exitCode }, null, 2)}\n`);
+      else {
+        for (const line of probeLines(evidence)) io.out.write(`${line}\n`);
+        io.err.write(`fracas: saved to ${file}; \`fracas render ${dir}\` adds the results to the report\n`);
+      }
+      setExit(exitCode);
     });
 
   program

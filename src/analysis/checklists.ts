@@ -10,7 +10,12 @@ interface ChecklistInput {
   chosenOption?: string;
   done: string[];
   hasPatterns: boolean;
+  /** The verdict of `fracas verify`, when it ran. */
+  verification?: { verdict: 'verified' | 'not-verified' | 'inconclusive'; window: { start: string; end: string } };
 }
+
+/** Items that only verification evidence can sign off: a manifest sign-off alone leaves them partial. */
+export const VERIFIED_ITEMS = ['fix-implemented', 'staging-verified'];
 
 function sourceState(sources: AnySourceResult[], kinds: SourceKind[]): 'none' | 'ok' | 'partial' | 'failed' {
   const matching = sources.filter((source) => kinds.includes(source.kind));
@@ -50,11 +55,19 @@ export function buildChecklists(input: ChecklistInput): { investigation: Checkli
       : drafted
         ? { id, text, status: 'partial', basis: drafted }
         : { id, text, status: 'open', basis: `not yet signed off (add "${id}" to conclusions.done)` };
+  const verified = (id: string, text: string): ChecklistItem => {
+    const verification = input.verification;
+    const window = verification ? `${verification.window.start} to ${verification.window.end}` : '';
+    if (verification?.verdict === 'verified') return { id, text, status: 'done', basis: `fracas verify: verified over ${window} (see Verification)` };
+    if (verification) return { id, text, status: 'open', basis: `fracas verify: ${verification.verdict} over ${window} (see Verification)` };
+    if (input.done.includes(id)) return { id, text, status: 'partial', basis: 'signed off in incident.yaml, but no verification evidence: run `fracas verify` over a window after the fix' };
+    return { id, text, status: 'open', basis: 'not verified: run `fracas verify` over a window after the fix' };
+  };
   const resolution = [
-    manual('fix-implemented', 'Fix implemented and tested'),
+    verified('fix-implemented', 'Fix implemented and tested'),
     manual('monitoring-improved', 'Monitoring and alerting improved', 'alert queries drafted in the implementation plan'),
     manual('documentation-updated', 'Documentation updated'),
-    manual('staging-verified', 'Staging environment verified working'),
+    verified('staging-verified', 'Staging environment verified working'),
     manual('production-plan-ready', 'Production deployment plan ready', input.chosenOption ? `option ${input.chosenOption} chosen; plan drafted` : 'plan drafted; choose an option in incident.yaml'),
   ];
   return { investigation, resolution };

@@ -9,7 +9,11 @@ import { rankHypotheses } from './hypotheses.ts';
 import { assessImpact } from './impact.ts';
 import { ANALYZERS, logSources, sharedLogPatterns } from './analyzers.ts';
 import { runAnalyzers, SharedDerivations, type Analyzer, type AnalyzerRun } from './registry.ts';
-import type { Analysis, CodeExcerptView, ErrorCategoryRow, ProposedText, SourceRow } from './model.ts';
+import type { ProbeEvidence } from '../evidence/probe.ts';
+import { similarIncidents, type IncidentRecord } from './history.ts';
+import { monitoringSchedule } from './schedule.ts';
+import { failureSignature } from './signature.ts';
+import type { Analysis, ChartSeries, CodeExcerptView, SavedVerification, ErrorCategoryRow, ProposedText, SourceRow } from './model.ts';
 import { draftPlan } from './plan.ts';
 import { draftPrevention } from './prevention.ts';
 import { chartSeries } from './chart-data.ts';
@@ -116,6 +120,28 @@ export interface AnalyzeOptions {
   sample?: boolean;
   /** The analyzers to run (default: the registry's). */
   analyzers?: readonly Analyzer[];
+  /** The incident directory relative to its repository root, for the commands the report shows (default: the incident id). */
+  incidentPath?: string;
+  /** The last `fracas verify` result (evidence/verification.json), shown as the Verification section. */
+  verification?: SavedVerification;
+  /** The last `fracas probe` results (evidence/probe.json), shown with the code review. */
+  probe?: ProbeEvidence;
+  /** Records of the other incidents beside this one (the incident memory), for similar incidents and recurrences. */
+  pastIncidents?: readonly IncidentRecord[];
+}
+
+function verificationChart(verification: SavedVerification): ChartSeries {
+  return {
+    id: 'verification',
+    title: 'Before and after the fix: expected at the incident rate vs observed',
+    file: 'charts/verification.svg',
+    kind: 'grouped',
+    points: verification.rows.flatMap((row) => [
+      { x: row.title, y: row.expected, series: 'expected at the incident rate' },
+      { x: row.title, y: row.after, series: 'observed after the fix' },
+    ]),
+    markers: [],
+  };
 }
 
 /** The findings of every registered analyzer, with analyzer failures as data. */
@@ -139,6 +165,7 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
   const patterns: ProposedText[] = describePatterns(bundle, findings);
   const rootRefs: EvidenceRef[] = root?.supporting.slice(0, 6) ?? [];
   const correlation = correlate(bundle, findings);
+  const signature = failureSignature(bundle, findings, hypotheses);
   return {
     incident: { ...bundle.incident, sample: options.sample ?? false },
     collectedAt: bundle.collectedAt,
@@ -179,10 +206,16 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
       ...(conclusions.chosenOption ? { chosenOption: conclusions.chosenOption } : {}),
       done: conclusions.done,
       hasPatterns: patterns.length > 0,
+      ...(options.verification ? { verification: { verdict: options.verification.verdict, window: options.verification.window } } : {}),
     }),
     owners: conclusions.owners,
-    charts: chartSeries(bundle, findings),
+    charts: [...chartSeries(bundle, findings), ...(options.verification ? [verificationChart(options.verification)] : [])],
     gaps: gapsOf(bundle, findings),
     analyzerErrors,
+    signature,
+    similarIncidents: similarIncidents({ id: bundle.incident.id, signature }, options.pastIncidents ?? []),
+    monitoringSchedule: monitoringSchedule(bundle, options.incidentPath ?? bundle.incident.id),
+    ...(options.verification ? { verification: options.verification } : {}),
+    ...(options.probe ? { probe: options.probe } : {}),
   };
 }

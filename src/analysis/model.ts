@@ -1,9 +1,22 @@
 // The analysis result the templates read: everything the deliverables say, each claim with its evidence refs.
 import type { AnalyzerError } from './registry.ts';
+import type { ProbeEvidence } from '../evidence/probe.ts';
+import type { SimilarIncident } from './history.ts';
+import type { MonitoringSchedule } from './schedule.ts';
+import type { FailureSignature } from './signature.ts';
+import type { Verification } from './verification.ts';
+
 import type { EvidenceRef, IncidentMeta, QueryCheck, SourceKind, SourceStatus } from '../evidence/schema.ts';
 import type { ConfigTableRow } from './config/table.ts';
 import type { LogPatterns } from './log-patterns.ts';
 import type { Finding, Hypothesis, TimelineEntry } from './types.ts';
+
+/** A verification as saved by `fracas verify` (evidence/verification.json). */
+export interface SavedVerification extends Verification {
+  verifiedAt: string;
+  window: { start: string; end: string };
+  sources: { id: string; status: string; error?: string }[];
+}
 
 export interface SourceRow {
   id: string;
@@ -100,11 +113,11 @@ export interface ChecklistItem {
 }
 
 export interface ChartSeries {
-  id: 'failures-over-time' | 'errors-by-category' | 'hour-of-day';
+  id: 'failures-over-time' | 'errors-by-category' | 'hour-of-day' | 'verification';
   title: string;
   /** Relative path of the SVG next to the Markdown. */
   file: string;
-  kind: 'time' | 'bar';
+  kind: 'time' | 'bar' | 'grouped';
   /** For time charts: the width of one bar. */
   bucketMinutes?: number;
   points: { x: string; y: number; series: string }[];
@@ -140,4 +153,14 @@ export interface Analysis {
   gaps: string[];
   /** Analyzers that threw: the rest of the analysis stands, the report names them. */
   analyzerErrors: AnalyzerError[];
+  /** The incident's failure signature (root-cause families, symptom, exposure). */
+  signature: FailureSignature;
+  /** Past incidents sharing failure families or category with this one; a recurrence of a fixed one first. */
+  similarIncidents: SimilarIncident[];
+  /** The `fracas check` command and a scheduled workflow running it. */
+  monitoringSchedule: MonitoringSchedule;
+  /** The last `fracas probe` results, when there are some. */
+  probe?: ProbeEvidence;
+  /** The last `fracas verify` result, when there is one. */
+  verification?: SavedVerification;
 }

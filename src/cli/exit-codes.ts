@@ -71,3 +71,34 @@ export function exitCodeForError(error: unknown): ExitCode {
 
 /** Exit codes of `fracas doctor`: 0 ready, 1 the manifest is invalid, 2 a run would be partial or limited, 3 something a run needs is missing. */
 export const DOCTOR_EXIT_HELP = '0 ready, 1 invalid manifest, 2 warnings (a run would be partial or limited), 3 something a run needs is missing';
+
+/** Exit codes of `fracas verify`, one per verdict (1 and 3 keep their meaning: usage, nothing collected). */
+export const VERIFY_EXIT_CODES = { verified: 0, 'not-verified': 5, inconclusive: 6 } as const;
+
+export const VERIFY_EXIT_HELP = [
+  '0  verified: the root cause\'s failures are gone at the traffic seen',
+  '1  usage or manifest error, or no saved incident evidence',
+  '3  no source could be collected for the window',
+  '5  not verified: the failures persist, or a job got stuck in the window',
+  '6  inconclusive: too little traffic to tell',
+].join('\n');
+
+/** Exit codes of `fracas check`, for cron and CI schedules: an alert outranks a check that could not run. */
+export const CHECK_EXIT_CODES = { ok: 0, alert: 2, error: 3 } as const;
+
+export const CHECK_EXIT_HELP = [
+  '0  every check is within its threshold',
+  '1  usage or manifest error',
+  '2  at least one check is over its threshold (an alert)',
+  '3  no alert, but at least one check could not run (its source failed)',
+].join('\n');
+
+/** Exit codes of `fracas probe`. */
+export const PROBE_EXIT_CODES = { asExpected: 0, unexpected: 2, noResponse: 3 } as const;
+
+export const PROBE_EXIT_HELP = [
+  '0  every probe was answered as a correct service answers',
+  '1  usage: no probe section, environment not staging, secret not set, or a path off the base URL',
+  '2  at least one probe got an unexpected answer (see the results)',
+  '3  no probe got an answer (service down or unreachable)',
+].join('\n');

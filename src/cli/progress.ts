@@ -31,10 +31,10 @@ export function createReporter(options: { quiet: boolean; stream?: NodeJS.WriteS
   let started = false;
   const lines: string[] = [];
   return {
-    sourceStarted(spec: SourceSpec, index: number, total: number) {
-      if (!started) bar.start(total, index, { source: spec.id, message: '' });
+    sourceStarted(spec: SourceSpec, _index: number, total: number) {
+      if (!started) bar.start(total, 0, { source: spec.id, message: '' });
       started = true;
-      bar.update(index, { source: spec.id, message: '' });
+      bar.update({ source: spec.id, message: '' });
     },
     sourceMessage: (_spec, message) => bar.update({ message: message.slice(0, 60) }),
     sourceFinished(result) {

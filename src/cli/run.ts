@@ -1,4 +1,5 @@
 // The collect, render and report commands for one or more incident directories, with the --json summary.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeIncident } from '../analysis/index.ts';
 import type { Analysis } from '../analysis/model.ts';
@@ -11,6 +12,17 @@ import { evidencePath, loadEvidence, saveEvidence } from '../evidence/store.ts';
 import type { Reporter } from './progress.ts';
 import { SharedPdfRenderer, writeReport, type OutputFormat, type ReportResult } from '../render/outputs.ts';
 import { loadTemplates } from '../render/handlebars.ts';
+import { loadVerification } from './verify.ts';
+import { saveIncidentRecord, siblingIncidents } from './history.ts';
+import { loadProbe } from './probe.ts';
+
+/** The incident directory relative to the root of the git repository holding it (its name when in none): the same whatever the current directory. */
+export function repositoryRelative(dir: string): string {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (existsSync(path.join(current, '.git'))) return path.relative(current, dir).split(path.sep).join('/') || '.';
+    if (path.dirname(current) === current) return path.basename(dir);
+  }
+}
 
 export interface RunOptions {
   formats: OutputFormat[];
@@ -94,7 +106,11 @@ async function renderFromBundle(
   warnings: string[] = [],
 ): Promise<IncidentSummary> {
   options.reporter.step(`analysing ${loaded.manifest.id}`);
-  const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, { sample: loaded.manifest.sample });
+  const verification = loadVerification(loaded.dir);
+  const pastIncidents = siblingIncidents(loaded.dir);
+  const probe = loadProbe(loaded.dir);
+  const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, { sample: loaded.manifest.sample, incidentPath: repositoryRelative(loaded.dir), pastIncidents, ...(verification ? { verification } : {}), ...(probe ? { probe } : {}) });
+  await saveIncidentRecord(loaded, analysis);
   const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message) });
   for (const failure of analysis.analyzerErrors) options.reporter.step(`analyzer ${failure.analyzer} failed: ${failure.message}`);
   if (result.pdf === 'failed') options.reporter.step(`PDF not written: ${result.pdfError ?? 'unknown error'}`);

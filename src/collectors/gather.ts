@@ -74,14 +74,16 @@ export interface CollectOptions {
   progress?: ProgressSink;
 }
 
-/** Run every collector of the manifest, one after the other; never throws for a failing source. */
+/** Log sources stream large files: they run one after another so memory stays bounded; every other source runs beside them. */
+const SEQUENTIAL_KINDS = new Set<SourceKind>(['logs', 'render-api']);
+
+/** Run every collector of the manifest (databases, configs and code beside the log reading); never throws for a failing source. */
 export async function collectEvidence(loaded: LoadedManifest, options: CollectOptions = {}): Promise<EvidenceBundle> {
   const progress = options.progress ?? silentProgress;
   const incident = incidentMeta(loaded.manifest);
   const specs = loaded.manifest.sources.map((spec) => (spec.kind === 'git' && spec.paths.length === 0 ? { ...spec, paths: manifestPaths(loaded.manifest.sources, loaded.dir, spec.repository) } : spec));
   const redactor = createRedactor();
-  const sources: AnySourceResult[] = [];
-  for (const [index, spec] of specs.entries()) {
+  const run = async (spec: SourceSpec, index: number): Promise<AnySourceResult> => {
     progress.sourceStarted(spec, index, specs.length);
     const context: CollectContext = {
       dir: loaded.dir,
@@ -91,9 +93,14 @@ export async function collectEvidence(loaded: LoadedManifest, options: CollectOp
       progress: (message) => progress.sourceMessage(spec, redactor.text(message)),
     };
     const result = redactor.deep(await collectOne(spec, context));
-    sources.push(result);
     progress.sourceFinished(result);
-  }
+    return result;
+  };
+  const results = new Array<AnySourceResult>(specs.length);
+  const beside = specs.map((spec, index) => (SEQUENTIAL_KINDS.has(spec.kind as SourceKind) ? undefined : run(spec, index).then((result) => (results[index] = result))));
+  for (const [index, spec] of specs.entries()) if (SEQUENTIAL_KINDS.has(spec.kind as SourceKind)) results[index] = await run(spec, index);
+  await Promise.all(beside);
+  const sources = results;
   const bundle: EvidenceBundle = { schemaVersion: EVIDENCE_SCHEMA_VERSION, incident, collectedAt: new Date().toISOString(), sources };
   // The fingerprint of what was asked for, added after redaction (a hash is not a secret).
   return { ...redactBundle(await joinStackFrames(bundle, loaded), redactor), sourceSpecs: hashSourceSpecs(loaded.manifest.sources) };

@@ -1,4 +1,5 @@
 // The incident manifest (incident.yaml): schema, validation with key paths, ${ENV} interpolation, path resolution.
+import { probeSchema } from './probe.ts';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -177,6 +178,8 @@ export const manifestSchema = z.strictObject({
   sample: z.boolean().default(false),
   sources: z.array(sourceSchema).default([]),
   conclusions: conclusions.default(conclusions.parse({})),
+  /** Test webhook deliveries for `fracas probe` (staging only). */
+  probe: probeSchema.optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -42,6 +42,23 @@ function specFor(chart: ChartSeries): TopLevelSpec {
     };
     return spec as unknown as TopLevelSpec;
   }
+  if (chart.kind === 'grouped') {
+    return {
+      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      title: chart.title,
+      width: WIDTH,
+      height: Math.max(120, chart.points.length * 14),
+      config,
+      data: { values: chart.points },
+      mark: { type: 'bar' },
+      encoding: {
+        y: { field: 'x', type: 'nominal', title: null, sort: null, axis: { labelLimit: 260 } },
+        yOffset: { field: 'series' },
+        x: { field: 'y', type: 'quantitative', title: 'occurrences' },
+        color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top', labelLimit: 300 }, scale: { range: ['#9aa5b1', '#b03a2e'] } },
+      },
+    } as unknown as TopLevelSpec;
+  }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: chart.title,

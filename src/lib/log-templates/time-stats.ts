@@ -1,4 +1,6 @@
 // Pure statistics over event times: episodes (bursts), inter-arrival summary, periodicity, Pearson correlation, histograms.
+import { quantileSorted } from 'd3-array';
+import { sampleCorrelation } from 'simple-statistics';
 
 export interface Episode {
   start: number;
@@ -19,12 +21,9 @@ export function episodes(times: number[], gapMs: number): Episode[] {
   return result;
 }
 
+/** The q-quantile of ascending values, interpolated linearly between ranks (R-7, as d3-array computes it); NaN when empty. */
 export function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const index = (sorted.length - 1) * q;
-  const low = Math.floor(index);
-  const high = Math.ceil(index);
-  return sorted[low]! + (sorted[high]! - sorted[low]!) * (index - low);
+  return sorted.length === 0 ? Number.NaN : (quantileSorted(sorted, q) ?? Number.NaN);
 }
 
 export interface InterArrival {
@@ -51,25 +50,15 @@ export function interArrival(times: number[]): InterArrival | null {
   };
 }
 
-/** Pearson correlation of two equally long series; null when either is constant or shorter than 3. */
+/** Pearson correlation of two equally long series (simple-statistics); null when either is constant or shorter than 3. */
 export function pearson(xs: number[], ys: number[]): number | null {
   const n = Math.min(xs.length, ys.length);
   if (n < 3) return null;
-  let sx = 0, sy = 0;
-  for (let index = 0; index < n; index++) {
-    sx += xs[index]!;
-    sy += ys[index]!;
-  }
-  const mx = sx / n, my = sy / n;
-  let cov = 0, vx = 0, vy = 0;
-  for (let index = 0; index < n; index++) {
-    const dx = xs[index]! - mx, dy = ys[index]! - my;
-    cov += dx * dy;
-    vx += dx * dx;
-    vy += dy * dy;
-  }
-  if (vx === 0 || vy === 0) return null;
-  return cov / Math.sqrt(vx * vy);
+  const left = xs.slice(0, n);
+  const right = ys.slice(0, n);
+  if (left.every((value) => value === left[0]) || right.every((value) => value === right[0])) return null;
+  const correlation = sampleCorrelation(left, right);
+  return Number.isFinite(correlation) ? correlation : null;
 }
 
 export interface Periodicity {
