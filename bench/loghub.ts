@@ -1,8 +1,8 @@
 // Loads the loghub-2k datasets (raw lines, header format, original and LH2 labels) for the template benchmark.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const LOGHUB_DIR = process.env.LOGHUB_DIR ?? path.resolve(import.meta.dirname, '../../shared/data/loghub-2k');
+export const LOGHUB_DIR = process.env.LOGHUB_DIR ?? [path.resolve(import.meta.dirname, '../../shared/data/loghub-2k'), '/work/shared/data/loghub-2k'].find((dir) => existsSync(path.join(dir, 'datasets.json'))) ?? path.resolve(import.meta.dirname, '../../shared/data/loghub-2k');
 
 export interface Dataset {
   name: string;

@@ -37,6 +37,10 @@ export const ENV_HELP = [
   'PGPASSWORD                 the password when a database url has none (read by node-postgres; `init --database-url` leaves it out)',
   "RENDER_API_KEY             key of render-api sources (a source's apiKeyEnv names another variable) and of `init --from-render`",
   'PUPPETEER_EXECUTABLE_PATH  Chrome or Chromium for the PDF (default: /usr/bin/chromium, chromium-browser, google-chrome)',
+  'GITHUB_TOKEN, GITHUB_API_URL, JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN, JIRA_PAT, LINEAR_API_KEY, LINEAR_API_URL,',
+  'GITLAB_TOKEN, GITLAB_URL, CI_API_V4_URL',
+  '                           `fracas publish`: tracker credentials and API base URLs (see the README)',
+  'FRACAS_PDFTOTEXT           `fracas publish`: the pdftotext binary used to check the PDF for secrets before sending it',
   'FRACAS_TEST_PG             tests only: superuser URL of the PostgreSQL 15 test server (default postgres://fracas:fracas@127.0.0.1:5432/fracas_test)',
   'FRACAS_TEST_SEED           tests only: seed of generated test data',
   'FRACAS_BENCH_PG, BENCH_*, LOGHUB_DIR',
@@ -214,9 +218,22 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('<file>', 'log file (any supported format; .gz is fine)')
     .option('--format <header>', "logparser header format, e.g. '<Date> <Time> <Level> <Component>: <Content>'")
     .option('--jsonl', 'one {"line","templateId","template"} object per input record, in input order', false)
-    .action(async (file: string, options: { format?: string; jsonl: boolean }) => {
-      const { runTemplates } = await import('./cli/templates.ts');
-      setExit(await runTemplates(file, { ...(options.format ? { format: options.format } : {}), jsonl: options.jsonl }, io.out));
+    .option('--service <name...>', 'keep records of these services or resources (the same filters as a log source in incident.yaml)')
+    .option('--level <level>', 'keep records at this level or above (debug, info, warn, error, fatal), or a comma-separated list')
+    .option('--text <text>', 'keep records whose message contains this text (case-insensitive)')
+    .option('--regex <re>', 'keep records whose message matches this regular expression (RE2 syntax)')
+    .option('--field <key=value...>', 'keep records whose field equals the value')
+    .action(async (file: string, options: { format?: string; jsonl: boolean; service?: string[]; level?: string; text?: string; regex?: string; field?: string[] }) => {
+      const { filterFromFlags, runTemplates } = await import('./cli/templates.ts');
+      let filter;
+      try {
+        filter = filterFromFlags(options);
+      } catch (error) {
+        io.err.write(`fracas templates: ${(error as Error).message}\n`);
+        setExit(EXIT_CODES.usage);
+        return;
+      }
+      setExit(await runTemplates(file, { ...(options.format ? { format: options.format } : {}), jsonl: options.jsonl, ...(filter ? { filter } : {}) }, io.out, io.err));
     });
 
   program
@@ -304,6 +321,38 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         io.err.write(`fracas: saved to ${file}; \`fracas render ${dir}\` adds the results to the report\n`);
       }
       setExit(exitCode);
+    });
+
+  program
+    .command('publish')
+    .description('attach the report to tickets: the summary as a comment (edited on a re-run), the PDF attached or linked')
+    .argument('<dir>', 'incident directory (reads <dir>/report/summary.md and <dir>/report/<ID>.pdf)')
+    .option('--to <target>', 'github:OWNER/REPO#N, jira:KEY-N, linear:TEAM-N or gitlab:GROUP/PROJECT#N (repeatable; default: the manifest\'s tickets: list)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--dry-run', 'print exactly what would be sent, and send nothing', false)
+    .option('--json', 'print the URLs created or updated (or, with --dry-run, the requests) as JSON on stdout', false)
+    .option('--no-pdf', 'send the summary only')
+    .option('--base-url <url>', 'API base URL for the --to targets (GitHub Enterprise https://HOST/api/v3, Jira site, Linear GraphQL endpoint, GitLab instance)')
+    .addOption(new Option('--github-pdf <where>', 'GitHub: the PDF as a release asset, committed to a branch, or not sent').choices(['release', 'branch', 'none']))
+    .option('--tag <tag>', 'GitHub release tag that holds the PDFs (default fracas-reports)')
+    .option('--branch <branch>', 'GitHub branch the PDF is committed to with --github-pdf branch (default fracas-reports)')
+    .option('--path <path>', 'GitHub path of the PDF with --github-pdf branch; {id} is the incident id (default incidents/{id}.pdf)')
+    .addOption(new Option('--jira-api <api>', 'Jira: cloud (REST v3, ADF) or datacenter (REST v2, wiki markup); default from the credentials').choices(['cloud', 'datacenter']))
+    .addHelpText(
+      'after',
+      `\nCredentials (from the environment, never printed or written): GITHUB_TOKEN; JIRA_BASE_URL with JIRA_EMAIL + JIRA_API_TOKEN (Cloud)\nor JIRA_PAT (Data Center); LINEAR_API_KEY; GITLAB_TOKEN (GITLAB_URL for self-managed). GITHUB_API_URL sets GitHub Enterprise.\n\nExit codes:\n  0  published to every ticket\n  1  usage error (bad target, missing credential, no report): nothing was sent\n  2  partly published: some ticket or step failed; what was left is printed\n  3  failed: nothing was published\n`,
+    )
+    .action(async (dir: string, options: { to?: string[]; dryRun: boolean; json: boolean; pdf: boolean; baseUrl?: string; githubPdf?: 'release' | 'branch' | 'none'; tag?: string; branch?: string; path?: string; jiraApi?: 'cloud' | 'datacenter' }) => {
+      const { runPublish } = await import('./publish/run.ts');
+      const targetOptions = {
+        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        ...(options.githubPdf ? { pdf: options.githubPdf } : {}),
+        ...(options.tag ? { tag: options.tag } : {}),
+        ...(options.branch ? { branch: options.branch } : {}),
+        ...(options.path ? { path: options.path } : {}),
+        ...(options.jiraApi ? { api: options.jiraApi } : {}),
+      };
+      const outcome = await runPublish(dir, { targets: (options.to ?? []).map((to) => ({ to, options: targetOptions })), dryRun: options.dryRun, json: options.json, includePdf: options.pdf, out: io.out, err: io.err });
+      setExit(outcome.exitCode);
     });
 
   program

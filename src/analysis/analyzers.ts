@@ -1,7 +1,7 @@
 // The registered analyzers, in order: each declares the evidence it reads; derived log patterns are computed once and shared.
 import { evidenceOf, logEvidenceOf, type EvidenceBundle, type LogEvidence } from '../evidence/schema.ts';
 import { codeFindings } from './code-findings.ts';
-import { comparedConfigFiles, configChangeFindings, configFindings } from './config.ts';
+import { comparedConfigFiles, configChangeFindings, configComparisons, configFindings } from './config.ts';
 import { databaseFindings } from './database.ts';
 import { crossSourceLogFindings, logFindings, logPatterns, type LogPatterns } from './log-patterns.ts';
 import { pgLogFindings } from './pg-log-events.ts';
@@ -19,7 +19,7 @@ export function sharedLogPatterns(shared: SharedDerivations, sourceId: string, e
 }
 
 function postgresRecordsOf(evidence: LogEvidence): LogEvidence['records'] {
-  return evidence.records.filter((record) => record.fields.format === 'postgres' || evidence.files.some((file) => file.path === record.file && file.format === 'postgres'));
+  return evidence.records.filter((record) => record.fields.format === 'postgres' || evidence.files.some((file) => file.path === record.file && (file.format === 'postgres' || file.format === 'postgres-syslog')));
 }
 
 /** A correlation finding: errors in the named code while connections are left idle in transaction. */
@@ -59,7 +59,7 @@ export const ANALYZERS: readonly Analyzer[] = [
     id: 'config-changes',
     requires: ['git', 'code'],
     run: ({ bundle }) => {
-      const configFiles = evidenceOf(bundle, 'config').flatMap(({ evidence }) => comparedConfigFiles(evidence.comparisons));
+      const configFiles = evidenceOf(bundle, 'config').flatMap(({ evidence }) => comparedConfigFiles(configComparisons(evidence)));
       return [...evidenceOf(bundle, 'git'), ...evidenceOf(bundle, 'code')].flatMap(({ source, evidence }) => configChangeFindings(source.id, evidence.commits, bundle.incident.window, configFiles));
     },
   },

@@ -1,19 +1,26 @@
 // Pure semantic diff of two parsed configuration files by key path, with classification, risk and anomalies.
-import type { ConfigAnomaly, ConfigChange, ConfigComparison, ConfigDifference, Risk } from '../evidence/schema.ts';
 import { assess } from './config/classify.ts';
+import { withoutEnvironment } from './config/environments.ts';
+import { isTagged, tagOf } from './config/tagged.ts';
+import { RISK_ORDER, type ConfigAnomaly, type ConfigChange, type ConfigComparison, type ConfigDifference } from './config/types.ts';
 import { foreignValueAnomalies } from './config/foreign-values.ts';
 import { documentPairs, type DocumentPair } from './config/documents.ts';
-import { hasPlaceholder, resolveForDisplay, resolvePlaceholders, type EnvLookup } from './config/placeholders.ts';
 import { findMovedKeys } from './config/moved-keys.ts';
 import { findMovedSubtrees, type Subtree } from './config/structure.ts';
-import { childPath, indexPath, isMapValue, lineOf, type ConfigValue, type ParsedConfig } from './config/tree.ts';
+import { childPath, indexPath, isMapValue, lineOf, type ConfigValue, type ParsedConfig } from '../lib/config-tree.ts';
 import { renderValue } from './config/values.ts';
+
+/** A resolved ${VAR} value as collected: shown (secrets masked) and a fingerprint to compare by. */
+export interface Resolution {
+  shown: string;
+  fingerprint: string;
+}
 
 export interface ConfigSide {
   label: string;
   parsed: ParsedConfig;
-  /** Resolves ${VAR} placeholders (env files, then the environment); none means: leave them unresolved. */
-  lookup?: EnvLookup;
+  /** Values with ${VAR} placeholders, resolved by the collector, by positional key path. */
+  resolved?: Map<string, Resolution>;
 }
 
 interface RawDiff {
@@ -25,7 +32,6 @@ interface RawDiff {
   right?: ConfigValue;
 }
 
-const RISK_ORDER: Record<Risk, number> = { high: 0, medium: 1, low: 2 };
 
 function identityOf(item: ConfigValue): string | undefined {
   if (!isMapValue(item)) return undefined;
@@ -45,12 +51,14 @@ function identities(list: ConfigValue[]): string[] | undefined {
 }
 
 function sameKind(a: ConfigValue, b: ConfigValue): boolean {
+  // A tagged value is a computed scalar: against a literal it is a changed value, not a change of structure.
+  if (isTagged(a) || isTagged(b)) return true;
   const kind = (value: ConfigValue): string => (value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value);
   return kind(a) === kind(b);
 }
 
 function walk(left: ConfigValue, right: ConfigValue, at: { path: string; leftPos: string; rightPos: string }, out: RawDiff[]): void {
-  if (isMapValue(left) && isMapValue(right)) {
+  if (isMapValue(left) && isMapValue(right) && tagOf(left) === tagOf(right)) {
     const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
     for (const key of keys) {
       const next = { path: childPath(at.path, key), leftPos: childPath(at.leftPos, key), rightPos: childPath(at.rightPos, key) };
@@ -84,12 +92,17 @@ function walk(left: ConfigValue, right: ConfigValue, at: { path: string; leftPos
       const rightKeys = new Set(right.map(key));
       const leftKeys = new Set(left.map(key));
       const items = `${at.path}[]`;
-      left.forEach((item, index) => {
-        if (!rightKeys.has(key(item))) out.push({ path: items, leftPos: indexPath(at.leftPos, index), rightPos: at.rightPos, change: 'removed', left: item });
-      });
-      right.forEach((item, index) => {
-        if (!leftKeys.has(key(item))) out.push({ path: items, leftPos: at.leftPos, rightPos: indexPath(at.rightPos, index), change: 'added', right: item });
-      });
+      const removed = left.flatMap((item, index) => (rightKeys.has(key(item)) ? [] : [{ item, index }]));
+      const added = right.flatMap((item, index) => (leftKeys.has(key(item)) ? [] : [{ item, index }]));
+      // One item on each side that differs only by the environment name (`api-staging.x` / `api.x`) is one changed value.
+      const alike = (a: ConfigValue, b: ConfigValue): boolean => typeof a === 'string' && typeof b === 'string' && withoutEnvironment(a).replace(/[-_.]<env>|<env>[-_.]|<env>/g, '') === withoutEnvironment(b).replace(/[-_.]<env>|<env>[-_.]|<env>/g, '');
+      if (removed.length === 1 && added.length === 1 && alike((removed[0] as { item: ConfigValue }).item, (added[0] as { item: ConfigValue }).item)) {
+        const [gone, come] = [removed[0] as { item: ConfigValue; index: number }, added[0] as { item: ConfigValue; index: number }];
+        out.push({ path: items, leftPos: indexPath(at.leftPos, gone.index), rightPos: indexPath(at.rightPos, come.index), change: 'changed', left: gone.item, right: come.item });
+        return;
+      }
+      for (const { item, index } of removed) out.push({ path: items, leftPos: indexPath(at.leftPos, index), rightPos: at.rightPos, change: 'removed', left: item });
+      for (const { item, index } of added) out.push({ path: items, leftPos: at.leftPos, rightPos: indexPath(at.rightPos, index), change: 'added', right: item });
       return;
     }
     for (let index = 0; index < Math.max(left.length, right.length); index += 1) {
@@ -104,19 +117,18 @@ function walk(left: ConfigValue, right: ConfigValue, at: { path: string; leftPos
   out.push({ ...at, change: sameKind(left, right) ? 'changed' : 'type-changed', left, right });
 }
 
-function resolved(value: ConfigValue | undefined, path: string, lookup: EnvLookup | undefined): string | undefined {
-  if (!lookup || typeof value !== 'string' || !hasPlaceholder(value)) return undefined;
-  return resolveForDisplay(value, path, lookup);
+function resolvedAt(side: ConfigSide, pos: string): Resolution | undefined {
+  return side.resolved?.get(pos);
 }
 
 /** Placeholders that read the same but resolve differently are differences too. */
 function placeholderDiffs(left: ConfigSide, right: ConfigSide, pairs: DocumentPair[], out: RawDiff[]): void {
-  if (!left.lookup || !right.lookup) return;
+  if (!left.resolved?.size || !right.resolved?.size) return;
   const visit = (a: ConfigValue, b: ConfigValue, at: { path: string; leftPos: string; rightPos: string }): void => {
-    if (typeof a === 'string' && a === b && hasPlaceholder(a)) {
-      const ra = resolvePlaceholders(a, left.lookup as EnvLookup).value;
-      const rb = resolvePlaceholders(b, right.lookup as EnvLookup).value;
-      if (ra !== rb) out.push({ ...at, change: 'changed', left: a, right: b });
+    if (typeof a === 'string' && a === b) {
+      const ra = resolvedAt(left, at.leftPos);
+      const rb = resolvedAt(right, at.rightPos);
+      if (ra && rb && ra.fingerprint !== rb.fingerprint) out.push({ ...at, change: 'changed', left: a, right: b });
     } else if (isMapValue(a) && isMapValue(b)) {
       for (const key of Object.keys(a)) {
         if (Object.hasOwn(b, key)) visit(a[key] as ConfigValue, b[key] as ConfigValue, { path: childPath(at.path, key), leftPos: childPath(at.leftPos, key), rightPos: childPath(at.rightPos, key) });
@@ -129,14 +141,33 @@ function placeholderDiffs(left: ConfigSide, right: ConfigSide, pairs: DocumentPa
 }
 
 function parseAnomalies(side: ConfigSide): ConfigAnomaly[] {
-  const anomalies: ConfigAnomaly[] = side.parsed.errors.map((error) => ({
-    kind: 'parse-error',
-    path: '',
-    file: side.parsed.file,
-    line: error.line,
-    detail: `${side.label}: ${side.parsed.file} does not parse${error.line ? ` at line ${error.line}, column ${error.col ?? 1}` : ''}: ${error.message}`,
-    risk: 'high',
-  }));
+  const anomalies: ConfigAnomaly[] = [];
+  const [first, ...rest] = side.parsed.errors;
+  if (first) {
+    // One finding per file that does not parse: the first problem, with its line; the rest only counted.
+    const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})` : '';
+    anomalies.push({
+      kind: 'parse-error',
+      path: '',
+      file: side.parsed.file,
+      ...(first.line !== undefined ? { line: first.line } : {}),
+      detail: `${side.label}: ${side.parsed.file} does not parse${first.line ? ` at line ${first.line}, column ${first.col ?? 1}` : ''}: ${first.message}${more}; nothing in it was compared, so its risk is unknown`,
+      risk: 'unknown',
+    });
+  }
+  const template = side.parsed.template;
+  if (template) {
+    anomalies.push({
+      kind: 'template',
+      path: '',
+      file: side.parsed.file,
+      detail:
+        template.mode === 'placeholders'
+          ? `${side.label}: ${side.parsed.file} is a ${template.engine} template; its ${template.expressions} expression(s) are compared as written (opaque values), not rendered`
+          : `${side.label}: ${side.parsed.file} is a ${template.engine} template that does not parse as YAML even with its expressions as placeholders; compared line by line as text`,
+      risk: template.mode === 'placeholders' ? 'low' : 'unknown',
+    });
+  }
   for (const duplicate of side.parsed.duplicates) {
     anomalies.push({
       kind: 'duplicate-key',
@@ -206,6 +237,7 @@ function isUnder(path: string, roots: Set<string>): boolean {
 
 /** Sort: high risk first, then by score, then by path. */
 export function rankDifferences(differences: ConfigDifference[]): ConfigDifference[] {
+  // Same risk, then score (kind priority and size of the change), then path: a total order, the same in every file.
   return [...differences].sort((a, b) => RISK_ORDER[a.risk] - RISK_ORDER[b.risk] || (b.score ?? 0) - (a.score ?? 0) || a.path.localeCompare(b.path));
 }
 
@@ -221,7 +253,9 @@ export function diffConfigs(left: ConfigSide, right: ConfigSide): ConfigComparis
     differences: [],
     anomalies: [...parseAnomalies(left), ...parseAnomalies(right)],
   };
-  if (left.parsed.errors.length > 0 || right.parsed.errors.length > 0) {
+  const asText = (side: ConfigSide): boolean => side.parsed.template?.mode === 'text';
+  if (left.parsed.errors.length > 0 || right.parsed.errors.length > 0 || asText(left) !== asText(right)) {
+    // Nothing to compare key by key: one side does not parse, or only one side could be read (as text) at all.
     comparison.anomalies = rankAnomalies(comparison.anomalies);
     return comparison;
   }
@@ -239,8 +273,8 @@ export function diffConfigs(left: ConfigSide, right: ConfigSide): ConfigComparis
   comparison.differences = rankDifferences(
     raw.map((diff): ConfigDifference => {
       const path = diff.path || '(root)';
-      const leftResolved = resolved(diff.left, path, left.lookup);
-      const rightResolved = resolved(diff.right, path, right.lookup);
+      const leftResolved = diff.left !== undefined ? resolvedAt(left, diff.leftPos)?.shown : undefined;
+      const rightResolved = diff.right !== undefined ? resolvedAt(right, diff.rightPos)?.shown : undefined;
       const assessment = assess({ path, change: diff.change, left: diff.left, right: diff.right, leftResolved, rightResolved, leftLabel: left.label, rightLabel: right.label });
       const inBlock = isUnder(diff.path, movedPaths);
       const moved = inBlock || movedKeys.has(diff.path);
@@ -249,6 +283,7 @@ export function diffConfigs(left: ConfigSide, right: ConfigSide): ConfigComparis
         path,
         change: diff.change,
         category: assessment.category,
+        kind: assessment.kind,
         risk: moved ? 'high' : assessment.risk,
         reason: moved ? `${inBlock ? 'part of a block that moved' : 'a key that moved'} between parents (see the moved-subtree anomaly); ${assessment.reason}` : assessment.reason,
         score: assessment.score + (moved ? 10 : 0),

@@ -1,7 +1,10 @@
 // Findings from configuration evidence: risky differences and structural anomalies, with config-path refs.
-import type { ConfigAnomaly, ConfigComparison, ConfigDifference, ConfigEvidence, EvidenceRef } from '../evidence/schema.ts';
+import type { ConfigEvidence, EvidenceRef } from '../evidence/schema.ts';
+import { configComparisons } from './config/comparisons.ts';
+import type { ConfigAnomaly, ConfigComparison, ConfigDifference, Risk } from './config/types.ts';
 import type { Finding, Severity } from './types.ts';
 
+export { configComparisons } from './config/comparisons.ts';
 export { configTableRows, type ConfigTableRow } from './config/table.ts';
 export { comparedConfigFiles, configChangeFindings, isConfigFile } from './config/history.ts';
 
@@ -28,7 +31,7 @@ function anomalyRefs(sourceId: string, anomaly: ConfigAnomaly): EvidenceRef[] {
   return refs;
 }
 
-const SEVERITY: Record<'high' | 'medium' | 'low', Severity> = { high: 'high', medium: 'medium', low: 'low' };
+const SEVERITY: Record<Risk, Severity> = { high: 'high', medium: 'medium', unknown: 'info', low: 'low' };
 
 /** One finding per high/medium-risk difference ('config-risky-difference') and per anomaly ('config-structural-anomaly'). */
 export function configFindings(sourceId: string, evidence: ConfigEvidence): Finding[] {
@@ -40,7 +43,7 @@ export function configFindings(sourceId: string, evidence: ConfigEvidence): Find
     ids.add(id);
     return id;
   };
-  for (const comparison of evidence.comparisons) {
+  for (const comparison of configComparisons(evidence)) {
     const between = `${comparison.left.label} vs ${comparison.right.label}`;
     for (const anomaly of comparison.anomalies) {
       findings.push({

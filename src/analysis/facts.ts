@@ -1,5 +1,7 @@
 // Facts the drafted deliverables quote: constraint rules, failing code lines, risky config values, job-table SQL.
-import { evidenceOf, logEvidenceOf, type CheckConstraint, type ConfigDifference, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
+import { evidenceOf, logEvidenceOf, type CheckConstraint, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
+import { configComparisons } from './config/comparisons.ts';
+import type { ConfigDifference } from './config/types.ts';
 import type { Finding, Hypothesis, HypothesisCategory, Signal } from './types.ts';
 
 export interface Facts {
@@ -22,7 +24,7 @@ export function gatherFacts(bundle: EvidenceBundle, findings: Finding[], hypothe
   const databases = evidenceOf(bundle, 'database');
   const jobTable = databases[0]?.evidence.jobTable;
   const configDifferences = evidenceOf(bundle, 'config').flatMap(({ source, evidence }) =>
-    evidence.comparisons.flatMap((comparison) => comparison.differences.map((difference) => ({ ...difference, source: source.id, file: comparison.left.path }))),
+    configComparisons(evidence).flatMap((comparison) => comparison.differences.map((difference) => ({ ...difference, source: source.id, file: comparison.left.path }))),
   );
   const maxErrorsPerMinute = Math.max(
     0,

@@ -9,7 +9,7 @@ interface Weight {
   /** Only counts when every one of these signals is also present. */
   requires?: Signal[];
   /** Only config findings of these risk levels count. */
-  risks?: ('high' | 'medium' | 'low')[];
+  risks?: ('high' | 'medium' | 'unknown' | 'low')[];
 }
 
 interface CategoryRule {

@@ -2,7 +2,7 @@
 import { evidenceOf, STACK_FRAME_REASON, type AnySourceResult, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
 import type { Manifest } from '../manifest/index.ts';
 import { buildChecklists } from './checklists.ts';
-import { configTableRows } from './config.ts';
+import { configComparisons, configTableRows } from './config.ts';
 import { correlate } from './correlation.ts';
 import { gatherFacts } from './facts.ts';
 import { rankHypotheses } from './hypotheses.ts';
@@ -31,7 +31,9 @@ function sourceSummary(source: AnySourceResult): string {
     case 'render-api': {
       const evidence = source.evidence;
       const unparsed = evidence.files.reduce((total, file) => total + file.unparsed, 0);
-      return `${evidence.files.length} file(s), ${evidence.totalRecords.toLocaleString('en-US')} record(s)${unparsed ? `, ${unparsed} unparsed line(s)` : ''}, ${evidence.templates.length} template(s)`;
+      const outside = evidence.window?.outside ?? 0;
+      const formats = [...new Set(evidence.files.map((file) => file.format))].join(', ');
+      return `${evidence.files.length} file(s) (${formats}), ${evidence.totalRecords.toLocaleString('en-US')} record(s)${evidence.window ? ' in the window' : ''}${outside ? `, ${outside.toLocaleString('en-US')} outside it (counted, not analysed)` : ''}${unparsed ? `, ${unparsed} unparsed line(s)` : ''}, ${evidence.templates.length} template(s)`;
     }
     case 'database': {
       const evidence = source.evidence;
@@ -39,7 +41,7 @@ function sourceSummary(source: AnySourceResult): string {
       return `${evidence.engine} ${evidence.serverVersion}: ${evidence.checks.length} check(s)${limited ? ` (${limited} failed or limited)` : ''}`;
     }
     case 'config':
-      return source.evidence.comparisons
+      return configComparisons(source.evidence)
         .map((comparison) => `${comparison.left.label} vs ${comparison.right.label}: ${comparison.differences.length} difference(s), ${comparison.anomalies.length} anomaly(ies)`)
         .join('; ');
     case 'code':

@@ -290,7 +290,7 @@ function span(values: (string | undefined)[]): { firstSeen?: string; lastSeen?: 
 }
 
 function onlyPostgres(evidence: LogEvidence): boolean {
-  return evidence.files.length > 0 && evidence.files.every((file) => file.format === 'postgres');
+  return evidence.files.length > 0 && evidence.files.every((file) => file.format === 'postgres' || file.format === 'postgres-syslog');
 }
 
 function recordLevel(record: LogRecord): Level | undefined {

@@ -21,12 +21,24 @@ export type PgEventKind =
   | 'constraint-violation'
   | 'unexpected-eof-open-transaction'
   | 'temp-file'
-  | 'slow-statement';
+  | 'slow-statement'
+  | 'checkpoint'
+  | 'checkpoints-too-frequent'
+  | 'autovacuum'
+  | 'autoanalyze'
+  | 'autovacuum-cancelled'
+  | 'server-process-crash'
+  | 'crash-restart'
+  | 'crash-recovery'
+  | 'unclean-shutdown'
+  | 'recovery-complete';
 
 export const PG_EVENT_KINDS: PgEventKind[] = [
   'deadlock', 'deadlock-wait', 'lock-wait', 'lock-acquired', 'lock-timeout', 'lock-nowait', 'statement-timeout', 'user-cancel',
   'idle-in-transaction-timeout', 'idle-session-timeout', 'admin-terminate', 'connection-slots-reserved', 'too-many-clients',
   'auth-failure', 'database-missing', 'constraint-violation', 'unexpected-eof-open-transaction', 'temp-file', 'slow-statement',
+  'checkpoint', 'checkpoints-too-frequent', 'autovacuum', 'autoanalyze', 'autovacuum-cancelled',
+  'server-process-crash', 'crash-restart', 'crash-recovery', 'unclean-shutdown', 'recovery-complete',
 ];
 
 export type ConstraintKind = 'check' | 'unique' | 'foreign-key' | 'not-null' | 'exclusion';
@@ -60,6 +72,13 @@ export interface PgLogEvent {
   values?: { column: string; value: string }[];
   /** DETAIL of a violation: "Failing row contains (...)" or "Key (id)=(1) already exists." */
   detail?: string;
+  /** Checkpoints: what started it (time, wal, immediate force wait, end-of-recovery, shutdown) and its total seconds. */
+  checkpointReason?: string;
+  totalSeconds?: number;
+  /** Crashed server processes: the signal or exit code, and which process. */
+  processKind?: string;
+  exitSignal?: number;
+  exitCode?: number;
 }
 
 interface Rule {
@@ -158,6 +177,44 @@ const RULES: Rule[] = [
   },
   { kind: 'unexpected-eof-open-transaction', pattern: /^unexpected EOF on client connection with an open transaction/, sqlstate: '08P01' },
   { kind: 'temp-file', pattern: /^temporary file: path "[^"]+", size \d+/ },
+  // Checkpoints and restartpoints (log_checkpoints, on by default since PG 15).
+  {
+    kind: 'checkpoint',
+    pattern: /^(?:checkpoint|restartpoint) complete: wrote \d+ buffers .*?total=([\d.]+) s/,
+    apply: (match, event) => {
+      event.totalSeconds = Number(match[1]);
+    },
+  },
+  { kind: 'checkpoints-too-frequent', pattern: /^checkpoints are occurring too frequently \((\d+) seconds? apart\)/ },
+  {
+    kind: 'autovacuum',
+    pattern: /^automatic (?:aggressive )?vacuum (?:to prevent wraparound )?of table "([^"]+)"/,
+    apply: (match, event) => {
+      event.relation = match[1];
+    },
+  },
+  {
+    kind: 'autoanalyze',
+    pattern: /^automatic analyze of table "([^"]+)"/,
+    apply: (match, event) => {
+      event.relation = match[1];
+    },
+  },
+  { kind: 'autovacuum-cancelled', pattern: /^canceling autovacuum task/, sqlstate: '57014' },
+  // Crashes and crash recovery (postmaster and startup process messages).
+  {
+    kind: 'server-process-crash',
+    pattern: /^(.+?) \(PID (\d+)\) (?:was terminated by signal (\d+)|was terminated by exception 0x[0-9A-F]+|exited with exit code (\d+))/,
+    apply: (match, event) => {
+      event.processKind = match[1];
+      if (match[3]) event.exitSignal = Number(match[3]);
+      if (match[4]) event.exitCode = Number(match[4]);
+    },
+  },
+  { kind: 'crash-restart', pattern: /^all server processes terminated; reinitializing/ },
+  { kind: 'crash-recovery', pattern: /^database system was interrupted(?:; last known up at | while in recovery)/ },
+  { kind: 'unclean-shutdown', pattern: /^database system was not properly shut down; automatic recovery in progress/ },
+  { kind: 'recovery-complete', pattern: /^redo done at |^redo is not required/ },
   { kind: 'slow-statement', pattern: /^duration: ([\d.]+) ms\s+(?:statement|execute|parse|bind)/ },
 ];
 
@@ -223,7 +280,7 @@ export function classifyPgLogRecord(record: LogRecord): PgLogEvent | undefined {
   return undefined;
 }
 
-const ROUTINE: PgEventKind[] = ['lock-acquired', 'temp-file', 'slow-statement'];
+const ROUTINE: PgEventKind[] = ['lock-acquired', 'temp-file', 'slow-statement', 'checkpoint', 'autovacuum', 'autoanalyze', 'recovery-complete'];
 
 /**
  * True for records that are evidence of an incident (deadlocks, waits, timeouts, refusals, violations, abandoned
@@ -411,6 +468,63 @@ const GROUPS: { kinds: PgEventKind[]; spec: FindingSpec }[] = [
   },
 ];
 
+/** Crashed server processes (exit code 1 of a background worker at shutdown is routine and left out). */
+function crashes(events: PgLogEvent[]): PgLogEvent[] {
+  return events.filter((event) => event.kind === 'server-process-crash' && (event.exitSignal !== undefined || (event.exitCode !== undefined && event.exitCode !== 0 && event.exitCode !== 1)));
+}
+
+const SIGNAL_NAMES: Record<number, string> = { 6: 'SIGABRT', 9: 'SIGKILL (the OOM killer or kill -9)', 11: 'SIGSEGV' };
+
+/** Findings about the server's own life: crash recoveries (repeated or not), crashed processes, checkpoint pressure. */
+function serverFindings(sourceId: string, events: PgLogEvent[]): Finding[] {
+  const findings: Finding[] = [];
+  const recoveries = events.filter((event) => event.kind === 'unclean-shutdown');
+  const crashed = crashes(events);
+  if (recoveries.length > 0) {
+    const causes = distinct(crashed.map((event) => `${event.processKind ?? 'a server process'} ${event.exitSignal !== undefined ? `killed by signal ${event.exitSignal}${SIGNAL_NAMES[event.exitSignal] ? ` ${SIGNAL_NAMES[event.exitSignal]}` : ''}` : `exited with code ${event.exitCode}`}`));
+    findings.push(
+      finding(
+        sourceId,
+        `${sourceId}-pg-crash-recovery`,
+        {
+          signal: 'restart',
+          severity: recoveries.length > 1 ? 'high' : 'medium',
+          title: () =>
+            recoveries.length > 1
+              ? `PostgreSQL went through crash recovery ${recoveries.length} times ("database system was not properly shut down")`
+              : 'PostgreSQL went through crash recovery once ("database system was not properly shut down")',
+          detail: () =>
+            `The server restarted without a clean shutdown ${plural(recoveries.length, 'time')} and replayed WAL before accepting connections again; connections open at those moments were dropped. ${
+              causes.length > 0 ? `Logged causes: ${causes.slice(0, 5).join('; ')}.` : 'No crashed server process is logged before them (the whole server was stopped or killed from outside: host restart, container kill, OOM of the postmaster).'
+            }`,
+        },
+        [...recoveries, ...crashed].sort((a, b) => a.line - b.line),
+      ),
+    );
+  } else if (crashed.length > 0) {
+    findings.push(
+      finding(sourceId, `${sourceId}-pg-process-crashes`, {
+        signal: 'restart',
+        severity: 'high',
+        title: () => `${plural(crashed.length, 'PostgreSQL server process')} crashed`,
+        detail: () => 'A server process ended by a signal or an error exit; the postmaster then terminates every session and reinitializes.',
+      }, crashed),
+    );
+  }
+  const frequent = events.filter((event) => event.kind === 'checkpoints-too-frequent');
+  if (frequent.length > 0) {
+    findings.push(
+      finding(sourceId, `${sourceId}-pg-checkpoints-too-frequent`, {
+        signal: 'burst',
+        severity: 'low',
+        title: () => `Checkpoints occurred too frequently ${plural(frequent.length, 'time')} (WAL volume above max_wal_size)`,
+        detail: () => 'Writes produced WAL faster than max_wal_size allows between checkpoints, so PostgreSQL forced checkpoints early (each one writes dirty buffers and adds full-page writes): a burst of writes, or max_wal_size set too low.',
+      }, frequent),
+    );
+  }
+  return findings;
+}
+
 function relations(events: PgLogEvent[]): string {
   const names = distinct(events.flatMap((event) => [event.relation, /in relation "([^"]+)"/.exec(event.detail ?? '')?.[1]]));
   return names.length > 0 ? ` on ${names.join(', ')}` : '';
@@ -467,6 +581,7 @@ export function pgLogFindings(sourceId: string, records: LogRecord[]): Finding[]
     const matching = events.filter((event) => group.kinds.includes(event.kind));
     if (matching.length > 0) findings.push(finding(sourceId, `${sourceId}-pg-${group.spec.key}`, group.spec, matching));
   }
+  findings.push(...serverFindings(sourceId, events));
   const byConstraint = new Map<string, PgLogEvent[]>();
   for (const event of events) {
     if (event.kind !== 'constraint-violation') continue;

@@ -1,5 +1,6 @@
 // Resolve an evidence reference back into the bundle: the record, row, config path or code line it names.
 import { evidenceOf, logEvidenceOf, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
+import { resolveConfigRef } from './config/refs.ts';
 
 /** The evidence text a reference points at, or undefined when it points at nothing in the bundle. */
 export function resolveRef(bundle: EvidenceBundle, ref: EvidenceRef): string | undefined {
@@ -25,13 +26,7 @@ export function resolveRef(bundle: EvidenceBundle, ref: EvidenceRef): string | u
     }
     case 'config-path': {
       const config = evidenceOf(bundle, 'config').find(({ source: candidate }) => candidate.id === ref.source);
-      for (const comparison of config?.evidence.comparisons ?? []) {
-        const hit =
-          comparison.differences.find((difference) => difference.path === ref.path) ??
-          comparison.anomalies.find((anomaly) => anomaly.path === ref.path || anomaly.otherPath === ref.path);
-        if (hit) return JSON.stringify(hit);
-      }
-      return undefined;
+      return config ? resolveConfigRef(config.evidence, ref) : undefined;
     }
     case 'file-line': {
       const code = evidenceOf(bundle, 'code').find(({ source: candidate }) => candidate.id === ref.source);

@@ -1,5 +1,6 @@
 // The shapes analyzers return: findings with typed signals, hypotheses, timeline, impact; read by templates.
-import type { EvidenceRef, Risk } from '../evidence/schema.ts';
+import type { EvidenceRef } from '../evidence/schema.ts';
+import type { Risk } from './config/types.ts';
 
 export const HYPOTHESIS_CATEGORIES = [
   'code-defect',

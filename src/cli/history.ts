@@ -1,5 +1,6 @@
 // `fracas history`: a directory of incidents is fracas's failure database: one record per incident (signature, status, verification, time to resolve).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { globSync } from 'tinyglobby';
 import path from 'node:path';
 import { analyzeIncident } from '../analysis/index.ts';
 import { incidentStatus, type IncidentRecord } from '../analysis/history.ts';
@@ -26,16 +27,8 @@ function memoryPath(dir: string): string {
 
 /** Directories at most `maxDepth` levels below `root` that hold an incident manifest. */
 export function incidentDirectories(root: string, maxDepth = MAX_DEPTH): string[] {
-  const found: string[] = [];
-  const walk = (dir: string, depth: number): void => {
-    if (existsSync(path.join(dir, MANIFEST_FILE))) found.push(dir);
-    if (depth >= maxDepth) return;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules' && entry.name !== EVIDENCE_DIR && entry.name !== 'report') walk(path.join(dir, entry.name), depth + 1);
-    }
-  };
-  walk(root, 0);
-  return found.sort();
+  const manifests = globSync(`**/${MANIFEST_FILE}`, { cwd: root, deep: maxDepth + 1, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.*/**', `**/${EVIDENCE_DIR}/**`, '**/report/**'] });
+  return manifests.map((file) => path.join(root, path.dirname(file))).sort();
 }
 
 /** The record of one incident from its manifest, its analysis and its verification. */

@@ -10,6 +10,16 @@ export interface Reporter extends ProgressSink {
 }
 
 const STATUS_MARK: Record<AnySourceResult['status'], string> = { ok: 'ok', partial: 'partial', failed: 'FAILED', skipped: 'skipped' };
+const MAX_WARNINGS_SHOWN = 8;
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** A source's warnings as terminal lines (what was skipped, outside the window, unparsed), the rest counted. */
+function warningLines(result: AnySourceResult): string[] {
+  const warnings = result.warnings ?? [];
+  const lines = warnings.slice(0, MAX_WARNINGS_SHOWN).map((warning) => `fracas:   ${result.id}: warning: ${warning.replace(CONTROL, '?')}`);
+  if (warnings.length > MAX_WARNINGS_SHOWN) lines.push(`fracas:   ${result.id}: ${warnings.length - MAX_WARNINGS_SHOWN} more warning(s) in the report's Sources section`);
+  return lines;
+}
 
 export function createReporter(options: { quiet: boolean; stream?: NodeJS.WriteStream }): Reporter {
   const stream = options.stream ?? process.stderr;
@@ -19,7 +29,7 @@ export function createReporter(options: { quiet: boolean; stream?: NodeJS.WriteS
       sourceStarted: (spec, index, total) => stream.write(`fracas: [${index + 1}/${total}] collecting ${spec.id} (${spec.kind})\n`),
       sourceMessage: (spec, message) => stream.write(`fracas:   ${spec.id}: ${message}\n`),
       sourceFinished: (result) =>
-        stream.write(`fracas:   ${result.id}: ${STATUS_MARK[result.status]} in ${result.durationMs} ms${result.error ? `: ${result.error.message}` : ''}\n`),
+        stream.write(`fracas:   ${result.id}: ${STATUS_MARK[result.status]} in ${result.durationMs} ms${result.error ? `: ${result.error.message}` : ''}\n${warningLines(result).map((line) => `${line}\n`).join('')}`),
       step: (message) => stream.write(`fracas: ${message}\n`),
       stop() {},
     };
@@ -39,7 +49,7 @@ export function createReporter(options: { quiet: boolean; stream?: NodeJS.WriteS
     sourceMessage: (_spec, message) => bar.update({ message: message.slice(0, 60) }),
     sourceFinished(result) {
       bar.increment(1, { message: STATUS_MARK[result.status] });
-      lines.push(`fracas: ${result.id}: ${STATUS_MARK[result.status]} in ${result.durationMs} ms${result.error ? `: ${result.error.message}` : ''}`);
+      lines.push(`fracas: ${result.id}: ${STATUS_MARK[result.status]} in ${result.durationMs} ms${result.error ? `: ${result.error.message}` : ''}`, ...warningLines(result));
     },
     step(message) {
       if (started) {

@@ -1,4 +1,4 @@
-// `fracas templates <file> [--format '<...>'] [--jsonl]`: mine a log file's templates; a table, or one JSON object per record.
+// `fracas templates <file> [--format '<...>'] [filters] [--jsonl]`: mine a log file's templates; a table, or one JSON object per record.
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT_CODES } from './exit-codes.ts';
@@ -6,7 +6,37 @@ import { miningText } from '../collectors/logs/aggregate.ts';
 import { checkFormat, readLogFile } from '../collectors/logs/read-file.ts';
 import { TemplateMiner } from '../lib/log-templates/miner.ts';
 import { createRedactor } from '../lib/secrets/redact.ts';
-import type { Level } from '../evidence/schema.ts';
+import type { Level, LogFileSummary } from '../evidence/schema.ts';
+import { logFilter, type LogFilterSpec } from '../manifest/index.ts';
+import { compileFilter } from '../collectors/logs/filter.ts';
+import { fileWarnings } from '../collectors/logs/file-warnings.ts';
+import { detectFormat } from '../collectors/logs/detect.ts';
+import { headText } from '../collectors/logs/source.ts';
+
+/** C0 (except tab and newline) and C1 control characters, replaced before text from a file reaches a terminal. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** The manifest's log filter from command-line flags (--service, --level, --text, --regex, --field key=value). */
+export function filterFromFlags(flags: { service?: string[]; level?: string; text?: string; regex?: string; field?: string[] }): LogFilterSpec | undefined {
+  const spec: Record<string, unknown> = {};
+  if (flags.service?.length) spec.service = flags.service;
+  if (flags.level) spec.level = flags.level.includes(',') ? flags.level.split(',') : flags.level;
+  if (flags.text) spec.text = flags.text;
+  if (flags.regex) spec.regex = flags.regex;
+  if (flags.field?.length) {
+    const fields: Record<string, string> = {};
+    for (const pair of flags.field) {
+      const equals = pair.indexOf('=');
+      if (equals <= 0) throw new Error(`--field ${JSON.stringify(pair)}: expected key=value`);
+      fields[pair.slice(0, equals)] = pair.slice(equals + 1);
+    }
+    spec.fields = fields;
+  }
+  if (Object.keys(spec).length === 0) return undefined;
+  const parsed = logFilter.safeParse(spec);
+  if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => `--${String(issue.path[0] ?? 'filter')}: ${issue.message}`).join('; '));
+  return parsed.data;
+}
 
 /** Growable Int32 column (line numbers and group ids of every record, 8 bytes per record). */
 class IntColumn {
@@ -41,13 +71,20 @@ function write(out: NodeJS.WritableStream, text: string, state: { closed: boolea
 
 export async function runTemplates(
   file: string,
-  options: { format?: string; jsonl?: boolean },
+  options: { format?: string; jsonl?: boolean; filter?: LogFilterSpec },
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream = process.stderr,
 ): Promise<number> {
   const format = options.format ?? 'auto';
   try {
     checkFormat(format);
+  } catch (error) {
+    err.write(`fracas templates: ${(error as Error).message}\n`);
+    return EXIT_CODES.usage;
+  }
+  let filter: ReturnType<typeof compileFilter>;
+  try {
+    filter = compileFilter(options.filter);
   } catch (error) {
     err.write(`fracas templates: ${(error as Error).message}\n`);
     return EXIT_CODES.usage;
@@ -64,10 +101,21 @@ export async function runTemplates(
   const groups = new IntColumn();
   const levels: Partial<Record<Level, number>>[] = [];
   let unparsed = 0;
+  let filteredOut = 0;
+  const summary: LogFileSummary = { path: file, format, records: 0, unparsed: 0, unparsedSamples: [] };
   let result;
   try {
     result = await readLogFile(absolute, file, { format }, {
       record: (record) => {
+        summary.records++;
+        if (record.timestamp) {
+          if (!summary.firstSeen || record.timestamp < summary.firstSeen) summary.firstSeen = record.timestamp;
+          if (!summary.lastSeen || record.timestamp > summary.lastSeen) summary.lastSeen = record.timestamp;
+        } else summary.untimed = (summary.untimed ?? 0) + 1;
+        if (filter && !filter(record)) {
+          filteredOut++;
+          return;
+        }
         const group = miner.add(miningText(record.message));
         lines.push(record.line);
         groups.push(group);
@@ -80,10 +128,19 @@ export async function runTemplates(
         unparsed++;
       },
     });
+    summary.format = result.format;
+    summary.unparsed = unparsed;
+    summary.lines = result.lines;
   } catch (error) {
     err.write(`fracas templates: cannot read ${file}: ${(error as Error).message}\n`);
     return EXIT_CODES.failed;
   }
+  // The same warnings a log source gets (empty file, no times, a format that barely parses), on stderr.
+  const warnings = fileWarnings(summary, null, detectFormat(await headText(absolute)));
+  for (const warning of warnings) err.write(`fracas templates: warning: ${warning.text.replace(CONTROL, '?')}\n`);
+  if (filteredOut > 0) err.write(`fracas templates: ${filteredOut} record(s) left out by the filter\n`);
+  // Mining needs no times: only an empty file or a format that did not parse make the output partial.
+  const partial = warnings.some((warning) => warning.partial && warning.kind !== 'untimed');
   const { clusters: mined, clusterOf } = miner.finish();
   const redactor = createRedactor();
   const clusters = mined.map((cluster) => ({ ...cluster, template: redactor.text(cluster.template) }));
@@ -104,7 +161,7 @@ export async function runTemplates(
       }
     }
     if (buffer) await write(out, buffer, state);
-    return EXIT_CODES.complete;
+    return partial ? EXIT_CODES.partial : EXIT_CODES.complete;
   }
   const rows = clusters
     .map((cluster) => {
@@ -114,12 +171,12 @@ export async function runTemplates(
     })
     .sort((a, b) => b.count - a.count || a.template.localeCompare(b.template));
   const width = Math.max(5, ...rows.map((row) => String(row.count).length));
-  let text = `${file}: ${lines.length} record(s), ${rows.length} template(s), format ${result.format}${unparsed ? `, ${unparsed} unparsed line(s)` : ''}\n\n`;
+  let text = `${file}: ${lines.length} record(s), ${rows.length} template(s), format ${result.format}${unparsed ? `, ${unparsed} unparsed line(s)` : ''}${filteredOut ? `, ${filteredOut} left out by the filter` : ''}\n\n`;
   text += `${'count'.padStart(width)}  ${'id'.padEnd(10)}  ${'levels'.padEnd(18)}  template\n`;
   for (const row of rows) {
     const levelText = (['fatal', 'error', 'warn', 'info', 'debug'] as Level[]).filter((level) => row.levels[level]).map((level) => `${level}:${row.levels[level]}`).join(' ');
     text += `${String(row.count).padStart(width)}  ${row.id}  ${levelText.padEnd(18)}  ${row.template}\n`;
   }
   await write(out, text, state);
-  return EXIT_CODES.complete;
+  return partial ? EXIT_CODES.partial : EXIT_CODES.complete;
 }

@@ -1,5 +1,6 @@
 // Code evidence: excerpts of named files and of stack-trace frames, plus the commits that touched them.
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { globSync } from 'tinyglobby';
 import path from 'node:path';
 import type { CodeEvidence, CodeExcerpt, Commit } from '../evidence/schema.ts';
 import type { CodeSourceSpec } from '../manifest/index.ts';
@@ -37,26 +38,15 @@ export function extractStackFrames(message: string): StackFrame[] {
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '__pycache__', '.venv', 'venv', 'dist', 'build', '.tox', '.mypy_cache']);
 
-/** Files under root (relative, `/`-separated), skipping VCS, dependency and build directories; capped. */
+/** Files under root (relative, `/`-separated, sorted), skipping VCS, dependency and build directories and never following links; capped. */
 export function listFiles(root: string, max = 50_000): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (out.length >= max) return;
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name)) walk(full);
-      } else if (entry.isFile()) out.push(path.relative(root, full).split(path.sep).join('/'));
-    }
-  };
-  walk(root);
-  return out;
+  let found: string[];
+  try {
+    found = globSync('**/*', { cwd: root, dot: true, onlyFiles: true, followSymbolicLinks: false, expandDirectories: false, ignore: [...SKIP_DIRS].map((name) => `**/${name}/**`) });
+  } catch {
+    return [];
+  }
+  return found.sort().slice(0, max);
 }
 
 /** The file under root whose path shares the longest suffix (whole segments) with the frame's path. */

@@ -1,5 +1,6 @@
 // The evidence schema (zod): what every collector writes and every analyzer reads; the types are inferred from it and the saved-bundle check parses with it.
 import { z } from 'zod';
+import type { ConfigValue } from '../lib/config-tree.ts';
 
 export const EVIDENCE_SCHEMA_VERSION = 1;
 
@@ -15,12 +16,10 @@ export const SOURCE_KINDS = ['logs', 'render-api', 'database', 'config', 'code',
 const sourceKind = z.enum(SOURCE_KINDS);
 const sourceStatus = z.enum(['ok', 'partial', 'failed', 'skipped']);
 const level = z.enum(['debug', 'info', 'warn', 'error', 'fatal']);
-const risk = z.enum(['high', 'medium', 'low']);
 
 export type SourceKind = z.infer<typeof sourceKind>;
 export type SourceStatus = z.infer<typeof sourceStatus>;
 export type Level = z.infer<typeof level>;
-export type Risk = z.infer<typeof risk>;
 
 /** Where a piece of evidence came from, so a reader can go back to it. */
 const provenance = z.object({
@@ -98,6 +97,20 @@ const logFileSummary = z.object({
   outsideWindow: count.optional(),
   /** The PostgreSQL log_line_prefix used (given or detected), for postgres files. */
   postgresPrefix: str.optional(),
+  /** Of the records outside the window: how many were before its start and after its end. */
+  beforeWindow: count.optional(),
+  afterWindow: count.optional(),
+  /** First and last timestamps seen in the file, inside the window or not. */
+  firstSeen: time.optional(),
+  lastSeen: time.optional(),
+  /** Records with no time (kept whatever the window). */
+  untimed: count.optional(),
+  /** Physical lines read. */
+  lines: count.optional(),
+  /** Records left out by the source's filters (counted, not kept). */
+  filteredOut: count.optional(),
+  /** Records kept as truncated text because they were too deep or too large to parse. */
+  truncatedRecords: count.optional(),
 });
 export type LogFileSummary = z.infer<typeof logFileSummary>;
 
@@ -253,53 +266,64 @@ export type DatabaseEvidence = z.infer<typeof databaseEvidence>;
 
 // ---------------------------------------------------------------- configuration
 
-const configChange = z.enum(['added', 'removed', 'changed', 'type-changed']);
-export type ConfigChange = z.infer<typeof configChange>;
+/** A parsed configuration value (JSON-shaped); YAML tags kept as `!Tag value` or `{ "!Tag": content }`. */
+const configTree: z.ZodType<ConfigValue> = z.lazy(() => z.union([z.null(), z.boolean(), z.number(), str, z.array(configTree), z.record(str, configTree)]));
 
-const configDifference = z.object({
-  /** Key path, e.g. database.pool_size */
-  path: str,
-  change: configChange,
-  left: str.optional(),
-  right: str.optional(),
-  leftLine: count.optional(),
-  rightLine: count.optional(),
-  category: str,
-  risk,
-  reason: str,
-  /** Values with ${VAR} placeholders resolved against env files or the environment (secrets masked). */
-  leftResolved: str.optional(),
-  rightResolved: str.optional(),
-  /** 0..100 within the risk level, higher first; used to rank differences. */
-  score: z.number().optional(),
-});
-export type ConfigDifference = z.infer<typeof configDifference>;
-
-const configAnomaly = z.object({
-  kind: z.enum(['moved-subtree', 'duplicate-key', 'only-in-one', 'foreign-environment-value', 'missing-file', 'parse-error']),
-  path: str,
+/**
+ * One configuration file as the collector read it: the parsed tree (secrets redacted like every collector output),
+ * the line of each key path, duplicate keys and parse problems. Differences, anomalies and risk are analysis
+ * (src/analysis/config), computed from these files on every render.
+ */
+const configFile = z.object({
+  /** The side's label (staging, production, ...). */
+  label: str,
+  /** As shown in the report: relative to the incident directory, or `REV:path`. */
   file: str,
-  line: count.optional(),
-  detail: str,
-  risk,
-  /** For moved subtrees and duplicate keys: the other location (path, file, line). */
-  otherPath: str.optional(),
-  otherFile: str.optional(),
-  otherLine: count.optional(),
-  /** The offending value as written (secrets masked), e.g. for foreign-environment values. */
-  value: str.optional(),
+  format: z.enum(['yaml', 'json', 'env']),
+  /** Parsed value (multi-document YAML: the list of documents). */
+  tree: configTree,
+  /** [key path, line]: positional paths (`services[0].name`, `[1].spec` in multi-document files). */
+  lines: z.array(z.tuple([str, count])),
+  duplicates: z.array(z.object({ path: str, line: count.optional(), firstLine: count.optional() })),
+  /** Parse problems (bounded); a file with problems has `tree: null`. */
+  errors: z.array(z.object({ message: str, line: count.optional(), col: count.optional() })),
+  /** Set for multi-document YAML: the number of documents. */
+  documents: count.optional(),
+  /** Problems that did not stop the comparison (long values compared by hash, templates read as text, ...). */
+  warnings: z.array(str).optional(),
+  /** Set when the file is a template (Helm/Go, Jinja, ERB): how it was read. */
+  template: z.object({ engine: str, expressions: count, mode: z.enum(['placeholders', 'text']) }).optional(),
+  /** [key path, resolved value as shown (secrets masked), fingerprint] for values with ${VAR} placeholders. */
+  resolved: z.array(z.tuple([str, str, str])).optional(),
 });
-export type ConfigAnomaly = z.infer<typeof configAnomaly>;
+export type ConfigFile = z.infer<typeof configFile>;
 
-const configComparison = z.object({
-  left: z.object({ label: str, path: str }),
-  right: z.object({ label: str, path: str }),
-  differences: z.array(configDifference),
-  anomalies: z.array(configAnomaly),
-});
-export type ConfigComparison = z.infer<typeof configComparison>;
+/** A side that has no file for a pair: what was expected and why it is missing. */
+const configMissingSide = z.object({ label: str, file: str, problem: str });
+export type ConfigMissingSide = z.infer<typeof configMissingSide>;
 
-const configEvidence = z.object({ comparisons: z.array(configComparison) });
+/** Two files to compare (indexes into `files`), and the same file in further environments. */
+const configPair = z.object({ name: str, left: z.union([count, configMissingSide]), right: z.union([count, configMissingSide]), others: z.array(count) });
+export type ConfigPair = z.infer<typeof configPair>;
+
+const configEvidence = z
+  .object({ files: z.array(configFile), pairs: z.array(configPair) })
+  .superRefine((evidence, context) => {
+    evidence.pairs.forEach((pair, index) => {
+      for (const at of [pair.left, pair.right, ...pair.others]) {
+        if (typeof at === 'number' && at >= evidence.files.length) context.addIssue({ code: 'custom', path: ['pairs', index], message: `names file ${at}, but there are ${evidence.files.length} files` });
+      }
+    });
+  });
+/** Config evidence of fracas before issue 17 stored conclusions (`comparisons`): say so, with what to do. */
+const configEvidenceChecked = z
+  .looseObject({})
+  .superRefine((value, context) => {
+    if ('comparisons' in value && !('files' in value)) {
+      context.addIssue({ code: 'custom', message: 'config evidence from an earlier fracas (it stored comparisons, not the files read); run `fracas collect` again', abort: true });
+    }
+  })
+  .pipe(configEvidence);
 export type ConfigEvidence = z.infer<typeof configEvidence>;
 
 // ---------------------------------------------------------------- code and history
@@ -349,7 +373,7 @@ export const EVIDENCE_SCHEMAS = {
   logs: logEvidence,
   'render-api': logEvidence,
   database: databaseEvidence,
-  config: configEvidence,
+  config: configEvidenceChecked,
   code: codeEvidence,
   git: gitEvidence,
 } as const satisfies Record<SourceKind, z.ZodType>;

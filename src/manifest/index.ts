@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { tooDeepOrLarge } from '../lib/text-depth-guard.ts';
 import { formatProblem, keyPathLabel, lineOfPath, problemsOfIssue, type ManifestProblem } from './problems.ts';
 
 export type { ManifestProblem } from './problems.ts';
@@ -21,6 +22,22 @@ const lineRange = z
   .regex(/^\d+(-\d+)?$/, 'a line range such as 40-310')
   .optional();
 
+const logLevel = z.enum(['debug', 'info', 'warn', 'error', 'fatal']);
+
+/** Record filters of a log source; `fracas templates` takes the same as flags. */
+export const logFilter = z.strictObject({
+  /** Service or resource names (the record's service, resource, app, unit or container field). */
+  service: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  /** The lowest level kept (warn keeps warn, error and fatal), or a list of levels. */
+  level: z.union([logLevel, z.array(logLevel).min(1)]).optional(),
+  /** Text the message must contain (case-insensitive). */
+  text: z.string().min(1).optional(),
+  /** A regular expression (RE2 syntax) the message must match. */
+  regex: z.string().min(1).optional(),
+  /** Fields that must equal the given values, e.g. {stream: stderr}. */
+  fields: z.record(z.string(), z.string()).optional(),
+});
+
 const logSource = z.strictObject({
   id: kebabId,
   kind: z.literal('logs'),
@@ -31,6 +48,8 @@ const logSource = z.strictObject({
   format: z.string().default('auto'),
   /** log_line_prefix for PostgreSQL server logs, e.g. '%m [%p] %q%u@%d '. */
   postgresPrefix: z.string().optional(),
+  /** Keep only the records that pass every given test (applied while reading; the rest are counted). */
+  filter: logFilter.optional(),
 });
 
 const renderApiSource = z.strictObject({
@@ -167,6 +186,30 @@ const conclusions = z.strictObject({
   done: z.array(z.string()).default([]),
 });
 
+/** A ticket to attach the report to (`fracas publish`): a target string, or one with per-tracker settings. */
+const ticketTargetText = z
+  .string()
+  .regex(/^(github|jira|linear|gitlab):\S+$/i, 'a ticket such as github:acme/api#123, jira:OPS-42, linear:ENG-7 or gitlab:group/proj#9');
+
+const ticketSchema = z.union([
+  ticketTargetText,
+  z.strictObject({
+    to: ticketTargetText,
+    /** API base URL: GitHub Enterprise (https://HOST/api/v3), the Jira site, a Linear GraphQL endpoint, a GitLab instance. */
+    baseUrl: z.string().url().optional(),
+    /** GitHub: the PDF as a release asset (default), committed to a branch, or not sent; other trackers: none skips it. */
+    pdf: z.enum(['release', 'branch', 'none']).optional(),
+    /** GitHub release tag holding the PDFs (default fracas-reports). */
+    tag: z.string().min(1).optional(),
+    /** GitHub branch the PDF is committed to with pdf: branch (default fracas-reports). */
+    branch: z.string().min(1).optional(),
+    /** GitHub repository path of the PDF with pdf: branch; {id} is the incident id (default incidents/{id}.pdf). */
+    path: z.string().min(1).optional(),
+    /** Jira: cloud (REST v3, ADF) or datacenter (REST v2, wiki markup); default from the credentials. */
+    api: z.enum(['cloud', 'datacenter']).optional(),
+  }),
+]);
+
 export const manifestSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'an incident id such as FM-028'),
   title: z.string().min(1),
@@ -178,6 +221,8 @@ export const manifestSchema = z.strictObject({
   sample: z.boolean().default(false),
   sources: z.array(sourceSchema).default([]),
   conclusions: conclusions.default(conclusions.parse({})),
+  /** Tickets `fracas publish` attaches the report to. */
+  tickets: z.array(ticketSchema).default([]),
   /** Test webhook deliveries for `fracas probe` (staging only). */
   probe: probeSchema.optional(),
 });
@@ -185,6 +230,7 @@ export const manifestSchema = z.strictObject({
 export type Manifest = z.infer<typeof manifestSchema>;
 export type SourceSpec = z.infer<typeof sourceSchema>;
 export type LogSourceSpec = z.infer<typeof logSource>;
+export type LogFilterSpec = z.infer<typeof logFilter>;
 export type RenderApiSourceSpec = z.infer<typeof renderApiSource>;
 export type DatabaseSourceSpec = z.infer<typeof databaseSource>;
 export type JobChecksSpec = z.infer<typeof jobChecks>;
@@ -274,58 +320,9 @@ export function parseManifest(text: string, file: string, env: NodeJS.ProcessEnv
   }
 }
 
-const MAX_FLOW_DEPTH = 100;
-const MAX_INDENT = 400;
-
-/**
- * True when the text nests deeper than any manifest needs ([ { levels, or indentation columns), found by a
- * scan instead of the YAML parser: the parser recurses per level, and on very deep input V8 can run out of
- * stack inside its regular-expression compiler, which aborts the whole process instead of throwing.
- */
-function nestedTooDeeply(text: string): boolean {
-  let depth = 0;
-  let indent = 0;
-  let lineStart = true;
-  let quote: string | undefined;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    if (quote !== undefined) {
-      if (char === '\\' && quote === '"') index += 1;
-      else if (char === quote) quote = undefined;
-      continue;
-    }
-    if (char === '\n') {
-      lineStart = true;
-      indent = 0;
-      continue;
-    }
-    if (lineStart) {
-      if (char === ' ' || char === '\t' || ((char === '-' || char === '?') && text[index + 1] === ' ')) {
-        indent += 1;
-        if (indent > MAX_INDENT) return true;
-        continue;
-      }
-      lineStart = false;
-    }
-    const before = index === 0 ? ' ' : (text[index - 1] as string);
-    if (char === '#' && /\s/.test(before)) {
-      const end = text.indexOf('\n', index);
-      if (end < 0) break;
-      index = end - 1;
-    } else if ((char === '"' || char === "'") && /[\s[{,:]/.test(before)) {
-      quote = char;
-    } else if (char === '[' || char === '{') {
-      depth += 1;
-      if (depth > MAX_FLOW_DEPTH) return true;
-    } else if ((char === ']' || char === '}') && depth > 0) {
-      depth -= 1;
-    }
-  }
-  return false;
-}
-
 function parseManifestUnguarded(text: string, file: string, env: NodeJS.ProcessEnv): Manifest {
-  if (nestedTooDeeply(text)) throw new ManifestError(file, [`the YAML is nested too deeply (more than ${MAX_FLOW_DEPTH} levels of [ and {, or ${MAX_INDENT} columns of indentation)`]);
+  const refused = tooDeepOrLarge(text, false);
+  if (refused) throw new ManifestError(file, [`${refused.line ? `line ${refused.line}, column ${refused.col ?? 1}: ` : ''}the YAML is ${refused.message}`]);
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {

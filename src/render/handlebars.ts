@@ -100,7 +100,7 @@ function registerHelpers(handlebars: typeof Handlebars): void {
   handlebars.registerHelper('sourceStatus', (status: unknown) =>
     safe(status === 'ok' ? '✅ ok' : status === 'partial' ? '⚠️ partial' : status === 'failed' ? '❌ failed' : '⏭️ skipped'),
   );
-  handlebars.registerHelper('risk', (risk: unknown) => safe(risk === 'high' ? '🔴 high' : risk === 'medium' ? '🟠 medium' : '🟢 low'));
+  handlebars.registerHelper('risk', (risk: unknown) => safe(risk === 'high' ? '🔴 high' : risk === 'medium' ? '🟠 medium' : risk === 'unknown' ? '⚪ unknown' : '🟢 low'));
   handlebars.registerHelper('queryTable', (check: QueryCheck) => safe(queryTable(check)));
   // Deliverables already rendered (and escaped) by this module, for the combined document.
   handlebars.registerHelper('body', (bodies: Record<string, string>, name: unknown) => safe(bodies[text(name)] ?? ''));

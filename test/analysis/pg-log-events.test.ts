@@ -157,3 +157,48 @@ describe('writtenValues', () => {
     ]);
   });
 });
+
+describe('server life: checkpoints, autovacuum, crashes and crash recovery (a real PG 15.18 log, two crashes)', () => {
+  const CRASH = 'test/fixtures/logs/postgres15-crash-recovery.log';
+  const records = parsePostgresLog(readFileSync(CRASH, 'utf8'), { file: CRASH });
+  const events = classifyPgLog(records);
+  const counts = Object.fromEntries(summarizePgLogEvents(events).map((summary) => [summary.kind, summary.count]));
+  const text = readFileSync(CRASH, 'utf8');
+  const occurrences = (needle: string) => text.split('\n').filter((line) => line.includes(needle)).length;
+
+  it('counts checkpoints, checkpoint pressure, autovacuum/autoanalyze, crashes and recoveries as often as the log has them', () => {
+    expect(counts.checkpoint).toBe(occurrences('LOG:  checkpoint complete:'));
+    expect(counts['checkpoints-too-frequent']).toBe(occurrences('checkpoints are occurring too frequently'));
+    expect(counts.autovacuum).toBe(occurrences('LOG:  automatic vacuum of table') + occurrences('LOG:  automatic aggressive vacuum of table'));
+    expect(counts.autoanalyze).toBe(occurrences('LOG:  automatic analyze of table'));
+    expect(counts['unclean-shutdown']).toBe(2);
+    expect(counts['crash-recovery']).toBe(2);
+    expect(counts['crash-restart']).toBe(1);
+    expect(counts['server-process-crash']).toBe(2);
+    const killed = events.find((event) => event.kind === 'server-process-crash' && event.exitSignal !== undefined)!;
+    expect(killed).toMatchObject({ processKind: 'server process', exitSignal: 9 });
+    const checkpoint = events.find((event) => event.kind === 'checkpoint')!;
+    expect(checkpoint.totalSeconds).toBeGreaterThan(0);
+  });
+
+  it('repeated crash recovery is a high finding that names the logged cause; routine lines are not incident records', () => {
+    const findings = pgLogFindings('pg', records);
+    const recovery = findings.find((finding) => finding.id === 'pg-pg-crash-recovery')!;
+    expect(recovery).toMatchObject({ signal: 'restart', severity: 'high' });
+    expect(recovery.title).toContain('crash recovery 2 times');
+    expect(recovery.detail).toContain('server process killed by signal 9');
+    expect(recovery.detail).not.toContain('logical replication launcher');
+    for (const ref of recovery.refs) expect(text.split('\n')[(ref as { line: number }).line - 1]).toMatch(/not properly shut down|was terminated by signal/);
+    expect(findings.some((finding) => finding.id === 'pg-pg-checkpoints-too-frequent')).toBe(true);
+    const routine = records.filter((entry) => /^(?:checkpoint complete|automatic (?:aggressive )?(?:vacuum|analyze))/.test(entry.message));
+    expect(routine.length).toBeGreaterThan(10);
+    for (const entry of routine) expect(isPgIncidentRecord(entry)).toBe(false);
+  });
+
+  it('a single unclean shutdown with no crashed process is a medium finding saying the server was stopped from outside', () => {
+    const findings = pgLogFindings('pg', [record('database system was not properly shut down; automatic recovery in progress', { severity: 'LOG' })]);
+    const recovery = findings.find((finding) => finding.signal === 'restart')!;
+    expect(recovery.severity).toBe('medium');
+    expect(recovery.detail).toContain('No crashed server process is logged');
+  });
+});

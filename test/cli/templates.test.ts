@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runTemplates } from '../../src/cli/templates.ts';
+import { filterFromFlags, runTemplates } from '../../src/cli/templates.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fracas-templates-'));
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/logs');
 
-async function run(file: string, options: { format?: string; jsonl?: boolean }) {
+async function run(file: string, options: Parameters<typeof runTemplates>[1]) {
   const out = new PassThrough();
   const err = new PassThrough();
   const chunks: string[] = [];
@@ -61,5 +61,32 @@ describe('fracas templates', () => {
     const missing = await run(path.join(dir, 'nope.log'), {});
     expect(missing.code).toBe(3);
     expect(missing.err).toContain('ENOENT');
+  });
+
+  it('takes the log source filters as flags and says what they left out', async () => {
+    const file = path.join(dir, 'mixed.jsonl');
+    writeFileSync(file, Array.from({ length: 9 }, (_, index) => JSON.stringify({ level: index % 3 === 0 ? 'error' : 'info', time: `2026-11-20T08:00:0${index}Z`, msg: `job ${index} ${index % 3 === 0 ? 'failed' : 'done'}`, service: index % 2 ? 'worker' : 'api' })).join('\n'));
+    const errors = await run(file, { jsonl: true, filter: filterFromFlags({ level: 'error' }) });
+    expect(errors.out.trim().split('\n')).toHaveLength(3);
+    expect(errors.err).toContain('6 record(s) left out by the filter');
+    const worker = await run(file, { jsonl: true, filter: filterFromFlags({ service: ['worker'], regex: 'job [13] ', field: ['level=info'] }) });
+    expect(worker.out.trim().split('\n').map((line) => (JSON.parse(line) as { line: number }).line)).toEqual([2]);
+    expect(() => filterFromFlags({ level: 'loud' })).toThrow(/--level/);
+    expect(() => filterFromFlags({ field: ['novalue'] })).toThrow(/key=value/);
+    expect((await run(file, { filter: { regex: '(?=x)' } })).code).toBe(1);
+  });
+
+  it('warns on stderr and exits 2 when the format parses less than a tenth of the lines, naming the one detected', async () => {
+    const file = path.join(dir, 'nginx.log');
+    writeFileSync(file, Array.from({ length: 20 }, (_, index) => `2026/11/20 08:00:${String(index).padStart(2, '0')} [warn] 7#7: *${index} upstream response buffered`).join('\n') + '\n');
+    const result = await run(file, { format: 'json-lines' });
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('format json-lines parsed 0 record(s) from 20 line(s)');
+    expect(result.err).toContain('set `format: nginx-error`');
+    const empty = path.join(dir, 'empty.log');
+    writeFileSync(empty, '');
+    const none = await run(empty, {});
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('the file is empty');
   });
 });

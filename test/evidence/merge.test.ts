@@ -8,7 +8,7 @@ import { isKeptEvidence, mergeEvidence } from '../../src/evidence/merge.ts';
 import { evidencePath, loadPreviousEvidence } from '../../src/evidence/store.ts';
 
 const logs = { files: [], totalRecords: 3, records: [], recordsTruncated: false, templates: [], events: [], perMinute: [] };
-const config = { comparisons: [] };
+const config = { files: [], pairs: [] };
 
 function bundle(collectedAt: string, sources: AnySourceResult[]): EvidenceBundle {
   return {
@@ -75,7 +75,7 @@ describe('mergeEvidence', () => {
   });
 
   it('carries over sources this run did not collect when asked (an --only run), and drops removed ones', () => {
-    const config = { id: 'config-drift', kind: 'config', status: 'ok', warnings: [], provenance: { description: 'c', collectedAt: '2026-11-20T10:00:00Z' }, durationMs: 1, evidence: { comparisons: [] } } as AnySourceResult;
+    const config = { id: 'config-drift', kind: 'config', status: 'ok', warnings: [], provenance: { description: 'c', collectedAt: '2026-11-20T10:00:00Z' }, durationMs: 1, evidence: { files: [], pairs: [] } } as AnySourceResult;
     const previous = bundle('2026-11-20T10:00:00Z', [okLogs('2026-11-20T10:00:00Z'), config]);
     const next = bundle('2026-11-21T10:00:00Z', [okLogs('2026-11-21T10:00:00Z')]);
     expect(mergeEvidence(previous, next, { notCollected: ['config-drift'] }).sources.map((source) => source.id)).toEqual(['render-logs', 'config-drift']);

@@ -1,5 +1,5 @@
 // Multi-document YAML: pair the documents of two files by identity (kind and metadata.name, or name), else by position.
-import { isMapValue, type ConfigValue, type ParsedConfig } from './tree.ts';
+import { isMapValue, type ConfigValue, type ParsedConfig } from '../../lib/config-tree.ts';
 
 /** Two documents to compare (one side undefined when a document exists on one side only), with their paths. */
 export interface DocumentPair {

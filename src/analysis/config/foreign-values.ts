@@ -1,14 +1,14 @@
 // Values that look like another environment's: a staging host in production, a production URL in staging, localhost remote.
-import type { ConfigAnomaly } from '../../evidence/schema.ts';
+import type { ConfigAnomaly } from './types.ts';
 import { domainOf, environmentOf, environmentsIn, hostsIn, isLocalHost, isRemoteEnvironment, stripEnvironment } from './environments.ts';
-import { hasPlaceholder, resolveForDisplay, resolvePlaceholders, type EnvLookup } from './placeholders.ts';
 import { maskValue } from '../../lib/secrets/secret-keys.ts';
-import { leaves, lineOf, type ParsedConfig } from './tree.ts';
+import { leaves, lineOf, type ParsedConfig } from '../../lib/config-tree.ts';
 
 interface Side {
   label: string;
   parsed: ParsedConfig;
-  lookup?: EnvLookup;
+  /** Resolved ${VAR} values by positional path, as collected (secrets masked). */
+  resolved?: Map<string, { shown: string }>;
 }
 
 interface HostUse {
@@ -22,9 +22,8 @@ function hostUses(side: Side): HostUse[] {
   for (const [path, value] of leaves(side.parsed.value)) {
     if (typeof value !== 'string') continue;
     for (const host of hostsIn(value)) uses.push({ path, host, value: maskValue(path, value) });
-    if (!side.lookup || !hasPlaceholder(value)) continue;
-    const shown = resolveForDisplay(value, path, side.lookup);
-    for (const host of hostsIn(resolvePlaceholders(value, side.lookup).value)) uses.push({ path, host, value: shown });
+    const shown = side.resolved?.get(path)?.shown;
+    if (shown !== undefined) for (const host of hostsIn(shown)) uses.push({ path, host, value: shown });
   }
   return uses;
 }

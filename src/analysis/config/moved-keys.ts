@@ -1,5 +1,5 @@
 // Moved or mis-indented single keys: one key removed under one parent and added under another with the same value.
-import { childPath, isMapValue, lastKey, parentPath, type ConfigValue } from './tree.ts';
+import { childPath, isMapValue, lastKey, parentPath, type ConfigValue } from '../../lib/config-tree.ts';
 
 /** A removed, added or changed value from the diff, by display path and positional (line-map) path. */
 export interface DiffPlace {

@@ -1,6 +1,6 @@
 // Keys that exist in only one environment among several (three or more configuration files).
-import type { ConfigAnomaly } from '../../evidence/schema.ts';
-import { childPath, isMapValue, lineOf, parentPath, type ConfigValue, type ParsedConfig } from './tree.ts';
+import type { ConfigAnomaly } from './types.ts';
+import { childPath, isMapValue, lineOf, parentPath, type ConfigValue, type ParsedConfig } from '../../lib/config-tree.ts';
 
 function keyPaths(value: ConfigValue, at = '', out = new Set<string>()): Set<string> {
   if (isMapValue(value)) {

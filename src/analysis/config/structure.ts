@@ -1,5 +1,5 @@
 // Moved or mis-indented subtrees: a block removed under one parent and added under another with the same contents.
-import { childPath, isMapValue, lastKey, leaves, parentPath, type ConfigValue } from './tree.ts';
+import { childPath, isMapValue, lastKey, leaves, parentPath, type ConfigValue } from '../../lib/config-tree.ts';
 
 /** A removed (left) or added (right) subtree, with its display path and positional (line-map) path. */
 export interface Subtree {

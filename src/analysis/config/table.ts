@@ -1,5 +1,7 @@
 // Rows of the report's configuration table: anomalies first, then differences by risk; both values side by side.
-import type { ConfigAnomaly, ConfigDifference, ConfigEvidence, Risk } from '../../evidence/schema.ts';
+import type { ConfigEvidence } from '../../evidence/schema.ts';
+import { configComparisons } from './comparisons.ts';
+import { RISK_ORDER, type ConfigAnomaly, type ConfigComparison, type ConfigDifference, type Risk } from './types.ts';
 
 export interface ConfigTableRow {
   /** `anomaly` rows come first. */
@@ -21,7 +23,6 @@ export interface ConfigTableRow {
   reason: string;
 }
 
-const RISK_ORDER: Record<Risk, number> = { high: 0, medium: 1, low: 2 };
 
 function location(file: string, line: number | undefined): string {
   return line ? `${file}:${line}` : file;
@@ -82,9 +83,14 @@ function differenceRow(difference: ConfigDifference, labels: { left: string; rig
  * `minRisk: 'medium'` drops low-risk differences (anomalies are always kept).
  */
 export function configTableRows(evidence: ConfigEvidence, options: { minRisk?: Risk } = {}): ConfigTableRow[] {
+  return comparisonTableRows(configComparisons(evidence), options);
+}
+
+/** The rows of given comparisons (see configTableRows). */
+export function comparisonTableRows(comparisons: ConfigComparison[], options: { minRisk?: Risk } = {}): ConfigTableRow[] {
   const limit = RISK_ORDER[options.minRisk ?? 'low'];
   const rows: { row: ConfigTableRow; score: number }[] = [];
-  for (const comparison of evidence.comparisons) {
+  for (const comparison of comparisons) {
     const labels = { left: comparison.left.label, right: comparison.right.label, leftFile: comparison.left.path, rightFile: comparison.right.path };
     for (const anomaly of comparison.anomalies) rows.push({ row: anomalyRow(anomaly, labels), score: 0 });
     for (const difference of comparison.differences) {

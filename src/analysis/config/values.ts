@@ -1,6 +1,8 @@
 // Render configuration values for the report (masked, compact) and read numbers, durations and sizes from them.
+import { PLACEHOLDER_PATTERN } from '../../lib/secrets/redact.ts';
 import { maskValue } from '../../lib/secrets/secret-keys.ts';
-import { childPath, isMapValue, type ConfigValue } from './tree.ts';
+import { childPath, isMapValue, type ConfigValue } from '../../lib/config-tree.ts';
+import { isTagged } from './tagged.ts';
 
 const MAX_RENDER = 160;
 /** Strings are shown whole up to this length (URLs, hosts, PEM headers), then cut. */
@@ -11,8 +13,19 @@ export function clip(text: string, max = MAX_RENDER_STRING): string {
   return text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
 }
 
+const REDACTED = new RegExp(`^${PLACEHOLDER_PATTERN.source}$`);
+
+/**
+ * A value as shown: masked when it looks secret. Guards at this call site: an empty value stays empty (it is no
+ * secret), and a value the collector's redactor already replaced (`[REDACTED:password:1]`) is shown as it is.
+ */
+export function maskedValue(path: string, value: string): string {
+  if (value === '' || REDACTED.test(value)) return value;
+  return maskValue(path, value);
+}
+
 function maskTree(value: ConfigValue, key: string): ConfigValue {
-  if (typeof value === 'string') return maskValue(key, value);
+  if (typeof value === 'string') return maskedValue(key, value);
   if (Array.isArray(value)) return value.map((item) => maskTree(item, key));
   if (isMapValue(value)) return Object.fromEntries(Object.entries(value).map(([child, item]) => [child, maskTree(item, childPath(key, child))]));
   return value;
@@ -21,8 +34,15 @@ function maskTree(value: ConfigValue, key: string): ConfigValue {
 /** A value as shown in the diff table: scalars as written, containers as compact JSON; secrets masked. */
 export function renderValue(value: ConfigValue | undefined, path: string, quoteStrings = false): string | undefined {
   if (value === undefined) return undefined;
+  // Guard at the call site: an empty value is shown as empty, never handed to the masker (empty is not a secret).
+  if (value === '') return '""';
+  if (isTagged(value) && isMapValue(value)) {
+    const [tag, content] = Object.entries(value)[0] as [string, ConfigValue];
+    const text = `${tag} ${JSON.stringify(maskTree(content, path))}`;
+    return text.length > MAX_RENDER ? `${text.slice(0, MAX_RENDER - 1)}…` : text;
+  }
   if (typeof value === 'string') {
-    const masked = clip(maskValue(path, value));
+    const masked = clip(maskedValue(path, value));
     return quoteStrings ? JSON.stringify(masked) : masked;
   }
   if (value === null || typeof value !== 'object') return String(value);

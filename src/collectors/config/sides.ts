@@ -1,6 +1,7 @@
 // Read one side of a configuration comparison: a file, a directory of files, or either at a git revision.
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
+import { globSync } from 'tinyglobby';
 import type { ConfigSideSpec } from '../../manifest/index.ts';
 import { existingDir, GitError, runGit } from '../git.ts';
 import { checkRegularFile, readRegularFile } from '../read-file.ts';
@@ -31,20 +32,17 @@ const SKIP_DIRS = new Set(['.git', 'node_modules', '__pycache__', '.venv']);
 /** Files compared per directory side; a larger tree is cut (sorted by name) with a note. */
 export const MAX_SIDE_FILES = 1_000;
 
-function walk(dir: string, base = dir, out: string[] = []): string[] {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const entry of entries) {
-    if (out.length > MAX_SIDE_FILES) break;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name)) walk(full, base, out);
-    else if (entry.isFile() && CONFIG_FILE.test(entry.name)) out.push(path.relative(base, full).split(path.sep).join('/'));
-  }
-  return out;
+/** Configuration files under a directory (relative, `/`-separated), skipping SKIP_DIRS and never following links. */
+function walk(dir: string): string[] {
+  const found = globSync('**/*', {
+    cwd: dir,
+    dot: true,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    expandDirectories: false,
+    ignore: [...SKIP_DIRS].map((name) => `**/${name}/**`),
+  });
+  return found.filter((name) => CONFIG_FILE.test(path.posix.basename(name)));
 }
 
 /** At most MAX_SIDE_FILES names, sorted, and a note when there were more. */

@@ -133,6 +133,12 @@ export class EvidenceBuilder {
     return this.file;
   }
 
+  /** A record left out by the source's filters. */
+  filtered(): void {
+    const file = this.file!;
+    file.filteredOut = (file.filteredOut ?? 0) + 1;
+  }
+
   unparsed(line: number, reason: string, text: string): void {
     const file = this.file!;
     file.unparsed++;
@@ -143,6 +149,11 @@ export class EvidenceBuilder {
     const file = this.file!;
     file.records++;
     const time = record.timestamp;
+    if (time) {
+      if (!file.firstSeen || time < file.firstSeen) file.firstSeen = time;
+      if (!file.lastSeen || time > file.lastSeen) file.lastSeen = time;
+    } else file.untimed = (file.untimed ?? 0) + 1;
+    if (record.fields.truncated) file.truncatedRecords = (file.truncatedRecords ?? 0) + 1;
     const kind = eventKind(record);
     if (kind && time && this.events.length < this.limits.maxEvents) {
       this.events.push({ kind, timestamp: time, file: record.file, line: record.line, message: excerpt(record.message) });
@@ -150,6 +161,8 @@ export class EvidenceBuilder {
     if (time) {
       if (this.start && (time < this.start || time > this.end!)) {
         file.outsideWindow = (file.outsideWindow ?? 0) + 1;
+        if (time < this.start) file.beforeWindow = (file.beforeWindow ?? 0) + 1;
+        else file.afterWindow = (file.afterWindow ?? 0) + 1;
         this.outside++;
         return;
       }

@@ -2,6 +2,7 @@
 import type { Level, LogRecord } from '../../evidence/schema.ts';
 import { MAX_CONTINUATION_LINES, appendLine, type LineParser, type RecordSink } from './types.ts';
 import { inferLevel } from './message-hints.ts';
+import { CONTINUATION, EXCEPTION_LINE } from './app-formats.ts';
 
 export interface Head {
   message: string;
@@ -20,13 +21,20 @@ export interface HeadedOptions {
   reason: string;
   /** A continuation line with no record before it becomes a record of its own (instead of unparsed). */
   orphanAsRecord?: boolean;
+  /**
+   * Stack frames, `Caused by:`, goroutine traces and (after an error or warning line) an exception's first line
+   * continue the record before them even where the format's header would match them.
+   */
+  joinTraces?: boolean;
 }
 
 export function createHeadedParser(options: HeadedOptions, sink: RecordSink): LineParser {
   let current: LogRecord | null = null;
   let extra = 0;
+  let previousTime: string | undefined;
   const flush = (): void => {
     if (current) {
+      if (current.timestamp) previousTime = current.timestamp;
       inferLevel(current);
       sink.record(current);
     }
@@ -34,11 +42,27 @@ export function createHeadedParser(options: HeadedOptions, sink: RecordSink): Li
   };
   return {
     line(text, lineNumber) {
+      if (options.joinTraces && current && extra < MAX_CONTINUATION_LINES && text.length > 0) {
+        const level = current.level;
+        if (CONTINUATION.test(text) || (EXCEPTION_LINE.test(text) && (extra > 0 || level === 'error' || level === 'fatal' || level === 'warn'))) {
+          appendLine(current, text);
+          extra++;
+          return;
+        }
+      }
       const head = options.head(text);
       if (head) {
         flush();
         current = { file: options.file, line: lineNumber, message: head.message, fields: head.fields ?? {} };
         if (head.timestamp) current.timestamp = head.timestamp;
+        else if (current.fields.inheritTime === 'previous') {
+          delete current.fields.inheritTime;
+          // A panic or crash printed without a time, right after a timed record: placed at that record's time, and marked so.
+          if (previousTime) {
+            current.timestamp = previousTime;
+            current.fields.timeFrom = 'previous-record';
+          }
+        }
         if (head.level) current.level = head.level;
         extra = 0;
         return;

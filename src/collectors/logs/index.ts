@@ -5,6 +5,10 @@ import { SourceFailure, type CollectContext, type CollectorOutput } from '../typ
 import { EvidenceBuilder } from './aggregate.ts';
 import { expandPaths } from './files.ts';
 import { checkFormat, readLogFile, UnknownFormatError } from './read-file.ts';
+import { detectFormat } from './detect.ts';
+import { headText } from './source.ts';
+import { fileWarnings } from './file-warnings.ts';
+import { compileFilter } from './filter.ts';
 
 export interface CollectLogsOptions {
   /** Keep only records inside this window (default: the incident window); null keeps everything. */
@@ -23,6 +27,12 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
     if (error instanceof UnknownFormatError || error instanceof Error) throw new SourceFailure(error.message, 'bad-format', 'set `format` to auto or one of the listed names');
   }
   const window = options.window === undefined ? (context.incident?.window ?? null) : options.window;
+  let filter: ReturnType<typeof compileFilter>;
+  try {
+    filter = compileFilter(spec.filter);
+  } catch (error) {
+    throw new SourceFailure((error as Error).message, 'bad-filter', 'fix `filter` in incident.yaml (regex uses RE2 syntax)');
+  }
   const builder = new EvidenceBuilder(window);
   const warnings: string[] = [];
   const expanded = await expandPaths(spec.paths, context.resolve);
@@ -30,6 +40,7 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
   for (const entry of expanded) if (entry.files.length === 0) warnings.push(`${entry.pattern}: no file matches`);
   const read: string[] = [];
   let failed = 0;
+  let partialWarnings = 0;
   let lastError: unknown;
   for (const file of files) {
     const relative = path.relative(context.dir, file) || path.basename(file);
@@ -43,12 +54,20 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
           context.progress(`${relative}: ${Math.round(characters / (1 << 20))} MB read`);
         }
       } }, {
-        record: (record) => builder.add(record),
+        record: (record) => (filter === null || filter(record) ? builder.add(record) : builder.filtered()),
         unparsed: (line, reason, text) => builder.unparsed(line, reason, text),
       });
       summary.format = result.format;
+      summary.lines = result.lines;
       if (result.postgresPrefix) summary.postgresPrefix = result.postgresPrefix;
-      if (summary.unparsed > 0) warnings.push(`${relative}: ${summary.unparsed} line(s) could not be parsed as ${result.format} (samples in the evidence)`);
+      const fileSpecific = fileWarnings(summary, window, detectFormat(await headText(file)));
+      if (summary.unparsed > 0 && !fileSpecific.some((warning) => warning.partial)) warnings.push(`${relative}: ${summary.unparsed} line(s) could not be parsed as ${result.format} (samples in the evidence)`);
+      if (summary.truncatedRecords) warnings.push(`${relative}: ${summary.truncatedRecords} record(s) too deeply nested or too large to parse were kept as truncated text`);
+      if (summary.filteredOut) warnings.push(`${relative}: ${summary.filteredOut} record(s) left out by the source's filter`);
+      for (const warning of fileSpecific) {
+        warnings.push(warning.text);
+        if (warning.partial) partialWarnings++;
+      }
       read.push(relative);
     } catch (error) {
       if (context.signal?.aborted) throw error;
@@ -66,7 +85,7 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
     throw new SourceFailure(`cannot read ${files.length === 1 ? files[0] : `any of ${files.length} log files`}: ${(lastError as Error)?.message ?? code}`, code, code === 'ENOENT' ? 'check `paths` in incident.yaml' : code === 'EACCES' ? 'make the files readable by this user' : undefined);
   }
   const evidence = builder.finish();
-  const partial = failed > 0 || expanded.some((entry) => entry.files.length === 0);
+  const partial = failed > 0 || partialWarnings > 0 || expanded.some((entry) => entry.files.length === 0);
   return {
     evidence,
     status: partial ? 'partial' : 'ok',

@@ -6,10 +6,15 @@ import { LineSplitter } from './lines.ts';
 import { createPostgresParser } from './postgres.ts';
 import { createRenderJsonParser } from './render-json.ts';
 import { headText, textChunks } from './source.ts';
-import { detectFormat, FORMAT_NAMES, type LogFormatName } from './detect.ts';
-import { plainHead, pythonHead, renderTextHead, syslogHead } from './text-formats.ts';
+import { detectFormat, FORMAT_NAMES, JSON_LINE_FORMATS, type LogFormatName } from './detect.ts';
+import { apacheErrorHead, CONTINUATION, EXCEPTION_LINE, goHead, herokuHead, javaHead, logfmtLineHead, nginxErrorHead, pgbouncerHead, rubyHead } from './app-formats.ts';
+import { createCriParser } from './cri.ts';
+import { createPostgresSyslogParser, createSyslogHead, inferSyslogYear } from './syslog.ts';
+import type { Head } from './headed.ts';
+import { stat } from 'node:fs/promises';
+import { plainHead, pythonHead, renderTextHead } from './text-formats.ts';
 import type { ChunkParser, RecordSink } from './types.ts';
-import { joinMultiline } from './tracebacks.ts';
+import { joinMultiline, joinTraceLines } from './tracebacks.ts';
 
 export interface ReadOptions {
   /** auto, a format name, or a logparser header format such as `<Date> <Time> <Level> <Content>`. */
@@ -43,9 +48,15 @@ export function checkFormat(format: string): void {
 export async function readLogFile(absolutePath: string, displayPath: string, options: ReadOptions, sink: RecordSink): Promise<ReadResult> {
   const requested = options.format ?? 'auto';
   checkFormat(requested);
-  const format: string = requested === 'auto' ? detectFormat(await headText(absolutePath)) : requested;
+  const head = await headText(absolutePath);
+  const format: string = requested === 'auto' ? detectFormat(head) : requested;
   options.onFormat?.((FORMAT_NAMES as string[]).includes(format) ? format : `header: ${format}`);
-  const joiner = format === 'render-json' || format === 'render-text' || format === 'syslog' ? joinMultiline(sink) : null;
+  const joiner =
+    format === 'render-json' || format === 'render-text' || format === 'syslog' || format === 'heroku' ? joinMultiline(sink)
+    : format === 'docker-json'
+      ? joinTraceLines(sink, (text, previous, joined) => CONTINUATION.test(text) || (EXCEPTION_LINE.test(text) && (joined > 0 || previous.level === 'error' || previous.level === 'fatal' || previous.level === 'warn')))
+      : null;
+  const year = format === 'syslog' || format === 'postgres-syslog' ? inferSyslogYear(head, (await stat(absolutePath)).mtime) : undefined;
   if (joiner) sink = joiner;
   let parser: ChunkParser;
   let splitter: LineSplitter | null = null;
@@ -53,17 +64,31 @@ export async function readLogFile(absolutePath: string, displayPath: string, opt
   if (format === 'render-json') parser = createRenderJsonParser(displayPath, sink);
   else {
     let lineParser;
-    if (format === 'json-lines') lineParser = createJsonLinesParser(displayPath, sink);
+    if (JSON_LINE_FORMATS.has(format)) lineParser = createJsonLinesParser(displayPath, sink);
     else if (format === 'postgres') lineParser = postgres = createPostgresParser({ file: displayPath, prefix: options.postgresPrefix }, sink);
+    else if (format === 'postgres-syslog') lineParser = postgres = createPostgresSyslogParser(displayPath, year, sink);
+    else if (format === 'cri') lineParser = createCriParser(displayPath, sink);
     else {
-      const head =
-        format === 'syslog' ? (text: string) => syslogHead(text)
-        : format === 'python' ? pythonHead
-        : format === 'render-text' ? renderTextHead
-        : format === 'plain' ? plainHead
-        : headerFormatHead(compileHeaderFormat(format));
-      const continuation = format !== 'syslog';
-      lineParser = createHeadedParser({ file: displayPath, head, continuation, orphanAsRecord: format === 'plain', reason: `not-${(FORMAT_NAMES as string[]).includes(format) ? format : 'header-format'}` }, sink);
+      const heads: Record<string, (text: string) => Head | null> = {
+        syslog: createSyslogHead(year),
+        python: pythonHead,
+        'render-text': renderTextHead,
+        plain: plainHead,
+        heroku: herokuHead,
+        'nginx-error': nginxErrorHead,
+        'apache-error': apacheErrorHead,
+        ruby: rubyHead,
+        pgbouncer: pgbouncerHead,
+        java: javaHead,
+        go: goHead,
+        logfmt: logfmtLineHead,
+      };
+      const lineHead = heads[format] ?? headerFormatHead(compileHeaderFormat(format));
+      const continuation = format !== 'syslog' && format !== 'heroku';
+      lineParser = createHeadedParser(
+        { file: displayPath, head: lineHead, continuation, joinTraces: continuation, orphanAsRecord: format === 'plain', reason: `not-${(FORMAT_NAMES as string[]).includes(format) ? format : 'header-format'}` },
+        sink,
+      );
     }
     splitter = new LineSplitter(lineParser, sink);
     parser = splitter;

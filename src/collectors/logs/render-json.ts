@@ -1,8 +1,10 @@
-// Streaming reader for Render log JSON: a page {hasMore, logs:[...]}, an array of logs, or `render logs -o json` objects back to back.
+// Streaming reader for JSON documents of log records: a Render page {hasMore, logs:[...]}, a CloudWatch {events:[...]} export, an array, or objects back to back.
 import type { ChunkParser, RecordSink } from './types.ts';
 import { recordFromObject } from './json-record.ts';
 import { inferLevel } from './message-hints.ts';
 
+/** Keys of a page object whose array holds the records: Render `logs`, CloudWatch `events` (filter-log-events, get-log-events), GCP `entries`. */
+const PAGE_KEYS = new Set(['logs', 'events', 'entries']);
 const MAX_RECORD_CHARS = 8 << 20;
 const QUOTE = 34, BACKSLASH = 92, OPEN_OBJECT = 123, CLOSE_OBJECT = 125, OPEN_ARRAY = 91, CLOSE_ARRAY = 93, NEWLINE = 10;
 
@@ -25,7 +27,8 @@ export function createRenderJsonParser(file: string, sink: RecordSink): ChunkPar
 
   const emit = (parsed: unknown, text: () => string, recordLine: number): void => {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return;
-    const logs = (parsed as { logs?: unknown }).logs;
+    const page = parsed as { logs?: unknown; events?: unknown; entries?: unknown };
+    const logs = page.logs ?? page.events ?? page.entries;
     if (Array.isArray(logs)) {
       // A page inside an array of pages: its entries are the records (all on the line the page starts on).
       for (const entry of logs) emit(entry, () => JSON.stringify(entry) ?? '', recordLine);
@@ -145,7 +148,7 @@ export function createRenderJsonParser(file: string, sink: RecordSink): ChunkPar
             code === OPEN_OBJECT &&
             captureDepth === -1 &&
             (depth === 0 || (depth === 1 && topType === OPEN_ARRAY) || (pageArrayDepth !== -1 && depth === pageArrayDepth + 1));
-          if (code === OPEN_ARRAY && depth === 1 && topType === OPEN_OBJECT && lastKey === 'logs' && captureDepth === 0) {
+          if (code === OPEN_ARRAY && depth === 1 && topType === OPEN_OBJECT && PAGE_KEYS.has(lastKey) && captureDepth === 0) {
             pageArrayDepth = 1;
             captureDepth = -1;
             captureParts = [];

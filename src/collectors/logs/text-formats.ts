@@ -51,7 +51,7 @@ export function pythonHead(text: string): Head | null {
 const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
 
 /** RFC 5424 (Render log streams) and RFC 3164 / traditional syslog lines (`<PRI>` optional, year inferred). */
-export function syslogHead(text: string, year = new Date().getUTCFullYear()): Head | null {
+export function syslogHead(text: string, year = new Date().getUTCFullYear(), yearKnown = false): Head | null {
   let match = SYSLOG_5424.exec(text);
   if (match) {
     const pri = Number(match[1]);
@@ -73,11 +73,13 @@ export function syslogHead(text: string, year = new Date().getUTCFullYear()): He
     const [month, day, time] = match[2]!.split(/\s+/);
     const clock = time!.split(':').map(Number) as [number, number, number];
     let ms = Date.UTC(year, MONTHS[month!] ?? 0, Number(day), ...clock);
-    // No year in RFC 3164: a date more than a day ahead of now belongs to last year.
-    if (ms - Date.now() > 86_400_000) ms = Date.UTC(year - 1, MONTHS[month!] ?? 0, Number(day), ...clock);
+    // No year in RFC 3164: unless the file's dates told it, a date more than a day ahead of now belongs to last year.
+    if (!yearKnown && ms - Date.now() > 86_400_000) ms = Date.UTC(year - 1, MONTHS[month!] ?? 0, Number(day), ...clock);
     const fields: Record<string, string> = { host: match[3]!, app: match[4]! };
     if (match[5]) fields.procid = match[5];
-    const head: Head = { message: match[6]!, fields, timestamp: new Date(ms).toISOString() };
+    // rsyslog escapes control characters as #ooo (octal): #011 is a tab.
+    const message = match[6]!.indexOf('#011') === -1 ? match[6]! : match[6]!.replace(/#011/g, '\t');
+    const head: Head = { message, fields, timestamp: new Date(ms).toISOString() };
     if (match[1] !== undefined) {
       const pri = Number(match[1]);
       if ((pri & 7) !== 6) head.level = syslogLevel(pri & 7);

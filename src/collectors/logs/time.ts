@@ -1,15 +1,21 @@
 // Timestamp and level normalisation: many log spellings in, ISO 8601 UTC and the five fracas levels out.
+import { DateTime } from 'luxon';
 import type { Level } from '../../evidence/schema.ts';
 
-const ZONES: Record<string, number> = {
-  UTC: 0, GMT: 0, Z: 0, UT: 0,
-  EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420,
-  CET: 60, CEST: 120, WET: 0, WEST: 60, EET: 120, EEST: 180, BST: 60, JST: 540, KST: 540, AEST: 600, AEDT: 660,
+/**
+ * Zone abbreviations with one meaning in practice (CST, IST and others name several zones and are left out): each
+ * is the IANA zone or fixed offset luxon resolves. An abbreviation not listed makes the time unknown, never UTC.
+ */
+const ABBREVIATIONS: Record<string, string> = {
+  UTC: 'UTC', GMT: 'UTC', Z: 'UTC', UT: 'UTC',
+  EST: 'UTC-5', EDT: 'UTC-4', CDT: 'UTC-5', MST: 'UTC-7', MDT: 'UTC-6', PST: 'UTC-8', PDT: 'UTC-7', AKST: 'UTC-9', AKDT: 'UTC-8', HST: 'UTC-10',
+  CET: 'UTC+1', CEST: 'UTC+2', WET: 'UTC', WEST: 'UTC+1', EET: 'UTC+2', EEST: 'UTC+3', BST: 'UTC+1', MSK: 'UTC+3',
+  JST: 'UTC+9', KST: 'UTC+9', HKT: 'UTC+8', SGT: 'UTC+8', AEST: 'UTC+10', AEDT: 'UTC+11', ACST: 'UTC+9:30', AWST: 'UTC+8', NZST: 'UTC+12', NZDT: 'UTC+13',
 };
 
 const ISO_Z = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z$/;
 const GENERIC =
-  /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s*(Z|[+-]\d\d(?::?\d\d)?|[A-Z]{2,5})?$/;
+  /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s*(Z|[+-]\d\d(?::?\d\d)?|[A-Z]{2,5}|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+){1,2})?$/;
 
 /** Normalise a timestamp string (ISO, `YYYY-MM-DD HH:MM:SS,mmm`, with zone names or offsets) to ISO UTC. */
 export function normalizeTimestamp(value: string): string | undefined {
@@ -17,16 +23,18 @@ export function normalizeTimestamp(value: string): string | undefined {
   const match = GENERIC.exec(value.trim());
   if (match) {
     const [, y, mo, d, h, mi, s, frac, zone] = match;
-    let offset = 0;
-    if (zone && zone !== 'Z') {
-      if (zone[0] === '+' || zone[0] === '-') {
+    const parts = { year: Number(y), month: Number(mo), day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s), millisecond: frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0 };
+    if (!zone || zone === 'Z' || zone[0] === '+' || zone[0] === '-') {
+      let offset = 0;
+      if (zone && zone !== 'Z') {
         const digits = zone.slice(1).replace(':', '');
         offset = (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || 0)) * (zone[0] === '-' ? -1 : 1);
-      } else offset = ZONES[zone] ?? 0;
+      }
+      const ms = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second, parts.millisecond);
+      return Number.isNaN(ms) ? undefined : new Date(ms - offset * 60_000).toISOString();
     }
-    const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0);
-    if (Number.isNaN(ms)) return undefined;
-    return new Date(ms - offset * 60_000).toISOString();
+    const named = DateTime.fromObject(parts, { zone: ABBREVIATIONS[zone] ?? (zone.includes('/') ? zone : 'unknown/zone') });
+    return named.isValid ? named.toUTC().toISO() ?? undefined : undefined;
   }
   if (/^\d{10}(\.\d+)?$/.test(value)) return new Date(Number(value) * 1000).toISOString();
   if (/^\d{13}$/.test(value)) return new Date(Number(value)).toISOString();

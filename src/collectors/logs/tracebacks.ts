@@ -58,3 +58,31 @@ export function joinMultiline(sink: RecordSink): JoiningSink {
     flush,
   };
 }
+
+/**
+ * Records a runtime wrote one line at a time (Docker json-file: one JSON object per line of output): stack frames,
+ * `Caused by:` and goroutine lines, and an exception line right after an error, join the record before them from
+ * the same stream.
+ */
+export function joinTraceLines(sink: RecordSink, continues: (text: string, previous: LogRecord, joined: number) => boolean): JoiningSink {
+  let pending: LogRecord | null = null;
+  let joined = 0;
+  const flush = (): void => {
+    if (pending) sink.record(pending);
+    pending = null;
+  };
+  return {
+    record(record) {
+      if (pending && joined < MAX_CONTINUATION_LINES && record.fields.stream === pending.fields.stream && !record.fields.level && continues(record.message, pending, joined)) {
+        if (pending.message.length < MAX_MESSAGE_LENGTH) pending.message = `${pending.message}\n${record.message}`.slice(0, MAX_MESSAGE_LENGTH);
+        joined++;
+        return;
+      }
+      flush();
+      pending = record;
+      joined = 0;
+    },
+    unparsed: (line, reason, text) => sink.unparsed(line, reason, text),
+    flush,
+  };
+}

@@ -1,4 +1,5 @@
 // Tests for hostile configuration sides: FIFOs and devices refused by type, env-file and code FIFOs, oversized files.
+import { configComparisons } from '../../../src/analysis/config/comparisons.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -46,7 +47,7 @@ describe('hostile config sides', () => {
     const dir = tempDir({ 'production.yaml': 'a: 1\n' }, ['staging.yaml']);
     const output = await collectConfig(spec(side('staging', 'staging.yaml'), side('production', 'production.yaml')), testContext(dir));
     expect(output.status).toBe('partial');
-    expect(output.evidence.comparisons[0]?.anomalies[0]).toMatchObject({ kind: 'missing-file', file: 'staging.yaml' });
+    expect(configComparisons(output.evidence)[0]?.anomalies[0]).toMatchObject({ kind: 'missing-file', file: 'staging.yaml' });
     expect((output.warnings ?? []).join('\n')).toMatch(/staging\.yaml: a FIFO/);
   });
 
@@ -62,10 +63,10 @@ describe('hostile config sides', () => {
     const output = await collectConfig(spec(side('staging', 'a.yaml'), side('production', 'b.yaml')), testContext(dir));
     expect(output.status).toBe('partial');
     expect((output.warnings ?? []).join('\n')).toMatch(/`cert`.*SHA-256/);
-    const cert = output.evidence.comparisons[0]?.differences.find((diff) => diff.path === 'cert');
+    const cert = configComparisons(output.evidence)[0]?.differences.find((diff) => diff.path === 'cert');
     expect(cert?.left).toMatch(/^<200000 characters, sha256 [0-9a-f]{16}>$/);
     expect(cert?.left).not.toBe(cert?.right);
-    expect(output.evidence.comparisons[0]?.differences.map((diff) => diff.path).sort()).toEqual(['b', 'cert']);
+    expect(configComparisons(output.evidence)[0]?.differences.map((diff) => diff.path).sort()).toEqual(['b', 'cert']);
   });
 
   it('code collector: a FIFO named as a file is a warning, not a hang', async () => {
@@ -76,22 +77,23 @@ describe('hostile config sides', () => {
     expect(output.evidence.excerpts.map((excerpt) => excerpt.path)).toEqual(['ok.py']);
   });
 
-  it('keeps the 10,000 highest-ranked differences of two huge files, with a warning', async () => {
+  it('stores two huge files whole; analysis keeps the 10,000 highest-ranked differences, saying so', async () => {
     const lines = (bump: number) => Array.from({ length: 10_050 }, (_, index) => `k${index}: ${index + bump}`).join('\n');
     const dir = tempDir({ 'a.yaml': `${lines(0)}\nwebhook_timeout: 30\n`, 'b.yaml': `${lines(1)}\nwebhook_timeout: 1\n` });
     const output = await collectConfig(spec(side('staging', 'a.yaml'), side('production', 'b.yaml')), testContext(dir));
-    expect(output.status).toBe('partial');
-    const differences = output.evidence.comparisons[0]?.differences ?? [];
-    expect(differences).toHaveLength(10_000);
-    expect(differences[0]).toMatchObject({ path: 'webhook_timeout', risk: 'high' });
-    expect((output.warnings ?? []).join('\n')).toMatch(/10051 differences .* keeps the 10000 and 0 ranked highest/);
+    expect(output.status).toBe('ok');
+    expect(output.evidence.files.map((file) => file.lines.length)).toEqual([10_051, 10_051]);
+    const [comparison] = configComparisons(output.evidence);
+    expect(comparison?.differences).toHaveLength(10_000);
+    expect(comparison?.differences[0]).toMatchObject({ path: 'webhook_timeout', risk: 'high' });
+    expect(comparison?.anomalies.find((anomaly) => anomaly.kind === 'truncated')?.detail).toMatch(/10051 differences and 0 anomalies; the 10000 and 0 ranked highest are shown/);
   });
 
   it('refuses an .env file with more lines than the parser bound, as a parse problem', async () => {
     const dir = tempDir({ 'a.env': 'A=1\n'.repeat(100_001), 'b.env': 'A=1\n' });
     const output = await collectConfig(spec(side('staging', 'a.env'), side('production', 'b.env')), testContext(dir));
     expect(output.status).toBe('partial');
-    expect(output.evidence.comparisons[0]?.anomalies[0]).toMatchObject({ kind: 'parse-error', file: 'a.env' });
+    expect(configComparisons(output.evidence)[0]?.anomalies[0]).toMatchObject({ kind: 'parse-error', file: 'a.env' });
     expect((output.warnings ?? []).join('\n')).toMatch(/too large to compare/);
   });
 
@@ -102,7 +104,7 @@ describe('hostile config sides', () => {
       for (let index = 0; index <= MAX_SIDE_FILES; index += 1) writeFileSync(path.join(dir, name, `f${index}.env`), `A=${index}\n`);
     }
     const output = await collectConfig(spec(side('staging', 'a'), side('production', 'b')), testContext(dir));
-    expect(output.evidence.comparisons).toHaveLength(MAX_SIDE_FILES);
+    expect(configComparisons(output.evidence)).toHaveLength(MAX_SIDE_FILES);
     expect((output.warnings ?? []).join('\n')).toMatch(/more than 1000 configuration files/);
   });
 });

@@ -115,7 +115,7 @@ describe('log readers', () => {
     expect(detectFormat('{"level":30,"msg":"x"}\n')).toBe('json-lines');
     expect(detectFormat('{\n  "id": "a",\n')).toBe('render-json');
     expect(detectFormat('[\n  {\n')).toBe('render-json');
-    expect(detectFormat('[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok\n')).toBe('plain');
+    expect(detectFormat('[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok\n')).toBe('apache-error');
     expect(detectFormat('2026-11-20 08:00:00.000 UTC [12] LOG:  hello\n2026-11-20 08:00:00.000 UTC [12] ERROR:  bad\n')).toBe('postgres');
   });
 });

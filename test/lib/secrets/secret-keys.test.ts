@@ -1,6 +1,6 @@
 // Tests for secret detection and masking of configuration values, and placeholder resolution.
 import { describe, expect, it } from 'vitest';
-import { envLookup, resolvePlaceholders } from '../../../src/analysis/config/placeholders.ts';
+import { envLookup, resolvePlaceholders } from '../../../src/collectors/config/placeholders.ts';
 import { isSecretKey, looksLikeCredential, maskValue } from '../../../src/lib/secrets/secret-keys.ts';
 
 describe('secrets', () => {
