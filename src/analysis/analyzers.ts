@@ -6,6 +6,7 @@ import { databaseFindings } from './database.ts';
 import { crossSourceLogFindings, logFindings, logPatterns, type LogPatterns } from './log-patterns.ts';
 import { pgLogFindings } from './pg-log-events.ts';
 import type { Analyzer, SharedDerivations } from './registry.ts';
+import { attribute, type Attribution } from './attribution/index.ts';
 import type { Finding } from './types.ts';
 
 /** Log and Render API sources: both carry log evidence. */
@@ -64,4 +65,20 @@ export const ANALYZERS: readonly Analyzer[] = [
     },
   },
   { id: 'error-path-leaks', requires: [], run: ({ findings }) => errorHandlingFinding(findings) },
+  // Symptom-anchored attribution over everything found so far: no findings of its own, its result is shared.
+  {
+    id: 'attribution',
+    requires: ['logs', 'render-api'],
+    run: ({ bundle, findings, shared }) => {
+      shared.get(ATTRIBUTION_KEY, () => attribute(bundle, findings));
+      return [];
+    },
+  },
 ];
+
+export const ATTRIBUTION_KEY = 'attribution';
+
+/** The attribution computed by the `attribution` analyzer, or undefined when it did not run or threw. */
+export function sharedAttribution(shared: SharedDerivations): Attribution | undefined {
+  return shared.get<Attribution | undefined>(ATTRIBUTION_KEY, () => undefined);
+}

@@ -1,6 +1,7 @@
 // Findings from database evidence: stuck jobs, job errors, connection headroom, idle transactions, blocking, deadlocks, constraints.
 import { findCheck, jobTables, type DatabaseCheckId, type JobTable, type TypedCheck } from '../evidence/database-checks.ts';
 import type { CheckConstraint, DatabaseEvidence, DbRow, DbValue, EvidenceRef } from '../evidence/schema.ts';
+import { classifyError, hintsFromFields, type ErrorHints, type SignatureMatch } from '../lib/error-signatures/index.ts';
 import type { Finding, Severity, Signal } from './types.ts';
 
 /** Thresholds, exported so tests and reports can name them. */
@@ -136,6 +137,12 @@ function stuckJobs(sourceId: string, evidence: DatabaseEvidence, table: JobTable
   const over24h = (ages?.rows ?? []).reduce((sum, row) => sum + num(row.over_24h), 0);
   const asOf = evidence.extras?.asOf ?? evidence.serverTime;
   const severity: Severity = total >= 50 || over24h > 0 ? 'critical' : 'high';
+  // All stuck ids (not only the listed rows) when the collector gathered them.
+  const allIds = check(evidence, 'stuck-job-ids', table)?.rows[0]?.ids;
+  if (typeof allIds === 'string' && allIds.length > 0) {
+    const listed = new Set(entities['job-id'] ?? []);
+    entities['job-id'] = [...(entities['job-id'] ?? []), ...allIds.split(',').filter((value) => !listed.has(value))];
+  }
   const findingRefs = [...refs(sourceId, ages, indexed(ages?.rows ?? [])), ...refs(sourceId, list_, indexed(list_?.rows ?? []))].slice(0, THRESHOLDS.maxRefs);
   return [
     make(
@@ -152,25 +159,20 @@ function stuckJobs(sourceId: string, evidence: DatabaseEvidence, table: JobTable
   ];
 }
 
-const ERROR_SIGNALS: { pattern: RegExp; signal: Signal }[] = [
-  { pattern: /deadlock/i, signal: 'deadlock' },
-  { pattern: /violates (check|not-null|foreign key|unique) constraint|\b23514\b|\b23502\b|\b23503\b|CheckViolation|IntegrityError/i, signal: 'constraint-violation' },
-  { pattern: /lock timeout|could not obtain lock|\b55P03\b|LockNotAvailable/i, signal: 'lock-timeout' },
-  { pattern: /statement timeout|\b57014\b|QueryCanceled/i, signal: 'statement-timeout' },
-  { pattern: /idle.in.transaction/i, signal: 'idle-in-transaction' },
-  // The server refused the connection because its slots were full (the hypotheses' meaning of connection-refused).
-  { pattern: /too many clients|remaining connection slots|\b53300\b/i, signal: 'connection-refused' },
-  // The application's own pool (or Supavisor) had no connection to give.
-  { pattern: /max client connections|EMAXCONN|pool (is )?(exhausted|limit)|QueuePool limit|timed out (waiting|acquiring).{0,20}connection/i, signal: 'pool-exhaustion' },
-  { pattern: /password authentication failed|no pg_hba\.conf entry|\b28P01\b/i, signal: 'auth-failure' },
-  { pattern: /\b429\b|rate.?limit|too many requests/i, signal: 'upstream-rate-limit' },
-  { pattern: /webhook/i, signal: 'webhook-failures' },
-  { pattern: /ECONNREFUSED|connection refused|could not connect|ECONNRESET|ETIMEDOUT|network|timed? ?out|timeout/i, signal: 'network-error' },
-];
+/**
+ * The error signature of one recorded job error (its raw sample, normalised text and error code), from the
+ * error-signature catalogue; the code is a hint (SQLSTATE, errno, or an upstream HTTP status).
+ */
+export function jobErrorSignature(sample: string, normalized: string, code: string): SignatureMatch | undefined {
+  const hints: ErrorHints = code ? hintsFromFields({ code }) : {};
+  if (/^[1-5]\d\d$/.test(code)) hints.httpStatus = Number(code);
+  return classifyError(sample || normalized, hints) ?? (sample && normalized ? classifyError(normalized, hints) : undefined);
+}
 
-/** The signal an error text is evidence of; 'job-errors' when nothing more specific fits. */
-export function errorSignal(text: string): Signal {
-  return ERROR_SIGNALS.find((entry) => entry.pattern.test(text))?.signal ?? 'job-errors';
+/** The signal of a job error: its signature's, else webhook failures when the error names the webhook, else job errors. */
+function jobErrorSignal(match: SignatureMatch | undefined, text: string): Signal {
+  if (match) return match.signature.signal;
+  return /webhook/i.test(text) ? 'webhook-failures' : 'job-errors';
 }
 
 function jobErrors(sourceId: string, evidence: DatabaseEvidence, table: JobTable): Finding[] {
@@ -179,7 +181,8 @@ function jobErrors(sourceId: string, evidence: DatabaseEvidence, table: JobTable
   const known = entityColumns(evidence);
   return errors.rows.slice(0, 8).map((row, index) => {
     const text = `${str(row.normalized_error)} ${str(row.error_code)} ${str(row.sample_error)}`;
-    const signal = errorSignal(text);
+    const match = jobErrorSignature(str(row.sample_error), str(row.normalized_error), str(row.error_code));
+    const signal = jobErrorSignal(match, text);
     const occurrences = num(row.occurrences);
     const entities: Record<string, string[]> = {};
     for (const id of list(row.sample_ids)) addEntity(entities, 'job-id', id);
@@ -193,7 +196,13 @@ function jobErrors(sourceId: string, evidence: DatabaseEvidence, table: JobTable
       `${plural(num(row.jobs), 'job')} recorded "${str(row.sample_error).slice(0, 200)}"${str(row.error_code) ? ` (code ${str(row.error_code)})` : ''} between ${str(row.first_seen)} and ${str(row.last_seen)}; states now: ${list(row.states).join(', ')}.`,
       occurrences,
       refs(sourceId, errors, [{ row, index }], ['normalized_error', 'error_code', 'occurrences', 'jobs', 'first_seen', 'last_seen']),
-      { entities, ...(str(row.first_seen) ? { firstSeen: str(row.first_seen) } : {}), ...(str(row.last_seen) ? { lastSeen: str(row.last_seen) } : {}) },
+      {
+        entities,
+        ...(str(row.first_seen) ? { firstSeen: str(row.first_seen) } : {}),
+        ...(str(row.last_seen) ? { lastSeen: str(row.last_seen) } : {}),
+        ...(match ? { signatureId: match.signature.id, resource: match.resource } : {}),
+        ...(match?.resourceName ? { resourceName: match.resourceName } : {}),
+      },
     );
   });
 }

@@ -1,6 +1,12 @@
-// Ranked root-cause hypotheses: each category's score is a noisy-OR of the signals found, with the rule spelled out.
+// Ranked root-cause hypotheses: each category's best attributed cause (symptom-anchored features) blended with a noisy-OR of its signals.
 import type { EvidenceRef } from '../evidence/schema.ts';
+import type { Attribution, Candidate } from './attribution/index.ts';
 import type { Finding, Hypothesis, HypothesisCategory, Signal } from './types.ts';
+
+/** Weight of the attributed cause's score against the signal rule's, when attribution found a symptom. */
+export const ATTRIBUTION_WEIGHT = 0.7;
+/** A family corroborated by a database condition of the same category gains this much. */
+const CORROBORATION = 0.1;
 
 interface Weight {
   signal: Signal;
@@ -149,8 +155,33 @@ export interface Decision {
   note?: string;
 }
 
-/** Score every category from the findings; drop those with no support; rank; apply the investigator's decisions. */
-export function rankHypotheses(findings: Finding[], decisions: Record<string, Decision> = {}): Hypothesis[] {
+/** The best candidate of each category, with the corroboration bonus applied. */
+function bestByCategory(attribution: Attribution | undefined): Map<HypothesisCategory, { candidate: Candidate; score: number; note?: string }> {
+  const best = new Map<HypothesisCategory, { candidate: Candidate; score: number; note?: string }>();
+  if (!attribution) return best;
+  for (const candidate of attribution.candidates) {
+    const known = best.get(candidate.category);
+    if (!known || candidate.score > known.candidate.score) best.set(candidate.category, { candidate, score: candidate.score });
+  }
+  for (const [category, entry] of best) {
+    const condition = attribution.candidates.find((candidate) => candidate.kind === 'resource-condition' && candidate.category === category && candidate !== entry.candidate);
+    if (condition && entry.candidate.kind === 'error-family' && !entry.candidate.features.background) {
+      entry.score = Math.min(1, entry.score + CORROBORATION);
+      entry.note = `+${CORROBORATION} corroborated by ${condition.title}`;
+    }
+  }
+  return best;
+}
+
+/**
+ * Score every category from the findings and the attributed causes; drop those with no support; rank; apply the
+ * investigator's decisions. With attribution, a category's score is ATTRIBUTION_WEIGHT × its best cause's score +
+ * (1 − ATTRIBUTION_WEIGHT) × its signal rule's score; without it, the signal rule's score alone.
+ */
+export function rankHypotheses(findings: Finding[], decisions: Record<string, Decision> = {}, attribution?: Attribution): Hypothesis[] {
+  const attributed = bestByCategory(attribution);
+  const ruleScores = new Map<HypothesisCategory, number>();
+  const anchored = attribution?.symptom !== undefined && attribution.candidates.some((candidate) => candidate.kind === 'error-family' && candidate.score > 0);
   const found = new Map<Signal, Finding[]>();
   for (const finding of findings) found.set(finding.signal, [...(found.get(finding.signal) ?? []), finding]);
 
@@ -166,8 +197,9 @@ export function rankHypotheses(findings: Finding[], decisions: Record<string, De
       reasons.push(`+${weight.weight} ${weight.why}`);
       supportingFindings.push(...hits);
     }
-    if (supportingFindings.length === 0) continue;
-    let score = 1 - disbelief;
+    const best = attributed.get(rule.category);
+    if (supportingFindings.length === 0 && !best) continue;
+    let score = supportingFindings.length === 0 ? 0 : 1 - disbelief;
     const contradictingFindings: Finding[] = [];
     for (const weight of rule.against) {
       const hits = matching(found, weight);
@@ -176,22 +208,57 @@ export function rankHypotheses(findings: Finding[], decisions: Record<string, De
       reasons.push(`−${weight.weight} ${weight.why}`);
       contradictingFindings.push(...hits);
     }
-    score = Math.max(0, Math.min(1, Math.round(score * 100) / 100));
+    score = Math.max(0, Math.min(1, score));
+    ruleScores.set(rule.category, score);
+    const signalRule = `signal rule ${score.toFixed(2)} = 1 − ∏(1 − w) over the signals present${rule.against.length ? ', minus the weights of contrary signals' : ''}: ${reasons.join('; ') || 'none'}`;
+    let text = signalRule;
+    if (anchored) {
+      const cause = best?.score ?? 0;
+      text = `score = ${ATTRIBUTION_WEIGHT} × attributed cause ${cause.toFixed(2)} + ${(1 - ATTRIBUTION_WEIGHT).toFixed(1)} × ${signalRule}${best ? `. Attributed cause: ${best.candidate.rule}${best.note ? ` ${best.note}` : ''}` : ''}`;
+      score = ATTRIBUTION_WEIGHT * cause + (1 - ATTRIBUTION_WEIGHT) * score;
+    }
+    score = Math.round(score * 100) / 100;
     const id = rule.category;
     const decision = decisions[id];
+    const candidate = best?.candidate;
+    const supporting = unique([...(candidate?.decisive ? [candidate.decisive] : []), ...(candidate?.refs ?? []), ...refsOf(unique(supportingFindings))].map((ref) => JSON.stringify(ref))).map((ref) => JSON.parse(ref) as EvidenceRef).slice(0, MAX_REFS);
     hypotheses.push({
       id,
       title: rule.title,
       category: rule.category,
       score,
-      rule: `score = 1 − ∏(1 − w) over the signals present${rule.against.length ? ', minus the weights of contrary signals' : ''}: ${reasons.join('; ')}`,
+      rule: text,
       summary: rule.summary(found),
-      supporting: refsOf(unique(supportingFindings)),
+      supporting,
       contradicting: refsOf(unique(contradictingFindings)),
       role: 'unlikely',
       status: decision?.status ?? 'proposed',
-      findingIds: unique(supportingFindings).map((finding) => finding.id),
+      findingIds: unique([...unique(supportingFindings).map((finding) => finding.id), ...(candidate?.findingIds ?? [])]),
+      ...(candidate
+        ? {
+            statement: candidate.statement,
+            ...(candidate.resource ? { resource: candidate.resource } : {}),
+            ...(candidate.signatureId ? { signatureId: candidate.signatureId } : {}),
+            ...(candidate.decisive ? { decisive: candidate.decisive } : {}),
+            features: candidate.features,
+            candidateId: candidate.id,
+            remedies: candidate.remedies,
+          }
+        : {}),
     });
+  }
+  // A configuration difference that explains an error family carries that family's signal evidence too.
+  if (anchored) {
+    for (const hypothesis of hypotheses) {
+      const best = attributed.get(hypothesis.category);
+      const explains = best?.candidate.explains;
+      if (!best || !explains) continue;
+      const own = ruleScores.get(hypothesis.category) ?? 0;
+      const inherited = ruleScores.get(explains) ?? 0;
+      if (inherited <= own) continue;
+      hypothesis.score = Math.round((ATTRIBUTION_WEIGHT * best.score + (1 - ATTRIBUTION_WEIGHT) * inherited) * 100) / 100;
+      hypothesis.rule += `; the signal term uses the rule score of ${explains} (${inherited.toFixed(2)}), the errors this difference explains`;
+    }
   }
   hypotheses.sort((left, right) => rankOf(left) - rankOf(right) || right.score - left.score || left.id.localeCompare(right.id));
   let rootAssigned = false;

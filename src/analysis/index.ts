@@ -7,7 +7,7 @@ import { correlate } from './correlation.ts';
 import { gatherFacts } from './facts.ts';
 import { rankHypotheses } from './hypotheses.ts';
 import { assessImpact } from './impact.ts';
-import { ANALYZERS, logSources, sharedLogPatterns } from './analyzers.ts';
+import { ANALYZERS, logSources, sharedAttribution, sharedLogPatterns } from './analyzers.ts';
 import { runAnalyzers, SharedDerivations, type Analyzer, type AnalyzerRun } from './registry.ts';
 import type { ProbeEvidence } from '../evidence/probe.ts';
 import { similarIncidents, type IncidentRecord } from './history.ts';
@@ -155,7 +155,8 @@ export function collectFindings(bundle: EvidenceBundle, shared = new SharedDeriv
 export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions, options: AnalyzeOptions = {}): Analysis {
   const shared = new SharedDerivations();
   const { findings, errors: analyzerErrors } = collectFindings(bundle, shared, options.analyzers);
-  const hypotheses = rankHypotheses(findings, conclusions.hypotheses);
+  const attribution = sharedAttribution(shared);
+  const hypotheses = rankHypotheses(findings, conclusions.hypotheses, attribution);
   const impact = assessImpact(bundle, findings, conclusions.impact);
   const facts = gatherFacts(bundle, findings, hypotheses, impact.failureRate);
   const root = hypotheses.find((hypothesis) => hypothesis.role === 'root-cause');
@@ -177,7 +178,7 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
     rootCause: conclusions.rootCause
       ? { confirmed: true, text: conclusions.rootCause, ...(root ? { hypothesisId: root.id } : {}), refs: rootRefs }
       : root
-        ? { confirmed: root.status === 'confirmed', text: `${root.title} (${root.category}, score ${root.score.toFixed(2)}). ${root.summary}`, hypothesisId: root.id, refs: rootRefs }
+        ? { confirmed: root.status === 'confirmed', text: root.statement ? `${root.statement} (${root.category}${root.resource ? `, ${root.resource}` : ''}, score ${root.score.toFixed(2)}).` : `${root.title} (${root.category}, score ${root.score.toFixed(2)}). ${root.summary}`, hypothesisId: root.id, refs: rootRefs }
         : { confirmed: false, text: 'Not determined: no hypothesis is supported by the evidence collected.', refs: [] },
     what: describeWhat(findings, impact),
     when: describeWhen(findings, impact, timeline),
@@ -192,7 +193,8 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
       source: source.id,
       // Said only when fracas chose the job tables itself (no jobs: block), so the reader knows which it read.
       ...(evidence.jobDiscovery?.mode === 'discovered' ? { jobTables: evidence.jobDiscovery.note } : {}),
-      checks: evidence.checks,
+      // The full id list of stuck jobs is for joins and counts, not for display.
+      checks: evidence.checks.filter((check) => !/^stuck-job-ids(-|$)/.test(check.id)),
       findings: findings.filter((finding) => finding.area === 'database' && finding.refs.some((ref) => ref.source === source.id)),
     })),
     config: { rows: configRows },
@@ -218,6 +220,7 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
     similarIncidents: similarIncidents({ id: bundle.incident.id, signature }, options.pastIncidents ?? []),
     monitoringSchedule: monitoringSchedule(bundle, options.incidentPath ?? bundle.incident.id),
     ...(options.verification ? { verification: options.verification } : {}),
+    ...(attribution ? { attribution } : {}),
     ...(options.probe ? { probe: options.probe } : {}),
   };
 }

@@ -2,7 +2,8 @@
 // inter-arrival, periodicity, bursts, first appearance of error categories relative to deploys, webhook outcomes;
 // and `logFindings`, the findings (with refs to real records) that the hypothesis rules combine.
 import type { EvidenceRef, Level, LogEntity, LogEvent, LogEvidence, LogRecord, LogTemplate } from '../evidence/schema.ts';
-import { familyOf, hasStackTrace, isTracebackFragment } from '../lib/log-templates/families.ts';
+import { classifyError, hintsFromFields, type SignatureMatch } from '../lib/error-signatures/index.ts';
+import { hasStackTrace, isTracebackFragment } from '../lib/log-templates/families.ts';
 import { episodes, interArrival, pearson, periodicity, type InterArrival, type Periodicity } from '../lib/log-templates/time-stats.ts';
 import type { Finding, Severity, Signal } from './types.ts';
 
@@ -40,8 +41,13 @@ export interface Burst {
 export interface ErrorCategory {
   templateId: string;
   template: string;
-  /** Signal family the template belongs to, when a generic rule recognises it. */
+  /** The finding signal of the template's error signature, when the catalogue recognises it. */
   signal?: Signal;
+  /** The error signature (src/lib/error-signatures) the template matched. */
+  signatureId?: string;
+  /** What the error concerns (the signature's resource kind, refined by the record) and its name where the record says. */
+  resource?: string;
+  resourceName?: string;
   count: number;
   firstSeen?: string;
   lastSeen?: string;
@@ -212,10 +218,11 @@ export function logPatterns(source: string, evidence: LogEvidence): LogPatterns 
   const bursts: Burst[] = groups
     .filter((group) => group.count >= 3)
     .map((group) => ({ start: iso(group.start), end: iso(group.end), errors: group.count, durationMinutes: Math.round((group.end - group.start) / 60_000) }));
+  const firstRecords = firstRecordByTemplate(evidence);
   const categories: ErrorCategory[] = evidence.templates
     .filter((template) => errorCount(template, true) > 0)
     .map((template) => {
-      const family = isFragment(template) ? undefined : templateFamily(template);
+      const family = isFragment(template) ? undefined : templateSignature(template, firstRecords.get(template.id));
       const first = template.firstSeen;
       const before = first ? deploys.filter((deploy) => deploy.start <= first) : [];
       const last = before[before.length - 1];
@@ -224,7 +231,8 @@ export function logPatterns(source: string, evidence: LogEvidence): LogPatterns 
         template: template.template,
         count: errorCount(template, true),
         newAfterDeploy: false,
-        ...(family ? { signal: family.signal } : {}),
+        ...(family ? { signal: family.signature.signal, signatureId: family.signature.id, resource: family.resource } : {}),
+        ...(family?.resourceName ? { resourceName: family.resourceName } : {}),
         ...(template.firstSeen ? { firstSeen: template.firstSeen } : {}),
         ...(template.lastSeen ? { lastSeen: template.lastSeen } : {}),
       };
@@ -297,9 +305,21 @@ function recordLevel(record: LogRecord): Level | undefined {
   return record.level;
 }
 
-/** A template's error family; its first sample is read too, since masking hides status codes such as 429. */
-function templateFamily(template: LogTemplate): ReturnType<typeof familyOf> {
-  return familyOf(template.template) ?? familyOf(template.samples[0]?.message ?? '');
+/** The first record of each template (its structured fields give classification hints). */
+function firstRecordByTemplate(evidence: LogEvidence): Map<string, LogRecord> {
+  const first = new Map<string, LogRecord>();
+  for (const record of evidence.records) if (record.templateId && !first.has(record.templateId)) first.set(record.templateId, record);
+  return first;
+}
+
+/**
+ * A template's error signature: its first sample is read first (masking hides ports, status codes and errnos such as
+ * 429 or 111), then the masked template; the first record's fields (err.type, err.code ...) are hints.
+ */
+export function templateSignature(template: LogTemplate, record?: LogRecord): SignatureMatch | undefined {
+  const hints = record ? hintsFromFields(record.fields) : {};
+  const sample = template.samples[0]?.message ?? record?.message;
+  return (sample ? classifyError(sample, hints) : undefined) ?? classifyError(template.template, hints);
 }
 
 /** Findings of one log source: error families, 5xx, webhook outcomes, deploys, restarts, bursts, periodicity. */
@@ -319,32 +339,45 @@ export function logFindings(sourceId: string, evidence: LogEvidence, patterns: L
     return template.samples.map((sample) => ref(sourceId, sample.file, sample.line, sample.message));
   };
 
-  // Error families from error/warning templates (PostgreSQL server logs are classified by the database analysis).
+  // Error signatures of error/warning templates, one finding per signature and resource (PostgreSQL server logs are
+  // classified by the database analysis).
   if (!onlyPostgres(evidence)) {
-    const bySignal = new Map<Signal, { title: string; templates: LogTemplate[] }>();
+    const firstRecords = firstRecordByTemplate(evidence);
+    const bySignature = new Map<string, { match: SignatureMatch; templates: { template: LogTemplate; resourceName?: string }[] }>();
     for (const template of evidence.templates) {
       if (errorCount(template, true) === 0 || isFragment(template)) continue;
-      const family = templateFamily(template);
-      if (!family) continue;
-      const entry = bySignal.get(family.signal) ?? { title: family.title, templates: [] };
-      entry.templates.push(template);
-      bySignal.set(family.signal, entry);
+      const match = templateSignature(template, firstRecords.get(template.id));
+      if (!match) continue;
+      const key = `${match.signature.id}\u0000${match.resource}`;
+      const entry = bySignature.get(key) ?? { match, templates: [] };
+      entry.templates.push({ template, ...(match.resourceName ? { resourceName: match.resourceName } : {}) });
+      bySignature.set(key, entry);
     }
-    for (const [signal, { title, templates }] of bySignal) {
+    const perSignal = new Map<Signal, number>();
+    for (const { match } of bySignature.values()) perSignal.set(match.signature.signal, (perSignal.get(match.signature.signal) ?? 0) + 1);
+    for (const { match, templates: entries } of bySignature.values()) {
+      const { signature } = match;
+      const signal = signature.signal;
+      const templates = entries.map((entry) => entry.template);
       const count = templates.reduce((sum, template) => sum + errorCount(template, true), 0);
       const entities: Record<string, string[]> = {};
       for (const template of templates) mergeEntities(entities, template.entities);
       const refs = templates.flatMap(templateRefs).slice(0, MAX_REFS);
       const top = [...templates].sort((a, b) => errorCount(b, true) - errorCount(a, true))[0]!;
+      const names = resourceNames(entries);
       findings.push({
-        id: id(signal),
+        // One signature per signal keeps the short id; several get the signature in the id.
+        id: id(perSignal.get(signal) === 1 ? signal : `${signal}-${signature.id}${match.resource === signature.resource ? '' : `-${match.resource}`}`),
         signal,
         area: 'logs',
-        title: `${title} in ${sourceId}`,
-        detail: `${count} error/warning record(s) in ${templates.length} template(s); most frequent: "${top.template.slice(0, 160)}" (${errorCount(top, true)}).`,
+        title: `${signature.title} in ${sourceId}`,
+        detail: `${count} error/warning record(s) in ${templates.length} template(s); most frequent: "${top.template.slice(0, 160)}" (${errorCount(top, true)}). Signature ${signature.id} (${signature.category}, ${match.resource}${names ? ` ${names}` : ''}).`,
         severity: severityFor(signal, count),
         count,
         refs,
+        signatureId: signature.id,
+        resource: match.resource,
+        ...(names ? { resourceName: names } : {}),
         ...(Object.keys(entities).length > 0 ? { entities } : {}),
         ...span(templates.flatMap((template) => [template.firstSeen, template.lastSeen])),
       });
@@ -516,6 +549,14 @@ export function logFindings(sourceId: string, evidence: LogEvidence, patterns: L
     });
   }
   return findings;
+}
+
+/** The resource names a group of templates gives, most frequent first (at most three). */
+function resourceNames(entries: { template: LogTemplate; resourceName?: string }[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const { template, resourceName } of entries) if (resourceName) counts.set(resourceName, (counts.get(resourceName) ?? 0) + template.count);
+  const names = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name]) => name);
+  return names.length === 0 ? undefined : names.slice(0, 3).join(', ') + (names.length > 3 ? `, +${names.length - 3} more` : '');
 }
 
 /** Start-up lines closer than this belong to one boot. */

@@ -163,4 +163,6 @@ export interface Analysis {
   probe?: ProbeEvidence;
   /** The last `fracas verify` result, when there is one. */
   verification?: SavedVerification;
+  /** Symptom-anchored attribution: the symptom, the scored candidate causes and the causal chain. */
+  attribution?: import('./attribution/types.ts').Attribution;
 }

@@ -33,6 +33,22 @@ function configChanges(facts: Facts, categories: string[], verb: string, risks: 
     );
 }
 
+/** Whether a category's attributed resource is PostgreSQL (or unknown): PostgreSQL settings fit only then. */
+function postgresOrUnknown(facts: Facts, category: HypothesisCategory): boolean {
+  const resource = facts.byCategory.get(category)?.resource;
+  return resource === undefined || /postgres|pg\b|psql/i.test(resource);
+}
+
+/** The remedies of the root cause's error signature for one option letter, citing the decisive error. */
+function signatureChanges(facts: Facts, rootCategory: HypothesisCategory | undefined, letter: 'A' | 'B' | 'C'): ProposedText[] {
+  const root = rootCategory ? facts.byCategory.get(rootCategory) : undefined;
+  if (!root?.remedies) return [];
+  const refs = root.decisive ? [root.decisive] : root.supporting.slice(0, 1);
+  return root.remedies
+    .filter((remedy) => remedy.option === letter)
+    .map((remedy) => item(`${remedy.action}${remedy.settings?.length ? ` (${remedy.settings.join(', ')})` : ''}${root.resource ? ` — for ${root.resource}` : ''}`, refs));
+}
+
 /** One remedy: when it applies, which hypothesis category it answers, and the changes it proposes. */
 interface Remedy {
   category?: HypothesisCategory;
@@ -87,7 +103,9 @@ const OPTIONS: OptionDefinition[] = [
     remedies: [
       forCategory('db-pool-exhaustion', (facts) => [
         ...configChanges(facts, ['pool-workers'], 'Align'),
-        item('Set idle_in_transaction_session_timeout for the application role (e.g. 60 s) so a leaked transaction is ended before it exhausts the pool, and give the pool a checkout timeout shorter than the caller’s request timeout.', facts.refs('idle-in-transaction', 'pool-exhaustion')),
+        ...(postgresOrUnknown(facts, 'db-pool-exhaustion')
+          ? [item('Set idle_in_transaction_session_timeout for the application role (e.g. 60 s) so a leaked transaction is ended before it exhausts the pool, and give the pool a checkout timeout shorter than the caller’s request timeout.', facts.refs('idle-in-transaction', 'pool-exhaustion'))]
+          : [item(`Size the ${facts.byCategory.get('db-pool-exhaustion')?.resource ?? 'client'} connection pool for the worker concurrency and give it an acquire timeout shorter than the caller’s request timeout.`, facts.refs('pool-exhaustion'))]),
       ]),
       forCategory('config-drift', (facts) => {
         const anomalies = facts.findings('config-structural-anomaly');
@@ -112,7 +130,11 @@ const OPTIONS: OptionDefinition[] = [
     effort: 'medium to large (new components to run and monitor)',
     risks: ['New infrastructure adds moving parts and cost; it hides, rather than removes, defects in the code path.'],
     remedies: [
-      text('db-pool-exhaustion', 'Put a transaction-mode pooler (Supavisor/PgBouncer) between the service and PostgreSQL and size server connections from max_connections minus reserved slots.', 'pool-exhaustion', 'connection-refused'),
+      {
+        category: 'db-pool-exhaustion',
+        applies: (facts) => facts.byCategory.has('db-pool-exhaustion') && postgresOrUnknown(facts, 'db-pool-exhaustion'),
+        changes: (facts) => [item('Put a transaction-mode pooler (Supavisor/PgBouncer) between the service and PostgreSQL and size server connections from max_connections minus reserved slots.', facts.refs('pool-exhaustion', 'connection-refused'))],
+      },
       text('resource-exhaustion', 'Move to an instance type with more memory or add instances with autoscaling on memory, with a health check that drains before a restart.', 'memory-limit', 'restart'),
       text('upstream-dependency', 'Queue calls to the upstream behind a shared rate limiter (one budget for every worker) and raise the provider quota for this environment.', 'upstream-rate-limit'),
       text('network-connectivity', 'Route service-to-service traffic over private networking and add synthetic checks of the path.', 'network-error'),
@@ -121,12 +143,15 @@ const OPTIONS: OptionDefinition[] = [
   },
 ];
 
-function draftOption(definition: OptionDefinition, facts: Facts): SolutionOption {
+function draftOption(definition: OptionDefinition, facts: Facts, rootCategory?: HypothesisCategory): SolutionOption {
   const { remedies, ...option } = definition;
-  const changes: ProposedText[] = [];
-  const addresses: HypothesisCategory[] = [];
+  // The root cause's own remedies (from its error signature) come first.
+  const changes: ProposedText[] = signatureChanges(facts, rootCategory, definition.letter);
+  const addresses: HypothesisCategory[] = changes.length > 0 && rootCategory ? [rootCategory] : [];
   for (const remedy of remedies) {
     if (!remedy.applies(facts)) continue;
+    // The root cause's signature already says what this option does about it.
+    if (remedy.category !== undefined && remedy.category === rootCategory && addresses.includes(rootCategory)) continue;
     if (remedy.category && !addresses.includes(remedy.category)) addresses.push(remedy.category);
     changes.push(...remedy.changes(facts));
   }
@@ -147,8 +172,10 @@ const PRIMARY_OPTION: Record<HypothesisCategory, 'A' | 'B' | 'C'> = {
 };
 
 export function draftSolutions(facts: Facts, rootCategory: HypothesisCategory | undefined, chosen: 'A' | 'B' | 'C' | undefined): Pick<Analysis, 'options' | 'recommendation'> {
-  const options = OPTIONS.map((definition) => draftOption(definition, facts));
-  const letter = chosen ?? (rootCategory ? PRIMARY_OPTION[rootCategory] : 'A');
+  const options = OPTIONS.map((definition) => draftOption(definition, facts, rootCategory));
+  // The option the root cause's signature remedies first, else the category's usual one.
+  const signatureLetter = rootCategory ? facts.byCategory.get(rootCategory)?.remedies?.[0]?.option : undefined;
+  const letter = chosen ?? signatureLetter ?? (rootCategory ? PRIMARY_OPTION[rootCategory] : 'A');
   const picked = options.find((option) => option.letter === letter) ?? options[0];
   const others = options.filter((option) => option.letter !== letter && option.changes.length > 0);
   const justification: ProposedText[] = [];

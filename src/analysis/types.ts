@@ -50,7 +50,12 @@ export type Signal =
   | 'code-stack-frame'
   | 'unhandled-exception'
   | 'periodic-failures'
-  | 'burst';
+  | 'burst'
+  // Added with the error-signature catalogue (issue 14):
+  | 'disk-full'
+  | 'resource-limit'
+  | 'config-error'
+  | 'schema-mismatch';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
@@ -72,6 +77,12 @@ export interface Finding {
   lastSeen?: string;
   /** For config findings: risk as classified. */
   risk?: Risk;
+  /** The error signature (src/lib/error-signatures) the finding's errors matched, when one did. */
+  signatureId?: string;
+  /** What the errors concern: the signature's resource kind (postgres, redis, http-upstream, dns, tls, memory ...). */
+  resource?: string;
+  /** The resource as the records name it (host:port, upstream host, pool name), when they do. */
+  resourceName?: string;
 }
 
 export interface Hypothesis {
@@ -88,6 +99,20 @@ export interface Hypothesis {
   role: 'root-cause' | 'contributing' | 'unlikely';
   status: 'proposed' | 'confirmed' | 'rejected';
   findingIds: string[];
+  /** The cause in one sentence (decisive error, location, since when, reach), from symptom-anchored attribution. */
+  statement?: string;
+  /** What failed or ran out: postgres, redis at cache:6379, api.example.com, application code ... */
+  resource?: string;
+  /** The catalogue signature of the decisive error, when one matched. */
+  signatureId?: string;
+  /** The decisive error (first record of the cause after the onset). */
+  decisive?: EvidenceRef;
+  /** The attribution features and their values (onset, baseline, reach, precedence, volume, specificity). */
+  features?: import('./attribution/types.ts').Features;
+  /** The attribution candidate behind the statement. */
+  candidateId?: string;
+  /** Remedies of the decisive error's signature (option letter and action). */
+  remedies?: import('./attribution/types.ts').Candidate['remedies'];
 }
 
 export interface TimelineEntry {
@@ -102,5 +127,5 @@ export interface TimelineEntry {
 export const FAILURE_SIGNALS: readonly Signal[] = [
   'constraint-violation', 'pool-exhaustion', 'connection-refused', 'lock-timeout', 'lock-wait', 'deadlock', 'statement-timeout',
   'idle-in-transaction', 'network-error', 'upstream-error', 'upstream-rate-limit', 'http-5xx', 'webhook-failures', 'unhandled-exception',
-  'memory-limit', 'job-errors',
+  'memory-limit', 'job-errors', 'disk-full', 'resource-limit', 'config-error', 'schema-mismatch',
 ];

@@ -48,9 +48,20 @@ export interface IncidentSummary {
     role: string;
     status: string;
     rule: string;
+    /** The cause in one sentence (decisive error, location, since when, reach), when attribution found one. */
+    statement?: string;
+    resource?: string;
+    signatureId?: string;
+    /** The decisive error's record. */
+    decisive?: Analysis['hypotheses'][number]['supporting'][number];
+    /** Attribution features and their values (onset, baseline, reach, precedence, volume, specificity). */
+    features?: Analysis['hypotheses'][number]['features'];
     evidence: Analysis['hypotheses'][number]['supporting'];
     contradicting: Analysis['hypotheses'][number]['contradicting'];
   }[];
+  /** What users suffered (exact counts), and the causal chain: root cause, consequences, impact, contributing, background. */
+  symptom?: NonNullable<Analysis['attribution']>['symptom'];
+  chain?: NonNullable<Analysis['attribution']>['chain'];
   /** Analyzers that threw (the rest of the analysis stands). */
   analyzerErrors: Analysis['analyzerErrors'];
   exitCode: ExitCode;
@@ -81,10 +92,17 @@ function summarise(loaded: LoadedManifest, bundle: EvidenceBundle, analysis: Ana
       role: hypothesis.role,
       status: hypothesis.status,
       rule: hypothesis.rule,
+      ...(hypothesis.statement ? { statement: hypothesis.statement } : {}),
+      ...(hypothesis.resource ? { resource: hypothesis.resource } : {}),
+      ...(hypothesis.signatureId ? { signatureId: hypothesis.signatureId } : {}),
+      ...(hypothesis.decisive ? { decisive: hypothesis.decisive } : {}),
+      ...(hypothesis.features ? { features: hypothesis.features } : {}),
       evidence: hypothesis.supporting,
       contradicting: hypothesis.contradicting,
     })),
     analyzerErrors: analysis?.analyzerErrors ?? [],
+    ...(analysis?.attribution?.symptom ? { symptom: analysis.attribution.symptom } : {}),
+    ...(analysis?.attribution ? { chain: analysis.attribution.chain } : {}),
     exitCode,
   };
 }

@@ -25,6 +25,8 @@ export function incidentMeta(manifest: Manifest): IncidentMeta {
     service: manifest.service,
     window: manifest.window,
     ...(manifest.summary ? { summary: manifest.summary } : {}),
+    ...(manifest.symptom ? { symptom: manifest.symptom } : {}),
+    ...(manifest.baseline ? { baseline: manifest.baseline } : {}),
   };
 }
 

@@ -82,6 +82,8 @@ const logTemplate = z.object({
   entities: z.record(str, z.array(str)),
   /** Records of this template that carry a stack trace (Python traceback, Java/Node stack). */
   tracebacks: count.optional(),
+  /** Warning-or-worse records (or requests >= 400) of this template per minute: [ISO minute, count], ascending; all of them. */
+  minutes: z.array(z.tuple([time, count])).optional(),
 });
 export type LogTemplate = z.infer<typeof logTemplate>;
 
@@ -146,6 +148,8 @@ const logEntity = z.object({
    * `delivered` (< 400) and `failed` (>= 400); app lines about a webhook add to `failed` (error, or warning with
    * a failure word), `delivered` (success words) or `attempts` (no clear outcome).
    */
+  /** Templates of the warning-or-worse records naming this id, in order of first appearance (its error chain; capped at 20). */
+  errorTemplates: z.array(str).optional(),
   webhook: z.object({
     attempts: count,
     delivered: count,
@@ -404,8 +408,26 @@ const incidentMeta = z.object({
   service: str,
   window: z.object({ start: time, end: time }),
   summary: str.optional(),
+  /** What users suffered, when the investigator names it (overrides the detected symptom). */
+  symptom: z
+    .object({
+      /** Failed requests on endpoints whose path contains this text (e.g. `/checkout`). */
+      endpoint: str.optional(),
+      /** Lowest status that counts as failed (default 500). */
+      minStatus: count.optional(),
+      /** Error records whose message contains this text. */
+      message: str.optional(),
+      /** Entity kind whose failures are the symptom (job-id, request-id, document-id). */
+      entity: str.optional(),
+      /** When users started to suffer, if known better than the evidence shows. */
+      onset: time.optional(),
+    })
+    .optional(),
+  /** A window known to be normal, to measure background error rates against (default: before the symptom's onset). */
+  baseline: z.object({ start: time, end: time }).optional(),
 });
 export type IncidentMeta = z.infer<typeof incidentMeta>;
+export type SymptomSpec = NonNullable<IncidentMeta['symptom']>;
 
 /** A saved bundle's envelope; each source's evidence is checked against its kind separately (check.ts). */
 export const bundleSchema = z.object({

@@ -186,6 +186,20 @@ const conclusions = z.strictObject({
   done: z.array(z.string()).default([]),
 });
 
+/** What users suffered, when the investigator names it; overrides the symptom fracas detects. */
+const symptom = z.strictObject({
+  /** Failed requests on endpoints whose path contains this text (e.g. `/checkout`). */
+  endpoint: z.string().min(1).optional(),
+  /** Lowest HTTP status that counts as a failure (default 500). */
+  minStatus: z.number().int().min(100).max(599).optional(),
+  /** Error records whose message contains this text. */
+  message: z.string().min(1).optional(),
+  /** Entity kind whose failures are the symptom (job-id, request-id, document-id). */
+  entity: z.string().min(1).optional(),
+  /** When users started to suffer, if known better than the evidence shows. */
+  onset: isoTime.optional(),
+});
+
 /** A ticket to attach the report to (`fracas publish`): a target string, or one with per-tracker settings. */
 const ticketTargetText = z
   .string()
@@ -218,6 +232,9 @@ export const manifestSchema = z.strictObject({
   service: z.string().min(1),
   window: z.strictObject({ start: isoTime, end: isoTime }),
   summary: z.string().optional(),
+  symptom: symptom.optional(),
+  /** A window known to be normal, to measure background error rates against (default: before the symptom's onset). */
+  baseline: z.strictObject({ start: isoTime, end: isoTime }).optional(),
   sample: z.boolean().default(false),
   sources: z.array(sourceSchema).default([]),
   conclusions: conclusions.default(conclusions.parse({})),

@@ -1,6 +1,6 @@
 // databaseFindings and valuesRejectedByConstraints on hand-built evidence: signals, severities, query-row refs and entities.
 import { describe, expect, it } from 'vitest';
-import { databaseFindings, errorSignal, THRESHOLDS, valuesRejectedByConstraints } from '../../src/analysis/database.ts';
+import { databaseFindings, jobErrorSignature, THRESHOLDS, valuesRejectedByConstraints } from '../../src/analysis/database.ts';
 import type { CheckConstraint, DatabaseEvidence, DbRow, QueryCheck } from '../../src/evidence/schema.ts';
 
 const check = (id: string, rows: DbRow[], status: QueryCheck['status'] = 'ok'): QueryCheck => ({ id, title: id, sql: 'SELECT 1', rows, rowCount: rows.length, truncated: false, status });
@@ -90,13 +90,17 @@ describe('databaseFindings: jobs', () => {
     expect(findings[1]!.refs).toEqual([expect.objectContaining({ check: 'recent-errors', row: 1 })]);
   });
 
-  it('classifies error texts', () => {
-    expect(errorSignal('deadlock detected')).toBe('deadlock');
-    expect(errorSignal('QueuePool limit of size 5 overflow 10 reached, connection timed out')).toBe('pool-exhaustion');
-    expect(errorSignal('FATAL: remaining connection slots are reserved for non-replication superuser connections')).toBe('connection-refused');
-    expect(errorSignal('connect ECONNREFUSED 10.0.0.1:5432')).toBe('network-error');
-    expect(errorSignal('canceling statement due to statement timeout')).toBe('statement-timeout');
-    expect(errorSignal('LlamaParse returned 500')).toBe('job-errors');
+  it('classifies job error texts with the error-signature catalogue', () => {
+    const signal = (sample: string, code = ''): string | undefined => jobErrorSignature(sample, '', code)?.signature.signal;
+    expect(signal('deadlock detected')).toBe('deadlock');
+    expect(signal('QueuePool limit of size 5 overflow 10 reached, connection timed out')).toBe('pool-exhaustion');
+    expect(signal('FATAL: remaining connection slots are reserved for non-replication superuser connections')).toBe('connection-refused');
+    expect(signal('connect ECONNREFUSED 10.0.0.1:5432')).toBe('network-error');
+    expect(jobErrorSignature('connect ECONNREFUSED 10.0.0.1:5432', '', '')?.resource).toBe('postgres');
+    expect(signal('canceling statement due to statement timeout')).toBe('statement-timeout');
+    expect(signal('LlamaParse returned 500')).toBe('upstream-error');
+    expect(signal('job failed', '40P01')).toBe('deadlock');
+    expect(signal('Document is password protected')).toBeUndefined();
   });
 
   it('flags stored values outside a constraint and heavy retries', () => {

@@ -106,6 +106,26 @@ describe('logFindings', () => {
     expect(new Set(findings.map((finding) => finding.id)).size).toBe(findings.length);
   });
 
+  it('names the error signature and resource on each error finding, one finding per signature', () => {
+    line = 0;
+    const start = '2026-11-19T06:00:00Z';
+    const records: LogRecord[] = [];
+    for (let index = 0; index < 6; index++) {
+      records.push(record(at(start, index), `redis.exceptions.ConnectionError: Too many connections (job ${index})`, 'error'));
+      records.push(record(at(start, index), `sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00 (job ${index})`, 'error'));
+      records.push(record(at(start, index), `2026/11/19 06:0${index}:11 [error] 31#31: *45${index} connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.7, server: app.example.com, request: "GET /api/jobs HTTP/1.1", upstream: "http://10.0.2.14:8000/api/jobs", host: "app.example.com"`, 'error'));
+      records.push(record(at(start, index), 'request failed', 'error', { 'err.type': 'Error', 'err.code': 'ECONNREFUSED', 'err.address': '10.0.0.9', 'err.port': '6379' }));
+    }
+    const found = logFindings('app', build(records.sort((a, b) => a.timestamp!.localeCompare(b.timestamp!))));
+    const bySignature = new Map(found.filter((finding) => finding.signatureId).map((finding) => [finding.signatureId!, finding]));
+    expect(bySignature.get('redis-py-too-many-connections')).toMatchObject({ signal: 'pool-exhaustion', resource: 'redis', count: 6 });
+    expect(bySignature.get('sqlalchemy-queuepool-timeout')).toMatchObject({ signal: 'pool-exhaustion', resource: 'postgres', count: 6 });
+    expect(bySignature.get('nginx-upstream-connection-refused')).toMatchObject({ signal: 'upstream-error', resource: 'http-upstream', resourceName: '10.0.2.14:8000' });
+    expect(bySignature.get('node-econnrefused')).toMatchObject({ signal: 'network-error', resource: 'redis', resourceName: '10.0.0.9:6379' });
+    expect(found.some((finding) => finding.signal === 'connection-refused')).toBe(false);
+    expect(new Set(found.map((finding) => finding.id)).size).toBe(found.length);
+  });
+
   it('finds jobs named in one source that no source received a webhook for', () => {
     line = 0;
     const api = build([record('2026-11-19T06:00:00Z', 'POST /api/hooks/webhook/job-1 200', undefined, { statusCode: '200', path: '/api/hooks/webhook/job-1' })]);

@@ -34,7 +34,7 @@ describe('incident memory', () => {
     const report = readFileSync(path.join(second, 'report', 'root-cause-report.md'), 'utf8').replace(/\\/g, '');
     expect(report).toContain('## Similar past incidents');
     expect(report).toContain('**Recurrence.** INC-1 was closed as fixed (verified)');
-    expect(report).toMatch(/\| INC-1: .* \| verified-fixed \| 0\.90 \| shares 1 failure family/);
+    expect(report).toMatch(/\| INC-1: .* \| verified-fixed \| 1\.00 \| shares 1 failure family/);
 
     const history = loadHistory(incidents);
     expect(history.incidents.map((record) => [record.id, record.status])).toEqual(expect.arrayContaining([['INC-1', 'verified-fixed'], ['INC-2', 'open']]));

@@ -135,6 +135,13 @@ ORDER BY ${created} DESC
 LIMIT ${limit + 1}`,
     },
     {
+      // Every stuck job's id (up to 100,000), so joins with the logs count all of them, not the listed rows.
+      id: checkId('stuck-job-ids'),
+      title: `Ids of every job stuck in ${spec.inFlightStates.join('/') || '(no in-flight state)'}`,
+      sql: `SELECT count(*) AS jobs, coalesce(string_agg(${id}::text, ',' ORDER BY ${id}::text), '') AS ids
+FROM (SELECT ${id} FROM ${table} WHERE ${stuck} LIMIT 100000) AS stuck`,
+    },
+    {
       id: checkId('state-distribution'),
       title: `Jobs by ${columns.state}${columns.status ? ` and ${columns.status}` : ''}`,
       sql: `SELECT ${state} AS ${q(columns.state)}, ${columns.status ? `${q(columns.status)}, ` : ''}count(*) AS jobs,

@@ -41,7 +41,12 @@ interface GroupStats {
   lastSeen?: string;
   samples: { file: string; line: number; message: string }[];
   entities: Map<string, Set<string>>;
+  /** Warning-or-worse records of this group per ISO minute (for onset, baseline and reach). */
+  minutes: Map<string, number>;
 }
+
+/** An entity's error chain: the groups of its warning-or-worse records, in order of first appearance. */
+const MAX_CHAIN = 20;
 
 interface Minute {
   total: number;
@@ -177,7 +182,7 @@ export class EvidenceBuilder {
     const isError = ERROR_LEVELS.has(record.level) || status >= 500;
     const group = this.miner.add(miningText(record.message));
     let stats = this.stats[group];
-    if (!stats) this.stats[group] = stats = { count: 0, tracebacks: 0, levels: {}, samples: [], entities: new Map<string, Set<string>>() };
+    if (!stats) this.stats[group] = stats = { count: 0, tracebacks: 0, levels: {}, samples: [], entities: new Map<string, Set<string>>(), minutes: new Map<string, number>() };
     stats.count++;
     if (hasStackTrace(record.message)) stats.tracebacks++;
     if (record.level) stats.levels[record.level] = (stats.levels[record.level] ?? 0) + 1;
@@ -186,6 +191,8 @@ export class EvidenceBuilder {
       if (!stats.lastSeen || time > stats.lastSeen) stats.lastSeen = time;
     }
     if (stats.samples.length < 3) stats.samples.push({ file: record.file, line: record.line, message: excerpt(record.message) });
+    const failing = CITABLE_LEVELS.has(record.level) || status >= 400;
+    if (time && failing) stats.minutes.set(time.slice(0, 16), (stats.minutes.get(time.slice(0, 16)) ?? 0) + 1);
     if (time) {
       this.countMinute(time.slice(0, 16), isError, isRequest, status >= 500);
       if (isError && this.errorTimes.length < this.limits.maxErrorTimes) this.errorTimes.push(Date.parse(time));
@@ -199,7 +206,7 @@ export class EvidenceBuilder {
       let values = stats.entities.get(mention.kind);
       if (!values) stats.entities.set(mention.kind, (values = new Set<string>()));
       if (values.size < 20) values.add(mention.id);
-      this.countEntity(record, mention.kind, mention.id, isError, status);
+      this.countEntity(record, mention.kind, mention.id, isError, status, failing ? group : undefined);
     }
     const serverIncident = (file.format === 'postgres' || isPostgresRecord(record)) && isPgIncidentRecord(record);
     if (serverIncident || CITABLE_LEVELS.has(record.level) || status >= 400 || mentions.length > 0) this.keep(record, group, serverIncident);
@@ -248,7 +255,9 @@ export class EvidenceBuilder {
     }
   }
 
-  private countEntity(record: LogRecord, kind: string, id: string, error: boolean, status: number): void {
+  private readonly chains = new Map<LogEntity, number[]>();
+
+  private countEntity(record: LogRecord, kind: string, id: string, error: boolean, status: number, failingGroup?: number): void {
     const key = `${kind}\u0000${id}`;
     let entity = this.entities.get(key);
     if (!entity) {
@@ -261,6 +270,11 @@ export class EvidenceBuilder {
     }
     entity.records++;
     if (error) entity.errors++;
+    if (failingGroup !== undefined) {
+      let chain = this.chains.get(entity);
+      if (!chain) this.chains.set(entity, (chain = []));
+      if (chain.length < MAX_CHAIN && !chain.includes(failingGroup)) chain.push(failingGroup);
+    }
     const time = record.timestamp;
     if (time) {
       if (!entity.firstSeen || time < entity.firstSeen) entity.firstSeen = time;
@@ -310,6 +324,9 @@ export class EvidenceBuilder {
         }
       }
       for (const [kind, ids] of entitySets) template.entities[kind] = [...ids];
+      const minutes = new Map<string, number>();
+      for (const group of cluster.groups) for (const [minute, count] of this.stats[group]?.minutes ?? []) minutes.set(minute, (minutes.get(minute) ?? 0) + count);
+      if (minutes.size > 0) template.minutes = [...minutes].sort((a, b) => a[0].localeCompare(b[0])).map(([minute, count]) => [`${minute}:00Z`, count]);
       return template;
     });
     const severity = (template: LogTemplate): number => (template.levels.fatal ?? 0) + (template.levels.error ?? 0) + (template.levels.warn ?? 0);
@@ -327,7 +344,11 @@ export class EvidenceBuilder {
       events: this.events.sort((a, b) => a.timestamp.localeCompare(b.timestamp)),
       perMinute: [...this.minutes].sort((a, b) => a[0].localeCompare(b[0])).map(([minute, counts]) => ({ minute: `${minute}:00Z`, ...counts })),
       requests: [...this.requests.values()].sort((a, b) => b.count - a.count),
-      entities: [...this.entities.values()],
+      entities: [...this.entities.values()].map((entity) => {
+        const chain = this.chains.get(entity);
+        if (chain) entity.errorTemplates = [...new Set(chain.map((group) => clusters[clusterOf[group]!]!.id))];
+        return entity;
+      }),
       timedRecords: this.timed,
       errorTimes: this.errorTimes.sort((a, b) => a - b),
     };

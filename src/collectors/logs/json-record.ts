@@ -163,7 +163,9 @@ function nestedFields(object: JsonObject): Nested {
 
 /** Copy request labels under their canonical names (statusCode, method, path) and the service name. */
 function canonicalFields(fields: Record<string, string>): void {
-  const status = fields.statusCode ?? fields.status_code ?? fields['res.statusCode'] ?? fields['http.status_code'] ?? fields['response.status'] ?? fields['httpRequest.status'] ?? fields.status;
+  // A flat `status` next to an error object is an outbound call's answer (axios, fetch), not a request this service served.
+  const outbound = fields.statusCode === undefined && fields['res.statusCode'] === undefined && fields['http.status_code'] === undefined && Object.keys(fields).some((key) => /^(?:err|error)\.(?:message|type|stack)$/.test(key));
+  const status = fields.statusCode ?? fields.status_code ?? fields['res.statusCode'] ?? fields['http.status_code'] ?? fields['response.status'] ?? fields['httpRequest.status'] ?? (outbound ? undefined : fields.status);
   if (status && /^[1-5]\d\d$/.test(status)) fields.statusCode = status;
   const method = fields.method ?? fields['req.method'] ?? fields['http.method'] ?? fields['request.method'] ?? fields['httpRequest.requestMethod'];
   if (method) fields.method = method;

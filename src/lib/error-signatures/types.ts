@@ -19,6 +19,9 @@ export type ResourceKind =
   | 'queue'
   | 'platform';
 
+/** Where a signature's error comes from: the language, library family or platform that prints it. */
+export type Ecosystem = 'python' | 'node' | 'go' | 'java' | 'ruby' | 'postgres' | 'redis' | 'http' | 'nginx' | 'platform' | 'tls' | 'dns' | 'disk' | 'os';
+
 export interface Remedy {
   /** kebab-case, unique in the catalogue. */
   id: string;
@@ -55,8 +58,12 @@ export interface ErrorSignature {
   };
   remedies: Remedy[];
   examples: SignatureExample[];
-  /** Higher wins when several signatures match one text (specific causes before generic symptoms). */
+  /** Higher wins when several signatures match one text (specific causes before generic symptoms). Default 50. */
   priority?: number;
+  /** The language, library family or platform that prints it. */
+  ecosystem?: Ecosystem;
+  /** RE2 patterns whose first group names the resource in the record (host:port, upstream host, pool name). */
+  resourceFrom?: string[];
 }
 
 /** Structured hints a reader may already know about an error record (beyond its message text). */
@@ -73,6 +80,10 @@ export interface SignatureMatch {
   signature: ErrorSignature;
   /** Which recogniser matched: `pattern`, `exception-type`, `errno`, `sqlstate`, `http-status`. */
   by: 'pattern' | 'exception-type' | 'errno' | 'sqlstate' | 'http-status';
-  /** The resource as named by the record where it says (e.g. `redis` at `cache:6379`), else the signature's kind. */
+  /** The resource as named by the record where it says (e.g. `cache:6379`, `api.example.com:443`), else undefined. */
   resourceName?: string;
+  /** The resource kind: the signature's, refined by a well-known port in the record (5432 postgres, 6379 redis, 3306 mysql). */
+  resource: ResourceKind;
+  /** The text the winning recogniser matched (cut to 200 characters), for evidence excerpts. */
+  matched?: string;
 }
