@@ -1,6 +1,7 @@
 // The fracas command line: parse arguments, run a command, print, return the exit code.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CHECK_EXIT_HELP, EXIT_CODE_HELP, EXIT_CODES, exitCodeForError, PROBE_EXIT_HELP, VERIFY_EXIT_HELP } from './cli/exit-codes.ts';
+import { CHECK_EXIT_HELP, DOCTOR_EXIT_HELP, EXIT_CODE_HELP, EXIT_CODES, exitCodeForError, PROBE_EXIT_HELP, VERIFY_EXIT_HELP } from './cli/exit-codes.ts';
+import type { InitOptions } from './cli/init.ts';
 import { DEFAULT_THRESHOLDS as DEFAULT_CHECK_THRESHOLDS } from './analysis/monitoring-thresholds.ts';
 import type { IncidentSummary } from './cli/run.ts';
 import { safeStream, terminalSafe } from './lib/terminal-text.ts';
@@ -20,13 +21,35 @@ function nonNegative(value: string, flag: string): number {
 const runModule = () => import('./cli/run.ts');
 const progressModule = () => import('./cli/progress.ts');
 
-
 function parseFormats(value: string): OutputFormat[] {
-  const formats = value.split(',').map((format) => format.trim().toLowerCase()).filter(Boolean);
+  const formats = value
+    .split(',')
+    .map((format) => format.trim().toLowerCase())
+    .filter(Boolean);
   for (const format of formats) if (format !== 'md' && format !== 'pdf') throw new InvalidArgumentError(`unknown format "${format}" (use md, pdf or md,pdf)`);
   if (formats.length === 0) throw new InvalidArgumentError('give at least one format: md, pdf or md,pdf');
   return [...new Set(formats)] as OutputFormat[];
 }
+
+/** Every environment variable fracas reads (also in the README). */
+export const ENV_HELP = [
+  'DATABASE_URL               the database of the sample manifests and of `init --database-url` (url: ${DATABASE_URL:-...});',
+  '                           any ${VAR} or ${VAR:-default} in incident.yaml reads the environment the same way',
+  'PGPASSWORD                 the password when a database url has none (read by node-postgres; `init --database-url` leaves it out)',
+  "RENDER_API_KEY             key of render-api sources (a source's apiKeyEnv names another variable) and of `init --from-render`",
+  'PUPPETEER_EXECUTABLE_PATH  Chrome or Chromium for the PDF (default: /usr/bin/chromium, chromium-browser, google-chrome)',
+  'GITHUB_TOKEN, GITHUB_API_URL, JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN, JIRA_PAT, LINEAR_API_KEY, LINEAR_API_URL,',
+  'GITLAB_TOKEN, GITLAB_URL, CI_API_V4_URL',
+  '                           `fracas publish`: tracker credentials and API base URLs (see the README)',
+  'FRACAS_PDFTOTEXT           `fracas publish`: the pdftotext binary used to check the PDF for secrets before sending it',
+  'FRACAS_TEST_PG             tests only: superuser URL of the PostgreSQL 15 test server (default postgres://fracas:fracas@127.0.0.1:5432/fracas_test)',
+  'FRACAS_TEST_SEED           tests only: seed of generated test data',
+  'FRACAS_BENCH_PG, BENCH_*, LOGHUB_DIR',
+  '                           benchmarks only (npm run bench:*; see the README)',
+].join('\n');
+
+/** Warnings printed per source on the terminal; the rest are counted. */
+const MAX_PRINTED_WARNINGS = 20;
 
 interface Io {
   out: NodeJS.WritableStream;
@@ -38,8 +61,15 @@ function printSummaries(summaries: IncidentSummary[], json: boolean, io: Io): nu
   else {
     for (const summary of summaries) {
       for (const output of summary.outputs) io.out.write(`${output}\n`);
+      for (const warning of summary.warnings) io.err.write(`fracas: ${summary.incident}: warning: ${warning}\n`);
       const failed = summary.sources.filter((source) => source.status !== 'ok');
-      for (const source of failed) io.err.write(`fracas: source ${source.id} is ${source.status}${source.error ? `: ${source.error}` : ''}${source.hint ? ` (${source.hint})` : ''}\n`);
+      for (const source of failed) {
+        io.err.write(`fracas: source ${source.id} is ${source.status}${source.error ? `: ${source.error}` : ''}${source.hint ? ` (${source.hint})` : ''}\n`);
+        // Every reason the source is not ok, each with its hint, not only in --json and the report.
+        for (const warning of source.warnings.slice(0, MAX_PRINTED_WARNINGS)) io.err.write(`fracas:   - ${warning}\n`);
+        const more = source.warnings.length - MAX_PRINTED_WARNINGS;
+        if (more > 0) io.err.write(`fracas:   - … and ${more} more (all of them are in --json and the report's Evidence sources section)\n`);
+      }
       const top = summary.hypotheses[0];
       if (top) io.err.write(`fracas: ${summary.incident}: top hypothesis ${top.category} (score ${top.score.toFixed(2)}, ${top.status})\n`);
       if (summary.pdf === 'failed') io.err.write(`fracas: the PDF was not written: ${summary.pdfError ?? ''}\n`);
@@ -48,46 +78,100 @@ function printSummaries(summaries: IncidentSummary[], json: boolean, io: Io): nu
   return Math.max(...summaries.map((summary) => summary.exitCode), 0);
 }
 
+async function askOnTerminal(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await prompt.question(question);
+  } finally {
+    prompt.close();
+  }
+}
+
 export function buildProgram(rawIo: Io, setExit: (code: number) => void): Command {
   // Everything printed goes through terminalSafe (log text and file names are data); --json stays valid JSON.
   const io: Io = { out: safeStream(rawIo.out), err: safeStream(rawIo.err) };
   const program = new Command('fracas')
-    .description('Incident investigations from evidence: collects logs, PostgreSQL and configuration, finds what they say, and writes the FRACAS deliverables (root cause, solution design, implementation plan, prevention) as Markdown and PDF.')
+    .description(
+      'Incident investigations from evidence: collects logs, PostgreSQL and configuration, finds what they say, and writes the FRACAS deliverables (root cause, solution design, implementation plan, prevention) as Markdown and PDF.',
+    )
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (text) => io.out.write(text), writeErr: (text) => io.err.write(text) })
-    .addHelpText('after', `\nExit codes:\n${EXIT_CODE_HELP.replace(/^/gm, '  ')}\n\nQuick start:\n  fracas report docs/incidents/fm_028\n`)
+    .addHelpText(
+      'after',
+      `\nExit codes:\n${EXIT_CODE_HELP.replace(/^/gm, '  ')}\n\nEnvironment variables:\n${ENV_HELP.replace(/^/gm, '  ')}\n\nQuick start:\n  fracas report docs/incidents/fm_028\n  fracas init incidents/inc-1 --id INC-1 --title "..." --since 6h --from-render srv-... --database-url 'postgres://...'\n  fracas doctor incidents/inc-1 && fracas report incidents/inc-1\n`,
+    )
     .exitOverride();
 
   const formatOption = () => new Option('--format <list>', 'outputs to write: md, pdf or md,pdf').default(['md', 'pdf'], 'md,pdf').argParser(parseFormats);
 
   program
     .command('init')
-    .description('scaffold <dir>/incident.yaml')
+    .description('scaffold <dir>/incident.yaml: a manifest that validates and runs as written (sources fracas cannot know are commented examples)')
     .argument('<dir>', 'incident directory (created if missing)')
     .requiredOption('--id <id>', 'incident id, e.g. FM-028')
     .requiredOption('--title <title>', 'one-line title')
-    .option('--severity <P0-P4>', 'severity', 'P2')
-    .option('--environment <name>', 'environment', 'staging')
-    .option('--service <name>', 'service', 'api')
+    .option('--severity <P0-P4>', 'severity (default P2)')
+    .option('--environment <name>', 'environment (default staging)')
+    .option('--service <name>', 'service (default: the Render service name, else api)')
+    .option('--since <duration>', 'incident window: this long back from now (30m, 6h, 2d, 1w)')
+    .option('--window <start..end>', 'incident window: two ISO 8601 times, e.g. 2026-11-19T06:00:00Z..2026-11-20T06:00:00Z')
+    .option('--from-render <service-id>', 'add a render-api source for this Render service (srv-...); its owner is looked up with RENDER_API_KEY')
+    .option('--render-owner <owner-id>', 'the Render owner (workspace) id, tea-... or usr-..., instead of looking it up')
+    .option('--render-api-url <url>', 'Render API base URL (default https://api.render.com)')
+    .option('--database-url <url>', 'add a database source for this PostgreSQL URL (the password is not written to the file)')
     .option('--force', 'overwrite an existing incident.yaml', false)
-    .action(async (dir: string, options: { id: string; title: string; severity: string; environment: string; service: string; force: boolean }) => {
+    .action(async (dir: string, options: InitOptions) => {
       const { runInit } = await import('./cli/init.ts');
-      const file = await runInit(dir, options);
+      const terminal = process.stdin.isTTY && io.err.isTTY;
+      const file = await runInit(dir, options, {
+        env: process.env,
+        note: (message) => io.err.write(`fracas: ${message}\n`),
+        ...(terminal ? { ask: askOnTerminal } : {}),
+      });
       io.out.write(`${file}\n`);
-      io.err.write(`fracas: edit the sources in ${file}, then run \`fracas report ${dir}\`\n`);
+      io.err.write(`fracas: check what a run needs with \`fracas doctor ${dir}\`, then run \`fracas report ${dir}\`\n`);
       setExit(EXIT_CODES.complete);
     });
 
   program
     .command('validate')
-    .description('check <dir>/incident.yaml against the schema')
+    .description('check <dir>/incident.yaml against the schema: each problem with its key path, line and the nearest allowed key or value')
     .argument('<dir>', 'incident directory or manifest file')
-    .action(async (dir: string) => {
-      const { loadManifest } = await import('./manifest/index.ts');
-      const loaded = loadManifest(dir);
-      io.out.write(`${loaded.file}: valid (${loaded.manifest.sources.length} source(s))\n`);
+    .option('--json', 'print {file, valid, problems: [{path, line, message, suggestion}]} on stdout', false)
+    .action(async (dir: string, options: { json: boolean }) => {
+      const { loadManifest, ManifestError } = await import('./manifest/index.ts');
+      let loaded: ReturnType<typeof loadManifest>;
+      try {
+        loaded = loadManifest(dir);
+      } catch (error) {
+        if (!options.json || !(error instanceof ManifestError)) throw error;
+        io.out.write(`${JSON.stringify({ file: error.file, valid: false, problems: error.details }, null, 2)}\n`);
+        setExit(EXIT_CODES.usage);
+        return;
+      }
+      if (options.json) {
+        const sources = loaded.manifest.sources.map((source) => ({ id: source.id, kind: source.kind }));
+        io.out.write(`${JSON.stringify({ file: loaded.file, valid: true, id: loaded.manifest.id, window: loaded.manifest.window, sources, problems: [] }, null, 2)}\n`);
+      } else io.out.write(`${loaded.file}: valid (${loaded.manifest.sources.length} source(s))\n`);
       setExit(EXIT_CODES.complete);
+    });
+
+  program
+    .command('doctor')
+    .description(
+      'check what a run needs: Chromium and fonts, each database reachable with the privileges the checks use, RENDER_API_KEY for the named services, log files, writable outputs; each with how to fix it',
+    )
+    .argument('[dir]', 'incident directory (without it: only the browser and fonts)')
+    .option('--json', 'print {checks: [{id, status, message, fix}], exitCode} on stdout', false)
+    .option('--no-launch', 'do not start Chromium, only look for it')
+    .addHelpText('after', `\nExit codes: ${DOCTOR_EXIT_HELP}\n`)
+    .action(async (dir: string | undefined, options: { json: boolean; launch: boolean }) => {
+      const { formatDoctor, runDoctor } = await import('./cli/doctor.ts');
+      const result = await runDoctor(dir, { env: process.env, noLaunch: !options.launch });
+      io.out.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatDoctor(result));
+      setExit(result.exitCode);
     });
 
   program

@@ -1,5 +1,6 @@
 // Findings from database evidence: stuck jobs, job errors, connection headroom, idle transactions, blocking, deadlocks, constraints.
-import type { CheckConstraint, DatabaseEvidence, DbRow, DbValue, EvidenceRef, QueryCheck } from '../evidence/schema.ts';
+import { findCheck, jobTables, type DatabaseCheckId, type JobTable, type TypedCheck } from '../evidence/database-checks.ts';
+import type { CheckConstraint, DatabaseEvidence, DbRow, DbValue, EvidenceRef } from '../evidence/schema.ts';
 import { classifyError, hintsFromFields, type ErrorHints, type SignatureMatch } from '../lib/error-signatures/index.ts';
 import type { Finding, Severity, Signal } from './types.ts';
 
@@ -56,9 +57,9 @@ export function valuesRejectedByConstraints(constraints: CheckConstraint[], valu
 
 // ---------------------------------------------------------------- helpers
 
-function check(evidence: DatabaseEvidence, id: string): QueryCheck | undefined {
-  const found = evidence.checks.find((item) => item.id === id);
-  return found && found.status !== 'failed' ? found : undefined;
+/** A check of the evidence by its id (for job checks: the given job table's), unless it failed. */
+function check<K extends DatabaseCheckId>(evidence: DatabaseEvidence, id: K, table?: JobTable): TypedCheck<K> | undefined {
+  return findCheck(evidence, id, table);
 }
 
 const num = (value: DbValue | undefined): number => (typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : 0);
@@ -74,8 +75,10 @@ function excerptOf(row: DbRow, keys?: string[]): string {
     .slice(0, 240);
 }
 
-function refs(sourceId: string, checkId: string, rows: { row: DbRow; index: number }[], keys?: string[]): EvidenceRef[] {
-  return rows.slice(0, THRESHOLDS.maxRefs).map(({ row, index }) => ({ kind: 'query-row', source: sourceId, check: checkId, row: index, excerpt: excerptOf(row, keys) }));
+function refs(sourceId: string, checkId: string | { id: string } | undefined, rows: { row: DbRow; index: number }[], keys?: string[]): EvidenceRef[] {
+  const id = typeof checkId === 'string' ? checkId : checkId?.id;
+  if (!id) return [];
+  return rows.slice(0, THRESHOLDS.maxRefs).map(({ row, index }) => ({ kind: 'query-row', source: sourceId, check: id, row: index, excerpt: excerptOf(row, keys) }));
 }
 
 function indexed(rows: DbRow[]): { row: DbRow; index: number }[] {
@@ -110,15 +113,18 @@ function make(sourceId: string, key: string, signal: Signal, severity: Severity,
 
 // ---------------------------------------------------------------- job findings
 
-function stuckJobs(sourceId: string, evidence: DatabaseEvidence): Finding[] {
-  const list_ = check(evidence, 'stuck-jobs');
-  const ages = check(evidence, 'stuck-job-age');
+/** `key` for the first job table, `key-<suffix>` for the others, so findings of two tables never share an id. */
+const tableKey = (key: string, table: JobTable) => (table.checkSuffix ? `${key}-${table.checkSuffix}` : key);
+
+function stuckJobs(sourceId: string, evidence: DatabaseEvidence, table: JobTable): Finding[] {
+  const list_ = check(evidence, 'stuck-jobs', table);
+  const ages = check(evidence, 'stuck-job-age', table);
   const total = ages && ages.rows.length > 0 ? ages.rows.reduce((sum, row) => sum + num(row.jobs), 0) : (list_?.rowCount ?? 0);
   if (total === 0) return [];
-  const { idColumn, inFlightStates, stuckAfterMinutes } = evidence.jobTable;
+  const { idColumn, inFlightStates, stuckAfterMinutes } = table;
   const known = entityColumns(evidence);
   const entities: Record<string, string[]> = {};
-  const updatedColumn = evidence.jobTable.updatedColumn ?? evidence.extras?.updatedColumn ?? 'updated_at';
+  const updatedColumn = table.updatedColumn ?? evidence.extras?.updatedColumn ?? 'updated_at';
   for (const row of list_?.rows ?? []) {
     addEntity(entities, 'job-id', str(row[idColumn]));
     for (const [column, value] of Object.entries(row)) {
@@ -132,20 +138,20 @@ function stuckJobs(sourceId: string, evidence: DatabaseEvidence): Finding[] {
   const asOf = evidence.extras?.asOf ?? evidence.serverTime;
   const severity: Severity = total >= 50 || over24h > 0 ? 'critical' : 'high';
   // All stuck ids (not only the listed rows) when the collector gathered them.
-  const allIds = check(evidence, 'stuck-job-ids')?.rows[0]?.ids;
+  const allIds = check(evidence, 'stuck-job-ids', table)?.rows[0]?.ids;
   if (typeof allIds === 'string' && allIds.length > 0) {
     const listed = new Set(entities['job-id'] ?? []);
     entities['job-id'] = [...(entities['job-id'] ?? []), ...allIds.split(',').filter((value) => !listed.has(value))];
   }
-  const findingRefs = [...refs(sourceId, 'stuck-job-age', indexed(ages?.rows ?? [])), ...refs(sourceId, 'stuck-jobs', indexed(list_?.rows ?? []))].slice(0, THRESHOLDS.maxRefs);
+  const findingRefs = [...refs(sourceId, ages, indexed(ages?.rows ?? [])), ...refs(sourceId, list_, indexed(list_?.rows ?? []))].slice(0, THRESHOLDS.maxRefs);
   return [
     make(
       sourceId,
-      'stuck-jobs',
+      tableKey('stuck-jobs', table),
       'stuck-jobs',
       severity,
       `${plural(total, 'job')} stuck in ${inFlightStates.join('/')} for more than ${stuckAfterMinutes} minutes`,
-      `${plural(total, 'job')} of ${evidence.jobTable.table} are in an in-flight state but were not updated for more than ${stuckAfterMinutes} minutes${asOf ? ` (as of ${asOf})` : ''}${byState.length ? `: ${byState.join('; ')}` : ''}${list_?.truncated ? '; the listing is truncated' : ''}. A worker or webhook that should have moved them on never did.`,
+      `${plural(total, 'job')} of ${table.table} are in an in-flight state but were not updated for more than ${stuckAfterMinutes} minutes${asOf ? ` (as of ${asOf})` : ''}${byState.length ? `: ${byState.join('; ')}` : ''}${list_?.truncated ? '; the listing is truncated' : ''}. A worker or webhook that should have moved them on never did.`,
       total,
       findingRefs,
       { entities, ...(times.first ? { firstSeen: times.first } : {}), ...(times.last ? { lastSeen: times.last } : {}) },
@@ -169,8 +175,8 @@ function jobErrorSignal(match: SignatureMatch | undefined, text: string): Signal
   return /webhook/i.test(text) ? 'webhook-failures' : 'job-errors';
 }
 
-function jobErrors(sourceId: string, evidence: DatabaseEvidence): Finding[] {
-  const errors = check(evidence, 'recent-errors');
+function jobErrors(sourceId: string, evidence: DatabaseEvidence, table: JobTable): Finding[] {
+  const errors = check(evidence, 'recent-errors', table);
   if (!errors) return [];
   const known = entityColumns(evidence);
   return errors.rows.slice(0, 8).map((row, index) => {
@@ -183,13 +189,13 @@ function jobErrors(sourceId: string, evidence: DatabaseEvidence): Finding[] {
     for (const [column, kind] of Object.entries(known)) for (const id of list(row[`sample_${column}`])) addEntity(entities, kind, id);
     return make(
       sourceId,
-      `job-error-${index + 1}`,
+      tableKey(`job-error-${index + 1}`, table),
       signal,
       occurrences >= 10 || signal === 'constraint-violation' ? 'high' : 'medium',
       `${plural(occurrences, 'job error')}: ${str(row.normalized_error).slice(0, 100)}`,
       `${plural(num(row.jobs), 'job')} recorded "${str(row.sample_error).slice(0, 200)}"${str(row.error_code) ? ` (code ${str(row.error_code)})` : ''} between ${str(row.first_seen)} and ${str(row.last_seen)}; states now: ${list(row.states).join(', ')}.`,
       occurrences,
-      refs(sourceId, 'recent-errors', [{ row, index }], ['normalized_error', 'error_code', 'occurrences', 'jobs', 'first_seen', 'last_seen']),
+      refs(sourceId, errors, [{ row, index }], ['normalized_error', 'error_code', 'occurrences', 'jobs', 'first_seen', 'last_seen']),
       {
         entities,
         ...(str(row.first_seen) ? { firstSeen: str(row.first_seen) } : {}),
@@ -201,8 +207,8 @@ function jobErrors(sourceId: string, evidence: DatabaseEvidence): Finding[] {
   });
 }
 
-function retries(sourceId: string, evidence: DatabaseEvidence): Finding[] {
-  const counts = check(evidence, 'retry-counts');
+function retries(sourceId: string, evidence: DatabaseEvidence, table: JobTable): Finding[] {
+  const counts = check(evidence, 'retry-counts', table);
   if (!counts) return [];
   const many = indexed(counts.rows).filter(({ row }) => num(row.retries) >= THRESHOLDS.manyRetries);
   const jobs = many.reduce((sum, { row }) => sum + num(row.jobs), 0);
@@ -210,39 +216,40 @@ function retries(sourceId: string, evidence: DatabaseEvidence): Finding[] {
   return [
     make(
       sourceId,
-      'many-retries',
+      tableKey('many-retries', table),
       'job-errors',
       'low',
       `${plural(jobs, 'job')} retried ${THRESHOLDS.manyRetries} or more times`,
       `Retry counts: ${many.map(({ row }) => `${num(row.retries)} retries: ${num(row.jobs)} job(s)`).join(', ')}. Repeated retries mean the same step keeps failing.`,
       jobs,
-      refs(sourceId, 'retry-counts', many),
+      refs(sourceId, counts, many),
     ),
   ];
 }
 
 /** Values stored in the table that its own CHECK/enum would reject (possible with NOT VALID constraints). */
-function storedViolations(sourceId: string, evidence: DatabaseEvidence): Finding[] {
-  const distribution = check(evidence, 'state-distribution');
+function storedViolations(sourceId: string, evidence: DatabaseEvidence, table: JobTable): Finding[] {
+  const distribution = check(evidence, 'state-distribution', table);
   if (!distribution) return [];
   const findings: Finding[] = [];
   // Rows are keyed by the job table's own column names.
-  for (const column of [evidence.jobTable.stateColumn, evidence.jobTable.statusColumn]) {
+  const constraints = evidence.constraints.filter((constraint) => !table.checkSuffix || constraint.table === table.table || constraint.table.endsWith(`.${table.table}`) || table.table.endsWith(`.${constraint.table}`));
+  for (const column of [table.stateColumn, table.statusColumn]) {
     if (!column) continue;
     const alias = column;
-    const offending = indexed(distribution.rows).filter(({ row }) => row[alias] !== null && valuesRejectedByConstraints(evidence.constraints, [{ value: str(row[alias]), column }]).length > 0);
+    const offending = indexed(distribution.rows).filter(({ row }) => row[alias] !== null && valuesRejectedByConstraints(constraints, [{ value: str(row[alias]), column }]).length > 0);
     if (offending.length === 0) continue;
     const count = offending.reduce((sum, { row }) => sum + num(row.jobs), 0);
     findings.push(
       make(
         sourceId,
-        `stored-${alias}-outside-constraint`,
+        tableKey(`stored-${alias}-outside-constraint`, table),
         'constraint-violation',
         'medium',
         `${plural(count, 'row')} hold a ${column} value their constraint does not allow`,
         `Values ${offending.map(({ row }) => `"${str(row[alias])}"`).join(', ')} of ${column} are outside the allowed set (the constraint was added NOT VALID or later).`,
         count,
-        refs(sourceId, 'state-distribution', offending),
+        refs(sourceId, distribution, offending),
       ),
     );
   }
@@ -422,10 +429,12 @@ function counters(sourceId: string, evidence: DatabaseEvidence): Finding[] {
 /** All findings for one database source. Pure: reads only the evidence. */
 export function databaseFindings(sourceId: string, evidence: DatabaseEvidence): Finding[] {
   return [
-    ...stuckJobs(sourceId, evidence),
-    ...jobErrors(sourceId, evidence),
-    ...retries(sourceId, evidence),
-    ...storedViolations(sourceId, evidence),
+    ...jobTables(evidence).flatMap((table) => [
+      ...stuckJobs(sourceId, evidence, table),
+      ...jobErrors(sourceId, evidence, table),
+      ...retries(sourceId, evidence, table),
+      ...storedViolations(sourceId, evidence, table),
+    ]),
     ...headroom(sourceId, evidence),
     ...idleInTransaction(sourceId, evidence),
     ...longTransactions(sourceId, evidence),

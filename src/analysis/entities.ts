@@ -1,4 +1,5 @@
 // Entity ids (job, document, request, user) gathered from findings, and job states from database rows.
+import { jobTables } from '../evidence/database-checks.ts';
 import { evidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
 import type { Finding, Signal } from './types.ts';
 
@@ -15,12 +16,13 @@ export function entityIds(findings: Finding[], kind: string, signals?: Signal[])
 export function jobStates(bundle: EvidenceBundle): Map<string, string> {
   const states = new Map<string, string>();
   for (const { evidence } of evidenceOf(bundle, 'database')) {
-    const { idColumn, stateColumn } = evidence.jobTable;
-    for (const check of evidence.checks) {
-      for (const row of check.rows) {
-        const id = row[idColumn];
-        const state = row[stateColumn];
-        if ((typeof id === 'string' || typeof id === 'number') && typeof state === 'string') states.set(String(id), state);
+    for (const { idColumn, stateColumn } of jobTables(evidence)) {
+      for (const check of evidence.checks) {
+        for (const row of check.rows) {
+          const id = row[idColumn];
+          const state = row[stateColumn];
+          if ((typeof id === 'string' || typeof id === 'number') && typeof state === 'string') states.set(String(id), state);
+        }
       }
     }
   }

@@ -1,4 +1,5 @@
 // Impact: affected jobs, documents and users, request failure rate over the window, and how long it lasted.
+import { jobCheckId, jobTables } from '../evidence/database-checks.ts';
 import { evidenceOf, logEvidenceOf, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
 import { entityIds } from './entities.ts';
 import type { Impact } from './model.ts';
@@ -10,16 +11,18 @@ function failedJobs(bundle: EvidenceBundle): { count: number; refs: EvidenceRef[
   let count = 0;
   const refs: EvidenceRef[] = [];
   for (const { source, evidence } of evidenceOf(bundle, 'database')) {
-    const check = evidence.checks.find((candidate) => candidate.id === 'state-distribution');
-    if (!check) continue;
-    check.rows.forEach((row, index) => {
-      const labels = [row[evidence.jobTable.stateColumn], evidence.jobTable.statusColumn ? row[evidence.jobTable.statusColumn] : undefined];
-      const jobs = Number(row.count ?? row.jobs ?? 0);
-      if (labels.some((label) => typeof label === 'string' && FAILED_STATE.test(label)) && Number.isFinite(jobs)) {
-        count += jobs;
-        refs.push({ kind: 'query-row', source: source.id, check: check.id, row: index, excerpt: JSON.stringify(row) });
-      }
-    });
+    for (const table of jobTables(evidence)) {
+      const check = evidence.checks.find((candidate) => candidate.id === jobCheckId('state-distribution', table));
+      if (!check) continue;
+      check.rows.forEach((row, index) => {
+        const labels = [row[table.stateColumn], table.statusColumn ? row[table.statusColumn] : undefined];
+        const jobs = Number(row.count ?? row.jobs ?? 0);
+        if (labels.some((label) => typeof label === 'string' && FAILED_STATE.test(label)) && Number.isFinite(jobs)) {
+          count += jobs;
+          refs.push({ kind: 'query-row', source: source.id, check: check.id, row: index, excerpt: JSON.stringify(row) });
+        }
+      });
+    }
   }
   return { count, refs };
 }

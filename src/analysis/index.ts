@@ -228,8 +228,10 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
     logPatterns: allPatterns.map(({ patterns }) => patterns).filter((patterns) => patterns.errorRecords > 0 || (patterns.load?.requests ?? 0) > 0),
     database: evidenceOf(bundle, 'database').map(({ source, evidence }) => ({
       source: source.id,
+      // Said only when fracas chose the job tables itself (no jobs: block), so the reader knows which it read.
+      ...(evidence.jobDiscovery?.mode === 'discovered' ? { jobTables: evidence.jobDiscovery.note } : {}),
       // The full id list of stuck jobs is for joins and counts, not for display.
-      checks: evidence.checks.filter((check) => check.id !== 'stuck-job-ids'),
+      checks: evidence.checks.filter((check) => !/^stuck-job-ids(-|$)/.test(check.id)),
       findings: findings.filter((finding) => finding.area === 'database' && finding.refs.some((ref) => ref.source === source.id)),
     })),
     config: { rows: configRows, top: configRows.filter((row) => row.type === 'anomaly' || row.risk !== 'low').slice(0, CONFIG_BODY_ROWS) },

@@ -228,7 +228,7 @@ export interface Analysis {
   patterns: ProposedText[];
   /** Failure patterns of each log source with errors or requests. */
   logPatterns: LogPatterns[];
-  database: { source: string; checks: QueryCheck[]; findings: Finding[] }[];
+  database: { source: string; jobTables?: string; checks: QueryCheck[]; findings: Finding[] }[];
   /** `top`: the rows the body shows (anomalies and the riskiest differences); `rows`: all, for the appendix. */
   config: { rows: ConfigTableRow[]; top: ConfigTableRow[] };
   correlation?: CorrelationSummary;

@@ -1,4 +1,5 @@
 // Monitoring checks for `fracas check`: the incident's failure families, stuck jobs and database health, each against a threshold, on a recent window's evidence.
+import { jobCheckId, jobTables } from '../evidence/database-checks.ts';
 import { evidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
 import type { FailureSignature } from './signature.ts';
 import { DEFAULT_THRESHOLDS, type MonitorThresholds } from './monitoring-thresholds.ts';
@@ -36,12 +37,16 @@ function databaseChecks(bundle: EvidenceBundle, thresholds: MonitorThresholds): 
   for (const { source, evidence } of databases) {
     const suffix = databases.length > 1 ? `-${source.id}` : '';
     const find = (id: string) => evidence.checks.find((check) => check.id === id);
-    const stuck = find('stuck-jobs');
-    results.push(
-      stuck && stuck.status === 'ok'
-        ? over(`stuck-jobs${suffix}`, `Jobs stuck in ${evidence.jobTable.inFlightStates.join('/')} over ${evidence.jobTable.stuckAfterMinutes} min (${evidence.jobTable.table})`, stuck.rowCount, thresholds.stuckJobs, `${stuck.rowCount} job(s) in ${evidence.jobTable.table}`)
-        : unmeasured(`stuck-jobs${suffix}`, 'Stuck jobs', thresholds.stuckJobs, stuck?.note ?? 'the stuck-jobs check did not run'),
-    );
+    // One stuck-jobs check per job table (named in the manifest or discovered).
+    for (const table of jobTables(evidence)) {
+      const stuck = find(jobCheckId('stuck-jobs', table));
+      const id = `stuck-jobs${suffix}${table.checkSuffix ? `-${table.checkSuffix}` : ''}`;
+      results.push(
+        stuck && stuck.status === 'ok'
+          ? over(id, `Jobs stuck in ${table.inFlightStates.join('/')} over ${table.stuckAfterMinutes} min (${table.table})`, stuck.rowCount, thresholds.stuckJobs, `${stuck.rowCount} job(s) in ${table.table}`)
+          : unmeasured(id, 'Stuck jobs', thresholds.stuckJobs, stuck?.note ?? 'the stuck-jobs check did not run'),
+      );
+    }
     const headroom = find('connection-headroom')?.rows[0];
     if (headroom) {
       const available = number(headroom.available_to_ordinary_roles);

@@ -1,4 +1,5 @@
 // An incident's failure signature: the error families behind its root cause, its symptom counts and its exposure, comparable across windows and incidents.
+import { jobCheckId, jobTables } from '../evidence/database-checks.ts';
 import { evidenceOf, logEvidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
 import type { Hypothesis, Finding } from './types.ts';
 
@@ -45,14 +46,16 @@ function familiesOf(findings: readonly Finding[], hypotheses: readonly Hypothesi
 function stuckJobsIn(bundle: EvidenceBundle, start: number): number {
   let stuck = 0;
   for (const { evidence } of evidenceOf(bundle, 'database')) {
-    const check = evidence.checks.find((candidate) => candidate.id === 'stuck-jobs');
-    if (!check) continue;
-    const column = evidence.jobTable.updatedColumn ?? evidence.extras?.updatedColumn ?? 'updated_at';
-    for (const row of check.rows) {
-      const updated = Date.parse(String(row[column] ?? ''));
-      if (Number.isNaN(updated) || updated >= start) stuck++;
+    for (const table of jobTables(evidence)) {
+      const check = evidence.checks.find((candidate) => candidate.id === jobCheckId('stuck-jobs', table));
+      if (!check) continue;
+      const column = table.updatedColumn ?? evidence.extras?.updatedColumn ?? 'updated_at';
+      for (const row of check.rows) {
+        const updated = Date.parse(String(row[column] ?? ''));
+        if (Number.isNaN(updated) || updated >= start) stuck++;
+      }
+      if (check.truncated) stuck += Math.max(0, check.rowCount - check.rows.length);
     }
-    if (check.truncated) stuck += Math.max(0, check.rowCount - check.rows.length);
   }
   return stuck;
 }

@@ -1,4 +1,5 @@
 // One timeline across sources and the review: deploys and restarts, commits (with the git source's lookback) and config changes, first errors, peaks, first stuck job.
+import { jobCheckId, jobTables } from '../evidence/database-checks.ts';
 import { evidenceOf, logEvidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
 import { FAILURE_SIGNALS, type Finding, type TimelineEntry } from './types.ts';
 
@@ -7,24 +8,26 @@ const MAX_EVENTS_PER_KIND = 12;
 function firstStuckJob(bundle: EvidenceBundle): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
   for (const { source, evidence } of evidenceOf(bundle, 'database')) {
-    const check = evidence.checks.find((candidate) => candidate.id === 'stuck-jobs');
-    const column = evidence.jobTable.updatedColumn ?? 'updated_at';
-    if (!check) continue;
-    let earliest: { time: string; row: number } | undefined;
-    check.rows.forEach((row, index) => {
-      const value = row[column];
-      if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return;
-      if (!earliest || Date.parse(value) < Date.parse(earliest.time)) earliest = { time: new Date(value).toISOString(), row: index };
-    });
-    if (earliest) {
-      const row = check.rows[earliest.row] ?? {};
-      entries.push({
-        time: earliest.time,
-        source: source.id,
-        kind: 'first-stuck-job',
-        label: `Oldest stuck job last updated (${check.rowCount} stuck in all)`,
-        ref: { kind: 'query-row', source: source.id, check: check.id, row: earliest.row, excerpt: JSON.stringify(row).slice(0, 200) },
+    for (const table of jobTables(evidence)) {
+      const check = evidence.checks.find((candidate) => candidate.id === jobCheckId('stuck-jobs', table));
+      const column = table.updatedColumn ?? 'updated_at';
+      if (!check) continue;
+      let earliest: { time: string; row: number } | undefined;
+      check.rows.forEach((row, index) => {
+        const value = row[column];
+        if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return;
+        if (!earliest || Date.parse(value) < Date.parse(earliest.time)) earliest = { time: new Date(value).toISOString(), row: index };
       });
+      if (earliest) {
+        const row = check.rows[earliest.row] ?? {};
+        entries.push({
+          time: earliest.time,
+          source: source.id,
+          kind: 'first-stuck-job',
+          label: `Oldest stuck job last updated (${check.rowCount} stuck in all)`,
+          ref: { kind: 'query-row', source: source.id, check: check.id, row: earliest.row, excerpt: JSON.stringify(row).slice(0, 200) },
+        });
+      }
     }
   }
   return entries;

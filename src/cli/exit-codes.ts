@@ -57,14 +57,20 @@ export function exitCodeFor(outcome: RunOutcome): ExitCode {
   return EXIT_CODES.complete;
 }
 
+/** Errors that mean the command was used wrongly (exit 1): a bad manifest, bad options, `render` before `collect`. */
+const USAGE_ERRORS = new Set(['ManifestError', 'UsageError', 'InvalidArgumentError', 'EvidenceMissingError']);
+
 /** The exit code for an exception that ended a run: usage/manifest errors are 1, anything else 3. */
 export function exitCodeForError(error: unknown): ExitCode {
   const name = error instanceof Error ? error.name : '';
   const code = (error as { code?: unknown } | null)?.code;
-  if (name === 'ManifestError' || name === 'UsageError' || name === 'InvalidArgumentError') return EXIT_CODES.usage;
+  if (USAGE_ERRORS.has(name) || (error instanceof Error && USAGE_ERRORS.has(error.constructor.name))) return EXIT_CODES.usage;
   if (typeof code === 'string' && code.startsWith('commander.')) return EXIT_CODES.usage;
   return EXIT_CODES.failed;
 }
+
+/** Exit codes of `fracas doctor`: 0 ready, 1 the manifest is invalid, 2 a run would be partial or limited, 3 something a run needs is missing. */
+export const DOCTOR_EXIT_HELP = '0 ready, 1 invalid manifest, 2 warnings (a run would be partial or limited), 3 something a run needs is missing';
 
 /** Exit codes of `fracas verify`, one per verdict (1 and 3 keep their meaning: usage, nothing collected). */
 export const VERIFY_EXIT_CODES = { verified: 0, 'not-verified': 5, inconclusive: 6 } as const;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { analyzeIncident } from '../analysis/index.ts';
 import type { Analysis } from '../analysis/model.ts';
 import type { EvidenceBundle } from '../evidence/schema.ts';
+import { hashSourceSpecs, sourceSpecChanges } from '../evidence/source-specs.ts';
 import { exitCodeFor, type ExitCode } from './exit-codes.ts';
 import { loadManifest, type LoadedManifest } from '../manifest/index.ts';
 import { collectEvidence } from '../collectors/gather.ts';
@@ -47,6 +48,8 @@ export interface IncidentSummary {
     escalation: Analysis['review']['escalation'];
     actions: Analysis['review']['actions'];
   };
+  /** Things the reader should know about this run, e.g. the manifest's sources changed since the evidence was collected. */
+  warnings: string[];
   hypotheses: {
     id: string;
     title: string;
@@ -74,7 +77,7 @@ export interface IncidentSummary {
   exitCode: ExitCode;
 }
 
-function summarise(loaded: LoadedManifest, bundle: EvidenceBundle, analysis: Analysis | undefined, result: ReportResult | undefined, exitCode: ExitCode): IncidentSummary {
+function summarise(loaded: LoadedManifest, bundle: EvidenceBundle, analysis: Analysis | undefined, result: ReportResult | undefined, exitCode: ExitCode, warnings: string[] = []): IncidentSummary {
   return {
     incident: loaded.manifest.id,
     directory: loaded.dir,
@@ -93,6 +96,7 @@ function summarise(loaded: LoadedManifest, bundle: EvidenceBundle, analysis: Ana
     ...(analysis
       ? { review: { status: analysis.review.status, durations: analysis.review.durations, escalation: analysis.review.escalation, actions: analysis.review.actions } }
       : {}),
+    warnings,
     hypotheses: (analysis?.hypotheses ?? []).map((hypothesis) => ({
       id: hypothesis.id,
       title: hypothesis.title,
@@ -130,7 +134,15 @@ export async function runCollect(dir: string, options: RunOptions): Promise<Inci
   return summarise(loaded, bundle, undefined, undefined, exitCodeFor({ sources: bundle.sources, markdown: 'skipped' }));
 }
 
-async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, options: RunOptions, pdf: SharedPdfRenderer, templates: ReturnType<typeof loadTemplates>, outDir: string | undefined): Promise<IncidentSummary> {
+async function renderFromBundle(
+  loaded: LoadedManifest,
+  bundle: EvidenceBundle,
+  options: RunOptions,
+  pdf: SharedPdfRenderer,
+  templates: ReturnType<typeof loadTemplates>,
+  outDir: string | undefined,
+  warnings: string[] = [],
+): Promise<IncidentSummary> {
   options.reporter.step(`analysing ${loaded.manifest.id}`);
   const verification = loadVerification(loaded.dir);
   const pastIncidents = siblingIncidents(loaded.dir);
@@ -147,8 +159,13 @@ async function renderFromBundle(loaded: LoadedManifest, bundle: EvidenceBundle, 
   const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message), ...(outDir ? { outDir } : {}) });
   for (const failure of analysis.analyzerErrors) options.reporter.step(`analyzer ${failure.analyzer} failed: ${failure.message}`);
   if (result.pdf === 'failed') options.reporter.step(`PDF not written: ${result.pdfError ?? 'unknown error'}`);
-  const exitCode = exitCodeFor({ sources: bundle.sources, markdown: 'ok', analyzerErrors: analysis.analyzerErrors.length, ...(options.formats.includes('pdf') ? { pdf: result.pdf === 'ok' ? 'ok' : 'failed' } : {}) });
-  return summarise(loaded, bundle, analysis, result, exitCode);
+  const exitCode = exitCodeFor({
+    sources: bundle.sources,
+    markdown: 'ok',
+    analyzerErrors: analysis.analyzerErrors.length,
+    ...(options.formats.includes('pdf') ? { pdf: result.pdf === 'ok' ? 'ok' : 'failed' } : {}),
+  });
+  return summarise(loaded, bundle, analysis, result, exitCode, warnings);
 }
 
 /** Collect, analyse and render each incident; one browser serves them all. */
@@ -162,14 +179,17 @@ export async function runReport(dirs: string[], options: RunOptions & { collect:
       const unlock = await lockIncident(loaded.dir, options.collect ? 'fracas report' : 'fracas render');
       try {
         let bundle: EvidenceBundle;
+        let warnings: string[] = [];
         if (options.collect) {
           bundle = await saveEvidence(loaded.dir, await collectEvidence(loaded, { progress: options.reporter, ...(options.env ? { env: options.env } : {}) }));
           options.reporter.stop();
         } else {
           bundle = loadEvidence(loaded.dir);
+          // Rendering replays the saved evidence: say so when the manifest now asks for something else.
+          warnings = sourceSpecChanges(bundle.sourceSpecs, hashSourceSpecs(loaded.manifest.sources)).map((change) => `${change}; run \`fracas collect ${dir}\` (or \`fracas report\`) to refresh it`);
         }
         const outDir = options.outDir ? (dirs.length > 1 ? path.join(options.outDir, safeFileName(loaded.manifest.id)) : options.outDir) : undefined;
-        summaries.push(await renderFromBundle(loaded, bundle, options, pdf, templates, outDir));
+        summaries.push(await renderFromBundle(loaded, bundle, options, pdf, templates, outDir, warnings));
       } finally {
         await unlock();
       }

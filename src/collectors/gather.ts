@@ -1,4 +1,5 @@
 // The gather step: run each source's collector, turn failures into data, redact, and save the evidence bundle.
+import { hashSourceSpecs } from '../evidence/source-specs.ts';
 import { manifestPaths } from './git.ts';
 import { collectors, type Collector } from './index.ts';
 import { SourceFailure, type CollectContext } from './types.ts';
@@ -6,7 +7,6 @@ import { EVIDENCE_SCHEMA_VERSION, type AnySourceResult, type EvidenceBundle, typ
 import type { LoadedManifest, Manifest, SourceSpec } from '../manifest/index.ts';
 import { createRedactor, redactBundle } from '../lib/secrets/redact.ts';
 import { joinStackFrames } from './stack-frames.ts';
-
 
 export interface ProgressSink {
   sourceStarted(spec: SourceSpec, index: number, total: number): void;
@@ -104,6 +104,7 @@ export async function collectEvidence(loaded: LoadedManifest, options: CollectOp
   await Promise.all(beside);
   const sources = results;
   const bundle: EvidenceBundle = { schemaVersion: EVIDENCE_SCHEMA_VERSION, incident, collectedAt: new Date().toISOString(), sources };
-  return redactBundle(await joinStackFrames(bundle, loaded), redactor);
+  // The fingerprint of what was asked for, added after redaction (a hash is not a secret).
+  return { ...redactBundle(await joinStackFrames(bundle, loaded), redactor), sourceSpecs: hashSourceSpecs(loaded.manifest.sources) };
 }
 

@@ -215,21 +215,31 @@ export type QueryCheck = z.infer<typeof queryCheck>;
 const checkConstraint = z.object({ table: str, name: str, definition: str, column: str.optional(), allowedValues: z.array(str).optional() });
 export type CheckConstraint = z.infer<typeof checkConstraint>;
 
+const jobTableEvidence = z.object({
+  table: str,
+  idColumn: str,
+  stateColumn: str,
+  statusColumn: str.optional(),
+  createdColumn: str.optional(),
+  updatedColumn: str.optional(),
+  inFlightStates: z.array(str),
+  stuckAfterMinutes: z.number().nonnegative(),
+  /** Suffix of this table's job check ids (absent for the first table). */
+  checkSuffix: str.optional(),
+});
+export type JobTableEvidence = z.infer<typeof jobTableEvidence>;
+
 const databaseEvidence = z.object({
   engine: z.enum(['postgres', 'pglite']),
   serverVersion: str,
   /** Time on the database server when the checks ran (ISO). */
   serverTime: time.optional(),
-  jobTable: z.object({
-    table: str,
-    idColumn: str,
-    stateColumn: str,
-    statusColumn: str.optional(),
-    createdColumn: str.optional(),
-    updatedColumn: str.optional(),
-    inFlightStates: z.array(str),
-    stuckAfterMinutes: z.number().nonnegative(),
-  }),
+  /** The first job table the job checks ran on (absent when the database has none). */
+  jobTable: jobTableEvidence.optional(),
+  /** Every job table checked, the first being `jobTable`; the others' check ids end in `-<checkSuffix>`. */
+  jobTables: z.array(jobTableEvidence).optional(),
+  /** How the job tables were chosen: named in the manifest, or discovered (and what was found). */
+  jobDiscovery: z.object({ mode: z.enum(['manifest', 'discovered']), note: str }).optional(),
   checks: z.array(queryCheck),
   constraints: z.array(checkConstraint),
   /** The session and job-table settings the checks ran with (what analysis needs to read the rows). */
@@ -425,6 +435,8 @@ export const bundleSchema = z.object({
   incident: incidentMeta,
   collectedAt: time,
   sources: z.array(sourceResultSchema),
+  /** Fingerprints of the manifest's source specifications at collection (`fracas render` warns when they changed). */
+  sourceSpecs: z.object({ hash: str, sources: z.record(str, str) }).optional(),
 });
 
 export type EvidenceBundle = Omit<z.infer<typeof bundleSchema>, 'schemaVersion' | 'sources'> & { schemaVersion: number; sources: AnySourceResult[] };

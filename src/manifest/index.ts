@@ -2,20 +2,21 @@
 import { probeSchema } from './probe.ts';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { HYPOTHESIS_CATEGORIES } from '../analysis/types.ts';
 import { CHECKLIST_IDS } from '../analysis/checklists.ts';
 import { closest } from '../lib/closest.ts';
 import { tooDeepOrLarge } from '../lib/text-depth-guard.ts';
+import { formatProblem, keyPathLabel, lineOfPath, problemsOfIssue, type ManifestProblem } from './problems.ts';
+
+export type { ManifestProblem } from './problems.ts';
 
 export const MANIFEST_FILE = 'incident.yaml';
 /** Manifests are small; anything larger is refused before reading. */
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
-const kebabId = z
-  .string()
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a kebab-case id such as render-logs');
+const kebabId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a kebab-case id such as render-logs');
 
 const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 time such as 2026-11-20T08:00:00Z');
 
@@ -68,20 +69,31 @@ const renderApiSource = z.strictObject({
   maxPages: z.number().int().positive().default(100),
 });
 
-const jobChecks = z.strictObject({
-  table: z.string().default('upload_pipeline.upload_jobs'),
-  idColumn: z.string().default('job_id'),
-  stateColumn: z.string().default('state'),
-  statusColumn: z.string().optional().default('status'),
-  errorColumn: z.string().optional().default('last_error'),
-  retryColumn: z.string().optional().default('retry_count'),
-  createdColumn: z.string().default('created_at'),
-  updatedColumn: z.string().default('updated_at'),
-  entityColumns: z.array(z.string()).default(['document_id']),
-  inFlightStates: z.array(z.string()).default(['queued', 'working']),
-  stuckAfterMinutes: z.number().positive().default(60),
-  recentErrorHours: z.number().positive().default(24),
-});
+/**
+ * The job table to check. Without `table` (or without a `jobs:` block) fracas looks for job tables itself (a
+ * state or status column plus an update timestamp) and applies the thresholds here to each. With `table`, columns
+ * left out are recognised from the table's own columns, and in-flight states from its values.
+ */
+const JOB_COLUMN_KEYS = ['idColumn', 'stateColumn', 'statusColumn', 'errorColumn', 'retryColumn', 'createdColumn', 'updatedColumn', 'entityColumns'] as const;
+const jobChecks = z
+  .strictObject({
+    table: z.string().min(1).optional(),
+    idColumn: z.string().optional(),
+    stateColumn: z.string().optional(),
+    statusColumn: z.string().optional(),
+    errorColumn: z.string().optional(),
+    retryColumn: z.string().optional(),
+    createdColumn: z.string().optional(),
+    updatedColumn: z.string().optional(),
+    entityColumns: z.array(z.string()).optional(),
+    inFlightStates: z.array(z.string()).min(1).optional(),
+    stuckAfterMinutes: z.number().positive().default(60),
+    recentErrorHours: z.number().positive().default(24),
+  })
+  .superRefine((jobs, context) => {
+    const columns = JOB_COLUMN_KEYS.filter((key) => jobs[key] !== undefined);
+    if (!jobs.table && columns.length > 0) context.addIssue({ code: 'custom', path: ['table'], message: `${columns.join(', ')} name columns of one table: give jobs.table too` });
+  });
 
 const customQuery = z.strictObject({
   id: kebabId,
@@ -106,7 +118,7 @@ const databaseSource = z.strictObject({
   countersDelayMs: z.number().int().min(0).max(60_000).default(1_000),
   /** Rows kept per check (the evidence says when a check was truncated). */
   maxRows: z.number().int().positive().max(10_000).default(200),
-  jobs: jobChecks.default(jobChecks.parse({})),
+  jobs: jobChecks.optional(),
   queries: z.array(customQuery).default([]),
   /**
    * Run `queries` even when the role is a superuser or holds pg_execute_server_program, pg_write_server_files,
@@ -295,19 +307,33 @@ export interface LoadedManifest {
 }
 
 /** At most 50 distinct problems of at most 500 characters each, so hostile input cannot make a huge error. */
-function boundProblems(problems: string[]): string[] {
-  const unique = [...new Set(problems.map((problem) => (problem.length > 500 ? `${problem.slice(0, 500)}…` : problem)))];
-  return unique.length > 50 ? [...unique.slice(0, 50), `… and ${unique.length - 50} more problems`] : unique;
+function boundProblems(problems: ManifestProblem[]): ManifestProblem[] {
+  const seen = new Set<string>();
+  const unique: ManifestProblem[] = [];
+  for (const problem of problems) {
+    const bounded = problem.message.length > 500 ? { ...problem, message: `${problem.message.slice(0, 500)}…` } : problem;
+    const key = formatProblem(bounded);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    unique.push(bounded);
+  }
+  return unique.length > 50 ? [...unique.slice(0, 50), { path: '', message: `… and ${unique.length - 50} more problems` }] : unique;
 }
 
 export class ManifestError extends Error {
+  /** One line per problem, as printed. */
   readonly problems: string[];
+  /** The same problems as data (key path, line, message, suggestion): what `validate --json` prints. */
+  readonly details: ManifestProblem[];
   constructor(
     readonly file: string,
-    problems: string[],
+    problems: (string | ManifestProblem)[],
   ) {
-    super(`${file}: invalid incident manifest\n${boundProblems(problems).map((problem) => `  - ${problem}`).join('\n')}`);
-    this.problems = boundProblems(problems);
+    const details = boundProblems(problems.map((problem) => (typeof problem === 'string' ? { path: '', message: problem } : problem)));
+    const lines = details.map((problem) => (problem.path || problem.suggestion ? formatProblem(problem) : problem.message));
+    super(`${file}: invalid incident manifest\n${lines.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.problems = lines;
+    this.details = details;
     this.name = 'ManifestError';
   }
 }
@@ -325,49 +351,18 @@ export function interpolate(text: string, env: NodeJS.ProcessEnv, missing: strin
   });
 }
 
-function interpolateTree(value: unknown, env: NodeJS.ProcessEnv, missing: { name: string; at: string }[], at: string): unknown {
+function interpolateTree(value: unknown, env: NodeJS.ProcessEnv, missing: { name: string; at: PropertyKey[] }[], at: PropertyKey[]): unknown {
   if (typeof value === 'string') {
     const names: string[] = [];
     const result = interpolate(value, env, names);
     for (const name of names) missing.push({ name, at });
     return result;
   }
-  if (Array.isArray(value)) return value.map((item, index) => interpolateTree(item, env, missing, `${at}[${index}]`));
+  if (Array.isArray(value)) return value.map((item, index) => interpolateTree(item, env, missing, [...at, index]));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolateTree(item, env, missing, at ? `${at}.${key}` : key)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolateTree(item, env, missing, [...at, key])]));
   }
   return value;
-}
-
-function keyPathLabel(pathParts: PropertyKey[]): string {
-  return pathParts.reduce<string>((label, part) => {
-    if (typeof part === 'number') return `${label}[${part}]`;
-    return label ? `${label}.${String(part)}` : String(part);
-  }, '');
-}
-
-function lineOfPath(root: YamlNode | null | undefined, pathParts: PropertyKey[], lines: LineCounter): number | undefined {
-  let node: unknown = root;
-  let lastFound: unknown = root;
-  for (const part of pathParts) {
-    if (isMap(node)) node = node.get(String(part), true);
-    else if (isSeq(node) && typeof part === 'number') node = node.get(part, true);
-    else break;
-    if (node) lastFound = node;
-    else break;
-  }
-  const range = (lastFound as { range?: [number, number, number] } | undefined)?.range;
-  return range ? lines.linePos(range[0]).line : undefined;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
-  if (issue.code === 'invalid_union' && 'discriminator' in issue) {
-    return `expected kind to be one of logs, render-api, database, config, code, git`;
-  }
-  return issue.message;
 }
 
 /** Parse and validate manifest text; throws ManifestError naming each bad key path and its line. */
@@ -394,7 +389,7 @@ function parseManifestUnguarded(text: string, file: string, env: NodeJS.ProcessE
       document.errors.map((error) => {
         const position = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
         const message = /call stack/i.test(error.message) ? 'the YAML is nested too deeply' : error.message.split('\n')[0];
-        return `${position ? `line ${position.line}, column ${position.col}: ` : ''}${message}`;
+        return { path: '', ...(position ? { line: position.line } : {}), message: `${position ? `line ${position.line}, column ${position.col}: ` : ''}${message}` };
       }),
     );
   }
@@ -402,31 +397,40 @@ function parseManifestUnguarded(text: string, file: string, env: NodeJS.ProcessE
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ManifestError(file, ['expected a mapping with id, title, severity, environment, service, window and sources']);
   }
-  const missing: { name: string; at: string }[] = [];
-  const interpolated = interpolateTree(raw, env, missing, '');
+  const missing: { name: string; at: PropertyKey[] }[] = [];
+  const interpolated = interpolateTree(raw, env, missing, []);
   if (missing.length > 0) {
     throw new ManifestError(
       file,
-      missing.map(({ name, at }) => `${at}: environment variable ${name} is not set (write \${${name}:-default} to give a default)`),
+      missing.map(({ name, at }) => ({
+        path: keyPathLabel(at),
+        line: lineOfPath(document.contents, at, lines),
+        message: `environment variable ${name} is not set (write \${${name}:-default} to give a default)`,
+      })),
     );
   }
   const parsed = manifestSchema.safeParse(interpolated);
   if (!parsed.success) {
     throw new ManifestError(
       file,
-      parsed.error.issues.map((issue) => {
-        const at = keyPathLabel(issue.path);
-        const line = lineOfPath(document.contents, issue.path, lines);
-        return `${at || '(top level)'}${line ? ` (line ${line})` : ''}: ${describeIssue(issue)}`;
-      }),
+      parsed.error.issues.flatMap((issue) => problemsOfIssue(issue, manifestSchema, interpolated, document.contents, lines)),
     );
   }
   const manifest = parsed.data;
   const ids = new Set<string>();
-  const duplicates = manifest.sources.filter((source) => ids.size === ids.add(source.id).size).map((source) => source.id);
-  if (duplicates.length > 0) throw new ManifestError(file, duplicates.map((id) => `sources: duplicate source id "${id}"`));
+  const duplicates = manifest.sources.flatMap((source, index) => (ids.size === ids.add(source.id).size ? [{ id: source.id, index }] : []));
+  if (duplicates.length > 0) {
+    throw new ManifestError(
+      file,
+      duplicates.map(({ id, index }) => ({
+        path: `sources[${index}].id`,
+        line: lineOfPath(document.contents, ['sources', index, 'id'], lines),
+        message: `duplicate source id "${id}" (source ids must be unique)`,
+      })),
+    );
+  }
   if (Date.parse(manifest.window.start) > Date.parse(manifest.window.end)) {
-    throw new ManifestError(file, ['window: start is after end']);
+    throw new ManifestError(file, [{ path: 'window', line: lineOfPath(document.contents, ['window'], lines), message: `start ${manifest.window.start} is after end ${manifest.window.end}` }]);
   }
   const review = reviewProblems(manifest, (pathParts) => lineOfPath(document.contents, pathParts, lines));
   if (review.length > 0) throw new ManifestError(file, review);

@@ -52,7 +52,7 @@ describe('incident manifest', () => {
     expect(interpolate('a ${X} b ${Y:-fallback} c ${Z:-}', { X: '1' })).toBe('a 1 b fallback c ');
     const manifest = parseManifest(`${minimal}sources:\n  - id: db\n    kind: database\n    url: \${DATABASE_URL:-}\n`, 'incident.yaml', {});
     expect(manifest.sources[0]).toMatchObject({ kind: 'database', url: '' });
-    expect(problems(`${minimal}summary: \${MISSING_VAR}\n`).join('\n')).toMatch(/summary: environment variable MISSING_VAR is not set/);
+    expect(problems(`${minimal}summary: \${MISSING_VAR}\n`).join('\n')).toMatch(/summary \(line \d+\): environment variable MISSING_VAR is not set/);
   });
 
   it('resolves paths relative to the manifest and explains a missing manifest', () => {

@@ -187,16 +187,18 @@ export const SETTINGS = [
 
 export const EXTENSION_SQL = `SELECT extnamespace::regnamespace::text AS schema, extversion AS version FROM pg_extension WHERE extname = 'pg_stat_statements'`;
 
-/** Top statements from pg_stat_statements (in its schema), overall and those naming the job table. */
-export function statementsSql(schema: string, info: ServerInfo, jobTable: string): CheckSql[] {
+/** Top statements from pg_stat_statements (in its schema), overall and those naming the job table (when there is one). */
+export function statementsSql(schema: string, info: ServerInfo, jobTable: string | undefined): CheckSql[] {
   const prefix = info.versionNum >= 130000 ? '_exec_time' : '_time';
   const select = `SELECT s.calls, round(s.total${prefix}::numeric, 1) AS total_ms, round(s.mean${prefix}::numeric, 2) AS mean_ms,
        round(s.max${prefix}::numeric, 1) AS max_ms, s.rows, s.temp_blks_written, r.rolname::text AS role, left(s.query, 300) AS query
 FROM ${quoteIdent(schema)}.pg_stat_statements s LEFT JOIN pg_roles r ON r.oid = s.userid
 WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+  const top = { id: 'top-statements', title: 'Statements with the most total execution time (pg_stat_statements)', sql: `${select}\nORDER BY s.total${prefix} DESC\nLIMIT 15` };
+  if (!jobTable) return [top];
   const tableName = jobTable.split('.').pop()!.replace(/"/g, '');
   return [
-    { id: 'top-statements', title: 'Statements with the most total execution time (pg_stat_statements)', sql: `${select}\nORDER BY s.total${prefix} DESC\nLIMIT 15` },
+    top,
     {
       id: 'job-table-statements',
       title: `Statements on ${tableName} (pg_stat_statements)`,

@@ -5,11 +5,11 @@ import type { DatabaseSourceSpec } from '../../manifest/index.ts';
 import { SourceFailure, type CollectContext, type CollectorOutput } from '../types.ts';
 import { connectionFailure, parseDatabaseUrl, scrub } from './connect.ts';
 import { COUNTERS_ID, countersSql, EXTENSION_SQL, healthChecksSql, SERVER_INFO_SQL, statementsSql, type ServerInfo } from './health-checks.ts';
-import { jobChecksSql, resolveJobColumns, tableColumnsSql, type CheckSql, type TableColumn } from './job-checks.ts';
+import type { CheckSql } from './job-checks.ts';
+import { collectJobTables } from './job-tables.ts';
 import { openPglite } from './pglite.ts';
 import { countersCheck } from './counters.ts';
 import { describeError, runCheck, type RunOptions } from './run-check.ts';
-import { constraintsFromRows, schemaChecksSql, unindexedColumns } from './schema-checks.ts';
 import { checkCustomQuery, outsideCatalogReason, outsideCatalogSql } from './query-guard.ts';
 import { openPgSession, type DbSession } from './session.ts';
 import { toDbRow } from './values.ts';
@@ -93,35 +93,17 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
   const firstCounters = isPg ? await runCheck(session, { id: COUNTERS_ID, title: '', sql: counterSql }, options) : undefined;
   const firstAt = Date.now();
 
-  // Job table: columns first (pg_attribute needs no privilege on the table).
-  const jobs = spec.jobs;
-  const columnsCheck = await runCheck(session, { id: 'job-table-columns', title: `Columns of ${jobs.table}`, sql: tableColumnsSql(jobs.table) }, { ...options, maxRows: 1000 });
-  const columns: TableColumn[] = columnsCheck.rows.map((column) => ({ name: String(column.name), type: String(column.type) }));
-  const { resolved, problem } =
-    columnsCheck.status !== 'ok'
-      ? { resolved: undefined, problem: `could not read the columns of ${jobs.table}: ${columnsCheck.note}` }
-      : columns.length === 0
-        ? { resolved: undefined, problem: `table ${jobs.table} not found (or not visible to role "${info.role}"); set jobs.table in the manifest` }
-        : resolveJobColumns(jobs, columns);
-  const warnings: string[] = [];
-  if (resolved) {
-    if (resolved.missing.length > 0) warnings.push(`job table ${jobs.table} has no column ${resolved.missing.join(', ')}; checks that need it were left out`);
-    for (const check of jobChecksSql(jobs, resolved, spec.asOf, limit)) await run(check);
-    if (!resolved.retry) checks.push(skipped('retry-counts', `Jobs by retry count`, 'limited', `no retry column: "${jobs.retryColumn ?? ''}" is not a column of ${jobs.table}`));
-  } else {
-    const status = columnsCheck.status === 'limited' ? 'limited' : 'failed';
-    for (const id of ['stuck-jobs', 'state-distribution', 'stuck-job-age', 'recent-errors', 'retry-counts']) checks.push(skipped(id, `Job check ${id}`, status, problem ?? 'job table unavailable'));
-  }
-
-  // Schema evidence.
-  const schema = schemaChecksSql(jobs.table, limit);
-  const schemaResults: QueryCheck[] = [];
-  for (const check of schema) schemaResults.push(await run(check));
-  const [checkRows, enumRows, , indexRows] = schemaResults;
-  const constraints = constraintsFromRows(checkRows?.rows ?? [], enumRows?.rows ?? [], jobs.table);
-  const checkedColumns = resolved ? [resolved.state, resolved.updated, ...(resolved.status ? [resolved.status] : [])] : [];
-  const unindexed = indexRows?.status === 'ok' && columns.length > 0 ? unindexedColumns(indexRows.rows, checkedColumns) : [];
-  if (indexRows && unindexed.length > 0) indexRows.note = `no index contains ${unindexed.join(', ')}: filters on ${unindexed.length > 1 ? 'them' : 'it'} alone scan the table`;
+  // Job tables (named in the manifest, or discovered) with their schema evidence.
+  const jobs = await collectJobTables(spec, {
+    run,
+    look: (check, extra) => runCheck(session, check, { ...options, ...extra }),
+    keep: (check) => checks.push(check),
+    role: info.role,
+    ...(spec.asOf ? { asOf: spec.asOf } : {}),
+    maxRows: limit,
+  });
+  const warnings = [...jobs.warnings];
+  const firstTable = jobs.tables[0]?.table;
 
   // Health.
   const health = healthChecksSql(info, limit);
@@ -136,13 +118,13 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
         result.note = activityNote;
       }
     }
-    await statementChecks(session, info, jobs.table, options, run, checks);
+    await statementChecks(session, info, firstTable, options, run, checks);
     const elapsed = Date.now() - firstAt;
     if (elapsed < spec.countersDelayMs) await new Promise((resolve) => setTimeout(resolve, spec.countersDelayMs - elapsed));
     const second = await runCheck(session, { id: COUNTERS_ID, title: '', sql: counterSql }, options);
     checks.push(countersCheck(counterSql, firstCounters!, second));
   } else {
-    for (const check of [...health, { id: COUNTERS_ID, title: 'pg_stat_database counters', sql: counterSql }, ...statementsSql('public', info, jobs.table)]) {
+    for (const check of [...health, { id: COUNTERS_ID, title: 'pg_stat_database counters', sql: counterSql }, ...statementsSql('public', info, firstTable)]) {
       checks.push(skipped(check.id, check.title, 'limited', PGLITE_NOTE, check.sql));
     }
   }
@@ -196,18 +178,11 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
     engine: session.engine,
     serverVersion: String(row.server_version ?? ''),
     serverTime: typeof row.server_time === 'string' ? row.server_time : undefined,
-    jobTable: {
-      table: jobs.table,
-      idColumn: jobs.idColumn,
-      stateColumn: jobs.stateColumn,
-      ...(resolved?.status ? { statusColumn: resolved.status } : {}),
-      ...(resolved?.created ? { createdColumn: resolved.created } : {}),
-      updatedColumn: jobs.updatedColumn,
-      inFlightStates: jobs.inFlightStates,
-      stuckAfterMinutes: jobs.stuckAfterMinutes,
-    },
+    ...(jobs.tables[0] ? { jobTable: jobs.tables[0] } : {}),
+    ...(jobs.discovery.mode === 'discovered' ? { jobTables: jobs.tables } : {}),
+    jobDiscovery: jobs.discovery,
     checks,
-    constraints,
+    constraints: jobs.constraints,
     extras: {
       role: info.role,
       superuser: info.superuser,
@@ -218,12 +193,7 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
       database: typeof row.database === 'string' ? row.database : null,
       ...(spec.asOf ? { asOf: new Date(spec.asOf).toISOString() } : {}),
       ...(target.pooler ? { pooler: target.pooler } : {}),
-      jobColumns: columns.map((column) => `${column.name} ${column.type}`),
-      entityColumns: Object.fromEntries((resolved?.entities ?? []).map((name) => [name, entityKind(name)])),
-      ...(resolved?.error ? { errorColumn: resolved.error } : {}),
-      ...(resolved?.retry ? { retryColumn: resolved.retry } : {}),
-      updatedColumn: jobs.updatedColumn,
-      unindexedColumns: unindexed,
+      ...jobs.extras,
       countersDelayMs: spec.countersDelayMs,
     },
   };
@@ -268,7 +238,7 @@ const ACTIVITY_CHECKS = new Set(['connection-headroom', 'sessions-by-state', 'id
 async function statementChecks(
   session: DbSession,
   info: ServerInfo,
-  table: string,
+  table: string | undefined,
   options: RunOptions,
   run: (check: CheckSql) => Promise<QueryCheck>,
   checks: QueryCheck[],
@@ -300,7 +270,4 @@ function skipped(id: string, title: string, status: 'failed' | 'limited', note: 
   return { id, title, sql, rows: [], rowCount: 0, truncated: false, status, note };
 }
 
-/** document_id -> document-id, user_id -> user-id. */
-export function entityKind(column: string): string {
-  return column.toLowerCase().replace(/_?id$/, '').replace(/_/g, '-') + '-id';
-}
+export { entityKind } from './job-tables.ts';

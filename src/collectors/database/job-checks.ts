@@ -1,21 +1,22 @@
 // SQL for the job-table checks (stuck jobs, state distribution, stuck ages, recent errors, retries), built for any job table.
+import { jobCheckId, type JobCheckId } from '../../evidence/database-checks.ts';
 import type { JobChecksSpec } from '../../manifest/index.ts';
+import { guessJobColumns, type CatalogColumn } from './discovery.ts';
 import { nowExpression, quoteIdent, quoteLiteral, quoteQualified, relationOid } from './sql.ts';
-
-export interface TableColumn {
-  name: string;
-  type: string;
-}
 
 /** The job table's columns as found in the catalog (pg_attribute needs no privilege on the table). */
 export function tableColumnsSql(table: string): string {
-  return `SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type
+  return `SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type,
+       (SELECT t.typtype = 'e' FROM pg_type t WHERE t.oid = a.atttypid) AS is_enum,
+       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary AND a.attnum = ANY (i.indkey)) AS primary_key
 FROM pg_attribute a
 WHERE a.attrelid = ${relationOid(table)} AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum`;
 }
 
+/** A job table with its columns resolved against the real table: what the job checks are built from. */
 export interface ResolvedJobColumns {
+  table: string;
   id: string;
   state: string;
   updated: string;
@@ -27,44 +28,69 @@ export interface ResolvedJobColumns {
   entities: string[];
   /** Configured columns the table does not have. */
   missing: string[];
+  /** The state column is not text (an enum, say): compared as ::text. */
+  stateCast: boolean;
+  /** Empty until known (given in the manifest, or recognised from the table's values). */
+  inFlightStates: string[];
+  stuckAfterMinutes: number;
+  recentErrorHours: number;
+  /** Suffix of the check ids ('' for the first job table). */
+  checkSuffix: string;
 }
 
-/** Match the spec against the table's real columns; required ones missing -> `problem`. */
-export function resolveJobColumns(spec: JobChecksSpec, columns: TableColumn[]): { resolved?: ResolvedJobColumns; problem?: string } {
+/**
+ * Match the spec against the table's real columns: keys the manifest gives must exist (required ones missing ->
+ * `problem`, optional ones -> `missing`); keys it leaves out are recognised by name and type.
+ */
+export function resolveJobColumns(spec: JobChecksSpec & { table: string }, columns: CatalogColumn[], checkSuffix = ''): { resolved?: ResolvedJobColumns; problem?: string } {
   const byName = new Map(columns.map((column) => [column.name, column]));
+  const guessed = guessJobColumns(columns);
   const missing: string[] = [];
-  const optional = (name: string | undefined) => {
-    if (!name) return undefined;
-    if (byName.has(name)) return name;
-    missing.push(name);
+  const optional = (given: string | undefined, guess: string | undefined) => {
+    if (given === undefined) return guess;
+    if (byName.has(given)) return given;
+    missing.push(given);
     return undefined;
   };
-  const required = [spec.idColumn, spec.stateColumn, spec.updatedColumn].filter((name) => !byName.has(name));
-  if (required.length > 0) {
+  const id = spec.idColumn ?? guessed.id;
+  const state = spec.stateColumn ?? guessed.state;
+  const updated = spec.updatedColumn ?? guessed.updated;
+  const absent = [
+    ['idColumn', id],
+    ['stateColumn', state],
+    ['updatedColumn', updated],
+  ].filter(([, name]) => !name || !byName.has(name));
+  if (absent.length > 0) {
+    const said = absent.map(([key, name]) =>
+      name ? `no column "${name}" (${key})` : `no recognisable ${key === 'idColumn' ? 'id' : key === 'stateColumn' ? 'state/status' : 'update-time'} column (set jobs.${key})`,
+    );
     return {
-      problem: `the job table ${spec.table} has no column ${required.map((name) => `"${name}"`).join(', ')} (it has: ${columns.map((column) => column.name).join(', ')}); set jobs.idColumn / stateColumn / updatedColumn in the manifest`,
+      problem: `the job table ${spec.table} has ${said.join(', ')}; it has: ${columns.map((column) => column.name).join(', ')}. Set jobs.idColumn / stateColumn / updatedColumn in the manifest`,
     };
   }
-  const error = optional(spec.errorColumn);
+  const error = optional(spec.errorColumn, guessed.error);
+  const entities = spec.entityColumns ?? guessed.entities;
   const resolved: ResolvedJobColumns = {
-    id: spec.idColumn,
-    state: spec.stateColumn,
-    updated: spec.updatedColumn,
-    created: optional(spec.createdColumn),
-    status: optional(spec.statusColumn),
+    table: spec.table,
+    id: id!,
+    state: state!,
+    updated: updated!,
+    created: optional(spec.createdColumn, guessed.created),
+    status: optional(spec.statusColumn, guessed.status === state ? undefined : guessed.status),
     error,
     errorType: error ? byName.get(error)?.type : undefined,
-    retry: optional(spec.retryColumn),
-    entities: spec.entityColumns.filter((name) => byName.has(name) && name !== spec.idColumn),
+    retry: optional(spec.retryColumn, guessed.retry),
+    entities: entities.filter((name) => byName.has(name) && name !== id),
     missing,
+    stateCast: !/^(text|character varying|character)\b/.test(byName.get(state!)?.type ?? 'text'),
+    inFlightStates: spec.inFlightStates ?? [],
+    stuckAfterMinutes: spec.stuckAfterMinutes,
+    recentErrorHours: spec.recentErrorHours,
+    checkSuffix,
   };
-  for (const name of spec.entityColumns) if (!byName.has(name)) missing.push(name);
-  const stateType = byName.get(spec.stateColumn)?.type ?? 'text';
-  stateCasts.set(resolved, !/^(text|character varying|character)\b/.test(stateType));
+  for (const name of entities) if (!byName.has(name)) missing.push(name);
   return { resolved };
 }
-
-const stateCasts = new WeakMap<ResolvedJobColumns, boolean>();
 
 export interface CheckSql {
   id: string;
@@ -72,16 +98,24 @@ export interface CheckSql {
   sql: string;
 }
 
+/** The state column as SQL (cast to text when it is an enum or another type). */
+export function stateExpression(columns: ResolvedJobColumns): string {
+  return columns.stateCast ? `${quoteIdent(columns.state)}::text` : quoteIdent(columns.state);
+}
+
 /** Build the five job checks plus the brief's error listing. `limit` caps listing rows (one extra row detects truncation). */
-export function jobChecksSql(spec: JobChecksSpec, columns: ResolvedJobColumns, asOf: string | undefined, limit: number): CheckSql[] {
+export function jobChecksSql(columns: ResolvedJobColumns, asOf: string | undefined, limit: number): CheckSql[] {
+  const spec = columns;
+  const checkId = (base: JobCheckId) => jobCheckId(base, columns);
   const table = quoteQualified(spec.table);
   const now = nowExpression(asOf);
   const q = quoteIdent;
   const id = q(columns.id);
-  const state = stateCasts.get(columns) ? `${q(columns.state)}::text` : q(columns.state);
+  const state = stateExpression(columns);
   const updated = q(columns.updated);
   const created = columns.created ? q(columns.created) : updated;
-  const inFlight = `${state} IN (${spec.inFlightStates.map(quoteLiteral).join(', ')})`;
+  // No in-flight state known: nothing counts as stuck (the collector says so in a note).
+  const inFlight = spec.inFlightStates.length > 0 ? `${state} IN (${spec.inFlightStates.map(quoteLiteral).join(', ')})` : 'false';
   const cutoff = `${now} - ${Number(spec.stuckAfterMinutes)} * interval '1 minute'`;
   const stuck = `${inFlight} AND ${updated} < ${cutoff}`;
   const minutes = `round((extract(epoch FROM (${now} - ${updated})) / 60)::numeric, 1)`;
@@ -91,8 +125,8 @@ export function jobChecksSql(spec: JobChecksSpec, columns: ResolvedJobColumns, a
 
   const checks: CheckSql[] = [
     {
-      id: 'stuck-jobs',
-      title: `Jobs in ${spec.inFlightStates.join('/')} not updated for ${spec.stuckAfterMinutes} minutes`,
+      id: checkId('stuck-jobs'),
+      title: `Jobs in ${spec.inFlightStates.join('/') || '(no in-flight state)'} not updated for ${spec.stuckAfterMinutes} minutes${columns.checkSuffix ? ` (${spec.table})` : ''}`,
       sql: `SELECT ${listColumns.join(', ')},
        ${minutes} AS minutes_since_update${errorText ? `,\n       left(${errorText}, 300) AS last_error` : ''}
 FROM ${table}
@@ -102,13 +136,13 @@ LIMIT ${limit + 1}`,
     },
     {
       // Every stuck job's id (up to 100,000), so joins with the logs count all of them, not the listed rows.
-      id: 'stuck-job-ids',
-      title: `Ids of every job stuck in ${spec.inFlightStates.join('/')}`,
+      id: checkId('stuck-job-ids'),
+      title: `Ids of every job stuck in ${spec.inFlightStates.join('/') || '(no in-flight state)'}`,
       sql: `SELECT count(*) AS jobs, coalesce(string_agg(${id}::text, ',' ORDER BY ${id}::text), '') AS ids
 FROM (SELECT ${id} FROM ${table} WHERE ${stuck} LIMIT 100000) AS stuck`,
     },
     {
-      id: 'state-distribution',
+      id: checkId('state-distribution'),
       title: `Jobs by ${columns.state}${columns.status ? ` and ${columns.status}` : ''}`,
       sql: `SELECT ${state} AS ${q(columns.state)}, ${columns.status ? `${q(columns.status)}, ` : ''}count(*) AS jobs,
        count(*) FILTER (WHERE ${stuck}) AS stuck,
@@ -119,7 +153,7 @@ ORDER BY jobs DESC
 LIMIT ${limit + 1}`,
     },
     {
-      id: 'stuck-job-age',
+      id: checkId('stuck-job-age'),
       title: 'Age of stuck jobs since their last update',
       sql: `SELECT state, count(*) AS jobs,
        min(updated) AS oldest_update, max(updated) AS newest_update,
@@ -138,13 +172,13 @@ ORDER BY jobs DESC`,
     const error = q(columns.error);
     const present = /json/.test(columns.errorType ?? '') ? `${error} IS NOT NULL AND jsonb_typeof(${error}::jsonb) <> 'null'` : `${error} IS NOT NULL AND ${error}::text <> ''`;
     const recent = `${present} AND ${updated} > ${now} - ${Number(spec.recentErrorHours)} * interval '1 hour'`;
-    const kind = /json/.test(columns.errorType ?? '')
-      ? `coalesce(${error}::jsonb->>'code', ${error}::jsonb->>'type', ${error}::jsonb->>'error_code', ${error}::jsonb->>'kind')`
-      : 'NULL::text';
-    const entitySamples = columns.entities.map((name) => `,\n       (array_agg(${q(name)}::text ORDER BY updated DESC) FILTER (WHERE ${q(name)} IS NOT NULL))[1:10] AS ${q(`sample_${name}`)}`).join('');
+    const kind = /json/.test(columns.errorType ?? '') ? `coalesce(${error}::jsonb->>'code', ${error}::jsonb->>'type', ${error}::jsonb->>'error_code', ${error}::jsonb->>'kind')` : 'NULL::text';
+    const entitySamples = columns.entities
+      .map((name) => `,\n       (array_agg(${q(name)}::text ORDER BY updated DESC) FILTER (WHERE ${q(name)} IS NOT NULL))[1:10] AS ${q(`sample_${name}`)}`)
+      .join('');
     checks.push(
       {
-        id: 'recent-errors',
+        id: checkId('recent-errors'),
         title: `Errors of the last ${spec.recentErrorHours} hours grouped by normalised ${columns.error}`,
         sql: `SELECT normalized_error, error_code, count(*) AS occurrences, count(DISTINCT id) AS jobs,
        min(updated) AS first_seen, max(updated) AS last_seen, min(raw_error) AS sample_error,
@@ -160,7 +194,7 @@ ORDER BY occurrences DESC
 LIMIT ${limit + 1}`,
       },
       {
-        id: 'recent-error-jobs',
+        id: checkId('recent-error-jobs'),
         title: `Jobs with ${columns.error} updated in the last ${spec.recentErrorHours} hours`,
         sql: `SELECT ${[id, ...(columns.status ? [q(columns.status)] : []), q(columns.state), error, updated, ...extra].join(', ')}
 FROM ${table}
@@ -174,7 +208,7 @@ LIMIT ${limit + 1}`,
   if (columns.retry) {
     const retry = q(columns.retry);
     checks.push({
-      id: 'retry-counts',
+      id: checkId('retry-counts'),
       title: `Jobs by ${columns.retry}`,
       sql: `SELECT ${retry} AS retries, count(*) AS jobs,
        count(*) FILTER (WHERE ${inFlight}) AS in_flight,

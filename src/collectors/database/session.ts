@@ -77,7 +77,14 @@ export async function openPgSession(config: pg.ClientConfig, limits: SessionLimi
   client.on('end', () => {
     gone = true;
   });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    // A failed handshake (e.g. no password for SCRAM) can leave the socket open, and a backend stuck in
+    // authentication holds up DROP DATABASE and counts against max_connections: close it.
+    await client.end().catch(() => undefined);
+    throw error;
+  }
   const preamble = transactionPreamble(limits);
   const limitMs = limits.statementTimeoutMs + WALL_CLOCK_GRACE_MS;
   const abandon = () => {
