@@ -239,7 +239,8 @@ class SecretTable {
     const placeholder = this.bySecret.get(secret) ?? '';
     let out = '';
     let copied = 0;
-    for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
+    // Occurrences do not overlap (as in replaceAll): a periodic secret inside a long run stays linear.
+    for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + secret.length)) {
       const after = at + secret.length;
       const next = text.charCodeAt(after);
       const alone = (at === 0 || isDelimiter(text.charCodeAt(at - 1))) && (after >= text.length || isDelimiter(next) || next === 46 || next === 33 || next === 63);
