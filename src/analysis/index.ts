@@ -161,7 +161,7 @@ export function collectFindings(bundle: EvidenceBundle, shared = new SharedDeriv
 
 /** The cause as the attribution states it (error, place, onset, reach), else the category with its rule's summary. */
 function causeText(root: Hypothesis): string {
-  return root.statement ? `${root.statement} (${root.category}${root.resource ? `, ${root.resource}` : ''}, score ${root.score.toFixed(2)}).` : `${root.title} (${root.category}, score ${root.score.toFixed(2)}). ${root.summary}`;
+  return root.statement ? `${root.title}: ${root.statement} (${root.category}${root.resource ? `, ${root.resource}` : ''}, score ${root.score.toFixed(2)}).` : `${root.title} (${root.category}, score ${root.score.toFixed(2)}). ${root.summary}`;
 }
 
 function rootCauseOf(conclusions: Conclusions, hypotheses: Hypothesis[], root: Hypothesis | undefined, refs: EvidenceRef[]): Analysis['rootCause'] {
