@@ -1,8 +1,12 @@
 // `fracas init`: scaffold an incident directory with an incident.yaml that validates and runs as written.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '../lib/atomic-write.ts';
 import { MANIFEST_FILE, parseManifest } from '../manifest/index.ts';
+
+/** The JSON Schema shipped with this fracas (schema/ beside src/ and dist/), as a file URL editors resolve on this machine. */
+const INSTALLED_SCHEMA = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema', 'incident.schema.json')).href;
 
 export interface InitOptions {
   id: string;
@@ -182,7 +186,7 @@ ${input.render.baseUrl ? `    baseUrl: ${yamlString(input.render.baseUrl)}\n` : 
   #   url: \${DATABASE_URL}               # postgres://user:password@host:5432/postgres?sslmode=require
   #   jobs: { table: public.jobs }      # optional: without it fracas finds job tables itself
 `;
-  return `# yaml-language-server: $schema=https://unpkg.com/fracas/schema/incident.schema.json
+  return `# yaml-language-server: $schema=${INSTALLED_SCHEMA}
 # Incident manifest for fracas. Paths are relative to this file; \${VAR} and \${VAR:-default} read the environment.
 # Check it with \`fracas validate <dir>\` and what a run needs with \`fracas doctor <dir>\`.
 id: ${yamlString(input.id)}

@@ -106,6 +106,8 @@ describe('fracas init', () => {
     const dir = fresh();
     expect((await runCli('init', dir, '--id', 'INC-2', '--title', 'Checkout fails', '--window', '2026-05-01T00:00:00Z..2026-05-02T00:00:00Z')).code).toBe(0);
     expect(manifestOf(dir)).toMatchObject({ sources: [], window: { start: '2026-05-01T00:00:00.000Z' } });
+    const schemaUrl = /^# yaml-language-server: \$schema=(file:\S+)$/m.exec(readFileSync(path.join(dir, 'incident.yaml'), 'utf8'))?.[1];
+    expect(JSON.parse(readFileSync(new URL(schemaUrl ?? 'file:///missing'), 'utf8'))).toMatchObject({ title: 'fracas incident manifest (incident.yaml)' });
     expect((await runCli('validate', dir)).code).toBe(0);
     const report = await runCli('report', dir, '--format', 'md', '--quiet');
     expect(report.code).toBe(0);
