@@ -89,6 +89,11 @@ export function codeSpan(text: string): string {
   return `${fence}${pad}${clean}${pad}${fence}`;
 }
 
+/** An inline code span inside a Markdown table cell: GFM splits cells at every unescaped `|`, code spans included, and unescapes `\|` before reading the span. */
+export function tableCodeSpan(text: string): string {
+  return codeSpan(text).replace(/\|/g, '\\|');
+}
+
 /** A fenced code block whose fence is longer than any backtick run inside the text. */
 export function codeFence(text: string, language = ''): string {
   const clean = text.replace(CONTROL_CHARACTERS, '').replace(/\r\n?/g, '\n').replace(/\n+$/, '');

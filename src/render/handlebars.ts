@@ -7,7 +7,7 @@ import type { DbValue, EvidenceRef, QueryCheck } from '../evidence/schema.ts';
 import type { Analysis, EvidenceEntry } from '../analysis/model.ts';
 import type { ConfigTableRow } from '../analysis/config/table.ts';
 import { dropNeedlessEscapes } from './minimal-escapes.ts';
-import { codeFence, codeSpan, escapeHtml, escapeMarkdown, escapeMarkdownBlock, slugify, tableCell, truncate } from '../lib/escape.ts';
+import { codeFence, codeSpan, escapeHtml, escapeMarkdown, escapeMarkdownBlock, slugify, tableCell, truncate, tableCodeSpan } from '../lib/escape.ts';
 
 export const TEMPLATE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'templates');
 
@@ -19,6 +19,7 @@ export const PRINTING_HELPERS = [
   'md',
   'cell',
   'code',
+  'cellCode',
   'fence',
   'link',
   'num',
@@ -136,6 +137,7 @@ function registerHelpers(handlebars: typeof Handlebars): void {
   handlebars.registerHelper('when', (value: unknown) => safe(escapeMarkdown(formatTime(value)) || '—'));
   handlebars.registerHelper('cell', (value: unknown, max: unknown) => safe(tableCell(text(value), typeof max === 'number' ? max : 160)));
   handlebars.registerHelper('code', (value: unknown) => safe(codeSpan(text(value))));
+  handlebars.registerHelper('cellCode', (value: unknown) => safe(tableCodeSpan(text(value))));
   handlebars.registerHelper('fence', (value: unknown, language: unknown) => safe(codeFence(text(value), typeof language === 'string' ? language : '')));
   handlebars.registerHelper('link', (value: unknown) => safe(text(value).replace(/[^A-Za-z0-9._/-]/g, encodeURIComponent)));
   handlebars.registerHelper('num', (value: unknown) => safe(formatNumber(value)));
