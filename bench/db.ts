@@ -3,14 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { collectDatabase } from '../src/collectors/database/index.ts';
 import { EXTENSION_SQL, SERVER_INFO_SQL } from '../src/collectors/database/health-checks.ts';
 import { tableColumnsSql } from '../src/collectors/database/job-checks.ts';
 import { transactionPreamble } from '../src/collectors/database/session.ts';
 import type { CollectContext } from '../src/collectors/types.ts';
 import { sourceSchema, type DatabaseSourceSpec } from '../src/manifest/index.ts';
-import { AS_OF, jobTableSql } from './job-table.ts';
+import { admin, AS_OF, jobTableSql } from './job-table.ts';
 
 const ADMIN_URL = process.env.FRACAS_BENCH_PG || process.env.FRACAS_TEST_PG || 'postgres://fracas:fracas@127.0.0.1:5432/fracas_test';
 const ROWS = Number(process.env.BENCH_DB_ROWS ?? 1_000_000);
@@ -24,16 +23,6 @@ function context(): CollectContext {
     env: process.env,
     progress: () => undefined,
   };
-}
-
-async function admin(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

@@ -1,4 +1,5 @@
-// The benchmarks' job table: FM-028's upload_jobs shape with N rows of mixed states, errors and ages, as SQL.
+// The benchmarks' job table: FM-028's upload_jobs shape with N rows of mixed states, errors and ages, as SQL, and the admin connection that loads it.
+import pg from 'pg';
 
 export const AS_OF = '2026-11-20T12:00:00Z';
 
@@ -32,4 +33,15 @@ SELECT md5('job' || n)::uuid, md5('doc' || n)::uuid,
 FROM generate_series(1, ${rows}) AS n;
 CREATE INDEX upload_jobs_state_updated_idx ON upload_pipeline.upload_jobs (state, updated_at);
 ANALYZE upload_pipeline.upload_jobs;`;
+}
+
+/** Runs one SQL text on its own connection (scratch databases, setup). */
+export async function admin(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
 }

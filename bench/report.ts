@@ -2,9 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { generate } from './generate-render-logs.ts';
-import { AS_OF, jobTableSql } from './job-table.ts';
+import { admin, AS_OF, jobTableSql } from './job-table.ts';
 
 const args = process.argv.slice(2);
 const value = (name: string, fallback: number): number => {
@@ -28,16 +27,6 @@ for (const [index, file] of files.entries()) {
   }
 }
 const bytes = files.reduce((total, file) => total + statSync(file).size, 0);
-
-async function admin(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 const name = `fracas_bench_report_${process.pid}`;
 const url = new URL(ADMIN_URL);
