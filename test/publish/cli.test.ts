@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { GITHUB_TOKEN, startGithubFake, type GithubFake } from './helpers/github-fake.ts';
 import { GITLAB_TOKEN, startGitlabFake, type GitlabFake } from './helpers/gitlab-fake.ts';
 import { makeIncident, SUMMARY } from './helpers/incident.ts';
@@ -17,27 +17,7 @@ afterEach(async () => {
   gitlab = undefined;
 });
 
-async function run(...args: string[]) {
-  let out = '';
-  let err = '';
-  const io = {
-    out: {
-      write: (text: string) => {
-        out += text;
-        return true;
-      },
-    } as unknown as NodeJS.WritableStream,
-    err: {
-      write: (text: string) => {
-        err += text;
-        return true;
-      },
-      isTTY: false,
-    } as unknown as NodeJS.WriteStream,
-  };
-  const code = await main(['node', 'fracas', ...args], io);
-  return { code, out, err };
-}
+const run = runCli;
 
 describe('fracas publish', () => {
   it('--dry-run prints the exact requests and bodies, sends nothing, and needs no token', async () => {
