@@ -24,7 +24,7 @@ export interface FailureSignature {
   exposure: { start: string; end: string; hours: number; records: number; requests: number };
 }
 
-export function familyKey(finding: Pick<Finding, 'signal'> & { signatureId?: string }): string {
+export function familyKey(finding: Pick<Finding, 'signal' | 'signatureId'>): string {
   return finding.signatureId ? `signature:${finding.signatureId}` : `signal:${finding.signal}`;
 }
 
@@ -34,8 +34,8 @@ function familiesOf(findings: readonly Finding[], hypotheses: readonly Hypothesi
   const families = new Map<string, SignatureFamily>();
   for (const finding of findings) {
     if (!ids.has(finding.id)) continue;
-    const key = familyKey(finding as Finding & { signatureId?: string });
-    const family = families.get(key) ?? { key, title: finding.title, signal: finding.signal, count: 0, ...((finding as { resource?: string }).resource ? { resource: (finding as { resource?: string }).resource } : {}) };
+    const key = familyKey(finding);
+    const family = families.get(key) ?? { key, title: finding.title, signal: finding.signal, count: 0, ...(finding.resource ? { resource: finding.resource } : {}) };
     family.count += finding.count;
     families.set(key, family);
   }
@@ -90,7 +90,7 @@ export function failureSignature(bundle: EvidenceBundle, findings: readonly Find
 export function familyCounts(findings: readonly Finding[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const finding of findings) {
-    const key = familyKey(finding as Finding & { signatureId?: string });
+    const key = familyKey(finding);
     counts.set(key, (counts.get(key) ?? 0) + finding.count);
   }
   return counts;
