@@ -41,7 +41,14 @@ async function main(): Promise<void> {
     console.log(`  loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     // The counters delay is a deliberate wait, not overhead: 0 on both sides.
-    const spec = sourceSchema.parse({ id: 'bench', kind: 'database', url: benchUrl, asOf: AS_OF, countersDelayMs: 0, jobs: { table: 'upload_pipeline.upload_jobs', inFlightStates: ['queued', 'working'] } }) as DatabaseSourceSpec;
+    const spec = sourceSchema.parse({
+      id: 'bench',
+      kind: 'database',
+      url: benchUrl,
+      asOf: AS_OF,
+      countersDelayMs: 0,
+      jobs: { table: 'upload_pipeline.upload_jobs', inFlightStates: ['queued', 'working'] },
+    }) as DatabaseSourceSpec;
     const first = await collectDatabase(spec, context());
     const failed = first.evidence.checks.filter((check) => check.status === 'failed');
     if (failed.length > 0) throw new Error(`checks failed: ${failed.map((check) => `${check.id}: ${check.note}`).join('; ')}`);

@@ -13,7 +13,8 @@ const uuid = (): string => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}
 
 const PATHS = ['/api/upload-pipeline/upload', '/api/documents', '/api/search', '/health', '/api/users/me'];
 const APP = [
-  (job: string) => `2026-11-19 10:00:00,000 - api.upload_pipeline.webhooks - INFO - [webhook] received job_id=${job} request_id=${hex(12)} status=SUCCESS attempt=${1 + Math.floor(random() * 3)} inline=${random() < 0.5 ? 'True' : 'False'}`,
+  (job: string) =>
+    `2026-11-19 10:00:00,000 - api.upload_pipeline.webhooks - INFO - [webhook] received job_id=${job} request_id=${hex(12)} status=SUCCESS attempt=${1 + Math.floor(random() * 3)} inline=${random() < 0.5 ? 'True' : 'False'}`,
   (job: string) => `Processing job ${job} for document ${uuid()} (${Math.floor(random() * 900)} pages)`,
   (job: string) => `[webhook] job_id=${job} committed status=parse_complete in ${Math.floor(random() * 900)}ms`,
   () => `Cache miss for key user:${Math.floor(random() * 100000)}:profile`,
@@ -43,13 +44,24 @@ export async function generate(file: string, records: number): Promise<number> {
     const job = uuid();
     const roll = random();
     let message: string;
-    let labels: [string, string][] = [['resource', 'srv-d1abc'], ['instance', `srv-d1abc-${pick(['5k2xq', '7f9c2'])}`]];
+    let labels: [string, string][] = [
+      ['resource', 'srv-d1abc'],
+      ['instance', `srv-d1abc-${pick(['5k2xq', '7f9c2'])}`],
+    ];
     if (roll < 0.55) {
       const webhook = random() < 0.3;
       const path = webhook ? `/api/upload-pipeline/webhooks/llamaparse/${job}` : pick(PATHS);
       const status = webhook && random() < 0.2 ? pick([500, 504]) : pick([200, 200, 200, 201, 204, 404]);
       message = `${webhook ? 'POST' : 'GET'} ${path} ${status} ${Math.floor(random() * 2000)}ms`;
-      labels = [...labels, ['level', status >= 500 ? 'error' : 'info'], ['type', 'request'], ['host', 'fracas-api-staging.onrender.com'], ['method', webhook ? 'POST' : 'GET'], ['path', path], ['statusCode', String(status)]];
+      labels = [
+        ...labels,
+        ['level', status >= 500 ? 'error' : 'info'],
+        ['type', 'request'],
+        ['host', 'fracas-api-staging.onrender.com'],
+        ['method', webhook ? 'POST' : 'GET'],
+        ['path', path],
+        ['statusCode', String(status)],
+      ];
     } else if (roll < 0.93) {
       message = pick(APP)(job);
       labels = [...labels, ['level', 'info'], ['type', 'app']];

@@ -2,7 +2,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const LOGHUB_DIR = process.env.LOGHUB_DIR ?? [path.resolve(import.meta.dirname, '../../shared/data/loghub-2k'), '/work/shared/data/loghub-2k'].find((dir) => existsSync(path.join(dir, 'datasets.json'))) ?? path.resolve(import.meta.dirname, '../../shared/data/loghub-2k');
+export const LOGHUB_DIR =
+  process.env.LOGHUB_DIR ??
+  [path.resolve(import.meta.dirname, '../../shared/data/loghub-2k'), '/work/shared/data/loghub-2k'].find((dir) => existsSync(path.join(dir, 'datasets.json'))) ??
+  path.resolve(import.meta.dirname, '../../shared/data/loghub-2k');
 
 export interface Dataset {
   name: string;
@@ -52,7 +55,10 @@ function column(file: string, name: string): string[] {
   const rows = parseCsv(readFileSync(file, 'utf8'));
   const header = rows[0]!;
   const index = header.indexOf(name);
-  return rows.slice(1).filter((row) => row.length === header.length).map((row) => row[index]!);
+  return rows
+    .slice(1)
+    .filter((row) => row.length === header.length)
+    .map((row) => row[index]!);
 }
 
 export function loadDatasets(): Dataset[] {
@@ -61,7 +67,9 @@ export function loadDatasets(): Dataset[] {
     name,
     file: path.join(LOGHUB_DIR, entry.log),
     format: entry.format,
-    lines: readFileSync(path.join(LOGHUB_DIR, entry.log), 'utf8').split(/\r?\n/).filter((line) => line.length > 0),
+    lines: readFileSync(path.join(LOGHUB_DIR, entry.log), 'utf8')
+      .split(/\r?\n/)
+      .filter((line) => line.length > 0),
     eventIds: column(path.join(LOGHUB_DIR, entry.labels), 'EventId'),
     templates: column(path.join(LOGHUB_DIR, entry.labels_lh2), 'EventTemplate'),
   }));

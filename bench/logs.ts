@@ -32,11 +32,22 @@ if (child.status !== 0) {
   console.error(child.stderr);
   process.exit(1);
 }
-const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { seconds: number; collectSeconds: number; analysisSeconds: number; maxRssMB: number; records: number; templates: number; findings: number; evidenceJsonMB: number };
+const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
+  seconds: number;
+  collectSeconds: number;
+  analysisSeconds: number;
+  maxRssMB: number;
+  records: number;
+  templates: number;
+  findings: number;
+  evidenceJsonMB: number;
+};
 const timeRss = /Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr)?.[1];
 const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)/.exec(child.stderr)?.[1];
 const peakMB = timeRss ? Number(timeRss) / 1024 : result.maxRssMB;
-console.log(`fracas: ${result.seconds.toFixed(2)} s in-process (collect ${result.collectSeconds.toFixed(2)} s, analysis ${result.analysisSeconds.toFixed(2)} s), ${wall ?? '?'} wall with tsx start-up; ${Math.round(result.records / result.collectSeconds).toLocaleString('en-US')} records/s, ${(bytes / 1e6 / result.collectSeconds).toFixed(0)} MB/s; ${result.templates} templates, ${result.findings} findings, evidence ${result.evidenceJsonMB.toFixed(1)} MB`);
+console.log(
+  `fracas: ${result.seconds.toFixed(2)} s in-process (collect ${result.collectSeconds.toFixed(2)} s, analysis ${result.analysisSeconds.toFixed(2)} s), ${wall ?? '?'} wall with tsx start-up; ${Math.round(result.records / result.collectSeconds).toLocaleString('en-US')} records/s, ${(bytes / 1e6 / result.collectSeconds).toFixed(0)} MB/s; ${result.templates} templates, ${result.findings} findings, evidence ${result.evidenceJsonMB.toFixed(1)} MB`,
+);
 console.log(`peak memory: ${peakMB.toFixed(0)} MB max RSS of the child process (${timeRss ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS'}; target < 300 MB on 1 GB)`);
 
 if (runJq) {

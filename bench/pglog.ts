@@ -12,7 +12,10 @@ const sample = process.argv[3] ?? 'test/fixtures/db/postgres15-sample.log';
 
 /** One prefix for the whole file (the sample switches to app=%a,e=%e halfway), repeated with shifted times and pids. */
 function enlarge(text: string, times: number): string {
-  const lines = text.replace(/ app=[^ ]*,e=[0-9A-Z]{5} /g, ' ').split('\n').filter((line) => line.length > 0);
+  const lines = text
+    .replace(/ app=[^ ]*,e=[0-9A-Z]{5} /g, ' ')
+    .split('\n')
+    .filter((line) => line.length > 0);
   const out: string[] = [];
   for (let copy = 0; copy < times; copy++) {
     const shiftMs = copy * 10 * 60_000;

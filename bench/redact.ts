@@ -38,9 +38,17 @@ function record(time: number): Record<string, unknown> {
   let message: string;
   if (roll < 0.4) message = `${pick(['GET', 'POST', 'PUT'])} /api/${pick(['jobs', 'documents', 'users', 'search'])}/${job} ${pick([200, 200, 201, 404, 500, 502])} ${Math.floor(random() * 3000)}ms`;
   else if (roll < 0.8) message = `${pick(verbs)} job_id=${job} attempt=${1 + Math.floor(random() * 4)} queue=${pick(services)} request_id=${hex(16)} took ${Math.floor(random() * 900)} ms`;
-  else if (roll < 0.97) message = `${pick(['ERROR', 'WARN'])} ${pick(services)}: ${pick(['connection reset by peer', 'QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00', 'deadlock detected', 'upstream returned 503 Service Unavailable'])} (job ${job})`;
-  else if (roll < 0.99) message = `Traceback (most recent call last):\n  File "/app/${pick(services)}/tasks.py", line ${Math.floor(random() * 400)}, in run\n    result = client.fetch(job_id="${job}")\n  File "/usr/lib/python3.11/site-packages/httpx/_client.py", line 1014, in send\n    raise exc\nhttpx.ReadTimeout: timed out`;
-  else message = pick([`connecting with password=${b64(18)} to primary`, `auth header Bearer ${b64(40)}`, `aws secret key ${b64(40)} loaded`, `DefaultEndpointsProtocol=https;AccountName=store${hex(4)};AccountKey=${b64(86)}==;EndpointSuffix=core.windows.net`]);
+  else if (roll < 0.97)
+    message = `${pick(['ERROR', 'WARN'])} ${pick(services)}: ${pick(['connection reset by peer', 'QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00', 'deadlock detected', 'upstream returned 503 Service Unavailable'])} (job ${job})`;
+  else if (roll < 0.99)
+    message = `Traceback (most recent call last):\n  File "/app/${pick(services)}/tasks.py", line ${Math.floor(random() * 400)}, in run\n    result = client.fetch(job_id="${job}")\n  File "/usr/lib/python3.11/site-packages/httpx/_client.py", line 1014, in send\n    raise exc\nhttpx.ReadTimeout: timed out`;
+  else
+    message = pick([
+      `connecting with password=${b64(18)} to primary`,
+      `auth header Bearer ${b64(40)}`,
+      `aws secret key ${b64(40)} loaded`,
+      `DefaultEndpointsProtocol=https;AccountName=store${hex(4)};AccountKey=${b64(86)}==;EndpointSuffix=core.windows.net`,
+    ]);
   return { timestamp: new Date(time).toISOString(), level: roll >= 0.8 ? 'error' : 'info', service: pick(services), message };
 }
 
@@ -90,11 +98,23 @@ const parseSeconds = await best(3, () => {
 const collectStart = process.hrtime.bigint();
 const logs = await collectLogs(
   { id: 'app', kind: 'logs', paths: [path.basename(logFile)], format: 'auto' },
-  { dir, resolve: (file) => path.resolve(dir, file), incident: { id: 'BENCH', title: 'bench', severity: 'P2', environment: 'bench', service: 'bench', window: { start: '2000-01-01T00:00:00Z', end: '2100-01-01T00:00:00Z' } }, env: {}, progress: () => undefined },
+  {
+    dir,
+    resolve: (file) => path.resolve(dir, file),
+    incident: { id: 'BENCH', title: 'bench', severity: 'P2', environment: 'bench', service: 'bench', window: { start: '2000-01-01T00:00:00Z', end: '2100-01-01T00:00:00Z' } },
+    env: {},
+    progress: () => undefined,
+  },
 );
 const collectSeconds = seconds(collectStart);
 const database = {
-  evidence: { engine: 'postgres', serverVersion: '15', jobTable: {}, constraints: [], checks: [{ id: 'jobs', title: 'jobs', sql: 'SELECT *', rows: JSON.parse(readFileSync(tableFile, 'utf8')), rowCount: rows, truncated: false, status: 'ok' }] },
+  evidence: {
+    engine: 'postgres',
+    serverVersion: '15',
+    jobTable: {},
+    constraints: [],
+    checks: [{ id: 'jobs', title: 'jobs', sql: 'SELECT *', rows: JSON.parse(readFileSync(tableFile, 'utf8')), rowCount: rows, truncated: false, status: 'ok' }],
+  },
   status: 'ok',
   warnings: [],
   provenance: { description: 'bench' },
@@ -110,7 +130,9 @@ const redactSeconds = await best(3, () => {
 const evidenceMB = JSON.stringify(redacted).length / 1e6;
 const planted = (readFileSync(logFile, 'utf8').match(/AccountKey=|aws secret key|Bearer |password=/g) ?? []).length;
 
-console.log(`input: ${lines.toLocaleString('en-US')} log lines (${(readFileSync(logFile).length / 1e6).toFixed(1)} MB, seed ${seedArg}, ${planted} with planted credentials) + ${rows.toLocaleString('en-US')} table rows; evidence ${evidenceMB.toFixed(1)} MB`);
+console.log(
+  `input: ${lines.toLocaleString('en-US')} log lines (${(readFileSync(logFile).length / 1e6).toFixed(1)} MB, seed ${seedArg}, ${planted} with planted credentials) + ${rows.toLocaleString('en-US')} table rows; evidence ${evidenceMB.toFixed(1)} MB`,
+);
 console.log(`baseline: read + JSON.parse both files: ${(parseSeconds * 1000).toFixed(0)} ms`);
 console.log(`log collector (collect without redaction): ${(collectSeconds * 1000).toFixed(0)} ms`);
 console.log(`redaction (deep per source + whole bundle, best of 3): ${(redactSeconds * 1000).toFixed(0)} ms`);

@@ -60,7 +60,14 @@ try {
   const tsx = path.resolve(import.meta.dirname, '../node_modules/.bin/tsx');
   const child = spawnSync('/usr/bin/time', ['-v', tsx, path.join(import.meta.dirname, 'report-run.ts'), dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (child.status !== 0) throw new Error(`fracas failed: ${child.stderr.slice(-2000)}`);
-  const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { collect: number; analyse: number; render: number; sources: { id: string; status: string; ms: number }[]; records: number; top?: string };
+  const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
+    collect: number;
+    analyse: number;
+    render: number;
+    sources: { id: string; status: string; ms: number }[];
+    records: number;
+    top?: string;
+  };
   const peakMB = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr)?.[1] ?? 0) / 1024;
 
   // The baseline does the same reading: every log message counted by text, and the database checks' SQL through psql.
@@ -68,19 +75,29 @@ try {
   const jq = spawnSync('bash', ['-c', `jq -r '.logs[].message' ${files.map((file) => `'${file}'`).join(' ')} | sort | uniq -c | sort -rn > /dev/null`], { encoding: 'utf8' });
   const jqSeconds = (performance.now() - started) / 1000;
   if (jq.status !== 0) throw new Error(`jq pipeline failed: ${jq.stderr.slice(0, 300)}`);
-  const evidence = JSON.parse((await import('node:fs')).readFileSync(path.join(dir, 'evidence', 'evidence.json'), 'utf8')) as { sources: { kind: string; evidence?: { checks: { sql: string; status: string }[] } }[] };
+  const evidence = JSON.parse((await import('node:fs')).readFileSync(path.join(dir, 'evidence', 'evidence.json'), 'utf8')) as {
+    sources: { kind: string; evidence?: { checks: { sql: string; status: string }[] } }[];
+  };
   const checks = evidence.sources.find((source) => source.kind === 'database')?.evidence?.checks.filter((check) => check.status === 'ok' && check.sql) ?? [];
   const script = path.join(dir, 'checks.sql');
   writeFileSync(script, checks.map((check) => `BEGIN READ ONLY;\n${check.sql.replace(/[;\s]+$/, '')};\nCOMMIT;\n`).join('\n'));
   started = performance.now();
-  const psql = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username), '-d', name, '-f', script, '-o', '/dev/null'], { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) }, encoding: 'utf8' });
+  const psql = spawnSync(
+    'psql',
+    ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username), '-d', name, '-f', script, '-o', '/dev/null'],
+    { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) }, encoding: 'utf8' },
+  );
   const psqlSeconds = (performance.now() - started) / 1000;
   if (psql.status !== 0) throw new Error(`psql failed: ${psql.stderr.slice(0, 300)}`);
 
   const baseline = jqSeconds + psqlSeconds;
-  console.log(`\ninput: ${RECORDS.toLocaleString('en-US')} log records in 2 files (${(bytes / 1e6).toFixed(0)} MB), ${ROWS.toLocaleString('en-US')} job rows, 2 config files; top hypothesis ${result.top ?? 'none'}`);
+  console.log(
+    `\ninput: ${RECORDS.toLocaleString('en-US')} log records in 2 files (${(bytes / 1e6).toFixed(0)} MB), ${ROWS.toLocaleString('en-US')} job rows, 2 config files; top hypothesis ${result.top ?? 'none'}`,
+  );
   console.log(`sources: ${result.sources.map((source) => `${source.id} ${source.status} ${(source.ms / 1000).toFixed(1)} s`).join(', ')}`);
-  console.log(`baseline (named): jq -r '.logs[].message' | sort | uniq -c | sort -rn ${jqSeconds.toFixed(2)} s + psql -f (${checks.length} checks) ${psqlSeconds.toFixed(2)} s = ${baseline.toFixed(2)} s`);
+  console.log(
+    `baseline (named): jq -r '.logs[].message' | sort | uniq -c | sort -rn ${jqSeconds.toFixed(2)} s + psql -f (${checks.length} checks) ${psqlSeconds.toFixed(2)} s = ${baseline.toFixed(2)} s`,
+  );
   console.log(`stage    | fracas s | ratio to baseline`);
   console.log(`collect  | ${result.collect.toFixed(2).padStart(8)} | ${(result.collect / baseline).toFixed(2)}`);
   console.log(`analyse  | ${result.analyse.toFixed(2).padStart(8)} | ${(result.analyse / baseline).toFixed(2)}`);

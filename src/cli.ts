@@ -57,7 +57,8 @@ interface Io {
 }
 
 function printSummaries(summaries: IncidentSummary[], json: boolean, io: Io): number {
-  if (json) io.out.write(`${JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2).replace(/[\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`);
+  if (json)
+    io.out.write(`${JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2).replace(/[\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`);
   else {
     for (const summary of summaries) {
       for (const output of summary.outputs) io.out.write(`${output}\n`);
@@ -243,7 +244,9 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
 
   program
     .command('verify')
-    .description('after a fix: collect the same sources for a window after it and compare them with the incident\'s failure signature (verdict, before/after table; the report gets a Verification section)')
+    .description(
+      "after a fix: collect the same sources for a window after it and compare them with the incident's failure signature (verdict, before/after table; the report gets a Verification section)",
+    )
     .argument('<dir>', 'incident directory (its evidence must have been collected: fracas report <dir>)')
     .option('--window <start..end>', 'the window to verify, ISO 8601 times (default: from the end of the incident window until now)')
     .option('--since <duration>', 'the window ending now, e.g. 6h, 2d')
@@ -264,7 +267,8 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
       const reporter = createReporter({ quiet: options.quiet, stream: io.err });
       const result = await runVerify(dir, window, reporter);
       const summaries = options.render ? await runReport([dir], { formats: options.format, reporter, collect: false }) : [];
-      if (options.json) io.out.write(`${JSON.stringify({ ...result.verification, files: result.files, outputs: summaries.flatMap((summary) => summary.outputs), exitCode: result.exitCode }, null, 2)}\n`);
+      if (options.json)
+        io.out.write(`${JSON.stringify({ ...result.verification, files: result.files, outputs: summaries.flatMap((summary) => summary.outputs), exitCode: result.exitCode }, null, 2)}\n`);
       else {
         for (const line of verificationLines(result.verification)) io.out.write(`${line}\n`);
         for (const summary of summaries) for (const output of summary.outputs) io.err.write(`fracas: wrote ${output}\n`);
@@ -274,12 +278,12 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
 
   program
     .command('check')
-    .description('run the monitoring the report proposes once: the incident\'s failure families, stuck jobs, failed requests and database health over the last minutes (for cron or a CI schedule)')
+    .description("run the monitoring the report proposes once: the incident's failure families, stuck jobs, failed requests and database health over the last minutes (for cron or a CI schedule)")
     .argument('<dir>', 'incident directory')
     .option('--minutes <n>', 'look at the last n minutes', '60')
     .option('--window <start..end>', 'look at this window instead (ISO 8601 times)')
     .option('--since <duration>', 'look at the window ending now, e.g. 30m, 6h')
-    .option('--max-family <n>', 'alert when one of the incident\'s failure families occurs more than n times', String(DEFAULT_CHECK_THRESHOLDS.family))
+    .option('--max-family <n>', "alert when one of the incident's failure families occurs more than n times", String(DEFAULT_CHECK_THRESHOLDS.family))
     .option('--max-stuck-jobs <n>', 'alert when more than n jobs are stuck', String(DEFAULT_CHECK_THRESHOLDS.stuckJobs))
     .option('--max-failed-share <share>', 'alert when more than this share of requests fail (0..1)', String(DEFAULT_CHECK_THRESHOLDS.failedRequestShare))
     .option('--json', 'print the checks as JSON on stdout', false)
@@ -289,7 +293,12 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
       const [{ runCheck, checkLines }, { windowFrom, parseDuration }, { createReporter }] = await Promise.all([import('./cli/check.ts'), import('./cli/window.ts'), progressModule()]);
       const minutes = parseDuration(`${options.minutes}m`);
       const window = windowFrom(options, () => ({ start: new Date(Date.now() - minutes).toISOString(), end: new Date().toISOString() }));
-      const thresholds = { ...DEFAULT_CHECK_THRESHOLDS, family: nonNegative(options.maxFamily, '--max-family'), stuckJobs: nonNegative(options.maxStuckJobs, '--max-stuck-jobs'), failedRequestShare: nonNegative(options.maxFailedShare, '--max-failed-share') };
+      const thresholds = {
+        ...DEFAULT_CHECK_THRESHOLDS,
+        family: nonNegative(options.maxFamily, '--max-family'),
+        stuckJobs: nonNegative(options.maxStuckJobs, '--max-stuck-jobs'),
+        failedRequestShare: nonNegative(options.maxFailedShare, '--max-failed-share'),
+      };
       const run = await runCheck(dir, window, createReporter({ quiet: options.quiet, stream: io.err }), thresholds);
       if (options.json) io.out.write(`${JSON.stringify(run, null, 2)}\n`);
       else for (const line of checkLines(run)) io.out.write(`${line}\n`);
@@ -313,7 +322,9 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
 
   program
     .command('probe')
-    .description('send the manifest\'s test webhook deliveries (valid, bad signature, malformed JSON, unknown job, duplicate) to its staging base URL; answers are saved as evidence and shown in the report')
+    .description(
+      "send the manifest's test webhook deliveries (valid, bad signature, malformed JSON, unknown job, duplicate) to its staging base URL; answers are saved as evidence and shown in the report",
+    )
     .argument('<dir>', 'incident directory whose incident.yaml has a probe: section')
     .option('--json', 'print the results as JSON on stdout', false)
     .addHelpText('after', `\nExit codes:\n${PROBE_EXIT_HELP.replace(/^/gm, '  ')}\n`)
@@ -332,7 +343,11 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
     .command('publish')
     .description('attach the report to tickets: the summary as a comment (edited on a re-run), the PDF attached or linked')
     .argument('<dir>', 'incident directory (reads <dir>/report/summary.md and <dir>/report/<ID>.pdf)')
-    .option('--to <target>', 'github:OWNER/REPO#N, jira:KEY-N, linear:TEAM-N or gitlab:GROUP/PROJECT#N (repeatable; default: the manifest\'s tickets: list)', (value: string, previous: string[] = []) => [...previous, value])
+    .option(
+      '--to <target>',
+      "github:OWNER/REPO#N, jira:KEY-N, linear:TEAM-N or gitlab:GROUP/PROJECT#N (repeatable; default: the manifest's tickets: list)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--dry-run', 'print exactly what would be sent, and send nothing', false)
     .option('--json', 'print the URLs created or updated (or, with --dry-run, the requests) as JSON on stdout', false)
     .option('--no-pdf', 'send the summary only')
@@ -346,19 +361,42 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
       'after',
       `\nCredentials (from the environment, never printed or written): GITHUB_TOKEN; JIRA_BASE_URL with JIRA_EMAIL + JIRA_API_TOKEN (Cloud)\nor JIRA_PAT (Data Center); LINEAR_API_KEY; GITLAB_TOKEN (GITLAB_URL for self-managed). GITHUB_API_URL sets GitHub Enterprise.\n\nExit codes:\n  0  published to every ticket\n  1  usage error (bad target, missing credential, no report): nothing was sent\n  2  partly published: some ticket or step failed; what was left is printed\n  3  failed: nothing was published\n`,
     )
-    .action(async (dir: string, options: { to?: string[]; dryRun: boolean; json: boolean; pdf: boolean; baseUrl?: string; githubPdf?: 'release' | 'branch' | 'none'; tag?: string; branch?: string; path?: string; jiraApi?: 'cloud' | 'datacenter' }) => {
-      const { runPublish } = await import('./publish/run.ts');
-      const targetOptions = {
-        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-        ...(options.githubPdf ? { pdf: options.githubPdf } : {}),
-        ...(options.tag ? { tag: options.tag } : {}),
-        ...(options.branch ? { branch: options.branch } : {}),
-        ...(options.path ? { path: options.path } : {}),
-        ...(options.jiraApi ? { api: options.jiraApi } : {}),
-      };
-      const outcome = await runPublish(dir, { targets: (options.to ?? []).map((to) => ({ to, options: targetOptions })), dryRun: options.dryRun, json: options.json, includePdf: options.pdf, out: io.out, err: io.err });
-      setExit(outcome.exitCode);
-    });
+    .action(
+      async (
+        dir: string,
+        options: {
+          to?: string[];
+          dryRun: boolean;
+          json: boolean;
+          pdf: boolean;
+          baseUrl?: string;
+          githubPdf?: 'release' | 'branch' | 'none';
+          tag?: string;
+          branch?: string;
+          path?: string;
+          jiraApi?: 'cloud' | 'datacenter';
+        },
+      ) => {
+        const { runPublish } = await import('./publish/run.ts');
+        const targetOptions = {
+          ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+          ...(options.githubPdf ? { pdf: options.githubPdf } : {}),
+          ...(options.tag ? { tag: options.tag } : {}),
+          ...(options.branch ? { branch: options.branch } : {}),
+          ...(options.path ? { path: options.path } : {}),
+          ...(options.jiraApi ? { api: options.jiraApi } : {}),
+        };
+        const outcome = await runPublish(dir, {
+          targets: (options.to ?? []).map((to) => ({ to, options: targetOptions })),
+          dryRun: options.dryRun,
+          json: options.json,
+          includePdf: options.pdf,
+          out: io.out,
+          err: io.err,
+        });
+        setExit(outcome.exitCode);
+      },
+    );
 
   program
     .command('schema')

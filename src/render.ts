@@ -7,15 +7,7 @@ import { escapeHtml, slugify } from './lib/escape.ts';
 import { detailsBlocks } from './render/details.ts';
 import { pdfStyles } from './render/styles.ts';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
 
 const CANDIDATE_BROWSERS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'];
 
@@ -182,7 +174,10 @@ export async function pdfPageNumbers(pdf: Uint8Array): Promise<Map<string, numbe
 
 function decodeName(name: string): string {
   const raw = name.replace(/^\//, '');
-  const bytes = Buffer.from(raw.replace(/#([0-9a-fA-F]{2})/g, (_whole, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))), 'latin1');
+  const bytes = Buffer.from(
+    raw.replace(/#([0-9a-fA-F]{2})/g, (_whole, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+    'latin1',
+  );
   return bytes.toString('utf8');
 }
 

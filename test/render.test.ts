@@ -36,7 +36,24 @@ describe('PDF renderer', () => {
   });
 
   it('writes a cover, a table of contents, page numbers and Unicode text', async () => {
-    const markdown = ['# Root Cause Report', '', 'Status ✅ — naïve café Ελλάδα Москва 🎉', '', '## What', '', 'text', '', '# Solution Design', '', '## Option A', '', '| a | b |', '| --- | --- |', '| 1 | 2 |', ''].join('\n');
+    const markdown = [
+      '# Root Cause Report',
+      '',
+      'Status ✅ — naïve café Ελλάδα Москва 🎉',
+      '',
+      '## What',
+      '',
+      'text',
+      '',
+      '# Solution Design',
+      '',
+      '## Option A',
+      '',
+      '| a | b |',
+      '| --- | --- |',
+      '| 1 | 2 |',
+      '',
+    ].join('\n');
     const html = toHtmlDocument({ markdown, cover: { id: 'FM-999', title: 'Cover title', rows: [['Severity', 'P1']] } });
     const pdf = await renderer.render(html, 'FM-999');
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');

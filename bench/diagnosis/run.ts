@@ -58,10 +58,22 @@ for (const [name, generator] of Object.entries(GENERATORS)) {
     // The cause's records: the decisive family's, or (a cause printing several templates) every family of its category in its source.
     const candidates = analysis.attribution?.candidates ?? [];
     const decisive = candidates.find((candidate) => candidate.id === root?.candidateId);
-    const sameSource = candidates.filter((candidate) => candidate.kind === 'error-family' && candidate.category === decisive?.category && candidate.sources?.some((source) => decisive?.sources?.includes(source)) && !candidate.features.background && candidate.features.incidentCount > 0);
+    const sameSource = candidates.filter(
+      (candidate) =>
+        candidate.kind === 'error-family' &&
+        candidate.category === decisive?.category &&
+        candidate.sources?.some((source) => decisive?.sources?.includes(source)) &&
+        !candidate.features.background &&
+        candidate.features.incidentCount > 0,
+    );
     const causeCount = decisive?.kind === 'error-family' ? decisive.features.totalCount : 0;
     const groupCount = sameSource.reduce((sum, candidate) => sum + candidate.features.totalCount, 0);
-    const causeExact = root?.category !== incident.category || incident.truth.causeRecords === 0 || decisive?.kind !== 'error-family' || causeCount === incident.truth.causeRecords || groupCount === incident.truth.causeRecords;
+    const causeExact =
+      root?.category !== incident.category ||
+      incident.truth.causeRecords === 0 ||
+      decisive?.kind !== 'error-family' ||
+      causeCount === incident.truth.causeRecords ||
+      groupCount === incident.truth.causeRecords;
     const failed = bundle.sources.filter((source) => source.status !== 'ok').map((source) => `${source.id}:${source.status}`);
     rows.push({
       name,
@@ -83,16 +95,22 @@ for (const [name, generator] of Object.entries(GENERATORS)) {
 const pad = (text: string, width: number): string => text.padEnd(width);
 console.log(`\n${pad('incident', 26)}${pad('stack', 16)}${pad('truth', 26)}${pad('top-1', 26)}top-3  counts  baseline top-1`);
 for (const row of rows) {
-  console.log(`${pad(`${row.name}#${row.seed}`, 26)}${pad(row.stack, 16)}${pad(row.truth, 26)}${pad(row.top[0] ?? '-', 26)}${pad(row.top.slice(0, 3).includes(row.truth) ? 'yes' : 'no', 7)}${pad(row.countsExact ? 'exact' : 'OFF', 8)}${row.baselineTop[0] ?? '-'}${row.note ? `  (${row.note})` : ''}`);
+  console.log(
+    `${pad(`${row.name}#${row.seed}`, 26)}${pad(row.stack, 16)}${pad(row.truth, 26)}${pad(row.top[0] ?? '-', 26)}${pad(row.top.slice(0, 3).includes(row.truth) ? 'yes' : 'no', 7)}${pad(row.countsExact ? 'exact' : 'OFF', 8)}${row.baselineTop[0] ?? '-'}${row.note ? `  (${row.note})` : ''}`,
+  );
 }
 const top1 = rows.filter((row) => row.top[0] === row.truth).length;
 const top3 = rows.filter((row) => row.top.slice(0, 3).includes(row.truth)).length;
 const baseline1 = rows.filter((row) => row.baselineTop[0] === row.truth).length;
 const exact = rows.filter((row) => row.countsExact).length;
-console.log(`\ntop-1 ${top1}/${rows.length}, top-3 ${top3}/${rows.length}, counts exact ${exact}/${rows.length}; baseline (signal rules alone) top-1 ${baseline1}/${rows.length}: ratio ${(top1 / Math.max(1, baseline1)).toFixed(2)}× the baseline`);
+console.log(
+  `\ntop-1 ${top1}/${rows.length}, top-3 ${top3}/${rows.length}, counts exact ${exact}/${rows.length}; baseline (signal rules alone) top-1 ${baseline1}/${rows.length}: ratio ${(top1 / Math.max(1, baseline1)).toFixed(2)}× the baseline`,
+);
 const categories = [...new Set(rows.map((row) => row.truth))].sort();
 for (const category of categories) {
   const mine = rows.filter((row) => row.truth === category);
-  console.log(`  ${pad(category, 26)} top-1 ${mine.filter((row) => row.top[0] === category).length}/${mine.length}  top-3 ${mine.filter((row) => row.top.slice(0, 3).includes(category)).length}/${mine.length}`);
+  console.log(
+    `  ${pad(category, 26)} top-1 ${mine.filter((row) => row.top[0] === category).length}/${mine.length}  top-3 ${mine.filter((row) => row.top.slice(0, 3).includes(category)).length}/${mine.length}`,
+  );
 }
 console.log(`stacks: ${[...new Set(rows.map((row) => row.stack))].join(', ')}`);

@@ -84,7 +84,14 @@ export function simulate(sim: Simulation): { failedRequests: number; causeRecord
       const time = base + rng.int(0, MINUTE - 1);
       let pick = rng.float(0, totalWeight);
       const endpoint = sim.endpoints.find((candidate) => (pick -= candidate.weight) <= 0) ?? sim.endpoints[0]!;
-      const request: Request = { method: endpoint.method, path: endpoint.path(rng), status: 200, ms: rng.int(8, 240), id: rng.hex(16), client: `10.${rng.int(0, 3)}.${rng.int(0, 255)}.${rng.int(1, 254)}` };
+      const request: Request = {
+        method: endpoint.method,
+        path: endpoint.path(rng),
+        status: 200,
+        ms: rng.int(8, 240),
+        id: rng.hex(16),
+        client: `10.${rng.int(0, 3)}.${rng.int(0, 255)}.${rng.int(1, 254)}`,
+      };
       if (endpoint.method === 'POST' && rng.chance(0.05)) request.status = 422;
       const inIncident = minute >= p.onset && minute < p.recovery;
       const failure = inIncident && endpoint.affected ? sim.fail(time, request) : undefined;

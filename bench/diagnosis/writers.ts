@@ -46,7 +46,12 @@ class Lines {
     this.entries.push({ time, seq: this.seq++, text });
   }
   text(): string {
-    return this.entries.sort((a, b) => a.time - b.time || a.seq - b.seq).map((entry) => entry.text).join('\n') + '\n';
+    return (
+      this.entries
+        .sort((a, b) => a.time - b.time || a.seq - b.seq)
+        .map((entry) => entry.text)
+        .join('\n') + '\n'
+    );
   }
 }
 
@@ -57,11 +62,17 @@ export class Nginx {
   request(time: number, request: Request): void {
     const date = new Date(time);
     const stamp = `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
-    this.access.add(time, `${request.client} - - [${stamp}] "${request.method} ${request.path} HTTP/1.1" ${request.status} ${request.status >= 500 ? 157 : 1000 + (request.ms % 4000)} "-" "Mozilla/5.0 (X11; Linux x86_64)" rt=${(request.ms / 1000).toFixed(3)} request_id=${request.id}`);
+    this.access.add(
+      time,
+      `${request.client} - - [${stamp}] "${request.method} ${request.path} HTTP/1.1" ${request.status} ${request.status >= 500 ? 157 : 1000 + (request.ms % 4000)} "-" "Mozilla/5.0 (X11; Linux x86_64)" rt=${(request.ms / 1000).toFixed(3)} request_id=${request.id}`,
+    );
   }
   error(time: number, level: 'error' | 'warn', message: string, connection: number): void {
     const date = new Date(time);
-    this.errors.add(time, `${date.getUTCFullYear()}/${pad(date.getUTCMonth() + 1)}/${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} [${level}] 31#31: *${connection} ${message}`);
+    this.errors.add(
+      time,
+      `${date.getUTCFullYear()}/${pad(date.getUTCMonth() + 1)}/${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} [${level}] 31#31: *${connection} ${message}`,
+    );
   }
   files(): Record<string, string> {
     return { 'logs/nginx/access.log': this.access.text(), 'logs/nginx/error.log': this.errors.text() };
@@ -81,13 +92,38 @@ export class PinoWriter implements Writer {
   constructor(private readonly host: string) {}
   request(time: number, request: Request): void {
     const level = request.status >= 500 ? 50 : request.status >= 400 ? 40 : 30;
-    this.lines.add(time, JSON.stringify({ level, time, pid: 7, hostname: this.host, reqId: request.id, req: { method: request.method, url: request.path, remoteAddress: request.client }, res: { statusCode: request.status }, responseTime: request.ms, msg: request.status >= 500 ? 'request errored' : 'request completed' }));
+    this.lines.add(
+      time,
+      JSON.stringify({
+        level,
+        time,
+        pid: 7,
+        hostname: this.host,
+        reqId: request.id,
+        req: { method: request.method, url: request.path, remoteAddress: request.client },
+        res: { statusCode: request.status },
+        responseTime: request.ms,
+        msg: request.status >= 500 ? 'request errored' : 'request completed',
+      }),
+    );
   }
   error(time: number, error: AppError, requestId?: string): void {
     const level = error.level === 'fatal' ? 60 : error.level === 'error' ? 50 : 40;
     const type = error.type ?? 'Error';
     const stack = [`${type}: ${error.message}`, ...(error.stack ?? [])].join('\n');
-    this.lines.add(time, JSON.stringify({ level, time, pid: 7, hostname: this.host, ...(requestId ? { reqId: requestId } : {}), ...(error.fields ?? {}), err: { type, message: error.message, stack }, msg: error.message }));
+    this.lines.add(
+      time,
+      JSON.stringify({
+        level,
+        time,
+        pid: 7,
+        hostname: this.host,
+        ...(requestId ? { reqId: requestId } : {}),
+        ...(error.fields ?? {}),
+        err: { type, message: error.message, stack },
+        msg: error.message,
+      }),
+    );
   }
   info(time: number, message: string, requestId?: string): void {
     this.lines.add(time, JSON.stringify({ level: 30, time, pid: 7, hostname: this.host, ...(requestId ? { reqId: requestId } : {}), msg: message }));
@@ -108,7 +144,8 @@ export class PythonWriter implements Writer {
   request(time: number, request: Request): void {
     this.nginx.request(time + request.ms, request);
     // gunicorn reports a request only when the app raised (500); 502-504 come from the proxy.
-    if (request.status === 500) this.lines.add(time + request.ms - 1, `${this.stamp(time + request.ms - 1)} - gunicorn.error - ERROR - Error handling request ${request.path} request_id=${request.id}`);
+    if (request.status === 500)
+      this.lines.add(time + request.ms - 1, `${this.stamp(time + request.ms - 1)} - gunicorn.error - ERROR - Error handling request ${request.path} request_id=${request.id}`);
   }
   error(time: number, error: AppError, requestId?: string): void {
     const level = error.level === 'fatal' ? 'CRITICAL' : error.level === 'error' ? 'ERROR' : 'WARNING';
@@ -129,17 +166,23 @@ export class PythonWriter implements Writer {
   }
 }
 
-const logfmtValue = (value: string | number): string => (typeof value === 'number' || /^[\w./:-]+$/.test(value) ? String(value) : `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+const logfmtValue = (value: string | number): string =>
+  typeof value === 'number' || /^[\w./:-]+$/.test(value) ? String(value) : `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 
 /** Go log/slog TextHandler (logfmt) request and error lines; a recovered panic prints its goroutine dump on the lines after. */
 export class GoWriter implements Writer {
   readonly stack = 'go-slog';
   private readonly lines = new Lines();
   request(time: number, request: Request): void {
-    this.lines.add(time + request.ms, `time=${iso(time + request.ms)} level=${request.status >= 500 ? 'ERROR' : 'INFO'} msg="http request" method=${request.method} path=${request.path} status=${request.status} duration=${request.ms}ms request_id=${request.id} remote=${request.client}`);
+    this.lines.add(
+      time + request.ms,
+      `time=${iso(time + request.ms)} level=${request.status >= 500 ? 'ERROR' : 'INFO'} msg="http request" method=${request.method} path=${request.path} status=${request.status} duration=${request.ms}ms request_id=${request.id} remote=${request.client}`,
+    );
   }
   error(time: number, error: AppError, requestId?: string): void {
-    const fields = Object.entries(error.fields ?? {}).map(([key, value]) => ` ${key}=${logfmtValue(value)}`).join('');
+    const fields = Object.entries(error.fields ?? {})
+      .map(([key, value]) => ` ${key}=${logfmtValue(value)}`)
+      .join('');
     const head = `time=${iso(time)} level=${error.level === 'warn' ? 'WARN' : 'ERROR'} msg=${logfmtValue(error.message)}${requestId ? ` request_id=${requestId}` : ''}${fields}`;
     this.lines.add(time, error.stack ? [head, ...error.stack].join('\n') : head);
   }
@@ -189,14 +232,20 @@ export class RubyWriter implements Writer {
   readonly nginx = new Nginx();
   request(time: number, request: Request): void {
     this.nginx.request(time + request.ms, request);
-    this.lines.add(time, `I, [${this.stamp(time)} #4021]  INFO -- : [${request.id}] Started ${request.method} "${request.path}" for ${request.client} at ${iso(time).replace('T', ' ').slice(0, 19)} +0000`);
-    this.lines.add(time + request.ms, `I, [${this.stamp(time + request.ms)} #4021]  INFO -- : [${request.id}] Completed ${request.status} ${request.status >= 500 ? 'Internal Server Error' : 'OK'} in ${request.ms}ms`);
+    this.lines.add(
+      time,
+      `I, [${this.stamp(time)} #4021]  INFO -- : [${request.id}] Started ${request.method} "${request.path}" for ${request.client} at ${iso(time).replace('T', ' ').slice(0, 19)} +0000`,
+    );
+    this.lines.add(
+      time + request.ms,
+      `I, [${this.stamp(time + request.ms)} #4021]  INFO -- : [${request.id}] Completed ${request.status} ${request.status >= 500 ? 'Internal Server Error' : 'OK'} in ${request.ms}ms`,
+    );
   }
   error(time: number, error: AppError, requestId?: string): void {
     const letter = error.level === 'warn' ? 'W' : error.level === 'fatal' ? 'F' : 'E';
     const word = error.level === 'warn' ? ' WARN' : error.level === 'fatal' ? 'FATAL' : 'ERROR';
     const head = `${letter}, [${this.stamp(time)} #4021] ${word} -- : ${requestId ? `[${requestId}] ` : ''}${error.message}`;
-    this.lines.add(time, error.stack ? [head, ...error.stack] .join('\n') : head);
+    this.lines.add(time, error.stack ? [head, ...error.stack].join('\n') : head);
   }
   info(time: number, message: string): void {
     this.lines.add(time, `I, [${this.stamp(time)} #4021]  INFO -- : ${message}`);
@@ -252,7 +301,11 @@ export class PostgresLog {
 /** Plain timestamped lines (deploy pipeline, Kubernetes events). */
 export class PlainLog {
   private readonly lines = new Lines();
-  constructor(private readonly path: string, private readonly id: string, private readonly description: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly id: string,
+    private readonly description: string,
+  ) {}
   add(time: number, message: string): void {
     this.lines.add(time, `${iso(time)} ${message}`);
   }

@@ -20,7 +20,9 @@ export function sharedLogPatterns(shared: SharedDerivations, sourceId: string, e
 }
 
 function postgresRecordsOf(evidence: LogEvidence): LogEvidence['records'] {
-  return evidence.records.filter((record) => record.fields.format === 'postgres' || evidence.files.some((file) => file.path === record.file && (file.format === 'postgres' || file.format === 'postgres-syslog')));
+  return evidence.records.filter(
+    (record) => record.fields.format === 'postgres' || evidence.files.some((file) => file.path === record.file && (file.format === 'postgres' || file.format === 'postgres-syslog')),
+  );
 }
 
 /** A correlation finding: errors in the named code while connections are left idle in transaction. */
@@ -34,7 +36,10 @@ function errorHandlingFinding(findings: readonly Finding[]): Finding[] {
       signal: 'code-error-handling',
       area: 'correlation',
       title: 'Errors in the named code coincide with leaked or exhausted connections',
-      detail: `${frames.length} file(s) raise errors while ${idle.map((finding) => finding.title.toLowerCase()).slice(0, 2).join(' and ')} are observed: the error path does not give its connection back.`,
+      detail: `${frames.length} file(s) raise errors while ${idle
+        .map((finding) => finding.title.toLowerCase())
+        .slice(0, 2)
+        .join(' and ')} are observed: the error path does not give its connection back.`,
       severity: 'high',
       count: Math.min(...[...frames, ...idle].map((finding) => finding.count)),
       refs: [...frames.flatMap((finding) => finding.refs.slice(0, 2)), ...idle.flatMap((finding) => finding.refs.slice(0, 2))],

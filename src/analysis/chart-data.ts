@@ -39,7 +39,15 @@ export function chartSeries(bundle: EvidenceBundle, findings: Finding[]): ChartS
     ...[...failedRequests.entries()].map(([x, y]) => ({ x, y, series: 'failed requests (5xx)' })),
   ].sort((left, right) => left.x.localeCompare(right.x) || left.series.localeCompare(right.series));
   if (points.length > 0) {
-    charts.push({ id: 'failures-over-time', title: `Failures per ${BUCKET_MINUTES} minutes (UTC), deploys and restarts marked`, file: 'charts/failures-over-time.svg', kind: 'time', bucketMinutes: BUCKET_MINUTES, points, markers });
+    charts.push({
+      id: 'failures-over-time',
+      title: `Failures per ${BUCKET_MINUTES} minutes (UTC), deploys and restarts marked`,
+      file: 'charts/failures-over-time.svg',
+      kind: 'time',
+      bucketMinutes: BUCKET_MINUTES,
+      points,
+      markers,
+    });
   }
   const categories = new Map<string, number>();
   for (const finding of findings) {
@@ -57,7 +65,14 @@ export function chartSeries(bundle: EvidenceBundle, findings: Finding[]): ChartS
     });
   }
   if (hours.some((count) => count > 0)) {
-    charts.push({ id: 'hour-of-day', title: 'Error records by hour of day (UTC)', file: 'charts/hour-of-day.svg', kind: 'bar', points: hours.map((y, hour) => ({ x: String(hour).padStart(2, '0'), y, series: 'errors' })), markers: [] });
+    charts.push({
+      id: 'hour-of-day',
+      title: 'Error records by hour of day (UTC)',
+      file: 'charts/hour-of-day.svg',
+      kind: 'bar',
+      points: hours.map((y, hour) => ({ x: String(hour).padStart(2, '0'), y, series: 'errors' })),
+      markers: [],
+    });
   }
   return charts;
 }

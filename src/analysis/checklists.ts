@@ -5,8 +5,16 @@ import type { Hypothesis } from './types.ts';
 
 /** Every checklist item id, as `conclusions.done` names them (the brief's investigation and resolution lists). */
 export const CHECKLIST_IDS = [
-  'root-cause', 'failure-patterns', 'database-analysis', 'code-review', 'config-differences',
-  'fix-implemented', 'monitoring-improved', 'documentation-updated', 'staging-verified', 'production-plan-ready',
+  'root-cause',
+  'failure-patterns',
+  'database-analysis',
+  'code-review',
+  'config-differences',
+  'fix-implemented',
+  'monitoring-improved',
+  'documentation-updated',
+  'staging-verified',
+  'production-plan-ready',
 ] as const;
 
 interface ChecklistInput {
@@ -41,11 +49,12 @@ function fromSources(id: string, text: string, state: ReturnType<typeof sourceSt
 
 export function buildChecklists(input: ChecklistInput): { investigation: ChecklistItem[]; resolution: ChecklistItem[] } {
   const top = input.hypotheses[0];
-  const rootCause: ChecklistItem = input.rootCauseConfirmed || input.done.includes('root-cause')
-    ? { id: 'root-cause', text: 'Root cause of the failures identified', status: 'done', basis: 'confirmed in incident.yaml' }
-    : top && top.score >= 0.5
-      ? { id: 'root-cause', text: 'Root cause of the failures identified', status: 'partial', basis: `proposed: ${top.category} (score ${top.score.toFixed(2)}); confirm it in incident.yaml` }
-      : { id: 'root-cause', text: 'Root cause of the failures identified', status: 'open', basis: 'no hypothesis scores 0.5 or more' };
+  const rootCause: ChecklistItem =
+    input.rootCauseConfirmed || input.done.includes('root-cause')
+      ? { id: 'root-cause', text: 'Root cause of the failures identified', status: 'done', basis: 'confirmed in incident.yaml' }
+      : top && top.score >= 0.5
+        ? { id: 'root-cause', text: 'Root cause of the failures identified', status: 'partial', basis: `proposed: ${top.category} (score ${top.score.toFixed(2)}); confirm it in incident.yaml` }
+        : { id: 'root-cause', text: 'Root cause of the failures identified', status: 'open', basis: 'no hypothesis scores 0.5 or more' };
   const logs = sourceState(input.sources, ['logs', 'render-api']);
   const patterns = fromSources('failure-patterns', 'Failure patterns documented with evidence', input.hasPatterns ? logs : logs === 'ok' ? 'partial' : logs, 'log evidence', input.done);
   const investigation = [

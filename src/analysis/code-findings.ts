@@ -2,7 +2,6 @@
 import { STACK_FRAME_REASON, type CodeEvidence, type EvidenceRef } from '../evidence/schema.ts';
 import type { Finding } from './types.ts';
 
-
 /** One finding per file whose lines appear as stack frames in error records. */
 export function codeFindings(sourceId: string, evidence: CodeEvidence): Finding[] {
   const byFile = new Map<string, { lines: Set<number>; refs: EvidenceRef[]; hits: number }>();

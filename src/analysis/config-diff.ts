@@ -32,7 +32,6 @@ interface RawDiff {
   right?: ConfigValue;
 }
 
-
 function identityOf(item: ConfigValue): string | undefined {
   if (!isMapValue(item)) return undefined;
   for (const key of ['name', 'id', 'key']) {
@@ -81,7 +80,8 @@ function walk(left: ConfigValue, right: ConfigValue, at: { path: string; leftPos
         else walk(left[index] as ConfigValue, right[other] as ConfigValue, next, out);
       });
       rightIds.forEach((id, index) => {
-        if (!leftIndex.has(id)) out.push({ path: indexPath(at.path, id), leftPos: indexPath(at.leftPos, index), rightPos: indexPath(at.rightPos, index), change: 'added', right: right[index] as ConfigValue });
+        if (!leftIndex.has(id))
+          out.push({ path: indexPath(at.path, id), leftPos: indexPath(at.leftPos, index), rightPos: indexPath(at.rightPos, index), change: 'added', right: right[index] as ConfigValue });
       });
       return;
     }
@@ -95,7 +95,8 @@ function walk(left: ConfigValue, right: ConfigValue, at: { path: string; leftPos
       const removed = left.flatMap((item, index) => (rightKeys.has(key(item)) ? [] : [{ item, index }]));
       const added = right.flatMap((item, index) => (leftKeys.has(key(item)) ? [] : [{ item, index }]));
       // One item on each side that differs only by the environment name (`api-staging.x` / `api.x`) is one changed value.
-      const alike = (a: ConfigValue, b: ConfigValue): boolean => typeof a === 'string' && typeof b === 'string' && withoutEnvironment(a).replace(/[-_.]<env>|<env>[-_.]|<env>/g, '') === withoutEnvironment(b).replace(/[-_.]<env>|<env>[-_.]|<env>/g, '');
+      const alike = (a: ConfigValue, b: ConfigValue): boolean =>
+        typeof a === 'string' && typeof b === 'string' && withoutEnvironment(a).replace(/[-_.]<env>|<env>[-_.]|<env>/g, '') === withoutEnvironment(b).replace(/[-_.]<env>|<env>[-_.]|<env>/g, '');
       if (removed.length === 1 && added.length === 1 && alike((removed[0] as { item: ConfigValue }).item, (added[0] as { item: ConfigValue }).item)) {
         const [gone, come] = [removed[0] as { item: ConfigValue; index: number }, added[0] as { item: ConfigValue; index: number }];
         out.push({ path: items, leftPos: indexPath(at.leftPos, gone.index), rightPos: indexPath(at.rightPos, come.index), change: 'changed', left: gone.item, right: come.item });
@@ -219,8 +220,12 @@ function movedAnomalies(left: ConfigSide, right: ConfigSide, raw: RawDiff[]): { 
     const keys = move.sharedKeys.slice(0, 6).join(', ') + (move.sharedKeys.length > 6 ? ', ...' : '');
     return movedAnomaly(left, right, move, 'block', `same keys (${keys})`);
   });
-  const before = raw.filter((diff) => diff.change !== 'added').map((diff) => ({ path: diff.path, posPath: diff.leftPos, value: diff.left ?? null, origin: diff.change === 'removed' ? ('key' as const) : ('changed' as const) }));
-  const after = raw.filter((diff) => diff.change !== 'removed').map((diff) => ({ path: diff.path, posPath: diff.rightPos, value: diff.right ?? null, origin: diff.change === 'added' ? ('key' as const) : ('changed' as const) }));
+  const before = raw
+    .filter((diff) => diff.change !== 'added')
+    .map((diff) => ({ path: diff.path, posPath: diff.leftPos, value: diff.left ?? null, origin: diff.change === 'removed' ? ('key' as const) : ('changed' as const) }));
+  const after = raw
+    .filter((diff) => diff.change !== 'removed')
+    .map((diff) => ({ path: diff.path, posPath: diff.rightPos, value: diff.right ?? null, origin: diff.change === 'added' ? ('key' as const) : ('changed' as const) }));
   const movedKeys = new Set<string>();
   for (const move of findMovedKeys(before, after, (path) => isUnder(path, movedPaths))) {
     anomalies.push(movedAnomaly(left, right, move, 'key', `same value, and neither parent has \`${move.key}\` in the other file`));

@@ -9,16 +9,36 @@ export { configTableRows, type ConfigTableRow } from './config/table.ts';
 export { comparedConfigFiles, configChangeFindings, isConfigFile } from './config/history.ts';
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'root';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'root'
+  );
 }
 
 function differenceRefs(sourceId: string, comparison: ConfigComparison, difference: ConfigDifference): EvidenceRef[] {
   const refs: EvidenceRef[] = [];
   if (difference.left !== undefined) {
-    refs.push({ kind: 'config-path', source: sourceId, file: comparison.left.path, path: difference.path, line: difference.leftLine, excerpt: `${difference.path}: ${difference.leftResolved ?? difference.left}` });
+    refs.push({
+      kind: 'config-path',
+      source: sourceId,
+      file: comparison.left.path,
+      path: difference.path,
+      line: difference.leftLine,
+      excerpt: `${difference.path}: ${difference.leftResolved ?? difference.left}`,
+    });
   }
   if (difference.right !== undefined) {
-    refs.push({ kind: 'config-path', source: sourceId, file: comparison.right.path, path: difference.path, line: difference.rightLine, excerpt: `${difference.path}: ${difference.rightResolved ?? difference.right}` });
+    refs.push({
+      kind: 'config-path',
+      source: sourceId,
+      file: comparison.right.path,
+      path: difference.path,
+      line: difference.rightLine,
+      excerpt: `${difference.path}: ${difference.rightResolved ?? difference.right}`,
+    });
   }
   return refs;
 }

@@ -6,7 +6,6 @@ import { entityIds, jobStates } from './entities.ts';
 import type { CorrelationSummary } from './model.ts';
 import { FAILURE_SIGNALS, type Finding } from './types.ts';
 
-
 export function correlate(bundle: EvidenceBundle, findings: Finding[]): CorrelationSummary | undefined {
   const stuck = entityIds(findings, 'job-id', ['stuck-jobs']);
   const states = jobStates(bundle);
@@ -14,7 +13,10 @@ export function correlate(bundle: EvidenceBundle, findings: Finding[]): Correlat
   // Webhook outcomes per job id, from every log source's entity table (all ids, not a finding's capped list).
   const jobs = [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')].flatMap(({ evidence }) => (evidence.entities ?? []).filter((entity) => entity.kind === 'job-id'));
   const anyRequests = jobs.some((entity) => (entity.webhook.requests ?? 0) > 0);
-  const failedWebhook = new Set([...entityIds(logFindings, 'job-id', ['webhook-failures']), ...jobs.filter((entity) => (anyRequests ? (entity.webhook.requestsFailed ?? 0) > 0 : entity.webhook.failed > 0)).map((entity) => entity.id)]);
+  const failedWebhook = new Set([
+    ...entityIds(logFindings, 'job-id', ['webhook-failures']),
+    ...jobs.filter((entity) => (anyRequests ? (entity.webhook.requestsFailed ?? 0) > 0 : entity.webhook.failed > 0)).map((entity) => entity.id),
+  ]);
   const received = new Set(jobs.filter((entity) => (entity.webhook.requests ?? 0) > 0).map((entity) => entity.id));
   const noWebhook = new Set([...entityIds(logFindings, 'job-id', ['missing-webhooks']), ...(anyRequests ? jobs.filter((entity) => !received.has(entity.id)).map((entity) => entity.id) : [])]);
   const anyLogMention = new Set([...entityIds(logFindings, 'job-id'), ...jobs.map((entity) => entity.id)]);

@@ -233,7 +233,9 @@ function storedViolations(sourceId: string, evidence: DatabaseEvidence, table: J
   if (!distribution) return [];
   const findings: Finding[] = [];
   // Rows are keyed by the job table's own column names.
-  const constraints = evidence.constraints.filter((constraint) => !table.checkSuffix || constraint.table === table.table || constraint.table.endsWith(`.${table.table}`) || table.table.endsWith(`.${constraint.table}`));
+  const constraints = evidence.constraints.filter(
+    (constraint) => !table.checkSuffix || constraint.table === table.table || constraint.table.endsWith(`.${table.table}`) || table.table.endsWith(`.${constraint.table}`),
+  );
   for (const column of [table.stateColumn, table.statusColumn]) {
     if (!column) continue;
     const alias = column;
@@ -389,7 +391,10 @@ function waitingLocks(sourceId: string, evidence: DatabaseEvidence): Finding[] {
       'lock-wait',
       longest >= 10 ? 'high' : 'medium',
       `${plural(rows.length, 'lock request')} waiting (longest ${longest} s)`,
-      `Ungranted locks: ${rows.slice(0, 5).map(({ row }) => `${str(row.mode)} on ${str(row.relation) || `${str(row.locktype)} ${str(row.transactionid)}`} by pid ${str(row.pid)}`).join('; ')}.${setting(evidence, 'lock_timeout') === '0' ? ' lock_timeout is 0: waiters wait forever.' : ''}${lockWaitLogging(evidence)}`,
+      `Ungranted locks: ${rows
+        .slice(0, 5)
+        .map(({ row }) => `${str(row.mode)} on ${str(row.relation) || `${str(row.locktype)} ${str(row.transactionid)}`} by pid ${str(row.pid)}`)
+        .join('; ')}.${setting(evidence, 'lock_timeout') === '0' ? ' lock_timeout is 0: waiters wait forever.' : ''}${lockWaitLogging(evidence)}`,
       rows.length,
       refs(sourceId, 'waiting-locks', rows, ['pid', 'locktype', 'relation', 'transactionid', 'mode', 'waiting_s', 'blocked_by']),
     ),
@@ -406,7 +411,16 @@ function counters(sourceId: string, evidence: DatabaseEvidence): Finding[] {
   const totalDeadlocks = after >= 0 ? num(result.rows[after]!.deadlocks) : 0;
   if (deltaDeadlocks > 0) {
     findings.push(
-      make(sourceId, 'deadlocks-during-collection', 'deadlock', 'high', `${plural(deltaDeadlocks, 'deadlock')} while the checks ran`, `pg_stat_database.deadlocks rose by ${deltaDeadlocks} in ${num(result.rows[delta]!.interval_s)} s: deadlocks are happening now.`, deltaDeadlocks, refs(sourceId, 'database-counters', [{ row: result.rows[delta]!, index: delta }], ['snapshot', 'deadlocks', 'xact_rollback', 'interval_s'])),
+      make(
+        sourceId,
+        'deadlocks-during-collection',
+        'deadlock',
+        'high',
+        `${plural(deltaDeadlocks, 'deadlock')} while the checks ran`,
+        `pg_stat_database.deadlocks rose by ${deltaDeadlocks} in ${num(result.rows[delta]!.interval_s)} s: deadlocks are happening now.`,
+        deltaDeadlocks,
+        refs(sourceId, 'database-counters', [{ row: result.rows[delta]!, index: delta }], ['snapshot', 'deadlocks', 'xact_rollback', 'interval_s']),
+      ),
     );
   } else if (totalDeadlocks > 0) {
     const reset = str(result.rows[after]!.stats_reset);

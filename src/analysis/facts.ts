@@ -26,10 +26,7 @@ export function gatherFacts(bundle: EvidenceBundle, findings: Finding[], hypothe
   const configDifferences = evidenceOf(bundle, 'config').flatMap(({ source, evidence }) =>
     configComparisons(evidence).flatMap((comparison) => comparison.differences.map((difference) => ({ ...difference, source: source.id, file: comparison.left.path }))),
   );
-  const maxErrorsPerMinute = Math.max(
-    0,
-    ...logEvidenceOf(bundle).flatMap(({ evidence }) => evidence.perMinute.map((minute) => minute.errors)),
-  );
+  const maxErrorsPerMinute = Math.max(0, ...logEvidenceOf(bundle).flatMap(({ evidence }) => evidence.perMinute.map((minute) => minute.errors)));
   return {
     byCategory: new Map(hypotheses.filter((hypothesis) => hypothesis.status !== 'rejected' && hypothesis.role !== 'unlikely').map((hypothesis) => [hypothesis.category, hypothesis])),
     findings: (signal) => bySignal.get(signal) ?? [],

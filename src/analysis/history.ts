@@ -62,7 +62,10 @@ export function similarIncidents(current: { id: string; signature: FailureSignat
     const sharedResources = [...resources(record.signature)].filter((resource) => ownResources.has(resource));
     if (shared.length === 0 && !sameCategory) continue;
     const reasons: string[] = [];
-    if (shared.length > 0) reasons.push(`shares ${shared.length} failure famil${shared.length === 1 ? 'y' : 'ies'}: ${shared.map((key) => record.signature.families.find((family) => family.key === key)?.title ?? key).join('; ')}`);
+    if (shared.length > 0)
+      reasons.push(
+        `shares ${shared.length} failure famil${shared.length === 1 ? 'y' : 'ies'}: ${shared.map((key) => record.signature.families.find((family) => family.key === key)?.title ?? key).join('; ')}`,
+      );
     if (sameCategory) reasons.push(`same root-cause category (${current.signature.hypothesis!.category})`);
     if (sharedResources.length > 0) reasons.push(`same resource: ${sharedResources.join(', ')}`);
     const pastRoot = record.signature.families[0]?.key;

@@ -27,8 +27,7 @@ interface CategoryRule {
   summary(found: Map<Signal, Finding[]>): string;
 }
 
-const count = (found: Map<Signal, Finding[]>, signal: Signal): number =>
-  (found.get(signal) ?? []).reduce((total, finding) => total + finding.count, 0);
+const count = (found: Map<Signal, Finding[]>, signal: Signal): number => (found.get(signal) ?? []).reduce((total, finding) => total + finding.count, 0);
 
 export const CATEGORY_RULES: CategoryRule[] = [
   {
@@ -50,9 +49,7 @@ export const CATEGORY_RULES: CategoryRule[] = [
   {
     category: 'db-constraint-violation',
     title: 'Writes rejected by a database constraint',
-    support: [
-      { signal: 'constraint-violation', weight: 0.55, why: 'constraint violations are recorded' },
-    ],
+    support: [{ signal: 'constraint-violation', weight: 0.55, why: 'constraint violations are recorded' }],
     against: [{ signal: 'code-stack-frame', weight: 0.1, why: 'the violating statement comes from application code (a code defect is the deeper cause)' }],
     summary: (found) => `${count(found, 'constraint-violation')} constraint violation(s) across the sources.`,
   },
@@ -66,7 +63,8 @@ export const CATEGORY_RULES: CategoryRule[] = [
       { signal: 'config-risky-difference', weight: 0.1, why: 'pool or worker sizes differ between environments', requires: ['pool-exhaustion'] },
     ],
     against: [],
-    summary: (found) => `${count(found, 'pool-exhaustion')} pool timeout(s), ${count(found, 'connection-refused')} refused connection(s), ${count(found, 'idle-in-transaction')} idle-in-transaction observation(s).`,
+    summary: (found) =>
+      `${count(found, 'pool-exhaustion')} pool timeout(s), ${count(found, 'connection-refused')} refused connection(s), ${count(found, 'idle-in-transaction')} idle-in-transaction observation(s).`,
   },
   {
     category: 'db-lock-contention',
@@ -80,7 +78,8 @@ export const CATEGORY_RULES: CategoryRule[] = [
       { signal: 'idle-in-transaction', weight: 0.15, why: 'a session idle in transaction can hold row locks', requires: ['lock-wait'] },
     ],
     against: [],
-    summary: (found) => `${count(found, 'lock-timeout')} lock timeout(s), ${count(found, 'lock-wait')} logged lock wait(s), ${count(found, 'deadlock')} deadlock(s), ${count(found, 'blocking-chain')} blocked session(s).`,
+    summary: (found) =>
+      `${count(found, 'lock-timeout')} lock timeout(s), ${count(found, 'lock-wait')} logged lock wait(s), ${count(found, 'deadlock')} deadlock(s), ${count(found, 'blocking-chain')} blocked session(s).`,
   },
   {
     category: 'config-drift',
@@ -221,7 +220,9 @@ export function rankHypotheses(findings: Finding[], decisions: Record<string, De
     const id = rule.category;
     const decision = decisions[id];
     const candidate = best?.candidate;
-    const supporting = unique([...(candidate?.decisive ? [candidate.decisive] : []), ...(candidate?.refs ?? []), ...refsOf(unique(supportingFindings))].map((ref) => JSON.stringify(ref))).map((ref) => JSON.parse(ref) as EvidenceRef).slice(0, MAX_REFS);
+    const supporting = unique([...(candidate?.decisive ? [candidate.decisive] : []), ...(candidate?.refs ?? []), ...refsOf(unique(supportingFindings))].map((ref) => JSON.stringify(ref)))
+      .map((ref) => JSON.parse(ref) as EvidenceRef)
+      .slice(0, MAX_REFS);
     hypotheses.push({
       id,
       title: rule.title,

@@ -43,8 +43,14 @@ export function assessImpact(bundle: EvidenceBundle, findings: Finding[], statem
     }
   }
   const errorFindings = findings.filter((finding) => FAILURE_SIGNALS.includes(finding.signal));
-  const firsts = errorFindings.map((finding) => finding.firstSeen).filter((time): time is string => Boolean(time)).sort();
-  const lasts = errorFindings.map((finding) => finding.lastSeen ?? finding.firstSeen).filter((time): time is string => Boolean(time)).sort();
+  const firsts = errorFindings
+    .map((finding) => finding.firstSeen)
+    .filter((time): time is string => Boolean(time))
+    .sort();
+  const lasts = errorFindings
+    .map((finding) => finding.lastSeen ?? finding.firstSeen)
+    .filter((time): time is string => Boolean(time))
+    .sort();
   const firstError = firsts[0];
   const lastError = lasts[lasts.length - 1];
   const refs = [...stuckFindings.flatMap((finding) => finding.refs.slice(0, 3)), ...failed.refs.slice(0, 3), ...errorFindings.flatMap((finding) => finding.refs.slice(0, 1))];

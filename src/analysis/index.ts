@@ -161,14 +161,21 @@ export function collectFindings(bundle: EvidenceBundle, shared = new SharedDeriv
 
 /** The cause as the attribution states it (error, place, onset, reach), else the category with its rule's summary. */
 function causeText(root: Hypothesis): string {
-  return root.statement ? `${root.title}: ${root.statement} (${root.category}${root.resource ? `, ${root.resource}` : ''}, score ${root.score.toFixed(2)}).` : `${root.title} (${root.category}, score ${root.score.toFixed(2)}). ${root.summary}`;
+  return root.statement
+    ? `${root.title}: ${root.statement} (${root.category}${root.resource ? `, ${root.resource}` : ''}, score ${root.score.toFixed(2)}).`
+    : `${root.title} (${root.category}, score ${root.score.toFixed(2)}). ${root.summary}`;
 }
 
 function rootCauseOf(conclusions: Conclusions, hypotheses: Hypothesis[], root: Hypothesis | undefined, refs: EvidenceRef[]): Analysis['rootCause'] {
   if (conclusions.rootCause) return { confirmed: true, text: conclusions.rootCause, ...(root ? { hypothesisId: root.id } : {}), refs };
   if (root) return { confirmed: root.status === 'confirmed', text: causeText(root), hypothesisId: root.id, refs };
   const top = hypotheses.find((hypothesis) => hypothesis.status !== 'rejected');
-  if (top) return { confirmed: false, text: `Not determined: the highest-ranked hypothesis, ${top.title} (${top.category}, score ${top.score.toFixed(2)}), is too weak to call the root cause.`, refs: top.supporting.slice(0, 6) };
+  if (top)
+    return {
+      confirmed: false,
+      text: `Not determined: the highest-ranked hypothesis, ${top.title} (${top.category}, score ${top.score.toFixed(2)}), is too weak to call the root cause.`,
+      refs: top.supporting.slice(0, 6),
+    };
   return { confirmed: false, text: 'Not determined: no hypothesis is supported by the evidence collected.', refs: [] };
 }
 
@@ -179,11 +186,7 @@ function executiveSummary(analysis: Omit<Analysis, 'executive' | 'review' | 'cou
   return {
     ...(basis >= 0 ? { rootRank: basis + 1, rootCategory: analysis.hypotheses[basis]?.category } : {}),
     whatHappened: analysis.incident.summary ?? analysis.what[0]?.text ?? 'The evidence collected holds no failure.',
-    rootCause: analysis.rootCause.confirmed
-      ? analysis.rootCause.text
-      : root
-        ? `${causeText(root)} *(proposed)*`
-        : analysis.rootCause.text,
+    rootCause: analysis.rootCause.confirmed ? analysis.rootCause.text : root ? `${causeText(root)} *(proposed)*` : analysis.rootCause.text,
     decisive: analysis.rootCause.refs.slice(0, 3),
     recommendedFix: recommended
       ? `Option ${recommended.letter}, ${recommended.title}${analysis.recommendation.confirmed ? ' (chosen)' : ' (proposed)'}${firstChange ? `: ${firstChange}` : ''}`
@@ -270,7 +273,13 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
     configRows: configRows.length,
     codeExcerpts: draft.code.length,
   };
-  const review = buildReview({ events: reviewEvents, actions: options.review?.actions ?? [], conclusions, rootCauseConfirmed: draft.rootCause.confirmed, ...(impact.firstError ? { firstError: impact.firstError } : {}) });
+  const review = buildReview({
+    events: reviewEvents,
+    actions: options.review?.actions ?? [],
+    conclusions,
+    rootCauseConfirmed: draft.rootCause.confirmed,
+    ...(impact.firstError ? { firstError: impact.firstError } : {}),
+  });
   return {
     ...linkEvidence(draft),
     counts,

@@ -121,7 +121,7 @@ function recordRef(source: string, record: LogRecord): EvidenceRef {
 }
 
 function errorCount(template: LogTemplate, withWarn = false): number {
-  return (template.levels.error ?? 0) + (template.levels.fatal ?? 0) + (withWarn ? template.levels.warn ?? 0 : 0);
+  return (template.levels.error ?? 0) + (template.levels.fatal ?? 0) + (withWarn ? (template.levels.warn ?? 0) : 0);
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -397,7 +397,10 @@ export function logFindings(sourceId: string, evidence: LogEvidence, patterns: L
       signal: 'unhandled-exception',
       area: 'logs',
       title: `Exceptions with stack traces in ${sourceId}`,
-      detail: `${count} error record(s) carry a stack trace, in ${traced.length} template(s): ${traced.slice(0, 3).map((template) => `"${template.template.slice(0, 100)}" (${template.tracebacks})`).join('; ')}.`,
+      detail: `${count} error record(s) carry a stack trace, in ${traced.length} template(s): ${traced
+        .slice(0, 3)
+        .map((template) => `"${template.template.slice(0, 100)}" (${template.tracebacks})`)
+        .join('; ')}.`,
       severity: severityFor('unhandled-exception', count),
       count,
       refs: (records.length > 0 ? records.slice(0, MAX_REFS).map((record) => recordRef(sourceId, record)) : traced.flatMap(templateRefs)).slice(0, MAX_REFS),
@@ -435,28 +438,48 @@ export function logFindings(sourceId: string, evidence: LogEvidence, patterns: L
     const failedRecords = evidence.records.filter((record) => isWebhookPath(record.fields.path ?? '') && Number(record.fields.statusCode) >= 400);
     const failedCount = webhooks.failedRequests || failedEntities.reduce((sum, entity) => sum + entity.webhook.failed, 0);
     if (failedCount > 0) {
-      const refs = failedRecords.length > 0
-        ? failedRecords.slice(0, MAX_REFS).map((record) => recordRef(sourceId, record))
-        : failedEntities.slice(0, MAX_REFS).flatMap((entity) => (entity.webhook.lastFailure ? [ref(sourceId, entity.webhook.lastFailure.file, entity.webhook.lastFailure.line, entity.webhook.lastFailure.excerpt, entity.webhook.lastFailure.timestamp)] : []));
-      const statuses = webhooks.byStatus.filter((row) => row.statusCode >= 400).map((row) => `${row.statusCode} × ${row.count}`).join(', ');
+      const refs =
+        failedRecords.length > 0
+          ? failedRecords.slice(0, MAX_REFS).map((record) => recordRef(sourceId, record))
+          : failedEntities
+              .slice(0, MAX_REFS)
+              .flatMap((entity) =>
+                entity.webhook.lastFailure
+                  ? [ref(sourceId, entity.webhook.lastFailure.file, entity.webhook.lastFailure.line, entity.webhook.lastFailure.excerpt, entity.webhook.lastFailure.timestamp)]
+                  : [],
+              );
+      const statuses = webhooks.byStatus
+        .filter((row) => row.statusCode >= 400)
+        .map((row) => `${row.statusCode} × ${row.count}`)
+        .join(', ');
       findings.push({
         id: id('webhook-failures'),
         signal: 'webhook-failures',
         area: 'logs',
         title: `Webhook deliveries failing in ${sourceId}`,
-        detail: webhooks.requests > 0
-          ? `${failedCount} of ${webhooks.requests} webhook request(s) failed (${statuses}); ${webhooks.failedOnly.length} job(s) never had a successful delivery, ${webhooks.recovered.length} succeeded after failing.`
-          : `${failedCount} log record(s) report failed webhook deliveries for ${failedEntities.length} job(s).`,
+        detail:
+          webhooks.requests > 0
+            ? `${failedCount} of ${webhooks.requests} webhook request(s) failed (${statuses}); ${webhooks.failedOnly.length} job(s) never had a successful delivery, ${webhooks.recovered.length} succeeded after failing.`
+            : `${failedCount} log record(s) report failed webhook deliveries for ${failedEntities.length} job(s).`,
         severity: severityFor('webhook-failures', failedCount),
         count: failedCount,
         refs,
         entities: { 'job-id': failedEntities.map((entity) => entity.id).slice(0, 500) },
-        ...span([...webhooks.byStatus.filter((row) => row.statusCode >= 400).flatMap((row) => [row.firstSeen, row.lastSeen]), ...failedEntities.map((entity) => entity.webhook.lastFailure?.timestamp)]),
+        ...span([
+          ...webhooks.byStatus.filter((row) => row.statusCode >= 400).flatMap((row) => [row.firstSeen, row.lastSeen]),
+          ...failedEntities.map((entity) => entity.webhook.lastFailure?.timestamp),
+        ]),
       });
     }
     if (webhooks.none.length > 0) {
       const none = new Set(webhooks.none);
-      findings.push(missingWebhookFinding(sourceId, id('missing-webhooks'), entities.filter((entity) => entity.kind === 'job-id' && none.has(entity.id))));
+      findings.push(
+        missingWebhookFinding(
+          sourceId,
+          id('missing-webhooks'),
+          entities.filter((entity) => entity.kind === 'job-id' && none.has(entity.id)),
+        ),
+      );
     }
   }
 
@@ -502,7 +525,10 @@ export function logFindings(sourceId: string, evidence: LogEvidence, patterns: L
       title: `Error categories that first appear after a deploy in ${sourceId}`,
       detail: fresh
         .slice(0, 5)
-        .map((category) => `"${category.template.slice(0, 100)}" (${category.count}) first at ${category.firstSeen}, ${category.afterDeploy!.minutesAfter} min after the deploy of ${category.afterDeploy!.deploy}`)
+        .map(
+          (category) =>
+            `"${category.template.slice(0, 100)}" (${category.count}) first at ${category.firstSeen}, ${category.afterDeploy!.minutesAfter} min after the deploy of ${category.afterDeploy!.deploy}`,
+        )
         .join('; '),
       severity: severityFor('errors-after-deploy', count),
       count,
@@ -517,7 +543,10 @@ export function logFindings(sourceId: string, evidence: LogEvidence, patterns: L
   // Time shape: bursts and periodicity of error episodes.
   const errorRecords = evidence.records.filter((record) => recordLevel(record) === 'error' || recordLevel(record) === 'fatal' || Number(record.fields.statusCode) >= 500);
   const refsIn = (start: string, end: string): EvidenceRef[] =>
-    errorRecords.filter((record) => record.timestamp && record.timestamp >= start && record.timestamp <= end).slice(0, 1).map((record) => recordRef(sourceId, record));
+    errorRecords
+      .filter((record) => record.timestamp && record.timestamp >= start && record.timestamp <= end)
+      .slice(0, 1)
+      .map((record) => recordRef(sourceId, record));
   const burstErrors = patterns.bursts.reduce((sum, burst) => sum + burst.errors, 0);
   if (patterns.bursts.length > 0 && patterns.errorRecords > 0 && burstErrors / patterns.errorRecords >= 0.5) {
     const top = [...patterns.bursts].sort((a, b) => b.errors - a.errors);
@@ -526,7 +555,10 @@ export function logFindings(sourceId: string, evidence: LogEvidence, patterns: L
       signal: 'burst',
       area: 'logs',
       title: `Errors come in bursts in ${sourceId}`,
-      detail: `${patterns.bursts.length} burst(s) (episodes of >= 3 errors, gaps > ${EPISODE_GAP_MINUTES} min apart) hold ${burstErrors} of ${patterns.errorRecords} error record(s); largest: ${top.slice(0, 3).map((burst) => `${burst.start.slice(11, 16)}-${burst.end.slice(11, 16)}Z (${burst.errors})`).join(', ')}.`,
+      detail: `${patterns.bursts.length} burst(s) (episodes of >= 3 errors, gaps > ${EPISODE_GAP_MINUTES} min apart) hold ${burstErrors} of ${patterns.errorRecords} error record(s); largest: ${top
+        .slice(0, 3)
+        .map((burst) => `${burst.start.slice(11, 16)}-${burst.end.slice(11, 16)}Z (${burst.errors})`)
+        .join(', ')}.`,
       severity: patterns.bursts.length >= 3 ? 'medium' : 'low',
       count: patterns.bursts.length,
       refs: top.slice(0, MAX_REFS).flatMap((burst) => refsIn(burst.start, burst.end)),
@@ -591,7 +623,10 @@ function missingWebhookFinding(sourceId: string, id: string, entities: LogEntity
     signal: 'missing-webhooks',
     area: 'logs',
     title: `Jobs that never received a webhook (${sourceId})`,
-    detail: `${entities.length} job id(s) are named in the logs but no webhook request for them was received: ${entities.slice(0, 5).map((entity) => entity.id).join(', ')}${entities.length > 5 ? ', ...' : ''}.`,
+    detail: `${entities.length} job id(s) are named in the logs but no webhook request for them was received: ${entities
+      .slice(0, 5)
+      .map((entity) => entity.id)
+      .join(', ')}${entities.length > 5 ? ', ...' : ''}.`,
     severity: entities.length >= 3 ? 'medium' : 'low',
     count: entities.length,
     refs: entities.slice(0, MAX_REFS).map((entity) => ref(sourceId, entity.file, entity.line, entity.excerpt ?? `${entity.kind} ${entity.id}`, entity.firstSeen)),

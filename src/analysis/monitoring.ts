@@ -43,7 +43,13 @@ function databaseChecks(bundle: EvidenceBundle, thresholds: MonitorThresholds): 
       const id = `stuck-jobs${suffix}${table.checkSuffix ? `-${table.checkSuffix}` : ''}`;
       results.push(
         stuck && stuck.status === 'ok'
-          ? over(id, `Jobs stuck in ${table.inFlightStates.join('/')} over ${table.stuckAfterMinutes} min (${table.table})`, stuck.rowCount, thresholds.stuckJobs, `${stuck.rowCount} job(s) in ${table.table}`)
+          ? over(
+              id,
+              `Jobs stuck in ${table.inFlightStates.join('/')} over ${table.stuckAfterMinutes} min (${table.table})`,
+              stuck.rowCount,
+              thresholds.stuckJobs,
+              `${stuck.rowCount} job(s) in ${table.table}`,
+            )
           : unmeasured(id, 'Stuck jobs', thresholds.stuckJobs, stuck?.note ?? 'the stuck-jobs check did not run'),
       );
     }
@@ -54,17 +60,27 @@ function databaseChecks(bundle: EvidenceBundle, thresholds: MonitorThresholds): 
       const share = available > 0 ? free / available : Number.NaN;
       results.push(
         Number.isFinite(share)
-          ? { id: `connection-headroom${suffix}`, title: 'Free connection slots (share of those ordinary roles may use)', status: share < thresholds.connectionHeadroom ? 'alert' : 'ok', value: Math.round(share * 1000) / 1000, threshold: thresholds.connectionHeadroom, detail: `${free} of ${available} slots free` }
+          ? {
+              id: `connection-headroom${suffix}`,
+              title: 'Free connection slots (share of those ordinary roles may use)',
+              status: share < thresholds.connectionHeadroom ? 'alert' : 'ok',
+              value: Math.round(share * 1000) / 1000,
+              threshold: thresholds.connectionHeadroom,
+              detail: `${free} of ${available} slots free`,
+            }
           : unmeasured(`connection-headroom${suffix}`, 'Free connection slots', thresholds.connectionHeadroom, 'the server did not report its slots'),
       );
     }
     const idle = find('idle-in-transaction');
     if (idle && idle.status === 'ok') {
       const longest = Math.max(0, ...idle.rows.map((row) => number(row.idle_s)).filter(Number.isFinite));
-      results.push(over(`idle-in-transaction${suffix}`, 'Longest session idle in transaction (seconds)', longest, thresholds.idleInTransactionSeconds, `${idle.rowCount} session(s) idle in transaction`));
+      results.push(
+        over(`idle-in-transaction${suffix}`, 'Longest session idle in transaction (seconds)', longest, thresholds.idleInTransactionSeconds, `${idle.rowCount} session(s) idle in transaction`),
+      );
     }
     const blocked = find('blocking-chains');
-    if (blocked && blocked.status === 'ok') results.push(over(`blocked-sessions${suffix}`, 'Sessions blocked by a lock', blocked.rowCount, thresholds.blockedSessions, `${blocked.rowCount} blocked session(s)`));
+    if (blocked && blocked.status === 'ok')
+      results.push(over(`blocked-sessions${suffix}`, 'Sessions blocked by a lock', blocked.rowCount, thresholds.blockedSessions, `${blocked.rowCount} blocked session(s)`));
   }
   return results;
 }
@@ -73,18 +89,35 @@ function databaseChecks(bundle: EvidenceBundle, thresholds: MonitorThresholds): 
  * The monitoring checks on a recent window: each of the incident's failure families (`familyCounts` counts the
  * window's findings by family key), failed requests, and the database checks.
  */
-export function monitoringChecks(bundle: EvidenceBundle, incident: FailureSignature | undefined, familyCounts: ReadonlyMap<string, number>, recent: FailureSignature, thresholds: MonitorThresholds = DEFAULT_THRESHOLDS): MonitorResult[] {
+export function monitoringChecks(
+  bundle: EvidenceBundle,
+  incident: FailureSignature | undefined,
+  familyCounts: ReadonlyMap<string, number>,
+  recent: FailureSignature,
+  thresholds: MonitorThresholds = DEFAULT_THRESHOLDS,
+): MonitorResult[] {
   const results: MonitorResult[] = [];
   const logSources = bundle.sources.filter((source) => source.kind === 'logs' || source.kind === 'render-api');
   const logsRead = logSources.some((source) => source.evidence);
   for (const family of incident?.families ?? []) {
     const id = `family-${family.key.replace(/^[a-z]+:/, '')}`;
-    results.push(logsRead || evidenceOf(bundle, 'database').length > 0 ? over(id, `${family.title} (a failure family of the incident)`, familyCounts.get(family.key) ?? 0, thresholds.family, `occurrences in the window; the incident had ${family.count}`) : unmeasured(id, family.title, thresholds.family, 'no log or database source could be read'));
+    results.push(
+      logsRead || evidenceOf(bundle, 'database').length > 0
+        ? over(id, `${family.title} (a failure family of the incident)`, familyCounts.get(family.key) ?? 0, thresholds.family, `occurrences in the window; the incident had ${family.count}`)
+        : unmeasured(id, family.title, thresholds.family, 'no log or database source could be read'),
+    );
   }
   if (logsRead) {
     const { requests } = recent.exposure;
     const share = requests > 0 ? recent.symptom.failedRequests / requests : 0;
-    results.push({ id: 'failed-requests', title: 'Share of requests failing (status >= 400)', status: share > thresholds.failedRequestShare ? 'alert' : 'ok', value: Math.round(share * 1000) / 1000, threshold: thresholds.failedRequestShare, detail: `${recent.symptom.failedRequests} of ${requests} request(s)` });
+    results.push({
+      id: 'failed-requests',
+      title: 'Share of requests failing (status >= 400)',
+      status: share > thresholds.failedRequestShare ? 'alert' : 'ok',
+      value: Math.round(share * 1000) / 1000,
+      threshold: thresholds.failedRequestShare,
+      detail: `${recent.symptom.failedRequests} of ${requests} request(s)`,
+    });
   } else if (logSources.length > 0) {
     for (const source of logSources) results.push(unmeasured(`logs-${source.id}`, `Logs ${source.id}`, 0, `the source failed: ${source.error?.message ?? 'no evidence'}`));
   }

@@ -34,11 +34,35 @@ export type PgEventKind =
   | 'recovery-complete';
 
 export const PG_EVENT_KINDS: PgEventKind[] = [
-  'deadlock', 'deadlock-wait', 'lock-wait', 'lock-acquired', 'lock-timeout', 'lock-nowait', 'statement-timeout', 'user-cancel',
-  'idle-in-transaction-timeout', 'idle-session-timeout', 'admin-terminate', 'connection-slots-reserved', 'too-many-clients',
-  'auth-failure', 'database-missing', 'constraint-violation', 'unexpected-eof-open-transaction', 'temp-file', 'slow-statement',
-  'checkpoint', 'checkpoints-too-frequent', 'autovacuum', 'autoanalyze', 'autovacuum-cancelled',
-  'server-process-crash', 'crash-restart', 'crash-recovery', 'unclean-shutdown', 'recovery-complete',
+  'deadlock',
+  'deadlock-wait',
+  'lock-wait',
+  'lock-acquired',
+  'lock-timeout',
+  'lock-nowait',
+  'statement-timeout',
+  'user-cancel',
+  'idle-in-transaction-timeout',
+  'idle-session-timeout',
+  'admin-terminate',
+  'connection-slots-reserved',
+  'too-many-clients',
+  'auth-failure',
+  'database-missing',
+  'constraint-violation',
+  'unexpected-eof-open-transaction',
+  'temp-file',
+  'slow-statement',
+  'checkpoint',
+  'checkpoints-too-frequent',
+  'autovacuum',
+  'autoanalyze',
+  'autovacuum-cancelled',
+  'server-process-crash',
+  'crash-restart',
+  'crash-recovery',
+  'unclean-shutdown',
+  'recovery-complete',
 ];
 
 export type ConstraintKind = 'check' | 'unique' | 'foreign-key' | 'not-null' | 'exclusion';
@@ -400,7 +424,11 @@ const GROUPS: { kinds: PgEventKind[]; spec: FindingSpec }[] = [
       severity: 'medium',
       title: (events) => `${plural(events.length, 'lock wait')} longer than deadlock_timeout`,
       detail: (events) =>
-        `Sessions waited for row or transaction locks (longest logged ${Math.round(maxWait(events))} ms before the message; holders: ${distinct(events.flatMap((event) => event.otherPids ?? [])).slice(0, 10).join(', ') || 'not logged'}).`,
+        `Sessions waited for row or transaction locks (longest logged ${Math.round(maxWait(events))} ms before the message; holders: ${
+          distinct(events.flatMap((event) => event.otherPids ?? []))
+            .slice(0, 10)
+            .join(', ') || 'not logged'
+        }).`,
     },
   },
   {
@@ -481,7 +509,12 @@ function serverFindings(sourceId: string, events: PgLogEvent[]): Finding[] {
   const recoveries = events.filter((event) => event.kind === 'unclean-shutdown');
   const crashed = crashes(events);
   if (recoveries.length > 0) {
-    const causes = distinct(crashed.map((event) => `${event.processKind ?? 'a server process'} ${event.exitSignal !== undefined ? `killed by signal ${event.exitSignal}${SIGNAL_NAMES[event.exitSignal] ? ` ${SIGNAL_NAMES[event.exitSignal]}` : ''}` : `exited with code ${event.exitCode}`}`));
+    const causes = distinct(
+      crashed.map(
+        (event) =>
+          `${event.processKind ?? 'a server process'} ${event.exitSignal !== undefined ? `killed by signal ${event.exitSignal}${SIGNAL_NAMES[event.exitSignal] ? ` ${SIGNAL_NAMES[event.exitSignal]}` : ''}` : `exited with code ${event.exitCode}`}`,
+      ),
+    );
     findings.push(
       finding(
         sourceId,
@@ -495,7 +528,9 @@ function serverFindings(sourceId: string, events: PgLogEvent[]): Finding[] {
               : 'PostgreSQL went through crash recovery once ("database system was not properly shut down")',
           detail: () =>
             `The server restarted without a clean shutdown ${plural(recoveries.length, 'time')} and replayed WAL before accepting connections again; connections open at those moments were dropped. ${
-              causes.length > 0 ? `Logged causes: ${causes.slice(0, 5).join('; ')}.` : 'No crashed server process is logged before them (the whole server was stopped or killed from outside: host restart, container kill, OOM of the postmaster).'
+              causes.length > 0
+                ? `Logged causes: ${causes.slice(0, 5).join('; ')}.`
+                : 'No crashed server process is logged before them (the whole server was stopped or killed from outside: host restart, container kill, OOM of the postmaster).'
             }`,
         },
         [...recoveries, ...crashed].sort((a, b) => a.line - b.line),
@@ -503,23 +538,34 @@ function serverFindings(sourceId: string, events: PgLogEvent[]): Finding[] {
     );
   } else if (crashed.length > 0) {
     findings.push(
-      finding(sourceId, `${sourceId}-pg-process-crashes`, {
-        signal: 'restart',
-        severity: 'high',
-        title: () => `${plural(crashed.length, 'PostgreSQL server process')} crashed`,
-        detail: () => 'A server process ended by a signal or an error exit; the postmaster then terminates every session and reinitializes.',
-      }, crashed),
+      finding(
+        sourceId,
+        `${sourceId}-pg-process-crashes`,
+        {
+          signal: 'restart',
+          severity: 'high',
+          title: () => `${plural(crashed.length, 'PostgreSQL server process')} crashed`,
+          detail: () => 'A server process ended by a signal or an error exit; the postmaster then terminates every session and reinitializes.',
+        },
+        crashed,
+      ),
     );
   }
   const frequent = events.filter((event) => event.kind === 'checkpoints-too-frequent');
   if (frequent.length > 0) {
     findings.push(
-      finding(sourceId, `${sourceId}-pg-checkpoints-too-frequent`, {
-        signal: 'burst',
-        severity: 'low',
-        title: () => `Checkpoints occurred too frequently ${plural(frequent.length, 'time')} (WAL volume above max_wal_size)`,
-        detail: () => 'Writes produced WAL faster than max_wal_size allows between checkpoints, so PostgreSQL forced checkpoints early (each one writes dirty buffers and adds full-page writes): a burst of writes, or max_wal_size set too low.',
-      }, frequent),
+      finding(
+        sourceId,
+        `${sourceId}-pg-checkpoints-too-frequent`,
+        {
+          signal: 'burst',
+          severity: 'low',
+          title: () => `Checkpoints occurred too frequently ${plural(frequent.length, 'time')} (WAL volume above max_wal_size)`,
+          detail: () =>
+            'Writes produced WAL faster than max_wal_size allows between checkpoints, so PostgreSQL forced checkpoints early (each one writes dirty buffers and adds full-page writes): a burst of writes, or max_wal_size set too low.',
+        },
+        frequent,
+      ),
     );
   }
   return findings;
@@ -532,7 +578,12 @@ function relations(events: PgLogEvent[]): string {
 
 function statements(events: PgLogEvent[]): string {
   const texts = distinct(events.map((event) => event.statement?.split('\n')[0]?.slice(0, 80)));
-  return texts.length > 0 ? ` (e.g. ${texts.slice(0, 2).map((text) => `\`${text}\``).join(', ')})` : '';
+  return texts.length > 0
+    ? ` (e.g. ${texts
+        .slice(0, 2)
+        .map((text) => `\`${text}\``)
+        .join(', ')})`
+    : '';
 }
 
 function refOf(sourceId: string, event: PgLogEvent): EvidenceRef {
@@ -555,7 +606,10 @@ function entitiesOf(events: PgLogEvent[]): Record<string, string[]> | undefined 
 }
 
 function finding(sourceId: string, id: string, spec: Omit<FindingSpec, 'key'>, events: PgLogEvent[]): Finding {
-  const times = events.map((event) => event.timestamp).filter((time): time is string => Boolean(time)).sort();
+  const times = events
+    .map((event) => event.timestamp)
+    .filter((time): time is string => Boolean(time))
+    .sort();
   const result: Finding = {
     id,
     signal: spec.signal,
@@ -610,5 +664,10 @@ export function pgLogFindings(sourceId: string, records: LogRecord[]): Finding[]
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'constraint';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'constraint'
+  );
 }

@@ -22,7 +22,7 @@ function monitoring(facts: Facts): PlanSection['monitoring'] {
       why: 'Leaked transactions hold pooled connections and row locks; the evidence shows them.',
       condition: 'any session idle in transaction for more than 60 seconds',
       sql: [
-        "SELECT count(*) AS idle_in_tx, max(now() - state_change) AS longest",
+        'SELECT count(*) AS idle_in_tx, max(now() - state_change) AS longest',
         'FROM pg_stat_activity',
         "WHERE state IN ('idle in transaction', 'idle in transaction (aborted)')",
         "  AND now() - state_change > interval '60 seconds';",
@@ -35,7 +35,7 @@ function monitoring(facts: Facts): PlanSection['monitoring'] {
       why: 'Lock waits and lock timeouts appear in the evidence.',
       condition: 'any session waiting on a lock for more than 30 seconds',
       sql: [
-        "SELECT pid, pg_blocking_pids(pid) AS blocked_by, now() - query_start AS waiting, left(query, 80) AS query",
+        'SELECT pid, pg_blocking_pids(pid) AS blocked_by, now() - query_start AS waiting, left(query, 80) AS query',
         'FROM pg_stat_activity',
         "WHERE wait_event_type = 'Lock' AND now() - query_start > interval '30 seconds';",
       ].join('\n'),
@@ -59,7 +59,11 @@ function monitoring(facts: Facts): PlanSection['monitoring'] {
     alerts.push({ name: 'Upstream rate limiting', why: 'The upstream answered 429 during the window.', condition: 'more than 5 responses with status 429 from an upstream in 5 minutes' });
   }
   if (facts.findings('memory-limit').length > 0) {
-    alerts.push({ name: 'Memory near the limit', why: 'Instances exceeded their memory limit and restarted.', condition: 'memory above 85% of the instance limit for 5 minutes, or any restart caused by the memory limit' });
+    alerts.push({
+      name: 'Memory near the limit',
+      why: 'Instances exceeded their memory limit and restarted.',
+      condition: 'memory above 85% of the instance limit for 5 minutes, or any restart caused by the memory limit',
+    });
   }
   return alerts;
 }
@@ -72,18 +76,46 @@ export function draftPlan(facts: Facts, recommended: SolutionOption | undefined,
     steps.push(item('Deploy to staging, replay the failing cases, and watch the monitoring queries below for one full failure cycle before promoting to production.'));
   }
   const testing: ProposedText[] = [];
-  if (facts.findings('constraint-violation').length > 0) testing.push(item('A test that performs every state transition the code can make against the real schema (a PostgreSQL in CI), so a value rejected by a CHECK constraint fails the build.', facts.refs('constraint-violation')));
-  if (facts.codeLines.length > 0) testing.push(item('A test that forces the failing statement to raise and asserts that the transaction is rolled back and the connection returned to the pool (pool checked-out count back to zero).', facts.codeLines.slice(0, 2)));
-  if (facts.findings('pool-exhaustion').length > 0 || facts.findings('idle-in-transaction').length > 0) testing.push(item('A load test sending more concurrent requests than the pool size, with failures injected, checking that later requests still get a connection.', facts.refs('pool-exhaustion', 'idle-in-transaction')));
-  if (facts.findings('webhook-failures').length > 0) testing.push(item('Replay recorded webhook payloads (success and error variants) against staging and check every job reaches a terminal state.', facts.refs('webhook-failures')));
-  if (facts.findings('upstream-rate-limit').length > 0) testing.push(item('A test against a stub upstream that answers 429 with Retry-After, checking backoff and that jobs are retried, not failed.', facts.refs('upstream-rate-limit')));
+  if (facts.findings('constraint-violation').length > 0)
+    testing.push(
+      item(
+        'A test that performs every state transition the code can make against the real schema (a PostgreSQL in CI), so a value rejected by a CHECK constraint fails the build.',
+        facts.refs('constraint-violation'),
+      ),
+    );
+  if (facts.codeLines.length > 0)
+    testing.push(
+      item(
+        'A test that forces the failing statement to raise and asserts that the transaction is rolled back and the connection returned to the pool (pool checked-out count back to zero).',
+        facts.codeLines.slice(0, 2),
+      ),
+    );
+  if (facts.findings('pool-exhaustion').length > 0 || facts.findings('idle-in-transaction').length > 0)
+    testing.push(
+      item(
+        'A load test sending more concurrent requests than the pool size, with failures injected, checking that later requests still get a connection.',
+        facts.refs('pool-exhaustion', 'idle-in-transaction'),
+      ),
+    );
+  if (facts.findings('webhook-failures').length > 0)
+    testing.push(item('Replay recorded webhook payloads (success and error variants) against staging and check every job reaches a terminal state.', facts.refs('webhook-failures')));
+  if (facts.findings('upstream-rate-limit').length > 0)
+    testing.push(item('A test against a stub upstream that answers 429 with Retry-After, checking backoff and that jobs are retried, not failed.', facts.refs('upstream-rate-limit')));
   if (facts.findings('memory-limit').length > 0) testing.push(item('A soak test with the largest inputs seen, measuring peak memory against the instance limit.', facts.refs('memory-limit')));
-  if (facts.findings('lock-timeout').length > 0 || facts.findings('lock-wait').length > 0) testing.push(item('A test that holds a row lock in a second session and checks the worker times out quickly and moves on.', facts.refs('lock-timeout', 'lock-wait')));
+  if (facts.findings('lock-timeout').length > 0 || facts.findings('lock-wait').length > 0)
+    testing.push(item('A test that holds a row lock in a second session and checks the worker times out quickly and moves on.', facts.refs('lock-timeout', 'lock-wait')));
   if (facts.jobTable) testing.push(item(`After the fix, the stuck-jobs query returns 0 rows for ${facts.jobTable.table} for 24 hours.`));
   const rollback: ProposedText[] = [
-    item('Code: redeploy the previous release (Render: Manual Deploy → the last good commit, or Rollback in the dashboard); the change must not include a schema migration that the old code cannot run against.'),
+    item(
+      'Code: redeploy the previous release (Render: Manual Deploy → the last good commit, or Rollback in the dashboard); the change must not include a schema migration that the old code cannot run against.',
+    ),
     item('Configuration: revert the changed keys to the values recorded in this report’s configuration comparison, and restart the service.'),
   ];
-  if (facts.jobTable) rollback.push(item(`Data: jobs left in flight by the failure can be re-driven by resetting them to a retryable state in ${facts.jobTable.table} (one reviewed UPDATE, in a transaction, after the fix is live).`));
+  if (facts.jobTable)
+    rollback.push(
+      item(
+        `Data: jobs left in flight by the failure can be re-driven by resetting them to a retryable state in ${facts.jobTable.table} (one reviewed UPDATE, in a transaction, after the fix is live).`,
+      ),
+    );
   return { steps, testing, rollback, monitoring: monitoring(facts) };
 }

@@ -7,12 +7,13 @@ import type { HypothesisCategory, Signal } from './types.ts';
 const item = (text: string, refs: EvidenceRef[] = []): ProposedText => ({ text, refs });
 
 function describeConstraints(facts: Facts): string {
-  const violated = facts.findings('constraint-violation').flatMap((finding) => finding.refs.map((ref) => ref.excerpt)).join(' ');
+  const violated = facts
+    .findings('constraint-violation')
+    .flatMap((finding) => finding.refs.map((ref) => ref.excerpt))
+    .join(' ');
   const named = facts.constraints.filter((constraint) => violated.includes(constraint.name));
   const shown = (named.length > 0 ? named : facts.constraints).slice(0, 2);
-  return shown
-    .map((constraint) => `${constraint.name}${constraint.allowedValues ? ` (allows ${constraint.allowedValues.join(', ')})` : ''}`)
-    .join('; ');
+  return shown.map((constraint) => `${constraint.name}${constraint.allowedValues ? ` (allows ${constraint.allowedValues.join(', ')})` : ''}`).join('; ');
 }
 
 function codeLocation(facts: Facts): string {
@@ -28,7 +29,14 @@ function configChanges(facts: Facts, categories: string[], verb: string, risks: 
     .slice(0, 6)
     .map((difference) =>
       item(`${verb} ${difference.path}: ${difference.reason}.`, [
-        { kind: 'config-path', source: difference.source, file: difference.file, path: difference.path, ...(difference.leftLine ? { line: difference.leftLine } : {}), excerpt: `${difference.path}: ${difference.left ?? ''}` },
+        {
+          kind: 'config-path',
+          source: difference.source,
+          file: difference.file,
+          path: difference.path,
+          ...(difference.leftLine ? { line: difference.leftLine } : {}),
+          excerpt: `${difference.path}: ${difference.left ?? ''}`,
+        },
       ]),
     );
 }
@@ -79,20 +87,44 @@ const OPTIONS: OptionDefinition[] = [
     risks: ['A code change needs a deploy; test the error paths (not only the happy path) against a real database before release.'],
     remedies: [
       forCategory('code-defect', (facts) => [
-        item(`Fix the error path in ${codeLocation(facts)}: roll back the transaction and release the database session in every branch (a context manager or try/except/finally), so a failed write cannot leave a connection checked out or idle in transaction.`, facts.codeLines.slice(0, 3)),
+        item(
+          `Fix the error path in ${codeLocation(facts)}: roll back the transaction and release the database session in every branch (a context manager or try/except/finally), so a failed write cannot leave a connection checked out or idle in transaction.`,
+          facts.codeLines.slice(0, 3),
+        ),
       ]),
       {
         category: 'db-constraint-violation',
         applies: (facts) => facts.byCategory.has('db-constraint-violation') || facts.findings('constraint-violation').length > 0,
         changes: (facts) => [
-          item(`Write only values the database accepts: align the values the code writes with ${describeConstraints(facts) || 'the violated constraint'}, and add a test that runs each state transition against the real schema.`, facts.refs('constraint-violation')),
+          item(
+            `Write only values the database accepts: align the values the code writes with ${describeConstraints(facts) || 'the violated constraint'}, and add a test that runs each state transition against the real schema.`,
+            facts.refs('constraint-violation'),
+          ),
         ],
       },
-      text('db-lock-contention', 'Keep transactions short: no network calls or user waits inside a transaction; claim jobs with SELECT … FOR UPDATE SKIP LOCKED; set lock_timeout per transaction so waits fail fast.', 'lock-timeout', 'lock-wait', 'blocking-chain'),
-      text('upstream-dependency', 'Honour the upstream’s Retry-After and rate-limit headers: exponential backoff with jitter, a client-side token bucket below the provider’s quota, and no retry storms from parallel workers.', 'upstream-rate-limit', 'upstream-error'),
+      text(
+        'db-lock-contention',
+        'Keep transactions short: no network calls or user waits inside a transaction; claim jobs with SELECT … FOR UPDATE SKIP LOCKED; set lock_timeout per transaction so waits fail fast.',
+        'lock-timeout',
+        'lock-wait',
+        'blocking-chain',
+      ),
+      text(
+        'upstream-dependency',
+        'Honour the upstream’s Retry-After and rate-limit headers: exponential backoff with jitter, a client-side token bucket below the provider’s quota, and no retry storms from parallel workers.',
+        'upstream-rate-limit',
+        'upstream-error',
+      ),
       text('resource-exhaustion', 'Bound memory per request or job: stream large payloads instead of loading them whole, cap batch sizes, and release caches between jobs.', 'memory-limit'),
-      text('network-connectivity', 'Make outbound calls resilient: explicit connect/read timeouts, bounded retries on resets and refused connections, and idempotent handlers so retries are safe.', 'network-error'),
-      whenFound(['webhook-failures', 'missing-webhooks'], 'Make the webhook handler idempotent and acknowledge quickly (persist the payload, return 2xx, process asynchronously), and add a reconciliation job that polls the provider for jobs whose webhook never arrived.'),
+      text(
+        'network-connectivity',
+        'Make outbound calls resilient: explicit connect/read timeouts, bounded retries on resets and refused connections, and idempotent handlers so retries are safe.',
+        'network-error',
+      ),
+      whenFound(
+        ['webhook-failures', 'missing-webhooks'],
+        'Make the webhook handler idempotent and acknowledge quickly (persist the payload, return 2xx, process asynchronously), and add a reconciliation job that polls the provider for jobs whose webhook never arrived.',
+      ),
     ],
   },
   {
@@ -104,19 +136,42 @@ const OPTIONS: OptionDefinition[] = [
       forCategory('db-pool-exhaustion', (facts) => [
         ...configChanges(facts, ['pool-workers'], 'Align'),
         ...(postgresOrUnknown(facts, 'db-pool-exhaustion')
-          ? [item('Set idle_in_transaction_session_timeout for the application role (e.g. 60 s) so a leaked transaction is ended before it exhausts the pool, and give the pool a checkout timeout shorter than the caller’s request timeout.', facts.refs('idle-in-transaction', 'pool-exhaustion'))]
-          : [item(`Size the ${facts.byCategory.get('db-pool-exhaustion')?.resource ?? 'client'} connection pool for the worker concurrency and give it an acquire timeout shorter than the caller’s request timeout.`, facts.refs('pool-exhaustion'))]),
+          ? [
+              item(
+                'Set idle_in_transaction_session_timeout for the application role (e.g. 60 s) so a leaked transaction is ended before it exhausts the pool, and give the pool a checkout timeout shorter than the caller’s request timeout.',
+                facts.refs('idle-in-transaction', 'pool-exhaustion'),
+              ),
+            ]
+          : [
+              item(
+                `Size the ${facts.byCategory.get('db-pool-exhaustion')?.resource ?? 'client'} connection pool for the worker concurrency and give it an acquire timeout shorter than the caller’s request timeout.`,
+                facts.refs('pool-exhaustion'),
+              ),
+            ]),
       ]),
       forCategory('config-drift', (facts) => {
         const anomalies = facts.findings('config-structural-anomaly');
         return [
           ...configChanges(facts, ['timeouts', 'retries-backoff', 'urls-hosts', 'tls-auth', 'resource-limits'], 'Review', ['high']),
           ...(anomalies.length > 0
-            ? [item(`Repair the structural anomalies in the configuration (${anomalies.map((finding) => finding.title).slice(0, 3).join('; ')}), and validate the files against a schema in CI.`, facts.refs('config-structural-anomaly'))]
+            ? [
+                item(
+                  `Repair the structural anomalies in the configuration (${anomalies
+                    .map((finding) => finding.title)
+                    .slice(0, 3)
+                    .join('; ')}), and validate the files against a schema in CI.`,
+                  facts.refs('config-structural-anomaly'),
+                ),
+              ]
             : []),
         ];
       }),
-      text('db-lock-contention', 'Set lock_timeout and idle_in_transaction_session_timeout for application and human roles (ALTER ROLE … SET …) so a forgotten transaction cannot hold row locks for long.', 'idle-in-transaction', 'lock-timeout'),
+      text(
+        'db-lock-contention',
+        'Set lock_timeout and idle_in_transaction_session_timeout for application and human roles (ALTER ROLE … SET …) so a forgotten transaction cannot hold row locks for long.',
+        'idle-in-transaction',
+        'lock-timeout',
+      ),
       forCategory('upstream-dependency', (facts) => [
         ...configChanges(facts, ['retries-backoff', 'pool-workers'], 'Tune'),
         item('Lower worker concurrency towards the upstream quota and lengthen the retry backoff.', facts.refs('upstream-rate-limit')),
@@ -133,9 +188,19 @@ const OPTIONS: OptionDefinition[] = [
       {
         category: 'db-pool-exhaustion',
         applies: (facts) => facts.byCategory.has('db-pool-exhaustion') && postgresOrUnknown(facts, 'db-pool-exhaustion'),
-        changes: (facts) => [item('Put a transaction-mode pooler (Supavisor/PgBouncer) between the service and PostgreSQL and size server connections from max_connections minus reserved slots.', facts.refs('pool-exhaustion', 'connection-refused'))],
+        changes: (facts) => [
+          item(
+            'Put a transaction-mode pooler (Supavisor/PgBouncer) between the service and PostgreSQL and size server connections from max_connections minus reserved slots.',
+            facts.refs('pool-exhaustion', 'connection-refused'),
+          ),
+        ],
       },
-      text('resource-exhaustion', 'Move to an instance type with more memory or add instances with autoscaling on memory, with a health check that drains before a restart.', 'memory-limit', 'restart'),
+      text(
+        'resource-exhaustion',
+        'Move to an instance type with more memory or add instances with autoscaling on memory, with a health check that drains before a restart.',
+        'memory-limit',
+        'restart',
+      ),
       text('upstream-dependency', 'Queue calls to the upstream behind a shared rate limiter (one budget for every worker) and raise the provider quota for this environment.', 'upstream-rate-limit'),
       text('network-connectivity', 'Route service-to-service traffic over private networking and add synthetic checks of the path.', 'network-error'),
       whenFound(['webhook-failures', 'stuck-jobs'], 'Add a durable queue between webhook receipt and processing, with a dead-letter queue and a sweeper that re-drives jobs stuck in flight.'),
@@ -179,7 +244,10 @@ export function draftSolutions(facts: Facts, rootCategory: HypothesisCategory | 
   const picked = options.find((option) => option.letter === letter) ?? options[0];
   const others = options.filter((option) => option.letter !== letter && option.changes.length > 0);
   const justification: ProposedText[] = [];
-  if (rootCategory) justification.push(item(`The top-ranked hypothesis is ${rootCategory}; option ${letter} removes that cause rather than its symptoms.`, facts.byCategory.get(rootCategory)?.supporting.slice(0, 3) ?? []));
+  if (rootCategory)
+    justification.push(
+      item(`The top-ranked hypothesis is ${rootCategory}; option ${letter} removes that cause rather than its symptoms.`, facts.byCategory.get(rootCategory)?.supporting.slice(0, 3) ?? []),
+    );
   else justification.push(item('No hypothesis reached the threshold; option A is the default because it changes the least infrastructure.'));
   for (const other of others) {
     const shared = other.addresses.filter((category) => category !== rootCategory);

@@ -49,10 +49,7 @@ function logEvents(bundle: EvidenceBundle): TimelineEntry[] {
         ref: { kind: 'log-record', source: source.id, file: event.file, line: event.line, excerpt: event.message, timestamp: event.timestamp },
       });
     }
-    const peak = evidence.perMinute.reduce<(typeof evidence.perMinute)[number] | undefined>(
-      (best, minute) => (minute.errors > 0 && (!best || minute.errors > best.errors) ? minute : best),
-      undefined,
-    );
+    const peak = evidence.perMinute.reduce<(typeof evidence.perMinute)[number] | undefined>((best, minute) => (minute.errors > 0 && (!best || minute.errors > best.errors) ? minute : best), undefined);
     if (peak) entries.push({ time: peak.minute, source: source.id, kind: 'peak', label: `Peak: ${peak.errors} error record(s) in one minute` });
   }
   return entries;

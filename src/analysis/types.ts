@@ -128,7 +128,24 @@ export interface TimelineEntry {
 
 /** Signals that count failures (errors, rejected or refused work), as opposed to context such as deploys or config. */
 export const FAILURE_SIGNALS: readonly Signal[] = [
-  'constraint-violation', 'pool-exhaustion', 'connection-refused', 'lock-timeout', 'lock-wait', 'deadlock', 'statement-timeout',
-  'idle-in-transaction', 'network-error', 'upstream-error', 'upstream-rate-limit', 'http-5xx', 'webhook-failures', 'unhandled-exception',
-  'memory-limit', 'job-errors', 'disk-full', 'resource-limit', 'config-error', 'schema-mismatch',
+  'constraint-violation',
+  'pool-exhaustion',
+  'connection-refused',
+  'lock-timeout',
+  'lock-wait',
+  'deadlock',
+  'statement-timeout',
+  'idle-in-transaction',
+  'network-error',
+  'upstream-error',
+  'upstream-rate-limit',
+  'http-5xx',
+  'webhook-failures',
+  'unhandled-exception',
+  'memory-limit',
+  'job-errors',
+  'disk-full',
+  'resource-limit',
+  'config-error',
+  'schema-mismatch',
 ];

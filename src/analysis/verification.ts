@@ -61,11 +61,17 @@ function row(metric: string, title: string, decisive: boolean, before: number, a
   const expected = before * ratio;
   const pValue = poissonCdf(after, expected);
   const outcome: MetricOutcome =
-    before === 0 ? 'absent-before'
-    : expected < MIN_EXPECTED ? (after > 0 ? 'persists' : 'too-little-traffic')
-    : pValue >= SIGNIFICANCE ? 'persists'
-    : after <= CLEARED_SHARE * expected ? 'cleared'
-    : 'reduced';
+    before === 0
+      ? 'absent-before'
+      : expected < MIN_EXPECTED
+        ? after > 0
+          ? 'persists'
+          : 'too-little-traffic'
+        : pValue >= SIGNIFICANCE
+          ? 'persists'
+          : after <= CLEARED_SHARE * expected
+            ? 'cleared'
+            : 'reduced';
   return { metric, title, decisive, before, after, expected: Math.round(expected * 100) / 100, pValue: Math.round(pValue * 1e6) / 1e6, outcome };
 }
 
@@ -97,7 +103,11 @@ export function verifyFix(incident: FailureSignature, after: FailureSignature, a
     for (const failing of persisting) reasons.push(`${failing.title}: ${failing.after} in the after window against ${failing.expected} expected at the incident's rate (${failing.outcome})`);
   } else if (decisive.length === 0 || decisive.some((candidate) => candidate.outcome === 'too-little-traffic' || candidate.outcome === 'absent-before')) {
     verdict = 'inconclusive';
-    reasons.push(decisive.length === 0 ? 'the incident has no failure family to look for' : `too little traffic to tell: at the incident's rate the after window would show ${decisive.map((candidate) => candidate.expected).join(', ')} occurrence(s), fewer than ${MIN_EXPECTED}`);
+    reasons.push(
+      decisive.length === 0
+        ? 'the incident has no failure family to look for'
+        : `too little traffic to tell: at the incident's rate the after window would show ${decisive.map((candidate) => candidate.expected).join(', ')} occurrence(s), fewer than ${MIN_EXPECTED}`,
+    );
   } else {
     verdict = 'verified';
     for (const cleared of decisive) reasons.push(`${cleared.title}: ${cleared.after} against ${cleared.expected} expected (P = ${cleared.pValue.toPrecision(2)})`);

@@ -40,5 +40,7 @@ export async function runCheck(dir: string, window: Window, reporter: Reporter, 
 /** One status line per check: STATUS id value (threshold) detail. */
 export function checkLines(run: CheckRun): string[] {
   const width = Math.max(...run.checks.map((check) => check.id.length), 10);
-  return run.checks.map((check) => `${check.status.toUpperCase().padEnd(5)} ${check.id.padEnd(width)} ${check.value === null ? '-' : String(check.value)} (threshold ${check.threshold}) ${check.title}: ${check.detail}`);
+  return run.checks.map(
+    (check) => `${check.status.toUpperCase().padEnd(5)} ${check.id.padEnd(width)} ${check.value === null ? '-' : String(check.value)} (threshold ${check.threshold}) ${check.title}: ${check.detail}`,
+  );
 }

@@ -76,7 +76,7 @@ export const DOCTOR_EXIT_HELP = '0 ready, 1 invalid manifest, 2 warnings (a run 
 export const VERIFY_EXIT_CODES = { verified: 0, 'not-verified': 5, inconclusive: 6 } as const;
 
 export const VERIFY_EXIT_HELP = [
-  '0  verified: the root cause\'s failures are gone at the traffic seen',
+  "0  verified: the root cause's failures are gone at the traffic seen",
   '1  usage or manifest error, or no saved incident evidence',
   '3  no source could be collected for the window',
   '5  not verified: the failures persist, or a job got stuck in the window',

@@ -106,7 +106,9 @@ export function historyLines(history: History): string[] {
   const lines = ['ID | severity | status | root cause | time to resolve | verification | directory', '--- | --- | --- | --- | --- | --- | ---'];
   for (const record of history.incidents) {
     const root = record.signature.hypothesis ? `${record.signature.hypothesis.category}${record.signature.families[0] ? `: ${record.signature.families[0].title}` : ''}` : 'not determined';
-    lines.push([record.id, record.severity, record.status, root, record.hoursToResolve === undefined ? '-' : `${record.hoursToResolve} h`, record.verification?.verdict ?? '-', record.directory].join(' | '));
+    lines.push(
+      [record.id, record.severity, record.status, root, record.hoursToResolve === undefined ? '-' : `${record.hoursToResolve} h`, record.verification?.verdict ?? '-', record.directory].join(' | '),
+    );
   }
   if (history.incidents.length === 0) lines.push(`(no incident with saved evidence under ${history.root})`);
   for (const skip of history.skipped) lines.push(`skipped ${skip.directory}: ${skip.reason}`);

@@ -67,9 +67,7 @@ export async function lockIncident(dir: string, command: string): Promise<() => 
     });
   } catch (error) {
     if ((error as { code?: string }).code !== 'ELOCKED') throw error;
-    throw new IncidentLockedError(
-      `incident directory ${dir} is in use by ${describeHolder(lockDir)}: wait for that run to finish (the lock of a run that was killed is taken over)`,
-    );
+    throw new IncidentLockedError(`incident directory ${dir} is in use by ${describeHolder(lockDir)}: wait for that run to finish (the lock of a run that was killed is taken over)`);
   }
   const holder: Holder = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), command };
   try {

@@ -40,10 +40,14 @@ export async function probeIncident(dir: string, env: NodeJS.ProcessEnv = proces
   const file = probePath(loaded.dir);
   await writeFileAtomic(file, `${JSON.stringify(evidence, null, 1)}\n`);
   const answered = evidence.results.filter((result) => result.outcome !== 'no-response');
-  const exitCode = answered.length === 0 ? PROBE_EXIT_CODES.noResponse : evidence.results.every((result) => result.outcome === 'as-expected') ? PROBE_EXIT_CODES.asExpected : PROBE_EXIT_CODES.unexpected;
+  const exitCode =
+    answered.length === 0 ? PROBE_EXIT_CODES.noResponse : evidence.results.every((result) => result.outcome === 'as-expected') ? PROBE_EXIT_CODES.asExpected : PROBE_EXIT_CODES.unexpected;
   return { evidence, file, exitCode };
 }
 
 export function probeLines(evidence: ProbeEvidence): string[] {
-  return evidence.results.map((result) => `${result.outcome === 'as-expected' ? 'OK        ' : result.outcome === 'unexpected' ? 'UNEXPECTED' : 'NO ANSWER '} ${result.case.padEnd(14)} ${result.status ?? '-'} in ${result.latencyMs ?? '-'} ms (expected ${result.expected})${result.error ? `: ${result.error}` : ''}`);
+  return evidence.results.map(
+    (result) =>
+      `${result.outcome === 'as-expected' ? 'OK        ' : result.outcome === 'unexpected' ? 'UNEXPECTED' : 'NO ANSWER '} ${result.case.padEnd(14)} ${result.status ?? '-'} in ${result.latencyMs ?? '-'} ms (expected ${result.expected})${result.error ? `: ${result.error}` : ''}`,
+  );
 }

@@ -32,7 +32,11 @@ export function createReporter(options: { quiet: boolean; stream?: NodeJS.WriteS
       sourceStarted: (spec, index, total) => stream.write(`fracas: [${index + 1}/${total}] collecting ${spec.id} (${spec.kind})\n`),
       sourceMessage: (spec, message) => stream.write(`fracas:   ${spec.id}: ${message}\n`),
       sourceFinished: (result) =>
-        stream.write(`fracas:   ${result.id}: ${STATUS_MARK[result.status]} in ${result.durationMs} ms${result.error ? `: ${result.error.message}` : ''}\n${warningLines(result).map((line) => `${line}\n`).join('')}`),
+        stream.write(
+          `fracas:   ${result.id}: ${STATUS_MARK[result.status]} in ${result.durationMs} ms${result.error ? `: ${result.error.message}` : ''}\n${warningLines(result)
+            .map((line) => `${line}\n`)
+            .join('')}`,
+        ),
       step: (message) => stream.write(`fracas: ${message}\n`),
       stop() {},
     };

@@ -93,9 +93,7 @@ function summarise(loaded: LoadedManifest, bundle: EvidenceBundle, analysis: Ana
       ...(source.error?.hint ? { hint: source.error.hint } : {}),
       warnings: source.warnings,
     })),
-    ...(analysis
-      ? { review: { status: analysis.review.status, durations: analysis.review.durations, escalation: analysis.review.escalation, actions: analysis.review.actions } }
-      : {}),
+    ...(analysis ? { review: { status: analysis.review.status, durations: analysis.review.durations, escalation: analysis.review.escalation, actions: analysis.review.actions } } : {}),
     warnings,
     hypotheses: (analysis?.hypotheses ?? []).map((hypothesis) => ({
       id: hypothesis.id,

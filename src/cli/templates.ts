@@ -106,29 +106,34 @@ export async function runTemplates(
   const summary: LogFileSummary = { path: file, format, records: 0, unparsed: 0, unparsedSamples: [] };
   let result;
   try {
-    result = await readLogFile(absolute, file, { format }, {
-      record: (record) => {
-        summary.records++;
-        if (record.timestamp) {
-          if (!summary.firstSeen || record.timestamp < summary.firstSeen) summary.firstSeen = record.timestamp;
-          if (!summary.lastSeen || record.timestamp > summary.lastSeen) summary.lastSeen = record.timestamp;
-        } else summary.untimed = (summary.untimed ?? 0) + 1;
-        if (filter && !filter(record)) {
-          filteredOut++;
-          return;
-        }
-        const group = miner.add(miningText(record.message));
-        lines.push(record.line);
-        groups.push(group);
-        if (record.level) {
-          const counts = levels[group] ?? (levels[group] = {});
-          counts[record.level] = (counts[record.level] ?? 0) + 1;
-        }
+    result = await readLogFile(
+      absolute,
+      file,
+      { format },
+      {
+        record: (record) => {
+          summary.records++;
+          if (record.timestamp) {
+            if (!summary.firstSeen || record.timestamp < summary.firstSeen) summary.firstSeen = record.timestamp;
+            if (!summary.lastSeen || record.timestamp > summary.lastSeen) summary.lastSeen = record.timestamp;
+          } else summary.untimed = (summary.untimed ?? 0) + 1;
+          if (filter && !filter(record)) {
+            filteredOut++;
+            return;
+          }
+          const group = miner.add(miningText(record.message));
+          lines.push(record.line);
+          groups.push(group);
+          if (record.level) {
+            const counts = levels[group] ?? (levels[group] = {});
+            counts[record.level] = (counts[record.level] ?? 0) + 1;
+          }
+        },
+        unparsed: () => {
+          unparsed++;
+        },
       },
-      unparsed: () => {
-        unparsed++;
-      },
-    });
+    );
     summary.format = result.format;
     summary.unparsed = unparsed;
     summary.lines = result.lines;
@@ -175,7 +180,10 @@ export async function runTemplates(
   let text = `${file}: ${lines.length} record(s), ${rows.length} template(s), format ${result.format}${unparsed ? `, ${unparsed} unparsed line(s)` : ''}${filteredOut ? `, ${filteredOut} left out by the filter` : ''}\n\n`;
   text += `${'count'.padStart(width)}  ${'id'.padEnd(10)}  ${'levels'.padEnd(18)}  template\n`;
   for (const row of rows) {
-    const levelText = (['fatal', 'error', 'warn', 'info', 'debug'] as Level[]).filter((level) => row.levels[level]).map((level) => `${level}:${row.levels[level]}`).join(' ');
+    const levelText = (['fatal', 'error', 'warn', 'info', 'debug'] as Level[])
+      .filter((level) => row.levels[level])
+      .map((level) => `${level}:${row.levels[level]}`)
+      .join(' ');
     text += `${String(row.count).padStart(width)}  ${row.id}  ${levelText.padEnd(18)}  ${row.template}\n`;
   }
   await write(out, text, state);

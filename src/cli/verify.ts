@@ -13,7 +13,6 @@ import type { Reporter } from './progress.ts';
 import { VERIFY_EXIT_CODES } from './exit-codes.ts';
 import type { Window } from './window.ts';
 
-
 export const VERIFICATION_FILE = 'verification.json';
 export const VERIFICATION_EVIDENCE_FILE = 'verification-evidence.json';
 
@@ -52,7 +51,9 @@ export async function runVerify(dir: string, window: Window, reporter: Reporter,
   try {
     incidentBundle = loadEvidence(loaded.dir);
   } catch (error) {
-    throw new VerifyUsageError(`${(error as Error).message.replace(/ first\)$/, '')}: verify compares a window after the fix with the incident's saved evidence, so run \`fracas report ${dir}\` first)`);
+    throw new VerifyUsageError(
+      `${(error as Error).message.replace(/ first\)$/, '')}: verify compares a window after the fix with the incident's saved evidence, so run \`fracas report ${dir}\` first)`,
+    );
   }
   if (Date.parse(window.start) < Date.parse(loaded.manifest.window.end)) reporter.step(`note: the verification window starts before the incident window ends (${loaded.manifest.window.end})`);
   const incident = analyzeIncident(incidentBundle, loaded.manifest.conclusions);

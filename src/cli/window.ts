@@ -20,7 +20,8 @@ export function parseWindow(value: string): Window {
   const [start, end, ...rest] = value.split('..');
   const startMs = Date.parse(start ?? '');
   const endMs = Date.parse(end ?? '');
-  if (rest.length > 0 || Number.isNaN(startMs) || Number.isNaN(endMs)) throw new InvalidArgumentError(`"${value}" is not a window: use START..END with ISO 8601 times, e.g. 2026-11-21T00:00:00Z..2026-11-22T00:00:00Z`);
+  if (rest.length > 0 || Number.isNaN(startMs) || Number.isNaN(endMs))
+    throw new InvalidArgumentError(`"${value}" is not a window: use START..END with ISO 8601 times, e.g. 2026-11-21T00:00:00Z..2026-11-22T00:00:00Z`);
   if (startMs >= endMs) throw new InvalidArgumentError(`window "${value}": the start is not before the end`);
   return { start: new Date(startMs).toISOString(), end: new Date(endMs).toISOString() };
 }

@@ -38,10 +38,13 @@ export function toSourceError(error: unknown): SourceError {
   const code = typeof errno?.code === 'string' ? errno.code : undefined;
   const message = error instanceof Error ? error.message : String(error);
   const hint =
-    code === 'ENOENT' ? 'check the path in incident.yaml (paths are relative to the manifest)'
-    : code === 'EACCES' ? 'the file is not readable by this user'
-    : code === 'ECONNREFUSED' ? 'is the server running and the host/port right?'
-    : undefined;
+    code === 'ENOENT'
+      ? 'check the path in incident.yaml (paths are relative to the manifest)'
+      : code === 'EACCES'
+        ? 'the file is not readable by this user'
+        : code === 'ECONNREFUSED'
+          ? 'is the server running and the host/port right?'
+          : undefined;
   return { message, ...(code ? { code } : {}), ...(hint ? { hint } : {}) };
 }
 
@@ -83,7 +86,9 @@ const SEQUENTIAL_KINDS = new Set<SourceKind>(['logs', 'render-api']);
 export async function collectEvidence(loaded: LoadedManifest, options: CollectOptions = {}): Promise<EvidenceBundle> {
   const progress = options.progress ?? silentProgress;
   const incident = incidentMeta(loaded.manifest);
-  const specs = loaded.manifest.sources.map((spec) => (spec.kind === 'git' && spec.paths.length === 0 ? { ...spec, paths: manifestPaths(loaded.manifest.sources, loaded.dir, spec.repository) } : spec));
+  const specs = loaded.manifest.sources.map((spec) =>
+    spec.kind === 'git' && spec.paths.length === 0 ? { ...spec, paths: manifestPaths(loaded.manifest.sources, loaded.dir, spec.repository) } : spec,
+  );
   const redactor = createRedactor();
   const run = async (spec: SourceSpec, index: number): Promise<AnySourceResult> => {
     progress.sourceStarted(spec, index, specs.length);
@@ -107,4 +112,3 @@ export async function collectEvidence(loaded: LoadedManifest, options: CollectOp
   // The fingerprint of what was asked for, added after redaction (a hash is not a secret).
   return { ...redactBundle(await joinStackFrames(bundle, loaded), redactor), sourceSpecs: hashSourceSpecs(loaded.manifest.sources) };
 }
-

@@ -20,16 +20,21 @@ export class GitError extends Error {
 /** Run git with arguments (no shell); rejects with GitError (code `git-missing` when git is not installed). */
 export function runGit(args: string[], cwd: string, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      args,
-      { cwd, maxBuffer: 64 * 1024 * 1024, signal, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        const code = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git-missing' : 'git-error';
-        reject(new GitError(`git ${args[0] ?? ''}: ${String(stderr || error.message).trim().split('\n')[0]}`, code, String(stderr)));
-      },
-    );
+    execFile('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, signal, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } }, (error, stdout, stderr) => {
+      if (!error) return resolve(stdout);
+      const code = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git-missing' : 'git-error';
+      reject(
+        new GitError(
+          `git ${args[0] ?? ''}: ${
+            String(stderr || error.message)
+              .trim()
+              .split('\n')[0]
+          }`,
+          code,
+          String(stderr),
+        ),
+      );
+    });
   });
 }
 
@@ -117,14 +122,7 @@ export function sinceTime(since: string, windowStart: string): string | undefine
  * Commits authored in [since, end] touching `paths` (all when empty); paths relative to the repository directory.
  * `since` defaults to the window start; commits authored before the window start are marked `beforeWindow`.
  */
-export async function commitsInWindow(
-  repoDir: string,
-  paths: string[],
-  window: { start: string; end: string },
-  signal?: AbortSignal,
-  max = 5000,
-  since: string = window.start,
-): Promise<Commit[]> {
+export async function commitsInWindow(repoDir: string, paths: string[], window: { start: string; end: string }, signal?: AbortSignal, max = 5000, since: string = window.start): Promise<Commit[]> {
   // Committer time >= author time, so --since on committer time never drops a commit authored in the range.
   const args = ['log', `--max-count=${max}`, `--since=${since}`, FORMAT, '--name-only', '--no-renames'];
   if (paths.length > 0) args.push('--', ...paths);

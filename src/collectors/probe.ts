@@ -39,7 +39,13 @@ function plan(spec: ProbeSpec, secret: string): PlannedRequest[] {
     'bad-signature': { case: 'bad-signature', expected: '401 or 403', accepts: (status) => status === 401 || status === 403, body: valid, signature: sign(spec, `${secret}-wrong`, valid) },
     'malformed-json': { case: 'malformed-json', expected: '400 or 422', accepts: (status) => status === 400 || status === 422, body: malformed, signature: sign(spec, secret, malformed) },
     'unknown-job': { case: 'unknown-job', expected: '4xx, or 2xx that changes nothing (not 5xx)', accepts: (status) => status < 500, body: unknown, signature: sign(spec, secret, unknown) },
-    duplicate: { case: 'duplicate', expected: '2xx or 409 on the repeat (idempotent, not 5xx)', accepts: (status) => (status >= 200 && status < 300) || status === 409, body: valid, signature: sign(spec, secret, valid) },
+    duplicate: {
+      case: 'duplicate',
+      expected: '2xx or 409 on the repeat (idempotent, not 5xx)',
+      accepts: (status) => (status >= 200 && status < 300) || status === 409,
+      body: valid,
+      signature: sign(spec, secret, valid),
+    },
   };
   return spec.cases.map((name) => planned[name]);
 }
@@ -67,7 +73,11 @@ async function send(spec: ProbeSpec, target: URL, request: PlannedRequest): Prom
     return { ...base, status: response.status, latencyMs: Math.round(performance.now() - started), response: text.length > MAX_RESPONSE ? `${text.slice(0, MAX_RESPONSE)}…` : text };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { ...base, latencyMs: Math.round(performance.now() - started), error: (error as Error).name === 'TimeoutError' ? `no answer within ${spec.timeoutMs} ms` : `${(error as Error).message}${cause ? ` (${cause})` : ''}` };
+    return {
+      ...base,
+      latencyMs: Math.round(performance.now() - started),
+      error: (error as Error).name === 'TimeoutError' ? `no answer within ${spec.timeoutMs} ms` : `${(error as Error).message}${cause ? ` (${cause})` : ''}`,
+    };
   }
 }
 

@@ -30,10 +30,14 @@ interface Page {
 const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 
 function backoff(attempt: number, base: number, max: number): number {
@@ -110,7 +114,7 @@ export async function collectRenderApi(spec: RenderApiSourceSpec, context: Colle
         response = await fetch(url, { headers: { authorization: `Bearer ${key}`, accept: 'application/json' }, signal: context.signal });
       } catch (error) {
         if (context.signal?.aborted) throw error;
-        const code = ((error as { cause?: { code?: string } }).cause?.code ?? 'network-error');
+        const code = (error as { cause?: { code?: string } }).cause?.code ?? 'network-error';
         if (serverRetries < maxServerRetries) {
           await sleep(backoff(serverRetries++, base, maxDelay), context.signal);
           continue;

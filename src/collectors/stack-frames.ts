@@ -24,7 +24,18 @@ function sharedSuffix(left: string, right: string): number {
 }
 
 function recordRef(source: string, record: LogRecord): EvidenceRef {
-  return { kind: 'log-record', source, file: record.file, line: record.line, excerpt: record.message.split('\n').find((line) => line.includes('File "') || /:\d+:\d+\)?$/.test(line))?.trim() ?? record.message.slice(0, 200), ...(record.timestamp ? { timestamp: record.timestamp } : {}) };
+  return {
+    kind: 'log-record',
+    source,
+    file: record.file,
+    line: record.line,
+    excerpt:
+      record.message
+        .split('\n')
+        .find((line) => line.includes('File "') || /:\d+:\d+\)?$/.test(line))
+        ?.trim() ?? record.message.slice(0, 200),
+    ...(record.timestamp ? { timestamp: record.timestamp } : {}),
+  };
 }
 
 /** Frames of application code (not libraries) that resolve to a file under the code root. */

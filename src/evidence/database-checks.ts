@@ -77,7 +77,16 @@ type CheckRow<K extends DatabaseCheckId> = { [C in (typeof CHECK_COLUMNS)[K][num
 export type TypedCheck<K extends DatabaseCheckId> = Omit<QueryCheck, 'rows'> & { rows: CheckRow<K>[] };
 
 /** The checks that run on each job table (their ids carry the table's suffix for the second table on). */
-export const JOB_CHECK_IDS = ['job-states', 'stuck-jobs', 'stuck-job-ids', 'state-distribution', 'stuck-job-age', 'recent-errors', 'recent-error-jobs', 'retry-counts'] as const satisfies readonly DatabaseCheckId[];
+export const JOB_CHECK_IDS = [
+  'job-states',
+  'stuck-jobs',
+  'stuck-job-ids',
+  'state-distribution',
+  'stuck-job-age',
+  'recent-errors',
+  'recent-error-jobs',
+  'retry-counts',
+] as const satisfies readonly DatabaseCheckId[];
 export const SCHEMA_CHECK_IDS = ['check-constraints', 'enum-columns', 'foreign-keys', 'indexes'] as const satisfies readonly DatabaseCheckId[];
 /** The job checks that always exist for a job table (run, or recorded as failed/limited with the reason). */
 export const CORE_JOB_CHECK_IDS = ['stuck-jobs', 'state-distribution', 'stuck-job-age', 'recent-errors', 'retry-counts'] as const satisfies readonly DatabaseCheckId[];

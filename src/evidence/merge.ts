@@ -39,11 +39,15 @@ export function mergeEvidence(previous: EvidenceBundle | undefined, next: Eviden
     } as AnySourceResult;
   });
   const collected = new Set(next.sources.map((source) => `${source.kind}\u0000${source.id}`));
-  const carried = (options.notCollected ?? []).length === 0
-    ? []
-    : previous.sources.filter(
-        (source) => options.notCollected?.includes(source.id) && !collected.has(`${source.kind}\u0000${source.id}`) && (source.evidence === undefined || evidenceProblems(source.kind, source.evidence).length === 0),
-      );
+  const carried =
+    (options.notCollected ?? []).length === 0
+      ? []
+      : previous.sources.filter(
+          (source) =>
+            options.notCollected?.includes(source.id) &&
+            !collected.has(`${source.kind}\u0000${source.id}`) &&
+            (source.evidence === undefined || evidenceProblems(source.kind, source.evidence).length === 0),
+        );
   return { ...next, sources: [...sources, ...carried] };
 }
 

@@ -310,15 +310,14 @@ export type ConfigMissingSide = z.infer<typeof configMissingSide>;
 const configPair = z.object({ name: str, left: z.union([count, configMissingSide]), right: z.union([count, configMissingSide]), others: z.array(count) });
 export type ConfigPair = z.infer<typeof configPair>;
 
-const configEvidence = z
-  .object({ files: z.array(configFile), pairs: z.array(configPair) })
-  .superRefine((evidence, context) => {
-    evidence.pairs.forEach((pair, index) => {
-      for (const at of [pair.left, pair.right, ...pair.others]) {
-        if (typeof at === 'number' && at >= evidence.files.length) context.addIssue({ code: 'custom', path: ['pairs', index], message: `names file ${at}, but there are ${evidence.files.length} files` });
-      }
-    });
+const configEvidence = z.object({ files: z.array(configFile), pairs: z.array(configPair) }).superRefine((evidence, context) => {
+  evidence.pairs.forEach((pair, index) => {
+    for (const at of [pair.left, pair.right, ...pair.others]) {
+      if (typeof at === 'number' && at >= evidence.files.length)
+        context.addIssue({ code: 'custom', path: ['pairs', index], message: `names file ${at}, but there are ${evidence.files.length} files` });
+    }
   });
+});
 /** Config evidence of fracas before issue 17 stored conclusions (`comparisons`): say so, with what to do. */
 const configEvidenceChecked = z
   .looseObject({})

@@ -224,4 +224,3 @@ export async function writeOutputsAtomic(dir: string, files: OutputFile[], optio
   }
   await rollForward(root, staging, { pid: process.pid, files: relatives, remove });
 }
-

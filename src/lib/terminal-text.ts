@@ -13,8 +13,7 @@ export function safeStream<T extends NodeJS.WritableStream>(stream: T): T {
   return new Proxy(stream, {
     get(target, property, receiver) {
       if (property === 'write') {
-        return (chunk: unknown, ...rest: unknown[]) =>
-          (target.write as (...args: unknown[]) => boolean).call(target, typeof chunk === 'string' ? terminalSafe(chunk) : chunk, ...rest);
+        return (chunk: unknown, ...rest: unknown[]) => (target.write as (...args: unknown[]) => boolean).call(target, typeof chunk === 'string' ? terminalSafe(chunk) : chunk, ...rest);
       }
       const value = Reflect.get(target, property, receiver) as unknown;
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;

@@ -236,9 +236,7 @@ const symptom = z.strictObject({
 });
 
 /** A ticket to attach the report to (`fracas publish`): a target string, or one with per-tracker settings. */
-const ticketTargetText = z
-  .string()
-  .regex(/^(github|jira|linear|gitlab):\S+$/i, 'a ticket such as github:acme/api#123, jira:OPS-42, linear:ENG-7 or gitlab:group/proj#9');
+const ticketTargetText = z.string().regex(/^(github|jira|linear|gitlab):\S+$/i, 'a ticket such as github:acme/api#123, jira:OPS-42, linear:ENG-7 or gitlab:group/proj#9');
 
 const ticketSchema = z.union([
   ticketTargetText,

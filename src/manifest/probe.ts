@@ -29,7 +29,10 @@ export const probeSchema = z.strictObject({
   jobId: z.string().min(1),
   headers: z.record(z.string(), z.string()).default({}),
   timeoutMs: z.number().int().positive().max(120_000).default(10_000),
-  cases: z.array(z.enum(PROBE_CASES)).min(1).default([...PROBE_CASES]),
+  cases: z
+    .array(z.enum(PROBE_CASES))
+    .min(1)
+    .default([...PROBE_CASES]),
 });
 
 export type ProbeSpec = z.infer<typeof probeSchema>;

@@ -159,9 +159,7 @@ function registerHelpers(handlebars: typeof Handlebars): void {
     return safe(shown.join(', ') + (refs.length > 3 ? ` and ${refs.length - 3} more` : ''));
   });
   handlebars.registerHelper('checkStatus', (status: unknown) => safe(status === 'done' ? '✅ done' : status === 'partial' ? '🟡 partial' : '⬜ open'));
-  handlebars.registerHelper('sourceStatus', (status: unknown) =>
-    safe(status === 'ok' ? '✅ ok' : status === 'partial' ? '⚠️ partial' : status === 'failed' ? '❌ failed' : '⏭️ skipped'),
-  );
+  handlebars.registerHelper('sourceStatus', (status: unknown) => safe(status === 'ok' ? '✅ ok' : status === 'partial' ? '⚠️ partial' : status === 'failed' ? '❌ failed' : '⏭️ skipped'));
   handlebars.registerHelper('risk', (risk: unknown) => safe(risk === 'high' ? '🔴 high' : risk === 'medium' ? '🟠 medium' : risk === 'unknown' ? '⚪ unknown' : '🟢 low'));
   handlebars.registerHelper('queryTable', (check: QueryCheck) => safe(queryTable(check)));
   // Deliverables already rendered (and escaped) by this module, for the combined document.

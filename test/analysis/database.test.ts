@@ -25,9 +25,12 @@ const constraints: CheckConstraint[] = [
 
 describe('valuesRejectedByConstraints', () => {
   it('flags a value outside the column set, with the constraint that rejects it', () => {
-    expect(valuesRejectedByConstraints(constraints, [{ column: 'status', value: 'parse_failed' }, { column: 'status', value: 'parsed' }])).toEqual([
-      { value: 'parse_failed', table: 'upload_pipeline.upload_jobs', column: 'status', constraint: 'upload_jobs_status_check', allowedValues: ['parsing', 'parsed', 'failed'] },
-    ]);
+    expect(
+      valuesRejectedByConstraints(constraints, [
+        { column: 'status', value: 'parse_failed' },
+        { column: 'status', value: 'parsed' },
+      ]),
+    ).toEqual([{ value: 'parse_failed', table: 'upload_pipeline.upload_jobs', column: 'status', constraint: 'upload_jobs_status_check', allowedValues: ['parsing', 'parsed', 'failed'] }]);
   });
 
   it('without a column: flags against every set only when no set accepts the value', () => {
@@ -37,7 +40,12 @@ describe('valuesRejectedByConstraints', () => {
 
   it('ignores constraints without an allowed set and repeated values', () => {
     expect(valuesRejectedByConstraints([constraints[2]!], ['anything'])).toEqual([]);
-    expect(valuesRejectedByConstraints(constraints, [{ column: 'state', value: 'x' }, { column: 'STATE', value: 'x' }])).toHaveLength(1);
+    expect(
+      valuesRejectedByConstraints(constraints, [
+        { column: 'state', value: 'x' },
+        { column: 'STATE', value: 'x' },
+      ]),
+    ).toHaveLength(1);
   });
 });
 
@@ -76,8 +84,29 @@ describe('databaseFindings: jobs', () => {
 
   it('turns error groups into findings whose signal says what the error is', () => {
     const rows: DbRow[] = [
-      { normalized_error: 'webhook timeout after <n>s for job <uuid>', error_code: 'webhook_timeout', occurrences: 12, jobs: 12, first_seen: '2026-11-20T09:00:00.000Z', last_seen: '2026-11-20T10:00:00.000Z', sample_error: 'webhook timeout after 30s', states: ['retryable'], sample_ids: ['j-5', 'j-6'], sample_document_id: ['d-5'] },
-      { normalized_error: 'new row for relation <value> violates check constraint <value>', error_code: '23514', occurrences: 1, jobs: 1, first_seen: '2026-11-20T11:00:00.000Z', last_seen: '2026-11-20T11:00:00.000Z', sample_error: 'violates check constraint', states: ['deadletter'], sample_ids: ['j-7'] },
+      {
+        normalized_error: 'webhook timeout after <n>s for job <uuid>',
+        error_code: 'webhook_timeout',
+        occurrences: 12,
+        jobs: 12,
+        first_seen: '2026-11-20T09:00:00.000Z',
+        last_seen: '2026-11-20T10:00:00.000Z',
+        sample_error: 'webhook timeout after 30s',
+        states: ['retryable'],
+        sample_ids: ['j-5', 'j-6'],
+        sample_document_id: ['d-5'],
+      },
+      {
+        normalized_error: 'new row for relation <value> violates check constraint <value>',
+        error_code: '23514',
+        occurrences: 1,
+        jobs: 1,
+        first_seen: '2026-11-20T11:00:00.000Z',
+        last_seen: '2026-11-20T11:00:00.000Z',
+        sample_error: 'violates check constraint',
+        states: ['deadletter'],
+        sample_ids: ['j-7'],
+      },
       { normalized_error: 'boom', error_code: null, occurrences: 2, jobs: 2, first_seen: null, last_seen: null, sample_error: 'boom', states: [], sample_ids: [] },
     ];
     const findings = databaseFindings('db', evidence([check('recent-errors', rows)]));
@@ -121,14 +150,29 @@ describe('databaseFindings: jobs', () => {
 
 describe('databaseFindings: health', () => {
   it('pool exhaustion from connection headroom', () => {
-    const full = check('connection-headroom', [{ max_connections: 100, superuser_reserved: 3, reserved: 0, available_to_ordinary_roles: 97, client_backends: 96, free_ordinary_slots: 1, used_pct: 99, active: 10, idle: 80, idle_in_transaction: 6 }]);
+    const full = check('connection-headroom', [
+      {
+        max_connections: 100,
+        superuser_reserved: 3,
+        reserved: 0,
+        available_to_ordinary_roles: 97,
+        client_backends: 96,
+        free_ordinary_slots: 1,
+        used_pct: 99,
+        active: 10,
+        idle: 80,
+        idle_in_transaction: 6,
+      },
+    ]);
     expect(databaseFindings('db', evidence([full]))[0]).toMatchObject({ signal: 'pool-exhaustion', severity: 'critical', count: 96 });
     const calm = check('connection-headroom', [{ available_to_ordinary_roles: 97, client_backends: 10, free_ordinary_slots: 87, used_pct: 10.3 }]);
     expect(databaseFindings('db', evidence([calm]))).toEqual([]);
   });
 
   it('idle in transaction: high when it blocks others, and says the timeout is off', () => {
-    const idle = check('idle-in-transaction', [{ pid: 101, application_name: 'webhook', state: 'idle in transaction', xact_age_s: 12, idle_s: 11, blocking_pids: [202], locked_tables: ['upload_pipeline.upload_jobs'] }]);
+    const idle = check('idle-in-transaction', [
+      { pid: 101, application_name: 'webhook', state: 'idle in transaction', xact_age_s: 12, idle_s: 11, blocking_pids: [202], locked_tables: ['upload_pipeline.upload_jobs'] },
+    ]);
     const settings = check('settings', [{ name: 'idle_in_transaction_session_timeout', setting: '0', unit: 'ms' }]);
     const [finding] = databaseFindings('db', evidence([idle, settings]));
     expect(finding).toMatchObject({ signal: 'idle-in-transaction', severity: 'high', count: 1 });
@@ -139,7 +183,17 @@ describe('databaseFindings: health', () => {
 
   it('blocking chains grouped by root blocker; waiting locks; long and prepared transactions', () => {
     const chains = check('blocking-chains', [
-      { pid: 202, blocked_by: [101], root_blockers: [101], depth: 1, wait_event: 'transactionid', waiting_s: 5, root_state: 'idle in transaction', root_application_name: 'webhook', root_xact_age_s: 12 },
+      {
+        pid: 202,
+        blocked_by: [101],
+        root_blockers: [101],
+        depth: 1,
+        wait_event: 'transactionid',
+        waiting_s: 5,
+        root_state: 'idle in transaction',
+        root_application_name: 'webhook',
+        root_xact_age_s: 12,
+      },
       { pid: 203, blocked_by: [202], root_blockers: [101], depth: 2, wait_event: 'tuple', waiting_s: 4 },
     ]);
     const waiting = check('waiting-locks', [{ pid: 202, locktype: 'transactionid', transactionid: '738', mode: 'ShareLock', waiting_s: 5 }]);
@@ -168,8 +222,12 @@ describe('databaseFindings: health', () => {
         { snapshot: 'after', database: 'app', deadlocks: total, stats_reset: null },
         { snapshot: 'delta', database: 'app', deadlocks: delta, interval_s: 1 },
       ]);
-    expect(databaseFindings('db', evidence([counters(2, 9)]))).toEqual([expect.objectContaining({ id: 'db-deadlocks-during-collection', count: 2, severity: 'high', refs: [expect.objectContaining({ row: 2 })] })]);
-    expect(databaseFindings('db', evidence([counters(0, 9)]))).toEqual([expect.objectContaining({ id: 'db-deadlocks-since-reset', count: 9, severity: 'medium', refs: [expect.objectContaining({ row: 1 })] })]);
+    expect(databaseFindings('db', evidence([counters(2, 9)]))).toEqual([
+      expect.objectContaining({ id: 'db-deadlocks-during-collection', count: 2, severity: 'high', refs: [expect.objectContaining({ row: 2 })] }),
+    ]);
+    expect(databaseFindings('db', evidence([counters(0, 9)]))).toEqual([
+      expect.objectContaining({ id: 'db-deadlocks-since-reset', count: 9, severity: 'medium', refs: [expect.objectContaining({ row: 1 })] }),
+    ]);
     expect(databaseFindings('db', evidence([counters(0, 0)]))).toEqual([]);
   });
 });

@@ -74,7 +74,10 @@ describe('logPatterns', () => {
   });
 
   it('splits webhook outcomes by status and by job', () => {
-    expect(patterns.webhooks!.byStatus.map((row) => [row.statusCode, row.count])).toEqual([[200, 1], [500, 12]]);
+    expect(patterns.webhooks!.byStatus.map((row) => [row.statusCode, row.count])).toEqual([
+      [200, 1],
+      [500, 12],
+    ]);
     expect(patterns.webhooks!.failedOnly).toHaveLength(12);
     expect(patterns.webhooks!.none).toEqual(['job-silent-9']);
   });
@@ -113,7 +116,13 @@ describe('logFindings', () => {
     for (let index = 0; index < 6; index++) {
       records.push(record(at(start, index), `redis.exceptions.ConnectionError: Too many connections (job ${index})`, 'error'));
       records.push(record(at(start, index), `sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00 (job ${index})`, 'error'));
-      records.push(record(at(start, index), `2026/11/19 06:0${index}:11 [error] 31#31: *45${index} connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.7, server: app.example.com, request: "GET /api/jobs HTTP/1.1", upstream: "http://10.0.2.14:8000/api/jobs", host: "app.example.com"`, 'error'));
+      records.push(
+        record(
+          at(start, index),
+          `2026/11/19 06:0${index}:11 [error] 31#31: *45${index} connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.7, server: app.example.com, request: "GET /api/jobs HTTP/1.1", upstream: "http://10.0.2.14:8000/api/jobs", host: "app.example.com"`,
+          'error',
+        ),
+      );
       records.push(record(at(start, index), 'request failed', 'error', { 'err.type': 'Error', 'err.code': 'ECONNREFUSED', 'err.address': '10.0.0.9', 'err.port': '6379' }));
     }
     const found = logFindings('app', build(records.sort((a, b) => a.timestamp!.localeCompare(b.timestamp!))));
@@ -130,7 +139,10 @@ describe('logFindings', () => {
     line = 0;
     const api = build([record('2026-11-19T06:00:00Z', 'POST /api/hooks/webhook/job-1 200', undefined, { statusCode: '200', path: '/api/hooks/webhook/job-1' })]);
     const worker = build([record('2026-11-19T05:59:00Z', 'Submitting job job-1', 'info'), record('2026-11-19T05:59:30Z', 'Submitting job job-2', 'info')]);
-    const cross = crossSourceLogFindings([{ id: 'api', evidence: api }, { id: 'worker', evidence: worker }]);
+    const cross = crossSourceLogFindings([
+      { id: 'api', evidence: api },
+      { id: 'worker', evidence: worker },
+    ]);
     expect(cross).toHaveLength(1);
     expect(cross[0]!.signal).toBe('missing-webhooks');
     expect(cross[0]!.entities!['job-id']).toEqual(['job-2']);

@@ -89,7 +89,11 @@ describe('the reference PostgreSQL 15 log', () => {
     expect(bySignal('auth-failure')[0]).toMatchObject({ count: 1 });
     expect(bySignal('pool-exhaustion')).toEqual([]);
     expect(bySignal('lock-timeout')[0]!.count).toBe(3);
-    expect(bySignal('constraint-violation').map((finding) => finding.id).sort()).toEqual(['pg-pg-violates-jobs-pkey', 'pg-pg-violates-jobs-status-check', 'pg-pg-violates-jobs-status-not-null']);
+    expect(
+      bySignal('constraint-violation')
+        .map((finding) => finding.id)
+        .sort(),
+    ).toEqual(['pg-pg-violates-jobs-pkey', 'pg-pg-violates-jobs-status-check', 'pg-pg-violates-jobs-status-not-null']);
     const ref = bySignal('deadlock')[0]!.refs[0]!;
     expect(ref).toMatchObject({ kind: 'log-record', source: 'pg', file: SAMPLE, excerpt: 'deadlock detected' });
     expect(readFileSync(SAMPLE, 'utf8').split('\n')[(ref as { line: number }).line - 1]).toContain('ERROR:  deadlock detected');
@@ -110,9 +114,18 @@ describe('classifyPgLogRecord on hand-built records', () => {
 
   it('reads records whose message still carries the severity and inline DETAIL/STATEMENT lines', () => {
     const event = classifyPgLogRecord(
-      record('ERROR:  insert or update on table "upload_jobs" violates foreign key constraint "upload_jobs_document_id_fkey"\nDETAIL:  Key (document_id)=(x) is not present in table "documents".\nSTATEMENT:  INSERT INTO upload_jobs (job_id, document_id, state) VALUES (\'j-1\', \'x\', \'queued\')'),
+      record(
+        'ERROR:  insert or update on table "upload_jobs" violates foreign key constraint "upload_jobs_document_id_fkey"\nDETAIL:  Key (document_id)=(x) is not present in table "documents".\nSTATEMENT:  INSERT INTO upload_jobs (job_id, document_id, state) VALUES (\'j-1\', \'x\', \'queued\')',
+      ),
     );
-    expect(event).toMatchObject({ kind: 'constraint-violation', constraintKind: 'foreign-key', constraint: 'upload_jobs_document_id_fkey', relation: 'upload_jobs', sqlstate: '23503', severity: 'ERROR' });
+    expect(event).toMatchObject({
+      kind: 'constraint-violation',
+      constraintKind: 'foreign-key',
+      constraint: 'upload_jobs_document_id_fkey',
+      relation: 'upload_jobs',
+      sqlstate: '23503',
+      severity: 'ERROR',
+    });
     expect(event?.values).toEqual([
       { column: 'job_id', value: 'j-1' },
       { column: 'document_id', value: 'x' },
@@ -136,7 +149,11 @@ describe('classifyPgLogRecord on hand-built records', () => {
 
   it('names job and document ids from the failing statements in findings', () => {
     const records = [
-      record('new row for relation "upload_jobs" violates check constraint "upload_jobs_status_check"', { statement: "UPDATE upload_jobs SET status = 'parse_failed' WHERE job_id = 'j-7' AND document_id = 'd-3'" }, 1),
+      record(
+        'new row for relation "upload_jobs" violates check constraint "upload_jobs_status_check"',
+        { statement: "UPDATE upload_jobs SET status = 'parse_failed' WHERE job_id = 'j-7' AND document_id = 'd-3'" },
+        1,
+      ),
       record('new row for relation "upload_jobs" violates check constraint "upload_jobs_status_check"', { statement: "UPDATE upload_jobs SET status = 'parse_failed' WHERE job_id = 'j-8'" }, 2),
     ];
     const [finding] = pgLogFindings('logs', records);
@@ -151,7 +168,7 @@ describe('writtenValues', () => {
       { column: 'a', value: "it's" },
       { column: 'b', value: '2' },
     ]);
-    expect(writtenValues("INSERT INTO t(a, \"B\", c) VALUES ('x, y', 3, now())")).toEqual([
+    expect(writtenValues('INSERT INTO t(a, "B", c) VALUES (\'x, y\', 3, now())')).toEqual([
       { column: 'a', value: 'x, y' },
       { column: 'b', value: '3' },
     ]);

@@ -34,7 +34,13 @@ describe('analyzer registry', () => {
   });
 
   it('turns a throwing analyzer into an error entry; the report still renders and names it; the run is partial', async () => {
-    const broken: Analyzer = { id: 'broken-analyzer', requires: ['logs'], run: () => { throw new Error('cannot read property of undefined'); } };
+    const broken: Analyzer = {
+      id: 'broken-analyzer',
+      requires: ['logs'],
+      run: () => {
+        throw new Error('cannot read property of undefined');
+      },
+    };
     const analysis = analyzeIncident(bundle, NO_CONCLUSIONS, { analyzers: [...ANALYZERS.slice(0, 1), broken, ...ANALYZERS.slice(1)] });
     expect(analysis.analyzerErrors).toEqual([{ analyzer: 'broken-analyzer', message: 'cannot read property of undefined' }]);
     const healthy = analyzeIncident(bundle, NO_CONCLUSIONS);
@@ -57,7 +63,14 @@ describe('analyzer registry', () => {
 
   it('gives later analyzers the findings of earlier ones', () => {
     const seen: number[] = [];
-    const probe: Analyzer = { id: 'probe', requires: [], run: ({ findings }) => { seen.push(findings.length); return []; } };
+    const probe: Analyzer = {
+      id: 'probe',
+      requires: [],
+      run: ({ findings }) => {
+        seen.push(findings.length);
+        return [];
+      },
+    };
     const run = runAnalyzers([...ANALYZERS, probe], bundle);
     expect(seen).toEqual([run.findings.length]);
     expect(seen[0]).toBeGreaterThan(0);

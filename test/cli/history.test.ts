@@ -37,7 +37,12 @@ describe('incident memory', () => {
     expect(report).toMatch(/\| INC-1: .* \| verified-fixed \| 1\.00 \| shares 1 failure family/);
 
     const history = loadHistory(incidents);
-    expect(history.incidents.map((record) => [record.id, record.status])).toEqual(expect.arrayContaining([['INC-1', 'verified-fixed'], ['INC-2', 'open']]));
+    expect(history.incidents.map((record) => [record.id, record.status])).toEqual(
+      expect.arrayContaining([
+        ['INC-1', 'verified-fixed'],
+        ['INC-2', 'open'],
+      ]),
+    );
     expect(history.incidents.find((record) => record.id === 'INC-1')?.hoursToResolve).toBe((Date.parse(AFTER.end) - Date.parse('2026-11-10T00:00:00Z')) / 3_600_000);
     expect(history.skipped).toEqual([expect.objectContaining({ directory: 'broken' })]);
 

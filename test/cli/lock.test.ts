@@ -15,7 +15,22 @@ beforeAll(() => {
   root = mkdtempSync(path.join(tmpdir(), 'fracas-lock-'));
   dir = path.join(root, 'incident');
   mkdirSync(dir);
-  const yaml = ['id: LOCK-1', 'title: lock', 'severity: P3', 'environment: test', 'service: api', 'window:', '  start: 2026-11-20T08:00:00Z', '  end: 2026-11-20T09:00:00Z', 'sources:', '  - id: cfg', '    kind: config', '    left: { label: a, path: a.yaml }', '    right: { label: b, path: b.yaml }', ''].join('\n');
+  const yaml = [
+    'id: LOCK-1',
+    'title: lock',
+    'severity: P3',
+    'environment: test',
+    'service: api',
+    'window:',
+    '  start: 2026-11-20T08:00:00Z',
+    '  end: 2026-11-20T09:00:00Z',
+    'sources:',
+    '  - id: cfg',
+    '    kind: config',
+    '    left: { label: a, path: a.yaml }',
+    '    right: { label: b, path: b.yaml }',
+    '',
+  ].join('\n');
   spawnSync('bash', ['-c', `printf '%s' "$1" > "$2/incident.yaml"; echo 'x: 1' > "$2/a.yaml"; echo 'x: 2' > "$2/b.yaml"`, '_', yaml, dir]);
 });
 

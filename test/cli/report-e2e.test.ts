@@ -28,7 +28,20 @@ function pdfText(file: string): string {
 }
 
 const REQUIRED_SECTIONS: Record<string, string[]> = {
-  'root-cause-report.md': ['## What', '## When', '## Why', '## Impact', '## Timeline', '## Error categorisation', '## Failure patterns', '## Database analysis', '## Configuration comparison', '## Code review', '## Evidence sources', '## Investigation complete when'],
+  'root-cause-report.md': [
+    '## What',
+    '## When',
+    '## Why',
+    '## Impact',
+    '## Timeline',
+    '## Error categorisation',
+    '## Failure patterns',
+    '## Database analysis',
+    '## Configuration comparison',
+    '## Code review',
+    '## Evidence sources',
+    '## Investigation complete when',
+  ],
   'solution-design.md': ['## Option A', '## Option B', '## Option C', '## Recommendation'],
   'implementation-plan.md': ['## Steps', '## Testing', '## Rollback', '## Monitoring', '## Resolution complete when'],
   'prevention-measures.md': ['## Process', '## Tooling', '## Documentation'],
@@ -90,7 +103,25 @@ describe('fracas report on the FM-028 sample', () => {
 
   it('puts the sections and the incident into the PDF', () => {
     const text = pdfText(path.join(dir, 'report', 'FM-028.pdf'));
-    for (const words of ['Contents', 'Root Cause Report', 'What', 'When', 'Why', 'Impact', 'Option A', 'Option B', 'Option C', 'Recommendation', 'Steps', 'Testing', 'Rollback', 'Monitoring', 'Process', 'Tooling', 'Documentation']) {
+    for (const words of [
+      'Contents',
+      'Root Cause Report',
+      'What',
+      'When',
+      'Why',
+      'Impact',
+      'Option A',
+      'Option B',
+      'Option C',
+      'Recommendation',
+      'Steps',
+      'Testing',
+      'Rollback',
+      'Monitoring',
+      'Process',
+      'Tooling',
+      'Documentation',
+    ]) {
       expect(text, words).toContain(words);
     }
     expect(text).toMatch(/Page 1 of \d+/);

@@ -24,7 +24,10 @@ describe('fracas templates', () => {
   it('prints one JSON object per record, in input order, with the line each record starts on', async () => {
     const { code, out } = await run(path.join(fixtures, 'python.log'), { jsonl: true });
     expect(code).toBe(0);
-    const rows = out.trim().split('\n').map((line) => JSON.parse(line) as { line: number; templateId: string; template: string });
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { line: number; templateId: string; template: string });
     expect(rows.map((row) => row.line)).toEqual([1, 2, 9, 13]);
     expect(Object.keys(rows[0]!)).toEqual(['line', 'templateId', 'template']);
     expect(rows[1]!.template).toBe('Job <*> failed');
@@ -40,7 +43,10 @@ describe('fracas templates', () => {
     writeFileSync(file, `${lines.join('\r\n')}\r\n`);
     const { code, out } = await run(file, { jsonl: true, format: '<Date> <Day> <Time> <Component> sshd\\[<Pid>\\]: <Content>' });
     expect(code).toBe(0);
-    const rows = out.trim().split('\n').map((line) => JSON.parse(line) as { line: number; template: string });
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { line: number; template: string });
     expect(rows).toHaveLength(10);
     expect(new Set(rows.map((row) => row.template))).toEqual(new Set(['Invalid user <*> from <*>', 'Failed password for invalid user <*> from <*> port <*> ssh2']));
     expect(rows.map((row) => row.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -65,12 +71,27 @@ describe('fracas templates', () => {
 
   it('takes the log source filters as flags and says what they left out', async () => {
     const file = path.join(dir, 'mixed.jsonl');
-    writeFileSync(file, Array.from({ length: 9 }, (_, index) => JSON.stringify({ level: index % 3 === 0 ? 'error' : 'info', time: `2026-11-20T08:00:0${index}Z`, msg: `job ${index} ${index % 3 === 0 ? 'failed' : 'done'}`, service: index % 2 ? 'worker' : 'api' })).join('\n'));
+    writeFileSync(
+      file,
+      Array.from({ length: 9 }, (_, index) =>
+        JSON.stringify({
+          level: index % 3 === 0 ? 'error' : 'info',
+          time: `2026-11-20T08:00:0${index}Z`,
+          msg: `job ${index} ${index % 3 === 0 ? 'failed' : 'done'}`,
+          service: index % 2 ? 'worker' : 'api',
+        }),
+      ).join('\n'),
+    );
     const errors = await run(file, { jsonl: true, filter: filterFromFlags({ level: 'error' }) });
     expect(errors.out.trim().split('\n')).toHaveLength(3);
     expect(errors.err).toContain('6 record(s) left out by the filter');
     const worker = await run(file, { jsonl: true, filter: filterFromFlags({ service: ['worker'], regex: 'job [13] ', field: ['level=info'] }) });
-    expect(worker.out.trim().split('\n').map((line) => (JSON.parse(line) as { line: number }).line)).toEqual([2]);
+    expect(
+      worker.out
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { line: number }).line),
+    ).toEqual([2]);
     expect(() => filterFromFlags({ level: 'loud' })).toThrow(/--level/);
     expect(() => filterFromFlags({ field: ['novalue'] })).toThrow(/key=value/);
     expect((await run(file, { filter: { regex: '(?=x)' } })).code).toBe(1);

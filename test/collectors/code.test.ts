@@ -20,10 +20,7 @@ describe('collectCode', () => {
         kind: 'code',
         root: 'app',
         contextLines: 5,
-        files: [
-          { path: 'api/upload_pipeline/webhooks.py', lines: '186-188', why: 'webhook handler' },
-          { path: 'api/upload_pipeline/database.py' },
-        ],
+        files: [{ path: 'api/upload_pipeline/webhooks.py', lines: '186-188', why: 'webhook handler' }, { path: 'api/upload_pipeline/database.py' }],
       },
       testContext(fixtures),
     );
@@ -31,7 +28,13 @@ describe('collectCode', () => {
     expect(output.warnings?.[0]).toMatch(/database\.py: no such file/);
     expect(output.evidence.root).toBe('app');
     expect(output.evidence.excerpts).toEqual([
-      { path: 'api/upload_pipeline/webhooks.py', startLine: 186, endLine: 188, lines: ['async def handler(request):', '    payload = json.loads(await request.body())  # line 187', '    return payload'], reason: 'webhook handler' },
+      {
+        path: 'api/upload_pipeline/webhooks.py',
+        startLine: 186,
+        endLine: 188,
+        lines: ['async def handler(request):', '    payload = json.loads(await request.body())  # line 187', '    return payload'],
+        reason: 'webhook handler',
+      },
     ]);
   });
 
@@ -52,7 +55,9 @@ describe('collectCode', () => {
       testContext(repo),
     );
     expect(output.status).toBe('ok');
-    expect(output.evidence.commits).toEqual([expect.objectContaining({ subject: 'import handler', authorTime: '2026-11-19T12:00:00.000Z', files: ['src/parse.js', 'api/upload_pipeline/webhooks.py'] })]);
+    expect(output.evidence.commits).toEqual([
+      expect.objectContaining({ subject: 'import handler', authorTime: '2026-11-19T12:00:00.000Z', files: ['src/parse.js', 'api/upload_pipeline/webhooks.py'] }),
+    ]);
   });
 });
 
@@ -64,7 +69,13 @@ describe('stack frames', () => {
     '    payload = json.loads(await request.body())',
     'json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)',
   ].join('\n');
-  const node = ['SyntaxError: Unexpected token', '    at JSON.parse (<anonymous>)', '    at parse (/app/src/parse.js:2:15)', '    at node:internal/process/task_queues:95:5', '    at /app/src/index.js:10:3'].join('\n');
+  const node = [
+    'SyntaxError: Unexpected token',
+    '    at JSON.parse (<anonymous>)',
+    '    at parse (/app/src/parse.js:2:15)',
+    '    at node:internal/process/task_queues:95:5',
+    '    at /app/src/index.js:10:3',
+  ].join('\n');
 
   it('extracts Python and Node.js frames', () => {
     expect(extractStackFrames(python)).toEqual([
@@ -85,7 +96,16 @@ describe('stack frames', () => {
     expect(excerpts).toHaveLength(1);
     expect(excerpts[0]).toMatchObject({ path: 'api/upload_pipeline/webhooks.py', startLine: 185, endLine: 189 });
     expect(excerpts[0]?.lines[2]).toContain('json.loads');
-    expect(resolveStackFrames([{ file: '/app/src/parse.js', line: 2 }, { file: '/app/src/parse.js', line: 2 }], root, 5)).toEqual([
+    expect(
+      resolveStackFrames(
+        [
+          { file: '/app/src/parse.js', line: 2 },
+          { file: '/app/src/parse.js', line: 2 },
+        ],
+        root,
+        5,
+      ),
+    ).toEqual([
       { path: 'src/parse.js', startLine: 1, endLine: 4, lines: ['function parse(x) {', '  return JSON.parse(x);', '}', 'module.exports = { parse };'], reason: 'stack frame /app/src/parse.js:2' },
     ]);
   });

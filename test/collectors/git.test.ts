@@ -43,7 +43,10 @@ describe('collectGit', () => {
   });
 
   it('lists history from `since` (a duration before the window or an ISO time), never starting after the window', async () => {
-    const subjects = async (since: string) => (await collectGit({ id: 'history', kind: 'git', repository: '.', paths: [], since }, testContext(repo, {}, window))).evidence.commits.map((commit) => `${commit.subject}${commit.beforeWindow ? ' (before)' : ''}`);
+    const subjects = async (since: string) =>
+      (await collectGit({ id: 'history', kind: 'git', repository: '.', paths: [], since }, testContext(repo, {}, window))).evidence.commits.map(
+        (commit) => `${commit.subject}${commit.beforeWindow ? ' (before)' : ''}`,
+      );
     const all = ['shorten webhook timeout', 'add app', 'deploy the day before (before)', 'initial config (before)'];
     expect(await subjects('14d')).toEqual(all);
     expect(await subjects('2026-11-10T09:00:00Z')).toEqual(all);
@@ -91,7 +94,9 @@ describe('commitsTouching', () => {
   });
 
   it('parses git log output', () => {
-    expect(parseLog('\x1eabc\x1f2026-11-20T10:00:00+02:00\x1fA\x1fsubj\n\nx.py\ny.py\n')).toEqual([{ hash: 'abc', authorTime: '2026-11-20T08:00:00.000Z', author: 'A', subject: 'subj', files: ['x.py', 'y.py'] }]);
+    expect(parseLog('\x1eabc\x1f2026-11-20T10:00:00+02:00\x1fA\x1fsubj\n\nx.py\ny.py\n')).toEqual([
+      { hash: 'abc', authorTime: '2026-11-20T08:00:00.000Z', author: 'A', subject: 'subj', files: ['x.py', 'y.py'] },
+    ]);
   });
 });
 
@@ -99,7 +104,13 @@ describe('manifestPaths', () => {
   it('lists config and code files named in the manifest, relative to the repository', () => {
     const paths = manifestPaths(
       [
-        { id: 'cfg', kind: 'config', left: { label: 's', path: '../../config/staging.yaml', envFiles: ['staging.env'] }, right: { label: 'p', path: '../../config/production.yaml', envFiles: [] }, others: [] },
+        {
+          id: 'cfg',
+          kind: 'config',
+          left: { label: 's', path: '../../config/staging.yaml', envFiles: ['staging.env'] },
+          right: { label: 'p', path: '../../config/production.yaml', envFiles: [] },
+          others: [],
+        },
         { id: 'code', kind: 'code', root: '../..', contextLines: 5, files: [{ path: 'api/upload_pipeline/webhooks.py', lines: '40-310' }] },
         { id: 'outside', kind: 'config', left: { label: 'a', path: '/etc/a.yaml', envFiles: [] }, right: { label: 'b', path: '../../config/staging.yaml', envFiles: [] }, others: [] },
       ],

@@ -66,7 +66,12 @@ describe('collectRenderApi', () => {
     authorizations.length = 0;
     handler = (_request, url, response) => {
       if (url.searchParams.get('startTime') === '2026-11-20T08:00:00Z') {
-        json(response, 200, { hasMore: true, nextStartTime: '2026-11-20T08:02:00Z', nextEndTime: '2026-11-20T09:00:00Z', logs: [log(0, 'Processing job_id=7'), log(1, 'POST /webhooks/jobs/job-7 500', { type: 'request', statusCode: '500', method: 'POST', path: '/webhooks/jobs/job-7' })] });
+        json(response, 200, {
+          hasMore: true,
+          nextStartTime: '2026-11-20T08:02:00Z',
+          nextEndTime: '2026-11-20T09:00:00Z',
+          logs: [log(0, 'Processing job_id=7'), log(1, 'POST /webhooks/jobs/job-7 500', { type: 'request', statusCode: '500', method: 'POST', path: '/webhooks/jobs/job-7' })],
+        });
       } else json(response, 200, { hasMore: false, nextStartTime: '2026-11-20T09:00:00Z', nextEndTime: '2026-11-20T09:00:00Z', logs: [log(2, 'ERROR:app:boom')] });
     };
     const output = await collectRenderApi(spec(), context(), options);

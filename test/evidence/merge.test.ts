@@ -19,7 +19,15 @@ function bundle(collectedAt: string, sources: AnySourceResult[]): EvidenceBundle
   };
 }
 
-const okLogs = (at: string): AnySourceResult => ({ id: 'render-logs', kind: 'logs', status: 'ok', warnings: ['1 line unparsed'], provenance: { description: 'logs', collectedAt: at }, durationMs: 5, evidence: logs });
+const okLogs = (at: string): AnySourceResult => ({
+  id: 'render-logs',
+  kind: 'logs',
+  status: 'ok',
+  warnings: ['1 line unparsed'],
+  provenance: { description: 'logs', collectedAt: at },
+  durationMs: 5,
+  evidence: logs,
+});
 const failedLogs: AnySourceResult = {
   id: 'render-logs',
   kind: 'logs',
@@ -64,7 +72,7 @@ describe('mergeEvidence', () => {
     expect(mergeEvidence(undefined, next)).toBe(next);
   });
 
-  it('marks placeholders of kept evidence with their run, so they cannot be confused with this run\'s', () => {
+  it("marks placeholders of kept evidence with their run, so they cannot be confused with this run's", () => {
     const redactedLogs = { ...logs, records: [{ file: 'a.log', line: 1, message: 'login with [REDACTED:password:1]', fields: {} }] };
     const previous = bundle('2026-11-20T10:00:00.000Z', [{ ...okLogs('2026-11-20T10:00:00.000Z'), evidence: redactedLogs } as AnySourceResult]);
     const first = mergeEvidence(previous, bundle('2026-11-21T10:00:00Z', [failedLogs]));
@@ -75,7 +83,15 @@ describe('mergeEvidence', () => {
   });
 
   it('carries over sources this run did not collect when asked (an --only run), and drops removed ones', () => {
-    const config = { id: 'config-drift', kind: 'config', status: 'ok', warnings: [], provenance: { description: 'c', collectedAt: '2026-11-20T10:00:00Z' }, durationMs: 1, evidence: { files: [], pairs: [] } } as AnySourceResult;
+    const config = {
+      id: 'config-drift',
+      kind: 'config',
+      status: 'ok',
+      warnings: [],
+      provenance: { description: 'c', collectedAt: '2026-11-20T10:00:00Z' },
+      durationMs: 1,
+      evidence: { files: [], pairs: [] },
+    } as AnySourceResult;
     const previous = bundle('2026-11-20T10:00:00Z', [okLogs('2026-11-20T10:00:00Z'), config]);
     const next = bundle('2026-11-21T10:00:00Z', [okLogs('2026-11-21T10:00:00Z')]);
     expect(mergeEvidence(previous, next, { notCollected: ['config-drift'] }).sources.map((source) => source.id)).toEqual(['render-logs', 'config-drift']);
@@ -83,7 +99,9 @@ describe('mergeEvidence', () => {
   });
 
   it('matches sources by id and kind', () => {
-    const previous = bundle('2026-11-20T10:00:00Z', [{ id: 'render-logs', kind: 'config', status: 'ok', warnings: [], provenance: { description: 'c', collectedAt: 'x' }, durationMs: 1, evidence: config }]);
+    const previous = bundle('2026-11-20T10:00:00Z', [
+      { id: 'render-logs', kind: 'config', status: 'ok', warnings: [], provenance: { description: 'c', collectedAt: 'x' }, durationMs: 1, evidence: config },
+    ]);
     const merged = mergeEvidence(previous, bundle('2026-11-21T10:00:00Z', [failedLogs]));
     expect(merged.sources[0]?.status).toBe('failed');
   });

@@ -57,33 +57,31 @@ describe('evidence.json fuzz', () => {
     for (const sample of SAMPLES) expect(bundleProblems(sample)).toEqual([]);
   });
 
-  it(
-    'a mutated bundle is refused with problems, or analysed and rendered without throwing',
-    () => {
-      const indexed = SAMPLES.map((sample) => ({ sample, paths: allPaths(sample as unknown as Json) }));
-      fc.assert(
-        fc.property(fc.nat(indexed.length - 1), fc.nat(), fc.nat(REPLACEMENTS.length), (which, pick, operation) => {
-          const { sample, paths } = indexed[which] as (typeof indexed)[number];
-          const target = paths[pick % paths.length] as Path;
-          const mutated = mutate(sample, target, operation);
-          const problems = bundleProblems(mutated);
-          for (const problem of problems) expect(problem.length).toBeLessThan(1_000);
-          const bundle = asBundle(mutated);
-          if (!bundle) {
-            expect(problems.length).toBeGreaterThan(0);
-            return;
-          }
-          try {
-            analyseAndRender(bundle);
-          } catch (error) {
-            throw new Error(`passed the check but analysis failed after ${operation === REPLACEMENTS.length ? 'deleting' : `setting ${JSON.stringify(REPLACEMENTS[operation])} at`} ${target.join('.')}: ${(error as Error).stack}`);
-          }
-        }),
-        { numRuns: 400 },
-      );
-    },
-    300_000,
-  );
+  it('a mutated bundle is refused with problems, or analysed and rendered without throwing', () => {
+    const indexed = SAMPLES.map((sample) => ({ sample, paths: allPaths(sample as unknown as Json) }));
+    fc.assert(
+      fc.property(fc.nat(indexed.length - 1), fc.nat(), fc.nat(REPLACEMENTS.length), (which, pick, operation) => {
+        const { sample, paths } = indexed[which] as (typeof indexed)[number];
+        const target = paths[pick % paths.length] as Path;
+        const mutated = mutate(sample, target, operation);
+        const problems = bundleProblems(mutated);
+        for (const problem of problems) expect(problem.length).toBeLessThan(1_000);
+        const bundle = asBundle(mutated);
+        if (!bundle) {
+          expect(problems.length).toBeGreaterThan(0);
+          return;
+        }
+        try {
+          analyseAndRender(bundle);
+        } catch (error) {
+          throw new Error(
+            `passed the check but analysis failed after ${operation === REPLACEMENTS.length ? 'deleting' : `setting ${JSON.stringify(REPLACEMENTS[operation])} at`} ${target.join('.')}: ${(error as Error).stack}`,
+          );
+        }
+      }),
+      { numRuns: 400 },
+    );
+  }, 300_000);
 
   it('refuses random JSON and truncated files with problems, never an exception', () => {
     fc.assert(

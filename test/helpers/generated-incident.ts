@@ -18,10 +18,7 @@ export function random(seed: number): () => number {
 }
 
 // Error texts as node-postgres and Node's net module print them.
-const FAILURES = [
-  (host: string) => `connect ECONNREFUSED ${host}:5432`,
-  () => 'Connection terminated due to connection timeout',
-];
+const FAILURES = [(host: string) => `connect ECONNREFUSED ${host}:5432`, () => 'Connection terminated due to connection timeout'];
 const PATHS = ['/api/uploads', '/api/documents', '/api/jobs'];
 
 /** pino lines: requests over the window; failures at `failureShare` of requests, with the same error text family. */
@@ -35,7 +32,17 @@ function pinoLines(window: { start: string; end: string }, requests: number, fai
     const url = PATHS[Math.floor(next() * PATHS.length)]!;
     if (next() < failureShare) {
       const message = FAILURES[0]!(host);
-      lines.push(JSON.stringify({ level: 50, time, pid: 12, hostname: 'api-1', msg: 'request failed', req: { method: 'POST', url }, err: { type: 'Error', message, stack: `Error: ${message}\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1607:16)` } }));
+      lines.push(
+        JSON.stringify({
+          level: 50,
+          time,
+          pid: 12,
+          hostname: 'api-1',
+          msg: 'request failed',
+          req: { method: 'POST', url },
+          err: { type: 'Error', message, stack: `Error: ${message}\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1607:16)` },
+        }),
+      );
       lines.push(JSON.stringify({ level: 50, time: time + 3, pid: 12, hostname: 'api-1', msg: message, statusCode: 500, method: 'POST', path: url }));
     } else {
       lines.push(JSON.stringify({ level: 30, time, pid: 12, hostname: 'api-1', msg: 'request completed', statusCode: 200, method: 'POST', path: url, responseTime: Math.round(next() * 80) }));
@@ -70,4 +77,3 @@ export function incidentDir(name: string, after: { requests: number; failureShar
   );
   return dir;
 }
-

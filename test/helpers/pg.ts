@@ -193,7 +193,13 @@ export async function startCluster(settings: Record<string, string | number>): P
     fsync: 'off',
     ...Object.fromEntries(Object.entries(settings).map(([key, value]) => [key, typeof value === 'number' ? value : `'${value}'`])),
   };
-  writeFileSync(path.join(data, 'postgresql.auto.conf'), Object.entries(conf).map(([key, value]) => `${key} = ${value}`).join('\n') + '\n', { flag: 'a' });
+  writeFileSync(
+    path.join(data, 'postgresql.auto.conf'),
+    Object.entries(conf)
+      .map(([key, value]) => `${key} = ${value}`)
+      .join('\n') + '\n',
+    { flag: 'a' },
+  );
   asPostgresUser([binary('pg_ctl'), '-D', data, '-l', logFile, '-w', '-t', '60', 'start'], dir);
   let stopped = false;
   const stop = () => {

@@ -156,7 +156,12 @@ describe('writeOutputsAtomic', () => {
     const dir = freshDir();
     await expect(writeOutputsAtomic(dir, [{ path: '../escape.md', data: 'x' }])).rejects.toThrow(/not inside/);
     await expect(writeOutputsAtomic(dir, [{ path: '/etc/passwd', data: 'x' }])).rejects.toThrow(/not inside/);
-    await expect(writeOutputsAtomic(dir, [{ path: 'a.md', data: 'x' }, { path: './a.md', data: 'y' }])).rejects.toThrow(/twice/);
+    await expect(
+      writeOutputsAtomic(dir, [
+        { path: 'a.md', data: 'x' },
+        { path: './a.md', data: 'y' },
+      ]),
+    ).rejects.toThrow(/twice/);
     expect(existsSync(path.join(dir, '..', 'escape.md'))).toBe(false);
     expect(listAll(dir)).toEqual([]);
   });
@@ -167,9 +172,7 @@ describe('writeOutputsAtomic', () => {
       { path: 'report.md', data: 'old report' },
       { path: 'evidence/evidence.json', data: '{"old":true}' },
     ]);
-    await killMidWrite(
-      `await writeOutputsAtomic(${JSON.stringify(dir)}, [{ path: 'evidence/evidence.json', data: '{"new":true}' }, { path: 'report.md', data: stalled('new rep') }]);`,
-    );
+    await killMidWrite(`await writeOutputsAtomic(${JSON.stringify(dir)}, [{ path: 'evidence/evidence.json', data: '{"new":true}' }, { path: 'report.md', data: stalled('new rep') }]);`);
     expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toBe('old report');
     expect(readFileSync(path.join(dir, 'evidence', 'evidence.json'), 'utf8')).toBe('{"old":true}');
     expect(readdirSync(dir).some((name) => name.startsWith('.fracas-staging-'))).toBe(true);

@@ -54,7 +54,13 @@ describe('escaping untrusted text for Markdown', () => {
   // GFM stand-in: raw HTML, bare URLs and strikethrough are live.
   const gfm = new MarkdownIt({ html: true, linkify: true });
   const decode = (html: string) =>
-    html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    html
+      .replace(/<[^>]+>/g, '')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&');
   const plain = (value: string) => value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').replace(/\r?\n|\r/g, ' ');
 
   it('keeps any inline text as the same text after CommonMark/GFM rendering, between template markup too', () => {

@@ -6,13 +6,21 @@ import { tableCell, tableCodeSpan } from '../../src/lib/escape.ts';
 
 const markdown = new MarkdownIt({ html: false });
 const HOSTILE = ['|', '\\|', '`', '``', '\\', '*', '_', '[', ']', '(', ')', '<', '>', '&', '#', '-', ':', '~', '!', ' ', 'a', 'Z', '9', '|`|', '\\`'];
-const hostile = fc.array(fc.constantFrom(...HOSTILE), { minLength: 1, maxLength: 24 }).map((parts) => parts.join('').trim()).filter((text) => text.length > 0);
+const hostile = fc
+  .array(fc.constantFrom(...HOSTILE), { minLength: 1, maxLength: 24 })
+  .map((parts) => parts.join('').trim())
+  .filter((text) => text.length > 0);
 
 /** The cells of the first body row, as text (tags stripped, entities decoded). */
 function bodyCells(html: string): string[] {
   const row = /<tbody>\s*<tr>([\s\S]*?)<\/tr>/.exec(html)?.[1] ?? '';
   return [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((match) =>
-    match[1]!.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&'),
+    match[1]!
+      .replace(/<[^>]+>/g, '')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&'),
   );
 }
 

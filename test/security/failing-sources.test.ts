@@ -117,15 +117,7 @@ describe('a run with failing sources', () => {
   let summary: Summary;
 
   beforeAll(async () => {
-    dir = incident('partial-run', [
-      ...SOURCES.good,
-      ...SOURCES.missing,
-      ...SOURCES.unreadable,
-      ...SOURCES.refused(),
-      ...SOURCES.timeout(),
-      ...SOURCES.unauthorized(),
-      ...SOURCES.unavailable(),
-    ]);
+    dir = incident('partial-run', [...SOURCES.good, ...SOURCES.missing, ...SOURCES.unreadable, ...SOURCES.refused(), ...SOURCES.timeout(), ...SOURCES.unauthorized(), ...SOURCES.unavailable()]);
     run = await fracas(['report', dir, '--json', '--format', 'md']);
     summary = JSON.parse(run.stdout) as Summary;
   }, 180_000);
@@ -178,7 +170,9 @@ describe('a run with failing sources', () => {
     rmSync(logFile);
     const again = await fracas(['collect', dir, '--json']);
     writeFileSync(logFile, `${GOOD_LOG}\n`);
-    const saved = JSON.parse(readFileSync(path.join(dir, 'evidence', 'evidence.json'), 'utf8')) as { sources: { id: string; status: string; warnings: string[]; evidence?: { totalRecords: number } }[] };
+    const saved = JSON.parse(readFileSync(path.join(dir, 'evidence', 'evidence.json'), 'utf8')) as {
+      sources: { id: string; status: string; warnings: string[]; evidence?: { totalRecords: number } }[];
+    };
     const good = saved.sources.find((source) => source.id === 'good-logs');
     expect(good?.status).toBe('partial');
     expect(good?.evidence?.totalRecords).toBe(20);

@@ -52,7 +52,14 @@ function writeIncident(): void {
   const logLines: string[] = [];
   for (let round = 0; round < 3; round += 1) {
     hostile.forEach((payload, index) => {
-      logLines.push(JSON.stringify({ timestamp: minute(index + round), level: 'error', message: `upload failed for job_id=0c8d7e6f-5a4b-4c3d-8e2f-1a0b9c8d7e6${index % 10}: ${payload}`, logger: `worker ${payload}` }));
+      logLines.push(
+        JSON.stringify({
+          timestamp: minute(index + round),
+          level: 'error',
+          message: `upload failed for job_id=0c8d7e6f-5a4b-4c3d-8e2f-1a0b9c8d7e6${index % 10}: ${payload}`,
+          logger: `worker ${payload}`,
+        }),
+      );
     });
   }
   logLines.push(JSON.stringify({ timestamp: minute(1), level: 'error', message: `db connect failed password=${SECRET} <script>x</script>` }));
@@ -87,7 +94,7 @@ function writeIncident(): void {
   );
   const seed = [
     'CREATE SCHEMA upload_pipeline;',
-    'CREATE TABLE upload_pipeline.upload_jobs (job_id uuid PRIMARY KEY, document_id text NOT NULL, state text NOT NULL, status text NOT NULL DEFAULT \'parsing\', last_error text, retry_count int NOT NULL DEFAULT 0, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL);',
+    "CREATE TABLE upload_pipeline.upload_jobs (job_id uuid PRIMARY KEY, document_id text NOT NULL, state text NOT NULL, status text NOT NULL DEFAULT 'parsing', last_error text, retry_count int NOT NULL DEFAULT 0, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL);",
     `INSERT INTO upload_pipeline.upload_jobs (job_id, document_id, state, last_error, retry_count, created_at, updated_at) VALUES\n${rows.join(',\n')};`,
     '',
   ].join('\n');
@@ -182,7 +189,10 @@ afterAll(async () => {
 describe('hostile evidence through `fracas report`', () => {
   it('writes the report and the PDF', () => {
     const summary = JSON.parse(run.stdout) as { pdf: string; exitCode: number; sources: { id: string; status: string }[] };
-    expect(summary.sources.map((source) => `${source.id}:${source.status}`), run.stderr).toEqual(['app-logs:ok', 'jobs-db:ok', 'environment-config:ok']);
+    expect(
+      summary.sources.map((source) => `${source.id}:${source.status}`),
+      run.stderr,
+    ).toEqual(['app-logs:ok', 'jobs-db:ok', 'environment-config:ok']);
     expect(summary.pdf, run.stderr).toBe('ok');
     expect(run.code).toBe(0);
   });
@@ -216,13 +226,25 @@ describe('hostile evidence through `fracas report`', () => {
         .map((line) => line.trim())
         .filter((line) => line !== '');
       // Only the report's own collapsible sections (summaries are escaped text).
-      expect(html.filter((line) => !/^(<\/?details>|<summary>[^<>]*<\/summary>)$/.test(line)), file.name).toEqual([]);
+      expect(
+        html.filter((line) => !/^(<\/?details>|<summary>[^<>]*<\/summary>)$/.test(line)),
+        file.name,
+      ).toEqual([]);
       const images = tokens.filter((token) => token.type === 'image').map((token) => token.attrs?.find(([name]) => name === 'src')?.[1] ?? '');
-      expect(images.filter((src) => !/^(charts\/)?[\w.-]+\.svg$/.test(src)), file.name).toEqual([]);
+      expect(
+        images.filter((src) => !/^(charts\/)?[\w.-]+\.svg$/.test(src)),
+        file.name,
+      ).toEqual([]);
       const links = tokens.filter((token) => token.type === 'link_open').map((token) => token.attrs?.find(([name]) => name === 'href')?.[1] ?? '');
-      expect(links.filter((href) => !href.startsWith('#') && !/^(charts\/)?[\w./-]+\.(md|svg|json|pdf)(#[\w-]*)?$/.test(href)), file.name).toEqual([]);
+      expect(
+        links.filter((href) => !href.startsWith('#') && !/^(charts\/)?[\w./-]+\.(md|svg|json|pdf)(#[\w-]*)?$/.test(href)),
+        file.name,
+      ).toEqual([]);
       const headings = tokens.filter((token, index) => token.type === 'inline' && tokens[index - 1]?.type === 'heading_open').map((token) => token.content);
-      expect(headings.filter((heading) => /Injected/.test(heading)), file.name).toEqual([]);
+      expect(
+        headings.filter((heading) => /Injected/.test(heading)),
+        file.name,
+      ).toEqual([]);
       expect(file.text, file.name).not.toMatch(/\[object Object\]|function Function|\[native code\]/);
     }
   });
@@ -231,7 +253,7 @@ describe('hostile evidence through `fracas report`', () => {
     const combined = reportFiles().find((file) => file.name === 'HOSTILE-1.md');
     expect(combined).toBeDefined();
     const html = toHtmlDocument({ markdown: combined?.text ?? '', cover: { id: 'HOSTILE-1', title: `<script>alert(1)</script>`, rows: [['Service', `<img src=${base}/cover>`]] } });
-    expect(html).toContain("Content-Security-Policy\" content=\"default-src 'none'");
+    expect(html).toContain('Content-Security-Policy" content="default-src \'none\'');
     const body = html.slice(html.indexOf('<body>'));
     expect(body).not.toMatch(/<(script|iframe|link|object|embed|svg|style|meta|base|form|input|video|audio|source)\b/i);
     expect(body).not.toMatch(/<[^>]*\son[a-z]+\s*=/i);
@@ -239,10 +261,8 @@ describe('hostile evidence through `fracas report`', () => {
     for (const match of body.matchAll(/<a\b[^>]*href="([^"]*)"/gi)) expect(match[1]).toMatch(/^#/);
   });
 
-  it(
-    'has a PDF renderer that loads nothing and runs no script even when handed raw HTML',
-    async () => {
-      const html = `<!doctype html><html><head>
+  it('has a PDF renderer that loads nothing and runs no script even when handed raw HTML', async () => {
+    const html = `<!doctype html><html><head>
 <link rel="stylesheet" href="${base}/raw-link.css"><link rel="preload" as="image" href="${base}/raw-preload.png">
 <style>@import url(${base}/raw-import.css); @font-face { font-family: x; src: url(${base}/raw-font.woff); } body { background: url(${base}/raw-bg.png); font-family: x; }</style>
 <meta http-equiv="refresh" content="0;url=${base}/raw-refresh">
@@ -252,30 +272,28 @@ describe('hostile evidence through `fracas report`', () => {
 <div style="background-image: url(${base}/raw-inline.png)">x</div>
 <script>fetch('${base}/raw-script'); new Image().src = '${base}/raw-script-img';</script>
 </body></html>`;
-      const renderer = await launchPdfRenderer();
-      try {
-        const pdf = await renderer.render(html, 'HOSTILE-1');
-        expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
-      } finally {
-        await renderer.close();
-      }
-      expect(requests).toEqual([]);
-      // Control: the same page in an unprotected Chromium page does reach the server, so the check above can fail.
-      const puppeteer = (await import('puppeteer-core')).default;
-      const browser = await puppeteer.launch({ executablePath: findBrowser(), headless: true, args: CHROMIUM_ARGS });
-      try {
-        const page = await browser.newPage();
-        // The meta refresh may navigate away mid-load and destroy the context; the requests it made are what counts.
-        await page.setContent(html, { waitUntil: 'load' }).catch(() => undefined);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      } finally {
-        await browser.close();
-      }
-      expect(requests.length).toBeGreaterThan(0);
-      requests.length = 0;
-    },
-    120_000,
-  );
+    const renderer = await launchPdfRenderer();
+    try {
+      const pdf = await renderer.render(html, 'HOSTILE-1');
+      expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
+    } finally {
+      await renderer.close();
+    }
+    expect(requests).toEqual([]);
+    // Control: the same page in an unprotected Chromium page does reach the server, so the check above can fail.
+    const puppeteer = (await import('puppeteer-core')).default;
+    const browser = await puppeteer.launch({ executablePath: findBrowser(), headless: true, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      // The meta refresh may navigate away mid-load and destroy the context; the requests it made are what counts.
+      await page.setContent(html, { waitUntil: 'load' }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      await browser.close();
+    }
+    expect(requests.length).toBeGreaterThan(0);
+    requests.length = 0;
+  }, 120_000);
 
   it('shows the hostile text in the PDF as text', () => {
     const pdf = readdirSync(path.join(dir, 'report')).find((name) => name.endsWith('.pdf'));

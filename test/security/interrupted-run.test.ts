@@ -31,7 +31,17 @@ function writeIncident(title: string): void {
   writeFileSync(path.join(DIR, 'logs', 'app.jsonl'), `${lines.join('\n')}\n`);
   writeFileSync(
     path.join(DIR, 'incident.yaml'),
-    [`id: INT-1`, `title: ${JSON.stringify(title)}`, 'severity: P3', 'environment: staging', 'service: api', 'window: { start: 2026-11-20T08:00:00Z, end: 2026-11-20T09:00:00Z }', 'sources:', '  - { id: app-logs, kind: logs, paths: [logs/app.jsonl], format: json-lines }', ''].join('\n'),
+    [
+      `id: INT-1`,
+      `title: ${JSON.stringify(title)}`,
+      'severity: P3',
+      'environment: staging',
+      'service: api',
+      'window: { start: 2026-11-20T08:00:00Z, end: 2026-11-20T09:00:00Z }',
+      'sources:',
+      '  - { id: app-logs, kind: logs, paths: [logs/app.jsonl], format: json-lines }',
+      '',
+    ].join('\n'),
   );
 }
 
@@ -67,31 +77,27 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 describe('an interrupted report run', () => {
-  it(
-    'keeps the previous complete report when killed while rendering the PDF, and the next run completes',
-    async () => {
-      writeIncident('First version of the report');
-      const first = await fracas(['report', DIR]);
-      expect(first.code, first.stderr).toBe(0);
-      const reportDir = path.join(DIR, 'report');
-      const before = snapshot(reportDir);
-      expect(Object.keys(before).some((name) => name.endsWith('.pdf'))).toBe(true);
-      expect(Object.keys(before).some((name) => name.endsWith('.md'))).toBe(true);
+  it('keeps the previous complete report when killed while rendering the PDF, and the next run completes', async () => {
+    writeIncident('First version of the report');
+    const first = await fracas(['report', DIR]);
+    expect(first.code, first.stderr).toBe(0);
+    const reportDir = path.join(DIR, 'report');
+    const before = snapshot(reportDir);
+    expect(Object.keys(before).some((name) => name.endsWith('.pdf'))).toBe(true);
+    expect(Object.keys(before).some((name) => name.endsWith('.md'))).toBe(true);
 
-      writeIncident('Second version of the report');
-      const killed = await fracas(['report', DIR], /rendering PDF/);
-      expect(killed.signal).toBe('SIGKILL');
-      await recoverOutputs(reportDir);
-      expect(snapshot(reportDir)).toEqual(before);
-      // The evidence written before the kill is a complete file.
-      expect(() => JSON.parse(readFileSync(path.join(DIR, 'evidence', 'evidence.json'), 'utf8'))).not.toThrow();
+    writeIncident('Second version of the report');
+    const killed = await fracas(['report', DIR], /rendering PDF/);
+    expect(killed.signal).toBe('SIGKILL');
+    await recoverOutputs(reportDir);
+    expect(snapshot(reportDir)).toEqual(before);
+    // The evidence written before the kill is a complete file.
+    expect(() => JSON.parse(readFileSync(path.join(DIR, 'evidence', 'evidence.json'), 'utf8'))).not.toThrow();
 
-      const third = await fracas(['report', DIR]);
-      expect(third.code, third.stderr).toBe(0);
-      const after = snapshot(reportDir);
-      expect(Object.keys(after).filter((name) => name.startsWith('.'))).toEqual([]);
-      expect(Buffer.from(after['root-cause-report.md'] ?? '', 'base64').toString()).toContain('Second version of the report');
-    },
-    300_000,
-  );
+    const third = await fracas(['report', DIR]);
+    expect(third.code, third.stderr).toBe(0);
+    const after = snapshot(reportDir);
+    expect(Object.keys(after).filter((name) => name.startsWith('.'))).toEqual([]);
+    expect(Buffer.from(after['root-cause-report.md'] ?? '', 'base64').toString()).toContain('Second version of the report');
+  }, 300_000);
 });

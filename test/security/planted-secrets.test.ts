@@ -29,7 +29,10 @@ function writeIncident(): void {
   const logLines = [
     { level: 'error', message: `loaded aws secret key ${PLANTED.awsSecretFreeText} for uploads` },
     { level: 'error', message: `storage: DefaultEndpointsProtocol=https;AccountName=fracasstore;AccountKey=${PLANTED.azureAccountKey};EndpointSuffix=core.windows.net` },
-    { level: 'error', message: `Traceback (most recent call last):\n  File "/app/db.py", line 12, in connect\n    conn = psycopg2.connect(host="db", password=\n        "${PLANTED.tracebackPassword}")\npsycopg2.OperationalError: connection refused` },
+    {
+      level: 'error',
+      message: `Traceback (most recent call last):\n  File "/app/db.py", line 12, in connect\n    conn = psycopg2.connect(host="db", password=\n        "${PLANTED.tracebackPassword}")\npsycopg2.OperationalError: connection refused`,
+    },
     { level: 'error', message: `twilio client using ${PLANTED.twilioApiKey} failed with 401` },
   ].map((record, index) => JSON.stringify({ timestamp: minute(index), ...record }));
   const staging = [

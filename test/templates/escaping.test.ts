@@ -9,7 +9,9 @@ type Node = { type: string; [key: string]: unknown };
 
 function templates(): { name: string; source: string }[] {
   const files = [
-    ...readdirSync(TEMPLATE_DIR).filter((name) => name.endsWith('.hbs')).map((name) => path.join(TEMPLATE_DIR, name)),
+    ...readdirSync(TEMPLATE_DIR)
+      .filter((name) => name.endsWith('.hbs'))
+      .map((name) => path.join(TEMPLATE_DIR, name)),
     ...readdirSync(path.join(TEMPLATE_DIR, 'partials')).map((name) => path.join(TEMPLATE_DIR, 'partials', name)),
   ];
   return files.map((file) => ({ name: path.relative(TEMPLATE_DIR, file), source: readFileSync(file, 'utf8') }));

@@ -168,7 +168,12 @@ describe('summary.md size', () => {
     expect(long.length).toBeGreaterThan(SUMMARY_MAX_CHARS);
     expect(fitted.length).toBeLessThanOrEqual(SUMMARY_MAX_CHARS);
     expect(fitted).toContain('This summary was shortened to fit a ticket comment');
-    expect(fitted.split('\n\n').slice(0, -2).every((paragraph) => /^Paragraph \d+ x+$/.test(paragraph))).toBe(true);
+    expect(
+      fitted
+        .split('\n\n')
+        .slice(0, -2)
+        .every((paragraph) => /^Paragraph \d+ x+$/.test(paragraph)),
+    ).toBe(true);
     expect(fitSummary('short\n')).toBe('short\n');
   });
 });

@@ -25,7 +25,10 @@ export function buildChain(candidates: Candidate[], symptom: Symptom | undefined
   const ranked = candidates.filter((candidate) => candidate.score > 0);
   const root = ranked.find((candidate) => !candidate.features.background);
   const impact = symptom
-    ? { statement: `${symptom.description}${symptom.onset ? `, from ${symptom.onset.slice(11, 16)}Z` : ''}${symptom.end && symptom.onset ? ` to ${symptom.end.slice(11, 16)}Z` : ''}`, refs: symptom.refs }
+    ? {
+        statement: `${symptom.description}${symptom.onset ? `, from ${symptom.onset.slice(11, 16)}Z` : ''}${symptom.end && symptom.onset ? ` to ${symptom.end.slice(11, 16)}Z` : ''}`,
+        refs: symptom.refs,
+      }
     : { statement: 'No symptom (failed requests, jobs or error records) was found in the evidence.', refs: [] };
   const link = (candidate: Candidate) => ({ candidate: candidate.id, statement: candidate.statement, refs: candidate.refs.slice(0, 3) });
   const consequences: Candidate[] = [];

@@ -15,7 +15,8 @@ export function changeEvents(bundle: EvidenceBundle, findings: readonly Finding[
   const events: ChangeEvent[] = [];
   const configCommits = new Set<string>();
   for (const finding of findings) {
-    if (finding.signal === 'deploy' && finding.firstSeen) events.push({ kind: 'deploy', time: finding.firstSeen, label: finding.title, ...(finding.refs[0] ? { ref: finding.refs[0] } : {}), findingId: finding.id });
+    if (finding.signal === 'deploy' && finding.firstSeen)
+      events.push({ kind: 'deploy', time: finding.firstSeen, label: finding.title, ...(finding.refs[0] ? { ref: finding.refs[0] } : {}), findingId: finding.id });
     if (finding.signal === 'restart') {
       for (const ref of finding.refs) if (ref.kind === 'log-record' && ref.timestamp) events.push({ kind: 'restart', time: ref.timestamp, label: ref.excerpt, ref, findingId: finding.id });
     }
@@ -30,7 +31,12 @@ export function changeEvents(bundle: EvidenceBundle, findings: readonly Finding[
     for (const commit of evidence.commits) {
       const time = Date.parse(commit.authorTime);
       if (!(time >= start && time <= end) || configCommits.has(commit.authorTime)) continue;
-      events.push({ kind: 'commit', time: new Date(time).toISOString(), label: `commit ${commit.hash.slice(0, 10)} ${commit.subject}`, ref: { kind: 'file-line', source: source.id, file: commit.files[0] ?? '.', line: 1, excerpt: `${commit.hash.slice(0, 12)} ${commit.subject}` } });
+      events.push({
+        kind: 'commit',
+        time: new Date(time).toISOString(),
+        label: `commit ${commit.hash.slice(0, 10)} ${commit.subject}`,
+        ref: { kind: 'file-line', source: source.id, file: commit.files[0] ?? '.', line: 1, excerpt: `${commit.hash.slice(0, 12)} ${commit.subject}` },
+      });
     }
   }
   return events.sort((a, b) => a.time.localeCompare(b.time));

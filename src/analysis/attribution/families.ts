@@ -97,7 +97,10 @@ const LOG_PREFIX = /^\[?\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\]?\s+(?
 
 /** The line to quote as the decisive error: a traceback's exception line, a panic line, else the first line without its log prefix. */
 export function quoteLine(text: string, exception?: string): string {
-  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   // Java: the deepest "Caused by:" is the error that started it.
   const causes = lines.filter((line) => line.startsWith('Caused by: '));
   if (causes.length > 0) return causes[causes.length - 1]!.slice('Caused by: '.length);
@@ -122,7 +125,12 @@ export function quoteLine(text: string, exception?: string): string {
 }
 
 const ref = (source: string, record: { file: string; line: number; message: string; timestamp?: string }): EvidenceRef => ({
-  kind: 'log-record', source, file: record.file, line: record.line, excerpt: record.message.split('\n', 1)[0]!.slice(0, 200), ...(record.timestamp ? { timestamp: record.timestamp } : {}),
+  kind: 'log-record',
+  source,
+  file: record.file,
+  line: record.line,
+  excerpt: record.message.split('\n', 1)[0]!.slice(0, 200),
+  ...(record.timestamp ? { timestamp: record.timestamp } : {}),
 });
 
 function describe(match: SignatureMatch | undefined, exception: string | undefined, template: string): string {

@@ -15,7 +15,8 @@ const GO_PANIC_LOCATION = /^\s*((?:[\w.-]+\/)*[\w.-]+\.go):(\d+)/gm;
 
 /** Paths and packages of libraries, runtimes and frameworks: frames there are not the application's. */
 const LIBRARY = /(?:site-packages|dist-packages|node_modules|\/lib\/python\d|<frozen|\/usr\/lib\/|\/usr\/local\/go\/|\/go\/pkg\/mod\/|GOROOT|\/gems\/|\/ruby\/\d|\/rubygems\/|^node:|^runtime\/)/;
-const JAVA_LIBRARY = /^(?:java|javax|jdk|sun|com\.sun|org\.springframework|org\.apache|org\.hibernate|com\.zaxxer|org\.postgresql|io\.netty|okhttp3|reactor|kotlin|scala|org\.eclipse|ch\.qos|com\.fasterxml|io\.grpc)\./;
+const JAVA_LIBRARY =
+  /^(?:java|javax|jdk|sun|com\.sun|org\.springframework|org\.apache|org\.hibernate|com\.zaxxer|org\.postgresql|io\.netty|okhttp3|reactor|kotlin|scala|org\.eclipse|ch\.qos|com\.fasterxml|io\.grpc)\./;
 const GO_RUNTIME_FUNC = /^(?:runtime|net\/http|database\/sql|reflect|syscall|internal)\b/;
 
 function push(frames: AppFrame[], seen: Set<string>, frame: AppFrame): void {
@@ -43,7 +44,12 @@ export function appFrames(message: string): AppFrame[] {
   }
   for (const match of message.matchAll(GO)) {
     // The function is on the line before: skip runtime and standard-library functions.
-    const before = message.slice(Math.max(0, match.index - 300), match.index).split('\n').filter(Boolean).pop() ?? '';
+    const before =
+      message
+        .slice(Math.max(0, match.index - 300), match.index)
+        .split('\n')
+        .filter(Boolean)
+        .pop() ?? '';
     if (GO_RUNTIME_FUNC.test(before.trim())) continue;
     found.push({ index: match.index, frame: { file: match[1]!, line: Number(match[2]), ...(before.trim() ? { function: before.trim().replace(/\(.*$/, '') } : {}) } });
   }

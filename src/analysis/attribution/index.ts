@@ -162,8 +162,10 @@ function familyCategory(family: ErrorFamily, features: Features): HypothesisCate
   // The schema did not change, the code did: a violation raised from application frames, new since a change, is a code defect.
   // A CHECK violation raised from application frames: the code writes a value the schema forbids (unique and foreign-key
   // violations stay data conflicts).
-  if (family.category === 'db-constraint-violation' && family.frames.length > 0 && (CHECK_VIOLATION.test(family.sample) || (features.changeEvent !== undefined && features.baselineCount === 0))) return 'code-defect';
-  if (family.category === 'code-defect' && family.frames.length === 0 && family.categoryFrom !== 'signature' && features.changeEvent?.kind === 'deploy' && features.baselineCount === 0) return 'deploy-regression';
+  if (family.category === 'db-constraint-violation' && family.frames.length > 0 && (CHECK_VIOLATION.test(family.sample) || (features.changeEvent !== undefined && features.baselineCount === 0)))
+    return 'code-defect';
+  if (family.category === 'code-defect' && family.frames.length === 0 && family.categoryFrom !== 'signature' && features.changeEvent?.kind === 'deploy' && features.baselineCount === 0)
+    return 'deploy-regression';
   return family.category;
 }
 
@@ -179,13 +181,30 @@ function statementOf(family: ErrorFamily, features: Features, category: Hypothes
     const what = features.reachOver === 'entities' ? (symptom.kind === 'failed-requests' ? 'failed requests' : 'failed jobs') : 'minutes with failures';
     parts.push(`in ${pct(features.reach)} of ${what} (${features.reachCount} of ${features.reachOf})`);
   }
-  parts.push(features.background ? `at the same rate before the onset (${features.baselineCount} before): background, not a cause` : features.baselineCount === 0 ? 'absent before' : `${features.baselineCount} before the onset (${features.baselinePerHour}/h, against ${features.incidentPerHour}/h during)`);
+  parts.push(
+    features.background
+      ? `at the same rate before the onset (${features.baselineCount} before): background, not a cause`
+      : features.baselineCount === 0
+        ? 'absent before'
+        : `${features.baselineCount} before the onset (${features.baselinePerHour}/h, against ${features.incidentPerHour}/h during)`,
+  );
   void category;
   return parts.join('; ');
 }
 
 /** Categories of database and platform findings that stand as resource conditions. */
-const CONDITION_SIGNALS = new Set(['pool-exhaustion', 'connection-refused', 'idle-in-transaction', 'blocking-chain', 'lock-wait', 'lock-timeout', 'deadlock', 'long-transaction', 'memory-limit', 'stuck-jobs']);
+const CONDITION_SIGNALS = new Set([
+  'pool-exhaustion',
+  'connection-refused',
+  'idle-in-transaction',
+  'blocking-chain',
+  'lock-wait',
+  'lock-timeout',
+  'deadlock',
+  'long-transaction',
+  'memory-limit',
+  'stuck-jobs',
+]);
 
 function conditionCandidates(findings: readonly Finding[]): Candidate[] {
   return findings
@@ -194,22 +213,24 @@ function conditionCandidates(findings: readonly Finding[]): Candidate[] {
       const category = categoryOfSignal(finding.signal);
       if (!category) return [];
       const score = finding.severity === 'critical' || finding.severity === 'high' ? 0.35 : finding.severity === 'medium' ? 0.25 : 0.15;
-      return [{
-        id: `condition-${finding.id}`,
-        kind: 'resource-condition' as const,
-        category,
-        resource: 'postgres',
-        title: finding.title,
-        statement: `${finding.title}: ${finding.detail}`,
-        ...(finding.refs[0] ? { decisive: finding.refs[0] } : {}),
-        refs: finding.refs.slice(0, 4),
-        features: { totalCount: 0, baselinePerHour: 0, incidentPerHour: 0, baselineCount: 0, incidentCount: finding.count, background: false, volumeShare: 0, appFrames: 0, recognised: true },
-        score,
-        rule: `score = ${score} (a ${finding.severity} database condition; no time series, so it corroborates error families of the same category)`,
-        templates: [],
-        remedies: [],
-        findingIds: [finding.id],
-      }];
+      return [
+        {
+          id: `condition-${finding.id}`,
+          kind: 'resource-condition' as const,
+          category,
+          resource: 'postgres',
+          title: finding.title,
+          statement: `${finding.title}: ${finding.detail}`,
+          ...(finding.refs[0] ? { decisive: finding.refs[0] } : {}),
+          refs: finding.refs.slice(0, 4),
+          features: { totalCount: 0, baselinePerHour: 0, incidentPerHour: 0, baselineCount: 0, incidentCount: finding.count, background: false, volumeShare: 0, appFrames: 0, recognised: true },
+          score,
+          rule: `score = ${score} (a ${finding.severity} database condition; no time series, so it corroborates error families of the same category)`,
+          templates: [],
+          remedies: [],
+          findingIds: [finding.id],
+        },
+      ];
     });
 }
 
@@ -219,7 +240,10 @@ const GENERIC_KEY_WORDS = new Set(['timeout', 'seconds', 'secs', 'ms', 'max', 'm
 function keyWord(path: string): string | undefined {
   const segments = path.split('.').reverse();
   for (const segment of segments) {
-    const words = segment.split(/[_\-]|(?=[A-Z])/).map((word) => word.toLowerCase()).filter((word) => word.length >= 3 && !GENERIC_KEY_WORDS.has(word) && /^[a-z]+$/.test(word));
+    const words = segment
+      .split(/[_\-]|(?=[A-Z])/)
+      .map((word) => word.toLowerCase())
+      .filter((word) => word.length >= 3 && !GENERIC_KEY_WORDS.has(word) && /^[a-z]+$/.test(word));
     if (words.length > 0) return words[words.length - 1];
   }
   return undefined;
@@ -243,7 +267,8 @@ function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], 
         const clean = value.replace(/^["']|["']$/g, '');
         if (clean.length < 1 || /^(?:true|false|null|yes|no)$/i.test(clean)) return false;
         // A number is named only next to its key's word, and only for differences the comparison found risky.
-        if (/^\d+(?:\.\d+)?$/.test(clean)) return difference.risk !== 'low' && word !== undefined && new RegExp(`${word}\\W{0,3}(?:\\w+\\W{1,3}){0,3}${clean.replace('.', '\\.')}(?![\\d.])`, 'i').test(text);
+        if (/^\d+(?:\.\d+)?$/.test(clean))
+          return difference.risk !== 'low' && word !== undefined && new RegExp(`${word}\\W{0,3}(?:\\w+\\W{1,3}){0,3}${clean.replace('.', '\\.')}(?![\\d.])`, 'i').test(text);
         if (clean.length < 4) return false;
         const host = /^[a-z]+:\/\/([^/:@]+@)?([^/:?]+)/i.exec(clean)?.[2];
         return text.includes(clean) || (host !== undefined && host.length >= 4 && text.includes(host));
@@ -252,7 +277,10 @@ function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], 
       // A wrong address or name is the cause itself; a smaller limit is why a resource ran out (contributing).
       const limit = /^\d+(?:\.\d+)?$/.test(named.replace(/^["']|["']$/g, ''));
       const delta = limit ? -0.05 : 0.05;
-      const refs: EvidenceRef[] = [{ kind: 'config-path', source, file, path: difference.path, ...(difference.leftLine ? { line: difference.leftLine } : {}), excerpt: `${difference.path}: ${difference.left ?? ''}` }, ...family.refs.slice(0, 2)];
+      const refs: EvidenceRef[] = [
+        { kind: 'config-path', source, file, path: difference.path, ...(difference.leftLine ? { line: difference.leftLine } : {}), excerpt: `${difference.path}: ${difference.left ?? ''}` },
+        ...family.refs.slice(0, 2),
+      ];
       out.push({
         id: `config-${difference.path}`,
         kind: 'config-difference',
@@ -269,8 +297,17 @@ function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], 
           : `score = the score of the error family it explains (${family.score}) + 0.05: the failing value comes from this configuration difference (${difference.reason})`,
         templates: family.templates,
         ...(limit ? {} : { explains: family.category }),
-        remedies: [{ id: 'align-config-value', option: 'B', action: `Set ${difference.path} in ${comparison.left.label} to the value that works (${comparison.right.label}: ${difference.right ?? 'absent'}), or correct it where it is wrong.`, settings: [difference.path] }],
-        findingIds: findings.filter((finding) => finding.signal === 'config-risky-difference' && finding.refs.some((ref) => ref.kind === 'config-path' && ref.path === difference.path)).map((finding) => finding.id),
+        remedies: [
+          {
+            id: 'align-config-value',
+            option: 'B',
+            action: `Set ${difference.path} in ${comparison.left.label} to the value that works (${comparison.right.label}: ${difference.right ?? 'absent'}), or correct it where it is wrong.`,
+            settings: [difference.path],
+          },
+        ],
+        findingIds: findings
+          .filter((finding) => finding.signal === 'config-risky-difference' && finding.refs.some((ref) => ref.kind === 'config-path' && ref.path === difference.path))
+          .map((finding) => finding.id),
       });
     }
   }
@@ -290,7 +327,19 @@ function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], 
       statement: `${change.label} at ${hhmm(change.time)}, ${Math.round(minutes)} min before the failures began`,
       ...(change.ref ? { decisive: change.ref } : {}),
       refs: change.ref ? [change.ref] : [],
-      features: { totalCount: 0, baselinePerHour: 0, incidentPerHour: 0, baselineCount: 0, incidentCount: 0, background: false, volumeShare: 0, appFrames: 0, recognised: false, onsetOffsetMinutes: -Math.round(minutes), changeEvent: { kind: change.kind, time: change.time, label: change.label, minutesBefore: Math.round(minutes) } },
+      features: {
+        totalCount: 0,
+        baselinePerHour: 0,
+        incidentPerHour: 0,
+        baselineCount: 0,
+        incidentCount: 0,
+        background: false,
+        volumeShare: 0,
+        appFrames: 0,
+        recognised: false,
+        onsetOffsetMinutes: -Math.round(minutes),
+        changeEvent: { kind: change.kind, time: change.time, label: change.label, minutesBefore: Math.round(minutes) },
+      },
       score,
       rule: `score = 0.3 + 0.3 × alignment of the change with the symptom's onset (${Math.round(minutes)} min before)`,
       templates: [],
@@ -323,7 +372,19 @@ function deployCandidates(context: Context, families: Candidate[]): Candidate[] 
       statement: `the deploy at ${hhmm(deploy.time)}, ${Math.round(minutes)} min before the failures began; ${pct(share)} of the errors during the incident are new since it`,
       ...(deploy.ref ? { decisive: deploy.ref } : {}),
       refs: [...(deploy.ref ? [deploy.ref] : []), ...fresh.flatMap((family) => family.refs.slice(0, 1))].slice(0, 4),
-      features: { totalCount: 0, baselinePerHour: 0, incidentPerHour: 0, baselineCount: 0, incidentCount: 0, background: false, volumeShare: round(share, 3), appFrames: 0, recognised: false, onsetOffsetMinutes: -Math.round(minutes), changeEvent: { kind: 'deploy', time: deploy.time, label: deploy.label, minutesBefore: Math.round(minutes) } },
+      features: {
+        totalCount: 0,
+        baselinePerHour: 0,
+        incidentPerHour: 0,
+        baselineCount: 0,
+        incidentCount: 0,
+        background: false,
+        volumeShare: round(share, 3),
+        appFrames: 0,
+        recognised: false,
+        onsetOffsetMinutes: -Math.round(minutes),
+        changeEvent: { kind: 'deploy', time: deploy.time, label: deploy.label, minutesBefore: Math.round(minutes) },
+      },
       score,
       rule: `score = 0.45 × alignment with the onset (${round(alignment(-minutes))}) × share of incident errors new since the deploy (${round(share)})`,
       templates: [],
@@ -346,7 +407,18 @@ export function attribute(bundle: EvidenceBundle, findings: readonly Finding[]):
     : { from: start, to: onset !== undefined ? Math.max(start, onset - BASELINE_GAP_MINUTES * MINUTE) : start };
   const incident = { from: onset ?? start, to: symptom?.end ? Math.max(Date.parse(symptom.end), (onset ?? start) + MINUTE) : end };
   const { families, requestTemplates } = errorFamilies(bundle);
-  const context: Context = { bundle, ...(symptom ? { symptom } : {}), start, end, baseline, incident, changes: changeEvents(bundle, findings), chains: chainsOf(bundle, symptom?.entityKind ?? '\u0000', requestTemplates), allChains: chainsOf(bundle, undefined, requestTemplates), requestTemplates };
+  const context: Context = {
+    bundle,
+    ...(symptom ? { symptom } : {}),
+    start,
+    end,
+    baseline,
+    incident,
+    changes: changeEvents(bundle, findings),
+    chains: chainsOf(bundle, symptom?.entityKind ?? '\u0000', requestTemplates),
+    allChains: chainsOf(bundle, undefined, requestTemplates),
+    requestTemplates,
+  };
   const binMs = symptom?.series.binMs;
   const series = new Map(families.map((family) => [family.key, seriesOf(family.minutes, start, end, binMs)]));
   const totalIncident = families.reduce((sum, family) => sum + countBetween(series.get(family.key)!, incident.from, incident.to), 0);
@@ -355,7 +427,10 @@ export function attribute(bundle: EvidenceBundle, findings: readonly Finding[]):
     const { score, rule } = familyScore(features);
     const category = familyCategory(family, features);
     return {
-      id: `family-${family.key.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase()}`,
+      id: `family-${family.key
+        .replace(/[^A-Za-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .toLowerCase()}`,
       kind: 'error-family',
       category,
       ...(family.resource ? { resource: family.resource } : {}),
@@ -374,12 +449,9 @@ export function attribute(bundle: EvidenceBundle, findings: readonly Finding[]):
     };
   });
   familyCandidates.sort((a, b) => b.score - a.score || b.features.incidentCount - a.features.incidentCount || a.id.localeCompare(b.id));
-  const candidates = [
-    ...familyCandidates,
-    ...deployCandidates(context, familyCandidates),
-    ...configCandidates(bundle, findings, familyCandidates, context),
-    ...conditionCandidates(findings),
-  ].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+  const candidates = [...familyCandidates, ...deployCandidates(context, familyCandidates), ...configCandidates(bundle, findings, familyCandidates, context), ...conditionCandidates(findings)].sort(
+    (a, b) => b.score - a.score || a.id.localeCompare(b.id),
+  );
   const public_symptom = symptom ? (({ series: _series, ids: _ids, source: _source, ...rest }) => rest)(symptom) : undefined;
   return { ...(public_symptom ? { symptom: public_symptom } : {}), candidates, chain: buildChain(candidates, public_symptom, context.chains) };
 }

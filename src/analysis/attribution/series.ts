@@ -117,7 +117,10 @@ export function widen(series: Series, segment: ChangePoint): ChangePoint {
   const first = indexOf(series, segment.onset);
   const last = indexOf(series, segment.end) - 1;
   const inside = filled.filter((index) => index >= first && index <= last);
-  const gaps = inside.slice(1).map((index, position) => index - inside[position]!).sort((a, b) => a - b);
+  const gaps = inside
+    .slice(1)
+    .map((index, position) => index - inside[position]!)
+    .sort((a, b) => a - b);
   const median = gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)]! : 1;
   const gap = Math.max(Math.ceil((15 * MINUTE) / series.binMs), 3 * median);
   let start = first;

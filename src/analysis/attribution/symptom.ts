@@ -20,21 +20,37 @@ function logSources(bundle: EvidenceBundle): { id: string; evidence: LogEvidence
 }
 
 const ref = (source: string, file: string, line: number, excerpt: string, timestamp?: string): EvidenceRef => ({
-  kind: 'log-record', source, file, line, excerpt: excerpt.split('\n', 1)[0]!.slice(0, 200), ...(timestamp ? { timestamp } : {}),
+  kind: 'log-record',
+  source,
+  file,
+  line,
+  excerpt: excerpt.split('\n', 1)[0]!.slice(0, 200),
+  ...(timestamp ? { timestamp } : {}),
 });
 
 function failedRequests(evidence: LogEvidence, spec: SymptomSpec | undefined): { endpoint: string; status: number; count: number; file: string; line: number; firstSeen?: string }[] {
   const min = spec?.minStatus ?? 500;
   return (evidence.requests ?? [])
     .filter((request) => request.statusCode >= min && request.path !== '' && (!spec?.endpoint || request.path.includes(spec.endpoint)))
-    .map((request) => ({ endpoint: `${request.method ? `${request.method} ` : ''}${request.path}`, status: request.statusCode, count: request.count, file: request.file, line: request.line, ...(request.firstSeen ? { firstSeen: request.firstSeen } : {}) }))
+    .map((request) => ({
+      endpoint: `${request.method ? `${request.method} ` : ''}${request.path}`,
+      status: request.statusCode,
+      count: request.count,
+      file: request.file,
+      line: request.line,
+      ...(request.firstSeen ? { firstSeen: request.firstSeen } : {}),
+    }))
     .sort((a, b) => b.count - a.count || a.endpoint.localeCompare(b.endpoint));
 }
 
 /** Minutes of failed requests: the per-minute 5xx counts, or (for a narrower symptom) the minutes of matching request templates. */
 function requestMinutes(evidence: LogEvidence, spec: SymptomSpec | undefined): [string, number][] {
   if (!spec?.endpoint && (spec?.minStatus ?? 500) >= 500) return evidence.perMinute.map((bucket) => [bucket.minute, bucket.failedRequests]);
-  const requestTemplates = new Set(evidence.records.filter((record) => record.templateId && Number(record.fields.statusCode) >= (spec?.minStatus ?? 500) && (!spec?.endpoint || (record.fields.path ?? '').includes(spec.endpoint))).map((record) => record.templateId!));
+  const requestTemplates = new Set(
+    evidence.records
+      .filter((record) => record.templateId && Number(record.fields.statusCode) >= (spec?.minStatus ?? 500) && (!spec?.endpoint || (record.fields.path ?? '').includes(spec.endpoint)))
+      .map((record) => record.templateId!),
+  );
   return evidence.templates.filter((template) => requestTemplates.has(template.id)).flatMap((template) => template.minutes ?? []);
 }
 
@@ -63,7 +79,10 @@ export function detectSymptom(bundle: EvidenceBundle, findings: Finding[]): Dete
       symptom = {
         kind: 'failed-requests',
         from: fromManifest ? 'manifest' : 'evidence',
-        description: `${top.count} failed request(s) (HTTP >= ${spec?.minStatus ?? 500}) on ${named.length} endpoint(s): ${named.slice(0, 4).map(([endpoint, count]) => `${endpoint} (${count})`).join(', ')}${named.length > 4 ? `, and ${named.length - 4} more` : ''}`,
+        description: `${top.count} failed request(s) (HTTP >= ${spec?.minStatus ?? 500}) on ${named.length} endpoint(s): ${named
+          .slice(0, 4)
+          .map(([endpoint, count]) => `${endpoint} (${count})`)
+          .join(', ')}${named.length > 4 ? `, and ${named.length - 4} more` : ''}`,
         count: top.count,
         endpoints,
         ...(ids.size > 0 ? { entityKind: 'request-id' } : {}),
@@ -87,7 +106,7 @@ export function detectSymptom(bundle: EvidenceBundle, findings: Finding[]): Dete
       const refs: EvidenceRef[] = [];
       for (const { id, evidence } of sources) {
         for (const template of evidence.templates) {
-          if (!(template.entities[kind]?.length) || !template.minutes) continue;
+          if (!template.entities[kind]?.length || !template.minutes) continue;
           jobTemplates.push(...template.minutes);
           const sample = template.samples[0];
           if (sample && refs.length < 3) refs.push(ref(id, sample.file, sample.line, sample.message, template.firstSeen));
@@ -128,7 +147,8 @@ export function detectSymptom(bundle: EvidenceBundle, findings: Finding[]): Dete
           pairs.push([bucket.minute, bucket.errors]);
           count += bucket.errors;
         }
-        for (const record of evidence.records) if ((record.level === 'error' || record.level === 'fatal') && refs.length < 3) refs.push(ref(id, record.file, record.line, record.message, record.timestamp));
+        for (const record of evidence.records)
+          if ((record.level === 'error' || record.level === 'fatal') && refs.length < 3) refs.push(ref(id, record.file, record.line, record.message, record.timestamp));
       }
     }
     if (count === 0) return undefined;
@@ -149,10 +169,11 @@ export function detectSymptom(bundle: EvidenceBundle, findings: Finding[]): Dete
   const onset = spec?.onset ? Date.parse(spec.onset) : segment?.onset;
   const segmentEnd = segment?.end ?? end;
   let minutes = 0;
-  if (onset !== undefined) for (let index = 0; index < symptom.series.bins.length; index++) {
-    const time = symptom.series.start + index * symptom.series.binMs;
-    if (time >= onset && time < segmentEnd && symptom.series.bins[index]! > 0) minutes++;
-  }
+  if (onset !== undefined)
+    for (let index = 0; index < symptom.series.bins.length; index++) {
+      const time = symptom.series.start + index * symptom.series.binMs;
+      if (time >= onset && time < segmentEnd && symptom.series.bins[index]! > 0) minutes++;
+    }
   return {
     ...symptom,
     ...(onset !== undefined ? { onset: new Date(onset).toISOString() } : {}),

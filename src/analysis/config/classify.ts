@@ -6,15 +6,7 @@ import { isMapValue, lastKey, typeName, type ConfigValue } from '../../lib/confi
 import { isTagged } from './tagged.ts';
 import { clip, isDisabledValue, isEnabledValue, maskedValue, quantity, ratioOf } from './values.ts';
 
-export type Category =
-  | 'urls-hosts'
-  | 'timeouts'
-  | 'retries-backoff'
-  | 'pool-workers'
-  | 'resource-limits'
-  | 'feature-flags-debug'
-  | 'tls-auth'
-  | 'other';
+export type Category = 'urls-hosts' | 'timeouts' | 'retries-backoff' | 'pool-workers' | 'resource-limits' | 'feature-flags-debug' | 'tls-auth' | 'other';
 
 // Matched against one key at a time (lower case); `(^|_)` and `($|_)` keep short words from matching inside others.
 const RULES: [Category, RegExp][] = [
@@ -26,7 +18,6 @@ const RULES: [Category, RegExp][] = [
   ['feature-flags-debug', /debug|feature|flag|enable|disable|verbose|log_?level|mock|dry_?run|sandbox|experimental|(^|_)trac(e|ing)|profil/],
   ['urls-hosts', /url|uri|host|endpoint|domain|callback|origin|address|dsn|base_?url|(^|_)base$|(^|_)port($|_)|webhook|redirect/],
 ];
-
 
 function keyTokens(path: string): string[] {
   return path
@@ -85,12 +76,18 @@ function words(key: string): string {
 
 // Rules on one key (its words joined by `_`); `(^|_)` and `($|_)` keep short words inside others from matching.
 const KIND_RULES: [ConfigKind, RegExp][] = [
-  ['durability', /replication|synchronous_commit|(^|_)fsync($|_)|wal_level|durab|backup|persist|append_?only|(^|_)aof($|_)|(^|_)acks?($|_)|min_insync|write_concern|(^|_)quorum($|_)|sentinel|(^|_)architecture($|_)|(^|_)ha($|_)|high_availability|multi_az|failover/],
+  [
+    'durability',
+    /replication|synchronous_commit|(^|_)fsync($|_)|wal_level|durab|backup|persist|append_?only|(^|_)aof($|_)|(^|_)acks?($|_)|min_insync|write_concern|(^|_)quorum($|_)|sentinel|(^|_)architecture($|_)|(^|_)ha($|_)|high_availability|multi_az|failover/,
+  ],
   ['credential', /passw|secret|token|api_?key|apikey|credential|(^|_)auth($|_)|oauth|jwt|hmac|signing|signature|(^|_)certs?($|_)|certificate|(^|_)tls($|_)|(^|_)ssl|verify|(^|_)cors($|_)|(^|_)key$/],
   ['timeout', /timeout|(^|_)ttl($|_)|deadline|keep_?alive|expir|interval|delay|grace|(^|_)period|duration|(^|_)backoff|(_ms|_sec|_secs|_seconds|_s)$|(^|_)seconds($|_)|millis/],
   ['version', /(^|_)version($|_)|(^|_)tag$|image_tag|(^|_)release$|(^|_)revision$/],
   ['url-host', /url|uri|(^|_)hosts?($|_)|hostname|endpoint|domain|callback|origin|address|(^|_)dsn($|_)|webhook|redirect|(^|_)port($|_)|(^|_)server($|_)|(^|_)mx($|_)/],
-  ['count', /replica|(^|_)count($|_)|workers?|threads?|concurren|(^|_)pool|instances|process(es)?($|_)|parallel|shards?|max_?conn|connections|retr(y|ies)|attempts|(^|_)max_|(^|_)min_|(^|_)batch|prefetch|queue|(^|_)burst|rate_limit|capacity/],
+  [
+    'count',
+    /replica|(^|_)count($|_)|workers?|threads?|concurren|(^|_)pool|instances|process(es)?($|_)|parallel|shards?|max_?conn|connections|retr(y|ies)|attempts|(^|_)max_|(^|_)min_|(^|_)batch|prefetch|queue|(^|_)burst|rate_limit|capacity/,
+  ],
   ['size', /memory|(^|_)mem($|_)|(^|_)cpus?($|_)|disk|storage|(^|_)size($|_)|heap|quota|limit|bytes|(^|_)mb($|_)|(^|_)gb($|_)/],
   ['feature-flag', /feature|flag|experimental|(^|_)beta($|_)|toggle|debug|verbose|log_?level|(^|_)mock|dry_?run|sandbox|(^|_)trac(e|ing)|profil/],
 ];
@@ -302,7 +299,11 @@ function changeRule(input: DiffInput, kind: ConfigKind, path: string): Verdict {
   if (left === null || right === null) {
     const empty = left === null ? leftLabel : rightLabel;
     const important = kind === 'credential' || kind === 'url-host' || kind === 'durability' || kind === 'timeout';
-    return { risk: important ? 'high' : kind === 'other' || kind === 'environment-name' ? 'low' : 'medium', reason: `\`${key}\` is empty (null) in ${empty}: the application sees no value there, or its default (${both})`, bump: 3 };
+    return {
+      risk: important ? 'high' : kind === 'other' || kind === 'environment-name' ? 'low' : 'medium',
+      reason: `\`${key}\` is empty (null) in ${empty}: the application sees no value there, or its default (${both})`,
+      bump: 3,
+    };
   }
   if (isTagged(left) !== isTagged(right)) {
     return { risk: kind === 'credential' || kind === 'durability' || kind === 'url-host' ? 'high' : 'medium', reason: `computed by a YAML tag in one environment, written out in the other: ${both}` };

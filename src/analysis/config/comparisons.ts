@@ -38,9 +38,7 @@ function missingComparison(present: ConfigFile, absent: ConfigMissingSide, prese
   };
   const presentSide = { label: present.label, path: present.file };
   const absentSide = { label: absent.label, path: absent.file };
-  return presentIsLeft
-    ? { left: presentSide, right: absentSide, differences: [], anomalies: [anomaly] }
-    : { left: absentSide, right: presentSide, differences: [], anomalies: [anomaly] };
+  return presentIsLeft ? { left: presentSide, right: absentSide, differences: [], anomalies: [anomaly] } : { left: absentSide, right: presentSide, differences: [], anomalies: [anomaly] };
 }
 
 /** Cut a comparison of two huge files to the differences and anomalies ranked highest, saying so. */
@@ -72,7 +70,13 @@ function compare(evidence: ConfigEvidence): ConfigComparison[] {
     if (extra.length > 0 && left.parsed.errors.length === 0 && right.parsed.errors.length === 0) {
       const all = [left, right, ...extra];
       comparison.anomalies.push(...onlyInOneEnvironment(all));
-      for (const side of extra) comparison.anomalies.push(...foreignValueAnomalies(side, all.filter((other) => other !== side)));
+      for (const side of extra)
+        comparison.anomalies.push(
+          ...foreignValueAnomalies(
+            side,
+            all.filter((other) => other !== side),
+          ),
+        );
       comparison.anomalies = rankAnomalies(comparison.anomalies);
     }
     return capped(comparison);

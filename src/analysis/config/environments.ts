@@ -10,7 +10,10 @@ const ALIASES: Record<string, string[]> = {
 const TOKEN_TO_ENV = new Map<string, string>(Object.entries(ALIASES).flatMap(([env, names]) => names.map((name) => [name, env] as [string, string])));
 
 function tokens(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 }
 
 /** Canonical environment of a label or file name (`Production`, `prod.yaml` -> production); else the label. */
@@ -47,7 +50,12 @@ export function withoutEnvironment(text: string): string {
 export function stripEnvironment(host: string): string {
   return host
     .split('.')
-    .map((label) => label.split('-').filter((part) => !TOKEN_TO_ENV.has(part.toLowerCase())).join('-'))
+    .map((label) =>
+      label
+        .split('-')
+        .filter((part) => !TOKEN_TO_ENV.has(part.toLowerCase()))
+        .join('-'),
+    )
     .filter(Boolean)
     .join('.');
 }

@@ -38,9 +38,7 @@ export function foreignValueAnomalies(side: Side, others: Side[]): ConfigAnomaly
   const ownHosts = uses.filter((use) => environmentsIn(use.host).has(env));
   const strippedOwn = new Set(ownHosts.map((use) => stripEnvironment(use.host)));
   const ownDomains = new Set(ownHosts.map((use) => domainOf(use.host)));
-  const productionHosts = new Set(
-    others.filter((other) => environmentOf(other.label) === 'production' && env !== 'production').flatMap((other) => hostUses(other).map((use) => use.host)),
-  );
+  const productionHosts = new Set(others.filter((other) => environmentOf(other.label) === 'production' && env !== 'production').flatMap((other) => hostUses(other).map((use) => use.host)));
   const anomalies: ConfigAnomaly[] = [];
   const seen = new Set<string>();
   const add = (use: HostUse, detail: string, risk: ConfigAnomaly['risk']): void => {
@@ -66,7 +64,11 @@ export function foreignValueAnomalies(side: Side, others: Side[]): ConfigAnomaly
     if (strippedOwn.has(use.host)) {
       add(use, `${where} uses ${use.host}, the un-prefixed (production) form of this environment's own hosts (e.g. ${ownHosts.find((own) => stripEnvironment(own.host) === use.host)?.host})`, 'high');
     } else if (productionHosts.has(use.host) && ownDomains.has(domainOf(use.host))) {
-      add(use, `${where} uses ${use.host}, which production also uses, while its other ${domainOf(use.host)} hosts name ${env}: a production URL in ${env}?`, PUBLIC_PATH.test(use.path) ? 'high' : 'medium');
+      add(
+        use,
+        `${where} uses ${use.host}, which production also uses, while its other ${domainOf(use.host)} hosts name ${env}: a production URL in ${env}?`,
+        PUBLIC_PATH.test(use.path) ? 'high' : 'medium',
+      );
     }
   }
   return anomalies;

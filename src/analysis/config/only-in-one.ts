@@ -30,7 +30,10 @@ export function onlyInOneEnvironment(sides: { label: string; parsed: ParsedConfi
         path,
         file: side.parsed.file,
         line: lineOf(side.parsed.lines, path),
-        detail: `\`${path}\` exists only in ${side.label} (${side.parsed.file}), not in ${sides.filter((_, other) => other !== index).map((other) => other.label).join(', ')}`,
+        detail: `\`${path}\` exists only in ${side.label} (${side.parsed.file}), not in ${sides
+          .filter((_, other) => other !== index)
+          .map((other) => other.label)
+          .join(', ')}`,
         risk: 'medium',
       });
     }

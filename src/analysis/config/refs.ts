@@ -19,9 +19,7 @@ export function resolveConfigRef(evidence: ConfigEvidence, ref: ConfigRef): stri
   if (missing && typeof missing !== 'number') return JSON.stringify(missing);
   // Findings about a path (differences, anomalies) that the comparison of these files yields.
   for (const comparison of configComparisons(evidence)) {
-    const hit =
-      comparison.differences.find((difference) => difference.path === ref.path) ??
-      comparison.anomalies.find((anomaly) => anomaly.path === ref.path || anomaly.otherPath === ref.path);
+    const hit = comparison.differences.find((difference) => difference.path === ref.path) ?? comparison.anomalies.find((anomaly) => anomaly.path === ref.path || anomaly.otherPath === ref.path);
     if (hit) return JSON.stringify(hit);
   }
   return undefined;

@@ -23,7 +23,6 @@ export interface ConfigTableRow {
   reason: string;
 }
 
-
 function location(file: string, line: number | undefined): string {
   return line ? `${file}:${line}` : file;
 }
@@ -99,11 +98,7 @@ export function comparisonTableRows(comparisons: ConfigComparison[], options: { 
   }
   return rows
     .sort(
-      (a, b) =>
-        (a.row.type === 'anomaly' ? 0 : 1) - (b.row.type === 'anomaly' ? 0 : 1) ||
-        RISK_ORDER[a.row.risk] - RISK_ORDER[b.row.risk] ||
-        b.score - a.score ||
-        a.row.path.localeCompare(b.row.path),
+      (a, b) => (a.row.type === 'anomaly' ? 0 : 1) - (b.row.type === 'anomaly' ? 0 : 1) || RISK_ORDER[a.row.risk] - RISK_ORDER[b.row.risk] || b.score - a.score || a.row.path.localeCompare(b.row.path),
     )
     .map(({ row }) => row);
 }

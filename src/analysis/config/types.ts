@@ -5,19 +5,7 @@ export type ConfigChange = 'added' | 'removed' | 'changed' | 'type-changed';
 export type Risk = 'high' | 'medium' | 'unknown' | 'low';
 
 /** What a setting is, read from its key and values; each kind has its own risk rule (classify.ts). */
-export type ConfigKind =
-  | 'boolean-switch'
-  | 'size'
-  | 'count'
-  | 'timeout'
-  | 'url-host'
-  | 'credential'
-  | 'feature-flag'
-  | 'version'
-  | 'durability'
-  | 'environment-name'
-  | 'block'
-  | 'other';
+export type ConfigKind = 'boolean-switch' | 'size' | 'count' | 'timeout' | 'url-host' | 'credential' | 'feature-flag' | 'version' | 'durability' | 'environment-name' | 'block' | 'other';
 
 export interface ConfigDifference {
   /** Key path, e.g. database.pool_size */

@@ -50,8 +50,45 @@ export function renderValue(value: ConfigValue | undefined, path: string, quoteS
   return text.length > MAX_RENDER ? `${text.slice(0, MAX_RENDER - 1)}…` : text;
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, sec: 1, secs: 1, second: 1, seconds: 1, m: 60, min: 60, mins: 60, minute: 60, minutes: 60, h: 3600, hr: 3600, hour: 3600, hours: 3600, d: 86400, day: 86400, days: 86400 };
-const SIZE_UNITS: Record<string, number> = { b: 1, k: 1e3, kb: 1e3, ki: 1024, kib: 1024, m: 1e6, mb: 1e6, mi: 1024 ** 2, mib: 1024 ** 2, g: 1e9, gb: 1e9, gi: 1024 ** 3, gib: 1024 ** 3, t: 1e12, tb: 1e12, ti: 1024 ** 4, tib: 1024 ** 4 };
+const DURATION_UNITS: Record<string, number> = {
+  ms: 0.001,
+  s: 1,
+  sec: 1,
+  secs: 1,
+  second: 1,
+  seconds: 1,
+  m: 60,
+  min: 60,
+  mins: 60,
+  minute: 60,
+  minutes: 60,
+  h: 3600,
+  hr: 3600,
+  hour: 3600,
+  hours: 3600,
+  d: 86400,
+  day: 86400,
+  days: 86400,
+};
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  ki: 1024,
+  kib: 1024,
+  m: 1e6,
+  mb: 1e6,
+  mi: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1e9,
+  gb: 1e9,
+  gi: 1024 ** 3,
+  gib: 1024 ** 3,
+  t: 1e12,
+  tb: 1e12,
+  ti: 1024 ** 4,
+  tib: 1024 ** 4,
+};
 
 /** A comparable quantity: plain numbers, durations (to seconds, `_ms` keys to seconds) and sizes (to bytes). */
 export function quantity(value: ConfigValue | undefined, key = ''): { amount: number; unit: 'number' | 'seconds' | 'bytes' | 'cpu' } | undefined {

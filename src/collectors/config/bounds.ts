@@ -45,7 +45,10 @@ export function boundEnvValues(values: Record<string, string>): Record<string, s
 /** A warning naming the long values and keys, or undefined when there are none. */
 export function longValuesWarning(file: string, long: string[]): string | undefined {
   if (long.length === 0) return undefined;
-  const shown = long.slice(0, 5).map((item) => `\`${item}\``).join(', ');
+  const shown = long
+    .slice(0, 5)
+    .map((item) => `\`${item}\``)
+    .join(', ');
   return `${file}: ${long.length} value(s) or key(s) longer than ${MAX_VALUE_CHARS / 1024} KB (${shown}${long.length > 5 ? ', ...' : ''}) compared by their SHA-256 only`;
 }
 

@@ -26,7 +26,9 @@ function lookupFor(side: ConfigSideSpec, context: CollectContext, reader: Reader
       files.push(boundEnvValues(parseEnvText(readRegularFileSync(absolute)).values));
       reader.paths.add(path.relative(context.dir, absolute));
     } catch (error) {
-      reader.warnings.push(`${side.label}: env file ${envFile} cannot be read (${error instanceof UnreadableFile ? error.message : ((error as NodeJS.ErrnoException).code ?? (error as Error).message)}); placeholders stay unresolved`);
+      reader.warnings.push(
+        `${side.label}: env file ${envFile} cannot be read (${error instanceof UnreadableFile ? error.message : ((error as NodeJS.ErrnoException).code ?? (error as Error).message)}); placeholders stay unresolved`,
+      );
     }
   }
   return envLookup(files, context.env);
@@ -92,7 +94,8 @@ export async function collectConfig(spec: ConfigSourceSpec, context: CollectCont
     if (!pair.left || !pair.right) {
       const present = (pair.left ?? pair.right) as SideFile;
       const missing = missingSide(present, pair.left ? right : left);
-      if (left.kind !== 'missing' && right.kind !== 'missing') reader.warnings.push(`${present.display} (${pair.left ? left.label : right.label}) has no counterpart in ${missing.label}: ${missing.file} ${missing.problem}`);
+      if (left.kind !== 'missing' && right.kind !== 'missing')
+        reader.warnings.push(`${present.display} (${pair.left ? left.label : right.label}) has no counterpart in ${missing.label}: ${missing.file} ${missing.problem}`);
       const index = await load(pair.left ? left : right, present, lookups[pair.left ? 0 : 1] as EnvLookup, reader);
       if (index === undefined) continue;
       reader.evidence.pairs.push({ name: pair.name, left: pair.left ? index : missing, right: pair.left ? missing : index, others: [] });

@@ -146,7 +146,15 @@ export function parseJsonText(text: string, file: string): ParsedConfig {
   } catch {
     // JSON.parse messages quote the text (which may hold secrets); say only what and where.
     const position = jsonErrorAt(text);
-    const offset = position ? text.split('\n').slice(0, position.line - 1).join('\n').length + (position.line > 1 ? 1 : 0) + position.col - 1 : -1;
+    const offset = position
+      ? text
+          .split('\n')
+          .slice(0, position.line - 1)
+          .join('\n').length +
+        (position.line > 1 ? 1 : 0) +
+        position.col -
+        1
+      : -1;
     const char = offset >= 0 ? text[offset] : undefined;
     const message = `invalid JSON: ${char === undefined ? 'unexpected end of input' : `unexpected ${JSON.stringify(char)}`}`;
     return { file, format: 'json', value: null, lines: new Map(), duplicates: [], errors: [{ message, ...(position ?? {}) }] };
@@ -175,7 +183,12 @@ export function parseConfigText(text: string, file: string, format: ConfigFormat
   try {
     parsed = parseByFormat(text.replace(/^\uFEFF/, ''), file, format);
   } catch (error) {
-    const message = error instanceof RangeError ? 'nested too deeply or too large to parse' : `cannot parse: ${String((error as Error).message).split('\n')[0]?.slice(0, 300)}`;
+    const message =
+      error instanceof RangeError
+        ? 'nested too deeply or too large to parse'
+        : `cannot parse: ${String((error as Error).message)
+            .split('\n')[0]
+            ?.slice(0, 300)}`;
     return { file, format, value: null, lines: new Map(), duplicates: [], errors: [{ message }] };
   }
   const long: string[] = [];

@@ -77,9 +77,7 @@ async function listAtRevision(side: ConfigSideSpec, absolute: string, incidentDi
   }
   const show = (file: string) => () => runGit(['show', `${rev}:${file}`], root);
   if (type === 'blob') return { label: side.label, kind: 'file', display: shown, files: [{ name: path.posix.basename(relative), display: shown, read: show(relative) }] };
-  const listed = (await runGit(['ls-tree', '-r', '--name-only', rev, '--', relative || '.'], root))
-    .split('\n')
-    .filter((name) => name && CONFIG_FILE.test(path.posix.basename(name)));
+  const listed = (await runGit(['ls-tree', '-r', '--name-only', rev, '--', relative || '.'], root)).split('\n').filter((name) => name && CONFIG_FILE.test(path.posix.basename(name)));
   const { names, note } = capped(listed, shown);
   return {
     label: side.label,
@@ -101,7 +99,13 @@ export async function listSide(side: ConfigSideSpec, incidentDir: string): Promi
   try {
     stats = statSync(absolute);
   } catch (error) {
-    return { label: side.label, kind: 'missing', display: display(incidentDir, absolute), files: [], problem: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message };
+    return {
+      label: side.label,
+      kind: 'missing',
+      display: display(incidentDir, absolute),
+      files: [],
+      problem: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message,
+    };
   }
   const read = (file: string) => () => readRegularFile(file);
   if (stats.isDirectory()) {

@@ -23,9 +23,7 @@ const SSL_MODES = new Set(['disable', 'allow', 'prefer', 'require', 'verify-ca',
 
 /** Replace the password of a postgres URL (and any `password=` parameter) with ***. */
 export function maskUrl(url: string): string {
-  return url
-    .replace(/^(\w+:\/\/[^:/@]*:)([^@]*)@/, '$1***@')
-    .replace(/([?&]password=)[^&]*/gi, '$1***');
+  return url.replace(/^(\w+:\/\/[^:/@]*:)([^@]*)@/, '$1***@').replace(/([?&]password=)[^&]*/gi, '$1***');
 }
 
 /** Remove every occurrence of a secret from a text (error messages, hints). */

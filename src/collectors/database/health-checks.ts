@@ -25,10 +25,7 @@ const CLIENTS = `(backend_type = 'client backend' OR (backend_type IS NULL AND u
 export const COUNTERS_ID = 'database-counters';
 
 export function countersSql(info: ServerInfo): string {
-  const sessions =
-    info.versionNum >= 140000
-      ? `sessions, sessions_abandoned, sessions_fatal, sessions_killed, round(idle_in_transaction_time::numeric) AS idle_in_transaction_ms, `
-      : '';
+  const sessions = info.versionNum >= 140000 ? `sessions, sessions_abandoned, sessions_fatal, sessions_killed, round(idle_in_transaction_time::numeric) AS idle_in_transaction_ms, ` : '';
   return `SELECT datname::text AS database, numbackends, xact_commit, xact_rollback, deadlocks, conflicts, temp_files, temp_bytes,
        ${sessions}stats_reset, clock_timestamp() AS taken_at
 FROM pg_stat_database

@@ -14,8 +14,7 @@ import { checkCustomQuery, outsideCatalogReason, outsideCatalogSql } from './que
 import { openPgSession, type DbSession } from './session.ts';
 import { toDbRow } from './values.ts';
 
-const PGLITE_NOTE =
-  'not applicable to the embedded PGlite database: it is single-user (no other sessions, locks or connection limit) and is not the incident server';
+const PGLITE_NOTE = 'not applicable to the embedded PGlite database: it is single-user (no other sessions, locks or connection limit) and is not the incident server';
 
 export async function collectDatabase(spec: DatabaseSourceSpec, context: CollectContext): Promise<CollectorOutput<'database'>> {
   const url = spec.url?.trim();
@@ -68,7 +67,11 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
   try {
     infoRow = (await session.readOnly(SERVER_INFO_SQL)).rows[0] ?? {};
   } catch (error) {
-    throw new SourceFailure(scrub(`connected, but the first query failed: ${(error as Error).message}`, target.secret), (error as { code?: string }).code, 'check that the role may run queries on this database');
+    throw new SourceFailure(
+      scrub(`connected, but the first query failed: ${(error as Error).message}`, target.secret),
+      (error as { code?: string }).code,
+      'check that the role may run queries on this database',
+    );
   }
   const row = toDbRow(infoRow);
   const info: ServerInfo = {
@@ -137,7 +140,13 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
     taken.add(id);
     if (privileges.length > 0 && !spec.allowPrivilegedQueries) {
       checks.push(
-        skipped(id, query.title, 'failed', `not run: role "${info.role}" is ${privileges.join(', ')}, so a custom query could act outside the database; connect with a less privileged role, or set allowPrivilegedQueries: true on this source`, query.sql),
+        skipped(
+          id,
+          query.title,
+          'failed',
+          `not run: role "${info.role}" is ${privileges.join(', ')}, so a custom query could act outside the database; connect with a less privileged role, or set allowPrivilegedQueries: true on this source`,
+          query.sql,
+        ),
       );
       continue;
     }
@@ -189,7 +198,9 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
       readAllStats: info.readAllStats,
       monitor: row.monitor === true,
       privileges,
-      ...(spec.queries.length > 0 ? { customQueries: privileges.length > 0 && !spec.allowPrivilegedQueries ? 'not-run-privileged-role' : privileges.length > 0 ? 'ran-with-privileged-role' : 'ran' } : {}),
+      ...(spec.queries.length > 0
+        ? { customQueries: privileges.length > 0 && !spec.allowPrivilegedQueries ? 'not-run-privileged-role' : privileges.length > 0 ? 'ran-with-privileged-role' : 'ran' }
+        : {}),
       database: typeof row.database === 'string' ? row.database : null,
       ...(spec.asOf ? { asOf: new Date(spec.asOf).toISOString() } : {}),
       ...(target.pooler ? { pooler: target.pooler } : {}),
@@ -253,7 +264,9 @@ async function statementChecks(
   }
   if (!schema) {
     for (const check of statementsSql('public', info, table)) {
-      checks.push(skipped(check.id, check.title, 'limited', 'pg_stat_statements is not installed in this database (CREATE EXTENSION pg_stat_statements; it also needs shared_preload_libraries)', check.sql));
+      checks.push(
+        skipped(check.id, check.title, 'limited', 'pg_stat_statements is not installed in this database (CREATE EXTENSION pg_stat_statements; it also needs shared_preload_libraries)', check.sql),
+      );
     }
     return;
   }

@@ -75,7 +75,11 @@ export async function openPglite(seedFiles: string[], limits: SessionLimits): Pr
       } catch (error) {
         const err = error as { message?: string; code?: string };
         if (error instanceof WallClockTimeout) {
-          throw new SourceFailure(`seed file ${path.basename(file)} did not finish within ${error.limitMs} ms in PGlite`, 'seed-timeout', 'remove long-running statements (pg_sleep, huge generate_series) from the seed SQL');
+          throw new SourceFailure(
+            `seed file ${path.basename(file)} did not finish within ${error.limitMs} ms in PGlite`,
+            'seed-timeout',
+            'remove long-running statements (pg_sleep, huge generate_series) from the seed SQL',
+          );
         }
         throw new SourceFailure(
           `seed file ${path.basename(file)} failed in PGlite: ${err.message ?? String(error)}${err.code ? ` (SQLSTATE ${err.code})` : ''}`,

@@ -20,7 +20,7 @@ const ACTING_FUNCTIONS: Array<[pattern: string, why: string]> = [
   ['pg_file_*', 'writes server files'],
   ['pg_logdir_ls', 'lists server directories'],
   ['pg_terminate_backend', 'ends another session'],
-  ['pg_cancel_backend', 'cancels another session\'s query'],
+  ['pg_cancel_backend', "cancels another session's query"],
   ['pg_signal_backend', 'signals another session'],
   ['pg_reload_conf', 'reloads the server configuration'],
   ['pg_rotate_logfile', 'rotates the server log'],
@@ -88,13 +88,34 @@ export function actingFunction(name: string): string | undefined {
 
 /** CopyStmt -> COPY, CheckPointStmt -> CHECKPOINT, VariableSetStmt -> SET, ListenStmt -> LISTEN. */
 const STATEMENT_WORDS: Record<string, string> = {
-  CopyStmt: 'COPY', CheckPointStmt: 'CHECKPOINT', VariableSetStmt: 'SET', VariableShowStmt: 'SHOW', ListenStmt: 'LISTEN', UnlistenStmt: 'UNLISTEN',
-  NotifyStmt: 'NOTIFY', DoStmt: 'DO', CallStmt: 'CALL', TransactionStmt: 'a transaction statement', DiscardStmt: 'DISCARD', LockStmt: 'LOCK',
-  ExecuteStmt: 'EXECUTE', PrepareStmt: 'PREPARE', DeclareCursorStmt: 'DECLARE CURSOR', VacuumStmt: 'VACUUM/ANALYZE', LoadStmt: 'LOAD',
+  CopyStmt: 'COPY',
+  CheckPointStmt: 'CHECKPOINT',
+  VariableSetStmt: 'SET',
+  VariableShowStmt: 'SHOW',
+  ListenStmt: 'LISTEN',
+  UnlistenStmt: 'UNLISTEN',
+  NotifyStmt: 'NOTIFY',
+  DoStmt: 'DO',
+  CallStmt: 'CALL',
+  TransactionStmt: 'a transaction statement',
+  DiscardStmt: 'DISCARD',
+  LockStmt: 'LOCK',
+  ExecuteStmt: 'EXECUTE',
+  PrepareStmt: 'PREPARE',
+  DeclareCursorStmt: 'DECLARE CURSOR',
+  VacuumStmt: 'VACUUM/ANALYZE',
+  LoadStmt: 'LOAD',
 };
 
 function statementWord(kind: string): string {
-  return STATEMENT_WORDS[kind] ?? (kind.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase() || 'this statement');
+  return (
+    STATEMENT_WORDS[kind] ??
+    (kind
+      .replace(/Stmt$/, '')
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toUpperCase() ||
+      'this statement')
+  );
 }
 
 function statementName(stmt: unknown): string {
@@ -126,7 +147,13 @@ function walk(root: unknown): { functions: Set<string>; relations: Set<string>; 
         if (name !== '') functions.add(name);
       } else if (key === 'RangeVar') {
         const range = value as { schemaname?: string; relname?: string };
-        if (range.relname) relations.add([range.schemaname, range.relname].filter((part) => part !== undefined && part !== '').map((part) => `"${String(part).replace(/"/g, '""')}"`).join('.'));
+        if (range.relname)
+          relations.add(
+            [range.schemaname, range.relname]
+              .filter((part) => part !== undefined && part !== '')
+              .map((part) => `"${String(part).replace(/"/g, '""')}"`)
+              .join('.'),
+          );
       }
       if (value !== null && typeof value === 'object') stack.push(value);
     }

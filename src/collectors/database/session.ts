@@ -93,26 +93,26 @@ export async function openPgSession(config: pg.ClientConfig, limits: SessionLimi
     client.end().catch(() => undefined);
   };
   const run = async (sql: string, options?: { untrusted?: boolean }): Promise<QueryResultRows> => {
-      if (options?.untrusted) {
-        await client.query(preamble);
-        try {
-          const result = await client.query({ text: sql, queryMode: 'extended' } as pg.QueryConfig);
-          await client.query('COMMIT');
-          return { rows: result.rows as Record<string, unknown>[], columns: (result.fields ?? []).map((field) => field.name) };
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-      }
-      // Our own SQL: one round trip for the whole transaction.
+    if (options?.untrusted) {
+      await client.query(preamble);
       try {
-        const results = (await client.query(`${preamble}; ${sql.replace(/[;\s]+$/, '')}; COMMIT`)) as unknown as pg.QueryResult[];
-        const result = results[results.length - 2]!;
+        const result = await client.query({ text: sql, queryMode: 'extended' } as pg.QueryConfig);
+        await client.query('COMMIT');
         return { rows: result.rows as Record<string, unknown>[], columns: (result.fields ?? []).map((field) => field.name) };
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
+    }
+    // Our own SQL: one round trip for the whole transaction.
+    try {
+      const results = (await client.query(`${preamble}; ${sql.replace(/[;\s]+$/, '')}; COMMIT`)) as unknown as pg.QueryResult[];
+      const result = results[results.length - 2]!;
+      return { rows: result.rows as Record<string, unknown>[], columns: (result.fields ?? []).map((field) => field.name) };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
   };
   return {
     engine: 'postgres',
@@ -139,15 +139,16 @@ export interface RawResult {
 /** Apply TEXT_PARSERS to the columns the worker sent as text. */
 export function parseRawResult(result: RawResult): QueryResultRows {
   const parsed = result.fields.filter((field) => TEXT_PARSERS[field.dataTypeID] !== undefined);
-  const rows = parsed.length === 0
-    ? result.rows
-    : result.rows.map((row) => {
-        const out = { ...row };
-        for (const field of parsed) {
-          const value = out[field.name];
-          if (typeof value === 'string') out[field.name] = TEXT_PARSERS[field.dataTypeID]!(value);
-        }
-        return out;
-      });
+  const rows =
+    parsed.length === 0
+      ? result.rows
+      : result.rows.map((row) => {
+          const out = { ...row };
+          for (const field of parsed) {
+            const value = out[field.name];
+            if (typeof value === 'string') out[field.name] = TEXT_PARSERS[field.dataTypeID]!(value);
+          }
+          return out;
+        });
   return { rows, columns: result.fields.map((field) => field.name) };
 }

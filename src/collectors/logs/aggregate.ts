@@ -67,7 +67,8 @@ function isPostgresRecord(record: LogRecord): boolean {
 const FAILURE_WORDS = /\b(?:fail(?:ed|ure|ing)?|error|timed? ?out|refused|unreachable|gave up|giving up|exception|rejected)\b/i;
 const SUCCESS_WORDS = /\b(?:delivered|sent|succeeded|success(?:ful(?:ly)?)?|acknowledged|accepted)\b/i;
 
-const EMBEDDED_HEAD = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?\s+(?:-\s+)?(?:[\w.]+ - (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) - |\[?(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\]?:?\s+)?/;
+const EMBEDDED_HEAD =
+  /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?\s+(?:-\s+)?(?:[\w.]+ - (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) - |\[?(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\]?:?\s+)?/;
 const EMBEDDED_LEVEL = /^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):[\w.]*:\s*/;
 
 /** The text mined for a record's template: its first line without an embedded timestamp/level header (a Python traceback's last line names the exception). */

@@ -210,7 +210,8 @@ export function nginxErrorHead(text: string): Head | null {
 }
 
 /** Apache httpd error log, 2.2 (`[Sun Dec 04 04:47:44 2005] [error] msg`) and 2.4 (`[... 2011] [core:error] [pid 1:tid 2] [client 1.2.3.4:5] AH00128: msg`). */
-const APACHE = /^\[([A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)? \d{4})\] \[(?:([\w-]{1,40}):)?(emerg|alert|crit|error|warn|notice|info|debug|trace\d)\] (?:\[pid (\d+)(?::tid (\d+))?\] )?(?:\[client ([^\]]{1,100})\] )?/;
+const APACHE =
+  /^\[([A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)? \d{4})\] \[(?:([\w-]{1,40}):)?(emerg|alert|crit|error|warn|notice|info|debug|trace\d)\] (?:\[pid (\d+)(?::tid (\d+))?\] )?(?:\[client ([^\]]{1,100})\] )?/;
 
 export function apacheErrorHead(text: string): Head | null {
   const match = APACHE.exec(span(text));
@@ -246,7 +247,8 @@ export function herokuHead(text: string): Head | null {
 }
 
 /** pgbouncer: `2025-11-30 08:00:00.123 UTC [1234] LOG C-0x55d: db/user@1.2.3.4:5432 login attempt` (older: no zone, bare pid). */
-const PGBOUNCER = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)(?: ([A-Z]{2,5}|[+-]\d\d(?::?\d\d)?))? \[?(\d+)\]? (NOISE|DEBUG|LOG|INFO|NOTICE|WARNING|ERROR|FATAL) (?:([CS]-0x[0-9a-f]+): (?:([^\s/]{1,100})\/([^\s@]{1,100})@(\S{1,100}) )?)?/;
+const PGBOUNCER =
+  /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)(?: ([A-Z]{2,5}|[+-]\d\d(?::?\d\d)?))? \[?(\d+)\]? (NOISE|DEBUG|LOG|INFO|NOTICE|WARNING|ERROR|FATAL) (?:([CS]-0x[0-9a-f]+): (?:([^\s/]{1,100})\/([^\s@]{1,100})@(\S{1,100}) )?)?/;
 
 export function pgbouncerHead(text: string): Head | null {
   const match = PGBOUNCER.exec(span(text));
@@ -266,6 +268,7 @@ export function pgbouncerHead(text: string): Head | null {
 }
 
 /** Lines that continue the record before them in any text format: stack frames, chained causes, Go goroutine traces, Python traceback headers. */
-export const CONTINUATION = /^(?:[ \t]+\S|Caused by: |Suppressed: |\.\.\. \d+ (?:more|common frames omitted)|goroutine \d+ \[|created by |exit status \d+$|\[signal |Traceback \(most recent call last\)|During handling of the above exception|The above exception was the direct cause)/;
+export const CONTINUATION =
+  /^(?:[ \t]+\S|Caused by: |Suppressed: |\.\.\. \d+ (?:more|common frames omitted)|goroutine \d+ \[|created by |exit status \d+$|\[signal |Traceback \(most recent call last\)|During handling of the above exception|The above exception was the direct cause)/;
 /** An exception's first line (`java.lang.IllegalStateException: ...`, `ValueError: ...`): it continues a record only after an error or warning line, or inside a trace. */
 export const EXCEPTION_LINE = /^(?:(?:[a-z][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Failure)(?::|$)|[A-Z]\w*(?:Error|Exception)(?::|$))/;

@@ -7,13 +7,47 @@ import { isPostgresSyslog } from './syslog.ts';
 import type { Head } from './headed.ts';
 
 export type LogFormatName =
-  | 'render-json' | 'json-lines' | 'docker-json' | 'journald-json' | 'cloud-logging-json'
-  | 'postgres' | 'postgres-syslog' | 'syslog' | 'cri' | 'heroku' | 'nginx-error' | 'apache-error' | 'ruby' | 'pgbouncer' | 'java' | 'go' | 'logfmt'
-  | 'python' | 'render-text' | 'plain';
+  | 'render-json'
+  | 'json-lines'
+  | 'docker-json'
+  | 'journald-json'
+  | 'cloud-logging-json'
+  | 'postgres'
+  | 'postgres-syslog'
+  | 'syslog'
+  | 'cri'
+  | 'heroku'
+  | 'nginx-error'
+  | 'apache-error'
+  | 'ruby'
+  | 'pgbouncer'
+  | 'java'
+  | 'go'
+  | 'logfmt'
+  | 'python'
+  | 'render-text'
+  | 'plain';
 export const FORMAT_NAMES: LogFormatName[] = [
-  'render-json', 'json-lines', 'docker-json', 'journald-json', 'cloud-logging-json',
-  'postgres', 'postgres-syslog', 'syslog', 'cri', 'heroku', 'nginx-error', 'apache-error', 'ruby', 'pgbouncer', 'java', 'go', 'logfmt',
-  'python', 'render-text', 'plain',
+  'render-json',
+  'json-lines',
+  'docker-json',
+  'journald-json',
+  'cloud-logging-json',
+  'postgres',
+  'postgres-syslog',
+  'syslog',
+  'cri',
+  'heroku',
+  'nginx-error',
+  'apache-error',
+  'ruby',
+  'pgbouncer',
+  'java',
+  'go',
+  'logfmt',
+  'python',
+  'render-text',
+  'plain',
 ];
 /** Formats read by the JSON-lines reader (the name says what detection saw). */
 export const JSON_LINE_FORMATS = new Set<string>(['json-lines', 'docker-json', 'journald-json', 'cloud-logging-json']);
@@ -61,7 +95,10 @@ export function detectFormat(head: string): LogFormatName {
   }
   // The last line of a 64 KB head may be cut: left out unless the head is the whole (short) file.
   const all = text.split('\n');
-  const lines = (text.length < 60_000 ? all : all.slice(0, -1)).map((line) => line.replace(/\r$/, '')).filter((line) => line.trim().length > 0).slice(0, 200);
+  const lines = (text.length < 60_000 ? all : all.slice(0, -1))
+    .map((line) => line.replace(/\r$/, ''))
+    .filter((line) => line.trim().length > 0)
+    .slice(0, 200);
   if (lines.length === 0) return 'plain';
   const share = (test: (line: string) => boolean, of: string[] = lines): number => (of.length === 0 ? 0 : of.filter(test).length / of.length);
   const postgres = detectPrefix(lines);

@@ -28,7 +28,10 @@ export function fileWarnings(summary: LogFileSummary, window: { start: string; e
     warnings.push({ text: `${name}: the file is empty (0 lines); nothing was read from it`, partial: true, kind: 'empty' });
     return warnings;
   }
-  const suggestion = suggested && suggested !== summary.format ? `; the lines look like ${suggested}: set \`format: ${suggested}\`` : '; set `format` to the file\'s format (a name or a header format such as \'<Date> <Time> <Level> <Content>\')';
+  const suggestion =
+    suggested && suggested !== summary.format
+      ? `; the lines look like ${suggested}: set \`format: ${suggested}\``
+      : "; set `format` to the file's format (a name or a header format such as '<Date> <Time> <Level> <Content>')";
   const parsedShare = lines > 0 ? (lines - summary.unparsed) / lines : 1;
   const recordShare = lines > 0 ? summary.records / lines : 1;
   if (lines >= 10 && (parsedShare < MIN_PARSED_SHARE || (recordShare < MIN_PARSED_SHARE && suggested && suggested !== summary.format))) {
@@ -59,10 +62,15 @@ export function fileWarnings(summary: LogFileSummary, window: { start: string; e
       let change: string;
       if (before === outside) change = `all ${outside} record(s) are before the window${seen}: widen \`window.start\` to ${day(summary.firstSeen!)}`;
       else if (after === outside) change = `all ${outside} record(s) are after the window${seen}: widen \`window.end\` to ${day(summary.lastSeen!, 1)}`;
-      else change = `all ${outside} record(s) are outside the window (${before} before, ${after} after)${seen}: widen \`window.start\` to ${day(summary.firstSeen!)} and \`window.end\` to ${day(summary.lastSeen!, 1)}`;
+      else
+        change = `all ${outside} record(s) are outside the window (${before} before, ${after} after)${seen}: widen \`window.start\` to ${day(summary.firstSeen!)} and \`window.end\` to ${day(summary.lastSeen!, 1)}`;
       warnings.push({ text: `${name}: ${change}; nothing from this file is analysed`, partial: true, kind: 'window' });
     } else {
-      warnings.push({ text: `${name}: ${outside} of ${timed} timed record(s) are outside the window (${before} before, ${after} after)${seen}; counted, not analysed`, partial: false, kind: 'window' });
+      warnings.push({
+        text: `${name}: ${outside} of ${timed} timed record(s) are outside the window (${before} before, ${after} after)${seen}; counted, not analysed`,
+        partial: false,
+        kind: 'window',
+      });
     }
   }
   return warnings;

@@ -48,20 +48,32 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
     try {
       const summary = builder.beginFile(relative, format);
       let reported = 0;
-      const result = await readLogFile(file, relative, { format, postgresPrefix: spec.postgresPrefix, signal: context.signal, onFormat: (detected) => (summary.format = detected), progress: (characters) => {
-        if (characters - reported >= 64 << 20) {
-          reported = characters;
-          context.progress(`${relative}: ${Math.round(characters / (1 << 20))} MB read`);
-        }
-      } }, {
-        record: (record) => (filter === null || filter(record) ? builder.add(record) : builder.filtered()),
-        unparsed: (line, reason, text) => builder.unparsed(line, reason, text),
-      });
+      const result = await readLogFile(
+        file,
+        relative,
+        {
+          format,
+          postgresPrefix: spec.postgresPrefix,
+          signal: context.signal,
+          onFormat: (detected) => (summary.format = detected),
+          progress: (characters) => {
+            if (characters - reported >= 64 << 20) {
+              reported = characters;
+              context.progress(`${relative}: ${Math.round(characters / (1 << 20))} MB read`);
+            }
+          },
+        },
+        {
+          record: (record) => (filter === null || filter(record) ? builder.add(record) : builder.filtered()),
+          unparsed: (line, reason, text) => builder.unparsed(line, reason, text),
+        },
+      );
       summary.format = result.format;
       summary.lines = result.lines;
       if (result.postgresPrefix) summary.postgresPrefix = result.postgresPrefix;
       const fileSpecific = fileWarnings(summary, window, detectFormat(await headText(file)));
-      if (summary.unparsed > 0 && !fileSpecific.some((warning) => warning.partial)) warnings.push(`${relative}: ${summary.unparsed} line(s) could not be parsed as ${result.format} (samples in the evidence)`);
+      if (summary.unparsed > 0 && !fileSpecific.some((warning) => warning.partial))
+        warnings.push(`${relative}: ${summary.unparsed} line(s) could not be parsed as ${result.format} (samples in the evidence)`);
       if (summary.truncatedRecords) warnings.push(`${relative}: ${summary.truncatedRecords} record(s) too deeply nested or too large to parse were kept as truncated text`);
       if (summary.filteredOut) warnings.push(`${relative}: ${summary.filteredOut} record(s) left out by the source's filter`);
       for (const warning of fileSpecific) {
@@ -82,7 +94,11 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
       throw new SourceFailure(`no log file matches ${spec.paths.join(', ')}`, 'ENOENT', 'check `paths` (relative to incident.yaml; globs such as logs/*.log.gz are allowed)');
     }
     const code = errorCode(lastError) ?? 'read-error';
-    throw new SourceFailure(`cannot read ${files.length === 1 ? files[0] : `any of ${files.length} log files`}: ${(lastError as Error)?.message ?? code}`, code, code === 'ENOENT' ? 'check `paths` in incident.yaml' : code === 'EACCES' ? 'make the files readable by this user' : undefined);
+    throw new SourceFailure(
+      `cannot read ${files.length === 1 ? files[0] : `any of ${files.length} log files`}: ${(lastError as Error)?.message ?? code}`,
+      code,
+      code === 'ENOENT' ? 'check `paths` in incident.yaml' : code === 'EACCES' ? 'make the files readable by this user' : undefined,
+    );
   }
   const evidence = builder.finish();
   const partial = failed > 0 || partialWarnings > 0 || expanded.some((entry) => entry.files.length === 0);

@@ -164,8 +164,19 @@ function nestedFields(object: JsonObject): Nested {
 /** Copy request labels under their canonical names (statusCode, method, path) and the service name. */
 function canonicalFields(fields: Record<string, string>): void {
   // A flat `status` next to an error object is an outbound call's answer (axios, fetch), not a request this service served.
-  const outbound = fields.statusCode === undefined && fields['res.statusCode'] === undefined && fields['http.status_code'] === undefined && Object.keys(fields).some((key) => /^(?:err|error)\.(?:message|type|stack)$/.test(key));
-  const status = fields.statusCode ?? fields.status_code ?? fields['res.statusCode'] ?? fields['http.status_code'] ?? fields['response.status'] ?? fields['httpRequest.status'] ?? (outbound ? undefined : fields.status);
+  const outbound =
+    fields.statusCode === undefined &&
+    fields['res.statusCode'] === undefined &&
+    fields['http.status_code'] === undefined &&
+    Object.keys(fields).some((key) => /^(?:err|error)\.(?:message|type|stack)$/.test(key));
+  const status =
+    fields.statusCode ??
+    fields.status_code ??
+    fields['res.statusCode'] ??
+    fields['http.status_code'] ??
+    fields['response.status'] ??
+    fields['httpRequest.status'] ??
+    (outbound ? undefined : fields.status);
   if (status && /^[1-5]\d\d$/.test(status)) fields.statusCode = status;
   const method = fields.method ?? fields['req.method'] ?? fields['http.method'] ?? fields['request.method'] ?? fields['httpRequest.requestMethod'];
   if (method) fields.method = method;
@@ -319,7 +330,10 @@ export function recordFromObject(object: JsonObject, file: string, line: number,
     const time = timeOf(timeEntry[0], timeEntry[1]);
     if (time) record.timestamp = time;
   }
-  const levelEntry = fields.level !== undefined ? (['level', fields.level] as [string, Json]) : (first(object, [...LEVEL_KEYS, 'PRIORITY']) ?? (fields['log.level'] ? (['log.level', fields['log.level']] as [string, Json]) : undefined));
+  const levelEntry =
+    fields.level !== undefined
+      ? (['level', fields.level] as [string, Json])
+      : (first(object, [...LEVEL_KEYS, 'PRIORITY']) ?? (fields['log.level'] ? (['log.level', fields['log.level']] as [string, Json]) : undefined));
   let level = levelOf(levelEntry?.[0], levelEntry?.[1]);
   if (nested.level && (!level || RANK[nested.level] > RANK[level])) level = nested.level;
   if (level) record.level = level;

@@ -142,7 +142,21 @@ function parseWithPrefix(compiled: CompiledPrefix, text: string): ParsedLine | n
 
 const GENERIC_LINE = new RegExp(`^${TIME}\\s*(?:\\[(\\d+)\\]|(\\d+))?:?\\s*(?:\\[\\d+-\\d+\\]:?\\s*)?(.*?)\\b${SEVERITY}: {1,2}(.*)$`);
 const KEY_VALUE = /\b(user|usr|db|database|app|application_name|client|host|remote|e|sqlstate|session|xid)=([^,\s]*)/g;
-const KEY_NAMES: Record<string, string> = { user: 'user', usr: 'user', db: 'database', database: 'database', app: 'application', application_name: 'application', client: 'remote', host: 'remote', remote: 'remote', e: 'sqlstate', sqlstate: 'sqlstate', session: 'session', xid: 'xid' };
+const KEY_NAMES: Record<string, string> = {
+  user: 'user',
+  usr: 'user',
+  db: 'database',
+  database: 'database',
+  app: 'application',
+  application_name: 'application',
+  client: 'remote',
+  host: 'remote',
+  remote: 'remote',
+  e: 'sqlstate',
+  sqlstate: 'sqlstate',
+  session: 'session',
+  xid: 'xid',
+};
 
 /**
  * A line whose prefix is not the configured one (log_line_prefix changed and the server restarted): a timestamp,
@@ -311,10 +325,13 @@ function stripCr(line: string): string {
 /** Parse a whole PostgreSQL log text into records (unparsed lines are skipped; see createPostgresParser to see them). */
 export function parsePostgresLog(text: string, options: { prefix?: string; file?: string } = {}): LogRecord[] {
   const records: LogRecord[] = [];
-  const parser = createPostgresParser({ file: options.file ?? 'postgresql.log', prefix: options.prefix }, {
-    record: (record) => records.push(record),
-    unparsed: () => undefined,
-  });
+  const parser = createPostgresParser(
+    { file: options.file ?? 'postgresql.log', prefix: options.prefix },
+    {
+      record: (record) => records.push(record),
+      unparsed: () => undefined,
+    },
+  );
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   lines.forEach((line, index) => parser.line(stripCr(line), index + 1));
@@ -323,15 +340,15 @@ export function parsePostgresLog(text: string, options: { prefix?: string; file?
 }
 
 /** Stream PostgreSQL log records from text or byte chunks (e.g. fs.createReadStream). */
-export async function* postgresRecords(
-  chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
-  options: { prefix?: string; file?: string } = {},
-): AsyncIterable<LogRecord> {
+export async function* postgresRecords(chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, options: { prefix?: string; file?: string } = {}): AsyncIterable<LogRecord> {
   const ready: LogRecord[] = [];
-  const parser = createPostgresParser({ file: options.file ?? 'postgresql.log', prefix: options.prefix }, {
-    record: (record) => ready.push(record),
-    unparsed: () => undefined,
-  });
+  const parser = createPostgresParser(
+    { file: options.file ?? 'postgresql.log', prefix: options.prefix },
+    {
+      record: (record) => ready.push(record),
+      unparsed: () => undefined,
+    },
+  );
   let lineNumber = 0;
   for await (const line of linesOf(chunks)) {
     parser.line(stripCr(line), ++lineNumber);

@@ -52,10 +52,14 @@ export async function readLogFile(absolutePath: string, displayPath: string, opt
   const format: string = requested === 'auto' ? detectFormat(head) : requested;
   options.onFormat?.((FORMAT_NAMES as string[]).includes(format) ? format : `header: ${format}`);
   const joiner =
-    format === 'render-json' || format === 'render-text' || format === 'syslog' || format === 'heroku' ? joinMultiline(sink)
-    : format === 'docker-json'
-      ? joinTraceLines(sink, (text, previous, joined) => CONTINUATION.test(text) || (EXCEPTION_LINE.test(text) && (joined > 0 || previous.level === 'error' || previous.level === 'fatal' || previous.level === 'warn')))
-      : null;
+    format === 'render-json' || format === 'render-text' || format === 'syslog' || format === 'heroku'
+      ? joinMultiline(sink)
+      : format === 'docker-json'
+        ? joinTraceLines(
+            sink,
+            (text, previous, joined) => CONTINUATION.test(text) || (EXCEPTION_LINE.test(text) && (joined > 0 || previous.level === 'error' || previous.level === 'fatal' || previous.level === 'warn')),
+          )
+        : null;
   const year = format === 'syslog' || format === 'postgres-syslog' ? inferSyslogYear(head, (await stat(absolutePath)).mtime) : undefined;
   if (joiner) sink = joiner;
   let parser: ChunkParser;
@@ -86,7 +90,14 @@ export async function readLogFile(absolutePath: string, displayPath: string, opt
       const lineHead = heads[format] ?? headerFormatHead(compileHeaderFormat(format));
       const continuation = format !== 'syslog' && format !== 'heroku';
       lineParser = createHeadedParser(
-        { file: displayPath, head: lineHead, continuation, joinTraces: continuation, orphanAsRecord: format === 'plain', reason: `not-${(FORMAT_NAMES as string[]).includes(format) ? format : 'header-format'}` },
+        {
+          file: displayPath,
+          head: lineHead,
+          continuation,
+          joinTraces: continuation,
+          orphanAsRecord: format === 'plain',
+          reason: `not-${(FORMAT_NAMES as string[]).includes(format) ? format : 'header-format'}`,
+        },
         sink,
       );
     }

@@ -6,7 +6,13 @@ import { inferLevel } from './message-hints.ts';
 /** Keys of a page object whose array holds the records: Render `logs`, CloudWatch `events` (filter-log-events, get-log-events), GCP `entries`. */
 const PAGE_KEYS = new Set(['logs', 'events', 'entries']);
 const MAX_RECORD_CHARS = 8 << 20;
-const QUOTE = 34, BACKSLASH = 92, OPEN_OBJECT = 123, CLOSE_OBJECT = 125, OPEN_ARRAY = 91, CLOSE_ARRAY = 93, NEWLINE = 10;
+const QUOTE = 34,
+  BACKSLASH = 92,
+  OPEN_OBJECT = 123,
+  CLOSE_OBJECT = 125,
+  OPEN_ARRAY = 91,
+  CLOSE_ARRAY = 93,
+  NEWLINE = 10;
 
 export function createRenderJsonParser(file: string, sink: RecordSink): ChunkParser {
   let depth = 0;
@@ -144,10 +150,7 @@ export function createRenderJsonParser(file: string, sink: RecordSink): ChunkPar
             pageArrayDepth = -1;
             lastKey = '';
           }
-          const isRecord =
-            code === OPEN_OBJECT &&
-            captureDepth === -1 &&
-            (depth === 0 || (depth === 1 && topType === OPEN_ARRAY) || (pageArrayDepth !== -1 && depth === pageArrayDepth + 1));
+          const isRecord = code === OPEN_OBJECT && captureDepth === -1 && (depth === 0 || (depth === 1 && topType === OPEN_ARRAY) || (pageArrayDepth !== -1 && depth === pageArrayDepth + 1));
           if (code === OPEN_ARRAY && depth === 1 && topType === OPEN_OBJECT && PAGE_KEYS.has(lastKey) && captureDepth === 0) {
             pageArrayDepth = 1;
             captureDepth = -1;

@@ -83,7 +83,14 @@ export function createPostgresSyslogParser(file: string, year: number | undefine
       }
       const chunk = PG_PROGRAMS.test(parsed.fields?.app ?? '') ? PG_CHUNK.exec(parsed.message) : null;
       if (!chunk) {
-        sink.record({ file, line: lineNumber, message: parsed.message, fields: parsed.fields ?? {}, ...(parsed.timestamp ? { timestamp: parsed.timestamp } : {}), ...(parsed.level ? { level: parsed.level } : {}) });
+        sink.record({
+          file,
+          line: lineNumber,
+          message: parsed.message,
+          fields: parsed.fields ?? {},
+          ...(parsed.timestamp ? { timestamp: parsed.timestamp } : {}),
+          ...(parsed.level ? { level: parsed.level } : {}),
+        });
         return;
       }
       const body = chunk[3]!;

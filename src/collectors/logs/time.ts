@@ -7,15 +7,42 @@ import type { Level } from '../../evidence/schema.ts';
  * is the IANA zone or fixed offset luxon resolves. An abbreviation not listed makes the time unknown, never UTC.
  */
 const ABBREVIATIONS: Record<string, string> = {
-  UTC: 'UTC', GMT: 'UTC', Z: 'UTC', UT: 'UTC',
-  EST: 'UTC-5', EDT: 'UTC-4', CDT: 'UTC-5', MST: 'UTC-7', MDT: 'UTC-6', PST: 'UTC-8', PDT: 'UTC-7', AKST: 'UTC-9', AKDT: 'UTC-8', HST: 'UTC-10',
-  CET: 'UTC+1', CEST: 'UTC+2', WET: 'UTC', WEST: 'UTC+1', EET: 'UTC+2', EEST: 'UTC+3', BST: 'UTC+1', MSK: 'UTC+3',
-  JST: 'UTC+9', KST: 'UTC+9', HKT: 'UTC+8', SGT: 'UTC+8', AEST: 'UTC+10', AEDT: 'UTC+11', ACST: 'UTC+9:30', AWST: 'UTC+8', NZST: 'UTC+12', NZDT: 'UTC+13',
+  UTC: 'UTC',
+  GMT: 'UTC',
+  Z: 'UTC',
+  UT: 'UTC',
+  EST: 'UTC-5',
+  EDT: 'UTC-4',
+  CDT: 'UTC-5',
+  MST: 'UTC-7',
+  MDT: 'UTC-6',
+  PST: 'UTC-8',
+  PDT: 'UTC-7',
+  AKST: 'UTC-9',
+  AKDT: 'UTC-8',
+  HST: 'UTC-10',
+  CET: 'UTC+1',
+  CEST: 'UTC+2',
+  WET: 'UTC',
+  WEST: 'UTC+1',
+  EET: 'UTC+2',
+  EEST: 'UTC+3',
+  BST: 'UTC+1',
+  MSK: 'UTC+3',
+  JST: 'UTC+9',
+  KST: 'UTC+9',
+  HKT: 'UTC+8',
+  SGT: 'UTC+8',
+  AEST: 'UTC+10',
+  AEDT: 'UTC+11',
+  ACST: 'UTC+9:30',
+  AWST: 'UTC+8',
+  NZST: 'UTC+12',
+  NZDT: 'UTC+13',
 };
 
 const ISO_Z = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z$/;
-const GENERIC =
-  /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s*(Z|[+-]\d\d(?::?\d\d)?|[A-Z]{2,5}|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+){1,2})?$/;
+const GENERIC = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s*(Z|[+-]\d\d(?::?\d\d)?|[A-Z]{2,5}|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+){1,2})?$/;
 
 /** Normalise a timestamp string (ISO, `YYYY-MM-DD HH:MM:SS,mmm`, with zone names or offsets) to ISO UTC. */
 export function normalizeTimestamp(value: string): string | undefined {
@@ -34,7 +61,7 @@ export function normalizeTimestamp(value: string): string | undefined {
       return Number.isNaN(ms) ? undefined : new Date(ms - offset * 60_000).toISOString();
     }
     const named = DateTime.fromObject(parts, { zone: ABBREVIATIONS[zone] ?? (zone.includes('/') ? zone : 'unknown/zone') });
-    return named.isValid ? named.toUTC().toISO() ?? undefined : undefined;
+    return named.isValid ? (named.toUTC().toISO() ?? undefined) : undefined;
   }
   if (/^\d{10}(\.\d+)?$/.test(value)) return new Date(Number(value) * 1000).toISOString();
   if (/^\d{13}$/.test(value)) return new Date(Number(value)).toISOString();
@@ -51,11 +78,42 @@ export function epochToIso(value: number): string | undefined {
 }
 
 const LEVELS: Record<string, Level> = {
-  trace: 'debug', debug: 'debug', debug1: 'debug', debug2: 'debug', debug3: 'debug', debug4: 'debug', debug5: 'debug', verbose: 'debug', silly: 'debug', fine: 'debug', finer: 'debug', finest: 'debug',
-  info: 'info', information: 'info', informational: 'info', notice: 'info', log: 'info', http: 'info', i: 'info', d: 'debug', v: 'debug',
-  warn: 'warn', warning: 'warn', w: 'warn',
-  error: 'error', err: 'error', e: 'error', severe: 'error',
-  fatal: 'fatal', critical: 'fatal', crit: 'fatal', panic: 'fatal', emerg: 'fatal', emergency: 'fatal', alert: 'fatal', f: 'fatal',
+  trace: 'debug',
+  debug: 'debug',
+  debug1: 'debug',
+  debug2: 'debug',
+  debug3: 'debug',
+  debug4: 'debug',
+  debug5: 'debug',
+  verbose: 'debug',
+  silly: 'debug',
+  fine: 'debug',
+  finer: 'debug',
+  finest: 'debug',
+  info: 'info',
+  information: 'info',
+  informational: 'info',
+  notice: 'info',
+  log: 'info',
+  http: 'info',
+  i: 'info',
+  d: 'debug',
+  v: 'debug',
+  warn: 'warn',
+  warning: 'warn',
+  w: 'warn',
+  error: 'error',
+  err: 'error',
+  e: 'error',
+  severe: 'error',
+  fatal: 'fatal',
+  critical: 'fatal',
+  crit: 'fatal',
+  panic: 'fatal',
+  emerg: 'fatal',
+  emergency: 'fatal',
+  alert: 'fatal',
+  f: 'fatal',
 };
 
 /** Map a level spelling (ERROR, warning, crit, DEBUG2, pino numbers) to a fracas level. */

@@ -7,10 +7,29 @@ export interface EntityMention {
 }
 
 const NOUNS: Record<string, EntityKind> = {
-  job: 'job-id', jobs: 'job-id', task: 'job-id', tasks: 'job-id',
-  document: 'document-id', documents: 'document-id', doc: 'document-id', docs: 'document-id', file: 'document-id', files: 'document-id', upload: 'document-id', uploads: 'document-id',
-  request: 'request-id', requests: 'request-id', req: 'request-id', trace: 'request-id', correlation: 'request-id',
-  user: 'user-id', users: 'user-id', account: 'user-id', accounts: 'user-id', customer: 'user-id', customers: 'user-id',
+  job: 'job-id',
+  jobs: 'job-id',
+  task: 'job-id',
+  tasks: 'job-id',
+  document: 'document-id',
+  documents: 'document-id',
+  doc: 'document-id',
+  docs: 'document-id',
+  file: 'document-id',
+  files: 'document-id',
+  upload: 'document-id',
+  uploads: 'document-id',
+  request: 'request-id',
+  requests: 'request-id',
+  req: 'request-id',
+  trace: 'request-id',
+  correlation: 'request-id',
+  user: 'user-id',
+  users: 'user-id',
+  account: 'user-id',
+  accounts: 'user-id',
+  customer: 'user-id',
+  customers: 'user-id',
 };
 const NOUN = 'job|task|document|doc|file|upload|request|req|trace|correlation|user|account|customer';
 const KEY_VALUE = new RegExp(`(?:^|[^A-Za-z0-9])(${NOUN})[_-]?(?:id|uuid)["']?\\s*[=:]\\s*["']?([A-Za-z0-9][\\w.:-]{0,80})`, 'gi');

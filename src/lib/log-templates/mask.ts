@@ -11,7 +11,9 @@ const WHOLE_VARIABLE = new RegExp(
     '(?=[a-fA-F]*\\d)[0-9a-fA-F]{6,}',
     '\\d{4}-\\d\\d-\\d\\d(?:[T ]\\d\\d:\\d\\d(?::\\d\\d(?:[.,]\\d+)?)?)?(?:Z|[+-]\\d\\d:?\\d\\d)?',
     '\\d{1,2}:\\d\\d(?::\\d\\d)?(?:[.,]\\d+)?',
-  ].map((pattern) => `(?:${pattern})`).join('|'),
+  ]
+    .map((pattern) => `(?:${pattern})`)
+    .join('|'),
 );
 const WHOLE = new RegExp(`^(?:${WHOLE_VARIABLE.source})$`);
 const IP_PORT = /^\/?(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?$|^\[?[0-9a-fA-F]*:[0-9a-fA-F:]+:[0-9a-fA-F]+\]?$/;

@@ -109,7 +109,13 @@ export function periodicity(starts: number[]): Periodicity | null {
     }
   }
   if (support / starts.length >= 0.7 && new Set(starts.map((start) => Math.floor(start / 3_600_000))).size >= 3) {
-    return { kind: 'minute-of-hour', minute: best, support, episodes: starts.length, description: `at about :${String(best).padStart(2, '0')} past the hour (${support} of ${starts.length} episodes)` };
+    return {
+      kind: 'minute-of-hour',
+      minute: best,
+      support,
+      episodes: starts.length,
+      description: `at about :${String(best).padStart(2, '0')} past the hour (${support} of ${starts.length} episodes)`,
+    };
   }
   return null;
 }

@@ -1,17 +1,7 @@
 // Secret redaction for evidence, reports and error messages: one redactor per run, same secret -> same placeholder.
 import type { EvidenceBundle } from '../../evidence/schema.ts';
 import { findCatalogueSecrets } from './catalogue.ts';
-import {
-  isIdentifierKey,
-  isNonSecretValue,
-  isSecretKey,
-  isStrongSecretKey,
-  kindForKey,
-  PLACEHOLDER_EXACT,
-  PLACEHOLDER_GLOBAL,
-  PLACEHOLDER_PATTERN,
-  secretValueKind,
-} from './recognise.ts';
+import { isIdentifierKey, isNonSecretValue, isSecretKey, isStrongSecretKey, kindForKey, PLACEHOLDER_EXACT, PLACEHOLDER_GLOBAL, PLACEHOLDER_PATTERN, secretValueKind } from './recognise.ts';
 
 /**
  * A redactor remembers every secret it has replaced, so one secret gets one placeholder everywhere
@@ -92,7 +82,8 @@ const PREFIX_LITERALS = ['sk-ant-', 'sk-', 'whsec_', 'llx-', 'rnd_', 'sb_secret_
  * A 40-character AWS-style secret (or any 32+ character base64/hex run) in free text after words that say what it is:
  * `aws secret key wJalr...`, `using secret access key: ...`. Bounded gap, so linear.
  */
-const CONTEXT_SECRET = /\b(?:secret(?:[ _-]?access)?[ _-]?key|aws[ _-]?secret|access[ _-]?key[ _-]?secret|client[ _-]?secret|api[ _-]?secret|auth[ _-]?token)\b[^A-Za-z0-9+/\n]{1,12}(?:(?:is|of|was|=|:)[^A-Za-z0-9+/\n]{0,4})?([A-Za-z0-9+/]{32,256}={0,2})(?![A-Za-z0-9+/=])/gi;
+const CONTEXT_SECRET =
+  /\b(?:secret(?:[ _-]?access)?[ _-]?key|aws[ _-]?secret|access[ _-]?key[ _-]?secret|client[ _-]?secret|api[ _-]?secret|auth[ _-]?token)\b[^A-Za-z0-9+/\n]{1,12}(?:(?:is|of|was|=|:)[^A-Za-z0-9+/\n]{0,4})?([A-Za-z0-9+/]{32,256}={0,2})(?![A-Za-z0-9+/=])/gi;
 
 /** Webhook URLs whose path is the secret: keep the host, redact the rest. */
 const WEBHOOK_URLS = /(https?:\/\/(?:hooks\.slack\.com\/(?:services|workflows|triggers)|(?:discord(?:app)?\.com)\/api\/webhooks)\/)([A-Za-z0-9/_-]{1,1024})/g;
@@ -507,9 +498,7 @@ function redactText(table: SecretTable, input: string): string {
   }
   const lower = text.toLowerCase();
   if (lower.includes('bearer')) {
-    text = text.replace(BEARER, (whole, word: string, space: string, token: string) =>
-      /\d/.test(token) || token.length >= 24 ? `${word}${space}${table.placeholder('bearer', token)}` : whole,
-    );
+    text = text.replace(BEARER, (whole, word: string, space: string, token: string) => (/\d/.test(token) || token.length >= 24 ? `${word}${space}${table.placeholder('bearer', token)}` : whole));
   }
   if (lower.includes('secret') || lower.includes('aws') || lower.includes('auth')) {
     text = text.replace(CONTEXT_SECRET, (whole, secret: string) => {
@@ -633,9 +622,7 @@ export function createRedactor(): Redactor {
     if (!isPlainObject(value)) return value;
     const source = value;
     // A {key|path|name: "DB_PASSWORD", value|left|right: "..."} record: the sibling values are secrets.
-    const secretName = NAME_FIELDS.map((field) => source[field]).find(
-      (name): name is string => typeof name === 'string' && isSecretKey(lastSegment(name)),
-    );
+    const secretName = NAME_FIELDS.map((field) => source[field]).find((name): name is string => typeof name === 'string' && isSecretKey(lastSegment(name)));
     // {path: "build.commit_sha", left: "<40 hex>"}: the values are named by the record's name field, not by `left`.
     const recordName = NAME_FIELDS.map((field) => source[field]).find((name): name is string => typeof name === 'string');
     const identifierRecord = recordName !== undefined && isIdentifierKey(lastSegment(recordName));
@@ -643,8 +630,7 @@ export function createRedactor(): Redactor {
     const result: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(source)) {
       const outKey = text(key);
-      const shapeKind =
-        typeof item === 'string' && item.length >= 24 && !isIdentifierKey(key) && !(identifierRecord && VALUE_FIELDS.includes(key)) ? secretValueKind(item.trim()) : undefined;
+      const shapeKind = typeof item === 'string' && item.length >= 24 && !isIdentifierKey(key) && !(identifierRecord && VALUE_FIELDS.includes(key)) ? secretValueKind(item.trim()) : undefined;
       if (shapeKind !== undefined) {
         result[outKey] = table.placeholder(shapeKind, item as string);
       } else if (secretName !== undefined && VALUE_FIELDS.includes(key) && (typeof item === 'string' || typeof item === 'number')) {

@@ -12,7 +12,10 @@ import { bundle, every } from './fixtures.ts';
 
 describe('advice fits the cause', () => {
   it('a Redis pool running dry gets the signature’s Redis remedies, not PostgreSQL settings', () => {
-    const evidence = bundle({ failures: every(60, 120).map((offset): [number, number] => [offset, 2]), families: [{ id: 'pool', message: 'redis.exceptions.ConnectionError: Too many connections', at: every(60, 120).flatMap((offset) => [offset, offset]) }] });
+    const evidence = bundle({
+      failures: every(60, 120).map((offset): [number, number] => [offset, 2]),
+      families: [{ id: 'pool', message: 'redis.exceptions.ConnectionError: Too many connections', at: every(60, 120).flatMap((offset) => [offset, offset]) }],
+    });
     const attribution = attribute(evidence, []);
     const hypotheses = rankHypotheses([], {}, attribution);
     hypotheses[0]!.role = 'root-cause';
@@ -50,12 +53,28 @@ function databaseEvidence(ids: string[]): DatabaseEvidence {
 describe('exact counts', () => {
   it('joins all 450 stuck jobs with the webhook outcomes, not the 200 listed', () => {
     const ids = Array.from({ length: 450 }, (_, index) => `job-${1000 + index}`);
-    const entities: LogEntity[] = ids.map((id, index) => ({ kind: 'job-id', id, records: 1, errors: 1, file: 'logs/app.log', line: index + 1, webhook: index % 3 === 0 ? { attempts: 0, delivered: 0, failed: 1, requests: 1, requestsFailed: 1 } : index % 3 === 1 ? { attempts: 0, delivered: 1, failed: 0, requests: 1 } : { attempts: 0, delivered: 0, failed: 0 } }));
+    const entities: LogEntity[] = ids.map((id, index) => ({
+      kind: 'job-id',
+      id,
+      records: 1,
+      errors: 1,
+      file: 'logs/app.log',
+      line: index + 1,
+      webhook:
+        index % 3 === 0
+          ? { attempts: 0, delivered: 0, failed: 1, requests: 1, requestsFailed: 1 }
+          : index % 3 === 1
+            ? { attempts: 0, delivered: 1, failed: 0, requests: 1 }
+            : { attempts: 0, delivered: 0, failed: 0 },
+    }));
     const base = bundle({ families: [] });
     const logs = base.sources[0]!;
     (logs.evidence as { entities: LogEntity[] }).entities = entities;
     const database = databaseEvidence(ids);
-    const evidence: EvidenceBundle = { ...base, sources: [logs, { id: 'db', kind: 'database', status: 'ok', warnings: [], provenance: { description: 'fixture', collectedAt: base.collectedAt }, durationMs: 0, evidence: database }] };
+    const evidence: EvidenceBundle = {
+      ...base,
+      sources: [logs, { id: 'db', kind: 'database', status: 'ok', warnings: [], provenance: { description: 'fixture', collectedAt: base.collectedAt }, durationMs: 0, evidence: database }],
+    };
     const findings = databaseFindings('db', database);
     const stuck = findings.find((finding) => finding.signal === 'stuck-jobs')!;
     expect(stuck.count).toBe(450);

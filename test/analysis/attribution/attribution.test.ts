@@ -4,7 +4,8 @@ import { attribute } from '../../../src/analysis/attribution/index.ts';
 import { rankHypotheses } from '../../../src/analysis/hypotheses.ts';
 import { bundle, every, minute } from './fixtures.ts';
 
-const PANIC = 'http: panic serving 10.0.0.7:51234: runtime error: invalid memory address or nil pointer dereference\ngoroutine 42 [running]:\nmain.(*Handler).ServeOrder(0xc000010000)\n\t/app/handler.go:88 +0x1d\nnet/http.HandlerFunc.ServeHTTP(0x0?)\n\t/usr/local/go/src/net/http/server.go:2136 +0x29';
+const PANIC =
+  'http: panic serving 10.0.0.7:51234: runtime error: invalid memory address or nil pointer dereference\ngoroutine 42 [running]:\nmain.(*Handler).ServeOrder(0xc000010000)\n\t/app/handler.go:88 +0x1d\nnet/http.HandlerFunc.ServeHTTP(0x0?)\n\t/usr/local/go/src/net/http/server.go:2136 +0x29';
 const REDIS_POOL = 'redis.exceptions.ConnectionError: Too many connections';
 const BACKGROUND = 'Error: connect ECONNREFUSED 10.0.0.9:8125';
 

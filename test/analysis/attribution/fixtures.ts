@@ -54,12 +54,44 @@ export function bundle(spec: BundleSpec): EvidenceBundle {
   const failed = failures.reduce((sum, [, count]) => sum + count, 0);
   const perMinute = new Map<string, { minute: string; total: number; errors: number; requests: number; failedRequests: number }>();
   for (const [offset, count] of failures) perMinute.set(minute(offset), { minute: minute(offset), total: count, errors: count, requests: count, failedRequests: count });
-  const requestTemplate: LogTemplate = { id: 'req', template: 'GET /api/orders <*>', count: failed, levels: { error: failed }, samples: [{ file: 'logs/app.log', line: 2, message: 'GET /api/orders 500' }], entities: {}, minutes: failures.map(([offset, count]) => [minute(offset), count]) };
-  const entities: LogEntity[] = Object.entries(spec.chains ?? {}).map(([id, chain]) => ({ kind: 'request-id', id, records: chain.length + 1, errors: chain.length + 1, file: 'logs/app.log', line: 3, errorTemplates: [...chain, 'req'], webhook: { attempts: 0, delivered: 0, failed: 0 } }));
+  const requestTemplate: LogTemplate = {
+    id: 'req',
+    template: 'GET /api/orders <*>',
+    count: failed,
+    levels: { error: failed },
+    samples: [{ file: 'logs/app.log', line: 2, message: 'GET /api/orders 500' }],
+    entities: {},
+    minutes: failures.map(([offset, count]) => [minute(offset), count]),
+  };
+  const entities: LogEntity[] = Object.entries(spec.chains ?? {}).map(([id, chain]) => ({
+    kind: 'request-id',
+    id,
+    records: chain.length + 1,
+    errors: chain.length + 1,
+    file: 'logs/app.log',
+    line: 3,
+    errorTemplates: [...chain, 'req'],
+    webhook: { attempts: 0, delivered: 0, failed: 0 },
+  }));
   const evidence: LogEvidence = {
     files: [{ path: 'logs/app.log', format: 'json-lines', records: 0, unparsed: 0, unparsedSamples: [] }],
     totalRecords: 0,
-    records: [...built.flatMap((item) => item.records), ...(failures.length > 0 ? [{ file: 'logs/app.log', line: 2, timestamp: minute(failures[0]![0]), level: 'error' as const, message: 'GET /api/orders 500', fields: { method: 'GET', path: '/api/orders', statusCode: '500' }, templateId: 'req' }] : [])],
+    records: [
+      ...built.flatMap((item) => item.records),
+      ...(failures.length > 0
+        ? [
+            {
+              file: 'logs/app.log',
+              line: 2,
+              timestamp: minute(failures[0]![0]),
+              level: 'error' as const,
+              message: 'GET /api/orders 500',
+              fields: { method: 'GET', path: '/api/orders', statusCode: '500' },
+              templateId: 'req',
+            },
+          ]
+        : []),
+    ],
     recordsTruncated: false,
     templates: [...built.map((item) => item.template), ...(failures.length > 0 ? [requestTemplate] : [])],
     events: spec.events ?? [],
@@ -70,7 +102,11 @@ export function bundle(spec: BundleSpec): EvidenceBundle {
   return {
     schemaVersion: 1,
     incident: {
-      id: 'T-1', title: 'fixture', severity: 'P3', environment: 'staging', service: 'api',
+      id: 'T-1',
+      title: 'fixture',
+      severity: 'P3',
+      environment: 'staging',
+      service: 'api',
       window: { start: new Date(START).toISOString(), end: new Date(START + (spec.windowMinutes ?? 240) * 60_000).toISOString() },
       ...(spec.symptom ? { symptom: spec.symptom } : {}),
       ...(spec.baseline ? { baseline: spec.baseline } : {}),

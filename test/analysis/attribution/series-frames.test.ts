@@ -7,7 +7,10 @@ import { START, minute } from './fixtures.ts';
 
 describe('elevatedSegment', () => {
   it('finds where a rate steps up, past a few stray counts before it', () => {
-    const pairs: [string, number][] = [[minute(5), 1], [minute(40), 1]];
+    const pairs: [string, number][] = [
+      [minute(5), 1],
+      [minute(40), 1],
+    ];
     for (let offset = 100; offset < 160; offset++) pairs.push([minute(offset), 4]);
     const segment = elevatedSegment(seriesOf(pairs, START, START + 240 * 60_000));
     expect(segment?.onset).toBe(START + 100 * 60_000);
@@ -33,31 +36,38 @@ describe('elevatedSegment', () => {
 
 describe('appFrames', () => {
   it('Python: application frames only, the innermost last is the failing one', () => {
-    const trace = 'Traceback (most recent call last):\n  File "/usr/local/lib/python3.11/site-packages/flask/app.py", line 1484, in full_dispatch_request\n  File "/app/billing/views.py", line 31, in charge_view\n  File "/app/billing/charge.py", line 41, in charge\nKeyError: \'currency\'';
+    const trace =
+      'Traceback (most recent call last):\n  File "/usr/local/lib/python3.11/site-packages/flask/app.py", line 1484, in full_dispatch_request\n  File "/app/billing/views.py", line 31, in charge_view\n  File "/app/billing/charge.py", line 41, in charge\nKeyError: \'currency\'';
     expect(appFrames(trace).map((frame) => `${frame.file}:${frame.line}`)).toEqual(['/app/billing/views.py:31', '/app/billing/charge.py:41']);
     expect(failingFrame(trace)?.line).toBe(41);
     expect(quoteLine(trace)).toBe("KeyError: 'currency'");
   });
 
   it('Go: frames below the goroutine header, runtime and net/http left out', () => {
-    const dump = 'goroutine 7 [running]:\nnet/http.(*conn).serve.func1()\n\t/usr/local/go/src/net/http/server.go:1868 +0xb9\ngithub.com/acme/shop/internal/orders.(*Handler).Serve(0xc0001a2000)\n\t/app/internal/orders/handler.go:88 +0x1d4';
+    const dump =
+      'goroutine 7 [running]:\nnet/http.(*conn).serve.func1()\n\t/usr/local/go/src/net/http/server.go:1868 +0xb9\ngithub.com/acme/shop/internal/orders.(*Handler).Serve(0xc0001a2000)\n\t/app/internal/orders/handler.go:88 +0x1d4';
     expect(appFrames(dump).map((frame) => `${frame.file}:${frame.line}`)).toEqual(['/app/internal/orders/handler.go:88']);
   });
 
   it('Java: own packages only; the deepest "Caused by" is quoted', () => {
-    const trace = 'org.springframework.dao.DataIntegrityViolationException: could not execute statement\n\tat org.springframework.orm.jpa.vendor.HibernateJpaDialect.convert(HibernateJpaDialect.java:276)\n\tat com.acme.shop.orders.OrderService.place(OrderService.java:57)\nCaused by: org.postgresql.util.PSQLException: ERROR: insert or update on table "orders" violates foreign key constraint "fk_orders_customer"';
+    const trace =
+      'org.springframework.dao.DataIntegrityViolationException: could not execute statement\n\tat org.springframework.orm.jpa.vendor.HibernateJpaDialect.convert(HibernateJpaDialect.java:276)\n\tat com.acme.shop.orders.OrderService.place(OrderService.java:57)\nCaused by: org.postgresql.util.PSQLException: ERROR: insert or update on table "orders" violates foreign key constraint "fk_orders_customer"';
     expect(appFrames(trace).map((frame) => `${frame.file}:${frame.line}`)).toEqual(['OrderService.java:57']);
     expect(quoteLine(trace)).toMatch(/^org\.postgresql\.util\.PSQLException: ERROR: insert or update/);
   });
 
   it('Node and Ruby: node_modules, node: internals and gems are libraries', () => {
-    const node = "TypeError: Cannot read properties of undefined (reading 'id')\n    at serializeOrder (/app/src/routes/orders.js:42:17)\n    at Layer.handle (/app/node_modules/express/lib/router/layer.js:95:5)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)";
+    const node =
+      "TypeError: Cannot read properties of undefined (reading 'id')\n    at serializeOrder (/app/src/routes/orders.js:42:17)\n    at Layer.handle (/app/node_modules/express/lib/router/layer.js:95:5)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)";
     expect(appFrames(node).map((frame) => `${frame.file}:${frame.line}`)).toEqual(['/app/src/routes/orders.js:42']);
-    const ruby = "ActiveRecord::Deadlocked (PG::TRDeadlockDetected: ERROR:  deadlock detected\n):\napp/models/cart.rb:31:in 'block in merge_items!'\n/usr/local/bundle/gems/activerecord-7.1.3/lib/active_record/transactions.rb:12:in 'transaction'";
+    const ruby =
+      "ActiveRecord::Deadlocked (PG::TRDeadlockDetected: ERROR:  deadlock detected\n):\napp/models/cart.rb:31:in 'block in merge_items!'\n/usr/local/bundle/gems/activerecord-7.1.3/lib/active_record/transactions.rb:12:in 'transaction'";
     expect(appFrames(ruby).map((frame) => `${frame.file}:${frame.line}`)).toEqual(['app/models/cart.rb:31']);
   });
 
   it('quotes the msg and err of a logfmt line', () => {
-    expect(quoteLine('time=2026-10-06T14:07:10Z level=ERROR msg="transfer failed" request_id=r1 err="ERROR: canceling statement due to lock timeout (SQLSTATE 55P03)"')).toBe('transfer failed: ERROR: canceling statement due to lock timeout (SQLSTATE 55P03)');
+    expect(quoteLine('time=2026-10-06T14:07:10Z level=ERROR msg="transfer failed" request_id=r1 err="ERROR: canceling statement due to lock timeout (SQLSTATE 55P03)"')).toBe(
+      'transfer failed: ERROR: canceling statement due to lock timeout (SQLSTATE 55P03)',
+    );
   });
 });

@@ -123,10 +123,7 @@ describe('diffConfigs', () => {
   });
 
   it('does not call unrelated blocks with the same keys, or renamed blocks, moved', () => {
-    const unrelated = diffConfigs(
-      side('a', 'services:\n  one:\n    host: h1\n    port: 1\n    timeout: 10\n'),
-      side('b', 'other:\n  two:\n    host: h2\n    port: 2\n    timeout: 20\n'),
-    );
+    const unrelated = diffConfigs(side('a', 'services:\n  one:\n    host: h1\n    port: 1\n    timeout: 10\n'), side('b', 'other:\n  two:\n    host: h2\n    port: 2\n    timeout: 20\n'));
     expect(unrelated.differences.map((diff) => diff.change).sort()).toEqual(['added', 'removed']);
     expect(unrelated.anomalies.filter((anomaly) => anomaly.kind === 'moved-subtree')).toEqual([]);
     const renamed = diffConfigs(side('a', 'openai:\n  key: k\n  model: m\n'), side('b', 'open_ai:\n  key: k\n  model: m\n'));
@@ -140,7 +137,7 @@ describe('diffConfigs', () => {
     expect(result.differences.map((diff) => `${diff.path} ${diff.left} ${diff.right}`)).toEqual(['svc.retries 3 4']);
   });
 
-  it('flags localhost in a remote environment and another environment\'s host', () => {
+  it("flags localhost in a remote environment and another environment's host", () => {
     const result = diffConfigs(
       side('production', 'callback_url: http://localhost:8000/hooks\ncache:\n  host: redis-staging.internal\n'),
       side('staging', 'callback_url: https://api-staging.example.com/hooks\ncache:\n  host: redis-staging.internal\n'),

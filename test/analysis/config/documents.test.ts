@@ -6,7 +6,10 @@ import { parseConfigText } from '../../../src/collectors/config/parse.ts';
 import { side as readSide } from './sides.ts';
 
 const side = (label: string, text: string, env?: Record<string, string>): ConfigSide => readSide(label, text, `${label}.yaml`, env);
-const summary = (left: string, right: string) => diffConfigs(side('staging', left), side('production', right)).differences.map((diff) => `${diff.change} ${diff.path}`).sort();
+const summary = (left: string, right: string) =>
+  diffConfigs(side('staging', left), side('production', right))
+    .differences.map((diff) => `${diff.change} ${diff.path}`)
+    .sort();
 
 const deployment = (replicas: number) => `kind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: ${replicas}\n`;
 const service = 'kind: Service\nmetadata:\n  name: api\nspec:\n  port: 80\n';

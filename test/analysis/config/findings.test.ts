@@ -40,25 +40,29 @@ describe('configTableRows', () => {
     expect(rows.slice(firstDifference).every((row) => row.type === 'difference')).toBe(true);
     const order = rows.slice(firstDifference).map((row) => ['high', 'medium', 'unknown', 'low'].indexOf(row.risk));
     expect(order).toEqual([...order].sort((a, b) => a - b));
-    expect(rows.find((row) => row.path === 'webhook.timeout')).toMatchObject({ left: '5', right: '30', leftLocation: 'staging.yaml:2', rightLocation: 'production.yaml:2', comparison: 'staging ↔ production' });
+    expect(rows.find((row) => row.path === 'webhook.timeout')).toMatchObject({
+      left: '5',
+      right: '30',
+      leftLocation: 'staging.yaml:2',
+      rightLocation: 'production.yaml:2',
+      comparison: 'staging ↔ production',
+    });
     expect(rows.find((row) => row.kind === 'moved-subtree')).toMatchObject({ left: 'webhook.openai', right: 'external_services.openai' });
     expect(configTableRows(evidence(), { minRisk: 'medium' }).some((row) => row.path === 'name')).toBe(false);
   });
 
   it('puts an anomaly value in the column of its side, and none for a third environment', () => {
     const comparison = { left: { label: 'staging', path: 's.yaml' }, right: { label: 'production', path: 'p.yaml' }, differences: [] };
-    const rows = comparisonTableRows(
-      [
-        {
-          ...comparison,
-          anomalies: [
-            { kind: 'foreign-environment-value', path: 'a', file: 'p.yaml', line: 3, detail: 'd', risk: 'high', value: 'https://x-staging' },
-            { kind: 'duplicate-key', path: 'b', file: 's.yaml', line: 5, otherFile: 's.yaml', otherLine: 2, otherPath: 'b', detail: 'd', risk: 'medium' },
-            { kind: 'only-in-one', path: 'c', file: 'qa.yaml', line: 7, detail: 'd', risk: 'medium' },
-          ],
-        },
-      ],
-    );
+    const rows = comparisonTableRows([
+      {
+        ...comparison,
+        anomalies: [
+          { kind: 'foreign-environment-value', path: 'a', file: 'p.yaml', line: 3, detail: 'd', risk: 'high', value: 'https://x-staging' },
+          { kind: 'duplicate-key', path: 'b', file: 's.yaml', line: 5, otherFile: 's.yaml', otherLine: 2, otherPath: 'b', detail: 'd', risk: 'medium' },
+          { kind: 'only-in-one', path: 'c', file: 'qa.yaml', line: 7, detail: 'd', risk: 'medium' },
+        ],
+      },
+    ]);
     expect(rows.map((row) => [row.path, row.left, row.right, row.leftLocation, row.rightLocation])).toEqual([
       ['a', '', 'https://x-staging', '', 'p.yaml:3'],
       ['b', 'b', '', 's.yaml:5', ''],
@@ -69,11 +73,7 @@ describe('configTableRows', () => {
 
 describe('onlyInOneEnvironment', () => {
   it('reports the top of each key that only one of three environments has', () => {
-    const anomalies = onlyInOneEnvironment([
-      side('staging', 'a: 1\nb:\n  c: 1\n'),
-      side('production', 'a: 1\nb:\n  c: 1\n'),
-      side('qa', 'a: 1\nb:\n  c: 1\n  d:\n    e: 1\nx: 2\n'),
-    ]);
+    const anomalies = onlyInOneEnvironment([side('staging', 'a: 1\nb:\n  c: 1\n'), side('production', 'a: 1\nb:\n  c: 1\n'), side('qa', 'a: 1\nb:\n  c: 1\n  d:\n    e: 1\nx: 2\n')]);
     expect(anomalies.map((anomaly) => `${anomaly.file} ${anomaly.path} ${anomaly.line}`).sort()).toEqual(['qa.yaml b.d 4', 'qa.yaml x 6']);
     expect(onlyInOneEnvironment([side('a', 'x: 1\n'), side('b', 'y: 1\n')])).toEqual([]);
   });

@@ -106,7 +106,8 @@ describe('parse failures and templates', () => {
   });
 
   it('reads a Helm template as one low note, not a parse error per line, and compares its values', () => {
-    const template = (timeout: number) => `spec:\n  {{- if .Values.enabled }}\n  replicas: {{ .Values.replicaCount }}\n  {{- end }}\n  timeoutSeconds: ${timeout}\n  labels:\n    {{- include "x.labels" . | nindent 4 }}\n`;
+    const template = (timeout: number) =>
+      `spec:\n  {{- if .Values.enabled }}\n  replicas: {{ .Values.replicaCount }}\n  {{- end }}\n  timeoutSeconds: ${timeout}\n  labels:\n    {{- include "x.labels" . | nindent 4 }}\n`;
     const evidence = pairEvidence(configFile('staging', template(1)), configFile('production', template(30)));
     const [comparison] = configComparisons(evidence);
     expect(comparison?.anomalies.map((anomaly) => `${anomaly.kind} ${anomaly.risk}`)).toEqual(['template low', 'template low']);

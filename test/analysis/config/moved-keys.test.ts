@@ -16,7 +16,16 @@ describe('moved single keys', () => {
     const right = 'webhook:\n  url: https://x.example\nexternal_services:\n  host: h\n  timeout_seconds: 45\n';
     const result = diffConfigs(side('staging', left), side('production', right));
     expect(result.anomalies).toEqual([
-      expect.objectContaining({ kind: 'moved-subtree', path: 'webhook.timeout_seconds', file: 'staging.yaml', line: 3, otherPath: 'external_services.timeout_seconds', otherFile: 'production.yaml', otherLine: 5, risk: 'high' }),
+      expect.objectContaining({
+        kind: 'moved-subtree',
+        path: 'webhook.timeout_seconds',
+        file: 'staging.yaml',
+        line: 3,
+        otherPath: 'external_services.timeout_seconds',
+        otherFile: 'production.yaml',
+        otherLine: 5,
+        risk: 'high',
+      }),
     ]);
     expect(result.anomalies[0]?.detail).toMatch(/moved or mis-indented key: `webhook\.timeout_seconds` in staging .* is `external_services\.timeout_seconds` in production/);
     expect(result.differences.map((diff) => `${diff.change} ${diff.path} ${diff.risk}`).sort()).toEqual(['added external_services.timeout_seconds high', 'removed webhook.timeout_seconds high']);
@@ -55,7 +64,9 @@ describe('moved single keys', () => {
 
   it('findMovedKeys pairs only places removed and added by themselves', () => {
     const place = (path: string, origin: 'key' | 'block' | 'changed', value: string | number = 5) => ({ path, posPath: path, value, origin });
-    expect(findMovedKeys([place('a.retries', 'key')], [place('b.retries', 'key')])).toEqual([{ left: { path: 'a.retries', posPath: 'a.retries' }, right: { path: 'b.retries', posPath: 'b.retries' }, key: 'retries' }]);
+    expect(findMovedKeys([place('a.retries', 'key')], [place('b.retries', 'key')])).toEqual([
+      { left: { path: 'a.retries', posPath: 'a.retries' }, right: { path: 'b.retries', posPath: 'b.retries' }, key: 'retries' },
+    ]);
     expect(findMovedKeys([place('a.retries', 'key')], [place('b.retries', 'block')])).toEqual([]);
     expect(findMovedKeys([place('a.retries', 'key')], [place('a.retries', 'changed')])).toEqual([]);
     expect(findMovedKeys([place('a.retries', 'key')], [place('b.retries', 'key')], (path) => path.startsWith('b'))).toEqual([]);

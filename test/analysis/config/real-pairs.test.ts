@@ -43,8 +43,15 @@ describe('real configuration pairs', () => {
         expect(rank, `${entry.path} in ${summary.join('; ')}`).toBeGreaterThanOrEqual(0);
         expect(rank, `${entry.path} ranks within ${within}: ${summary.join('; ')}`).toBeLessThan(within);
         const found = differences[rank];
-        expect({ path: found?.path, kind: found?.kind, risk: found?.risk, ...(entry.change ? { change: found?.change } : {}) }).toEqual({ path: entry.path, kind: entry.kind, risk: entry.risk, ...(entry.change ? { change: entry.change } : {}) });
-        expect(found?.reason.toLowerCase()).toContain(found?.kind === 'url-host' ? 'url or host' : found?.kind === 'durability' ? 'replication/durability' : (found?.kind ?? '').replace('-', ' ').replace('other', 'setting'));
+        expect({ path: found?.path, kind: found?.kind, risk: found?.risk, ...(entry.change ? { change: found?.change } : {}) }).toEqual({
+          path: entry.path,
+          kind: entry.kind,
+          risk: entry.risk,
+          ...(entry.change ? { change: entry.change } : {}),
+        });
+        expect(found?.reason.toLowerCase()).toContain(
+          found?.kind === 'url-host' ? 'url or host' : found?.kind === 'durability' ? 'replication/durability' : (found?.kind ?? '').replace('-', ' ').replace('other', 'setting'),
+        );
         if (entry.rightStartsWith) expect(found?.right?.startsWith(entry.rightStartsWith), found?.right).toBe(true);
       }
       for (const path of pair.absent ?? []) expect(differences.map((difference) => difference.path)).not.toContain(path);

@@ -11,7 +11,12 @@ import type { ConfigSourceSpec } from '../../../src/manifest/index.ts';
 import { testContext } from './context.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../../fixtures/config');
-const side = (label: string, sidePath: string, extra: { rev?: string; envFiles?: string[] } = {}) => ({ label, path: sidePath, envFiles: extra.envFiles ?? [], ...(extra.rev ? { rev: extra.rev } : {}) });
+const side = (label: string, sidePath: string, extra: { rev?: string; envFiles?: string[] } = {}) => ({
+  label,
+  path: sidePath,
+  envFiles: extra.envFiles ?? [],
+  ...(extra.rev ? { rev: extra.rev } : {}),
+});
 const spec = (left: ReturnType<typeof side>, right: ReturnType<typeof side>, others: ReturnType<typeof side>[] = []): ConfigSourceSpec => ({ id: 'config-envs', kind: 'config', left, right, others });
 
 const temps: string[] = [];
@@ -69,7 +74,11 @@ describe('collectConfig', () => {
   it('compares a file with itself at an earlier git revision', async () => {
     const repo = mkdtempSync(path.join(os.tmpdir(), 'fracas-config-'));
     temps.push(repo);
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', ...args], { cwd: repo, env: { ...process.env, GIT_AUTHOR_DATE: '2026-11-20T08:00:00Z', GIT_COMMITTER_DATE: '2026-11-20T08:00:00Z' } });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', ...args], {
+        cwd: repo,
+        env: { ...process.env, GIT_AUTHOR_DATE: '2026-11-20T08:00:00Z', GIT_COMMITTER_DATE: '2026-11-20T08:00:00Z' },
+      });
     git('init', '-q');
     mkdirSync(path.join(repo, 'config'));
     writeFileSync(path.join(repo, 'config/staging.yaml'), 'webhook:\n  timeout: 30\n');
@@ -82,7 +91,9 @@ describe('collectConfig', () => {
     expect(comparison?.left.path).toBe('HEAD~1:config/staging.yaml');
     expect(comparison?.differences).toEqual([expect.objectContaining({ path: 'webhook.timeout', left: '30', right: '5', category: 'timeouts', risk: 'high' })]);
     const dirs = await collectConfig(spec(side('before', 'config', { rev: 'HEAD~1' }), side('now', 'config')), testContext(repo));
-    expect(configComparisons(dirs.evidence).map((comparison) => `${comparison.left.path} ${comparison.right.path} ${comparison.differences.length}`)).toEqual(['HEAD~1:config/staging.yaml config/staging.yaml 1']);
+    expect(configComparisons(dirs.evidence).map((comparison) => `${comparison.left.path} ${comparison.right.path} ${comparison.differences.length}`)).toEqual([
+      'HEAD~1:config/staging.yaml config/staging.yaml 1',
+    ]);
     const missing = await collectConfig(spec(side('before', 'config/staging.yaml', { rev: 'no-such-rev' }), side('now', 'config/staging.yaml')), testContext(repo));
     expect(missing.status).toBe('partial');
     expect(configComparisons(missing.evidence)[0]?.anomalies[0]?.kind).toBe('missing-file');

@@ -66,7 +66,11 @@ describe('hostile config sides', () => {
     const cert = configComparisons(output.evidence)[0]?.differences.find((diff) => diff.path === 'cert');
     expect(cert?.left).toMatch(/^<200000 characters, sha256 [0-9a-f]{16}>$/);
     expect(cert?.left).not.toBe(cert?.right);
-    expect(configComparisons(output.evidence)[0]?.differences.map((diff) => diff.path).sort()).toEqual(['b', 'cert']);
+    expect(
+      configComparisons(output.evidence)[0]
+        ?.differences.map((diff) => diff.path)
+        .sort(),
+    ).toEqual(['b', 'cert']);
   });
 
   it('code collector: a FIFO named as a file is a warning, not a hang', async () => {

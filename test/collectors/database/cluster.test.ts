@@ -75,7 +75,9 @@ describe('incident conditions provoked on a cluster of our own', () => {
     await b.query('RESET statement_timeout');
 
     // CHECK violation: the application writes a status the constraint does not allow.
-    const violation = await b.query(`UPDATE upload_pipeline.upload_jobs SET status = 'parse_failed' WHERE job_id = '${JOB('1')}'`).catch((error: unknown) => error as { code?: string; constraint?: string });
+    const violation = await b
+      .query(`UPDATE upload_pipeline.upload_jobs SET status = 'parse_failed' WHERE job_id = '${JOB('1')}'`)
+      .catch((error: unknown) => error as { code?: string; constraint?: string });
     expect(violation).toMatchObject({ code: '23514', constraint: 'upload_jobs_status_check' });
     await Promise.all([a.end(), b.end()]);
 

@@ -8,7 +8,15 @@ const options = { connectTimeoutMs: 5_000, statementTimeoutMs: 15_000 };
 describe('parseDatabaseUrl', () => {
   it('reads a Supabase transaction-pooler URL with sslmode=require (encrypted, not verified)', () => {
     const parsed = parseDatabaseUrl('postgresql://postgres.abcd:p%40ss%3Aw0rd@aws-0-eu-west-1.pooler.supabase.com:6543/postgres?sslmode=require', options);
-    expect(parsed).toMatchObject({ host: 'aws-0-eu-west-1.pooler.supabase.com', port: 6543, user: 'postgres.abcd', password: 'p@ss:w0rd', database: 'postgres', pooler: 'transaction', sslmode: 'require' });
+    expect(parsed).toMatchObject({
+      host: 'aws-0-eu-west-1.pooler.supabase.com',
+      port: 6543,
+      user: 'postgres.abcd',
+      password: 'p@ss:w0rd',
+      database: 'postgres',
+      pooler: 'transaction',
+      sslmode: 'require',
+    });
     expect(parsed.config.ssl).toEqual({ rejectUnauthorized: false });
     expect(parsed.masked).toBe('postgresql://postgres.abcd:***@aws-0-eu-west-1.pooler.supabase.com:6543/postgres?sslmode=require');
   });

@@ -12,9 +12,10 @@ describe('parseCheckConstraint', () => {
   });
 
   it('reads the varchar form with casts on both sides', () => {
-    expect(
-      parseCheckConstraint("CHECK (((status)::text = ANY ((ARRAY['uploaded'::character varying, 'parse_failed'::character varying])::text[])))"),
-    ).toEqual({ column: 'status', allowedValues: ['uploaded', 'parse_failed'] });
+    expect(parseCheckConstraint("CHECK (((status)::text = ANY ((ARRAY['uploaded'::character varying, 'parse_failed'::character varying])::text[])))")).toEqual({
+      column: 'status',
+      allowedValues: ['uploaded', 'parse_failed'],
+    });
   });
 
   it('reads IN (...) as written in DDL, with escaped quotes', () => {
@@ -26,9 +27,7 @@ describe('parseCheckConstraint', () => {
   });
 
   it('keeps the set from one conjunct of an AND and ignores NOT VALID', () => {
-    expect(
-      parseCheckConstraint("CHECK (((state = ANY (ARRAY['a'::text, 'b'::text])) AND (retry_count >= 0))) NOT VALID"),
-    ).toEqual({ column: 'state', allowedValues: ['a', 'b'] });
+    expect(parseCheckConstraint("CHECK (((state = ANY (ARRAY['a'::text, 'b'::text])) AND (retry_count >= 0))) NOT VALID")).toEqual({ column: 'state', allowedValues: ['a', 'b'] });
   });
 
   it('gives no set when an OR mixes other conditions', () => {

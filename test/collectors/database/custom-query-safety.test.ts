@@ -9,7 +9,21 @@ import { checkCustomQuery } from '../../../src/collectors/database/query-guard.t
 import { openPgSession } from '../../../src/collectors/database/session.ts';
 import type { CollectorOutput } from '../../../src/collectors/types.ts';
 import type { QueryCheck } from '../../../src/evidence/schema.ts';
-import { collectContext, connect, createRole, createScratchDatabase, databaseSpec, FIXTURE_AS_OF, FIXTURE_SEED, sql, TEST_PG_URL, uniqueName, withUrl, type Role, type Scratch } from '../../helpers/pg.ts';
+import {
+  collectContext,
+  connect,
+  createRole,
+  createScratchDatabase,
+  databaseSpec,
+  FIXTURE_AS_OF,
+  FIXTURE_SEED,
+  sql,
+  TEST_PG_URL,
+  uniqueName,
+  withUrl,
+  type Role,
+  type Scratch,
+} from '../../helpers/pg.ts';
 
 let scratch: Scratch;
 let signaller: Role;
@@ -52,7 +66,7 @@ describe('the parser check', () => {
     ["SELECT lo_import('/etc/hostname')", /lo_import\(\)/],
     ["SELECT pg_catalog.lo_export(16384, '/tmp/x')", /lo_export\(\)/],
     ["SELECT pg_read_file('/etc/hostname')", /pg_read_file\(\)/],
-    ['SELECT * FROM pg_ls_dir(\'.\')', /pg_ls_dir\(\)/],
+    ["SELECT * FROM pg_ls_dir('.')", /pg_ls_dir\(\)/],
     ['SELECT pg_stat_reset()', /pg_stat_reset\(\)/],
     ["SELECT pg_stat_reset_shared('bgwriter')", /pg_stat_reset_shared\(\)/],
     ['CHECKPOINT', /CHECKPOINT is not a SELECT/],
@@ -82,10 +96,10 @@ describe('the parser check', () => {
   });
 
   it.each([
-    'SELECT count(*), max(id), now() - interval \'1 hour\' FROM public.ledger',
+    "SELECT count(*), max(id), now() - interval '1 hour' FROM public.ledger",
     "WITH recent AS (SELECT id FROM public.ledger WHERE note LIKE 'row%') SELECT date_trunc('hour', now()), count(*) FROM recent",
     'EXPLAIN SELECT * FROM public.ledger',
-    'SELECT pg_catalog.current_setting(\'server_version\')',
+    "SELECT pg_catalog.current_setting('server_version')",
   ])('accepts the read-only query %s', async (query) => {
     expect((await checkCustomQuery(query)).ok).toBe(true);
   });
@@ -107,7 +121,7 @@ describe('on the real server, as a superuser that allows custom queries', () => 
     listener.on('notification', (note) => received.push(note.payload ?? ''));
     await listener.query('LISTEN jobs');
     const pid = (await victim.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
-    statsResetBefore = String((await sql(scratch.url, 'SELECT coalesce(stats_reset::text, \'\') AS r FROM pg_stat_database WHERE datname = current_database()')).rows[0].r);
+    statsResetBefore = String((await sql(scratch.url, "SELECT coalesce(stats_reset::text, '') AS r FROM pg_stat_database WHERE datname = current_database()")).rows[0].r);
     largeObjectsBefore = (await sql(scratch.url, 'SELECT count(*)::int AS n FROM pg_largeobject_metadata')).rows[0].n as number;
     const dsn = `host=${new URL(TEST_PG_URL).hostname} dbname=${scratch.name} user=${decodeURIComponent(new URL(TEST_PG_URL).username)} password=${decodeURIComponent(new URL(TEST_PG_URL).password)}`;
     const queries: Array<[string, string]> = [
@@ -126,7 +140,7 @@ describe('on the real server, as a superuser that allows custom queries', () => 
       ['advisory', 'SELECT pg_advisory_lock(4242)'],
       ['search-path', "SELECT set_config('search_path', 'pg_temp', false)"],
       ['user-function', 'SELECT wipe_ledger()'],
-      ['ledger-count', 'SELECT count(*)::int AS n, current_setting(\'search_path\') AS search_path FROM public.ledger'],
+      ['ledger-count', "SELECT count(*)::int AS n, current_setting('search_path') AS search_path FROM public.ledger"],
     ];
     output = await collectDatabase(
       databaseSpec({ url: scratch.url, countersDelayMs: 0, allowPrivilegedQueries: true, queries: queries.map(([id, query]) => ({ id, title: id, sql: query })) }),
@@ -170,7 +184,7 @@ describe('on the real server, as a superuser that allows custom queries', () => 
     expect(existsSync(marker)).toBe(false);
     expect(existsSync(exported)).toBe(false);
     expect((await sql(scratch.url, 'SELECT count(*)::int AS n FROM pg_largeobject_metadata')).rows[0].n).toBe(largeObjectsBefore);
-    expect(String((await sql(scratch.url, 'SELECT coalesce(stats_reset::text, \'\') AS r FROM pg_stat_database WHERE datname = current_database()')).rows[0].r)).toBe(statsResetBefore);
+    expect(String((await sql(scratch.url, "SELECT coalesce(stats_reset::text, '') AS r FROM pg_stat_database WHERE datname = current_database()")).rows[0].r)).toBe(statsResetBefore);
     expect((await victim.query('SELECT 1 AS alive')).rows[0].alive).toBe(1);
     expect((await sql(scratch.url, 'SELECT count(*)::int AS n FROM public.ledger')).rows[0].n).toBe(5);
     expect((await sql(scratch.url, "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'")).rows[0].n).toBe(0);

@@ -37,11 +37,7 @@ describe('collectDatabase on PGlite', () => {
   it('finds the stuck jobs as of asOf', () => {
     const stuck = checkOf('stuck-jobs');
     expect(stuck.status).toBe('ok');
-    expect(stuck.rows.map((row) => row.job_id).sort()).toEqual([
-      '10000000-0000-4000-8000-000000000001',
-      '10000000-0000-4000-8000-000000000002',
-      '10000000-0000-4000-8000-000000000003',
-    ]);
+    expect(stuck.rows.map((row) => row.job_id).sort()).toEqual(['10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000003']);
     const age = checkOf('stuck-job-age');
     expect(age.rows.find((row) => row.state === 'queued')).toMatchObject({ jobs: 1, max_minutes: 840 });
   });

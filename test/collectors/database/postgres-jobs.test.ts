@@ -7,20 +7,7 @@ import { normaliseError, normaliseSql } from '../../../src/collectors/database/j
 import { SourceFailure, type CollectorOutput } from '../../../src/collectors/types.ts';
 import type { QueryCheck } from '../../../src/evidence/schema.ts';
 import { valuesRejectedByConstraints } from '../../../src/analysis/database.ts';
-import {
-  collectContext,
-  connect,
-  createRole,
-  createScratchDatabase,
-  databaseSpec,
-  FIXTURE_AS_OF,
-  FIXTURE_SEED,
-  sql,
-  waitForLockWaiters,
-  withUrl,
-  type Role,
-  type Scratch,
-} from '../../helpers/pg.ts';
+import { collectContext, connect, createRole, createScratchDatabase, databaseSpec, FIXTURE_AS_OF, FIXTURE_SEED, sql, waitForLockWaiters, withUrl, type Role, type Scratch } from '../../helpers/pg.ts';
 
 let scratch: Scratch;
 let monitor: Role;
@@ -70,11 +57,7 @@ describe('job checks on PostgreSQL 15', () => {
   it('finds the stuck jobs and groups recent errors as of asOf', () => {
     expect(full.evidence.engine).toBe('postgres');
     expect(full.evidence.serverVersion).toMatch(/^15\./);
-    expect(checkOf(full, 'stuck-jobs').rows.map((row) => row.job_id)).toEqual([
-      '10000000-0000-4000-8000-000000000002',
-      '10000000-0000-4000-8000-000000000001',
-      '10000000-0000-4000-8000-000000000003',
-    ]);
+    expect(checkOf(full, 'stuck-jobs').rows.map((row) => row.job_id)).toEqual(['10000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000003']);
     const errors = checkOf(full, 'recent-errors').rows;
     expect(errors[0]).toMatchObject({ normalized_error: 'webhook timeout after <n>s for job <uuid>', occurrences: 3, jobs: 3 });
     expect(errors.map((row) => row.normalized_error)).toContain('deadlock detected');
@@ -102,7 +85,10 @@ describe('job checks on PostgreSQL 15', () => {
     }
     expect(error?.code).toBe('23514');
     expect(error?.constraint).toBe('upload_jobs_status_check');
-    const rejected = valuesRejectedByConstraints(full.evidence.constraints, [{ column: 'status', value: 'parse_failed' }, { column: 'status', value: 'parsed' }]);
+    const rejected = valuesRejectedByConstraints(full.evidence.constraints, [
+      { column: 'status', value: 'parse_failed' },
+      { column: 'status', value: 'parsed' },
+    ]);
     expect(rejected).toEqual([expect.objectContaining({ value: 'parse_failed', constraint: error?.constraint })]);
   });
 
@@ -112,7 +98,16 @@ describe('job checks on PostgreSQL 15', () => {
         url: scratch.url,
         asOf: FIXTURE_AS_OF,
         countersDelayMs: 0,
-        jobs: { table: 'public.tasks', idColumn: 'id', stateColumn: 'phase', errorColumn: 'err', updatedColumn: 'touched', createdColumn: 'touched', inFlightStates: ['running'], stuckAfterMinutes: 30 },
+        jobs: {
+          table: 'public.tasks',
+          idColumn: 'id',
+          stateColumn: 'phase',
+          errorColumn: 'err',
+          updatedColumn: 'touched',
+          createdColumn: 'touched',
+          inFlightStates: ['running'],
+          stuckAfterMinutes: 30,
+        },
       }),
       collectContext(),
     );

@@ -76,7 +76,11 @@ describe('collectLogs on PostgreSQL server logs', () => {
   it('keeps the LOG lines the database analysis needs (lock waits, deadlock waits) but not routine ones, with a detected format', async () => {
     const pgDir = mkdtempSync(path.join(tmpdir(), 'fracas-pg-'));
     copyFileSync(path.join(fixtures, 'postgres15-sample.log'), path.join(pgDir, 'postgresql.log'));
-    const output = await collectLogs({ id: 'pg', kind: 'logs', paths: ['postgresql.log'], format: 'auto' }, { ...context(), dir: pgDir, resolve: (relative) => path.resolve(pgDir, relative) }, { window: null });
+    const output = await collectLogs(
+      { id: 'pg', kind: 'logs', paths: ['postgresql.log'], format: 'auto' },
+      { ...context(), dir: pgDir, resolve: (relative) => path.resolve(pgDir, relative) },
+      { window: null },
+    );
     const evidence = output.evidence;
     expect(evidence.files[0]).toMatchObject({ format: 'postgres', postgresPrefix: '%m [%p] %q%u@%d ', unparsed: 0 });
     const messages = evidence.records.map((record) => record.message);

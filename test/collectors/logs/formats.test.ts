@@ -9,10 +9,15 @@ const dir = path.resolve(import.meta.dirname, '../../fixtures/logs/formats');
 async function read(name: string, format?: string) {
   const records: LogRecord[] = [];
   const unparsed: { line: number; reason: string }[] = [];
-  const result = await readLogFile(path.join(dir, name), name, { format }, {
-    record: (record) => records.push(record),
-    unparsed: (line, reason) => unparsed.push({ line, reason }),
-  });
+  const result = await readLogFile(
+    path.join(dir, name),
+    name,
+    { format },
+    {
+      record: (record) => records.push(record),
+      unparsed: (line, reason) => unparsed.push({ line, reason }),
+    },
+  );
   return { format: result.format, records, unparsed, levels: records.map((record) => record.level ?? '-') };
 }
 
@@ -95,7 +100,9 @@ describe('documented log formats', () => {
     // "npm WARN ..." carries no level in a position any logger uses: left without one rather than guessed.
     expect(docker.levels).toEqual(['info', 'error', '-', 'error', 'error', '-']);
     // A Java exception written one json-file entry per line is joined to its ERROR line.
-    expect(docker.records[4]!.message).toBe('2026-11-20 08:00:05.000 ERROR [main] c.e.Worker - job 8814 failed\njava.lang.IllegalStateException: no owner\n\tat com.example.Worker.run(Worker.java:42)');
+    expect(docker.records[4]!.message).toBe(
+      '2026-11-20 08:00:05.000 ERROR [main] c.e.Worker - job 8814 failed\njava.lang.IllegalStateException: no owner\n\tat com.example.Worker.run(Worker.java:42)',
+    );
     expect(docker.records[1]!.message).toContain('Error: connect ECONNREFUSED 10.0.0.5:5432\n    at TCPConnectWrap');
     expect(docker.records[1]!.timestamp).toBe('2026-11-20T08:00:02.913Z');
     expect(docker.records[1]!.fields.stream).toBe('stdout');
@@ -155,7 +162,15 @@ describe('documented log formats', () => {
     const cnpg = await read('cloudnative-pg.jsonl');
     expect(cnpg.levels).toEqual(['info', 'error', 'fatal', 'info']);
     expect(cnpg.records[1]!.message).toBe('new row for relation "upload_jobs" violates check constraint "upload_jobs_state_check"');
-    expect(cnpg.records[1]!.fields).toMatchObject({ severity: 'ERROR', pid: '4242', sqlstate: '23514', user: 'app', database: 'uploads', format: 'postgres', detail: 'Failing row contains (8813, done).' });
+    expect(cnpg.records[1]!.fields).toMatchObject({
+      severity: 'ERROR',
+      pid: '4242',
+      sqlstate: '23514',
+      user: 'app',
+      database: 'uploads',
+      format: 'postgres',
+      detail: 'Failing row contains (8813, done).',
+    });
     expect(new Set(cnpg.records.map((record) => record.message)).size).toBe(4);
     const cloudsql = await read('cloudsql.jsonl');
     expect(cloudsql.records[0]!.message).toBe('duplicate key value violates unique constraint "upload_jobs_pkey"');

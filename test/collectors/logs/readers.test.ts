@@ -14,10 +14,15 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'fracas-logs-'));
 async function read(file: string, format?: string) {
   const records: LogRecord[] = [];
   const unparsed: { line: number; reason: string; text: string }[] = [];
-  const result = await readLogFile(file, path.basename(file), { format }, {
-    record: (record) => records.push(record),
-    unparsed: (line, reason, text) => unparsed.push({ line, reason, text }),
-  });
+  const result = await readLogFile(
+    file,
+    path.basename(file),
+    { format },
+    {
+      record: (record) => records.push(record),
+      unparsed: (line, reason, text) => unparsed.push({ line, reason, text }),
+    },
+  );
   return { result, records, unparsed };
 }
 
@@ -45,7 +50,13 @@ describe('log readers', () => {
 
   it('survives a JSON page split at every possible chunk boundary (strings with escapes)', async () => {
     const { createRenderJsonParser } = await import('../../../src/collectors/logs/render-json.ts');
-    const page = JSON.stringify({ hasMore: false, logs: [{ timestamp: '2026-11-20T08:00:00Z', message: 'quote \\" and backslash \\\\ and {braces} [x]', labels: [] }, { timestamp: '2026-11-20T08:00:01Z', message: 'second', labels: [] }] });
+    const page = JSON.stringify({
+      hasMore: false,
+      logs: [
+        { timestamp: '2026-11-20T08:00:00Z', message: 'quote \\" and backslash \\\\ and {braces} [x]', labels: [] },
+        { timestamp: '2026-11-20T08:00:01Z', message: 'second', labels: [] },
+      ],
+    });
     for (let cut = 1; cut < page.length; cut++) {
       const seen: string[] = [];
       const parser = createRenderJsonParser('x', { record: (record) => seen.push(record.message), unparsed: () => seen.push('!') });
@@ -59,7 +70,10 @@ describe('log readers', () => {
   it('counts and samples bad JSON lines without failing, and reads pino, structlog and python-json records', async () => {
     const { result, records, unparsed } = await read(path.join(fixtures, 'pino.jsonl'));
     expect(result.format).toBe('json-lines');
-    expect(unparsed.map((entry) => [entry.line, entry.reason])).toEqual([[5, 'invalid-json'], [6, 'not-json']]);
+    expect(unparsed.map((entry) => [entry.line, entry.reason])).toEqual([
+      [5, 'invalid-json'],
+      [6, 'not-json'],
+    ]);
     expect(records.map((record) => record.level)).toEqual(['info', 'error', 'error', 'warn', 'info']);
     expect(records[1]!.message).toContain('ECONNRESET');
     expect(records[2]!.message).toBe('upstream returned 429');
@@ -91,7 +105,10 @@ describe('log readers', () => {
 
   it('reads a user-given logparser header format', async () => {
     const file = path.join(tmp, 'hdfs.log');
-    writeFileSync(file, '081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating\r\n081109 203807 222 WARN dfs.FSNamesystem: BLOCK* ask 10.250.11.85:50010 to delete  blk_-1\r\n');
+    writeFileSync(
+      file,
+      '081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating\r\n081109 203807 222 WARN dfs.FSNamesystem: BLOCK* ask 10.250.11.85:50010 to delete  blk_-1\r\n',
+    );
     const { records } = await read(file, '<Date> <Time> <Pid> <Level> <Component>: <Content>');
     expect(records).toHaveLength(2);
     expect(records[0]!.message).toBe('PacketResponder 1 for block blk_38865049064139660 terminating');
@@ -137,7 +154,8 @@ describe('multi-line messages split into entries', () => {
       entry(7, '2026-11-20 08:00:00,000 - app - INFO - next message'),
       entry(8, '  indented but from another instance', at, { instance: 'i-2' }),
       entry(9, 'POST /hook 500', at, { instance: 'i-1', statusCode: '500' }),
-    ]) joiner.record(record);
+    ])
+      joiner.record(record);
     joiner.flush();
     expect(out.map((record) => record.line)).toEqual([1, 7, 8, 9]);
     expect(out[0]!.message.split('\n')).toHaveLength(6);
@@ -153,7 +171,10 @@ describe('broken Render JSON', () => {
     const { records, unparsed } = await read(file);
     expect(records.map((record) => record.message)).toEqual(['ok 1', 'ok 3']);
     expect(records.map((record) => record.line)).toEqual([2, 4]);
-    expect(unparsed.map((entry) => [entry.line, entry.reason])).toEqual([[3, 'invalid-json'], [5, 'truncated-json']]);
+    expect(unparsed.map((entry) => [entry.line, entry.reason])).toEqual([
+      [3, 'invalid-json'],
+      [5, 'truncated-json'],
+    ]);
   });
 });
 
@@ -173,7 +194,17 @@ describe('arrays of Render pages', () => {
   it('reads the entries of every page in an array of API responses', async () => {
     const file = path.join(tmp, 'pages.json');
     const entry = (n: number) => ({ id: `l${n}`, timestamp: `2026-11-20T08:00:0${n}Z`, message: `entry ${n}`, labels: [{ name: 'level', value: 'info' }] });
-    writeFileSync(file, JSON.stringify([{ hasMore: true, logs: [entry(1), entry(2)] }, { hasMore: false, logs: [entry(3)] }], null, 2));
+    writeFileSync(
+      file,
+      JSON.stringify(
+        [
+          { hasMore: true, logs: [entry(1), entry(2)] },
+          { hasMore: false, logs: [entry(3)] },
+        ],
+        null,
+        2,
+      ),
+    );
     const { result, records } = await read(file);
     expect(result.format).toBe('render-json');
     expect(records.map((record) => record.message)).toEqual(['entry 1', 'entry 2', 'entry 3']);
@@ -183,7 +214,10 @@ describe('arrays of Render pages', () => {
 describe('plain lines', () => {
   it('keeps indented stack frames with the line before them and marks uncaught exceptions as errors', async () => {
     const file = path.join(tmp, 'app.out');
-    writeFileSync(file, '  orphan indented first line\nstarting worker 3\nException in thread "main" java.lang.IllegalStateException: boom\n\tat com.example.Foo.bar(Foo.java:42)\n\tat com.example.Main.main(Main.java:10)\n[error] disk full on /dev/sda1\n');
+    writeFileSync(
+      file,
+      '  orphan indented first line\nstarting worker 3\nException in thread "main" java.lang.IllegalStateException: boom\n\tat com.example.Foo.bar(Foo.java:42)\n\tat com.example.Main.main(Main.java:10)\n[error] disk full on /dev/sda1\n',
+    );
     const { result, records } = await read(file);
     expect(result.format).toBe('plain');
     expect(records.map((record) => record.line)).toEqual([1, 2, 3, 6]);
@@ -197,11 +231,14 @@ describe('plain lines', () => {
 describe('plain access and error logs', () => {
   it('takes timestamps and request fields from nginx/Apache style lines', async () => {
     const file = path.join(tmp, 'access.log');
-    writeFileSync(file, [
-      '10.0.0.3 - - [10/Oct/2026:13:55:38 +0200] "POST /api/webhooks/llamaparse/9f0e HTTP/1.1" 500 12 "-" "python-requests/2.31.0"',
-      '2026/10/10 13:55:40 [error] 31#31: *5 connect() failed (111: Connection refused) while connecting to upstream',
-      '[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        '10.0.0.3 - - [10/Oct/2026:13:55:38 +0200] "POST /api/webhooks/llamaparse/9f0e HTTP/1.1" 500 12 "-" "python-requests/2.31.0"',
+        '2026/10/10 13:55:40 [error] 31#31: *5 connect() failed (111: Connection refused) while connecting to upstream',
+        '[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties',
+      ].join('\n'),
+    );
     const { records } = await read(file);
     expect(records[0]!.timestamp).toBe('2026-10-10T11:55:38.000Z');
     expect(records[0]!.fields).toEqual({ method: 'POST', path: '/api/webhooks/llamaparse/9f0e', statusCode: '500' });

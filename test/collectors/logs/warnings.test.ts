@@ -10,13 +10,23 @@ import type { LogSourceSpec } from '../../../src/manifest/index.ts';
 const dir = mkdtempSync(path.join(tmpdir(), 'fracas-warnings-'));
 
 function context(window = { start: '2025-12-31T00:00:00Z', end: '2025-12-31T23:59:59Z' }): CollectContext {
-  return { dir, resolve: (relative) => path.resolve(dir, relative), incident: { id: 'FM-1', title: 't', severity: 'P2', environment: 'prod', service: 'api', window }, env: {}, progress: () => undefined };
+  return {
+    dir,
+    resolve: (relative) => path.resolve(dir, relative),
+    incident: { id: 'FM-1', title: 't', severity: 'P2', environment: 'prod', service: 'api', window },
+    env: {},
+    progress: () => undefined,
+  };
 }
 
 const spec = (paths: string[], extra: Partial<LogSourceSpec> = {}): LogSourceSpec => ({ id: 'app-logs', kind: 'logs', paths, format: 'auto', ...extra });
 
 function pinoLines(count: number, startMs: number, stepMs = 60_000): string {
-  return Array.from({ length: count }, (_, index) => JSON.stringify({ level: index % 3 === 0 ? 50 : 30, time: startMs + index * stepMs, msg: `job ${index} ${index % 3 === 0 ? 'failed' : 'done'}`, service: index % 2 === 0 ? 'api' : 'worker' })).join('\n') + '\n';
+  return (
+    Array.from({ length: count }, (_, index) =>
+      JSON.stringify({ level: index % 3 === 0 ? 50 : 30, time: startMs + index * stepMs, msg: `job ${index} ${index % 3 === 0 ? 'failed' : 'done'}`, service: index % 2 === 0 ? 'api' : 'worker' }),
+    ).join('\n') + '\n'
+  );
 }
 
 describe('log source warnings', () => {
@@ -57,7 +67,10 @@ describe('log source warnings', () => {
   });
 
   it('a header format that parses less than a tenth of the lines names the format tried and suggests the detected one', async () => {
-    writeFileSync(path.join(dir, 'nginx.log'), Array.from({ length: 30 }, (_, index) => `2025/12/31 08:${String(index).padStart(2, '0')}:00 [error] 31#31: *${index} connect() failed (111: Connection refused)`).join('\n') + '\n');
+    writeFileSync(
+      path.join(dir, 'nginx.log'),
+      Array.from({ length: 30 }, (_, index) => `2025/12/31 08:${String(index).padStart(2, '0')}:00 [error] 31#31: *${index} connect() failed (111: Connection refused)`).join('\n') + '\n',
+    );
     const output = await collectLogs(spec(['nginx.log'], { format: '<Date> <Time> \\[<Level>\\] <Pid>: <Content> end' }), context());
     expect(output.status).toBe('partial');
     const text = output.warnings!.join('\n');

@@ -36,17 +36,17 @@ describe('masking', () => {
 describe('template miner', () => {
   it('merges a position with many values (user names) but not one with two constant words', () => {
     const users = ['root', 'admin', 'oracle', 'guest', 'test'];
-    const templates = mine([
-      ...users.map((user) => `Invalid user ${user} from 10.0.0.1`),
-      'Server started on port 80',
-      'Server stopped on port 80',
-    ]);
+    const templates = mine([...users.map((user) => `Invalid user ${user} from 10.0.0.1`), 'Server started on port 80', 'Server stopped on port 80']);
     expect(new Set(templates.slice(0, 5))).toEqual(new Set(['Invalid user <*> from <*>']));
     expect(templates.slice(5)).toEqual(['Server started on port <*>', 'Server stopped on port <*>']);
   });
 
   it('is independent of input order', () => {
-    const messages = ['a', 'b', 'c', 'd', 'e'].flatMap((user, index) => [`Accepted password for ${user} from 10.0.0.${index} port 22`, `Connection closed by ${user} [preauth]`, `Worker ${index} ready`]);
+    const messages = ['a', 'b', 'c', 'd', 'e'].flatMap((user, index) => [
+      `Accepted password for ${user} from 10.0.0.${index} port 22`,
+      `Connection closed by ${user} [preauth]`,
+      `Worker ${index} ready`,
+    ]);
     const expected = new Map(messages.map((message, index) => [message, mine(messages)[index]!]));
     fc.assert(
       fc.property(fc.shuffledSubarray(messages, { minLength: messages.length, maxLength: messages.length }), (shuffled) => {

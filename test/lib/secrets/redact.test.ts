@@ -8,9 +8,7 @@ const alnum = (length: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9]{${l
 const b64url = (min: number, max: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9_-]{${min},${max}}$`));
 /** Mixed letters and digits, so no accidental word, number or mask (xxxx). */
 const mixed = (min: number, max: number, extra = '') =>
-  fc
-    .tuple(fc.stringMatching(new RegExp(`^[A-Za-z0-9${extra}]{${min},${max}}$`)), fc.stringMatching(/^[a-z][0-9]$/))
-    .map(([body, tail]) => `${body}${tail}`);
+  fc.tuple(fc.stringMatching(new RegExp(`^[A-Za-z0-9${extra}]{${min},${max}}$`)), fc.stringMatching(/^[a-z][0-9]$/)).map(([body, tail]) => `${body}${tail}`);
 /** Password characters that survive in bare key=value text (no whitespace, quotes, &, ;, <, >). */
 const PASSWORD_EXTRA = '!#$%()*+,./:=?@\\[\\]^_`{|}~\\-';
 
@@ -22,9 +20,7 @@ interface Planted {
   text: string;
 }
 
-const jwt = fc
-  .tuple(b64url(10, 40), b64url(10, 80), b64url(20, 60))
-  .map(([header, payload, signature]) => `eyJ${header}.eyJ${payload}.${signature}`);
+const jwt = fc.tuple(b64url(10, 40), b64url(10, 80), b64url(20, 60)).map(([header, payload, signature]) => `eyJ${header}.eyJ${payload}.${signature}`);
 
 const secretTexts: fc.Arbitrary<Planted> = fc.oneof(
   jwt.map((token) => ({ kind: 'jwt', secrets: [token], text: `apikey header: ${token}` })),
@@ -56,7 +52,27 @@ const secretTexts: fc.Arbitrary<Planted> = fc.oneof(
   fc.stringMatching(/^[0-9a-f]{64}$/).map((hex) => ({ kind: 'hmac-bare', secrets: [hex], text: `computed sha256=${hex} mismatch` })),
   mixed(20, 44, '+/').map((sig) => ({ kind: 'signature-header', secrets: [sig], text: `x-signature: ${sig}` })),
   fc
-    .tuple(fc.constantFrom('password', 'passwd', 'secret', 'token', 'api_key', 'apiKey', 'client_secret', 'webhook_secret', 'DB_PASSWORD', 'PGPASSWORD', 'x-api-key', 'private_key', 'service_role_key', 'access_token', 'dsn'), mixed(8, 30, PASSWORD_EXTRA), fc.constantFrom('=', ': ', ' = ', '=>'))
+    .tuple(
+      fc.constantFrom(
+        'password',
+        'passwd',
+        'secret',
+        'token',
+        'api_key',
+        'apiKey',
+        'client_secret',
+        'webhook_secret',
+        'DB_PASSWORD',
+        'PGPASSWORD',
+        'x-api-key',
+        'private_key',
+        'service_role_key',
+        'access_token',
+        'dsn',
+      ),
+      mixed(8, 30, PASSWORD_EXTRA),
+      fc.constantFrom('=', ': ', ' = ', '=>'),
+    )
     .map(([key, secret, separator]) => ({ kind: 'key-value', secrets: [secret], text: `user=bob ${key}${separator}${secret} host=db` })),
   fc
     .tuple(fc.constantFrom('password', 'secret', 'token', 'apiKey', 'authorization', 'connectionString'), mixed(8, 30, PASSWORD_EXTRA.replace('\\\\', '')))
@@ -94,9 +110,7 @@ const secretTexts: fc.Arbitrary<Planted> = fc.oneof(
 
 /** Random surrounding text: printable ASCII without characters that would glue onto the secret's context. */
 const noise = fc.stringMatching(/^[A-Za-z0-9 ,.()\-:[\]{}#!?]{0,60}$/);
-const isoTime = fc
-  .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true })
-  .map((date) => date.toISOString());
+const isoTime = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }).map((date) => date.toISOString());
 const hexId = fc.constantFrom(32, 40, 64).chain((length) => fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`)));
 
 function assertGone(output: string, planted: Planted): void {
@@ -141,12 +155,31 @@ describe('redactor: properties', () => {
   });
 
   it('replaces any value under a secret-like key, whatever it looks like', () => {
-    const keys = fc.constantFrom('password', 'db_password', 'apiKey', 'api_key', 'token', 'accessToken', 'secret', 'private_key', 'webhook_secret', 'service_role_key', 'dsn', 'Authorization', 'X-Signature', 'connection_string');
+    const keys = fc.constantFrom(
+      'password',
+      'db_password',
+      'apiKey',
+      'api_key',
+      'token',
+      'accessToken',
+      'secret',
+      'private_key',
+      'webhook_secret',
+      'service_role_key',
+      'dsn',
+      'Authorization',
+      'X-Signature',
+      'connection_string',
+    );
     fc.assert(
-      fc.property(keys, fc.string({ minLength: 6, maxLength: 40 }).filter((value) => value.trim().length >= 6 && !/^[|>{[]/.test(value.trim()) && !/^\$\{?\w+\}?$/.test(value.trim())), (key, value) => {
-        const output = createRedactor().deep({ config: { [key]: value }, env: [{ key: key.toUpperCase(), value }] });
-        expect(JSON.stringify(output).includes(JSON.stringify(value).slice(1, -1))).toBe(false);
-      }),
+      fc.property(
+        keys,
+        fc.string({ minLength: 6, maxLength: 40 }).filter((value) => value.trim().length >= 6 && !/^[|>{[]/.test(value.trim()) && !/^\$\{?\w+\}?$/.test(value.trim())),
+        (key, value) => {
+          const output = createRedactor().deep({ config: { [key]: value }, env: [{ key: key.toUpperCase(), value }] });
+          expect(JSON.stringify(output).includes(JSON.stringify(value).slice(1, -1))).toBe(false);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -240,7 +273,10 @@ describe('redactor: examples', () => {
   it('redacts the values of a {key, value} or config difference record whose key names a secret', () => {
     const redactor = createRedactor();
     const output = redactor.deep({
-      envVars: [{ key: 'STRIPE_SECRET', value: 'plain-but-secret-1' }, { key: 'LOG_LEVEL', value: 'debug' }],
+      envVars: [
+        { key: 'STRIPE_SECRET', value: 'plain-but-secret-1' },
+        { key: 'LOG_LEVEL', value: 'debug' },
+      ],
       difference: { path: 'database.password', change: 'changed', left: 'oldPass99', right: 'newPass99', reason: 'changed from oldPass99 to newPass99' },
     });
     const text = JSON.stringify(output);
@@ -267,26 +303,38 @@ describe('redactor: examples', () => {
   it('survives multi-megabyte runs after every pattern prefix and still finds a secret behind them', () => {
     const mb = 10 * 1024 * 1024;
     const redactor = createRedactor();
-    const prefixes = ['sk-', 'sk-proj-', 'eyJ', 'Bearer ', 'password=', '"password": "', 'sha256=', 'postgres://u:', 'ghp_', 'DB_PASSWORD=', '\\"token\\":\\"', "PASSWORD '", '{"key": "DB_PASSWORD", "value": "', '-----BEGIN PRIVATE KEY-----\n', '[REDACTED:'];
+    const prefixes = [
+      'sk-',
+      'sk-proj-',
+      'eyJ',
+      'Bearer ',
+      'password=',
+      '"password": "',
+      'sha256=',
+      'postgres://u:',
+      'ghp_',
+      'DB_PASSWORD=',
+      '\\"token\\":\\"',
+      "PASSWORD '",
+      '{"key": "DB_PASSWORD", "value": "',
+      '-----BEGIN PRIVATE KEY-----\n',
+      '[REDACTED:',
+    ];
     for (const prefix of prefixes) {
       const output = redactor.text(`${prefix}${'a1'.repeat(mb / 2)} then password=Behind-The-Run-7`);
       expect(output, prefix).not.toContain('Behind-The-Run-7');
     }
   }, 120_000);
 
-  it(
-    'stays linear with many distinct secrets (20,000 records with a token each)',
-    () => {
-      const records = Array.from({ length: 20_000 }, (_, index) => ({
-        message: `GET /v1/jobs/${index} Authorization: Bearer tok${index}x${(index * 7919).toString(36)}abcdefgh123 password=pw-${index}-Secret`,
-        fields: { requestId: `req-${index}` },
-      }));
-      const output = JSON.stringify(createRedactor().deep({ records }));
-      expect(output).not.toMatch(/tok\d+x|pw-\d+-Secret/);
-      expect(output).toContain('"requestId":"req-19999"');
-    },
-    120_000,
-  );
+  it('stays linear with many distinct secrets (20,000 records with a token each)', () => {
+    const records = Array.from({ length: 20_000 }, (_, index) => ({
+      message: `GET /v1/jobs/${index} Authorization: Bearer tok${index}x${(index * 7919).toString(36)}abcdefgh123 password=pw-${index}-Secret`,
+      fields: { requestId: `req-${index}` },
+    }));
+    const output = JSON.stringify(createRedactor().deep({ records }));
+    expect(output).not.toMatch(/tok\d+x|pw-\d+-Secret/);
+    expect(output).toContain('"requestId":"req-19999"');
+  }, 120_000);
 
   it('redacts a whole bundle with one redactor', () => {
     const bundle: EvidenceBundle = {

@@ -200,10 +200,7 @@ function pgConnect(at: number, appName: string): number {
   const pid = newPid();
   pg(at, pid, '[unknown]@[unknown]', [['LOG', `connection received: host=${apiClientIp()} port=${int(32768, 60999)}`]]);
   pg(at + int(8, 25), pid, APP_USER, [
-    [
-      'LOG',
-      `connection authorized: user=postgres database=postgres application_name=${appName} SSL enabled (protocol=TLSv1.3, cipher=TLS_AES_256_GCM_SHA384, bits=256)`,
-    ],
+    ['LOG', `connection authorized: user=postgres database=postgres application_name=${appName} SSL enabled (protocol=TLSv1.3, cipher=TLS_AES_256_GCM_SHA384, bits=256)`],
   ]);
   return pid;
 }
@@ -252,11 +249,7 @@ function sampleUploadTimes(n: number): number[] {
   return times.sort((a, b) => a - b);
 }
 
-const PARSE_ERRORS = [
-  'Document is password protected',
-  'File type not supported: application/vnd.ms-works',
-  'PDF is corrupted or truncated (no startxref)',
-];
+const PARSE_ERRORS = ['Document is password protected', 'File type not supported: application/vnd.ms-works', 'PDF is corrupted or truncated (no startxref)'];
 
 const jobs: Job[] = sampleUploadTimes(JOB_COUNT).map((uploadAt) => {
   const inline = rand() < 0.1;
@@ -378,19 +371,15 @@ function webhookAttempt(job: Job, attempt: number, at: number): void {
       ['DETAIL', `Failing row contains ${failingRow}.`],
       [
         'STATEMENT',
-        `UPDATE upload_pipeline.upload_jobs SET status='parsed', updated_at='${iso(failAt).replace('Z', '').replace(/\.(\d{3})$/, `.$1${micros}`)}+00:00'::timestamptz WHERE upload_pipeline.upload_jobs.job_id = '${job.jobId}'::UUID`,
+        `UPDATE upload_pipeline.upload_jobs SET status='parsed', updated_at='${iso(failAt)
+          .replace('Z', '')
+          .replace(/\.(\d{3})$/, `.$1${micros}`)}+00:00'::timestamptz WHERE upload_pipeline.upload_jobs.job_id = '${job.jobId}'::UUID`,
       ],
     ]);
     leak(slot, failAt);
     count.leaks++;
     const message = `(psycopg2.errors.CheckViolation) new row for relation "upload_jobs" violates check constraint "upload_jobs_status_check"`;
-    apiLog(
-      failAt + 2,
-      'ERROR',
-      'api.upload_pipeline.webhooks',
-      `[webhook] job_id=${job.jobId} request_id=${requestId} processing failed: ${message}`,
-      checkTraceback(job, failingRow, failAt, micros),
-    );
+    apiLog(failAt + 2, 'ERROR', 'api.upload_pipeline.webhooks', `[webhook] job_id=${job.jobId} request_id=${requestId} processing failed: ${message}`, checkTraceback(job, failingRow, failAt, micros));
     renderRequest(at, 'POST', reqPath, 500, failAt - at + int(3, 9));
     count.webhook500Check++;
     noteBurst(failAt);
@@ -532,12 +521,7 @@ function startApi(at: number, instance: string) {
     [2, 'INFO:     Waiting for application startup.'],
   ];
   for (const [offset, message] of lines) renderApp(at + offset, 'info', message, instance);
-  renderApp(
-    at + 611,
-    'info',
-    `${pyTime(at + 611)} - api.upload_pipeline.database - INFO - database pool configured: pool_size=5 max_overflow=0 pool_timeout=10s pool_recycle=1800s`,
-    instance,
-  );
+  renderApp(at + 611, 'info', `${pyTime(at + 611)} - api.upload_pipeline.database - INFO - database pool configured: pool_size=5 max_overflow=0 pool_timeout=10s pool_recycle=1800s`, instance);
   renderApp(at + 640, 'info', 'INFO:     Application startup complete.', instance);
   renderApp(at + 641, 'info', 'INFO:     Uvicorn running on http://0.0.0.0:10000 (Press CTRL+C to quit)', instance);
   freshPool(at + 700);
@@ -554,7 +538,7 @@ function main() {
   const b = DEPLOY_START;
   const build: [number, string][] = [
     [0, '==> Cloning from https://github.com/acme/insurance-navigator'],
-    [1_830, "==> Checking out commit 4e1b9c7a2d0f6e3b8a5c1d7e9f2a4b6c8d0e1f3a in branch staging"],
+    [1_830, '==> Checking out commit 4e1b9c7a2d0f6e3b8a5c1d7e9f2a4b6c8d0e1f3a in branch staging'],
     [2_410, '==> Using Python version 3.11.9 (default)'],
     [2_415, '==> Docs on specifying a Python version: https://render.com/docs/python-version'],
     [9_020, "==> Running build command 'pip install -r requirements.txt'..."],
@@ -578,7 +562,9 @@ function main() {
   renderApp(shut + 9, 'info', 'INFO:     Application shutdown complete.', OLD_INSTANCE);
   renderApp(shut + 10, 'info', 'INFO:     Finished server process [1]', OLD_INSTANCE);
   for (const pid of [30_877, 30_902]) {
-    pg(shut + 12, pid, APP_USER, [['LOG', `disconnection: session time: 27:${pad(int(10, 59))}:${pad(int(10, 59))}.${int(100, 999)} user=postgres database=postgres host=10.214.2.${int(10, 250)} port=${int(32768, 60999)}`]]);
+    pg(shut + 12, pid, APP_USER, [
+      ['LOG', `disconnection: session time: 27:${pad(int(10, 59))}:${pad(int(10, 59))}.${int(100, 999)} user=postgres database=postgres host=10.214.2.${int(10, 250)} port=${int(32768, 60999)}`],
+    ]);
   }
   // The worker service deploys from the same commit a little later.
   const workerStart = b + 262_100;
@@ -633,7 +619,10 @@ function main() {
   for (const at of ['2026-11-19T08:14:09.412Z', '2026-11-19T10:31:52.077Z', '2026-11-19T13:02:40.918Z', '2026-11-19T16:47:05.330Z']) {
     const pid = newPid();
     pg(T(at), pid, APP_USER, [
-      ['LOG', `duration: ${between(1000, 2600).toFixed(3)} ms  statement: SELECT date_trunc('hour', created_at) AS hour, state, status, count(*) FROM upload_pipeline.upload_jobs GROUP BY 1, 2, 3 ORDER BY 1 DESC`],
+      [
+        'LOG',
+        `duration: ${between(1000, 2600).toFixed(3)} ms  statement: SELECT date_trunc('hour', created_at) AS hour, state, status, count(*) FROM upload_pipeline.upload_jobs GROUP BY 1, 2, 3 ORDER BY 1 DESC`,
+      ],
     ]);
   }
 
@@ -644,12 +633,7 @@ function main() {
 }
 
 function submit(job: Job, at: number) {
-  workerLog(
-    at,
-    'INFO',
-    'backend.workers.enhanced_base_worker',
-    `Submitting job ${job.jobId} (document ${job.documentId}) to LlamaParse with webhook_url=https://${HOST}${WEBHOOK_PATH}/${job.jobId}`,
-  );
+  workerLog(at, 'INFO', 'backend.workers.enhanced_base_worker', `Submitting job ${job.jobId} (document ${job.documentId}) to LlamaParse with webhook_url=https://${HOST}${WEBHOOK_PATH}/${job.jobId}`);
   const accepted = at + between(300, 2400);
   job.state = 'working';
   job.status = 'parsing';
@@ -676,7 +660,9 @@ function byTime<T extends { at: number; seq: number }>(items: T[]): T[] {
 }
 const inWindow = (at: number) => at >= WINDOW_START && at < WINDOW_END;
 
-const logs = byTime(render).filter((r) => inWindow(r.at)).map((r) => r.log);
+const logs = byTime(render)
+  .filter((r) => inWindow(r.at))
+  .map((r) => r.log);
 const page = {
   hasMore: false,
   nextStartTime: logs.at(-1)!.timestamp,

@@ -36,8 +36,7 @@ const LEASE = 2 * MIN;
 const MAX_ATTEMPTS = 3;
 const REL_OID = 16_642;
 const DB_OID = 16_391;
-const WATERMARK_UPDATE =
-  'UPDATE claims.sync_state SET high_watermark = GREATEST(high_watermark, $1), updated_at = now() WHERE source = $2';
+const WATERMARK_UPDATE = 'UPDATE claims.sync_state SET high_watermark = GREATEST(high_watermark, $1), updated_at = now() WHERE source = $2';
 
 const pgOut: { at: number; seq: number; lines: string[] }[] = [];
 const appOut: { at: number; seq: number; line: string }[] = [];
@@ -198,9 +197,13 @@ main();
 
 const byTime = <X extends { at: number; seq: number }>(items: X[]) => [...items].sort((a, b) => a.at - b.at || a.seq - b.seq);
 const inWindow = (at: number) => at >= WINDOW_START && at < WINDOW_END;
-const pgLines = byTime(pgOut).filter((p) => inWindow(p.at)).flatMap((p) => p.lines);
+const pgLines = byTime(pgOut)
+  .filter((p) => inWindow(p.at))
+  .flatMap((p) => p.lines);
 writeFileSync(path.join(INCIDENT, 'logs/postgres.log'), `${pgLines.join('\n')}\n`);
-const appLines = byTime(appOut).filter((a) => inWindow(a.at)).map((a) => a.line);
+const appLines = byTime(appOut)
+  .filter((a) => inWindow(a.at))
+  .map((a) => a.line);
 writeFileSync(path.join(INCIDENT, 'logs/claims-sync.syslog'), `${appLines.join('\n')}\n`);
 
 const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -232,9 +235,7 @@ const seed = [
   `INSERT INTO claims.sync_state (source, high_watermark, updated_at) VALUES ('guidewire', ${q(iso(lastSynced - 2_400))}, ${q(iso(lastSynced - 30))});`,
   '',
   'INSERT INTO claims.sync_jobs (job_id, claim_ref, state, step, attempts, last_error, created_at, updated_at) VALUES',
-  jobs
-    .map((j) => `  (${j.id}, ${q(j.claim)}, ${q(j.state)}, ${q(j.step)}, ${j.attempts}, ${j.lastError ? q(j.lastError) : 'NULL'}, ${q(iso(j.createdAt))}, ${q(iso(j.updatedAt))})`)
-    .join(',\n') + ';',
+  jobs.map((j) => `  (${j.id}, ${q(j.claim)}, ${q(j.state)}, ${q(j.step)}, ${j.attempts}, ${j.lastError ? q(j.lastError) : 'NULL'}, ${q(iso(j.createdAt))}, ${q(iso(j.updatedAt))})`).join(',\n') + ';',
   '',
 ];
 writeFileSync(path.join(INCIDENT, 'db/seed.sql'), seed.join('\n'));
@@ -251,7 +252,10 @@ console.log(
       states: jobs.reduce<Record<string, number>>((acc, j) => ({ ...acc, [`${j.state}/${j.attempts}`]: (acc[`${j.state}/${j.attempts}`] ?? 0) + 1 }), {}),
       stuck: stuck.length,
       firstLockTimeout: pgLines.find((l) => l.includes('lock timeout'))?.slice(0, 23),
-      lastLockTimeout: [...pgLines].reverse().find((l) => l.includes('lock timeout'))?.slice(0, 23),
+      lastLockTimeout: [...pgLines]
+        .reverse()
+        .find((l) => l.includes('lock timeout'))
+        ?.slice(0, 23),
       lastSynced: iso(lastSynced),
     },
     null,

@@ -64,12 +64,19 @@ function renderEntry(at: number, type: 'app' | 'request', level: 'info' | 'warni
 }
 function request(at: number, method: string, reqPath: string, status: number, ms: number, inst = instance) {
   const level = status >= 500 ? 'error' : status >= 400 ? 'warning' : 'info';
-  renderEntry(at + ms, 'request', level, `${method} ${reqPath} ${status} ${Math.round(ms)}ms`, [
-    { name: 'host', value: HOST },
-    { name: 'method', value: method },
-    { name: 'path', value: reqPath },
-    { name: 'statusCode', value: String(status) },
-  ], inst);
+  renderEntry(
+    at + ms,
+    'request',
+    level,
+    `${method} ${reqPath} ${status} ${Math.round(ms)}ms`,
+    [
+      { name: 'host', value: HOST },
+      { name: 'method', value: method },
+      { name: 'path', value: reqPath },
+      { name: 'statusCode', value: String(status) },
+    ],
+    inst,
+  );
 }
 function structlog(at: number, level: 'info' | 'warning' | 'error', event: string, fields: Record<string, unknown>) {
   const record = { event, ...fields, instance, level, logger: fields.logger ?? 'quote_renderer.jobs', timestamp: isoMicro(at) };
@@ -247,7 +254,16 @@ for (let t = WINDOW_START + 4 * MIN; t < WINDOW_END; t += 10 * MIN) {
   app.push({
     at: t,
     seq: seq++,
-    line: JSON.stringify({ event: 'process stats', rss_mb: last.rss_mb, font_cache_entries: int(30, 60), threads: int(5, 7), instance: last.instance, level: 'info', logger: 'quote_renderer.main', timestamp: isoMicro(t) }),
+    line: JSON.stringify({
+      event: 'process stats',
+      rss_mb: last.rss_mb,
+      font_cache_entries: int(30, 60),
+      threads: int(5, 7),
+      instance: last.instance,
+      level: 'info',
+      logger: 'quote_renderer.main',
+      timestamp: isoMicro(t),
+    }),
   });
 }
 
@@ -256,7 +272,9 @@ const inWindow = (at: number) => at >= WINDOW_START && at < WINDOW_END;
 const goJson = (value: unknown) => JSON.stringify(value, null, 2).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 const renderLogs = byTime(render).filter((r) => inWindow(r.at));
 writeFileSync(path.join(INCIDENT, 'logs/render-quote-renderer.json'), `${renderLogs.map((r) => goJson(r.log)).join('\n')}\n`);
-const appLines = byTime(app).filter((a) => inWindow(a.at)).map((a) => a.line);
+const appLines = byTime(app)
+  .filter((a) => inWindow(a.at))
+  .map((a) => a.line);
 writeFileSync(path.join(INCIDENT, 'logs/app.jsonl'), `${appLines.join('\n')}\n`);
 
 const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -278,9 +296,8 @@ const seed = [
   'CREATE UNIQUE INDEX quote_jobs_quote_idx ON public.quote_jobs (quote_number, requested_at);',
   '',
   'INSERT INTO public.quote_jobs (job_id, quote_number, state, phase, error, attempts, requested_at, heartbeat_at) VALUES',
-  jobs
-    .map((j) => `  (${q(j.jobId)}, ${q(j.quote)}, ${q(j.state)}, ${q(j.phase)}, ${j.error ? q(j.error) : 'NULL'}, ${j.attempts}, ${q(iso(j.requestedAt))}, ${q(iso(j.heartbeatAt))})`)
-    .join(',\n') + ';',
+  jobs.map((j) => `  (${q(j.jobId)}, ${q(j.quote)}, ${q(j.state)}, ${q(j.phase)}, ${j.error ? q(j.error) : 'NULL'}, ${j.attempts}, ${q(iso(j.requestedAt))}, ${q(iso(j.heartbeatAt))})`).join(',\n') +
+    ';',
   '',
 ];
 writeFileSync(path.join(INCIDENT, 'db/seed.sql'), seed.join('\n'));

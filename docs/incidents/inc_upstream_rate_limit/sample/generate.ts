@@ -221,10 +221,7 @@ function main() {
       apiLine(t + ms, `GET /v1/geocode 200 ${ms}ms`);
     } else {
       count.lookups503++;
-      apiLine(
-        t + ms - 2,
-        `[geo] lookup failed: geolookup rate limited: HTTP 429 Too Many Requests (Retry-After: ${result.retryAfter}s) after ${MAX_ATTEMPTS} attempts`,
-      );
+      apiLine(t + ms - 2, `[geo] lookup failed: geolookup rate limited: HTTP 429 Too Many Requests (Retry-After: ${result.retryAfter}s) after ${MAX_ATTEMPTS} attempts`);
       apiLine(t + ms, `GET /v1/geocode 503 ${ms}ms`);
     }
   }
@@ -236,8 +233,12 @@ main();
 
 const byTime = <X extends { at: number; seq: number }>(items: X[]) => [...items].sort((a, b) => a.at - b.at || a.seq - b.seq);
 const inWindow = (at: number) => at >= WINDOW_START && at < WINDOW_END;
-const workerLines = byTime(worker).filter((w) => inWindow(w.at)).map((w) => w.line);
-const apiLines = byTime(api).filter((a) => inWindow(a.at)).map((a) => a.line);
+const workerLines = byTime(worker)
+  .filter((w) => inWindow(w.at))
+  .map((w) => w.line);
+const apiLines = byTime(api)
+  .filter((a) => inWindow(a.at))
+  .map((a) => a.line);
 writeFileSync(path.join(INCIDENT, 'logs/worker.jsonl'), `${workerLines.join('\n')}\n`);
 writeFileSync(path.join(INCIDENT, 'logs/render-enricher-api.txt'), `${apiLines.join('\n')}\n`);
 

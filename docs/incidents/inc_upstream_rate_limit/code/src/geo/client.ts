@@ -59,11 +59,7 @@ export class GeoClient {
       lastStatus = response.status;
       if (response.status === 429 || response.status >= 500) {
         retryAfter = Number(response.headers.get('retry-after') ?? '') || undefined;
-        this.log.warn(
-          { ...context, upstream: 'geolookup', status: response.status, attempt, retryAfter },
-          'geolookup responded %d, retrying',
-          response.status,
-        );
+        this.log.warn({ ...context, upstream: 'geolookup', status: response.status, attempt, retryAfter }, 'geolookup responded %d, retrying', response.status);
         await sleep(this.config.retryDelayMs);
         continue;
       }
