@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { classifyPgLog, summarizePgLogEvents, type PgEventKind } from '../src/analysis/pg-log-events.ts';
+import { classifyPgLog, summarizePgLogEvents, type PgEventKind } from '../src/lib/pg-log-events.ts';
 import { parsePostgresLog } from '../src/collectors/logs/postgres.ts';
 
 const PREFIX = '%m [%p] %q%u@%d ';

@@ -3,19 +3,7 @@ import type { AnySourceResult, SourceKind } from '../evidence/schema.ts';
 import type { ChecklistItem } from './model.ts';
 import type { Hypothesis } from './types.ts';
 
-/** Every checklist item id, as `conclusions.done` names them (the brief's investigation and resolution lists). */
-export const CHECKLIST_IDS = [
-  'root-cause',
-  'failure-patterns',
-  'database-analysis',
-  'code-review',
-  'config-differences',
-  'fix-implemented',
-  'monitoring-improved',
-  'documentation-updated',
-  'staging-verified',
-  'production-plan-ready',
-] as const;
+
 
 interface ChecklistInput {
   sources: AnySourceResult[];

@@ -5,7 +5,7 @@ import { extractEntities } from '../../lib/log-templates/entities.ts';
 import { maskToken } from '../../lib/log-templates/mask.ts';
 import { eventKind } from './events.ts';
 import { hasStackTrace } from '../../lib/log-templates/families.ts';
-import { isPgIncidentRecord } from '../../analysis/pg-log-events.ts';
+import { isPgIncidentRecord } from '../../lib/pg-log-events.ts';
 
 export interface BuilderLimits {
   maxRecords: number;

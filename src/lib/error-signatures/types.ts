@@ -1,5 +1,5 @@
 // The shape of the error-signature catalogue: one entry per error as a library prints it, with its category, resource and remedies.
-import type { HypothesisCategory, Signal } from '../../analysis/types.ts';
+import type { HypothesisCategory, Signal } from './vocabulary.ts';
 
 /** What a signature's error concerns: the thing that failed or ran out. */
 export type ResourceKind =

@@ -1,5 +1,5 @@
 // Compact constructors for catalogue entries: category aliases, remedies and a per-ecosystem signature builder.
-import type { HypothesisCategory, Signal } from '../../../analysis/types.ts';
+import type { HypothesisCategory, Signal } from '../vocabulary.ts';
 import type { Ecosystem, ErrorSignature, Remedy, ResourceKind } from '../types.ts';
 
 /** Short names for the nine hypothesis categories. */

@@ -1,7 +1,8 @@
 // PostgreSQL server-log records -> incident events, counts and findings (the reference PG15 log plus hand-built records).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyPgLog, classifyPgLogRecord, isPgIncidentRecord, pgLogFindings, summarizePgLogEvents, writtenValues } from '../../src/analysis/pg-log-events.ts';
+import { pgLogFindings } from '../../src/analysis/pg-log-events.ts';
+import { classifyPgLog, classifyPgLogRecord, isPgIncidentRecord, summarizePgLogEvents, writtenValues } from '../../src/lib/pg-log-events.ts';
 import { parsePostgresLog } from '../../src/collectors/logs/postgres.ts';
 import type { LogRecord } from '../../src/evidence/schema.ts';
 
