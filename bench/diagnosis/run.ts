@@ -9,6 +9,8 @@ import { analyzeIncident } from '../../src/analysis/index.ts';
 import { ANALYZERS } from '../../src/analysis/analyzers.ts';
 import { collectEvidence } from '../../src/collectors/gather.ts';
 import { loadManifest } from '../../src/manifest/index.ts';
+import { DB_GENERATORS, type DbIncident } from './db-scenarios.ts';
+import { openDatabase, type OpenDatabase } from './database.ts';
 import { GENERATORS, type Incident } from './scenarios.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.bench/diagnosis');
@@ -18,7 +20,7 @@ const firstSeed = Number(args[args.indexOf('--seed') + 1] ?? 1) || 1;
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const verbose = args.includes('--verbose');
 
-function write(dir: string, incident: Incident): void {
+function write(dir: string, incident: Incident | DbIncident): void {
   rmSync(dir, { recursive: true, force: true });
   for (const [file, text] of Object.entries(incident.files)) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -40,14 +42,21 @@ interface Row {
 
 const rows: Row[] = [];
 const env = { ...process.env, DATABASE_URL: '' };
-for (const [name, generator] of Object.entries(GENERATORS)) {
+const ALL: Record<string, (seed: number) => Incident | DbIncident> = { ...GENERATORS, ...DB_GENERATORS };
+for (const [name, generator] of Object.entries(ALL)) {
   if (only && !name.includes(only)) continue;
   for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
     const incident = generator(seed * 7919 + name.length);
     const dir = path.join(ROOT, `${name}-${seed}`);
+    // A job-table incident: its rows go into a scratch database on the real PostgreSQL, its live sessions are opened.
+    let database: OpenDatabase | undefined;
+    if ('database' in incident) {
+      database = await openDatabase(`${name}-${seed}`, incident.database);
+      (incident.manifest.sources as Record<string, unknown>[]).push({ ...incident.database.source, url: database.url });
+    }
     write(dir, incident);
     const loaded = loadManifest(dir, env);
-    const bundle = await collectEvidence(loaded, { env });
+    const bundle = await collectEvidence(loaded, { env }).finally(() => database?.close());
     const analysis = analyzeIncident(bundle, loaded.manifest.conclusions);
     const baseline = analyzeIncident(bundle, loaded.manifest.conclusions, { analyzers: ANALYZERS.filter((analyzer) => analyzer.id !== 'attribution') });
     const top = analysis.hypotheses.filter((hypothesis) => hypothesis.role !== 'unlikely' || hypothesis.score > 0).map((hypothesis) => hypothesis.category);
@@ -73,7 +82,10 @@ for (const [name, generator] of Object.entries(GENERATORS)) {
       incident.truth.causeRecords === 0 ||
       decisive?.kind !== 'error-family' ||
       causeCount === incident.truth.causeRecords ||
-      groupCount === incident.truth.causeRecords;
+      groupCount === incident.truth.causeRecords ||
+      ('causeJobs' in incident.truth &&
+        decisive.sources?.some((source) => bundle.sources.find((entry) => entry.id === source)?.kind === 'database') === true &&
+        causeCount === incident.truth.causeJobs);
     const failed = bundle.sources.filter((source) => source.status !== 'ok').map((source) => `${source.id}:${source.status}`);
     rows.push({
       name,

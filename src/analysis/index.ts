@@ -233,8 +233,8 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
       source: source.id,
       // Said only when fracas chose the job tables itself (no jobs: block), so the reader knows which it read.
       ...(evidence.jobDiscovery?.mode === 'discovered' ? { jobTables: evidence.jobDiscovery.note } : {}),
-      // The full id list of stuck jobs is for joins and counts, not for display.
-      checks: evidence.checks.filter((check) => !/^stuck-job-ids(-|$)/.test(check.id)),
+      // The full id lists of stuck and failed jobs are for joins and counts, not for display.
+      checks: evidence.checks.filter((check) => !/^(?:stuck-job-ids|job-failure-ids)(-|$)/.test(check.id)),
       findings: findings.filter((finding) => finding.area === 'database' && finding.refs.some((ref) => ref.source === source.id)),
     })),
     config: { rows: configRows, top: configRows.filter((row) => row.type === 'anomaly' || row.risk !== 'low').slice(0, CONFIG_BODY_ROWS) },

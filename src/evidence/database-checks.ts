@@ -18,6 +18,7 @@ export const CHECK_COLUMNS = {
   'stuck-job-age': ['state', 'jobs', 'oldest_update', 'newest_update', 'min_minutes', 'avg_minutes', 'median_minutes', 'max_minutes', 'under_4h', 'from_4h_to_24h', 'over_24h'],
   'recent-errors': ['normalized_error', 'error_code', 'occurrences', 'jobs', 'first_seen', 'last_seen', 'sample_error', 'states', 'sample_ids'],
   'recent-error-jobs': [],
+  'job-failure-ids': ['state', 'normalized_error', 'error_code', 'jobs', 'sample_error', 'ids', 'minutes'],
   'retry-counts': ['retries', 'jobs', 'in_flight', 'stuck', 'last_update'],
   // schema evidence on each job table
   'check-constraints': ['name', 'table', 'definition', 'validated', 'columns'],
@@ -85,6 +86,7 @@ export const JOB_CHECK_IDS = [
   'stuck-job-age',
   'recent-errors',
   'recent-error-jobs',
+  'job-failure-ids',
   'retry-counts',
 ] as const satisfies readonly DatabaseCheckId[];
 export const SCHEMA_CHECK_IDS = ['check-constraints', 'enum-columns', 'foreign-keys', 'indexes'] as const satisfies readonly DatabaseCheckId[];

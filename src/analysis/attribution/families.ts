@@ -5,11 +5,14 @@ import type { ErrorHints, SignatureMatch } from '../../lib/error-signatures/type
 import { isTracebackFragment } from '../../lib/log-templates/families.ts';
 import type { HypothesisCategory, Signal } from '../types.ts';
 import { appFrames, failingFrame, shortFile, type AppFrame } from './frames.ts';
+import type { JobOutcomes } from './jobs.ts';
 
 export interface ErrorFamily {
   key: string;
-  /** `source:templateId` of every template in the family. */
+  /** `source:templateId` of every template in the family (for a job table's recorded error, its group key). */
   templates: string[];
+  /** Templates of the same error recorded in another source (a job table's error and the log lines printing it). */
+  aliases?: string[];
   sources: string[];
   match?: SignatureMatch;
   signal?: Signal;
@@ -230,4 +233,54 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
 
 export function frameLabel(frame: AppFrame | undefined): string | undefined {
   return frame ? `${shortFile(frame.file)}:${frame.line}` : undefined;
+}
+
+/**
+ * Families of the errors the job tables record (one per signature, or per normalised error), counted over every
+ * failed job's row; each is linked (`aliases`) to the log families of the same signature, which print the same error.
+ */
+export function jobErrorFamilies(outcomes: JobOutcomes, logFamilies: ErrorFamily[]): ErrorFamily[] {
+  const families = new Map<string, ErrorFamily>();
+  for (const group of outcomes.groups) {
+    const match = group.match;
+    const familyKey = match ? `sig:${group.source}:${match.signature.id}:${match.resourceName ?? ''}` : `job:${group.key}`;
+    let family = families.get(familyKey);
+    if (!family) {
+      const quote = quoteLine(group.sample || group.normalized);
+      family = {
+        key: familyKey,
+        templates: [],
+        sources: [group.source],
+        ...(match ? { match, signal: match.signature.signal } : {}),
+        category: match ? match.signature.category : 'code-defect',
+        categoryFrom: match ? 'signature' : 'unclassified',
+        ...(match ? { resource: match.resourceName ?? match.signature.resource } : {}),
+        title: match ? match.signature.title : `Job error recorded in ${group.table}`,
+        template: group.normalized,
+        sample: group.sample.slice(0, 600),
+        quote,
+        minutes: [],
+        count: 0,
+        entityKinds: new Set(['job-id']),
+        frames: [],
+        refs: [],
+      };
+      families.set(familyKey, family);
+    }
+    family.templates.push(group.key);
+    family.minutes.push(...group.minutes);
+    family.count += group.minutes.length;
+    family.refs.push(...group.refs);
+    for (const [minute] of group.minutes) if (!family.firstSeen || minute < family.firstSeen) family.firstSeen = minute;
+    for (const frame of appFrames(group.sample)) if (!family.frames.some((known) => known.file === frame.file && known.line === frame.line)) family.frames.push(frame);
+  }
+  const out = [...families.values()];
+  for (const family of out) {
+    if (!family.match) continue;
+    const same = logFamilies.filter((other) => other.match?.signature.id === family.match!.signature.id);
+    if (same.length === 0) continue;
+    family.aliases = same.flatMap((other) => other.templates);
+    for (const other of same) other.aliases = [...(other.aliases ?? []), ...family.templates];
+  }
+  return out;
 }

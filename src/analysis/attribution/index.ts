@@ -4,7 +4,8 @@ import type { Finding, HypothesisCategory } from '../types.ts';
 import { configComparisons } from '../config/comparisons.ts';
 import { buildChain } from './chain.ts';
 import { changeEvents, type ChangeEvent } from './changes.ts';
-import { categoryOfSignal, errorFamilies, frameLabel, type ErrorFamily } from './families.ts';
+import { categoryOfSignal, errorFamilies, frameLabel, jobErrorFamilies, type ErrorFamily } from './families.ts';
+import { jobOutcomes, type JobOutcomes } from './jobs.ts';
 import { countBetween, elevatedSegment, firstAfter, MINUTE, seriesOf, total, type Series } from './series.ts';
 import { detectSymptom, type DetectedSymptom } from './symptom.ts';
 import type { Attribution, Candidate, Features } from './types.ts';
@@ -63,6 +64,27 @@ function chainsOf(bundle: EvidenceBundle, kind: string | undefined, requestTempl
   return chains;
 }
 
+/**
+ * Each failed job's recorded error (its job table row) ends its chain, unless a log line of the same signature is
+ * already in it (the same error, printed by the worker): then the log line stands for it.
+ */
+function addJobChains(context: Context, outcomes: JobOutcomes, families: ErrorFamily[]): void {
+  const byGroup = new Map<string, ErrorFamily>();
+  for (const family of families) for (const template of family.templates) byGroup.set(template, family);
+  for (const [id, group] of outcomes.errorOf) {
+    const aliases = new Set(byGroup.get(group.key)?.aliases ?? []);
+    for (const [chains, key] of [
+      [context.chains, id],
+      [context.allChains, `job-id\u0000${id}`],
+    ] as const) {
+      if (chains === context.chains && context.symptom?.entityKind !== 'job-id') continue;
+      const chain = chains.get(key) ?? [];
+      if (!chain.some((template) => aliases.has(template)) && !chain.includes(group.key)) chain.push(group.key);
+      chains.set(key, chain);
+    }
+  }
+}
+
 function familyFeatures(family: ErrorFamily, context: Context, totalIncident: number, seriesOfFamily: Series): Features {
   const { baseline, incident, symptom } = context;
   const baselineCount = countBetween(seriesOfFamily, baseline.from, baseline.to);
@@ -96,7 +118,7 @@ function familyFeatures(family: ErrorFamily, context: Context, totalIncident: nu
   // Reach: over symptom entities when its records name them, else over symptom minutes (with a short lag either side).
   const kind = symptom?.entityKind;
   if (symptom && kind && family.entityKinds.has(kind) && context.chains.size > 0 && symptom.ids.size >= 3) {
-    const templates = new Set(family.templates);
+    const templates = new Set([...family.templates, ...(family.aliases ?? [])]);
     let hit = 0;
     for (const id of symptom.ids) {
       const chain = context.chains.get(id);
@@ -118,7 +140,7 @@ function familyFeatures(family: ErrorFamily, context: Context, totalIncident: nu
     Object.assign(features, { reach: round(Math.min(1, hit / symptom.minutes), 3), reachOver: 'minutes', reachCount: hit, reachOf: symptom.minutes });
   }
   // Precedence: in the chains of every entity (job, request, document) that names it, how often it is the first error.
-  const templates = new Set(family.templates);
+  const templates = new Set([...family.templates, ...(family.aliases ?? [])]);
   let named = 0;
   let first = 0;
   for (const chain of context.allChains.values()) {
@@ -206,26 +228,63 @@ const CONDITION_SIGNALS = new Set([
   'stuck-jobs',
 ]);
 
-function conditionCandidates(findings: readonly Finding[]): Candidate[] {
+/** Lock conditions reach the failed jobs of a table their blocked or blocking statements name. */
+const LOCK_SIGNALS = new Set(['blocking-chain', 'lock-wait', 'lock-timeout', 'long-transaction']);
+/** A condition's score: by severity, plus this much times its reach over the symptom's jobs. */
+const CONDITION_REACH_WEIGHT = 0.35;
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The failed jobs whose table the finding's statements or locked tables name, as a share of the symptom. */
+function conditionReach(finding: Finding, symptom: DetectedSymptom | undefined, outcomes: JobOutcomes): { reach: number; hit: number; of: number; tables: string[] } | undefined {
+  if (!LOCK_SIGNALS.has(finding.signal) || symptom?.kind !== 'failed-jobs' || symptom.ids.size === 0) return undefined;
+  const text = [finding.detail, ...finding.refs.map((ref) => ref.excerpt)].join('\n');
+  const tables = outcomes.tables.filter((table) => {
+    const bare = table.split('.').pop()!.replace(/"/g, '');
+    return new RegExp(`(?:^|[^\\w.])(?:\\w+\\.)?"?${escapeRegExp(bare)}"?(?![\\w])`, 'i').test(text);
+  });
+  if (tables.length === 0) return undefined;
+  let hit = 0;
+  for (const id of symptom.ids) if (tables.includes(outcomes.failed.get(id)?.table ?? '')) hit++;
+  return { reach: hit / symptom.ids.size, hit, of: symptom.ids.size, tables };
+}
+
+function conditionCandidates(findings: readonly Finding[], symptom: DetectedSymptom | undefined, outcomes: JobOutcomes): Candidate[] {
   return findings
     .filter((finding) => finding.area === 'database' && CONDITION_SIGNALS.has(finding.signal) && finding.count > 0)
     .flatMap((finding) => {
       const category = categoryOfSignal(finding.signal);
       if (!category) return [];
-      const score = finding.severity === 'critical' || finding.severity === 'high' ? 0.35 : finding.severity === 'medium' ? 0.25 : 0.15;
+      const base = finding.severity === 'critical' || finding.severity === 'high' ? 0.35 : finding.severity === 'medium' ? 0.25 : 0.15;
+      const reach = conditionReach(finding, symptom, outcomes);
+      const score = round(base + (reach ? CONDITION_REACH_WEIGHT * reach.reach : 0), 3);
+      const features: Features = {
+        totalCount: 0,
+        baselinePerHour: 0,
+        incidentPerHour: 0,
+        baselineCount: 0,
+        incidentCount: finding.count,
+        background: false,
+        volumeShare: 0,
+        appFrames: 0,
+        recognised: true,
+      };
+      if (reach) Object.assign(features, { reach: round(reach.reach, 3), reachOver: 'entities', reachCount: reach.hit, reachOf: reach.of });
       return [
         {
           id: `condition-${finding.id}`,
           kind: 'resource-condition' as const,
           category,
-          resource: 'postgres',
+          resource: reach ? `postgres table ${reach.tables.join(', ')}` : 'postgres',
           title: finding.title,
-          statement: `${finding.title}: ${finding.detail}`,
+          statement: `${finding.title}: ${finding.detail}${reach ? `; the failed or stuck jobs of ${reach.tables.join(', ')} are ${pct(reach.reach)} of the failed jobs (${reach.hit} of ${reach.of})` : ''}`,
           ...(finding.refs[0] ? { decisive: finding.refs[0] } : {}),
           refs: finding.refs.slice(0, 4),
-          features: { totalCount: 0, baselinePerHour: 0, incidentPerHour: 0, baselineCount: 0, incidentCount: finding.count, background: false, volumeShare: 0, appFrames: 0, recognised: true },
+          features,
           score,
-          rule: `score = ${score} (a ${finding.severity} database condition; no time series, so it corroborates error families of the same category)`,
+          rule: reach
+            ? `score = ${base} (a ${finding.severity} database condition) + ${CONDITION_REACH_WEIGHT} × reach ${round(reach.reach)} (its statements name ${reach.tables.join(', ')}, the table of the failed jobs)`
+            : `score = ${score} (a ${finding.severity} database condition; no time series, so it corroborates error families of the same category)`,
           templates: [],
           remedies: [],
           findingIds: [finding.id],
@@ -399,14 +458,16 @@ function deployCandidates(context: Context, families: Candidate[]): Candidate[] 
 export function attribute(bundle: EvidenceBundle, findings: readonly Finding[]): Attribution {
   const start = Date.parse(bundle.incident.window.start);
   const end = Date.parse(bundle.incident.window.end) + MINUTE;
-  const symptom = detectSymptom(bundle, [...findings]);
+  const outcomes = jobOutcomes(bundle);
+  const symptom = detectSymptom(bundle, [...findings], outcomes);
   const onset = symptom?.onset ? Date.parse(symptom.onset) : undefined;
   const manifestBaseline = bundle.incident.baseline;
   const baseline = manifestBaseline
     ? { from: Date.parse(manifestBaseline.start), to: Date.parse(manifestBaseline.end) }
     : { from: start, to: onset !== undefined ? Math.max(start, onset - BASELINE_GAP_MINUTES * MINUTE) : start };
   const incident = { from: onset ?? start, to: symptom?.end ? Math.max(Date.parse(symptom.end), (onset ?? start) + MINUTE) : end };
-  const { families, requestTemplates } = errorFamilies(bundle);
+  const { families: logFamilies, requestTemplates } = errorFamilies(bundle);
+  const families = [...logFamilies, ...jobErrorFamilies(outcomes, logFamilies)];
   const context: Context = {
     bundle,
     ...(symptom ? { symptom } : {}),
@@ -419,6 +480,7 @@ export function attribute(bundle: EvidenceBundle, findings: readonly Finding[]):
     allChains: chainsOf(bundle, undefined, requestTemplates),
     requestTemplates,
   };
+  addJobChains(context, outcomes, families);
   const binMs = symptom?.series.binMs;
   const series = new Map(families.map((family) => [family.key, seriesOf(family.minutes, start, end, binMs)]));
   const totalIncident = families.reduce((sum, family) => sum + countBetween(series.get(family.key)!, incident.from, incident.to), 0);
@@ -449,9 +511,12 @@ export function attribute(bundle: EvidenceBundle, findings: readonly Finding[]):
     };
   });
   familyCandidates.sort((a, b) => b.score - a.score || b.features.incidentCount - a.features.incidentCount || a.id.localeCompare(b.id));
-  const candidates = [...familyCandidates, ...deployCandidates(context, familyCandidates), ...configCandidates(bundle, findings, familyCandidates, context), ...conditionCandidates(findings)].sort(
-    (a, b) => b.score - a.score || a.id.localeCompare(b.id),
-  );
+  const candidates = [
+    ...familyCandidates,
+    ...deployCandidates(context, familyCandidates),
+    ...configCandidates(bundle, findings, familyCandidates, context),
+    ...conditionCandidates(findings, symptom, outcomes),
+  ].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
   const public_symptom = symptom ? (({ series: _series, ids: _ids, source: _source, ...rest }) => rest)(symptom) : undefined;
   return { ...(public_symptom ? { symptom: public_symptom } : {}), candidates, chain: buildChain(candidates, public_symptom, context.chains) };
 }

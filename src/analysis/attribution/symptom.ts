@@ -2,6 +2,7 @@
 import { evidenceOf, type EvidenceBundle, type EvidenceRef, type LogEvidence, type SymptomSpec } from '../../evidence/schema.ts';
 import type { Finding } from '../types.ts';
 import { elevatedSegment, MINUTE, seriesOf, widen, type Series } from './series.ts';
+import type { JobOutcomes } from './jobs.ts';
 import type { Symptom } from './types.ts';
 
 /** The symptom's segment holds at least this share of its failures. */
@@ -54,7 +55,31 @@ function requestMinutes(evidence: LogEvidence, spec: SymptomSpec | undefined): [
   return evidence.templates.filter((template) => requestTemplates.has(template.id)).flatMap((template) => template.minutes ?? []);
 }
 
-export function detectSymptom(bundle: EvidenceBundle, findings: Finding[]): DetectedSymptom | undefined {
+/** Failed and stuck jobs as the job tables record them: every one counted, each at the minute its row last changed. */
+function tableJobs(outcomes: JobOutcomes | undefined, fromManifest: boolean, start: number, end: number): Omit<DetectedSymptom, 'onset' | 'end' | 'minutes'> | undefined {
+  if (!outcomes || outcomes.failed.size < (fromManifest ? 1 : 3)) return undefined;
+  const ids = new Set(outcomes.failed.keys());
+  const stuck = [...outcomes.failed.values()].filter((job) => job.stuck).length;
+  const byState = new Map<string, number>();
+  for (const job of outcomes.failed.values()) if (!job.stuck) byState.set(job.state, (byState.get(job.state) ?? 0) + 1);
+  const states = [...byState].sort((a, b) => b[1] - a[1]).map(([state, count]) => `${count} ${state}`);
+  const minutes = new Map<string, number>();
+  for (const job of outcomes.failed.values()) if (job.minute) minutes.set(job.minute, (minutes.get(job.minute) ?? 0) + 1);
+  return {
+    kind: 'failed-jobs',
+    from: fromManifest ? 'manifest' : 'evidence',
+    description: `${ids.size} failed or stuck job(s) in ${outcomes.tables.join(', ')}${states.length ? `: ${states.join(', ')}` : ''}${stuck > 0 ? `${states.length ? ',' : ':'} ${stuck} stuck in flight` : ''}`,
+    count: ids.size,
+    endpoints: [],
+    entityKind: 'job-id',
+    entities: ids.size,
+    ids,
+    refs: outcomes.refs.slice(0, 3),
+    series: seriesOf(minutes, start, end),
+  };
+}
+
+export function detectSymptom(bundle: EvidenceBundle, findings: Finding[], outcomes?: JobOutcomes): DetectedSymptom | undefined {
   const spec = bundle.incident.symptom;
   const start = Date.parse(bundle.incident.window.start);
   const end = Date.parse(bundle.incident.window.end) + MINUTE;
@@ -62,6 +87,8 @@ export function detectSymptom(bundle: EvidenceBundle, findings: Finding[]): Dete
   const fromManifest = spec !== undefined && Object.keys(spec).length > 0;
 
   let symptom: Omit<DetectedSymptom, 'onset' | 'end' | 'minutes'> | undefined;
+  // Jobs the job tables record as failed or stuck, when the manifest names jobs or nothing narrower.
+  const jobs = !spec?.message && !spec?.endpoint && (!spec?.entity || spec.entity === 'job-id') ? tableJobs(outcomes, spec?.entity === 'job-id', start, end) : undefined;
   // Failed requests: read from the source with the most of them (an edge proxy and the app would count one request twice).
   if (!spec?.message && (!spec?.entity || spec.entity === 'request-id')) {
     const ranked = sources
@@ -69,7 +96,8 @@ export function detectSymptom(bundle: EvidenceBundle, findings: Finding[]): Dete
       .map((entry) => ({ ...entry, count: entry.requests.reduce((sum, request) => sum + request.count, 0) }))
       .sort((a, b) => b.count - a.count);
     const top = ranked[0];
-    if (top && top.count >= (fromManifest ? 1 : 3)) {
+    // More failed or stuck jobs than failed requests: the jobs are what users suffered most.
+    if (top && top.count >= (fromManifest ? 1 : 3) && !(jobs && spec?.entity !== 'request-id' && jobs.count > top.count)) {
       const ids = new Set<string>();
       for (const { evidence } of sources) for (const entity of evidence.entities ?? []) if (entity.kind === 'request-id' && entity.errors > 0) ids.add(entity.id);
       const endpoints = top.requests.map(({ endpoint, status, count }) => ({ endpoint, status, count }));
@@ -94,6 +122,7 @@ export function detectSymptom(bundle: EvidenceBundle, findings: Finding[]): Dete
       };
     }
   }
+  if (!symptom && jobs) symptom = jobs;
   // Failed or stuck jobs: job ids with errors in the logs, and stuck jobs from the database.
   if (!symptom && !spec?.message) {
     const kind = spec?.entity ?? 'job-id';

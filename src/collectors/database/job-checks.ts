@@ -194,6 +194,23 @@ ORDER BY occurrences DESC
 LIMIT ${limit + 1}`,
       },
       {
+        // Every job with a recorded error or stuck, per state and error (up to 100,000 jobs): ids and the minute of
+        // each job's last update, so attribution joins every failed job with the logs and counts all of them.
+        id: checkId('job-failure-ids'),
+        title: `Ids and update minutes of every job with ${columns.error} in the last ${spec.recentErrorHours} hours, or stuck`,
+        sql: `SELECT state, normalized_error, error_code, count(*) AS jobs, min(raw_error) AS sample_error,
+       string_agg(id::text, ',' ORDER BY updated, id::text) AS ids,
+       string_agg(to_char(date_trunc('minute', updated AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24:MI:00"Z"'), ',' ORDER BY updated, id::text) AS minutes
+FROM (SELECT ${id} AS id, ${state} AS state, ${updated} AS updated, ${kind} AS error_code,
+             CASE WHEN ${present} THEN left(${errorText}, 300) END AS raw_error,
+             CASE WHEN ${present} THEN ${normaliseSql(`left(${errorText}, 500)`)} END AS normalized_error
+      FROM ${table}
+      WHERE (${recent}) OR (${stuck})
+      LIMIT 100000) AS jobs
+GROUP BY state, normalized_error, error_code
+ORDER BY jobs DESC`,
+      },
+      {
         id: checkId('recent-error-jobs'),
         title: `Jobs with ${columns.error} updated in the last ${spec.recentErrorHours} hours`,
         sql: `SELECT ${[id, ...(columns.status ? [q(columns.status)] : []), q(columns.state), error, updated, ...extra].join(', ')}
