@@ -6,6 +6,8 @@ import type { Finding, Hypothesis, HypothesisCategory, Signal } from './types.ts
 
 export interface Facts {
   byCategory: Map<HypothesisCategory, Hypothesis>;
+  /** The root cause (the hypothesis in that role), whose category and resource the plan and prevention follow. */
+  root?: Hypothesis;
   findings(signal: Signal): Finding[];
   refs(...signals: Signal[]): EvidenceRef[];
   constraints: CheckConstraint[];
@@ -27,7 +29,9 @@ export function gatherFacts(bundle: EvidenceBundle, findings: Finding[], hypothe
     configComparisons(evidence).flatMap((comparison) => comparison.differences.map((difference) => ({ ...difference, source: source.id, file: comparison.left.path }))),
   );
   const maxErrorsPerMinute = Math.max(0, ...logEvidenceOf(bundle).flatMap(({ evidence }) => evidence.perMinute.map((minute) => minute.errors)));
+  const root = hypotheses.find((hypothesis) => hypothesis.role === 'root-cause');
   return {
+    ...(root ? { root } : {}),
     byCategory: new Map(hypotheses.filter((hypothesis) => hypothesis.status !== 'rejected' && hypothesis.role !== 'unlikely').map((hypothesis) => [hypothesis.category, hypothesis])),
     findings: (signal) => bySignal.get(signal) ?? [],
     refs: (...signals) => signals.flatMap((signal) => (bySignal.get(signal) ?? []).flatMap((finding) => finding.refs.slice(0, 2))).slice(0, 6),
@@ -74,4 +78,17 @@ export function stuckJobsSql(table: NonNullable<Facts['jobTable']>): string {
 
 export function risky(facts: Facts, categories: string[]): (ConfigDifference & { source: string; file: string })[] {
   return facts.configDifferences.filter((difference) => categories.includes(difference.category) && difference.risk !== 'low');
+}
+
+/** Whether the root cause is of one of these categories. */
+export function rootIs(facts: Facts, ...categories: HypothesisCategory[]): boolean {
+  return facts.root !== undefined && categories.includes(facts.root.category);
+}
+
+/** Whether the root cause concerns PostgreSQL (its resource names it, or a database category names no other resource). */
+export function rootOnPostgres(facts: Facts): boolean {
+  const root = facts.root;
+  if (!root) return false;
+  if (root.resource) return /postgres|\bpg\b|psql|supabase/i.test(root.resource);
+  return root.category.startsWith('db-');
 }

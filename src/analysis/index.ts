@@ -204,7 +204,6 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
   const root = hypotheses.find((hypothesis) => hypothesis.role === 'root-cause');
   const solutions = draftSolutions(facts, root?.category, conclusions.chosenOption);
   const recommended = solutions.options.find((option) => option.letter === solutions.recommendation.letter);
-  const others = solutions.options.filter((option) => option !== recommended && option.letter === 'B' && option.changes.length > 0);
   const configRows = evidenceOf(bundle, 'config').flatMap(({ evidence }) => configTableRows(evidence));
   const patterns: ProposedText[] = describePatterns(bundle, findings);
   const rootRefs: EvidenceRef[] = root?.supporting.slice(0, 6) ?? [];
@@ -241,7 +240,7 @@ export function analyzeIncident(bundle: EvidenceBundle, conclusions: Conclusions
     ...(correlation ? { correlation } : {}),
     code: codeViews(bundle),
     ...solutions,
-    plan: draftPlan(facts, recommended, others),
+    plan: draftPlan(facts, recommended),
     prevention: draftPrevention(facts),
     checklists: buildChecklists({
       sources: bundle.sources,

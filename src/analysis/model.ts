@@ -105,6 +105,8 @@ export interface SolutionOption {
   letter: 'A' | 'B' | 'C';
   title: string;
   changes: ProposedText[];
+  /** The changes that answer the root cause: its signature's remedies for this option, or the option's remedy for its category. */
+  forRoot: ProposedText[];
   effort: string;
   risks: string[];
   addresses: string[];

@@ -1,5 +1,5 @@
-// The drafted implementation plan: steps from the recommended option, testing, rollback, and alerts that would have fired.
-import { stuckJobsSql, type Facts } from './facts.ts';
+// The drafted implementation plan: steps from the chosen option only, testing for the root cause, rollback, and alerts that would have fired.
+import { rootIs, rootOnPostgres, stuckJobsSql, type Facts } from './facts.ts';
 import type { PlanSection, ProposedText, SolutionOption } from './model.ts';
 
 const item = (text: string, refs: ProposedText['refs'] = []): ProposedText => ({ text, refs });
@@ -68,43 +68,59 @@ function monitoring(facts: Facts): PlanSection['monitoring'] {
   return alerts;
 }
 
-export function draftPlan(facts: Facts, recommended: SolutionOption | undefined, others: SolutionOption[]): PlanSection {
-  const steps: ProposedText[] = [];
-  for (const change of recommended?.changes ?? []) steps.push(change);
-  for (const option of others) for (const change of option.changes.slice(0, 2)) steps.push(item(`(from option ${option.letter}) ${change.text}`, change.refs));
+/**
+ * Steps come from the chosen (or recommended) option alone, and only its changes that answer the root cause (its
+ * signature's remedies, the option's remedy for its category); no other option's change is added, so the plan never
+ * contradicts the choice. Without a root cause, the option's changes. Tests follow the root cause.
+ */
+export function draftPlan(facts: Facts, recommended: SolutionOption | undefined): PlanSection {
+  const steps: ProposedText[] = [...(recommended?.forRoot ?? [])];
   if (steps.length > 0) {
     steps.push(item('Deploy to staging, replay the failing cases, and watch the monitoring queries below for one full failure cycle before promoting to production.'));
-  }
+  } else if (recommended && facts.root) {
+    // The chosen option's other changes answer other hypotheses (other resources): they are not this plan's steps.
+    steps.push(
+      item(
+        `Option ${recommended.letter} drafts no change for the root cause (${facts.root.title}); write the steps that remove it here, or choose the option whose changes answer it (see the solution design).`,
+        facts.root.decisive ? [facts.root.decisive] : [],
+      ),
+    );
+  } else steps.push(...(recommended?.changes ?? []));
   const testing: ProposedText[] = [];
-  if (facts.findings('constraint-violation').length > 0)
+  if (facts.findings('constraint-violation').length > 0 && rootIs(facts, 'db-constraint-violation', 'code-defect'))
     testing.push(
       item(
         'A test that performs every state transition the code can make against the real schema (a PostgreSQL in CI), so a value rejected by a CHECK constraint fails the build.',
         facts.refs('constraint-violation'),
       ),
     );
-  if (facts.codeLines.length > 0)
+  if (facts.codeLines.length > 0 && rootIs(facts, 'code-defect', 'db-pool-exhaustion') && (rootOnPostgres(facts) || facts.root?.category === 'code-defect'))
     testing.push(
       item(
         'A test that forces the failing statement to raise and asserts that the transaction is rolled back and the connection returned to the pool (pool checked-out count back to zero).',
         facts.codeLines.slice(0, 2),
       ),
     );
-  if (facts.findings('pool-exhaustion').length > 0 || facts.findings('idle-in-transaction').length > 0)
+  if (rootIs(facts, 'db-pool-exhaustion') || (rootIs(facts, 'code-defect') && facts.findings('idle-in-transaction').length > 0))
     testing.push(
       item(
-        'A load test sending more concurrent requests than the pool size, with failures injected, checking that later requests still get a connection.',
+        `A load test sending more concurrent requests than the ${rootIs(facts, 'db-pool-exhaustion') && facts.root?.resource ? `${facts.root.resource} ` : ''}pool size, with failures injected, checking that later requests still get a connection.`,
         facts.refs('pool-exhaustion', 'idle-in-transaction'),
       ),
     );
   if (facts.findings('webhook-failures').length > 0)
     testing.push(item('Replay recorded webhook payloads (success and error variants) against staging and check every job reaches a terminal state.', facts.refs('webhook-failures')));
-  if (facts.findings('upstream-rate-limit').length > 0)
-    testing.push(item('A test against a stub upstream that answers 429 with Retry-After, checking backoff and that jobs are retried, not failed.', facts.refs('upstream-rate-limit')));
-  if (facts.findings('memory-limit').length > 0) testing.push(item('A soak test with the largest inputs seen, measuring peak memory against the instance limit.', facts.refs('memory-limit')));
-  if (facts.findings('lock-timeout').length > 0 || facts.findings('lock-wait').length > 0)
-    testing.push(item('A test that holds a row lock in a second session and checks the worker times out quickly and moves on.', facts.refs('lock-timeout', 'lock-wait')));
-  if (facts.jobTable) testing.push(item(`After the fix, the stuck-jobs query returns 0 rows for ${facts.jobTable.table} for 24 hours.`));
+  if (rootIs(facts, 'upstream-dependency'))
+    testing.push(
+      item(
+        `A test against a stub of ${facts.root?.resource ?? 'the upstream'} that answers 429 or 5xx (with Retry-After), checking backoff and that jobs are retried, not failed.`,
+        facts.refs('upstream-rate-limit', 'upstream-error'),
+      ),
+    );
+  if (rootIs(facts, 'resource-exhaustion')) testing.push(item('A soak test with the largest inputs seen, measuring peak memory against the instance limit.', facts.refs('memory-limit')));
+  if (rootIs(facts, 'db-lock-contention'))
+    testing.push(item('A test that holds a row lock in a second session and checks the worker times out quickly and moves on.', facts.refs('lock-timeout', 'lock-wait', 'blocking-chain')));
+  if (facts.jobTable && facts.findings('stuck-jobs').length > 0) testing.push(item(`After the fix, the stuck-jobs query returns 0 rows for ${facts.jobTable.table} for 24 hours.`));
   const rollback: ProposedText[] = [
     item(
       'Code: redeploy the previous release (Render: Manual Deploy → the last good commit, or Rollback in the dashboard); the change must not include a schema migration that the old code cannot run against.',

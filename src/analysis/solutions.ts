@@ -75,7 +75,7 @@ const whenFound = (signals: Signal[], words: string): Remedy => ({
   changes: (facts) => [item(words, facts.refs(...signals))],
 });
 
-interface OptionDefinition extends Omit<SolutionOption, 'changes' | 'addresses'> {
+interface OptionDefinition extends Omit<SolutionOption, 'changes' | 'addresses' | 'forRoot'> {
   remedies: Remedy[];
 }
 
@@ -212,16 +212,19 @@ function draftOption(definition: OptionDefinition, facts: Facts, rootCategory?: 
   const { remedies, ...option } = definition;
   // The root cause's own remedies (from its error signature) come first.
   const changes: ProposedText[] = signatureChanges(facts, rootCategory, definition.letter);
+  const forRoot = [...changes];
   const addresses: HypothesisCategory[] = changes.length > 0 && rootCategory ? [rootCategory] : [];
   for (const remedy of remedies) {
     if (!remedy.applies(facts)) continue;
     // The root cause's signature already says what this option does about it.
     if (remedy.category !== undefined && remedy.category === rootCategory && addresses.includes(rootCategory)) continue;
     if (remedy.category && !addresses.includes(remedy.category)) addresses.push(remedy.category);
-    changes.push(...remedy.changes(facts));
+    const drafted = remedy.changes(facts);
+    changes.push(...drafted);
+    if (remedy.category !== undefined && remedy.category === rootCategory) forRoot.push(...drafted);
   }
   const effort = option.letter === 'A' && changes.length > 2 ? 'medium (several code paths, with tests)' : option.effort;
-  return { ...option, effort, changes, addresses };
+  return { ...option, effort, changes, forRoot, addresses };
 }
 
 const PRIMARY_OPTION: Record<HypothesisCategory, 'A' | 'B' | 'C'> = {

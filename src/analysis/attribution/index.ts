@@ -122,7 +122,7 @@ function familyFeatures(family: ErrorFamily, context: Context, totalIncident: nu
     let hit = 0;
     for (const id of symptom.ids) {
       const chain = context.chains.get(id);
-      if (chain && chain.some((template) => templates.has(template))) hit++;
+      if (chain?.some((template) => templates.has(template))) hit++;
     }
     Object.assign(features, { reach: round(hit / symptom.ids.size, 3), reachOver: 'entities', reachCount: hit, reachOf: symptom.ids.size });
   } else if (symptom && symptom.minutes > 0 && symptom.onset) {

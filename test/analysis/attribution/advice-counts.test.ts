@@ -30,7 +30,7 @@ describe('advice fits the cause', () => {
     // The recommended option is the one the signature remedies first, and the plan starts with its changes.
     expect(solutions.recommendation.letter).toBe(remedies[0]!.option);
     const recommended = solutions.options.find((option) => option.letter === solutions.recommendation.letter)!;
-    const plan = draftPlan(facts, recommended, []);
+    const plan = draftPlan(facts, recommended);
     expect(plan.steps[0]!.text).toContain(remedies.find((remedy) => remedy.option === recommended.letter)!.action);
   });
 });
