@@ -96,7 +96,11 @@ function isRequestTemplate(records: LogRecord[]): boolean {
   return records.some((record) => /^[1-5]\d\d$/.test(record.fields.statusCode ?? '') && (record.fields.path !== undefined || record.fields.method !== undefined));
 }
 
-const LOG_PREFIX = /^\[?\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\]?\s+(?:-\s+)?(?:\S+\s+-\s+)?(?:\[?(?:DEBUG|INFO|WARN(?:ING)?|ERROR|CRITICAL|FATAL)\]?\s*[-:]?\s*)?/;
+/** Signatures at or below this priority are generic symptoms (an uncaught exception, a traceback, "timed out"). */
+const GENERIC_PRIORITY = 12;
+
+const LOG_PREFIX =
+  /^(?:\[?\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\]?\s+(?:-\s+)?(?:\S+\s+-\s+)?(?:\[?(?:DEBUG|INFO|WARN(?:ING)?|ERROR|CRITICAL|FATAL)\]?\s*[-:]?\s*)?|[DIWEFAU], \[[^\]]{10,40}\]\s+[A-Z]+ -- [\w.-]*: (?:\[[\w.:-]{1,80}\] )*|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):\s+)/;
 
 /** The line to quote as the decisive error: a traceback's exception line, a panic line, else the first line without its log prefix. */
 export function quoteLine(text: string, exception?: string): string {
@@ -163,10 +167,22 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
       const text = recordText(first, sample);
       const hints = hintsOf(text, first);
       // The decisive line (deepest cause, exception line, logfmt msg/err) is classified first; then the whole record.
-      const quote = quoteLine(text, hints.exceptionType);
+      let quote = quoteLine(text, hints.exceptionType);
       const quoteException = EXCEPTION.exec(quote)?.[1];
       const exception = quoteException ?? hints.exceptionType;
-      const match = classifyError(quote, { ...hints, ...(exception ? { exceptionType: exception } : {}) }) ?? classifyError(text, hints);
+      const quoted = classifyError(quote, { ...hints, ...(exception ? { exceptionType: exception } : {}) });
+      // A generic match of the quoted line ("Uncaught exception: PrismaClientKnownRequestError") gives way to a
+      // specific signature the whole record matches (the message or err object names the real failure).
+      const whole = !quoted || (quoted.signature.priority ?? 50) <= GENERIC_PRIORITY ? classifyError(text, hints) : undefined;
+      const match = whole && (!quoted || (whole.signature.priority ?? 50) > (quoted.signature.priority ?? 50)) ? whole : quoted;
+      // Then quote the record's line that says it.
+      if (match && match === whole && match !== quoted) {
+        const line = text
+          .split('\n')
+          .map((item) => item.trim())
+          .find((item) => item.length > 0 && classifyError(item, hints)?.signature.id === match.signature.id);
+        if (line) quote = line.replace(LOG_PREFIX, '');
+      }
       const frames = new Map<string, AppFrame>();
       let failing: AppFrame | undefined;
       for (const record of own.length > 0 ? own : template.samples) {
@@ -283,4 +299,56 @@ export function jobErrorFamilies(outcomes: JobOutcomes, logFamilies: ErrorFamily
     for (const other of same) other.aliases = [...(other.aliases ?? []), ...family.templates];
   }
   return out;
+}
+
+/** How specific a family's error is: a specific signature, then a generic one or a named exception, then unclassified text. */
+function specificity(family: ErrorFamily): number {
+  if (family.match) return (family.match.signature.priority ?? 50) > GENERIC_PRIORITY ? 3 : 1;
+  return family.categoryFrom === 'exception' ? 1 : 0;
+}
+
+/**
+ * Families that are lines of one event: in one source, the same number of records in the same minutes (a traceback
+ * or backtrace split into one record per line by journald, Docker or a platform's log router, a header line and the
+ * exception under it). Each group becomes its most specific family, carrying the others' templates and frames.
+ */
+export function mergeCoEmitted(families: ErrorFamily[], series: (family: ErrorFamily) => number[]): ErrorFamily[] {
+  const bySource = new Map<string, ErrorFamily[]>();
+  for (const family of families) {
+    const key = `${family.sources.join(',')}\u0000${family.count}`;
+    bySource.set(key, [...(bySource.get(key) ?? []), family]);
+  }
+  const dropped = new Set<ErrorFamily>();
+  for (const group of bySource.values()) {
+    if (group.length < 2 || group[0]!.count < 3) continue;
+    const bins = new Map(group.map((family) => [family, series(family)]));
+    const remaining = [...group];
+    while (remaining.length > 1) {
+      const seed = remaining.shift()!;
+      const seedBins = bins.get(seed)!;
+      const together = [
+        seed,
+        ...remaining.filter((other) => {
+          const otherBins = bins.get(other)!;
+          let shared = 0;
+          for (let index = 0; index < seedBins.length; index++) shared += Math.min(seedBins[index]!, otherBins[index] ?? 0);
+          return shared >= 0.9 * seed.count;
+        }),
+      ];
+      if (together.length < 2) continue;
+      for (const member of together.slice(1)) remaining.splice(remaining.indexOf(member), 1);
+      const keep = [...together].sort((a, b) => specificity(b) - specificity(a) || b.frames.length - a.frames.length || a.key.localeCompare(b.key))[0]!;
+      for (const member of together) {
+        if (member === keep) continue;
+        dropped.add(member);
+        keep.templates.push(...member.templates);
+        if (member.aliases) keep.aliases = [...(keep.aliases ?? []), ...member.aliases];
+        for (const frame of member.frames) if (!keep.frames.some((known) => known.file === frame.file && known.line === frame.line)) keep.frames.push(frame);
+        keep.frame ??= member.frame;
+        for (const kind of member.entityKinds) keep.entityKinds.add(kind);
+      }
+      if (keep.frame && keep.categoryFrom !== 'signature') keep.resource = 'application code';
+    }
+  }
+  return families.filter((family) => !dropped.has(family));
 }

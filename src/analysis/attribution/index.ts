@@ -4,7 +4,7 @@ import type { Finding, HypothesisCategory } from '../types.ts';
 import { configComparisons } from '../config/comparisons.ts';
 import { buildChain } from './chain.ts';
 import { changeEvents, type ChangeEvent } from './changes.ts';
-import { categoryOfSignal, errorFamilies, frameLabel, jobErrorFamilies, type ErrorFamily } from './families.ts';
+import { categoryOfSignal, errorFamilies, frameLabel, jobErrorFamilies, mergeCoEmitted, type ErrorFamily } from './families.ts';
 import { jobOutcomes, type JobOutcomes } from './jobs.ts';
 import { countBetween, elevatedSegment, firstAfter, MINUTE, seriesOf, total, type Series } from './series.ts';
 import { detectSymptom, type DetectedSymptom } from './symptom.ts';
@@ -467,7 +467,8 @@ export function attribute(bundle: EvidenceBundle, findings: readonly Finding[]):
     : { from: start, to: onset !== undefined ? Math.max(start, onset - BASELINE_GAP_MINUTES * MINUTE) : start };
   const incident = { from: onset ?? start, to: symptom?.end ? Math.max(Date.parse(symptom.end), (onset ?? start) + MINUTE) : end };
   const { families: logFamilies, requestTemplates } = errorFamilies(bundle);
-  const families = [...logFamilies, ...jobErrorFamilies(outcomes, logFamilies)];
+  const binMs = symptom?.series.binMs;
+  const families = mergeCoEmitted([...logFamilies, ...jobErrorFamilies(outcomes, logFamilies)], (family) => seriesOf(family.minutes, start, end, binMs).bins);
   const context: Context = {
     bundle,
     ...(symptom ? { symptom } : {}),
@@ -481,7 +482,6 @@ export function attribute(bundle: EvidenceBundle, findings: readonly Finding[]):
     requestTemplates,
   };
   addJobChains(context, outcomes, families);
-  const binMs = symptom?.series.binMs;
   const series = new Map(families.map((family) => [family.key, seriesOf(family.minutes, start, end, binMs)]));
   const totalIncident = families.reduce((sum, family) => sum + countBetween(series.get(family.key)!, incident.from, incident.to), 0);
   const familyCandidates: Candidate[] = families.map((family) => {

@@ -7,6 +7,9 @@ const NAMED_LEVEL = /^\S+ - (DEBUG|INFO|WARNING|ERROR|CRITICAL) - /;
 const LOGFMT_LEVEL = /(?:^|\s)(?:level|lvl|severity)=["']?(\w+)/i;
 /** Uncaught exceptions printed by runtimes (Python, Java, Go, Node) without a logger level. */
 const UNCAUGHT = /^(?:Traceback \(most recent call last\)|Exception in thread |panic: |Uncaught |Unhandled (?:rejection|exception|promise)|fatal error: )/i;
+/** Ruby's Logger (`E, [2026-03-04T10:00:00.123456 #4] ERROR -- : ...`) and Sidekiq (`pid=8 tid=1xk class=Job jid=... WARN: ...`) inside another format's line. */
+const RUBY_LEVEL = /^[DIWEFAU], \[[^\]]{10,40}\]\s+(DEBUG|INFO|WARN|ERROR|FATAL|ANY|UNKNOWN) -- /;
+const SIDEKIQ_LEVEL = /^pid=\d+ tid=\w+(?: [\w.]+=\S+){0,8} (DEBUG|INFO|WARN|ERROR|FATAL): /;
 const JSON_LEVEL = /"(?:level|levelname|severity|lvl)"\s*:\s*"?(\w+)"?/i;
 
 /** A level written inside the message text, or undefined. */
@@ -24,8 +27,8 @@ export function levelInMessage(message: string): Level | undefined {
   }
   let match = LEADING_LEVEL.exec(head);
   if (match) return normalizeLevel(match[1]!);
-  match = NAMED_LEVEL.exec(head);
-  if (match) return normalizeLevel(match[1]!);
+  match = NAMED_LEVEL.exec(head) ?? RUBY_LEVEL.exec(head) ?? SIDEKIQ_LEVEL.exec(head);
+  if (match) return match[1] === 'ANY' || match[1] === 'UNKNOWN' ? 'error' : normalizeLevel(match[1]!);
   if (head.indexOf('=') !== -1) {
     match = LOGFMT_LEVEL.exec(head);
     if (match) return normalizeLevel(match[1]!);

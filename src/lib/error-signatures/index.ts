@@ -157,6 +157,8 @@ const GENERIC_RESOURCE = [
   String.raw`https?://([\w.-]+(?::\d+)?)`,
 ];
 let genericCompiled: RE2JS[] | undefined;
+/** Resource kinds whose errors name the far end by a URL. */
+const URL_RESOURCES = new Set<ErrorSignature['resource']>(['http-upstream', 'dns', 'tls', 'network']);
 
 function firstGroup(regex: RE2JS, text: string): string | undefined {
   const match = regex.exec(text) as (string[] & { index: number }) | null;
@@ -172,7 +174,9 @@ function resourceNameOf(signature: ErrorSignature, text: string, hints: ErrorHin
     if (name) return name;
   }
   genericCompiled ??= GENERIC_RESOURCE.map((source) => RE2JS.compile(source, RE2JS.CASE_INSENSITIVE));
-  for (const regex of genericCompiled) {
+  for (const [index, regex] of genericCompiled.entries()) {
+    // A bare URL names the far end only of network and HTTP errors; in a database or memory error it is a link to docs.
+    if (index === GENERIC_RESOURCE.length - 1 && !URL_RESOURCES.has(signature.resource)) continue;
     const name = firstGroup(regex, text);
     if (name) return name;
   }

@@ -1,0 +1,183 @@
+// Incidents in formats the bench generators do not write (Heroku logplex with Rails' Logger, journald JSON with a traceback
+// split into one entry per line, Docker json-file with winston and Prisma), collected and analysed: the top cause is the right one.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { analyzeIncident } from '../../src/analysis/index.ts';
+import { collectEvidence } from '../../src/collectors/gather.ts';
+import { loadManifest } from '../../src/manifest/index.ts';
+import { random } from '../helpers/generated-incident.ts';
+
+const SEED = Number(process.env.FRACAS_TEST_SEED ?? 5) || 5;
+const ROOT = mkdtempSync(path.join(tmpdir(), 'fracas-unseen-'));
+afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
+
+const MINUTE = 60_000;
+const iso = (time: number) => new Date(time).toISOString();
+
+interface Written {
+  lines: [number, string][];
+  file: string;
+}
+
+async function analyse(name: string, start: number, minutes: number, written: Written) {
+  const dir = path.join(ROOT, name);
+  mkdirSync(path.join(dir, 'logs'), { recursive: true });
+  writeFileSync(
+    path.join(dir, written.file),
+    `${written.lines
+      .sort((a, b) => a[0] - b[0])
+      .map(([, line]) => line)
+      .join('\n')}\n`,
+  );
+  writeFileSync(
+    path.join(dir, 'incident.yaml'),
+    stringify({
+      id: name.toUpperCase(),
+      title: name,
+      severity: 'P2',
+      environment: 'production',
+      service: name,
+      window: { start: iso(start), end: iso(start + minutes * MINUTE) },
+      sources: [{ id: 'logs', kind: 'logs', paths: [written.file] }],
+    }),
+  );
+  const loaded = loadManifest(dir, process.env);
+  const bundle = await collectEvidence(loaded, { env: process.env });
+  return analyzeIncident(bundle, loaded.manifest.conclusions);
+}
+
+describe(`incidents in formats fracas was not shaped on (seed ${SEED})`, () => {
+  it('Heroku: Rails logs ActiveRecord pool time-outs through logplex, line by line; RoutingError scans and a Redis blip are noise', async () => {
+    const next = random(SEED);
+    const start = Date.parse('2026-03-04T08:00:00Z');
+    const minutes = 150 + Math.floor(next() * 60);
+    const onset = Math.floor(minutes * (0.4 + next() * 0.2));
+    const lines: [number, string][] = [];
+    const stamp = (time: number) => `${iso(time).slice(0, 23)}${String(Math.floor(next() * 1000)).padStart(3, '0')}`;
+    const logplex = (time: number, source: string, message: string) => lines.push([time, `${stamp(time)}+00:00 ${source}: ${message}`]);
+    const rails = (time: number, letter: string, word: string, id: string, message: string) => `${letter}, [${stamp(time)} #${4 + Math.floor(next() * 3)}] ${word} -- : [${id}] ${message}`;
+    let failed = 0;
+    for (let minute = 0; minute < minutes; minute++) {
+      for (let index = 0; index < 12 + Math.floor(next() * 12); index++) {
+        const time = start + minute * MINUTE + Math.floor(next() * MINUTE);
+        const id = `${Math.floor(next() * 1e9).toString(16)}-${minute}-${index}`;
+        const dyno = `web.${1 + Math.floor(next() * 3)}`;
+        const pathName = next() < 0.6 ? `/orders/${Math.floor(next() * 9999)}` : '/products';
+        const failing = minute >= onset && pathName.startsWith('/orders') && next() < 0.6;
+        if (failing) {
+          failed++;
+          logplex(
+            time + 5000,
+            `app[${dyno}]`,
+            rails(
+              time,
+              'E',
+              'ERROR',
+              id,
+              `ActiveRecord::ConnectionTimeoutError (could not obtain a connection from the pool within 5.000 seconds (waited 5.00${Math.floor(next() * 9)} seconds); all pooled connections were in use):`,
+            ),
+          );
+          logplex(
+            time + 5000,
+            `app[${dyno}]`,
+            rails(time, 'E', 'ERROR', id, "activerecord (7.1.3) lib/active_record/connection_adapters/abstract/connection_pool/queue.rb:128:in `block in wait_poll'"),
+          );
+          logplex(time + 5000, `app[${dyno}]`, rails(time, 'E', 'ERROR', id, "app/controllers/orders_controller.rb:14:in `show'"));
+        }
+        logplex(
+          time + (failing ? 5010 : 80),
+          'heroku[router]',
+          `at=info method=GET path="${pathName}" host=shop.herokuapp.com request_id=${id} fwd="10.0.0.${1 + Math.floor(next() * 250)}" dyno=${dyno} connect=0ms service=${failing ? 5010 : 80}ms status=${failing ? 500 : 200} bytes=${failing ? 1827 : 5120} protocol=https`,
+        );
+      }
+      if (next() < 0.3)
+        logplex(
+          start + minute * MINUTE + 30_000,
+          'app[web.1]',
+          rails(start + minute * MINUTE, 'F', 'FATAL', `scan-${minute}`, 'ActionController::RoutingError (No route matches [GET] "/wp-login.php"):'),
+        );
+    }
+    for (let index = 0; index < 4; index++) {
+      const time = start + (onset + index) * MINUTE + 20_000;
+      logplex(time, 'app[web.2]', rails(time, 'E', 'ERROR', `r-${index}`, 'Redis::CannotConnectError (Error connecting to Redis on redis-cache.internal:6379 (Errno::ETIMEDOUT)):'));
+    }
+    const analysis = await analyse('heroku-rails', start, minutes, { file: 'logs/heroku.log', lines });
+    const root = analysis.hypotheses[0]!;
+    expect(analysis.attribution?.symptom?.count).toBe(failed);
+    expect(root.category).toBe('db-pool-exhaustion');
+    // The quoted error is the exception itself, without Ruby Logger's prefix or the request tag.
+    expect(root.statement).toMatch(/`ActiveRecord::ConnectionTimeoutError \(could not obtain a connection/);
+    // The backtrace lines logged as their own records are part of the same error, not causes of their own.
+    expect(analysis.attribution!.candidates.filter((candidate) => candidate.kind === 'error-family' && candidate.features.incidentCount === failed)).toHaveLength(1);
+  }, 60_000);
+
+  it('journald: a Python traceback split into one journal entry per line is one error, the disk running full', async () => {
+    const next = random(SEED + 1);
+    const start = Date.parse('2026-05-11T01:00:00Z');
+    const minutes = 200 + Math.floor(next() * 100);
+    const onset = Math.floor(minutes * (0.45 + next() * 0.2));
+    const lines: [number, string][] = [];
+    const entry = (time: number, priority: number, message: string, identifier = 'uvicorn') =>
+      lines.push([
+        time,
+        JSON.stringify({ __REALTIME_TIMESTAMP: String(time * 1000), PRIORITY: String(priority), _SYSTEMD_UNIT: 'ingest-api.service', SYSLOG_IDENTIFIER: identifier, _PID: '812', MESSAGE: message }),
+      ]);
+    for (let minute = 0; minute < minutes; minute++) {
+      for (let index = 0; index < 4 + Math.floor(next() * 8); index++) {
+        const time = start + minute * MINUTE + Math.floor(next() * MINUTE);
+        if (minute >= onset && next() < 0.8) {
+          entry(time, 3, 'ERROR:    Exception in ASGI application');
+          entry(time, 3, 'Traceback (most recent call last):');
+          entry(time, 3, '  File "/srv/ingest/app/storage.py", line 41, in spool');
+          entry(time, 3, '    out.write(chunk)');
+          entry(time, 3, `OSError: [Errno 28] No space left on device: '/var/lib/ingest/spool/${Math.floor(next() * 1e10).toString(16)}.part'`);
+        }
+      }
+      if (next() < 0.25) entry(start + minute * MINUTE + 1000, 4, 'WARNING:  psycopg2.OperationalError: server closed the connection unexpectedly', 'ingest-api');
+    }
+    for (let index = 0; index < 5; index++) entry(start + (onset - 2 + index) * MINUTE + 7000, 3, 'ERROR:    httpx.ConnectTimeout: timed out', 'ingest-api');
+    const analysis = await analyse('journald-disk', start, minutes, { file: 'logs/journal.json', lines });
+    const root = analysis.hypotheses[0]!;
+    expect(root.category).toBe('resource-exhaustion');
+    expect(root.resource).toBe('disk');
+    expect(root.statement).toMatch(/^No space left on device/);
+  }, 60_000);
+
+  it('Docker json-file: winston logs Prisma P2024 with the exception in its stack; the pool, not "an uncaught exception", and no docs host as the resource', async () => {
+    const next = random(SEED + 2);
+    const start = Date.parse('2026-07-20T12:00:00Z');
+    const minutes = 150 + Math.floor(next() * 60);
+    const onset = Math.floor(minutes * (0.4 + next() * 0.2));
+    const lines: [number, string][] = [];
+    const docker = (time: number, log: object) => lines.push([time, JSON.stringify({ log: `${JSON.stringify(log)}\n`, stream: 'stdout', time: `${iso(time).slice(0, 23)}456789Z` })]);
+    const pool = `Timed out fetching a new connection from the connection pool. More info: http://pris.ly/d/connection-pool (Current connection pool timeout: 10, connection limit: ${3 + Math.floor(next() * 8)})`;
+    for (let minute = 0; minute < minutes; minute++) {
+      for (let index = 0; index < 3 + Math.floor(next() * 6); index++) {
+        const time = start + minute * MINUTE + Math.floor(next() * MINUTE);
+        if (minute >= onset && next() < 0.7)
+          docker(time, {
+            level: 'error',
+            message: `\nInvalid \`prisma.order.findMany()\` invocation:\n\n\n${pool}`,
+            code: 'P2024',
+            stack: `PrismaClientKnownRequestError: \nInvalid \`prisma.order.findMany()\` invocation:\n\n\n${pool}\n    at _n.handleRequestError (/app/node_modules/@prisma/client/runtime/library.js:121:7749)\n    at async listOrders (/app/dist/routes/orders.js:22:18)`,
+            timestamp: iso(time),
+          });
+      }
+      if (next() < 0.15)
+        docker(start + minute * MINUTE, {
+          level: 'error',
+          message: 'Invalid `prisma.user.create()` invocation:\n\n\nUnique constraint failed on the fields: (`email`)',
+          code: 'P2002',
+          timestamp: iso(start + minute * MINUTE),
+        });
+    }
+    const analysis = await analyse('docker-prisma', start, minutes, { file: 'logs/container.log', lines });
+    const root = analysis.hypotheses[0]!;
+    expect(root.category).toBe('db-pool-exhaustion');
+    expect(root.resource).not.toMatch(/pris\.ly/);
+    expect(root.statement).toMatch(/`Timed out fetching a new connection from the connection pool/);
+  }, 60_000);
+});
