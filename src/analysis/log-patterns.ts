@@ -319,8 +319,17 @@ function firstRecordByTemplate(evidence: LogEvidence): Map<string, LogRecord> {
 export function templateSignature(template: LogTemplate, record?: LogRecord): SignatureMatch | undefined {
   const hints = record ? hintsFromFields(record.fields) : {};
   const sample = template.samples[0]?.message ?? record?.message;
-  return (sample ? classifyError(sample, hints) : undefined) ?? classifyError(template.template, hints);
+  const found = (sample ? classifyError(sample, hints) : undefined) ?? classifyError(template.template, hints);
+  // A generic match (an uncaught exception) gives way to a specific one in the whole record (a Java "Caused by:" line).
+  if (record && record.message !== sample && (!found || (found.signature.priority ?? 50) <= GENERIC_PRIORITY)) {
+    const whole = classifyError(record.message, hints);
+    if (whole && (!found || (whole.signature.priority ?? 50) > (found.signature.priority ?? 50))) return whole;
+  }
+  return found;
 }
+
+/** Signatures at or below this priority are generic symptoms (an uncaught exception, a traceback, "timed out"). */
+const GENERIC_PRIORITY = 12;
 
 /** Findings of one log source: error families, 5xx, webhook outcomes, deploys, restarts, bursts, periodicity. */
 export function logFindings(sourceId: string, evidence: LogEvidence, patterns: LogPatterns = logPatterns(sourceId, evidence)): Finding[] {

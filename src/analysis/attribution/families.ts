@@ -34,6 +34,8 @@ export interface ErrorFamily {
   frame?: AppFrame;
   refs: EvidenceRef[];
   firstSeen?: string;
+  /** Times (ms) of the records kept for it (up to 50 a template), to tell lines of one event from errors of their own. */
+  times?: number[];
 }
 
 /** Category for a mined family's signal when the catalogue does not recognise the text. */
@@ -100,7 +102,7 @@ function isRequestTemplate(records: LogRecord[]): boolean {
 const GENERIC_PRIORITY = 12;
 
 const LOG_PREFIX =
-  /^(?:\[?\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\]?\s+(?:-\s+)?(?:\S+\s+-\s+)?(?:\[?(?:DEBUG|INFO|WARN(?:ING)?|ERROR|CRITICAL|FATAL)\]?\s*[-:]?\s*)?|[DIWEFAU], \[[^\]]{10,40}\]\s+[A-Z]+ -- [\w.-]*: (?:\[[\w.:-]{1,80}\] )*|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):\s+)/;
+  /^(?:\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}: [A-Z]+\/[\w.-]+\] |\[?\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\]?\s+(?:-\s+)?(?:\S+\s+-\s+)?(?:\[?(?:DEBUG|INFO|WARN(?:ING)?|ERROR|CRITICAL|FATAL)\]?\s*[-:]?\s*)?|[DIWEFAU], \[[^\]]{10,40}\]\s+[A-Z]+ -- [\w.-]*: (?:\[[\w.:-]{1,80}\] )*|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):\s+)/;
 
 /** The line to quote as the decisive error: a traceback's exception line, a panic line, else the first line without its log prefix. */
 export function quoteLine(text: string, exception?: string): string {
@@ -175,12 +177,18 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
       // specific signature the whole record matches (the message or err object names the real failure).
       const whole = !quoted || (quoted.signature.priority ?? 50) <= GENERIC_PRIORITY ? classifyError(text, hints) : undefined;
       const match = whole && (!quoted || (whole.signature.priority ?? 50) > (quoted.signature.priority ?? 50)) ? whole : quoted;
-      // Then quote the record's line that says it.
-      if (match && match === whole && match !== quoted) {
-        const line = text
+      // Quote the record's line that says it, when the quoted line matched only through a hint (a SQLSTATE or errno of
+      // another line) or only generically ("query failed" above "FATAL: sorry, too many clients already").
+      if (match && classifyError(quote, {})?.signature.id !== match.signature.id) {
+        const lines = text
           .split('\n')
           .map((item) => item.trim())
-          .find((item) => item.length > 0 && classifyError(item, hints)?.signature.id === match.signature.id);
+          .filter((item) => item.length > 0 && item !== quote);
+        const named = [hints.sqlstate, hints.errno].filter((value): value is string => value !== undefined);
+        const line =
+          lines.find((item) => classifyError(item, {})?.signature.id === match.signature.id) ??
+          lines.find((item) => classifyError(item, hints)?.signature.id === match.signature.id) ??
+          (match.by === 'sqlstate' || match.by === 'errno' ? lines.find((item) => named.some((value) => item.includes(value))) : undefined);
         if (line) quote = line.replace(LOG_PREFIX, '');
       }
       const frames = new Map<string, AppFrame>();
@@ -236,6 +244,10 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
       for (const frame of frames.values()) if (!family.frames.some((known) => known.file === frame.file && known.line === frame.line)) family.frames.push(frame);
       family.frame ??= failing;
       for (const record of own.slice(0, 3)) family.refs.push(ref(source.id, record));
+      for (const record of own.slice(0, 50)) {
+        const time = record.timestamp ? Date.parse(record.timestamp) : Number.NaN;
+        if (!Number.isNaN(time)) (family.times ??= []).push(time);
+      }
       if (own.length === 0) for (const item of template.samples.slice(0, 2)) family.refs.push(ref(source.id, item));
       if (template.firstSeen && (!family.firstSeen || template.firstSeen < family.firstSeen)) family.firstSeen = template.firstSeen;
     }
@@ -301,6 +313,35 @@ export function jobErrorFamilies(outcomes: JobOutcomes, logFamilies: ErrorFamily
   return out;
 }
 
+/** Whether most kept records of one family have a record of the other within a second: printed together, one event. */
+function sameMoments(a: number[] | undefined, b: number[] | undefined): boolean {
+  if (!a || !b || a.length < 3 || b.length < 3) return false;
+  const sorted = [...b].sort((x, y) => x - y);
+  let near = 0;
+  for (const time of a) {
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (sorted[middle]! < time - 1000) low = middle + 1;
+      else high = middle;
+    }
+    if (low < sorted.length && sorted[low]! <= time + 1000) near++;
+  }
+  return near >= 0.8 * a.length;
+}
+
+/** A stack frame line as runtimes print them (Ruby, Python, Node/Java, Go). */
+const FRAME_LINE =
+  /^(?:[\w./@-]+\.(?:rb|py|js|mjs|ts|go|java|kt|php|cs|ex|exs):\d+(?::\d+)?(?::in [`'].*)?|at \S.*\(.*:\d+(?::\d+)?\)|File "[^"]+", line \d+.*|[\w./@-]+ \([\d.]+\) [\w./-]+:\d+:in [`'].*)$/;
+
+/** A family that is a line of a bigger event rather than an error of its own: generic, a frame, or only a logger prefix. */
+function isFragment(family: ErrorFamily): boolean {
+  if (family.match) return (family.match.signature.priority ?? 50) <= GENERIC_PRIORITY;
+  const line = family.quote.trim();
+  return line === '' || /^\[[\w.:-]{1,80}\]$/.test(line) || FRAME_LINE.test(line);
+}
+
 /** How specific a family's error is: a specific signature, then a generic one or a named exception, then unclassified text. */
 function specificity(family: ErrorFamily): number {
   if (family.match) return (family.match.signature.priority ?? 50) > GENERIC_PRIORITY ? 3 : 1;
@@ -332,14 +373,15 @@ export function mergeCoEmitted(families: ErrorFamily[], series: (family: ErrorFa
           const otherBins = bins.get(other)!;
           let shared = 0;
           for (let index = 0; index < seedBins.length; index++) shared += Math.min(seedBins[index]!, otherBins[index] ?? 0);
-          return shared >= 0.9 * seed.count;
+          return shared >= 0.9 * seed.count && sameMoments(seed.times, other.times);
         }),
       ];
       if (together.length < 2) continue;
       for (const member of together.slice(1)) remaining.splice(remaining.indexOf(member), 1);
       const keep = [...together].sort((a, b) => specificity(b) - specificity(a) || b.frames.length - a.frames.length || a.key.localeCompare(b.key))[0]!;
       for (const member of together) {
-        if (member === keep) continue;
+        // Only lines that are no error of their own fold in: a generic header, a stack frame, a bare logger prefix.
+        if (member === keep || !isFragment(member)) continue;
         dropped.add(member);
         keep.templates.push(...member.templates);
         if (member.aliases) keep.aliases = [...(keep.aliases ?? []), ...member.aliases];

@@ -117,7 +117,8 @@ function familyFeatures(family: ErrorFamily, context: Context, totalIncident: nu
   }
   // Reach: over symptom entities when its records name them, else over symptom minutes (with a short lag either side).
   const kind = symptom?.entityKind;
-  if (symptom && kind && family.entityKinds.has(kind) && context.chains.size > 0 && symptom.ids.size >= 3) {
+  // (A log family printing the error a job table records reaches the jobs through the table's rows.)
+  if (symptom && kind && (family.entityKinds.has(kind) || (family.aliases?.length ?? 0) > 0) && context.chains.size > 0 && symptom.ids.size >= 3) {
     const templates = new Set([...family.templates, ...(family.aliases ?? [])]);
     let hit = 0;
     for (const id of symptom.ids) {
@@ -235,7 +236,7 @@ const CONDITION_REACH_WEIGHT = 0.35;
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The failed jobs whose table the finding's statements or locked tables name, as a share of the symptom. */
+/** The stuck (or lock-failed) jobs of a table the finding's statements or locked tables name, as a share of the symptom. */
 function conditionReach(finding: Finding, symptom: DetectedSymptom | undefined, outcomes: JobOutcomes): { reach: number; hit: number; of: number; tables: string[] } | undefined {
   if (!LOCK_SIGNALS.has(finding.signal) || symptom?.kind !== 'failed-jobs' || symptom.ids.size === 0) return undefined;
   const text = [finding.detail, ...finding.refs.map((ref) => ref.excerpt)].join('\n');
@@ -244,8 +245,13 @@ function conditionReach(finding: Finding, symptom: DetectedSymptom | undefined, 
     return new RegExp(`(?:^|[^\\w.])(?:\\w+\\.)?"?${escapeRegExp(bare)}"?(?![\\w])`, 'i').test(text);
   });
   if (tables.length === 0) return undefined;
+  // The jobs a lock can explain: stuck in flight, or failed with a lock error recorded.
   let hit = 0;
-  for (const id of symptom.ids) if (tables.includes(outcomes.failed.get(id)?.table ?? '')) hit++;
+  for (const id of symptom.ids) {
+    const job = outcomes.failed.get(id);
+    if (!job || !tables.includes(job.table)) continue;
+    if (job.stuck || outcomes.errorOf.get(id)?.match?.signature.category === 'db-lock-contention') hit++;
+  }
   return { reach: hit / symptom.ids.size, hit, of: symptom.ids.size, tables };
 }
 
@@ -277,7 +283,7 @@ function conditionCandidates(findings: readonly Finding[], symptom: DetectedSymp
           category,
           resource: reach ? `postgres table ${reach.tables.join(', ')}` : 'postgres',
           title: finding.title,
-          statement: `${finding.title}: ${finding.detail}${reach ? `; the failed or stuck jobs of ${reach.tables.join(', ')} are ${pct(reach.reach)} of the failed jobs (${reach.hit} of ${reach.of})` : ''}`,
+          statement: `${finding.title}: ${finding.detail}${reach ? `; the jobs of ${reach.tables.join(', ')} stuck in flight or failed on a lock are ${pct(reach.reach)} of the failed jobs (${reach.hit} of ${reach.of})` : ''}`,
           ...(finding.refs[0] ? { decisive: finding.refs[0] } : {}),
           refs: finding.refs.slice(0, 4),
           features,

@@ -9,6 +9,8 @@ const LOGFMT_LEVEL = /(?:^|\s)(?:level|lvl|severity)=["']?(\w+)/i;
 const UNCAUGHT = /^(?:Traceback \(most recent call last\)|Exception in thread |panic: |Uncaught |Unhandled (?:rejection|exception|promise)|fatal error: )/i;
 /** Ruby's Logger (`E, [2026-03-04T10:00:00.123456 #4] ERROR -- : ...`) and Sidekiq (`pid=8 tid=1xk class=Job jid=... WARN: ...`) inside another format's line. */
 const RUBY_LEVEL = /^[DIWEFAU], \[[^\]]{10,40}\]\s+(DEBUG|INFO|WARN|ERROR|FATAL|ANY|UNKNOWN) -- /;
+/** Celery's default `[%(asctime)s: %(levelname)s/%(processName)s] %(message)s`. */
+const CELERY_LEVEL = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}: (DEBUG|INFO|WARNING|ERROR|CRITICAL)\/[\w.-]+\] /;
 const SIDEKIQ_LEVEL = /^pid=\d+ tid=\w+(?: [\w.]+=\S+){0,8} (DEBUG|INFO|WARN|ERROR|FATAL): /;
 const JSON_LEVEL = /"(?:level|levelname|severity|lvl)"\s*:\s*"?(\w+)"?/i;
 
@@ -19,6 +21,10 @@ export function levelInMessage(message: string): Level | undefined {
   let head = message.length > 300 ? message.slice(0, 300) : message;
   // An application's own timestamp before its level (syslog, Docker, CRI lines carrying app output).
   const code = head.charCodeAt(0);
+  if (code === 91) {
+    const celery = CELERY_LEVEL.exec(head);
+    if (celery) return normalizeLevel(celery[1]!);
+  }
   if ((code >= 48 && code <= 57) || code === 91) head = head.replace(LEADING_STAMP, '');
   const first = head.charCodeAt(0);
   if (first === 123 /* { */) {
