@@ -16,7 +16,7 @@ const GO_PANIC_LOCATION = /^\s*((?:[\w.-]+\/)*[\w.-]+\.go):(\d+)/gm;
 /** Paths and packages of libraries, runtimes and frameworks: frames there are not the application's. */
 const LIBRARY = /(?:site-packages|dist-packages|node_modules|\/lib\/python\d|<frozen|\/usr\/lib\/|\/usr\/local\/go\/|\/go\/pkg\/mod\/|GOROOT|\/gems\/|\/ruby\/\d|\/rubygems\/|^node:|^runtime\/)/;
 const JAVA_LIBRARY =
-  /^(?:java|javax|jdk|sun|com\.sun|org\.springframework|org\.apache|org\.hibernate|com\.zaxxer|org\.postgresql|io\.netty|okhttp3|reactor|kotlin|scala|org\.eclipse|ch\.qos|com\.fasterxml|io\.grpc)\./;
+  /^(?:java|javax|jakarta|jdk|sun|com\.sun|org\.springframework|org\.apache|org\.hibernate|com\.zaxxer|org\.postgresql|com\.mysql|org\.mariadb|io\.netty|okhttp3|okio|retrofit2|com\.squareup|feign|reactor|kotlin|kotlinx|io\.ktor|scala|akka|org\.eclipse|org\.glassfish|org\.jboss|io\.undertow|io\.vertx|ch\.qos|org\.slf4j|com\.fasterxml|com\.google|io\.grpc|io\.lettuce|redis\.clients|com\.mongodb|software\.amazon|com\.amazonaws|io\.micrometer|io\.opentelemetry|org\.jooq|io\.r2dbc)\./;
 const GO_RUNTIME_FUNC = /^(?:runtime|net\/http|database\/sql|reflect|syscall|internal)\b/;
 
 function push(frames: AppFrame[], seen: Set<string>, frame: AppFrame): void {
