@@ -7,7 +7,7 @@ import { MINUTE, plan, type Plan } from './simulate.ts';
 import type { AppError } from './writers.ts';
 
 /** A live session opened before collection: its statements run in order; `blocks` marks the last one as expected to wait on a lock. */
-export interface LiveSession {
+interface LiveSession {
   application: string;
   statements: string[];
   blocks?: boolean;

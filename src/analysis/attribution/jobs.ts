@@ -7,7 +7,7 @@ import { jobErrorSignature } from '../database.ts';
 /** States in which a job is finished well; any other state out of flight, with an error recorded, is a failure. */
 const SUCCESS_STATE = /^(?:done|complete|completed|succeeded|success|successful|finished|processed|ok|skipped|archived)$/i;
 
-export interface JobErrorGroup {
+interface JobErrorGroup {
   /** `source:job-error:table:normalised error`: the group's key in entity chains. */
   key: string;
   source: string;
