@@ -231,7 +231,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
     .option('--field <key=value...>', 'keep records whose field equals the value')
     .action(async (file: string, options: { format?: string; jsonl: boolean; service?: string[]; level?: string; text?: string; regex?: string; field?: string[] }) => {
       const { filterFromFlags, runTemplates } = await import('./cli/templates.ts');
-      let filter;
+      let filter: ReturnType<typeof filterFromFlags>;
       try {
         filter = filterFromFlags(options);
       } catch (error) {

@@ -3,8 +3,6 @@ import type { AnySourceResult, SourceKind } from '../evidence/schema.ts';
 import type { ChecklistItem } from './model.ts';
 import type { Hypothesis } from './types.ts';
 
-
-
 interface ChecklistInput {
   sources: AnySourceResult[];
   hypotheses: Hypothesis[];

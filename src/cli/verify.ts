@@ -47,7 +47,7 @@ export function defaultVerifyWindow(incidentEnd: string, now = Date.now()): Wind
 
 export async function runVerify(dir: string, window: Window, reporter: Reporter, env: NodeJS.ProcessEnv = process.env): Promise<VerifyResult> {
   const loaded = loadManifest(dir, env);
-  let incidentBundle;
+  let incidentBundle: ReturnType<typeof loadEvidence>;
   try {
     incidentBundle = loadEvidence(loaded.dir);
   } catch (error) {

@@ -86,7 +86,12 @@ describe('fracas check', () => {
   it('says which check could not run when a source fails, without an alert (exit 3); thresholds come from flags', async () => {
     const dir = await collected('error', { requests: 300, failureShare: 0 }, 13, databaseSource('postgres://fracas:fracas@127.0.0.1:1/none'));
     const out: string[] = [];
-    const sink = { write: (chunk: string) => (out.push(chunk), true) } as unknown as NodeJS.WriteStream;
+    const sink = {
+      write: (chunk: string) => {
+        out.push(chunk);
+        return true;
+      },
+    } as unknown as NodeJS.WriteStream;
     const code = await main(['node', 'fracas', 'check', dir, '--window', `${AFTER.start}..${AFTER.end}`, '--json', '--quiet'], { out: sink, err: sink });
     expect(code).toBe(CHECK_EXIT_CODES.error);
     const printed = JSON.parse(out.join('')) as { checks: { id: string; status: string; detail: string }[] };

@@ -11,8 +11,19 @@ function capture() {
   let err = '';
   return {
     io: {
-      out: { write: (text: string) => ((out += text), true) } as unknown as NodeJS.WritableStream,
-      err: { write: (text: string) => ((err += text), true), isTTY: false } as unknown as NodeJS.WriteStream,
+      out: {
+        write: (text: string) => {
+          out += text;
+          return true;
+        },
+      } as unknown as NodeJS.WritableStream,
+      err: {
+        write: (text: string) => {
+          err += text;
+          return true;
+        },
+        isTTY: false,
+      } as unknown as NodeJS.WriteStream,
     },
     out: () => out,
     err: () => err,

@@ -47,7 +47,12 @@ describe('incident memory', () => {
     expect(history.skipped).toEqual([expect.objectContaining({ directory: 'broken' })]);
 
     const out: string[] = [];
-    const sink = { write: (chunk: string) => (out.push(chunk), true) } as unknown as NodeJS.WriteStream;
+    const sink = {
+      write: (chunk: string) => {
+        out.push(chunk);
+        return true;
+      },
+    } as unknown as NodeJS.WriteStream;
     expect(await main(['node', 'fracas', 'history', incidents, '--json'], { out: sink, err: sink })).toBe(2);
     const printed = JSON.parse(out.join('')) as { incidents: { id: string; verification?: { verdict: string } }[]; skipped: unknown[] };
     expect(printed.incidents.find((record) => record.id === 'INC-1')?.verification?.verdict).toBe('verified');

@@ -59,7 +59,12 @@ describe('fracas verify', () => {
     made.push(dir);
     await runCollect(dir, { formats: [], reporter: quiet });
     const out: string[] = [];
-    const sink = { write: (chunk: string) => (out.push(chunk), true) } as unknown as NodeJS.WriteStream;
+    const sink = {
+      write: (chunk: string) => {
+        out.push(chunk);
+        return true;
+      },
+    } as unknown as NodeJS.WriteStream;
     const code = await main(['node', 'fracas', 'verify', dir, '--window', `${AFTER.start}..${AFTER.end}`, '--format', 'md', '--json', '--quiet'], { out: sink, err: sink });
     expect(code).toBe(0);
     const printed = JSON.parse(out.find((chunk) => chunk.startsWith('{')) ?? '{}') as { verdict: string; outputs: string[] };
@@ -75,7 +80,12 @@ describe('fracas verify', () => {
     const dir = incidentDir('uncollected', { requests: 10, failureShare: 0 }, 4);
     made.push(dir);
     const err: string[] = [];
-    const sink = { write: (chunk: string) => (err.push(chunk), true) } as unknown as NodeJS.WriteStream;
+    const sink = {
+      write: (chunk: string) => {
+        err.push(chunk);
+        return true;
+      },
+    } as unknown as NodeJS.WriteStream;
     const code = await main(['node', 'fracas', 'verify', dir, '--quiet'], { out: sink, err: sink });
     expect(code).toBe(1);
     expect(err.join('')).toContain(`fracas report ${dir}`);

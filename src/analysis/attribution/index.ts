@@ -100,7 +100,7 @@ function familyFeatures(family: ErrorFamily, context: Context, totalIncident: nu
     let hit = 0;
     for (const id of symptom.ids) {
       const chain = context.chains.get(id);
-      if (chain && chain.some((template) => templates.has(template))) hit++;
+      if (chain?.some((template) => templates.has(template))) hit++;
     }
     Object.assign(features, { reach: round(hit / symptom.ids.size, 3), reachOver: 'entities', reachCount: hit, reachOf: symptom.ids.size });
   } else if (symptom && symptom.minutes > 0 && symptom.onset) {
@@ -241,7 +241,7 @@ function keyWord(path: string): string | undefined {
   const segments = path.split('.').reverse();
   for (const segment of segments) {
     const words = segment
-      .split(/[_\-]|(?=[A-Z])/)
+      .split(/[_-]|(?=[A-Z])/)
       .map((word) => word.toLowerCase())
       .filter((word) => word.length >= 3 && !GENERIC_KEY_WORDS.has(word) && /^[a-z]+$/.test(word));
     if (words.length > 0) return words[words.length - 1];

@@ -143,7 +143,7 @@ function resourcePatterns(signature: ErrorSignature): RE2JS[] {
 
 /** Where records commonly name the far end: proxies' upstream, URLs, host:port after a connect, DNS lookups. */
 const GENERIC_RESOURCE = [
-  String.raw`upstream: "(?:https?|fastcgi|uwsgi|grpc)://([^/"]+)`,
+  'upstream: "(?:https?|fastcgi|uwsgi|grpc)://([^/"]+)',
   String.raw`host='([^']+)', port=(\d+)`,
   String.raw`Cannot connect to host ([\w.-]+:\d+)`,
   String.raw`connect\(\) to ([\w.:\[\]-]+:\d+) failed`,
