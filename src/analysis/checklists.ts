@@ -14,9 +14,6 @@ interface ChecklistInput {
   verification?: { verdict: 'verified' | 'not-verified' | 'inconclusive'; window: { start: string; end: string } };
 }
 
-/** Items that only verification evidence can sign off: a manifest sign-off alone leaves them partial. */
-export const VERIFIED_ITEMS = ['fix-implemented', 'staging-verified'];
-
 function sourceState(sources: AnySourceResult[], kinds: SourceKind[]): 'none' | 'ok' | 'partial' | 'failed' {
   const matching = sources.filter((source) => kinds.includes(source.kind));
   if (matching.length === 0) return 'none';

@@ -11,7 +11,7 @@ import { loadVerification, verificationPath } from './verify.ts';
 import type { Analysis } from '../analysis/model.ts';
 import type { LoadedManifest } from '../manifest/index.ts';
 
-export const MEMORY_FILE = 'incident-record.json';
+const MEMORY_FILE = 'incident-record.json';
 const MAX_DEPTH = 3;
 
 export interface History {
@@ -26,13 +26,13 @@ function memoryPath(dir: string): string {
 }
 
 /** Directories at most `maxDepth` levels below `root` that hold an incident manifest. */
-export function incidentDirectories(root: string, maxDepth = MAX_DEPTH): string[] {
+function incidentDirectories(root: string, maxDepth = MAX_DEPTH): string[] {
   const manifests = globSync(`**/${MANIFEST_FILE}`, { cwd: root, deep: maxDepth + 1, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.*/**', `**/${EVIDENCE_DIR}/**`, '**/report/**'] });
   return manifests.map((file) => path.join(root, path.dirname(file))).sort();
 }
 
 /** The record of one incident from its manifest, its analysis and its verification. */
-export function incidentRecord(loaded: LoadedManifest, analysis: Pick<Analysis, 'signature' | 'rootCause'>, root: string): IncidentRecord {
+function incidentRecord(loaded: LoadedManifest, analysis: Pick<Analysis, 'signature' | 'rootCause'>, root: string): IncidentRecord {
   const verification = loadVerification(loaded.dir);
   const { manifest } = loaded;
   const resolvedAt = verification?.verdict === 'verified' ? verification.window.end : undefined;

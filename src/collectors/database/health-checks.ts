@@ -159,7 +159,7 @@ LIMIT ${limit + 1}`,
   ];
 }
 
-export const SETTINGS = [
+const SETTINGS = [
   'statement_timeout',
   'lock_timeout',
   'idle_in_transaction_session_timeout',

@@ -5,7 +5,7 @@ import { requiredLiterals } from './literals.ts';
 import type { ErrorHints, ErrorSignature, ResourceKind, SignatureMatch } from './types.ts';
 
 export { hintsFromFields } from './hints.ts';
-export type { Ecosystem, ErrorHints, ErrorSignature, Remedy, ResourceKind, SignatureExample, SignatureMatch } from './types.ts';
+export type { ErrorHints, ErrorSignature, SignatureMatch } from './types.ts';
 
 const priorityOf = (signature: ErrorSignature): number => signature.priority ?? 50;
 
@@ -40,7 +40,7 @@ function quote(text: string): string {
 }
 
 /** The text patterns a signature is recognised by: its own patterns plus ones derived from its exception types, errno names and SQLSTATEs. */
-export function patternSources(signature: ErrorSignature): { by: Recogniser; source: string; caseInsensitive: boolean }[] {
+function patternSources(signature: ErrorSignature): { by: Recogniser; source: string; caseInsensitive: boolean }[] {
   const sources: { by: Recogniser; source: string; caseInsensitive: boolean }[] = [];
   for (const pattern of signature.match.patterns ?? []) sources.push({ by: 'pattern', source: pattern, caseInsensitive: true });
   for (const type of signature.match.exceptionTypes ?? []) sources.push({ by: 'exception-type', source: `(?:^|[^\\w$])${quote(type)}(?:[^\\w$]|$)`, caseInsensitive: false });
