@@ -8,7 +8,7 @@ import { onExit } from 'signal-exit';
 export const PROFILE_PREFIX = 'fracas-chromium-';
 
 /** The pid a profile directory name records, or undefined for a name that is not one of ours. */
-export function profileOwner(name: string): number | undefined {
+function profileOwner(name: string): number | undefined {
   if (!name.startsWith(PROFILE_PREFIX)) return undefined;
   const pid = Number(name.slice(PROFILE_PREFIX.length).split('-')[0]);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
@@ -30,7 +30,7 @@ function processAlive(pid: number): boolean {
  * handlers `--database=<dir>/...`). Crash handlers leave Chromium's process group (they start their own
  * session), so a group kill alone misses them. Read from /proc; where there is none, the list is empty.
  */
-export function processesUsing(dir: string): number[] {
+function processesUsing(dir: string): number[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
