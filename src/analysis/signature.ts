@@ -1,5 +1,5 @@
 // An incident's failure signature: the error families behind its root cause, its symptom counts and its exposure, comparable across windows and incidents.
-import { jobCheckId, jobTables } from '../evidence/database-checks.ts';
+import { findCheck, jobTables } from '../evidence/database-checks.ts';
 import { evidenceOf, logEvidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
 import type { Hypothesis, Finding } from './types.ts';
 
@@ -47,7 +47,7 @@ function stuckJobsIn(bundle: EvidenceBundle, start: number): number {
   let stuck = 0;
   for (const { evidence } of evidenceOf(bundle, 'database')) {
     for (const table of jobTables(evidence)) {
-      const check = evidence.checks.find((candidate) => candidate.id === jobCheckId('stuck-jobs', table));
+      const check = findCheck(evidence, 'stuck-jobs', table);
       if (!check) continue;
       const column = table.updatedColumn ?? evidence.extras?.updatedColumn ?? 'updated_at';
       for (const row of check.rows) {
