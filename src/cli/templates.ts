@@ -117,6 +117,7 @@ export async function runTemplates(
             if (!summary.firstSeen || record.timestamp < summary.firstSeen) summary.firstSeen = record.timestamp;
             if (!summary.lastSeen || record.timestamp > summary.lastSeen) summary.lastSeen = record.timestamp;
           } else summary.untimed = (summary.untimed ?? 0) + 1;
+          if (record.fields.readAs === 'text') summary.textRecords = (summary.textRecords ?? 0) + 1;
           if (filter && !filter(record)) {
             filteredOut++;
             return;

@@ -107,6 +107,8 @@ const logFileSummary = z.object({
   lastSeen: time.optional(),
   /** Records with no time (kept whatever the window). */
   untimed: count.optional(),
+  /** Records kept as plain text inside a structured format (text lines between JSON records). */
+  textRecords: count.optional(),
   /** Physical lines read. */
   lines: count.optional(),
   /** Records left out by the source's filters (counted, not kept). */
