@@ -8,13 +8,18 @@ import { stringify } from 'yaml';
 import { analyzeIncident } from '../../src/analysis/index.ts';
 import { collectEvidence } from '../../src/collectors/gather.ts';
 import { loadManifest } from '../../src/manifest/index.ts';
-import { random } from '../helpers/generated-incident.ts';
+import { Rng } from '../../bench/diagnosis/rng.ts';
 
 const SEED = Number(process.env.FRACAS_TEST_SEED ?? 5) || 5;
 const ROOT = mkdtempSync(path.join(tmpdir(), 'fracas-unseen-'));
 afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
 
 const MINUTE = 60_000;
+/** A seeded draw in [0, 1). */
+const random = (seed: number): (() => number) => {
+  const rng = new Rng(seed);
+  return () => rng.next();
+};
 const iso = (time: number) => new Date(time).toISOString();
 
 interface Written {

@@ -6,7 +6,7 @@ import type { JobOutcomes } from './jobs.ts';
 import type { Symptom } from './types.ts';
 
 /** The symptom's segment holds at least this share of its failures. */
-export const SYMPTOM_SHARE = 0.6;
+const SYMPTOM_SHARE = 0.6;
 
 export interface DetectedSymptom extends Symptom {
   series: Series;
