@@ -148,7 +148,7 @@ const GENERIC_RESOURCE = [
   String.raw`Cannot connect to host ([\w.-]+:\d+)`,
   String.raw`connect\(\) to ([\w.:\[\]-]+:\d+) failed`,
   String.raw`(?:connect|dial tcp|dial udp|read tcp [\w.:\[\]-]+->|write tcp [\w.:\[\]-]+->) ?(?:E[A-Z]+ )?(\[?[\w.:-]*[\w\]]:\d+)`,
-  String.raw`(?:getaddrinfo|lookup) (?:ENOTFOUND |EAI_AGAIN )?([\w.-]+\.[\w-]+|[\w-]+)(?: on [\d.:]+)?:? `,
+  String.raw`\b(?:getaddrinfo|lookup) (?:ENOTFOUND |EAI_AGAIN )?([\w.-]+\.[\w-]+|[\w-]+)(?: on [\d.:]+)?:? `,
   String.raw`(?:getaddrinfo) (?:ENOTFOUND|EAI_AGAIN) ([\w.-]+)`,
   String.raw`Error \d+ connecting to ([\w.-]+:\d+)`,
   String.raw`(?:redis|rediss|postgres|postgresql|amqp|mysql)://(?:[^@/\s]*@)?([\w.-]+(?::\d+)?)`,
