@@ -185,4 +185,78 @@ describe(`incidents in formats fracas was not shaped on (seed ${SEED})`, () => {
     expect(root.resource).not.toMatch(/pris\.ly/);
     expect(root.statement).toMatch(/`Timed out fetching a new connection from the connection pool/);
   }, 60_000);
+
+  for (const [label, staging, blamed] of [
+    ['the port', 'postgres://billing@10.0.3.4:5433/billing', true],
+    ['only the user', 'postgres://billing_ro@10.0.3.4:5432/billing', false],
+  ] as const)
+    it(`.env files: DATABASE_URL differs in ${label}; the refused address ${blamed ? 'is' : 'is not'} blamed on it`, async () => {
+      const next = random(SEED + 3);
+      const start = Date.parse('2026-10-02T07:00:00Z');
+      const minutes = 120 + Math.floor(next() * 60);
+      const onset = Math.floor(minutes * 0.5);
+      const lines: [number, string][] = [];
+      const pino = (time: number, level: number, record: object) => lines.push([time, JSON.stringify({ level, time, pid: 1, hostname: 'billing-1', ...record })]);
+      for (let minute = 0; minute < minutes; minute++)
+        for (let index = 0; index < 5 + Math.floor(next() * 8); index++) {
+          const time = start + minute * MINUTE + Math.floor(next() * MINUTE);
+          const reqId = `r${minute}-${index}`;
+          const failing = minute >= onset && next() < 0.9;
+          if (failing)
+            pino(time, 50, {
+              reqId,
+              err: {
+                type: 'Error',
+                message: 'connect ECONNREFUSED 10.0.3.4:5433',
+                stack: 'Error: connect ECONNREFUSED 10.0.3.4:5433\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)',
+                code: 'ECONNREFUSED',
+              },
+              msg: 'connect ECONNREFUSED 10.0.3.4:5433',
+            });
+          pino(time + 10, failing ? 50 : 30, {
+            reqId,
+            req: { method: 'GET', url: '/api/invoices' },
+            res: { statusCode: failing ? 500 : 200 },
+            responseTime: 12,
+            msg: failing ? 'request errored' : 'request completed',
+          });
+        }
+      const dir = path.join(ROOT, `env-${blamed ? 'port' : 'user'}`);
+      mkdirSync(path.join(dir, 'config'), { recursive: true });
+      writeFileSync(path.join(dir, 'config/staging.env'), `NODE_ENV=production\nDATABASE_URL=${staging}\n`);
+      writeFileSync(path.join(dir, 'config/production.env'), 'NODE_ENV=production\nDATABASE_URL=postgres://billing@10.0.3.4:5432/billing\n');
+      mkdirSync(path.join(dir, 'logs'), { recursive: true });
+      writeFileSync(
+        path.join(dir, 'logs/app.jsonl'),
+        `${lines
+          .sort((a, b) => a[0] - b[0])
+          .map(([, line]) => line)
+          .join('\n')}\n`,
+      );
+      writeFileSync(
+        path.join(dir, 'incident.yaml'),
+        stringify({
+          id: 'ENV',
+          title: 'env',
+          severity: 'P2',
+          environment: 'staging',
+          service: 'billing',
+          window: { start: iso(start), end: iso(start + minutes * MINUTE) },
+          sources: [
+            { id: 'logs', kind: 'logs', paths: ['logs/app.jsonl'] },
+            { id: 'env', kind: 'config', left: { label: 'staging', path: 'config/staging.env' }, right: { label: 'production', path: 'config/production.env' } },
+          ],
+        }),
+      );
+      const loaded = loadManifest(dir, process.env);
+      const analysis = analyzeIncident(await collectEvidence(loaded, { env: process.env }), loaded.manifest.conclusions);
+      const config = analysis.attribution!.candidates.find((candidate) => candidate.kind === 'config-difference');
+      if (blamed) {
+        expect(analysis.hypotheses[0]!.category).toBe('config-drift');
+        expect(config?.statement).toContain('the decisive error names `10.0.3.4:5433`');
+      } else {
+        expect(config).toBeUndefined();
+        expect(analysis.hypotheses[0]!.category).toBe('network-connectivity');
+      }
+    }, 60_000);
 });

@@ -314,6 +314,22 @@ function keyWord(path: string): string | undefined {
   return undefined;
 }
 
+/** The host or host:port of a URL value that differs from the other side's and that the error text names. */
+function differingAddress(value: string, others: string[], text: string): string | undefined {
+  const parse = (url: string) => {
+    const match = /^[a-z][\w+.-]*:\/\/(?:[^/@]*@)?(\[[^\]]+\]|[^/:?#]+)(?::(\d+))?/i.exec(url.replace(/^["']|["']$/g, ''));
+    return match ? { host: match[1]!, port: match[2] } : undefined;
+  };
+  const mine = parse(value);
+  if (!mine || mine.host.length < 4) return undefined;
+  const theirs = others.map(parse).filter((other) => other !== undefined);
+  const hostDiffers = theirs.length === 0 || theirs.some((other) => other.host !== mine.host);
+  const portDiffers = mine.port !== undefined && theirs.some((other) => other.port !== mine.port);
+  if (portDiffers && text.includes(`${mine.host}:${mine.port}`)) return `${mine.host}:${mine.port}`;
+  if (hostDiffers && text.includes(mine.host)) return mine.host;
+  return undefined;
+}
+
 /** Config differences whose value the decisive error names (a host, URL, port or size), and config changes aligned with the onset. */
 function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], families: Candidate[], context: Context): Candidate[] {
   const out: Candidate[] = [];
@@ -328,6 +344,8 @@ function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], 
       const incidentIsRight = comparison.right.label === bundle.incident.environment && comparison.left.label !== bundle.incident.environment;
       const values = (incidentIsRight ? [difference.right, difference.rightResolved] : [difference.left, difference.leftResolved]).filter((value): value is string => typeof value === 'string');
       const word = keyWord(difference.path);
+      const others = (incidentIsRight ? [difference.left, difference.leftResolved] : [difference.right, difference.rightResolved]).filter((value): value is string => typeof value === 'string');
+      let namedPart: string | undefined;
       const named = values.find((value) => {
         const clean = value.replace(/^["']|["']$/g, '');
         if (clean.length < 1 || /^(?:true|false|null|yes|no)$/i.test(clean)) return false;
@@ -335,8 +353,10 @@ function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], 
         if (/^\d+(?:\.\d+)?$/.test(clean))
           return difference.risk !== 'low' && word !== undefined && new RegExp(`${word}\\W{0,3}(?:\\w+\\W{1,3}){0,3}${clean.replace('.', '\\.')}(?![\\d.])`, 'i').test(text);
         if (clean.length < 4) return false;
-        const host = /^[a-z]+:\/\/([^/:@]+@)?([^/:?]+)/i.exec(clean)?.[2];
-        return text.includes(clean) || (host !== undefined && host.length >= 4 && text.includes(host));
+        if (text.includes(clean)) return true;
+        // A URL: the error must name the part that differs (the host, or host:port when only the port differs).
+        namedPart = differingAddress(clean, others, text);
+        return namedPart !== undefined;
       });
       if (!named) continue;
       // A wrong address or name is the cause itself; a smaller limit is why a resource ran out (contributing).
@@ -352,7 +372,7 @@ function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], 
         category: 'config-drift',
         resource: 'configuration',
         title: `Configuration ${difference.path} differs between ${comparison.left.label} and ${comparison.right.label}`,
-        statement: `\`${difference.path}\` is \`${difference.left ?? '(absent)'}\` in ${comparison.left.label} but \`${difference.right ?? '(absent)'}\` in ${comparison.right.label}${difference.risk === 'low' ? ` (the comparison took it for an expected difference: ${difference.reason})` : ''}, and the decisive error names \`${named}\`: ${family.statement}`,
+        statement: `\`${difference.path}\` is \`${difference.left ?? '(absent)'}\` in ${comparison.left.label} but \`${difference.right ?? '(absent)'}\` in ${comparison.right.label}${difference.risk === 'low' ? ` (the comparison took it for an expected difference: ${difference.reason})` : ''}, and the decisive error names \`${namedPart ?? named}\`: ${family.statement}`,
         decisive: refs[0]!,
         refs,
         features: { ...family.features },
