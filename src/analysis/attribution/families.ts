@@ -197,6 +197,12 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
         for (const frame of appFrames(recordText(record as LogRecord, record.message))) frames.set(`${frame.file}:${frame.line}`, frame);
         failing ??= failingFrame(recordText(record as LogRecord, record.message));
       }
+      // A record that is one frame line behind a logger prefix (a backtrace logged line by line).
+      if (frames.size === 0 && /\.(?:rb|py|go|js|ts|java|kt):\d/.test(quote) && !quote.includes('\n')) {
+        const bare = quote.replace(LOG_PREFIX, '');
+        for (const frame of appFrames(bare)) frames.set(`${frame.file}:${frame.line}`, frame);
+        failing ??= failingFrame(bare);
+      }
       const level = (template.levels.error ?? 0) + (template.levels.fatal ?? 0);
       let category: HypothesisCategory;
       let categoryFrom: ErrorFamily['categoryFrom'];
