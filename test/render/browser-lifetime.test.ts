@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBrowser } from '../../src/render.ts';
 import { PROFILE_PREFIX, removeStaleProfiles } from '../../src/render/browser-process.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -57,10 +58,10 @@ interface Run {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-function startRender(incident: string, tmp: string): Run {
+function startRender(incident: string, tmp: string, env: NodeJS.ProcessEnv = {}): Run {
   const child = spawn(process.execPath, [BIN, 'render', incident, '--format', 'pdf'], {
     cwd: ROOT,
-    env: { ...process.env, TMPDIR: tmp, NO_COLOR: '1' },
+    env: { ...process.env, TMPDIR: tmp, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -138,6 +139,22 @@ describe('Chromium lifetime', () => {
       expectNoTornOutput(path.join(incident, 'report'));
     }, 120_000);
   }
+
+  it('PUPPETEER_EXECUTABLE_PATH is honoured, and a browser wrapper that does not exec is ended with its whole group', async () => {
+    const tmp = mkdtempSync(path.join(scratch, 'tmp-'));
+    const wrapper = path.join(scratch, 'chromium-wrapper.sh');
+    // A shell that stays the group leader and runs Chromium as its child: killing the leader alone would leave Chromium.
+    writeFileSync(wrapper, `#!/bin/sh\n${findBrowser()} "$@"\nexit $?\n`, { mode: 0o755 });
+    const run = startRender(incident, tmp, { PUPPETEER_EXECUTABLE_PATH: wrapper });
+    const group = await browserGroup(run, tmp);
+    const leader = processes().find((info) => info.pid === group);
+    expect(leader?.args.join(' ')).toContain(wrapper);
+    run.child.kill('SIGTERM');
+    await run.exited;
+    expect(processes().filter((info) => info.pgid === group)).toEqual([]);
+    expect(mentioning(tmp)).toEqual([]);
+    expect(profileDirs(tmp)).toEqual([]);
+  }, 120_000);
 
   it('kill -9 of fracas leaves its profile; the next run removes it and renders the PDF', async () => {
     const tmp = mkdtempSync(path.join(scratch, 'tmp-'));
