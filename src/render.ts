@@ -91,7 +91,7 @@ function breakableTables(markdown: MarkdownIt): void {
   };
 }
 
-export interface CoverInfo {
+interface CoverInfo {
   id: string;
   title: string;
   rows: [string, string][];

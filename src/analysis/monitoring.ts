@@ -4,7 +4,7 @@ import { evidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
 import type { FailureSignature } from './signature.ts';
 import { DEFAULT_THRESHOLDS, type MonitorThresholds } from './monitoring-thresholds.ts';
 
-export type CheckStatus = 'ok' | 'alert' | 'error';
+type CheckStatus = 'ok' | 'alert' | 'error';
 
 export interface MonitorResult {
   /** kebab-case: `family-<signal or signature>`, `stuck-jobs`, `failed-requests`, `connection-headroom`, `idle-in-transaction`, `blocked-sessions`. */

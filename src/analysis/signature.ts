@@ -4,7 +4,7 @@ import { evidenceOf, logEvidenceOf, type EvidenceBundle } from '../evidence/sche
 import type { Hypothesis, Finding } from './types.ts';
 
 /** One error family of the signature: findings grouped by their catalogue signature (or signal when none). */
-export interface SignatureFamily {
+interface SignatureFamily {
   /** `signature:<id>` or `signal:<signal>`: the same key in every window and incident. */
   key: string;
   title: string;
@@ -24,7 +24,7 @@ export interface FailureSignature {
   exposure: { start: string; end: string; hours: number; records: number; requests: number };
 }
 
-export function familyKey(finding: Pick<Finding, 'signal' | 'signatureId'>): string {
+function familyKey(finding: Pick<Finding, 'signal' | 'signatureId'>): string {
   return finding.signatureId ? `signature:${finding.signatureId}` : `signal:${finding.signal}`;
 }
 

@@ -104,7 +104,7 @@ export async function runTemplates(
   let unparsed = 0;
   let filteredOut = 0;
   const summary: LogFileSummary = { path: file, format, records: 0, unparsed: 0, unparsedSamples: [] };
-  let result;
+  let result: Awaited<ReturnType<typeof readLogFile>>;
   try {
     result = await readLogFile(
       absolute,
@@ -125,7 +125,8 @@ export async function runTemplates(
           lines.push(record.line);
           groups.push(group);
           if (record.level) {
-            const counts = levels[group] ?? (levels[group] = {});
+            levels[group] ??= {};
+            const counts = levels[group];
             counts[record.level] = (counts[record.level] ?? 0) + 1;
           }
         },

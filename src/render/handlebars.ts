@@ -12,7 +12,7 @@ import { codeFence, codeSpan, escapeHtml, escapeMarkdown, escapeMarkdownBlock, s
 export const TEMPLATE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'templates');
 
 export const DELIVERABLES = ['root-cause-report', 'solution-design', 'implementation-plan', 'prevention-measures'] as const;
-export type Deliverable = (typeof DELIVERABLES)[number];
+type Deliverable = (typeof DELIVERABLES)[number];
 
 /** Helpers that escape or format what they print; templates may print nothing else (see test/templates). */
 export const PRINTING_HELPERS = [
@@ -88,7 +88,7 @@ function formatNumber(value: unknown): string {
   return typeof value === 'number' && Number.isFinite(value) ? value.toLocaleString('en-US') : '—';
 }
 
-export function refLocation(ref: EvidenceRef): string {
+function refLocation(ref: EvidenceRef): string {
   switch (ref.kind) {
     case 'log-record':
       return `${ref.source}: ${ref.file}:${ref.line}`;
@@ -264,7 +264,7 @@ export function loadTemplates(directory = TEMPLATE_DIR): TemplateSet {
 }
 
 /** Collapse runs of blank lines left by template conditionals; end with one newline. */
-export function tidy(markdown: string): string {
+function tidy(markdown: string): string {
   const kept: string[] = [];
   let fence: string | undefined;
   for (const line of markdown.split('\n')) {

@@ -161,7 +161,7 @@ export function healthChecksSql(info: ServerInfo, limit: number): CheckSql<Check
   return checksFrom(HEALTH_CHECKS, [info, limit]);
 }
 
-export const SETTINGS = [
+const SETTINGS = [
   'statement_timeout',
   'lock_timeout',
   'idle_in_transaction_session_timeout',
