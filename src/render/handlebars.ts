@@ -88,7 +88,7 @@ function formatNumber(value: unknown): string {
   return typeof value === 'number' && Number.isFinite(value) ? value.toLocaleString('en-US') : '—';
 }
 
-function refLocation(ref: EvidenceRef): string {
+export function refLocation(ref: EvidenceRef): string {
   switch (ref.kind) {
     case 'log-record':
       return `${ref.source}: ${ref.file}:${ref.line}`;
