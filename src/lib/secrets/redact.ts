@@ -1,7 +1,7 @@
 // Secret redaction for evidence, reports and error messages: one redactor per run, same secret -> same placeholder.
 import type { EvidenceBundle } from '../../evidence/schema.ts';
 import { findCatalogueSecrets } from './catalogue.ts';
-import { isIdentifierKey, isNonSecretValue, isSecretKey, isStrongSecretKey, kindForKey, PLACEHOLDER_EXACT, PLACEHOLDER_GLOBAL, PLACEHOLDER_PATTERN, secretValueKind } from './recognise.ts';
+import { isIdentifierKey, isNonSecretValue, isSecretKey, isStrongSecretKey, kindForKey, mayNameSecretKey, PLACEHOLDER_EXACT, PLACEHOLDER_GLOBAL, PLACEHOLDER_PATTERN, secretValueKind } from './recognise.ts';
 
 /**
  * A redactor remembers every secret it has replaced, so one secret gets one placeholder everywhere
@@ -75,6 +75,17 @@ const PREFIX_RULES: PrefixRule[] = [
   { kind: 'slack-token', pattern: /(?<![A-Za-z0-9])(?:xox[abposr]-[A-Za-z0-9-]{10,4096}|xapp-\d-[A-Za-z0-9-]{10,4096})/g },
   { kind: 'twilio-account-sid', pattern: /(?<![A-Za-z0-9])AC[0-9a-f]{32}(?![A-Za-z0-9])/g },
 ];
+/** What one of PREFIX_RULES needs (tested once per text before any of them runs). */
+const PREFIX_TRIGGER = /sk-|whsec_|llx-|rnd_|sb_secret_|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|xapp-|AC[0-9a-f]{32}/;
+/** The words some pattern below needs (bearer, secret, aws, auth, password, identified), case-insensitive. */
+const WORD_TRIGGER = /bearer|secret|aws|auth|password|identified/i;
+const HMAC_TRIGGER = /(?:sha1|sha256|sha512|v0|v1)=/;
+const KEY_MATERIAL_TRIGGER = /[A-Za-z0-9+/]{40}/;
+/**
+ * What LONG_VALUE_AHEAD and the line pass's shape check need: 24 base64/hex characters right after a separator (and
+ * optional quote). A bare uuid there is skipped: it is never a secret by its shape (secretValueKind).
+ */
+const SHAPED_VALUE_TRIGGER = /[:=]>?\s*["']?(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![A-Za-z0-9+/_=-]))[A-Za-z0-9+/_-]{24}/;
 /** Which PREFIX_RULES can match: a literal each needs, checked before its pattern runs. */
 const PREFIX_LITERALS = ['sk-ant-', 'sk-', 'whsec_', 'llx-', 'rnd_', 'sb_secret_', 'A', 'g', 'x', 'AC'];
 
@@ -475,6 +486,7 @@ function redactCatalogue(table: SecretTable, text: string): string {
 /**
  * Every pattern runs only when a literal it needs occurs in the text (one `includes` each), so an ordinary log line
  * costs a few substring searches, the catalogue's keyword scan and the key=value pass. All patterns are bounded.
+ * Known secrets are not looked for here: the caller propagates them (SecretTable.propagate), once per text.
  */
 function redactText(table: SecretTable, input: string): string {
   let text = input;
@@ -491,12 +503,14 @@ function redactText(table: SecretTable, input: string): string {
     }
   }
   if (text.length >= 16) text = redactCatalogue(table, text);
-  for (let index = 0; index < PREFIX_RULES.length; index++) {
-    if (!text.includes(PREFIX_LITERALS[index]!)) continue;
-    const rule = PREFIX_RULES[index]!;
-    text = text.replace(rule.pattern, (match) => (rule.accept && !rule.accept(match) ? match : table.placeholder(rule.kind, match, true)));
+  if (PREFIX_TRIGGER.test(text)) {
+    for (let index = 0; index < PREFIX_RULES.length; index++) {
+      if (!text.includes(PREFIX_LITERALS[index]!)) continue;
+      const rule = PREFIX_RULES[index]!;
+      text = text.replace(rule.pattern, (match) => (rule.accept && !rule.accept(match) ? match : table.placeholder(rule.kind, match, true)));
+    }
   }
-  const lower = text.toLowerCase();
+  const lower = WORD_TRIGGER.test(text) ? text.toLowerCase() : '';
   if (lower.includes('bearer')) {
     text = text.replace(BEARER, (whole, word: string, space: string, token: string) => (/\d/.test(token) || token.length >= 24 ? `${word}${space}${table.placeholder('bearer', token)}` : whole));
   }
@@ -507,7 +521,7 @@ function redactText(table: SecretTable, input: string): string {
     });
   }
   const hasEquals = text.includes('=');
-  if (hasEquals) text = text.replace(HMAC, (_whole, prefix: string, hex: string) => `${prefix}=${table.placeholder('hmac', hex, true)}`);
+  if (hasEquals && HMAC_TRIGGER.test(text)) text = text.replace(HMAC, (_whole, prefix: string, hex: string) => `${prefix}=${table.placeholder('hmac', hex, true)}`);
   if (lower.includes('password') || lower.includes('identified')) {
     text = text.replace(SQL_PASSWORD, (whole, head: string, password: string) =>
       alreadyRedacted(password) || isNonSecretValue(password) ? whole : `${head}${table.placeholder('password', password)}'`,
@@ -521,16 +535,17 @@ function redactText(table: SecretTable, input: string): string {
   if (text.includes('"value"')) {
     text = text.replace(JSON_KEY_VALUE_PAIR, (whole, head: string, key: string, value: string) => (isSecretKey(key) ? `${head}${redactKeyedValue(table, key, value)}"` : whole));
   }
-  if (text.length >= 40) text = text.replace(KEY_MATERIAL_LINE, (_whole, head: string, body: string) => `${head}${table.placeholder('private-key', body, true)}`);
-  if (hasEquals || text.includes(':')) {
+  if (text.length >= 40 && KEY_MATERIAL_TRIGGER.test(text)) text = text.replace(KEY_MATERIAL_LINE, (_whole, head: string, body: string) => `${head}${table.placeholder('private-key', body, true)}`);
+  // The key=value passes act on a secret key's value, or on a value that is a credential by its shape (24+ base64/hex characters right after the separator).
+  if ((hasEquals || text.includes(':')) && (SHAPED_VALUE_TRIGGER.test(text) || mayNameSecretKey(text))) {
     text = redactLines(table, text);
     text = redactKeyValues(table, text);
   }
-  return table.propagate(text);
+  return text;
 }
 
 const NAME_FIELDS = ['path', 'key', 'name', 'field', 'variable', 'setting', 'env', 'header'];
-const VALUE_FIELDS = ['value', 'left', 'right', 'before', 'after', 'old', 'new', 'previous', 'current', 'default'];
+const VALUE_FIELDS = new Set(['value', 'left', 'right', 'before', 'after', 'old', 'new', 'previous', 'current', 'default']);
 const TEXT_FIELDS = ['excerpt', 'detail', 'message', 'text', 'reason', 'line'];
 const MAX_DEPTH = 2_000;
 
@@ -592,98 +607,175 @@ function redactSafely(table: SecretTable, input: string): string {
 /** Redacted texts remembered per redactor (a bundle repeats keys, messages and values; gather redacts each output twice). */
 const MEMO_LIMIT = 200_000;
 
+/** A text's redaction: `out` has every secret known at table version `version` replaced (0: only its own secrets). */
+interface Redaction {
+  out: string;
+  version: number;
+}
+
 export function createRedactor(): Redactor {
   const table = new SecretTable();
-  /** text -> its redaction and the table version it was made at; a redaction maps to itself (redacting is idempotent). */
-  const memo = new Map<string, { out: string; version: number }>();
+  /**
+   * text -> its redaction, shared with the redaction's own text (redacting is idempotent). An entry is brought up to
+   * date in place when newer secrets are looked for, so a text is scanned for each known secret once.
+   */
+  const memo = new Map<string, Redaction>();
 
-  const text = (s: string): string => {
-    if (typeof s !== 'string' || s.length === 0) return s;
-    const known = memo.get(s);
-    if (known !== undefined) {
-      if (known.version === table.version) return known.out;
-      const out = table.propagate(known.out, known.version);
-      memo.set(s, { out, version: table.version });
-      return out;
-    }
+  /** The text's own secrets replaced; known secrets not looked for yet (the entry's version says which were). */
+  const redaction = (s: string): Redaction => {
+    let entry = memo.get(s);
+    if (entry !== undefined) return entry;
     const out = redactSafely(table, s);
     if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(s, { out, version: table.version });
-    if (out !== s) memo.set(out, { out, version: table.version });
-    return out;
+    entry = { out, version: 0 };
+    memo.set(s, entry);
+    if (out !== s && !memo.has(out)) memo.set(out, entry);
+    return entry;
   };
 
-  const walk = (value: unknown, depth: number): unknown => {
-    if (typeof value === 'string') return text(value);
-    if (value === null || typeof value !== 'object') return value;
-    if (depth > MAX_DEPTH) return `[REDACTED:too-deep:0]`;
-    if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1));
-    if (value instanceof Error) return text(errorMessage(value));
-    if (!isPlainObject(value)) return value;
-    const source = value;
-    // A {key|path|name: "DB_PASSWORD", value|left|right: "..."} record: the sibling values are secrets.
-    const secretName = NAME_FIELDS.map((field) => source[field]).find((name): name is string => typeof name === 'string' && isSecretKey(lastSegment(name)));
-    // {path: "build.commit_sha", left: "<40 hex>"}: the values are named by the record's name field, not by `left`.
-    const recordName = NAME_FIELDS.map((field) => source[field]).find((name): name is string => typeof name === 'string');
-    const identifierRecord = recordName !== undefined && isIdentifierKey(lastSegment(recordName));
-    const rawSecrets: string[] = [];
-    const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(source)) {
-      const outKey = text(key);
-      const shapeKind = typeof item === 'string' && item.length >= 24 && !isIdentifierKey(key) && !(identifierRecord && VALUE_FIELDS.includes(key)) ? secretValueKind(item.trim()) : undefined;
-      if (shapeKind !== undefined) {
-        result[outKey] = table.placeholder(shapeKind, item as string);
-      } else if (secretName !== undefined && VALUE_FIELDS.includes(key) && (typeof item === 'string' || typeof item === 'number')) {
-        const raw = String(item);
-        const redacted = typeof item === 'string' ? redactKeyedValue(table, lastSegment(secretName), item) : table.placeholder(kindForKey(lastSegment(secretName)), raw);
-        if (redacted !== raw && raw.trim().length >= 4) rawSecrets.push(raw.trim());
-        result[outKey] = redacted;
-      } else if (isSecretKey(key) && (typeof item === 'string' || typeof item === 'number')) {
-        result[outKey] = typeof item === 'string' ? redactKeyedValue(table, key, item) : table.placeholder(kindForKey(key), String(item));
-      } else if (isStrongSecretKey(key) && typeof item === 'object' && item !== null) {
-        result[outKey] = walkSecret(key, item, depth + 1);
-      } else {
-        result[outKey] = walk(item, depth + 1);
+  /** The entry's text with every secret known now replaced. */
+  const current = (entry: Redaction): string => {
+    if (entry.version !== table.version) {
+      const out = table.propagate(entry.out, entry.version);
+      entry.version = table.version;
+      if (out !== entry.out) {
+        entry.out = out;
+        if (!memo.has(out)) memo.set(out, entry);
       }
     }
-    if (rawSecrets.length > 0 && secretName !== undefined) {
-      for (const field of TEXT_FIELDS) {
-        const current = result[field];
-        if (typeof current !== 'string') continue;
-        let replaced = current;
-        for (const raw of rawSecrets) if (replaced.includes(raw)) replaced = replaced.split(raw).join(table.placeholder(kindForKey(lastSegment(secretName)), raw));
-        result[field] = replaced;
+    return entry.out;
+  };
+
+  const text = (s: string): string => (typeof s !== 'string' || s.length === 0 ? s : current(redaction(s)));
+
+  /**
+   * One deep redaction: strings get their own secrets replaced as they are visited (`visit`), and are noted as
+   * pending; at the end every pending string (and object key) is brought up to the table's final version, so secrets
+   * first seen late in the value also disappear from strings visited earlier, each string scanned once.
+   */
+  const deepRun = (value: unknown): unknown => {
+    const slots: Array<{ holder: Record<string, unknown> | unknown[]; key: string | number; entry: Redaction; written: string }> = [];
+    /** Objects with the redactions of their keys and the key each was stored under. */
+    const keyed: Array<{ holder: Record<string, unknown>; keys: Array<[Redaction, string]> }> = [];
+
+    const visitString = (s: string, holder: Record<string, unknown> | unknown[], key: string | number): string => {
+      if (s.length === 0) return s;
+      const entry = redaction(s);
+      slots.push({ holder, key, entry, written: entry.out });
+      return entry.out;
+    };
+
+    const walk = (value: unknown, depth: number, holder: Record<string, unknown> | unknown[], slot: string | number): unknown => {
+      if (typeof value === 'string') return visitString(value, holder, slot);
+      if (value === null || typeof value !== 'object') return value;
+      if (depth > MAX_DEPTH) return `[REDACTED:too-deep:0]`;
+      if (Array.isArray(value)) {
+        const result = new Array<unknown>(value.length);
+        for (let index = 0; index < value.length; index++) result[index] = walk(value[index], depth + 1, result, index);
+        return result;
+      }
+      if (value instanceof Error) return visitString(errorMessage(value), holder, slot);
+      if (!isPlainObject(value)) return value;
+      const source = value;
+      const keys = Object.keys(source);
+      // A {key|path|name: "DB_PASSWORD", value|left|right: "..."} record: the sibling values are secrets.
+      // {path: "build.commit_sha", left: "<40 hex>"}: the values are named by the record's name field, not by `left`.
+      let secretName: string | undefined;
+      let recordName: string | undefined;
+      for (const field of NAME_FIELDS) {
+        const name = source[field];
+        if (typeof name !== 'string') continue;
+        recordName ??= name;
+        if (secretName === undefined && isSecretKey(lastSegment(name))) secretName = name;
+      }
+      const identifierRecord = recordName !== undefined && isIdentifierKey(lastSegment(recordName));
+      const rawSecrets: string[] = [];
+      const result: Record<string, unknown> = {};
+      const keyEntries: Array<[Redaction, string]> = [];
+      for (const key of keys) {
+        const item = source[key];
+        const keyEntry = redaction(key);
+        const outKey = keyEntry.out;
+        keyEntries.push([keyEntry, outKey]);
+        const shapeKind =
+          typeof item === 'string' && item.length >= 24 && !isIdentifierKey(key) && !(identifierRecord && VALUE_FIELDS.has(key)) ? secretValueKind(item.trim()) : undefined;
+        if (shapeKind !== undefined) {
+          result[outKey] = table.placeholder(shapeKind, item as string);
+        } else if (secretName !== undefined && VALUE_FIELDS.has(key) && (typeof item === 'string' || typeof item === 'number')) {
+          const raw = String(item);
+          const redacted = typeof item === 'string' ? redactKeyedValue(table, lastSegment(secretName), item) : table.placeholder(kindForKey(lastSegment(secretName)), raw);
+          if (redacted !== raw && raw.trim().length >= 4) rawSecrets.push(raw.trim());
+          result[outKey] = redacted;
+          if (redacted === raw && typeof item === 'string') slots.push({ holder: result, key: outKey, entry: { out: redacted, version: 0 }, written: redacted });
+        } else if (isSecretKey(key) && (typeof item === 'string' || typeof item === 'number')) {
+          const redacted = typeof item === 'string' ? redactKeyedValue(table, key, item) : table.placeholder(kindForKey(key), String(item));
+          result[outKey] = redacted;
+          if (redacted === item) slots.push({ holder: result, key: outKey, entry: { out: redacted, version: 0 }, written: redacted });
+        } else if (isStrongSecretKey(key) && typeof item === 'object' && item !== null) {
+          result[outKey] = walkSecret(key, item, depth + 1);
+        } else {
+          result[outKey] = walk(item, depth + 1, result, outKey);
+        }
+      }
+      if (rawSecrets.length > 0 && secretName !== undefined) {
+        for (const field of TEXT_FIELDS) {
+          const current = result[field];
+          if (typeof current !== 'string') continue;
+          let replaced = current;
+          for (const raw of rawSecrets) if (replaced.includes(raw)) replaced = replaced.split(raw).join(table.placeholder(kindForKey(lastSegment(secretName)), raw));
+          result[field] = replaced;
+        }
+      }
+      keyed.push({ holder: result, keys: keyEntries });
+      return result;
+    };
+
+    /** Everything under a secret key (e.g. `secrets: {stripe: ..., db: ...}`): every leaf value is a secret. */
+    const walkSecret = (key: string, value: unknown, depth: number): unknown => {
+      if (typeof value === 'string') return redactKeyedValue(table, key, value);
+      if (typeof value === 'number') return table.placeholder(kindForKey(key), String(value));
+      if (value === null || typeof value !== 'object') return value;
+      if (depth > MAX_DEPTH) return `[REDACTED:too-deep:0]`;
+      if (Array.isArray(value)) return value.map((item) => walkSecret(key, item, depth + 1));
+      if (!isPlainObject(value)) return value;
+      const result: Record<string, unknown> = {};
+      const keys: Array<[Redaction, string]> = [];
+      for (const [inner, item] of Object.entries(value)) {
+        const entry = redaction(inner);
+        keys.push([entry, entry.out]);
+        result[entry.out] = walkSecret(key, item, depth + 1);
+      }
+      keyed.push({ holder: result, keys });
+      return result;
+    };
+
+    const root: unknown[] = [undefined];
+    root[0] = walk(value, 0, root, 0);
+    // Bring every string up to the final version (a slot's holder may have been replaced by a text field rewrite: check it still holds the string).
+    if (table.version > 0) {
+      for (const { holder, key, entry, written } of slots) {
+        const held = (holder as Record<string | number, unknown>)[key];
+        if (held === written) (holder as Record<string | number, unknown>)[key] = current(entry);
+        // Rewritten after the visit (a secret sibling's raw value replaced in a text field): look for every known secret.
+        else if (typeof held === 'string') (holder as Record<string | number, unknown>)[key] = table.propagate(held, 0);
+      }
+      // Object keys whose redaction changed: rebuild the object with the new keys, in the same order.
+      for (const { holder, keys } of keyed) {
+        let changed = false;
+        for (const [entry, used] of keys) if (current(entry) !== used) changed = true;
+        if (!changed) continue;
+        const values = keys.map(([, used]) => holder[used]);
+        for (const [, used] of keys) delete holder[used];
+        keys.forEach(([entry], index) => (holder[entry.out] = values[index]));
       }
     }
-    return result;
-  };
-
-  /** Everything under a secret key (e.g. `secrets: {stripe: ..., db: ...}`): every leaf value is a secret. */
-  const walkSecret = (key: string, value: unknown, depth: number): unknown => {
-    if (typeof value === 'string') return redactKeyedValue(table, key, value);
-    if (typeof value === 'number') return table.placeholder(kindForKey(key), String(value));
-    if (value === null || typeof value !== 'object') return value;
-    if (depth > MAX_DEPTH) return `[REDACTED:too-deep:0]`;
-    if (Array.isArray(value)) return value.map((item) => walkSecret(key, item, depth + 1));
-    if (!isPlainObject(value)) return value;
-    return Object.fromEntries(Object.entries(value).map(([inner, item]) => [text(inner), walkSecret(key, item, depth + 1)]));
-  };
-
-  /** Second pass: secrets first seen late in the value also disappear from strings visited earlier. */
-  const propagate = (value: unknown, depth: number, since: number): unknown => {
-    if (typeof value === 'string') return table.propagate(value, since);
-    if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
-    if (Array.isArray(value)) return value.map((item) => propagate(item, depth + 1, since));
-    if (!isPlainObject(value)) return value;
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [table.propagate(key, since), propagate(item, depth + 1, since)]));
+    return root[0];
   };
 
   return {
     text,
     deep<T>(value: T): T {
-      const before = table.version;
-      const walked = walk(value, 0);
-      return (table.version === before ? walked : propagate(walked, 0, before)) as T;
+      return deepRun(value) as T;
     },
     error(error: unknown): string {
       return text(errorMessage(error));
