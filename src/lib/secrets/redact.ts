@@ -1,7 +1,18 @@
 // Secret redaction for evidence, reports and error messages: one redactor per run, same secret -> same placeholder.
 import type { EvidenceBundle } from '../../evidence/schema.ts';
 import { findCatalogueSecrets } from './catalogue.ts';
-import { isIdentifierKey, isNonSecretValue, isSecretKey, isStrongSecretKey, kindForKey, mayNameSecretKey, PLACEHOLDER_EXACT, PLACEHOLDER_GLOBAL, PLACEHOLDER_PATTERN, secretValueKind } from './recognise.ts';
+import {
+  isIdentifierKey,
+  isNonSecretValue,
+  isSecretKey,
+  isStrongSecretKey,
+  kindForKey,
+  mayNameSecretKey,
+  PLACEHOLDER_EXACT,
+  PLACEHOLDER_GLOBAL,
+  PLACEHOLDER_PATTERN,
+  secretValueKind,
+} from './recognise.ts';
 
 /**
  * A redactor remembers every secret it has replaced, so one secret gets one placeholder everywhere
@@ -21,6 +32,11 @@ export interface Redactor {
   error(error: unknown): string;
   /** How many distinct secrets were replaced, by kind. */
   stats(): Record<string, number>;
+  /**
+   * Grows whenever a secret that is looked for everywhere (not only by its shape) is found: a value `deep` returned
+   * when the version was the same as now needs no second pass.
+   */
+  version(): number;
 }
 
 // `n-r<digits>` marks a placeholder from an earlier run's evidence (see src/evidence/merge.ts).
@@ -80,7 +96,6 @@ const PREFIX_TRIGGER = /sk-|whsec_|llx-|rnd_|sb_secret_|AKIA|ASIA|gh[pousr]_|git
 /** The words some pattern below needs (bearer, secret, aws, auth, password, identified), case-insensitive. */
 const WORD_TRIGGER = /bearer|secret|aws|auth|password|identified/i;
 const HMAC_TRIGGER = /(?:sha1|sha256|sha512|v0|v1)=/;
-const KEY_MATERIAL_TRIGGER = /[A-Za-z0-9+/]{40}/;
 /**
  * What LONG_VALUE_AHEAD and the line pass's shape check need: 24 base64/hex characters right after a separator (and
  * optional quote). A bare uuid there is skipped: it is never a secret by its shape (secretValueKind).
@@ -535,7 +550,7 @@ function redactText(table: SecretTable, input: string): string {
   if (text.includes('"value"')) {
     text = text.replace(JSON_KEY_VALUE_PAIR, (whole, head: string, key: string, value: string) => (isSecretKey(key) ? `${head}${redactKeyedValue(table, key, value)}"` : whole));
   }
-  if (text.length >= 40 && KEY_MATERIAL_TRIGGER.test(text)) text = text.replace(KEY_MATERIAL_LINE, (_whole, head: string, body: string) => `${head}${table.placeholder('private-key', body, true)}`);
+  if (text.length >= 40) text = text.replace(KEY_MATERIAL_LINE, (_whole, head: string, body: string) => `${head}${table.placeholder('private-key', body, true)}`);
   // The key=value passes act on a secret key's value, or on a value that is a credential by its shape (24+ base64/hex characters right after the separator).
   if ((hasEquals || text.includes(':')) && (SHAPED_VALUE_TRIGGER.test(text) || mayNameSecretKey(text))) {
     text = redactLines(table, text);
@@ -607,6 +622,21 @@ function redactSafely(table: SecretTable, input: string): string {
 /** Redacted texts remembered per redactor (a bundle repeats keys, messages and values; gather redacts each output twice). */
 const MEMO_LIMIT = 200_000;
 
+/** Strings shorter than this cannot hold a secret that is looked for everywhere (see isPropagatable). */
+const MIN_PROPAGATED = 8;
+const KEY_INFO_LIMIT = 50_000;
+
+interface KeyInfo {
+  entry: Redaction;
+  secret: boolean;
+  strong: boolean;
+  identifier: boolean;
+  /** One of VALUE_FIELDS. */
+  value: boolean;
+  /** Index in NAME_FIELDS, or -1. */
+  name: number;
+}
+
 /** A text's redaction: `out` has every secret known at table version `version` replaced (0: only its own secrets). */
 interface Redaction {
   out: string;
@@ -653,65 +683,102 @@ export function createRedactor(): Redactor {
    * pending; at the end every pending string (and object key) is brought up to the table's final version, so secrets
    * first seen late in the value also disappear from strings visited earlier, each string scanned once.
    */
+  /** Per object key: its redaction and what the recogniser says about it (one lookup per key visited). */
+  const keyInfos = new Map<string, KeyInfo>();
+  const keyInfo = (key: string): KeyInfo => {
+    let info = keyInfos.get(key);
+    if (info === undefined) {
+      if (keyInfos.size >= KEY_INFO_LIMIT) keyInfos.clear();
+      info = {
+        entry: redaction(key),
+        secret: isSecretKey(key),
+        strong: isStrongSecretKey(key),
+        identifier: isIdentifierKey(key),
+        value: VALUE_FIELDS.has(key),
+        name: NAME_FIELDS.indexOf(key),
+      };
+      keyInfos.set(key, info);
+    }
+    return info;
+  };
+
+  /**
+   * One deep redaction: strings get their own secrets replaced as they are visited, and those long enough to hold a
+   * known secret are noted; at the end each noted string (and object key) is brought up to the table's final version,
+   * so secrets first seen late in the value also disappear from strings visited earlier, each string scanned once.
+   */
   const deepRun = (value: unknown): unknown => {
-    const slots: Array<{ holder: Record<string, unknown> | unknown[]; key: string | number; entry: Redaction; written: string }> = [];
-    /** Objects with the redactions of their keys and the key each was stored under. */
+    // Noted strings, as parallel arrays: where each was written, its redaction, and the text written.
+    const holders: Array<Record<string | number, unknown>> = [];
+    const slots: Array<string | number> = [];
+    const entries: Redaction[] = [];
+    const written: string[] = [];
+    const note = (holder: Record<string | number, unknown>, slot: string | number, entry: Redaction, text: string): void => {
+      holders.push(holder);
+      slots.push(slot);
+      entries.push(entry);
+      written.push(text);
+    };
+    /** Objects with a key long enough to hold a known secret: the redactions of their keys and the key each was stored under. */
     const keyed: Array<{ holder: Record<string, unknown>; keys: Array<[Redaction, string]> }> = [];
 
-    const visitString = (s: string, holder: Record<string, unknown> | unknown[], key: string | number): string => {
+    const visitString = (s: string, holder: Record<string | number, unknown>, slot: string | number): string => {
       if (s.length === 0) return s;
       const entry = redaction(s);
-      slots.push({ holder, key, entry, written: entry.out });
+      if (s.length >= MIN_PROPAGATED) note(holder, slot, entry, entry.out);
       return entry.out;
     };
 
-    const walk = (value: unknown, depth: number, holder: Record<string, unknown> | unknown[], slot: string | number): unknown => {
+    const walk = (value: unknown, depth: number, holder: Record<string | number, unknown>, slot: string | number): unknown => {
       if (typeof value === 'string') return visitString(value, holder, slot);
       if (value === null || typeof value !== 'object') return value;
       if (depth > MAX_DEPTH) return `[REDACTED:too-deep:0]`;
       if (Array.isArray(value)) {
         const result = new Array<unknown>(value.length);
-        for (let index = 0; index < value.length; index++) result[index] = walk(value[index], depth + 1, result, index);
+        for (let index = 0; index < value.length; index++) result[index] = walk(value[index], depth + 1, result as unknown as Record<number, unknown>, index);
         return result;
       }
       if (value instanceof Error) return visitString(errorMessage(value), holder, slot);
       if (!isPlainObject(value)) return value;
       const source = value;
       const keys = Object.keys(source);
+      const infos = keys.map(keyInfo);
       // A {key|path|name: "DB_PASSWORD", value|left|right: "..."} record: the sibling values are secrets.
       // {path: "build.commit_sha", left: "<40 hex>"}: the values are named by the record's name field, not by `left`.
       let secretName: string | undefined;
       let recordName: string | undefined;
-      for (const field of NAME_FIELDS) {
-        const name = source[field];
-        if (typeof name !== 'string') continue;
-        recordName ??= name;
-        if (secretName === undefined && isSecretKey(lastSegment(name))) secretName = name;
+      if (infos.some((info) => info.name >= 0)) {
+        for (const field of NAME_FIELDS) {
+          const name = source[field];
+          if (typeof name !== 'string') continue;
+          recordName ??= name;
+          if (secretName === undefined && isSecretKey(lastSegment(name))) secretName = name;
+        }
       }
       const identifierRecord = recordName !== undefined && isIdentifierKey(lastSegment(recordName));
       const rawSecrets: string[] = [];
       const result: Record<string, unknown> = {};
-      const keyEntries: Array<[Redaction, string]> = [];
-      for (const key of keys) {
+      let keyEntries: Array<[Redaction, string]> | undefined;
+      for (let index = 0; index < keys.length; index++) {
+        const key = keys[index]!;
+        const info = infos[index]!;
         const item = source[key];
-        const keyEntry = redaction(key);
-        const outKey = keyEntry.out;
-        keyEntries.push([keyEntry, outKey]);
-        const shapeKind =
-          typeof item === 'string' && item.length >= 24 && !isIdentifierKey(key) && !(identifierRecord && VALUE_FIELDS.has(key)) ? secretValueKind(item.trim()) : undefined;
+        const outKey = info.entry.out;
+        if (key.length >= MIN_PROPAGATED) (keyEntries ??= []).push([info.entry, outKey]);
+        const shapeKind = typeof item === 'string' && item.length >= 24 && !info.identifier && !(identifierRecord && info.value) ? secretValueKind(item.trim()) : undefined;
         if (shapeKind !== undefined) {
           result[outKey] = table.placeholder(shapeKind, item as string);
-        } else if (secretName !== undefined && VALUE_FIELDS.has(key) && (typeof item === 'string' || typeof item === 'number')) {
+        } else if (secretName !== undefined && info.value && (typeof item === 'string' || typeof item === 'number')) {
           const raw = String(item);
           const redacted = typeof item === 'string' ? redactKeyedValue(table, lastSegment(secretName), item) : table.placeholder(kindForKey(lastSegment(secretName)), raw);
           if (redacted !== raw && raw.trim().length >= 4) rawSecrets.push(raw.trim());
           result[outKey] = redacted;
-          if (redacted === raw && typeof item === 'string') slots.push({ holder: result, key: outKey, entry: { out: redacted, version: 0 }, written: redacted });
-        } else if (isSecretKey(key) && (typeof item === 'string' || typeof item === 'number')) {
+          if (redacted === raw && typeof item === 'string') note(result, outKey, { out: redacted, version: 0 }, redacted);
+        } else if (info.secret && (typeof item === 'string' || typeof item === 'number')) {
           const redacted = typeof item === 'string' ? redactKeyedValue(table, key, item) : table.placeholder(kindForKey(key), String(item));
           result[outKey] = redacted;
-          if (redacted === item) slots.push({ holder: result, key: outKey, entry: { out: redacted, version: 0 }, written: redacted });
-        } else if (isStrongSecretKey(key) && typeof item === 'object' && item !== null) {
+          if (redacted === item) note(result, outKey, { out: redacted, version: 0 }, redacted);
+        } else if (info.strong && typeof item === 'object' && item !== null) {
           result[outKey] = walkSecret(key, item, depth + 1);
         } else {
           result[outKey] = walk(item, depth + 1, result, outKey);
@@ -723,10 +790,13 @@ export function createRedactor(): Redactor {
           if (typeof current !== 'string') continue;
           let replaced = current;
           for (const raw of rawSecrets) if (replaced.includes(raw)) replaced = replaced.split(raw).join(table.placeholder(kindForKey(lastSegment(secretName)), raw));
+          if (replaced === current) continue;
+          // Noted again: the earlier note no longer matches what the field holds, so only this one applies.
           result[field] = replaced;
+          note(result, field, { out: replaced, version: 0 }, replaced);
         }
       }
-      keyed.push({ holder: result, keys: keyEntries });
+      if (keyEntries !== undefined) keyed.push({ holder: result, keys: keyEntries });
       return result;
     };
 
@@ -750,23 +820,27 @@ export function createRedactor(): Redactor {
     };
 
     const root: unknown[] = [undefined];
-    root[0] = walk(value, 0, root, 0);
-    // Bring every string up to the final version (a slot's holder may have been replaced by a text field rewrite: check it still holds the string).
+    root[0] = walk(value, 0, root as unknown as Record<number, unknown>, 0);
     if (table.version > 0) {
-      for (const { holder, key, entry, written } of slots) {
-        const held = (holder as Record<string | number, unknown>)[key];
-        if (held === written) (holder as Record<string | number, unknown>)[key] = current(entry);
-        // Rewritten after the visit (a secret sibling's raw value replaced in a text field): look for every known secret.
-        else if (typeof held === 'string') (holder as Record<string | number, unknown>)[key] = table.propagate(held, 0);
+      // Bring every noted string up to the final version; write only where it changed and the holder still has what was written.
+      for (let index = 0; index < entries.length; index++) {
+        const entry = entries[index]!;
+        const out = entry.version === table.version ? entry.out : current(entry);
+        const before = written[index]!;
+        if (out === before) continue;
+        const holder = holders[index]!;
+        const slot = slots[index]!;
+        if (holder[slot] === before) holder[slot] = out;
       }
       // Object keys whose redaction changed: rebuild the object with the new keys, in the same order.
       for (const { holder, keys } of keyed) {
         let changed = false;
         for (const [entry, used] of keys) if (current(entry) !== used) changed = true;
         if (!changed) continue;
-        const values = keys.map(([, used]) => holder[used]);
-        for (const [, used] of keys) delete holder[used];
-        keys.forEach(([entry], index) => (holder[entry.out] = values[index]));
+        const values = Object.keys(holder).map((key) => [key, holder[key]] as const);
+        for (const [key] of values) delete holder[key];
+        const renamed = new Map(keys.map(([entry, used]) => [used, entry.out]));
+        for (const [key, item] of values) holder[renamed.get(key) ?? key] = item;
       }
     }
     return root[0];
@@ -781,6 +855,7 @@ export function createRedactor(): Redactor {
       return text(errorMessage(error));
     },
     stats: () => table.stats(),
+    version: () => table.version,
   };
 }
 
