@@ -764,7 +764,10 @@ export function createRedactor(): Redactor {
         const info = infos[index]!;
         const item = source[key];
         const outKey = info.entry.out;
-        if (key.length >= MIN_PROPAGATED) (keyEntries ??= []).push([info.entry, outKey]);
+        if (key.length >= MIN_PROPAGATED) {
+          keyEntries ??= [];
+          keyEntries.push([info.entry, outKey]);
+        }
         const shapeKind = typeof item === 'string' && item.length >= 24 && !info.identifier && !(identifierRecord && info.value) ? secretValueKind(item.trim()) : undefined;
         if (shapeKind !== undefined) {
           result[outKey] = table.placeholder(shapeKind, item as string);
