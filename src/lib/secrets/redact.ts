@@ -42,14 +42,21 @@ export interface Redactor {
 // `n-r<digits>` marks a placeholder from an earlier run's evidence (see src/evidence/merge.ts).
 export { PLACEHOLDER_PATTERN, isSecretKey } from './recognise.ts';
 
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TIME_TEXT = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** A uuid or an ISO date/time on its own: evidence that must survive (ids and times are never secrets, nor hold one). */
+function isIdOrTime(text: string): boolean {
+  return text.length === 36 ? UUID_TEXT.test(text) : text.length >= 10 && text.length <= 35 && TIME_TEXT.test(text);
+}
+
 /** Secrets long and varied enough to be replaced wherever they appear again, even without context. */
 function isPropagatable(secret: string): boolean {
   if (secret.length < 8 || secret.length > 4096) return false;
   if (PLACEHOLDER_PATTERN.test(secret)) return false;
   if (/^\d+$/.test(secret)) return false;
   // Never ids or times: they must survive even if a secret field happens to hold one.
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(secret)) return false;
-  if (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(secret)) return false;
+  if (isIdOrTime(secret)) return false;
   if (secret.length >= 20) return true;
   let classes = 0;
   if (/[a-z]/.test(secret)) classes += 1;
@@ -653,6 +660,8 @@ export function createRedactor(): Redactor {
 
   /** The text's own secrets replaced; known secrets not looked for yet (the entry's version says which were). */
   const redaction = (s: string): Redaction => {
+    // Ids and times (half the strings of a log bundle) are kept as they are: no pattern matches them, and no known secret is looked for in them.
+    if (isIdOrTime(s)) return { out: s, version: Number.POSITIVE_INFINITY };
     let entry = memo.get(s);
     if (entry !== undefined) return entry;
     const out = redactSafely(table, s);
@@ -665,7 +674,7 @@ export function createRedactor(): Redactor {
 
   /** The entry's text with every secret known now replaced. */
   const current = (entry: Redaction): string => {
-    if (entry.version !== table.version) {
+    if (entry.version < table.version) {
       const out = table.propagate(entry.out, entry.version);
       entry.version = table.version;
       if (out !== entry.out) {
@@ -725,7 +734,7 @@ export function createRedactor(): Redactor {
     const visitString = (s: string, holder: Record<string | number, unknown>, slot: string | number): string => {
       if (s.length === 0) return s;
       const entry = redaction(s);
-      if (s.length >= MIN_PROPAGATED) note(holder, slot, entry, entry.out);
+      if (s.length >= MIN_PROPAGATED && entry.version !== Number.POSITIVE_INFINITY) note(holder, slot, entry, entry.out);
       return entry.out;
     };
 
