@@ -648,6 +648,8 @@ interface KeyInfo {
 interface Redaction {
   out: string;
   version: number;
+  /** The deep redaction that last noted it. */
+  run?: number;
 }
 
 export function createRedactor(): Redactor {
@@ -711,43 +713,62 @@ export function createRedactor(): Redactor {
     return info;
   };
 
+  let runs = 0;
+
   /**
-   * One deep redaction: strings get their own secrets replaced as they are visited, and those long enough to hold a
-   * known secret are noted; at the end each noted string (and object key) is brought up to the table's final version,
-   * so secrets first seen late in the value also disappear from strings visited earlier, each string scanned once.
+   * The second pass of a deep redaction, only when some string's redaction changed after it was visited (a secret
+   * first seen later in the value): every string and key of the (freshly built) result is brought up to date in place.
+   */
+  const refresh = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return value.length >= MIN_PROPAGATED ? text(value) : value;
+    if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) value[index] = refresh(value[index], depth + 1);
+      return value;
+    }
+    if (!isPlainObject(value)) return value;
+    const keys = Object.keys(value);
+    const renamed = keys.map((key) => (key.length >= MIN_PROPAGATED ? text(key) : key));
+    const values = keys.map((key) => refresh(value[key], depth + 1));
+    if (renamed.some((key, index) => key !== keys[index])) for (const key of keys) delete value[key];
+    renamed.forEach((key, index) => (value[key] = values[index]));
+    return value;
+  };
+
+  /**
+   * One deep redaction: strings get their own secrets replaced as they are visited, and the redactions of those long
+   * enough to hold a known secret are noted (once each); at the end each noted redaction is brought up to the table's
+   * final version (each text scanned once), and only if one of them changed is the result walked again.
    */
   const deepRun = (value: unknown): unknown => {
-    // Noted strings, as parallel arrays: where each was written, its redaction, and the text written.
-    const holders: Array<Record<string | number, unknown>> = [];
-    const slots: Array<string | number> = [];
-    const entries: Redaction[] = [];
-    const written: string[] = [];
-    const note = (holder: Record<string | number, unknown>, slot: string | number, entry: Redaction, text: string): void => {
-      holders.push(holder);
-      slots.push(slot);
-      entries.push(entry);
-      written.push(text);
+    runs += 1;
+    const run = runs;
+    const used: Redaction[] = [];
+    const before: string[] = [];
+    const use = (entry: Redaction): void => {
+      if (entry.run === run) return;
+      entry.run = run;
+      used.push(entry);
+      before.push(entry.out);
     };
-    /** Objects with a key long enough to hold a known secret: the redactions of their keys and the key each was stored under. */
-    const keyed: Array<{ holder: Record<string, unknown>; keys: Array<[Redaction, string]> }> = [];
 
-    const visitString = (s: string, holder: Record<string | number, unknown>, slot: string | number): string => {
+    const visitString = (s: string): string => {
       if (s.length === 0) return s;
       const entry = redaction(s);
-      if (s.length >= MIN_PROPAGATED && entry.version !== Number.POSITIVE_INFINITY) note(holder, slot, entry, entry.out);
+      if (s.length >= MIN_PROPAGATED && entry.version !== Number.POSITIVE_INFINITY) use(entry);
       return entry.out;
     };
 
-    const walk = (value: unknown, depth: number, holder: Record<string | number, unknown>, slot: string | number): unknown => {
-      if (typeof value === 'string') return visitString(value, holder, slot);
+    const walk = (value: unknown, depth: number): unknown => {
+      if (typeof value === 'string') return visitString(value);
       if (value === null || typeof value !== 'object') return value;
       if (depth > MAX_DEPTH) return `[REDACTED:too-deep:0]`;
       if (Array.isArray(value)) {
         const result = new Array<unknown>(value.length);
-        for (let index = 0; index < value.length; index++) result[index] = walk(value[index], depth + 1, result as unknown as Record<number, unknown>, index);
+        for (let index = 0; index < value.length; index++) result[index] = walk(value[index], depth + 1);
         return result;
       }
-      if (value instanceof Error) return visitString(errorMessage(value), holder, slot);
+      if (value instanceof Error) return visitString(errorMessage(value));
       if (!isPlainObject(value)) return value;
       const source = value;
       const keys = Object.keys(source);
@@ -756,7 +777,9 @@ export function createRedactor(): Redactor {
       // {path: "build.commit_sha", left: "<40 hex>"}: the values are named by the record's name field, not by `left`.
       let secretName: string | undefined;
       let recordName: string | undefined;
-      if (infos.some((info) => info.name >= 0)) {
+      let named = false;
+      for (const info of infos) if (info.name >= 0) named = true;
+      if (named) {
         for (const field of NAME_FIELDS) {
           const name = source[field];
           if (typeof name !== 'string') continue;
@@ -767,16 +790,12 @@ export function createRedactor(): Redactor {
       const identifierRecord = recordName !== undefined && isIdentifierKey(lastSegment(recordName));
       const rawSecrets: string[] = [];
       const result: Record<string, unknown> = {};
-      let keyEntries: Array<[Redaction, string]> | undefined;
       for (let index = 0; index < keys.length; index++) {
         const key = keys[index]!;
         const info = infos[index]!;
         const item = source[key];
         const outKey = info.entry.out;
-        if (key.length >= MIN_PROPAGATED) {
-          keyEntries ??= [];
-          keyEntries.push([info.entry, outKey]);
-        }
+        if (key.length >= MIN_PROPAGATED) use(info.entry);
         const shapeKind = typeof item === 'string' && item.length >= 24 && !info.identifier && !(identifierRecord && info.value) ? secretValueKind(item.trim()) : undefined;
         if (shapeKind !== undefined) {
           result[outKey] = table.placeholder(shapeKind, item as string);
@@ -785,15 +804,15 @@ export function createRedactor(): Redactor {
           const redacted = typeof item === 'string' ? redactKeyedValue(table, lastSegment(secretName), item) : table.placeholder(kindForKey(lastSegment(secretName)), raw);
           if (redacted !== raw && raw.trim().length >= 4) rawSecrets.push(raw.trim());
           result[outKey] = redacted;
-          if (redacted === raw && typeof item === 'string') note(result, outKey, { out: redacted, version: 0 }, redacted);
+          if (redacted === raw && typeof item === 'string') use({ out: redacted, version: 0 });
         } else if (info.secret && (typeof item === 'string' || typeof item === 'number')) {
           const redacted = typeof item === 'string' ? redactKeyedValue(table, key, item) : table.placeholder(kindForKey(key), String(item));
           result[outKey] = redacted;
-          if (redacted === item) note(result, outKey, { out: redacted, version: 0 }, redacted);
+          if (redacted === item) use({ out: redacted, version: 0 });
         } else if (info.strong && typeof item === 'object' && item !== null) {
           result[outKey] = walkSecret(key, item, depth + 1);
         } else {
-          result[outKey] = walk(item, depth + 1, result, outKey);
+          result[outKey] = walk(item, depth + 1);
         }
       }
       if (rawSecrets.length > 0 && secretName !== undefined) {
@@ -802,13 +821,10 @@ export function createRedactor(): Redactor {
           if (typeof current !== 'string') continue;
           let replaced = current;
           for (const raw of rawSecrets) if (replaced.includes(raw)) replaced = replaced.split(raw).join(table.placeholder(kindForKey(lastSegment(secretName)), raw));
-          if (replaced === current) continue;
-          // Noted again: the earlier note no longer matches what the field holds, so only this one applies.
           result[field] = replaced;
-          note(result, field, { out: replaced, version: 0 }, replaced);
+          if (replaced !== current) use({ out: replaced, version: 0 });
         }
       }
-      if (keyEntries !== undefined) keyed.push({ holder: result, keys: keyEntries });
       return result;
     };
 
@@ -821,41 +837,19 @@ export function createRedactor(): Redactor {
       if (Array.isArray(value)) return value.map((item) => walkSecret(key, item, depth + 1));
       if (!isPlainObject(value)) return value;
       const result: Record<string, unknown> = {};
-      const keys: Array<[Redaction, string]> = [];
       for (const [inner, item] of Object.entries(value)) {
         const entry = redaction(inner);
-        keys.push([entry, entry.out]);
+        use(entry);
         result[entry.out] = walkSecret(key, item, depth + 1);
       }
-      keyed.push({ holder: result, keys });
       return result;
     };
 
-    const root: unknown[] = [undefined];
-    root[0] = walk(value, 0, root as unknown as Record<number, unknown>, 0);
-    if (table.version > 0) {
-      // Bring every noted string up to the final version; write only where it changed and the holder still has what was written.
-      for (let index = 0; index < entries.length; index++) {
-        const entry = entries[index]!;
-        const out = entry.version === table.version ? entry.out : current(entry);
-        const before = written[index]!;
-        if (out === before) continue;
-        const holder = holders[index]!;
-        const slot = slots[index]!;
-        if (holder[slot] === before) holder[slot] = out;
-      }
-      // Object keys whose redaction changed: rebuild the object with the new keys, in the same order.
-      for (const { holder, keys } of keyed) {
-        let changed = false;
-        for (const [entry, used] of keys) if (current(entry) !== used) changed = true;
-        if (!changed) continue;
-        const values = Object.keys(holder).map((key) => [key, holder[key]] as const);
-        for (const [key] of values) delete holder[key];
-        const renamed = new Map(keys.map(([entry, used]) => [used, entry.out]));
-        for (const [key, item] of values) holder[renamed.get(key) ?? key] = item;
-      }
-    }
-    return root[0];
+    const result = walk(value, 0);
+    if (table.version === 0) return result;
+    let changed = false;
+    for (let index = 0; index < used.length; index++) if (current(used[index]!) !== before[index]) changed = true;
+    return changed ? refresh(result, 0) : result;
   };
 
   return {
