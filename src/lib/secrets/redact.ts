@@ -731,7 +731,7 @@ export function createRedactor(): Redactor {
     const renamed = keys.map((key) => (key.length >= MIN_PROPAGATED ? text(key) : key));
     const values = keys.map((key) => refresh(value[key], depth + 1));
     if (renamed.some((key, index) => key !== keys[index])) for (const key of keys) delete value[key];
-    renamed.forEach((key, index) => (value[key] = values[index]));
+    for (let index = 0; index < renamed.length; index++) value[renamed[index]!] = values[index];
     return value;
   };
 
