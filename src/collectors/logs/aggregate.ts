@@ -257,6 +257,7 @@ export class EvidenceBuilder {
   }
 
   private readonly chains = new Map<LogEntity, number[]>();
+  private entityExcerpt?: { record: LogRecord; text: string };
 
   private countEntity(record: LogRecord, kind: string, id: string, error: boolean, status: number, failingGroup?: number): void {
     const key = `${kind}\u0000${id}`;
@@ -266,7 +267,9 @@ export class EvidenceBuilder {
         this.entitiesTruncated = true;
         return;
       }
-      entity = { kind, id, records: 0, errors: 0, file: record.file, line: record.line, excerpt: excerpt(record.message, 160), webhook: { attempts: 0, delivered: 0, failed: 0 } };
+      // Entities first seen on the same record share one excerpt string (one text for the redactor to scan).
+      if (this.entityExcerpt?.record !== record) this.entityExcerpt = { record, text: excerpt(record.message, 160) };
+      entity = { kind, id, records: 0, errors: 0, file: record.file, line: record.line, excerpt: this.entityExcerpt.text, webhook: { attempts: 0, delivered: 0, failed: 0 } };
       this.entities.set(key, entity);
     }
     entity.records++;
