@@ -183,7 +183,10 @@ export class EvidenceBuilder {
     const isError = ERROR_LEVELS.has(record.level) || status >= 500;
     const group = this.miner.add(miningText(record.message));
     let stats = this.stats[group];
-    if (!stats) this.stats[group] = stats = { count: 0, tracebacks: 0, levels: {}, samples: [], entities: new Map<string, Set<string>>(), minutes: new Map<string, number>() };
+    if (!stats) {
+      stats = { count: 0, tracebacks: 0, levels: {}, samples: [], entities: new Map<string, Set<string>>(), minutes: new Map<string, number>() };
+      this.stats[group] = stats;
+    }
     stats.count++;
     if (hasStackTrace(record.message)) stats.tracebacks++;
     if (record.level) stats.levels[record.level] = (stats.levels[record.level] ?? 0) + 1;
@@ -205,7 +208,10 @@ export class EvidenceBuilder {
     }
     for (const mention of mentions) {
       let values = stats.entities.get(mention.kind);
-      if (!values) stats.entities.set(mention.kind, (values = new Set<string>()));
+      if (!values) {
+        values = new Set<string>();
+        stats.entities.set(mention.kind, values);
+      }
       if (values.size < 20) values.add(mention.id);
       this.countEntity(record, mention.kind, mention.id, isError, status, failing ? group : undefined);
     }
@@ -229,7 +235,8 @@ export class EvidenceBuilder {
     let bucket = this.minutes.get(minute);
     if (!bucket) {
       if (this.minutes.size >= this.limits.maxMinutes) return;
-      this.minutes.set(minute, (bucket = { total: 0, errors: 0, requests: 0, failedRequests: 0 }));
+      bucket = { total: 0, errors: 0, requests: 0, failedRequests: 0 };
+      this.minutes.set(minute, bucket);
     }
     bucket.total++;
     if (error) bucket.errors++;
@@ -276,7 +283,10 @@ export class EvidenceBuilder {
     if (error) entity.errors++;
     if (failingGroup !== undefined) {
       let chain = this.chains.get(entity);
-      if (!chain) this.chains.set(entity, (chain = []));
+      if (!chain) {
+        chain = [];
+        this.chains.set(entity, chain);
+      }
       if (chain.length < MAX_CHAIN && !chain.includes(failingGroup)) chain.push(failingGroup);
     }
     const time = record.timestamp;
@@ -323,7 +333,10 @@ export class EvidenceBuilder {
         for (const sample of stats.samples) if (template.samples.length < 3) template.samples.push(sample);
         for (const [kind, ids] of stats.entities) {
           let set = entitySets.get(kind);
-          if (!set) entitySets.set(kind, (set = new Set()));
+          if (!set) {
+            set = new Set();
+            entitySets.set(kind, set);
+          }
           for (const id of ids) if (set.size < 20) set.add(id);
         }
       }
