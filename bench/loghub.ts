@@ -79,8 +79,8 @@ export function loadDatasets(): Dataset[] {
 export function groupingAccuracy(predicted: string[], truth: string[]): number {
   const byPredicted = new Map<string, number[]>();
   const byTruth = new Map<string, number[]>();
-  predicted.forEach((id, index) => (byPredicted.get(id) ?? byPredicted.set(id, []).get(id)!).push(index));
-  truth.forEach((id, index) => (byTruth.get(id) ?? byTruth.set(id, []).get(id)!).push(index));
+  for (const [index, id] of predicted.entries()) (byPredicted.get(id) ?? byPredicted.set(id, []).get(id)!).push(index);
+  for (const [index, id] of truth.entries()) (byTruth.get(id) ?? byTruth.set(id, []).get(id)!).push(index);
   let correct = 0;
   for (const members of byPredicted.values()) {
     const truths = new Set(members.map((index) => truth[index]));

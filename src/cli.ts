@@ -190,33 +190,22 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
       setExit(printSummaries(summaries, options.json, io));
     });
 
-  program
-    .command('render')
-    .description('render the deliverables from saved evidence, without touching the sources')
-    .argument('<dirs...>', 'incident directories')
-    .addOption(formatOption())
-    .option('--out <dir>', 'write the outputs to <dir> instead of <dir>/report (one subdirectory per incident when several are given)')
-    .option('--json', 'print a machine-readable summary on stdout', false)
-    .option('-q, --quiet', 'no progress on stderr', false)
-    .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean; out?: string }) => {
-      const [{ runReport }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
-      const reporter = createReporter({ quiet: options.quiet, stream: io.err });
-      setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect: false, ...(options.out ? { outDir: options.out } : {}) }), options.json, io));
-    });
-
-  program
-    .command('report')
-    .description('collect, analyse and render: writes <dir>/report/ (four deliverables, <ID>.md and <ID>.pdf)')
-    .argument('<dirs...>', 'incident directories (one browser renders them all)')
-    .addOption(formatOption())
-    .option('--out <dir>', 'write the outputs to <dir> instead of <dir>/report (one subdirectory per incident when several are given)')
-    .option('--json', 'print a machine-readable summary on stdout', false)
-    .option('-q, --quiet', 'no progress on stderr', false)
-    .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean; out?: string }) => {
-      const [{ runReport }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
-      const reporter = createReporter({ quiet: options.quiet, stream: io.err });
-      setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect: true, ...(options.out ? { outDir: options.out } : {}) }), options.json, io));
-    });
+  const renderingCommand = (name: string, description: string, dirsHelp: string, collect: boolean) =>
+    program
+      .command(name)
+      .description(description)
+      .argument('<dirs...>', dirsHelp)
+      .addOption(formatOption())
+      .option('--out <dir>', 'write the outputs to <dir> instead of <dir>/report (one subdirectory per incident when several are given)')
+      .option('--json', 'print a machine-readable summary on stdout', false)
+      .option('-q, --quiet', 'no progress on stderr', false)
+      .action(async (dirs: string[], options: { format: OutputFormat[]; json: boolean; quiet: boolean; out?: string }) => {
+        const [{ runReport }, { createReporter }] = await Promise.all([runModule(), progressModule()]);
+        const reporter = createReporter({ quiet: options.quiet, stream: io.err });
+        setExit(printSummaries(await runReport(dirs, { formats: options.format, reporter, collect, ...(options.out ? { outDir: options.out } : {}) }), options.json, io));
+      });
+  renderingCommand('render', 'render the deliverables from saved evidence, without touching the sources', 'incident directories', false);
+  renderingCommand('report', 'collect, analyse and render: writes <dir>/report/ (four deliverables, <ID>.md and <ID>.pdf)', 'incident directories (one browser renders them all)', true);
 
   program
     .command('templates')
@@ -231,7 +220,7 @@ export function buildProgram(rawIo: Io, setExit: (code: number) => void): Comman
     .option('--field <key=value...>', 'keep records whose field equals the value')
     .action(async (file: string, options: { format?: string; jsonl: boolean; service?: string[]; level?: string; text?: string; regex?: string; field?: string[] }) => {
       const { filterFromFlags, runTemplates } = await import('./cli/templates.ts');
-      let filter;
+      let filter: ReturnType<typeof filterFromFlags>;
       try {
         filter = filterFromFlags(options);
       } catch (error) {

@@ -1,9 +1,11 @@
 // Markdown -> HTML (markdown-it, raw HTML off, heading anchors) -> PDF (puppeteer-core driving a system Chromium, network blocked).
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import type { Browser } from 'puppeteer-core';
 import anchor from 'markdown-it-anchor';
 import { escapeHtml, slugify } from './lib/escape.ts';
+import { guardBrowser } from './render/browser-process.ts';
 import { detailsBlocks } from './render/details.ts';
 import { pdfStyles } from './render/styles.ts';
 
@@ -89,7 +91,7 @@ function breakableTables(markdown: MarkdownIt): void {
   };
 }
 
-export interface CoverInfo {
+interface CoverInfo {
   id: string;
   title: string;
   rows: [string, string][];
@@ -190,12 +192,29 @@ export interface PdfRenderer {
 export async function launchPdfRenderer(env: NodeJS.ProcessEnv = process.env): Promise<PdfRenderer> {
   const executablePath = findBrowser(env);
   const puppeteer = (await import('puppeteer-core')).default;
+  const guard = guardBrowser();
   let browser: Browser;
   try {
-    browser = await puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+    browser = await puppeteer.launch({
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      userDataDir: guard.profileDir,
+      // Over a pipe, Chromium exits by itself when fracas dies without a chance to clean up (SIGKILL).
+      pipe: true,
+      // Signals are handled by the guard (kill the group, remove the profile, then let the signal end fracas);
+      // puppeteer's own handlers would close the browser and let the run go on without it.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+      // Chromium's crash database (and the crash handlers' --database) inside the profile, not in ~/.config.
+      env: { ...process.env, CHROME_CONFIG_HOME: path.join(guard.profileDir, 'config') },
+    });
   } catch (error) {
+    guard.release();
     throw new BrowserMissingError(`Could not start ${executablePath}: ${(error as Error).message.split('\n')[0]}`);
   }
+  guard.setBrowserPid(browser.process()?.pid);
   return {
     async render(html: string, incidentId: string): Promise<Buffer> {
       const page = await browser.newPage();
@@ -225,7 +244,11 @@ export async function launchPdfRenderer(env: NodeJS.ProcessEnv = process.env): P
       }
     },
     async close() {
-      await browser.close();
+      try {
+        await browser.close();
+      } finally {
+        guard.release();
+      }
     },
   };
 }

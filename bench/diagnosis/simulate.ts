@@ -83,7 +83,11 @@ export function simulate(sim: Simulation): { failedRequests: number; causeRecord
     for (let index = 0; index < count; index++) {
       const time = base + rng.int(0, MINUTE - 1);
       let pick = rng.float(0, totalWeight);
-      const endpoint = sim.endpoints.find((candidate) => (pick -= candidate.weight) <= 0) ?? sim.endpoints[0]!;
+      const endpoint =
+        sim.endpoints.find((candidate) => {
+          pick -= candidate.weight;
+          return pick <= 0;
+        }) ?? sim.endpoints[0]!;
       const request: Request = {
         method: endpoint.method,
         path: endpoint.path(rng),

@@ -81,7 +81,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   },
 ];
 
-export const ATTRIBUTION_KEY = 'attribution';
+const ATTRIBUTION_KEY = 'attribution';
 
 /** The attribution computed by the `attribution` analyzer, or undefined when it did not run or threw. */
 export function sharedAttribution(shared: SharedDerivations): Attribution | undefined {

@@ -3,8 +3,6 @@ import type { AnySourceResult, SourceKind } from '../evidence/schema.ts';
 import type { ChecklistItem } from './model.ts';
 import type { Hypothesis } from './types.ts';
 
-
-
 interface ChecklistInput {
   sources: AnySourceResult[];
   hypotheses: Hypothesis[];
@@ -15,9 +13,6 @@ interface ChecklistInput {
   /** The verdict of `fracas verify`, when it ran. */
   verification?: { verdict: 'verified' | 'not-verified' | 'inconclusive'; window: { start: string; end: string } };
 }
-
-/** Items that only verification evidence can sign off: a manifest sign-off alone leaves them partial. */
-export const VERIFIED_ITEMS = ['fix-implemented', 'staging-verified'];
 
 function sourceState(sources: AnySourceResult[], kinds: SourceKind[]): 'none' | 'ok' | 'partial' | 'failed' {
   const matching = sources.filter((source) => kinds.includes(source.kind));

@@ -241,7 +241,7 @@ function isUnder(path: string, roots: Set<string>): boolean {
 }
 
 /** Sort: high risk first, then by score, then by path. */
-export function rankDifferences(differences: ConfigDifference[]): ConfigDifference[] {
+function rankDifferences(differences: ConfigDifference[]): ConfigDifference[] {
   // Same risk, then score (kind priority and size of the change), then path: a total order, the same in every file.
   return [...differences].sort((a, b) => RISK_ORDER[a.risk] - RISK_ORDER[b.risk] || (b.score ?? 0) - (a.score ?? 0) || a.path.localeCompare(b.path));
 }

@@ -5,7 +5,7 @@ import type { ConfigAnomaly, ConfigComparison, ConfigDifference, Risk } from './
 import type { Finding, Severity } from './types.ts';
 
 export { configComparisons } from './config/comparisons.ts';
-export { configTableRows, type ConfigTableRow } from './config/table.ts';
+export { configTableRows } from './config/table.ts';
 export { comparedConfigFiles, configChangeFindings, isConfigFile } from './config/history.ts';
 
 function slug(text: string): string {

@@ -103,7 +103,8 @@ function kindOfColumn(column: string, known: Record<string, string>): string | u
 
 function addEntity(entities: Record<string, string[]>, kind: string, value: string): void {
   if (!value) return;
-  const ids = (entities[kind] ??= []);
+  entities[kind] ??= [];
+  const ids = entities[kind];
   if (!ids.includes(value) && ids.length < 200) ids.push(value);
 }
 

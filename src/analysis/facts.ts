@@ -52,11 +52,11 @@ export function gatherFacts(bundle: EvidenceBundle, findings: Finding[], hypothe
   };
 }
 
-export function quoteSql(value: string): string {
+function quoteSql(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-export function quoteIdentifierPath(name: string): string {
+function quoteIdentifierPath(name: string): string {
   return name
     .split('.')
     .map((part) => (/^[a-z_][a-z0-9_]*$/.test(part) ? part : `"${part.replace(/"/g, '""')}"`))

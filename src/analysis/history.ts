@@ -14,8 +14,36 @@ export interface IncidentRecord {
   /** `verified-fixed` (fracas verify said verified), `fix-not-verified`, `root-cause-confirmed`, `open`. */
   status: 'verified-fixed' | 'fix-not-verified' | 'root-cause-confirmed' | 'open';
   verification?: { verdict: string; window: { start: string; end: string }; verifiedAt: string };
-  /** Hours from the start of the incident window to the end of a verified fix's window. */
+  /** Hours from when users were first affected to resolution (see `resolvedBasis`). */
   hoursToResolve?: number;
+  /** What the hours are measured between: the review's milestones, else the incident window and a verified fix. */
+  resolvedBasis?: string;
+}
+
+interface ReviewEvent {
+  event?: string;
+  time: string;
+}
+
+/**
+ * Time to resolve: from the review's `started` (else `detected`, else the incident window's start) to its `resolved`
+ * milestone, else to the end of the window a verified fix was checked over; undefined when neither says it is resolved.
+ */
+export function timeToResolve(
+  window: { start: string },
+  timeline: ReviewEvent[],
+  verification: { verdict: string; window: { end: string } } | undefined,
+): { hours: number; basis: string } | undefined {
+  const milestone = (name: string) => timeline.find((event) => event.event === name)?.time;
+  const startedEvent = milestone('started') ? 'started' : milestone('detected') ? 'detected' : undefined;
+  const from = startedEvent ? milestone(startedEvent)! : window.start;
+  const fromLabel = startedEvent ? `the review's ${startedEvent} milestone` : 'the start of the incident window';
+  const resolved = milestone('resolved');
+  const to = resolved ?? (verification?.verdict === 'verified' ? verification.window.end : undefined);
+  if (!to) return undefined;
+  const toLabel = resolved ? "the review's resolved milestone" : 'the end of the verified fix window';
+  const hours = Math.round(((Date.parse(to) - Date.parse(from)) / 3_600_000) * 10) / 10;
+  return { hours, basis: `from ${fromLabel} (${from}) to ${toLabel} (${to})` };
 }
 
 export interface SimilarIncident {

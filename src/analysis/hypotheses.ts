@@ -4,7 +4,7 @@ import type { Attribution, Candidate } from './attribution/index.ts';
 import type { Finding, Hypothesis, HypothesisCategory, Signal } from './types.ts';
 
 /** Weight of the attributed cause's score against the signal rule's, when attribution found a symptom. */
-export const ATTRIBUTION_WEIGHT = 0.7;
+const ATTRIBUTION_WEIGHT = 0.7;
 /** A family corroborated by a database condition of the same category gains this much. */
 const CORROBORATION = 0.1;
 
@@ -29,7 +29,7 @@ interface CategoryRule {
 
 const count = (found: Map<Signal, Finding[]>, signal: Signal): number => (found.get(signal) ?? []).reduce((total, finding) => total + finding.count, 0);
 
-export const CATEGORY_RULES: CategoryRule[] = [
+const CATEGORY_RULES: CategoryRule[] = [
   {
     category: 'code-defect',
     title: 'A defect in the application code',

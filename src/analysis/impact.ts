@@ -1,5 +1,5 @@
 // Impact: affected jobs, documents and users, request failure rate over the window, and how long it lasted.
-import { jobCheckId, jobTables } from '../evidence/database-checks.ts';
+import { findCheck, jobTables } from '../evidence/database-checks.ts';
 import { evidenceOf, logEvidenceOf, type EvidenceBundle, type EvidenceRef } from '../evidence/schema.ts';
 import { entityIds } from './entities.ts';
 import type { Impact } from './model.ts';
@@ -12,7 +12,7 @@ function failedJobs(bundle: EvidenceBundle): { count: number; refs: EvidenceRef[
   const refs: EvidenceRef[] = [];
   for (const { source, evidence } of evidenceOf(bundle, 'database')) {
     for (const table of jobTables(evidence)) {
-      const check = evidence.checks.find((candidate) => candidate.id === jobCheckId('state-distribution', table));
+      const check = findCheck(evidence, 'state-distribution', table);
       if (!check) continue;
       check.rows.forEach((row, index) => {
         const labels = [row[table.stateColumn], table.statusColumn ? row[table.statusColumn] : undefined];

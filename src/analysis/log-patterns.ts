@@ -7,23 +7,21 @@ import { hasStackTrace, isTracebackFragment } from '../lib/log-templates/familie
 import { episodes, interArrival, pearson, periodicity, type InterArrival, type Periodicity } from '../lib/log-templates/time-stats.ts';
 import type { Finding, Severity, Signal } from './types.ts';
 
-export type { InterArrival, Periodicity } from '../lib/log-templates/time-stats.ts';
-
 /** Gap that separates two error episodes (bursts). */
-export const EPISODE_GAP_MINUTES = 10;
+const EPISODE_GAP_MINUTES = 10;
 /** Deploy/build events closer than this are one deploy. */
 const DEPLOY_MERGE_MINUTES = 30;
 const MAX_REFS = 5;
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
-export interface TimelineMarker {
+interface TimelineMarker {
   time: string;
   kind: LogEvent['kind'];
   label: string;
   ref: EvidenceRef;
 }
 
-export interface Deploy {
+interface Deploy {
   /** First deploy/build event of the group. */
   start: string;
   /** Last event of the group (e.g. "your service is live"). */
@@ -31,14 +29,14 @@ export interface Deploy {
   ref: EvidenceRef;
 }
 
-export interface Burst {
+interface Burst {
   start: string;
   end: string;
   errors: number;
   durationMinutes: number;
 }
 
-export interface ErrorCategory {
+interface ErrorCategory {
   templateId: string;
   template: string;
   /** The finding signal of the template's error signature, when the catalogue recognises it. */
@@ -58,14 +56,14 @@ export interface ErrorCategory {
   ref?: EvidenceRef;
 }
 
-export interface WebhookStatusRow {
+interface WebhookStatusRow {
   statusCode: number;
   count: number;
   firstSeen?: string;
   lastSeen?: string;
 }
 
-export interface WebhookPatterns {
+interface WebhookPatterns {
   /** Requests to paths containing "webhook", by status code. */
   byStatus: WebhookStatusRow[];
   requests: number;
@@ -132,7 +130,7 @@ function isFragment(template: LogTemplate): boolean {
 }
 
 /** Deploys: deploy/build events grouped when closer than DEPLOY_MERGE_MINUTES. */
-export function deploysOf(source: string, events: LogEvent[]): Deploy[] {
+function deploysOf(source: string, events: LogEvent[]): Deploy[] {
   const deploys: Deploy[] = [];
   for (const event of events) {
     if (event.kind !== 'deploy' && event.kind !== 'build') continue;
@@ -316,7 +314,7 @@ function firstRecordByTemplate(evidence: LogEvidence): Map<string, LogRecord> {
  * A template's error signature: its first sample is read first (masking hides ports, status codes and errnos such as
  * 429 or 111), then the masked template; the first record's fields (err.type, err.code ...) are hints.
  */
-export function templateSignature(template: LogTemplate, record?: LogRecord): SignatureMatch | undefined {
+function templateSignature(template: LogTemplate, record?: LogRecord): SignatureMatch | undefined {
   const hints = record ? hintsFromFields(record.fields) : {};
   const sample = template.samples[0]?.message ?? record?.message;
   return (sample ? classifyError(sample, hints) : undefined) ?? classifyError(template.template, hints);
@@ -600,7 +598,7 @@ const DEPLOY_BOOT_MINUTES = 15;
  * Boots (start-up lines grouped within BOOT_GAP_MINUTES) that no deploy explains and that are not the start of
  * the log itself: the process came back after a crash, an OOM kill or a platform restart. One event per boot.
  */
-export function unexpectedBoots(evidence: LogEvidence, deploys: Deploy[]): LogEvent[] {
+function unexpectedBoots(evidence: LogEvidence, deploys: Deploy[]): LogEvent[] {
   const starts = evidence.events.filter((event) => event.kind === 'start');
   const boots: LogEvent[] = [];
   let last = -Infinity;

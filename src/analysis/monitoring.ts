@@ -1,10 +1,10 @@
 // Monitoring checks for `fracas check`: the incident's failure families, stuck jobs and database health, each against a threshold, on a recent window's evidence.
-import { jobCheckId, jobTables } from '../evidence/database-checks.ts';
+import { findCheck, jobTables } from '../evidence/database-checks.ts';
 import { evidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
 import type { FailureSignature } from './signature.ts';
 import { DEFAULT_THRESHOLDS, type MonitorThresholds } from './monitoring-thresholds.ts';
 
-export type CheckStatus = 'ok' | 'alert' | 'error';
+type CheckStatus = 'ok' | 'alert' | 'error';
 
 export interface MonitorResult {
   /** kebab-case: `family-<signal or signature>`, `stuck-jobs`, `failed-requests`, `connection-headroom`, `idle-in-transaction`, `blocked-sessions`. */
@@ -36,10 +36,9 @@ function databaseChecks(bundle: EvidenceBundle, thresholds: MonitorThresholds): 
   const results: MonitorResult[] = [];
   for (const { source, evidence } of databases) {
     const suffix = databases.length > 1 ? `-${source.id}` : '';
-    const find = (id: string) => evidence.checks.find((check) => check.id === id);
     // One stuck-jobs check per job table (named in the manifest or discovered).
     for (const table of jobTables(evidence)) {
-      const stuck = find(jobCheckId('stuck-jobs', table));
+      const stuck = findCheck(evidence, 'stuck-jobs', table);
       const id = `stuck-jobs${suffix}${table.checkSuffix ? `-${table.checkSuffix}` : ''}`;
       results.push(
         stuck && stuck.status === 'ok'
@@ -53,7 +52,7 @@ function databaseChecks(bundle: EvidenceBundle, thresholds: MonitorThresholds): 
           : unmeasured(id, 'Stuck jobs', thresholds.stuckJobs, stuck?.note ?? 'the stuck-jobs check did not run'),
       );
     }
-    const headroom = find('connection-headroom')?.rows[0];
+    const headroom = findCheck(evidence, 'connection-headroom')?.rows[0];
     if (headroom) {
       const available = number(headroom.available_to_ordinary_roles);
       const free = number(headroom.free_ordinary_slots);
@@ -71,14 +70,14 @@ function databaseChecks(bundle: EvidenceBundle, thresholds: MonitorThresholds): 
           : unmeasured(`connection-headroom${suffix}`, 'Free connection slots', thresholds.connectionHeadroom, 'the server did not report its slots'),
       );
     }
-    const idle = find('idle-in-transaction');
+    const idle = findCheck(evidence, 'idle-in-transaction');
     if (idle && idle.status === 'ok') {
       const longest = Math.max(0, ...idle.rows.map((row) => number(row.idle_s)).filter(Number.isFinite));
       results.push(
         over(`idle-in-transaction${suffix}`, 'Longest session idle in transaction (seconds)', longest, thresholds.idleInTransactionSeconds, `${idle.rowCount} session(s) idle in transaction`),
       );
     }
-    const blocked = find('blocking-chains');
+    const blocked = findCheck(evidence, 'blocking-chains');
     if (blocked && blocked.status === 'ok')
       results.push(over(`blocked-sessions${suffix}`, 'Sessions blocked by a lock', blocked.rowCount, thresholds.blockedSessions, `${blocked.rowCount} blocked session(s)`));
   }

@@ -211,7 +211,8 @@ function entitiesOf(events: PgLogEvent[]): Record<string, string[]> | undefined 
   for (const event of events) {
     for (const hit of (event.statement ?? '').matchAll(/\b([a-z_]*?(job|document|request|user))_?id\s*=\s*'([^']+)'/gi)) {
       const kind = `${hit[2]!.toLowerCase()}-id`;
-      (entities[kind] ??= new Set()).add(hit[3]!);
+      entities[kind] ??= new Set();
+      entities[kind].add(hit[3]!);
     }
   }
   const out = Object.fromEntries(Object.entries(entities).map(([kind, ids]) => [kind, [...ids].slice(0, 50)]));

@@ -13,7 +13,7 @@ export class SharedDerivations {
   }
 }
 
-export interface AnalyzerInput {
+interface AnalyzerInput {
   bundle: EvidenceBundle;
   /** Findings of the analyzers that ran before this one (for analyzers that combine findings). */
   findings: readonly Finding[];
@@ -62,14 +62,4 @@ export function runAnalyzers(analyzers: readonly Analyzer[], bundle: EvidenceBun
     }
   }
   return { findings, errors, skipped };
-}
-
-/** Runs one step of the audit that is not a findings analyzer (hypotheses, drafts), keeping the report alive when it throws. */
-export function guarded<T>(step: string, errors: AnalyzerError[], run: () => T, fallback: T): T {
-  try {
-    return run();
-  } catch (error) {
-    errors.push({ analyzer: step, message: error instanceof Error ? error.message : String(error) });
-    return fallback;
-  }
 }

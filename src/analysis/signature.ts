@@ -1,10 +1,10 @@
 // An incident's failure signature: the error families behind its root cause, its symptom counts and its exposure, comparable across windows and incidents.
-import { jobCheckId, jobTables } from '../evidence/database-checks.ts';
+import { findCheck, jobTables } from '../evidence/database-checks.ts';
 import { evidenceOf, logEvidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
 import type { Hypothesis, Finding } from './types.ts';
 
 /** One error family of the signature: findings grouped by their catalogue signature (or signal when none). */
-export interface SignatureFamily {
+interface SignatureFamily {
   /** `signature:<id>` or `signal:<signal>`: the same key in every window and incident. */
   key: string;
   title: string;
@@ -24,7 +24,7 @@ export interface FailureSignature {
   exposure: { start: string; end: string; hours: number; records: number; requests: number };
 }
 
-export function familyKey(finding: Pick<Finding, 'signal' | 'signatureId'>): string {
+function familyKey(finding: Pick<Finding, 'signal' | 'signatureId'>): string {
   return finding.signatureId ? `signature:${finding.signatureId}` : `signal:${finding.signal}`;
 }
 
@@ -47,7 +47,7 @@ function stuckJobsIn(bundle: EvidenceBundle, start: number): number {
   let stuck = 0;
   for (const { evidence } of evidenceOf(bundle, 'database')) {
     for (const table of jobTables(evidence)) {
-      const check = evidence.checks.find((candidate) => candidate.id === jobCheckId('stuck-jobs', table));
+      const check = findCheck(evidence, 'stuck-jobs', table);
       if (!check) continue;
       const column = table.updatedColumn ?? evidence.extras?.updatedColumn ?? 'updated_at';
       for (const row of check.rows) {

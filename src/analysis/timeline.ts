@@ -1,5 +1,5 @@
 // One timeline across sources and the review: deploys and restarts, commits (with the git source's lookback) and config changes, first errors, peaks, first stuck job.
-import { jobCheckId, jobTables } from '../evidence/database-checks.ts';
+import { findCheck, jobTables } from '../evidence/database-checks.ts';
 import { evidenceOf, logEvidenceOf, type EvidenceBundle } from '../evidence/schema.ts';
 import { FAILURE_SIGNALS, type Finding, type TimelineEntry } from './types.ts';
 
@@ -9,7 +9,7 @@ function firstStuckJob(bundle: EvidenceBundle): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
   for (const { source, evidence } of evidenceOf(bundle, 'database')) {
     for (const table of jobTables(evidence)) {
-      const check = evidence.checks.find((candidate) => candidate.id === jobCheckId('stuck-jobs', table));
+      const check = findCheck(evidence, 'stuck-jobs', table);
       const column = table.updatedColumn ?? 'updated_at';
       if (!check) continue;
       let earliest: { time: string; row: number } | undefined;

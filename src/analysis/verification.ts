@@ -1,10 +1,10 @@
 // Fix verification: the incident's failure signature against a window after the fix, metric by metric, with a Poisson rule and a verdict.
 import type { FailureSignature } from './signature.ts';
 
-export type MetricOutcome = 'cleared' | 'reduced' | 'persists' | 'too-little-traffic' | 'absent-before';
-export type Verdict = 'verified' | 'not-verified' | 'inconclusive';
+type MetricOutcome = 'cleared' | 'reduced' | 'persists' | 'too-little-traffic' | 'absent-before';
+type Verdict = 'verified' | 'not-verified' | 'inconclusive';
 
-export interface VerificationRow {
+interface VerificationRow {
   /** kebab-case: `family:<key>`, `error-records`, `failed-requests`, `stuck-jobs`. */
   metric: string;
   title: string;
@@ -30,11 +30,11 @@ export interface Verification {
 }
 
 /** Below this many expected occurrences the after window cannot show a drop: too little traffic to tell. */
-export const MIN_EXPECTED = 3;
+const MIN_EXPECTED = 3;
 /** A drop is significant when chance alone would give so few occurrences with at most this probability. */
-export const SIGNIFICANCE = 0.05;
+const SIGNIFICANCE = 0.05;
 /** Cleared: at most this share of the expected occurrences remain. */
-export const CLEARED_SHARE = 0.1;
+const CLEARED_SHARE = 0.1;
 
 /** P(X <= k) for X ~ Poisson(lambda), summed in log space so large lambdas do not underflow. */
 export function poissonCdf(k: number, lambda: number): number {

@@ -33,7 +33,7 @@ export const EXIT_CODE_HELP = [
   '4  Markdown written, PDF rendering failed',
 ].join('\n');
 
-export type StepResult = 'ok' | 'failed' | 'skipped';
+type StepResult = 'ok' | 'failed' | 'skipped';
 
 export interface RunOutcome {
   /** Status of every source in the manifest. */

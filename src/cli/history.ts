@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { globSync } from 'tinyglobby';
 import path from 'node:path';
 import { analyzeIncident } from '../analysis/index.ts';
-import { incidentStatus, type IncidentRecord } from '../analysis/history.ts';
+import { incidentStatus, timeToResolve, type IncidentRecord } from '../analysis/history.ts';
 import { EVIDENCE_DIR, evidencePath, loadPreviousEvidence } from '../evidence/store.ts';
 import { writeFileAtomic } from '../lib/atomic-write.ts';
 import { loadManifest, MANIFEST_FILE } from '../manifest/index.ts';
@@ -11,7 +11,7 @@ import { loadVerification, verificationPath } from './verify.ts';
 import type { Analysis } from '../analysis/model.ts';
 import type { LoadedManifest } from '../manifest/index.ts';
 
-export const MEMORY_FILE = 'incident-record.json';
+const MEMORY_FILE = 'incident-record.json';
 const MAX_DEPTH = 3;
 
 export interface History {
@@ -26,16 +26,16 @@ function memoryPath(dir: string): string {
 }
 
 /** Directories at most `maxDepth` levels below `root` that hold an incident manifest. */
-export function incidentDirectories(root: string, maxDepth = MAX_DEPTH): string[] {
+function incidentDirectories(root: string, maxDepth = MAX_DEPTH): string[] {
   const manifests = globSync(`**/${MANIFEST_FILE}`, { cwd: root, deep: maxDepth + 1, followSymbolicLinks: false, ignore: ['**/node_modules/**', '**/.*/**', `**/${EVIDENCE_DIR}/**`, '**/report/**'] });
   return manifests.map((file) => path.join(root, path.dirname(file))).sort();
 }
 
 /** The record of one incident from its manifest, its analysis and its verification. */
-export function incidentRecord(loaded: LoadedManifest, analysis: Pick<Analysis, 'signature' | 'rootCause'>, root: string): IncidentRecord {
+function incidentRecord(loaded: LoadedManifest, analysis: Pick<Analysis, 'signature' | 'rootCause'>, root: string): IncidentRecord {
   const verification = loadVerification(loaded.dir);
   const { manifest } = loaded;
-  const resolvedAt = verification?.verdict === 'verified' ? verification.window.end : undefined;
+  const resolution = timeToResolve(manifest.window, manifest.timeline, verification);
   return {
     id: manifest.id,
     title: manifest.title,
@@ -47,7 +47,7 @@ export function incidentRecord(loaded: LoadedManifest, analysis: Pick<Analysis, 
     signature: analysis.signature,
     status: incidentStatus(analysis.rootCause.confirmed, verification?.verdict),
     ...(verification ? { verification: { verdict: verification.verdict, window: verification.window, verifiedAt: verification.verifiedAt } } : {}),
-    ...(resolvedAt ? { hoursToResolve: Math.round(((Date.parse(resolvedAt) - Date.parse(manifest.window.start)) / 3_600_000) * 10) / 10 } : {}),
+    ...(resolution ? { hoursToResolve: resolution.hours, resolvedBasis: resolution.basis } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 
 /** A second run found the directory locked: a usage-class error (exit code 1) that names the holder. */
-export class IncidentLockedError extends Error {
+class IncidentLockedError extends Error {
   override name = 'UsageError';
   readonly code = 'ELOCKED';
 }

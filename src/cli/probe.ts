@@ -9,7 +9,7 @@ import { createRedactor } from '../lib/secrets/redact.ts';
 import { loadManifest } from '../manifest/index.ts';
 import { PROBE_EXIT_CODES } from './exit-codes.ts';
 
-export const PROBE_FILE = 'probe.json';
+const PROBE_FILE = 'probe.json';
 
 export function probePath(dir: string): string {
   return path.join(dir, EVIDENCE_DIR, PROBE_FILE);

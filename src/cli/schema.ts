@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { manifestSchema } from '../manifest/index.ts';
 
-export function manifestJsonSchema(): Record<string, unknown> {
+function manifestJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(manifestSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return { ...schema, $id: 'https://unpkg.com/fracas/schema/incident.schema.json', title: 'fracas incident manifest (incident.yaml)' };
 }

@@ -104,7 +104,7 @@ export async function runTemplates(
   let unparsed = 0;
   let filteredOut = 0;
   const summary: LogFileSummary = { path: file, format, records: 0, unparsed: 0, unparsedSamples: [] };
-  let result;
+  let result: Awaited<ReturnType<typeof readLogFile>>;
   try {
     result = await readLogFile(
       absolute,
@@ -117,6 +117,7 @@ export async function runTemplates(
             if (!summary.firstSeen || record.timestamp < summary.firstSeen) summary.firstSeen = record.timestamp;
             if (!summary.lastSeen || record.timestamp > summary.lastSeen) summary.lastSeen = record.timestamp;
           } else summary.untimed = (summary.untimed ?? 0) + 1;
+          if (record.fields.readAs === 'text') summary.textRecords = (summary.textRecords ?? 0) + 1;
           if (filter && !filter(record)) {
             filteredOut++;
             return;
@@ -125,7 +126,8 @@ export async function runTemplates(
           lines.push(record.line);
           groups.push(group);
           if (record.level) {
-            const counts = levels[group] ?? (levels[group] = {});
+            levels[group] ??= {};
+            const counts = levels[group];
             counts[record.level] = (counts[record.level] ?? 0) + 1;
           }
         },

@@ -13,8 +13,8 @@ import type { Reporter } from './progress.ts';
 import { VERIFY_EXIT_CODES } from './exit-codes.ts';
 import type { Window } from './window.ts';
 
-export const VERIFICATION_FILE = 'verification.json';
-export const VERIFICATION_EVIDENCE_FILE = 'verification-evidence.json';
+const VERIFICATION_FILE = 'verification.json';
+const VERIFICATION_EVIDENCE_FILE = 'verification-evidence.json';
 
 export function verificationPath(dir: string): string {
   return path.join(dir, EVIDENCE_DIR, VERIFICATION_FILE);
@@ -30,7 +30,7 @@ export function loadVerification(dir: string): SavedVerification | undefined {
   }
 }
 
-export class VerifyUsageError extends Error {
+class VerifyUsageError extends Error {
   override name = 'UsageError';
 }
 
@@ -47,7 +47,7 @@ export function defaultVerifyWindow(incidentEnd: string, now = Date.now()): Wind
 
 export async function runVerify(dir: string, window: Window, reporter: Reporter, env: NodeJS.ProcessEnv = process.env): Promise<VerifyResult> {
   const loaded = loadManifest(dir, env);
-  let incidentBundle;
+  let incidentBundle: ReturnType<typeof loadEvidence>;
   try {
     incidentBundle = loadEvidence(loaded.dir);
   } catch (error) {

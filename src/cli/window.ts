@@ -16,7 +16,7 @@ export function parseDuration(value: string): number {
 }
 
 /** START..END with two ISO 8601 times, START before END. */
-export function parseWindow(value: string): Window {
+function parseWindow(value: string): Window {
   const [start, end, ...rest] = value.split('..');
   const startMs = Date.parse(start ?? '');
   const endMs = Date.parse(end ?? '');

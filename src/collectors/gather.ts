@@ -16,7 +16,7 @@ export interface ProgressSink {
 
 export const silentProgress: ProgressSink = { sourceStarted() {}, sourceMessage() {}, sourceFinished() {} };
 
-export function incidentMeta(manifest: Manifest): IncidentMeta {
+function incidentMeta(manifest: Manifest): IncidentMeta {
   return {
     id: manifest.id,
     title: manifest.title,
@@ -30,7 +30,7 @@ export function incidentMeta(manifest: Manifest): IncidentMeta {
   };
 }
 
-export function toSourceError(error: unknown): SourceError {
+function toSourceError(error: unknown): SourceError {
   if (error instanceof SourceFailure) {
     return { message: error.message, ...(error.code ? { code: error.code } : {}), ...(error.hint ? { hint: error.hint } : {}) };
   }

@@ -3,7 +3,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { ProbeEvidence, ProbeResult } from '../evidence/probe.ts';
 import type { ProbeCase, ProbeSpec } from '../manifest/probe.ts';
 
-export class ProbeRefused extends Error {
+class ProbeRefused extends Error {
   override name = 'UsageError';
 }
 
@@ -51,7 +51,7 @@ function plan(spec: ProbeSpec, secret: string): PlannedRequest[] {
 }
 
 /** Refuses a target that is not the manifest's staging base URL. */
-export function probeTarget(spec: ProbeSpec): URL {
+function probeTarget(spec: ProbeSpec): URL {
   const base = new URL(spec.baseUrl);
   const target = new URL(spec.path, base);
   if (target.origin !== base.origin) throw new ProbeRefused(`probe.path ${spec.path} leaves ${base.origin}: fracas sends probes to the base URL's host only`);

@@ -3,7 +3,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, statSync, type
 import { open, stat } from 'node:fs/promises';
 
 /** Configuration and source files are small; anything larger is refused before reading. */
-export const MAX_READ_BYTES = 32 * 1024 * 1024;
+const MAX_READ_BYTES = 32 * 1024 * 1024;
 
 /** Open flags: O_NONBLOCK so that a file swapped for a FIFO after the stat still cannot block the open. */
 const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);

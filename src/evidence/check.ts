@@ -1,6 +1,6 @@
 // Structural check of a saved evidence bundle (evidence.json) with the evidence schema, before analysis reads it: clear problems instead of TypeErrors.
 import type { z } from 'zod';
-import { bundleSchema, EVIDENCE_SCHEMAS, type AnySourceResult, type EvidenceBundle, type SourceKind } from './schema.ts';
+import { bundleSchema, EVIDENCE_SCHEMAS, type EvidenceBundle, type SourceKind } from './schema.ts';
 
 const MAX_PROBLEMS = 20;
 
@@ -44,11 +44,6 @@ export function bundleProblems(value: unknown): string[] {
     if (problems.length >= MAX_PROBLEMS) break;
   }
   return problems.slice(0, MAX_PROBLEMS);
-}
-
-/** True when this source result's evidence (if any) has the shape its kind needs. */
-export function isUsableSource(source: AnySourceResult): boolean {
-  return source.evidence === undefined || evidenceProblems(source.kind, source.evidence).length === 0;
 }
 
 /** The bundle, typed, when it passes bundleProblems; otherwise undefined. */

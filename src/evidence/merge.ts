@@ -2,7 +2,7 @@
 import { evidenceProblems } from './check.ts';
 import type { AnySourceResult, EvidenceBundle } from './schema.ts';
 
-export const KEPT_WARNING_PREFIX = 'kept evidence collected at ';
+const KEPT_WARNING_PREFIX = 'kept evidence collected at ';
 
 /** True when this source's evidence was carried over from an earlier run (see mergeEvidence). */
 export function isKeptEvidence(source: AnySourceResult): boolean {

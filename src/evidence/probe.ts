@@ -1,7 +1,7 @@
 // The evidence of `fracas probe`: each test webhook delivery as sent and answered (saved as evidence/probe.json).
 import { z } from 'zod';
 
-export const probeResultSchema = z.object({
+const probeResultSchema = z.object({
   case: z.enum(['valid', 'bad-signature', 'malformed-json', 'unknown-job', 'duplicate']),
   /** What a correct service answers, e.g. `2xx`, `401 or 403`. */
   expected: z.string(),

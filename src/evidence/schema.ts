@@ -12,7 +12,7 @@ const time = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'exp
 /** Epoch milliseconds within the range of Date. */
 const epoch = z.number().min(-8.64e15).max(8.64e15);
 
-export const SOURCE_KINDS = ['logs', 'render-api', 'database', 'config', 'code', 'git'] as const;
+const SOURCE_KINDS = ['logs', 'render-api', 'database', 'config', 'code', 'git'] as const;
 const sourceKind = z.enum(SOURCE_KINDS);
 const sourceStatus = z.enum(['ok', 'partial', 'failed', 'skipped']);
 const level = z.enum(['debug', 'info', 'warn', 'error', 'fatal']);
@@ -43,7 +43,7 @@ export type SourceError = z.infer<typeof sourceError>;
 
 // ---------------------------------------------------------------- references from findings into evidence
 
-export const evidenceRefSchema = z.discriminatedUnion('kind', [
+const evidenceRefSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('log-record'), source: str, file: str, line: count, excerpt: str, timestamp: time.optional() }),
   z.object({ kind: z.literal('query-row'), source: str, check: str, row: count, excerpt: str }),
   z.object({ kind: z.literal('config-path'), source: str, file: str, path: str, line: count.optional(), excerpt: str }),
@@ -107,6 +107,8 @@ const logFileSummary = z.object({
   lastSeen: time.optional(),
   /** Records with no time (kept whatever the window). */
   untimed: count.optional(),
+  /** Records kept as plain text inside a structured format (text lines between JSON records). */
+  textRecords: count.optional(),
   /** Physical lines read. */
   lines: count.optional(),
   /** Records left out by the source's filters (counted, not kept). */
@@ -384,7 +386,7 @@ export const EVIDENCE_SCHEMAS = {
 export type EvidenceByKind = { [K in SourceKind]: z.infer<(typeof EVIDENCE_SCHEMAS)[K]> };
 
 /** A source result as saved, its evidence not yet checked against its kind (see check.ts). */
-export const sourceResultSchema = z.object({
+const sourceResultSchema = z.object({
   /** kebab-case, from the manifest. */
   id: str,
   kind: sourceKind,

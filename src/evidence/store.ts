@@ -7,13 +7,13 @@ import { mergeEvidence } from './merge.ts';
 import { EVIDENCE_SCHEMA_VERSION, type EvidenceBundle } from './schema.ts';
 
 export const EVIDENCE_DIR = 'evidence';
-export const EVIDENCE_FILE = 'evidence.json';
+const EVIDENCE_FILE = 'evidence.json';
 
 export function evidencePath(dir: string): string {
   return path.join(dir, EVIDENCE_DIR, EVIDENCE_FILE);
 }
 
-export class EvidenceMissingError extends Error {}
+class EvidenceMissingError extends Error {}
 
 export function loadEvidence(dir: string): EvidenceBundle {
   const file = evidencePath(dir);

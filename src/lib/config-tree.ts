@@ -83,7 +83,7 @@ export function typeName(value: ConfigValue | undefined): string {
 export function leaves(value: ConfigValue, base = ''): Map<string, ConfigValue> {
   const out = new Map<string, ConfigValue>();
   const walk = (node: ConfigValue, at: string): void => {
-    if (Array.isArray(node) && node.length > 0) node.forEach((item, index) => walk(item, indexPath(at, index)));
+    if (Array.isArray(node) && node.length > 0) for (const [index, item] of node.entries()) walk(item, indexPath(at, index));
     else if (isMapValue(node) && Object.keys(node).length > 0) for (const [key, item] of Object.entries(node)) walk(item, childPath(at, key));
     else out.set(at, node);
   };

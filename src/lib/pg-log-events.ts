@@ -32,7 +32,7 @@ export type PgEventKind =
   | 'unclean-shutdown'
   | 'recovery-complete';
 
-export const PG_EVENT_KINDS: PgEventKind[] = [
+const PG_EVENT_KINDS: PgEventKind[] = [
   'deadlock',
   'deadlock-wait',
   'lock-wait',
@@ -64,7 +64,7 @@ export const PG_EVENT_KINDS: PgEventKind[] = [
   'recovery-complete',
 ];
 
-export type ConstraintKind = 'check' | 'unique' | 'foreign-key' | 'not-null' | 'exclusion';
+type ConstraintKind = 'check' | 'unique' | 'foreign-key' | 'not-null' | 'exclusion';
 
 export interface PgLogEvent {
   kind: PgEventKind;

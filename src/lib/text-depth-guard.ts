@@ -10,7 +10,7 @@ export interface TextProblem {
 /** Levels of [ and { (flow collections, JSON); far beyond any real configuration. */
 export const MAX_FLOW_DEPTH = 100;
 /** Columns of block indentation (YAML); far beyond any real configuration. */
-export const MAX_INDENT = 400;
+const MAX_INDENT = 400;
 /** Lines plus commas: the parser keeps about 2 KB per entry, so this bounds its time and memory. */
 export const MAX_ENTRIES = 100_000;
 

@@ -1,7 +1,7 @@
 // The manifest's `probe:` section: webhook requests `fracas probe` may send, to one staging base URL, signed with a secret from the environment.
 import { z } from 'zod';
 
-export const PROBE_CASES = ['valid', 'bad-signature', 'malformed-json', 'unknown-job', 'duplicate'] as const;
+const PROBE_CASES = ['valid', 'bad-signature', 'malformed-json', 'unknown-job', 'duplicate'] as const;
 export type ProbeCase = (typeof PROBE_CASES)[number];
 
 export const probeSchema = z.strictObject({

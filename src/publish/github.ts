@@ -9,16 +9,16 @@ import { marker, type PlannedRequest, type PublishStep, type TargetOptions, type
 type GithubTarget = Extract<Target, { tracker: 'github' }>;
 
 /** GitHub rejects issue comment bodies over 65,536 characters with 422 "body is too long". */
-export const GITHUB_BODY_LIMIT = 65_536;
+const GITHUB_BODY_LIMIT = 65_536;
 /** Release assets must be under 2 GiB; the contents API blocks blobs over 100 MiB. */
 const RELEASE_ASSET_LIMIT = 2 * 1024 ** 3 - 1;
 const CONTENTS_LIMIT = 100 * 1024 ** 2;
-export const DEFAULT_TAG = 'fracas-reports';
-export const DEFAULT_BRANCH = 'fracas-reports';
-export const DEFAULT_PATH = 'incidents/{id}.pdf';
+const DEFAULT_TAG = 'fracas-reports';
+const DEFAULT_BRANCH = 'fracas-reports';
+const DEFAULT_PATH = 'incidents/{id}.pdf';
 const API_VERSION = '2022-11-28';
 
-export function githubBaseUrl(options: TargetOptions, env: NodeJS.ProcessEnv): string {
+function githubBaseUrl(options: TargetOptions, env: NodeJS.ProcessEnv): string {
   return (options.baseUrl ?? env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
 }
 

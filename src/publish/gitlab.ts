@@ -8,10 +8,10 @@ import { marker, type PlannedRequest, type PublishStep, type TargetOptions, type
 type GitlabTarget = Extract<Target, { tracker: 'gitlab' }>;
 
 /** GitLab notes hold up to 1,000,000 characters. */
-export const GITLAB_BODY_LIMIT = 1_000_000;
+const GITLAB_BODY_LIMIT = 1_000_000;
 const MAX_NOTE_PAGES = 50;
 
-export function gitlabBaseUrl(options: TargetOptions, env: NodeJS.ProcessEnv): string {
+function gitlabBaseUrl(options: TargetOptions, env: NodeJS.ProcessEnv): string {
   const base = options.baseUrl ?? env.GITLAB_URL ?? (env.CI_API_V4_URL ? env.CI_API_V4_URL.replace(/\/api\/v4\/?$/, '') : undefined) ?? 'https://gitlab.com';
   return base.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
 }

@@ -12,10 +12,10 @@ import type { PlannedRequest, PublishPayload, PublishStep, TargetOptions, Tracke
 type JiraTarget = Extract<Target, { tracker: 'jira' }>;
 
 /** Jira's text fields (comments) hold at most 32,767 characters (jira.text.field.character.limit). */
-export const JIRA_COMMENT_LIMIT = 32_767;
+const JIRA_COMMENT_LIMIT = 32_767;
 const REQUEST_TIMEOUT_MS = 60_000;
 
-export function jiraApi(options: TargetOptions, env: NodeJS.ProcessEnv): 'cloud' | 'datacenter' {
+function jiraApi(options: TargetOptions, env: NodeJS.ProcessEnv): 'cloud' | 'datacenter' {
   if (options.api) return options.api;
   return env.JIRA_PAT && !(env.JIRA_EMAIL && env.JIRA_API_TOKEN) ? 'datacenter' : 'cloud';
 }
@@ -49,7 +49,7 @@ function clients(options: TargetOptions, env: NodeJS.ProcessEnv): { v3?: Version
 }
 
 /** The comment body: ADF (Cloud) or wiki markup (Data Center), the summary trimmed to Jira's limit, then the PDF line. */
-export function jiraBody(payload: PublishPayload, api: 'cloud' | 'datacenter', pdf?: { name: string; url: string }, pdfProblem?: string): { body: AdfDocument | string; trimmed: boolean } {
+function jiraBody(payload: PublishPayload, api: 'cloud' | 'datacenter', pdf?: { name: string; url: string }, pdfProblem?: string): { body: AdfDocument | string; trimmed: boolean } {
   const line = pdfLine({ ...(pdf ? { pdf } : {}), ...(pdfProblem ? { pdfProblem } : {}) });
   const render = (room: number) => {
     const { text, trimmed } = trimMarkdown(payload.markdown, room);
@@ -68,7 +68,7 @@ export function jiraBody(payload: PublishPayload, api: 'cloud' | 'datacenter', p
 }
 
 /** The text length Jira counts for a body (wiki string, or the text of every ADF node). */
-export function bodyLength(body: AdfDocument | string): number {
+function bodyLength(body: AdfDocument | string): number {
   if (typeof body === 'string') return body.length;
   const walk = (nodes: AdfNode[] = []): number => nodes.reduce((sum, node) => sum + (node.text?.length ?? 0) + walk(node.content), 0);
   return walk(body.content);

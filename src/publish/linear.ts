@@ -20,9 +20,9 @@ interface CommentResult {
 }
 
 /** Comment bodies are kept well under Linear's request size; the PDF carries the rest. */
-export const LINEAR_BODY_LIMIT = 100_000;
+const LINEAR_BODY_LIMIT = 100_000;
 
-export function linearApiUrl(options: TargetOptions, env: NodeJS.ProcessEnv): string {
+function linearApiUrl(options: TargetOptions, env: NodeJS.ProcessEnv): string {
   return options.baseUrl ?? env.LINEAR_API_URL ?? 'https://api.linear.app/graphql';
 }
 

@@ -7,9 +7,9 @@ import { checkPdfForSecrets } from './pdf-check.ts';
 import type { PublishPayload } from './types.ts';
 
 /** The fallback (root-cause-report.md) is cut at a section boundary below this many characters. */
-export const FALLBACK_MAX_CHARS = 12_000;
+const FALLBACK_MAX_CHARS = 12_000;
 
-export class PayloadError extends Error {
+class PayloadError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';

@@ -9,12 +9,12 @@ import { parseTarget, TargetError, type Target } from './target.ts';
 import type { PlannedRequest, PublishPayload, TargetOptions, TargetResult } from './types.ts';
 
 /** Exit codes of `fracas publish` (the same numbers as the other commands: 0 done, 1 usage, 2 partial, 3 failed). */
-export const PUBLISH_EXIT_CODES = { complete: 0, usage: 1, partial: 2, failed: 3 } as const;
-export type PublishExitCode = (typeof PUBLISH_EXIT_CODES)[keyof typeof PUBLISH_EXIT_CODES];
+const PUBLISH_EXIT_CODES = { complete: 0, usage: 1, partial: 2, failed: 3 } as const;
+type PublishExitCode = (typeof PUBLISH_EXIT_CODES)[keyof typeof PUBLISH_EXIT_CODES];
 const EXIT_CODES = PUBLISH_EXIT_CODES;
 type ExitCode = PublishExitCode;
 
-export interface PublishTargetSpec {
+interface PublishTargetSpec {
   to: string;
   options: TargetOptions;
 }
@@ -31,7 +31,7 @@ export interface PublishOptions {
   err: NodeJS.WritableStream;
 }
 
-export class PublishUsageError extends Error {
+class PublishUsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
@@ -39,7 +39,7 @@ export class PublishUsageError extends Error {
 }
 
 /** Replace every credential value from the environment (they must never be printed or sent). */
-export function credentialScrubber(env: NodeJS.ProcessEnv): (text: string) => string {
+function credentialScrubber(env: NodeJS.ProcessEnv): (text: string) => string {
   const secrets: [string, string][] = [];
   for (const name of CREDENTIAL_VARIABLES) {
     const value = env[name];

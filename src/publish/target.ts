@@ -8,7 +8,7 @@ export type Target =
   | { tracker: 'linear'; identifier: string; text: string }
   | { tracker: 'gitlab'; project: string; iid: number; text: string };
 
-export const TARGET_EXAMPLES = 'github:acme/api#123, jira:OPS-42, linear:ENG-7 or gitlab:group/proj#9';
+const TARGET_EXAMPLES = 'github:acme/api#123, jira:OPS-42, linear:ENG-7 or gitlab:group/proj#9';
 
 export class TargetError extends Error {
   constructor(message: string) {

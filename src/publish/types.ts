@@ -56,7 +56,7 @@ export interface PlannedRequest {
   note?: string;
 }
 
-export type StepAction = 'created' | 'updated' | 'replaced' | 'unchanged';
+type StepAction = 'created' | 'updated' | 'replaced' | 'unchanged';
 
 export interface PublishStep {
   what: 'comment' | 'attachment';
@@ -79,7 +79,7 @@ export interface TargetResult {
 }
 
 /** Everything an adapter gets besides the payload: its options, credentials, state and the retry policy. */
-export interface AdapterContext {
+interface AdapterContext {
   options: TargetOptions;
   env: NodeJS.ProcessEnv;
   state: TargetState;

@@ -12,7 +12,7 @@ import { codeFence, codeSpan, escapeHtml, escapeMarkdown, escapeMarkdownBlock, s
 export const TEMPLATE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'templates');
 
 export const DELIVERABLES = ['root-cause-report', 'solution-design', 'implementation-plan', 'prevention-measures'] as const;
-export type Deliverable = (typeof DELIVERABLES)[number];
+type Deliverable = (typeof DELIVERABLES)[number];
 
 /** Helpers that escape or format what they print; templates may print nothing else (see test/templates). */
 export const PRINTING_HELPERS = [
@@ -29,7 +29,7 @@ export const PRINTING_HELPERS = [
   'minutes',
   'join',
   'ref',
-  'refShort',
+  'cellRef',
   'refsInline',
   'checkStatus',
   'sourceStatus',
@@ -43,7 +43,30 @@ export const PRINTING_HELPERS = [
   'escalation',
   'when',
   'refLink',
+  'cellRefLink',
 ] as const;
+
+/**
+ * The helpers a template may use in a table row (a line starting with `|`): what they print keeps the row's
+ * cells, because GFM splits a row at every unescaped `|`, inside code spans and link text too.
+ */
+export const TABLE_ROW_HELPERS = [
+  'cell',
+  'cellCode',
+  'cellRef',
+  'cellRefLink',
+  'see',
+  'num',
+  'pct',
+  'fixed',
+  'inc',
+  'minutes',
+  'when',
+  'risk',
+  'sourceStatus',
+  'escalation',
+  'checkStatus',
+] as const satisfies readonly (typeof PRINTING_HELPERS)[number][];
 
 export function formatTime(value: unknown): string {
   if (typeof value !== 'string' || value === '') return '';
@@ -101,9 +124,16 @@ function queryTable(check: QueryCheck, maxRows = 15, maxColumns = 8): string {
   return [header, rule, ...body].join('\n') + more;
 }
 
-/** Link text: inline escaping plus every bracket, which would end the link text early. */
+/**
+ * Link text: inline escaping plus every bracket, which would end the link text early, and every `|`, which would
+ * end a table cell (`\|` is an ordinary escape outside tables, so the same text serves both).
+ */
 function linkLabel(value: string): string {
-  return escapeMarkdown(value).replace(/(?<!\\)[[\]]/g, (bracket) => `\\${bracket}`);
+  // Split first, so a backslash in the text never pairs with the escape of the bracket or pipe after it.
+  return value
+    .split(/([[\]|])/)
+    .map((part, index) => (index % 2 === 1 ? `\\${part}` : escapeMarkdown(part)))
+    .join('');
 }
 
 function encodeLink(value: string): string {
@@ -127,11 +157,14 @@ function registerHelpers(handlebars: typeof Handlebars): void {
     const base = typeof root?.linkBase === 'string' ? root.linkBase : '';
     return safe(`[${linkLabel(text(label ?? title))}](${encodeLink(base)}#${encodeLink(slugify(text(title)))})`);
   });
-  handlebars.registerHelper('refLink', (ref: EvidenceRef, title: unknown, options: Handlebars.HelperOptions) => {
+  // An evidence location linking to its appendix entry; cellRefLink is the same inside a table row.
+  const refLink = (span: (text: string) => string) => (ref: EvidenceRef, title: unknown, options: Handlebars.HelperOptions) => {
     const root = options.data?.root as { linkBase?: unknown } | undefined;
     const base = typeof root?.linkBase === 'string' ? root.linkBase : '';
-    return safe(`[${codeSpan(refLocation(ref))}](${encodeLink(base)}#${encodeLink(slugify(text(title)))})`);
-  });
+    return safe(`[${span(refLocation(ref))}](${encodeLink(base)}#${encodeLink(slugify(text(title)))})`);
+  };
+  handlebars.registerHelper('refLink', refLink(codeSpan));
+  handlebars.registerHelper('cellRefLink', refLink(tableCodeSpan));
   handlebars.registerHelper('back', (title: unknown) => safe(`[↩ ${linkLabel(text(title))}](#${encodeLink(slugify(text(title)))})`));
   handlebars.registerHelper('escalation', (status: unknown) => safe(status === 'met' ? '🔴 escalate' : status === 'not-met' ? '🟢 not met' : '⚪ unknown'));
   handlebars.registerHelper('when', (value: unknown) => safe(escapeMarkdown(formatTime(value)) || '—'));
@@ -153,7 +186,7 @@ function registerHelpers(handlebars: typeof Handlebars): void {
     safe((Array.isArray(values) ? values : []).map((value) => escapeMarkdown(text(value))).join(typeof separator === 'string' ? separator : ', ')),
   );
   handlebars.registerHelper('ref', (ref: EvidenceRef) => safe(renderRef(ref)));
-  handlebars.registerHelper('refShort', (ref: EvidenceRef) => safe(codeSpan(refLocation(ref))));
+  handlebars.registerHelper('cellRef', (ref: EvidenceRef) => safe(tableCodeSpan(refLocation(ref))));
   handlebars.registerHelper('refsInline', (refs: EvidenceRef[]) => {
     const shown = refs.slice(0, 3).map((ref) => codeSpan(refLocation(ref)));
     return safe(shown.join(', ') + (refs.length > 3 ? ` and ${refs.length - 3} more` : ''));
@@ -197,10 +230,16 @@ export function safeFileName(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
-/** Compile every template once; one set renders any number of incidents. */
-export function loadTemplates(directory = TEMPLATE_DIR): TemplateSet {
+/** A Handlebars environment with the deliverables' helpers registered (and no templates or partials). */
+export function createHandlebars(): typeof Handlebars {
   const handlebars = Handlebars.create();
   registerHelpers(handlebars);
+  return handlebars;
+}
+
+/** Compile every template once; one set renders any number of incidents. */
+export function loadTemplates(directory = TEMPLATE_DIR): TemplateSet {
+  const handlebars = createHandlebars();
   const partialDirectory = path.join(directory, 'partials');
   for (const file of readdirSync(partialDirectory)
     .filter((name) => name.endsWith('.md.hbs'))
@@ -225,7 +264,7 @@ export function loadTemplates(directory = TEMPLATE_DIR): TemplateSet {
 }
 
 /** Collapse runs of blank lines left by template conditionals; end with one newline. */
-export function tidy(markdown: string): string {
+function tidy(markdown: string): string {
   const kept: string[] = [];
   let fence: string | undefined;
   for (const line of markdown.split('\n')) {

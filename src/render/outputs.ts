@@ -7,7 +7,7 @@ import { createRedactor } from '../lib/secrets/redact.ts';
 import { launchPdfRenderer, pdfPageNumbers, toHtmlDocument, type PdfRenderer } from '../render.ts';
 import { DELIVERABLES, formatTime, loadTemplates, safeFileName, type TemplateSet } from './handlebars.ts';
 
-export const REPORT_DIR = 'report';
+const REPORT_DIR = 'report';
 export type OutputFormat = 'md' | 'pdf';
 
 export interface RenderedMarkdown {

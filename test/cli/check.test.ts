@@ -5,7 +5,7 @@ import { runCheck, checkLines } from '../../src/cli/check.ts';
 import { CHECK_EXIT_CODES } from '../../src/cli/exit-codes.ts';
 import { createReporter } from '../../src/cli/progress.ts';
 import { runCollect } from '../../src/cli/run.ts';
-import { main } from '../../src/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { AFTER, incidentDir } from '../helpers/generated-incident.ts';
 import { createScratchDatabase, sql, type Scratch } from '../helpers/pg.ts';
 
@@ -85,12 +85,10 @@ describe('fracas check', () => {
 
   it('says which check could not run when a source fails, without an alert (exit 3); thresholds come from flags', async () => {
     const dir = await collected('error', { requests: 300, failureShare: 0 }, 13, databaseSource('postgres://fracas:fracas@127.0.0.1:1/none'));
-    const out: string[] = [];
-    const sink = { write: (chunk: string) => (out.push(chunk), true) } as unknown as NodeJS.WriteStream;
-    const code = await main(['node', 'fracas', 'check', dir, '--window', `${AFTER.start}..${AFTER.end}`, '--json', '--quiet'], { out: sink, err: sink });
+    const { code, out } = await runCli('check', dir, '--window', `${AFTER.start}..${AFTER.end}`, '--json', '--quiet');
     expect(code).toBe(CHECK_EXIT_CODES.error);
-    const printed = JSON.parse(out.join('')) as { checks: { id: string; status: string; detail: string }[] };
+    const printed = JSON.parse(out) as { checks: { id: string; status: string; detail: string }[] };
     expect(printed.checks.find((check) => check.id.startsWith('database-'))).toMatchObject({ status: 'error', detail: expect.stringContaining('the source failed') });
-    expect(await main(['node', 'fracas', 'check', dir, '--max-failed-share', '-1', '--quiet'], { out: sink, err: sink })).toBe(1);
+    expect((await runCli('check', dir, '--max-failed-share', '-1', '--quiet')).code).toBe(1);
   });
 });

@@ -3,27 +3,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { parseManifest } from '../../src/manifest/index.ts';
 
-function capture() {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      out: { write: (text: string) => ((out += text), true) } as unknown as NodeJS.WritableStream,
-      err: { write: (text: string) => ((err += text), true), isTTY: false } as unknown as NodeJS.WriteStream,
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
-
-const run = async (...args: string[]) => {
-  const streams = capture();
-  const code = await main(['node', 'fracas', ...args], streams.io);
-  return { code, out: streams.out(), err: streams.err() };
-};
+const run = runCli;
 
 describe('fracas commands', () => {
   it('--help lists the commands and the exit codes', async () => {

@@ -8,7 +8,7 @@ import { loadHistory } from '../../src/cli/history.ts';
 import { createReporter } from '../../src/cli/progress.ts';
 import { runReport } from '../../src/cli/run.ts';
 import { runVerify } from '../../src/cli/verify.ts';
-import { main } from '../../src/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { AFTER, incidentDir } from '../helpers/generated-incident.ts';
 
 const quiet = createReporter({ quiet: true });
@@ -46,10 +46,9 @@ describe('incident memory', () => {
     expect(history.incidents.find((record) => record.id === 'INC-1')?.hoursToResolve).toBe((Date.parse(AFTER.end) - Date.parse('2026-11-10T00:00:00Z')) / 3_600_000);
     expect(history.skipped).toEqual([expect.objectContaining({ directory: 'broken' })]);
 
-    const out: string[] = [];
-    const sink = { write: (chunk: string) => (out.push(chunk), true) } as unknown as NodeJS.WriteStream;
-    expect(await main(['node', 'fracas', 'history', incidents, '--json'], { out: sink, err: sink })).toBe(2);
-    const printed = JSON.parse(out.join('')) as { incidents: { id: string; verification?: { verdict: string } }[]; skipped: unknown[] };
+    const { code, out } = await runCli('history', incidents, '--json');
+    expect(code).toBe(2);
+    const printed = JSON.parse(out) as { incidents: { id: string; verification?: { verdict: string } }[]; skipped: unknown[] };
     expect(printed.incidents.find((record) => record.id === 'INC-1')?.verification?.verdict).toBe('verified');
     expect(printed.skipped).toHaveLength(1);
   });

@@ -27,7 +27,7 @@ beforeAll(async () => {
     const match = /^\/v1\/services\/([^/?]+)$/.exec(request.url ?? '');
     response.setHeader('content-type', 'application/json');
     if (request.headers.authorization !== 'Bearer rnd_good') return void response.writeHead(401).end(JSON.stringify({ message: 'unauthorized' }));
-    if (!match || match[1] !== 'srv-d1abc') return void response.writeHead(404).end(JSON.stringify({ message: 'not found' }));
+    if (match?.[1] !== 'srv-d1abc') return void response.writeHead(404).end(JSON.stringify({ message: 'not found' }));
     response.writeHead(200).end(JSON.stringify({ id: 'srv-d1abc', name: 'orders-api', ownerId: 'tea-c9xyz', type: 'web_service' }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

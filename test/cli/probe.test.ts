@@ -11,7 +11,7 @@ import { loadEvidence } from '../../src/evidence/store.ts';
 import { renderMarkdown } from '../../src/render/outputs.ts';
 import { probeIncident, probePath } from '../../src/cli/probe.ts';
 import { PROBE_EXIT_CODES } from '../../src/cli/exit-codes.ts';
-import { main } from '../../src/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 
 const SECRET = 'whsec_3f9a1c77e0b24d6e8a1b5c9d2e4f6a8b';
 const KNOWN_JOBS = new Set(['job-123']);
@@ -142,11 +142,10 @@ describe('fracas probe', () => {
   });
 
   it('refuses anything but staging, a path off the base URL, and a missing secret (exit 1)', async () => {
-    const sink = { write: () => true } as unknown as NodeJS.WriteStream;
     const production = incident('http://127.0.0.1:9');
     dirs.push(production);
     writeFileSync(path.join(production, 'incident.yaml'), readFileSync(path.join(production, 'incident.yaml'), 'utf8').replace('  environment: staging', '  environment: production'));
-    expect(await main(['node', 'fracas', 'probe', production], { out: sink, err: sink })).toBe(1);
+    expect((await runCli('probe', production)).code).toBe(1);
     const offHost = incident('http://127.0.0.1:9');
     dirs.push(offHost);
     writeFileSync(path.join(offHost, 'incident.yaml'), readFileSync(path.join(offHost, 'incident.yaml'), 'utf8').replace('  path: /webhooks/llamaparse', '  path: //evil.example.com/hook'));

@@ -7,7 +7,7 @@ import { createReporter } from '../../src/cli/progress.ts';
 import { runVerify, verificationPath } from '../../src/cli/verify.ts';
 import { VERIFY_EXIT_CODES } from '../../src/cli/exit-codes.ts';
 import { poissonCdf } from '../../src/analysis/verification.ts';
-import { main } from '../../src/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { AFTER, incidentDir } from '../helpers/generated-incident.ts';
 
 const quiet = createReporter({ quiet: true });
@@ -58,11 +58,9 @@ describe('fracas verify', () => {
     const dir = incidentDir('cli', { requests: 700, failureShare: 0 }, 5);
     made.push(dir);
     await runCollect(dir, { formats: [], reporter: quiet });
-    const out: string[] = [];
-    const sink = { write: (chunk: string) => (out.push(chunk), true) } as unknown as NodeJS.WriteStream;
-    const code = await main(['node', 'fracas', 'verify', dir, '--window', `${AFTER.start}..${AFTER.end}`, '--format', 'md', '--json', '--quiet'], { out: sink, err: sink });
+    const { code, out } = await runCli('verify', dir, '--window', `${AFTER.start}..${AFTER.end}`, '--format', 'md', '--json', '--quiet');
     expect(code).toBe(0);
-    const printed = JSON.parse(out.find((chunk) => chunk.startsWith('{')) ?? '{}') as { verdict: string; outputs: string[] };
+    const printed = JSON.parse(out.slice(out.indexOf('{'))) as { verdict: string; outputs: string[] };
     expect(printed.verdict).toBe('verified');
     const report = readFileSync(path.join(dir, 'report', 'root-cause-report.md'), 'utf8');
     expect(report).toContain('**Verdict: verified**');
@@ -74,11 +72,9 @@ describe('fracas verify', () => {
   it('refuses to verify an incident whose evidence was never collected (exit 1)', async () => {
     const dir = incidentDir('uncollected', { requests: 10, failureShare: 0 }, 4);
     made.push(dir);
-    const err: string[] = [];
-    const sink = { write: (chunk: string) => (err.push(chunk), true) } as unknown as NodeJS.WriteStream;
-    const code = await main(['node', 'fracas', 'verify', dir, '--quiet'], { out: sink, err: sink });
+    const { code, err } = await runCli('verify', dir, '--quiet');
     expect(code).toBe(1);
-    expect(err.join('')).toContain(`fracas report ${dir}`);
+    expect(err).toContain(`fracas report ${dir}`);
   });
 });
 

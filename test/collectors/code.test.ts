@@ -10,7 +10,9 @@ import { testContext } from './config/context.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/code');
 const temps: string[] = [];
-afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('collectCode', () => {
   it('excerpts named line ranges relative to root and warns about missing files', async () => {

@@ -76,10 +76,10 @@ describe('mergeEvidence', () => {
     const redactedLogs = { ...logs, records: [{ file: 'a.log', line: 1, message: 'login with [REDACTED:password:1]', fields: {} }] };
     const previous = bundle('2026-11-20T10:00:00.000Z', [{ ...okLogs('2026-11-20T10:00:00.000Z'), evidence: redactedLogs } as AnySourceResult]);
     const first = mergeEvidence(previous, bundle('2026-11-21T10:00:00Z', [failedLogs]));
-    const message = (first.sources[0]?.evidence as typeof redactedLogs).records[0]?.message;
+    const message = (first.sources[0]!.evidence as typeof redactedLogs).records[0]?.message;
     expect(message).toBe('login with [REDACTED:password:1-r20261120100000000]');
     const second = mergeEvidence(first, bundle('2026-11-22T10:00:00Z', [failedLogs]));
-    expect((second.sources[0]?.evidence as typeof redactedLogs).records[0]?.message).toBe(message);
+    expect((second.sources[0]!.evidence as typeof redactedLogs).records[0]?.message).toBe(message);
   });
 
   it('carries over sources this run did not collect when asked (an --only run), and drops removed ones', () => {

@@ -24,8 +24,9 @@ type Path = (string | number)[];
 function allPaths(value: Json, prefix: Path = [], out: Path[] = []): Path[] {
   if (out.length > 40_000) return out;
   out.push(prefix);
-  if (Array.isArray(value)) value.slice(0, 30).forEach((item, index) => allPaths(item, [...prefix, index], out));
-  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) allPaths(item, [...prefix, key], out);
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.slice(0, 30).entries()) allPaths(item, [...prefix, index], out);
+  } else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) allPaths(item, [...prefix, key], out);
   return out;
 }
 

@@ -3,11 +3,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-export const INCIDENT = { start: '2026-11-10T00:00:00Z', end: '2026-11-10T12:00:00Z' };
+const INCIDENT = { start: '2026-11-10T00:00:00Z', end: '2026-11-10T12:00:00Z' };
 export const AFTER = { start: '2026-11-11T00:00:00Z', end: '2026-11-11T12:00:00Z' };
 
 /** A small seeded generator (mulberry32), so wording, volume and timing vary by seed but runs repeat. */
-export function random(seed: number): () => number {
+function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -1,5 +1,4 @@
 // Broken sources leave a partial report that names them and why, with the documented exit codes and no leaked secrets.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
@@ -7,9 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliProcess } from '../helpers/cli.ts';
 
-const REPO = path.resolve(import.meta.dirname, '..', '..');
-const BIN = path.join(REPO, 'bin', 'fracas.js');
 const API_KEY = 'rnd_FailSrcKey0123456789abcdEFGH';
 const DB_PASSWORD = 'DbPass-Secret-77x';
 
@@ -27,13 +25,8 @@ interface Run {
   stderr: string;
 }
 
-function fracas(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, DATABASE_URL: '', RENDER_API_KEY: API_KEY, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+function fracas(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return runCliProcess(args, { RENDER_API_KEY: API_KEY, ...env });
 }
 
 const GOOD_LOG = Array.from({ length: 20 }, (_, index) =>

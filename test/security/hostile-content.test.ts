@@ -1,6 +1,6 @@
 // Hostile evidence stays text: HTML, scripts, remote images, Markdown and template syntax planted in logs, config and DB rows.
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,9 +8,8 @@ import path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, findBrowser, launchPdfRenderer, toHtmlDocument } from '../../src/render.ts';
+import { runCliProcess, writeIncidentFiles } from '../helpers/cli.ts';
 
-const REPO = path.resolve(import.meta.dirname, '..', '..');
-const BIN = path.join(REPO, 'bin', 'fracas.js');
 const SECRET = 'Hostile-Secret-42x';
 
 let server: Server;
@@ -125,23 +124,16 @@ function writeIncident(): void {
     '    right: { label: production, path: config/production.yaml }',
     '',
   ].join('\n');
-  for (const sub of ['logs', 'db', 'config']) mkdirSync(path.join(dir, sub), { recursive: true });
-  writeFileSync(path.join(dir, 'logs', 'app.jsonl'), `${logLines.join('\n')}\n`);
-  writeFileSync(path.join(dir, 'config', 'staging.yaml'), staging);
-  writeFileSync(path.join(dir, 'config', 'production.yaml'), production);
-  writeFileSync(path.join(dir, 'db', 'seed.sql'), seed);
-  writeFileSync(path.join(dir, 'incident.yaml'), manifest);
+  writeIncidentFiles(dir, {
+    'logs/app.jsonl': `${logLines.join('\n')}\n`,
+    'config/staging.yaml': staging,
+    'config/production.yaml': production,
+    'db/seed.sql': seed,
+    'incident.yaml': manifest,
+  });
 }
 
-function fracas(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  // Asynchronous on purpose: the local server must keep answering (and counting) while the CLI runs.
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const fracas = (args: string[]) => runCliProcess(args);
 
 function reportFiles(): { name: string; text: string }[] {
   const reportDir = path.join(dir, 'report');

@@ -1,12 +1,10 @@
 // Every planted secret format (issue 11 item 7) is absent from every output of `fracas report`: evidence.json, Markdown, PDF text, charts, stdout, stderr, --json.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const REPO = path.resolve(import.meta.dirname, '..', '..');
-const BIN = path.join(REPO, 'bin', 'fracas.js');
+import { runCliProcess, writeIncidentFiles } from '../helpers/cli.ts';
 
 /** One secret per format that reached an output before; each is listed with where it is planted. */
 const PLANTED = {
@@ -68,21 +66,15 @@ function writeIncident(): void {
     '    right: { label: production, path: config/production.yaml }',
     '',
   ].join('\n');
-  for (const sub of ['logs', 'config']) mkdirSync(path.join(dir, sub), { recursive: true });
-  writeFileSync(path.join(dir, 'logs', 'app.jsonl'), `${logLines.join('\n')}\n`);
-  writeFileSync(path.join(dir, 'config', 'staging.yaml'), staging);
-  writeFileSync(path.join(dir, 'config', 'production.yaml'), production);
-  writeFileSync(path.join(dir, 'incident.yaml'), manifest);
+  writeIncidentFiles(dir, {
+    'logs/app.jsonl': `${logLines.join('\n')}\n`,
+    'config/staging.yaml': staging,
+    'config/production.yaml': production,
+    'incident.yaml': manifest,
+  });
 }
 
-function fracas(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const fracas = (args: string[]) => runCliProcess(args);
 
 /** Every file under a directory, recursively (report Markdown, charts, PDF, evidence). */
 function filesUnder(folder: string): string[] {

@@ -64,7 +64,7 @@ export function categoryOfSignal(signal: Signal): HypothesisCategory | undefined
 
 const EXCEPTION = /(?:^|\s|:)((?:[A-Za-z_][\w$]*\.)*[A-Z][\w$]*(?:Error|Exception|Panic|Fault))\b/;
 const ERRNO = /\b(E(?:CONNREFUSED|CONNRESET|TIMEDOUT|HOSTUNREACH|NETUNREACH|NOTFOUND|AI_AGAIN|PIPE|ADDRINUSE|MFILE|NOSPC|ACCES|CONNABORTED|PROTO))\b/;
-const SQLSTATE = /\b(?:SQLSTATE|sqlstate|code)[\s:=\[("']*([0-9A-Z]{5})\b/;
+const SQLSTATE = /\b(?:SQLSTATE|sqlstate|code)[\s:=[("']*([0-9A-Z]{5})\b/;
 
 function hintsOf(text: string, record?: LogRecord): ErrorHints {
   const hints: ErrorHints = {};

@@ -9,10 +9,10 @@ import { countBetween, elevatedSegment, firstAfter, MINUTE, seriesOf, total, typ
 import { detectSymptom, type DetectedSymptom } from './symptom.ts';
 import type { Attribution, Candidate, Features } from './types.ts';
 
-export type { Attribution, Candidate, Features, Symptom, CausalChain } from './types.ts';
+export type { Attribution, Candidate } from './types.ts';
 
 /** Feature weights of an error family's score (they sum to 1). */
-export const WEIGHTS = { reach: 0.3, alignment: 0.2, novelty: 0.15, precedence: 0.15, volume: 0.1, specificity: 0.1 } as const;
+const WEIGHTS = { reach: 0.3, alignment: 0.2, novelty: 0.15, precedence: 0.15, volume: 0.1, specificity: 0.1 } as const;
 /** A background family's score is multiplied by this. */
 const BACKGROUND_FACTOR = 0.3;
 /** Causes may lead the symptom by this much and still count as aligned. */
@@ -100,7 +100,7 @@ function familyFeatures(family: ErrorFamily, context: Context, totalIncident: nu
     let hit = 0;
     for (const id of symptom.ids) {
       const chain = context.chains.get(id);
-      if (chain && chain.some((template) => templates.has(template))) hit++;
+      if (chain?.some((template) => templates.has(template))) hit++;
     }
     Object.assign(features, { reach: round(hit / symptom.ids.size, 3), reachOver: 'entities', reachCount: hit, reachOf: symptom.ids.size });
   } else if (symptom && symptom.minutes > 0 && symptom.onset) {
@@ -241,7 +241,7 @@ function keyWord(path: string): string | undefined {
   const segments = path.split('.').reverse();
   for (const segment of segments) {
     const words = segment
-      .split(/[_\-]|(?=[A-Z])/)
+      .split(/[_-]|(?=[A-Z])/)
       .map((word) => word.toLowerCase())
       .filter((word) => word.length >= 3 && !GENERIC_KEY_WORDS.has(word) && /^[a-z]+$/.test(word));
     if (words.length > 0) return words[words.length - 1];

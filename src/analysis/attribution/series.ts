@@ -12,7 +12,7 @@ export interface Series {
 /** At most this many bins; longer windows use wider bins so the change-point search stays O(n²) on a small n. */
 const MAX_BINS = 720;
 
-export function binWidth(start: number, end: number): number {
+function binWidth(start: number, end: number): number {
   const minutes = Math.max(1, Math.ceil((end - start) / MINUTE));
   return Math.max(1, Math.ceil(minutes / MAX_BINS)) * MINUTE;
 }
@@ -32,11 +32,11 @@ export function total(series: Series): number {
   return series.bins.reduce((sum, count) => sum + count, 0);
 }
 
-export function timeOf(series: Series, index: number): number {
+function timeOf(series: Series, index: number): number {
   return series.start + index * series.binMs;
 }
 
-export function indexOf(series: Series, time: number): number {
+function indexOf(series: Series, time: number): number {
   return Math.max(0, Math.min(series.bins.length, Math.floor((time - series.start) / series.binMs)));
 }
 

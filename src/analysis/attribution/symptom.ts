@@ -5,7 +5,7 @@ import { elevatedSegment, MINUTE, seriesOf, widen, type Series } from './series.
 import type { Symptom } from './types.ts';
 
 /** The symptom's segment holds at least this share of its failures. */
-export const SYMPTOM_SHARE = 0.6;
+const SYMPTOM_SHARE = 0.6;
 
 export interface DetectedSymptom extends Symptom {
   series: Series;

@@ -7,8 +7,8 @@ import { onlyInOneEnvironment } from './only-in-one.ts';
 import type { ConfigAnomaly, ConfigComparison } from './types.ts';
 
 /** Kept per comparison, highest-ranked first: a table of two huge files stays readable. */
-export const MAX_DIFFERENCES = 10_000;
-export const MAX_ANOMALIES = 1_000;
+const MAX_DIFFERENCES = 10_000;
+const MAX_ANOMALIES = 1_000;
 
 /** The analysis view of one collected file. */
 export function sideOf(file: ConfigFile): ConfigSide {

@@ -4,7 +4,7 @@ import { childPath, indexPath, isMapValue, type ConfigValue, type ParseProblem }
 
 /** Longer strings are compared by hash: regular expressions on multi-megabyte strings can exhaust the stack. */
 export const MAX_VALUE_CHARS = 64 * 1024;
-export const MAX_KEY_CHARS = 1024;
+const MAX_KEY_CHARS = 1024;
 /** Parse problems kept per file (random bytes can give one per line). */
 export const MAX_PROBLEMS = 20;
 

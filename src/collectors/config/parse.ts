@@ -117,7 +117,7 @@ function asText(text: string, file: string, engine: string, expressions: number,
  * Parse YAML; a template (Helm/Go, Jinja, ERB) that does not parse as written is parsed again with its expressions as
  * opaque placeholders (compared as written), and compared as text when even that fails.
  */
-export function parseYamlText(text: string, file: string): ParsedConfig {
+function parseYamlText(text: string, file: string): ParsedConfig {
   const direct = parseYamlOnce(text, file);
   const engines = templateEngines(text);
   if (direct.errors.length === 0 || engines.length === 0) return direct;
@@ -140,7 +140,7 @@ function jsonErrorAt(text: string): { line: number; col: number } | undefined {
   return { line: before.split('\n').length, col: first.offset - lineStart + 1 };
 }
 
-export function parseJsonText(text: string, file: string): ParsedConfig {
+function parseJsonText(text: string, file: string): ParsedConfig {
   try {
     JSON.parse(text);
   } catch {
@@ -162,7 +162,7 @@ export function parseJsonText(text: string, file: string): ParsedConfig {
   return { ...parseYamlText(text, file), format: 'json' };
 }
 
-export function parseEnvConfig(text: string, file: string): ParsedConfig {
+function parseEnvConfig(text: string, file: string): ParsedConfig {
   const parsed = parseEnvText(text);
   return { file, format: 'env', value: parsed.values, lines: parsed.lines, duplicates: parsed.duplicates, errors: parsed.errors };
 }

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { ConfigSideSpec } from '../../manifest/index.ts';
-import { existingDir, GitError, runGit } from '../git.ts';
+import { existingDir, type GitError, runGit } from '../git.ts';
 import { checkRegularFile, readRegularFile } from '../read-file.ts';
 
 export interface SideFile {
@@ -95,7 +95,7 @@ async function listAtRevision(side: ConfigSideSpec, absolute: string, incidentDi
 export async function listSide(side: ConfigSideSpec, incidentDir: string): Promise<SideListing> {
   const absolute = path.resolve(incidentDir, side.path);
   if (side.rev) return listAtRevision(side, absolute, incidentDir);
-  let stats;
+  let stats: ReturnType<typeof statSync>;
   try {
     stats = statSync(absolute);
   } catch (error) {

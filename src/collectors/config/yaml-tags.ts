@@ -4,7 +4,7 @@ import { isCollection, Pair, Scalar, visit, YAMLMap, type Document } from 'yaml'
 const CORE_TAG = /^tag:yaml\.org,2002:/;
 
 /** A tag the YAML core schema does not resolve (local `!Ref`, global `!<tag:example.com:x>`). */
-export function isCustomTag(tag: string | undefined): tag is string {
+function isCustomTag(tag: string | undefined): tag is string {
   return tag !== undefined && tag !== '!' && !CORE_TAG.test(tag);
 }
 

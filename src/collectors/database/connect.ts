@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { ClientConfig } from 'pg';
 import { SourceFailure } from '../types.ts';
 
-export type PoolerMode = 'transaction' | 'session' | undefined;
+type PoolerMode = 'transaction' | 'session' | undefined;
 
 export interface ParsedDatabaseUrl {
   config: ClientConfig;

@@ -96,7 +96,7 @@ function firstColumn(body: string): string | undefined {
 }
 
 /** Remove parentheses that wrap the whole expression. */
-export function stripParens(expression: string): string {
+function stripParens(expression: string): string {
   let text = expression.trim();
   while (text.startsWith('(') && matchingParen(text, 0) === text.length - 1) text = text.slice(1, -1).trim();
   return text;

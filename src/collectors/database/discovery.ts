@@ -1,4 +1,6 @@
 // Finds job tables when the manifest names none, and recognises a job table's columns and in-flight states by name and type.
+import type { CheckSqlTable } from '../../evidence/database-checks.ts';
+
 /** Job tables checked at most per database; the other candidates are listed, not checked. */
 export const MAX_JOB_TABLES = 5;
 
@@ -165,10 +167,19 @@ export function inFlightStates(values: string[]): string[] {
 }
 
 /** SQL listing a state column's values with counts (one statement on the job table: needs SELECT on it). */
-export function stateValuesSql(table: string, stateExpression: string, limit = 100): string {
+function stateValuesSql(table: string, stateExpression: string, limit = 100): string {
   return `SELECT ${stateExpression} AS value, count(*) AS jobs
 FROM ${table}
 GROUP BY 1
 ORDER BY jobs DESC
 LIMIT ${limit}`;
 }
+
+/** The discovery checks: the candidate tables (rows rebuilt into the evidence's form) and a state column's values. */
+export const DISCOVERY_CHECKS = {
+  'job-table-candidates': () => ({ title: 'Tables that look like job tables (a state or status column and an update timestamp)', sql: candidateTablesSql() }),
+  'job-states': (table: string, state: string, quotedTable: string, stateExpression: string) => ({
+    title: `Values of ${state} in ${table}`,
+    sql: stateValuesSql(quotedTable, stateExpression),
+  }),
+} satisfies CheckSqlTable<'discovery'>;

@@ -1,15 +1,15 @@
 // The database collector: job, schema and health checks against PostgreSQL (DATABASE_URL) or an embedded, seeded PGlite.
 import path from 'node:path';
+import { storedCheck, type CheckIdsOf, type CheckSql, type DatabaseCheckId, type SqlCheck } from '../../evidence/database-checks.ts';
 import type { DatabaseEvidence, QueryCheck } from '../../evidence/schema.ts';
 import type { DatabaseSourceSpec } from '../../manifest/index.ts';
 import { SourceFailure, type CollectContext, type CollectorOutput } from '../types.ts';
 import { connectionFailure, parseDatabaseUrl, scrub } from './connect.ts';
-import { COUNTERS_ID, countersSql, EXTENSION_SQL, healthChecksSql, SERVER_INFO_SQL, statementsSql, type ServerInfo } from './health-checks.ts';
-import type { CheckSql } from './job-checks.ts';
+import { countersSnapshotSql, EXTENSION_SQL, healthChecksSql, SERVER_INFO_SQL, statementsSql, type ServerInfo } from './health-checks.ts';
 import { collectJobTables } from './job-tables.ts';
 import { openPglite } from './pglite.ts';
 import { countersCheck } from './counters.ts';
-import { describeError, runCheck, type RunOptions } from './run-check.ts';
+import { describeError, runCheck, type QuerySql, type RunOptions } from './run-check.ts';
 import { checkCustomQuery, outsideCatalogReason, outsideCatalogSql } from './query-guard.ts';
 import { openPgSession, type DbSession } from './session.ts';
 import { toDbRow } from './values.ts';
@@ -82,18 +82,21 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
   };
   const options: RunOptions = { ...{ statementTimeoutMs: spec.statementTimeoutMs, lockTimeoutMs: spec.lockTimeoutMs }, maxRows: limit, role: info.role, secret: target.secret };
   const checks: QueryCheck[] = [];
-  const run = async (check: CheckSql, extra?: Partial<RunOptions>) => {
+  /** Run a check (declared, or a custom query) and keep it in the evidence. */
+  async function run<K extends DatabaseCheckId>(check: CheckSql<K>, extra?: Partial<RunOptions>): Promise<SqlCheck<K>>;
+  async function run(check: QuerySql, extra?: Partial<RunOptions>): Promise<QueryCheck>;
+  async function run(check: QuerySql, extra?: Partial<RunOptions>): Promise<QueryCheck> {
     if (context.signal?.aborted) throw new SourceFailure('collection aborted', 'ABORT_ERR');
     context.progress(`database ${spec.id}: ${check.id}`);
     const result = await runCheck(session, check, { ...options, ...extra });
     checks.push(result);
     return result;
-  };
+  }
   const isPg = session.engine === 'postgres';
 
   // First counters snapshot: the other checks run during the delay before the second.
-  const counterSql = countersSql(info);
-  const firstCounters = isPg ? await runCheck(session, { id: COUNTERS_ID, title: '', sql: counterSql }, options) : undefined;
+  const counters = countersSnapshotSql(info);
+  const firstCounters = isPg ? await runCheck(session, counters, options) : undefined;
   const firstAt = Date.now();
 
   // Job tables (named in the manifest, or discovered) with their schema evidence.
@@ -116,7 +119,7 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
       : `role "${info.role}" is not a member of pg_read_all_stats (pg_monitor): other roles' sessions show NULL state, xact_start, backend_type and '<insufficient privilege>' queries, so this covers only its own sessions`;
     for (const check of health) {
       const result = await run(check);
-      if (activityNote && result.status === 'ok' && ACTIVITY_CHECKS.has(check.id)) {
+      if (activityNote && result.status === 'ok' && ACTIVITY_CHECKS.has(check.check)) {
         result.status = 'limited';
         result.note = activityNote;
       }
@@ -124,10 +127,10 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
     await statementChecks(session, info, firstTable, options, run, checks);
     const elapsed = Date.now() - firstAt;
     if (elapsed < spec.countersDelayMs) await new Promise((resolve) => setTimeout(resolve, spec.countersDelayMs - elapsed));
-    const second = await runCheck(session, { id: COUNTERS_ID, title: '', sql: counterSql }, options);
-    checks.push(countersCheck(counterSql, firstCounters!, second));
+    const second = await runCheck(session, counters, options);
+    checks.push(storedCheck(countersCheck(counters, firstCounters!, second)));
   } else {
-    for (const check of [...health, { id: COUNTERS_ID, title: 'pg_stat_database counters', sql: counterSql }, ...statementsSql('public', info, firstTable)]) {
+    for (const check of [...health, counters, ...statementsSql('public', info, firstTable)]) {
       checks.push(skipped(check.id, check.title, 'limited', PGLITE_NOTE, check.sql));
     }
   }
@@ -244,14 +247,14 @@ async function refuseCustomQuery(session: DbSession, sql: string, options: RunOp
   }
 }
 
-const ACTIVITY_CHECKS = new Set(['connection-headroom', 'sessions-by-state', 'idle-in-transaction', 'oldest-transactions', 'blocking-chains', 'waiting-locks']);
+const ACTIVITY_CHECKS = new Set<DatabaseCheckId>(['connection-headroom', 'sessions-by-state', 'idle-in-transaction', 'oldest-transactions', 'blocking-chains', 'waiting-locks']);
 
 async function statementChecks(
   session: DbSession,
   info: ServerInfo,
   table: string | undefined,
   options: RunOptions,
-  run: (check: CheckSql) => Promise<QueryCheck>,
+  run: (check: CheckSql<CheckIdsOf<'statements'>>) => Promise<QueryCheck>,
   checks: QueryCheck[],
 ): Promise<void> {
   let schema: string | undefined;

@@ -1,5 +1,6 @@
 // SQL for the job-table checks (stuck jobs, state distribution, stuck ages, recent errors, retries), built for any job table.
-import { jobCheckId, type JobCheckId } from '../../evidence/database-checks.ts';
+import { jobCheckId, type CheckIdsOf, type CheckSql, type CheckSqlTable } from '../../evidence/database-checks.ts';
+import { checksFrom } from './check-table.ts';
 import type { JobChecksSpec } from '../../manifest/index.ts';
 import { guessJobColumns, type CatalogColumn } from './discovery.ts';
 import { nowExpression, quoteIdent, quoteLiteral, quoteQualified, relationOid } from './sql.ts';
@@ -92,135 +93,168 @@ export function resolveJobColumns(spec: JobChecksSpec & { table: string }, colum
   return { resolved };
 }
 
-export interface CheckSql {
-  id: string;
-  title: string;
-  sql: string;
-}
-
 /** The state column as SQL (cast to text when it is an enum or another type). */
 export function stateExpression(columns: ResolvedJobColumns): string {
   return columns.stateCast ? `${quoteIdent(columns.state)}::text` : quoteIdent(columns.state);
 }
 
-/** Build the five job checks plus the brief's error listing. `limit` caps listing rows (one extra row detects truncation). */
-export function jobChecksSql(columns: ResolvedJobColumns, asOf: string | undefined, limit: number): CheckSql[] {
-  const spec = columns;
-  const checkId = (base: JobCheckId) => jobCheckId(base, columns);
-  const table = quoteQualified(spec.table);
-  const now = nowExpression(asOf);
+/** The job-table look-up: the table's columns from the catalog. */
+export const JOB_TABLE_CHECKS = {
+  'job-table-columns': (table: string) => ({ title: `Columns of ${table}`, sql: tableColumnsSql(table) }),
+} satisfies CheckSqlTable<'job-table'>;
+
+/** What every job check's SQL is built from: the resolved columns and the expressions they share. */
+interface JobSql {
+  columns: ResolvedJobColumns;
+  limit: number;
+  table: string;
+  id: string;
+  state: string;
+  updated: string;
+  created: string;
+  inFlight: string;
+  stuck: string;
+  minutes: string;
+  extra: string[];
+  errorText: string | undefined;
+  listColumns: string[];
+  now: string;
+}
+
+function jobSql(columns: ResolvedJobColumns, asOf: string | undefined, limit: number): JobSql {
   const q = quoteIdent;
-  const id = q(columns.id);
+  const now = nowExpression(asOf);
   const state = stateExpression(columns);
   const updated = q(columns.updated);
   const created = columns.created ? q(columns.created) : updated;
+  const id = q(columns.id);
   // No in-flight state known: nothing counts as stuck (the collector says so in a note).
-  const inFlight = spec.inFlightStates.length > 0 ? `${state} IN (${spec.inFlightStates.map(quoteLiteral).join(', ')})` : 'false';
-  const cutoff = `${now} - ${Number(spec.stuckAfterMinutes)} * interval '1 minute'`;
-  const stuck = `${inFlight} AND ${updated} < ${cutoff}`;
-  const minutes = `round((extract(epoch FROM (${now} - ${updated})) / 60)::numeric, 1)`;
+  const inFlight = columns.inFlightStates.length > 0 ? `${state} IN (${columns.inFlightStates.map(quoteLiteral).join(', ')})` : 'false';
+  const cutoff = `${now} - ${Number(columns.stuckAfterMinutes)} * interval '1 minute'`;
   const extra = [columns.retry, ...columns.entities].filter((name): name is string => Boolean(name)).map(q);
-  const errorText = errorTextExpression(columns);
-  const listColumns = [id, ...(columns.status ? [q(columns.status)] : []), q(columns.state), ...(columns.created ? [created] : []), updated, ...extra];
+  return {
+    columns,
+    limit,
+    table: quoteQualified(columns.table),
+    id,
+    state,
+    updated,
+    created,
+    inFlight,
+    stuck: `${inFlight} AND ${updated} < ${cutoff}`,
+    minutes: `round((extract(epoch FROM (${now} - ${updated})) / 60)::numeric, 1)`,
+    extra,
+    errorText: errorTextExpression(columns),
+    listColumns: [id, ...(columns.status ? [q(columns.status)] : []), q(columns.state), ...(columns.created ? [created] : []), updated, ...extra],
+    now,
+  };
+}
 
-  const checks: CheckSql[] = [
-    {
-      id: checkId('stuck-jobs'),
-      title: `Jobs in ${spec.inFlightStates.join('/') || '(no in-flight state)'} not updated for ${spec.stuckAfterMinutes} minutes${columns.checkSuffix ? ` (${spec.table})` : ''}`,
-      sql: `SELECT ${listColumns.join(', ')},
-       ${minutes} AS minutes_since_update${errorText ? `,\n       left(${errorText}, 300) AS last_error` : ''}
-FROM ${table}
-WHERE ${stuck}
-ORDER BY ${created} DESC
-LIMIT ${limit + 1}`,
-    },
-    {
-      // Every stuck job's id (up to 100,000), so joins with the logs count all of them, not the listed rows.
-      id: checkId('stuck-job-ids'),
-      title: `Ids of every job stuck in ${spec.inFlightStates.join('/') || '(no in-flight state)'}`,
-      sql: `SELECT count(*) AS jobs, coalesce(string_agg(${id}::text, ',' ORDER BY ${id}::text), '') AS ids
-FROM (SELECT ${id} FROM ${table} WHERE ${stuck} LIMIT 100000) AS stuck`,
-    },
-    {
-      id: checkId('state-distribution'),
-      title: `Jobs by ${columns.state}${columns.status ? ` and ${columns.status}` : ''}`,
-      sql: `SELECT ${state} AS ${q(columns.state)}, ${columns.status ? `${q(columns.status)}, ` : ''}count(*) AS jobs,
-       count(*) FILTER (WHERE ${stuck}) AS stuck,
-       min(${updated}) AS oldest_update, max(${updated}) AS newest_update
-FROM ${table}
-GROUP BY ${columns.status ? '1, 2' : '1'}
+const inFlightLabel = (columns: ResolvedJobColumns) => columns.inFlightStates.join('/') || '(no in-flight state)';
+
+/** The recent-errors filter: an error recorded and the job updated within recentErrorHours. */
+function recentErrors(c: JobSql, error: string): string {
+  const present = /json/.test(c.columns.errorType ?? '') ? `${error} IS NOT NULL AND jsonb_typeof(${error}::jsonb) <> 'null'` : `${error} IS NOT NULL AND ${error}::text <> ''`;
+  return `${present} AND ${c.updated} > ${c.now} - ${Number(c.columns.recentErrorHours)} * interval '1 hour'`;
+}
+
+/** The job checks in the order they run; recent-errors and recent-error-jobs need an error column, retry-counts a retry column. */
+const JOB_CHECKS = {
+  'stuck-jobs': (c: JobSql) => ({
+    title: `Jobs in ${inFlightLabel(c.columns)} not updated for ${c.columns.stuckAfterMinutes} minutes${c.columns.checkSuffix ? ` (${c.columns.table})` : ''}`,
+    sql: `SELECT ${c.listColumns.join(', ')},
+       ${c.minutes} AS minutes_since_update${c.errorText ? `,\n       left(${c.errorText}, 300) AS last_error` : ''}
+FROM ${c.table}
+WHERE ${c.stuck}
+ORDER BY ${c.created} DESC
+LIMIT ${c.limit + 1}`,
+  }),
+  // Every stuck job's id (up to 100,000), so joins with the logs count all of them, not the listed rows.
+  'stuck-job-ids': (c: JobSql) => ({
+    title: `Ids of every job stuck in ${inFlightLabel(c.columns)}`,
+    sql: `SELECT count(*) AS jobs, coalesce(string_agg(${c.id}::text, ',' ORDER BY ${c.id}::text), '') AS ids
+FROM (SELECT ${c.id} FROM ${c.table} WHERE ${c.stuck} LIMIT 100000) AS stuck`,
+  }),
+  'state-distribution': (c: JobSql) => ({
+    title: `Jobs by ${c.columns.state}${c.columns.status ? ` and ${c.columns.status}` : ''}`,
+    sql: `SELECT ${c.state} AS ${quoteIdent(c.columns.state)}, ${c.columns.status ? `${quoteIdent(c.columns.status)}, ` : ''}count(*) AS jobs,
+       count(*) FILTER (WHERE ${c.stuck}) AS stuck,
+       min(${c.updated}) AS oldest_update, max(${c.updated}) AS newest_update
+FROM ${c.table}
+GROUP BY ${c.columns.status ? '1, 2' : '1'}
 ORDER BY jobs DESC
-LIMIT ${limit + 1}`,
-    },
-    {
-      id: checkId('stuck-job-age'),
-      title: 'Age of stuck jobs since their last update',
-      sql: `SELECT state, count(*) AS jobs,
+LIMIT ${c.limit + 1}`,
+  }),
+  'stuck-job-age': (c: JobSql) => ({
+    title: 'Age of stuck jobs since their last update',
+    sql: `SELECT state, count(*) AS jobs,
        min(updated) AS oldest_update, max(updated) AS newest_update,
        round(min(minutes), 1) AS min_minutes, round(avg(minutes), 1) AS avg_minutes,
        round((percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes))::numeric, 1) AS median_minutes, round(max(minutes), 1) AS max_minutes,
        count(*) FILTER (WHERE minutes < 240) AS under_4h,
        count(*) FILTER (WHERE minutes >= 240 AND minutes < 1440) AS from_4h_to_24h,
        count(*) FILTER (WHERE minutes >= 1440) AS over_24h
-FROM (SELECT ${state} AS state, ${updated} AS updated, ${minutes} AS minutes FROM ${table} WHERE ${stuck}) stuck
+FROM (SELECT ${c.state} AS state, ${c.updated} AS updated, ${c.minutes} AS minutes FROM ${c.table} WHERE ${c.stuck}) stuck
 GROUP BY state
 ORDER BY jobs DESC`,
-    },
-  ];
-
-  if (errorText && columns.error) {
-    const error = q(columns.error);
-    const present = /json/.test(columns.errorType ?? '') ? `${error} IS NOT NULL AND jsonb_typeof(${error}::jsonb) <> 'null'` : `${error} IS NOT NULL AND ${error}::text <> ''`;
-    const recent = `${present} AND ${updated} > ${now} - ${Number(spec.recentErrorHours)} * interval '1 hour'`;
-    const kind = /json/.test(columns.errorType ?? '') ? `coalesce(${error}::jsonb->>'code', ${error}::jsonb->>'type', ${error}::jsonb->>'error_code', ${error}::jsonb->>'kind')` : 'NULL::text';
-    const entitySamples = columns.entities
+  }),
+  'recent-errors': (c: JobSql) => {
+    if (!c.errorText || !c.columns.error) return undefined;
+    const q = quoteIdent;
+    const error = q(c.columns.error);
+    const kind = /json/.test(c.columns.errorType ?? '') ? `coalesce(${error}::jsonb->>'code', ${error}::jsonb->>'type', ${error}::jsonb->>'error_code', ${error}::jsonb->>'kind')` : 'NULL::text';
+    const entitySamples = c.columns.entities
       .map((name) => `,\n       (array_agg(${q(name)}::text ORDER BY updated DESC) FILTER (WHERE ${q(name)} IS NOT NULL))[1:10] AS ${q(`sample_${name}`)}`)
       .join('');
-    checks.push(
-      {
-        id: checkId('recent-errors'),
-        title: `Errors of the last ${spec.recentErrorHours} hours grouped by normalised ${columns.error}`,
-        sql: `SELECT normalized_error, error_code, count(*) AS occurrences, count(DISTINCT id) AS jobs,
+    return {
+      title: `Errors of the last ${c.columns.recentErrorHours} hours grouped by normalised ${c.columns.error}`,
+      sql: `SELECT normalized_error, error_code, count(*) AS occurrences, count(DISTINCT id) AS jobs,
        min(updated) AS first_seen, max(updated) AS last_seen, min(raw_error) AS sample_error,
        array_agg(DISTINCT state) AS states,
        (array_agg(id::text ORDER BY updated DESC))[1:10] AS sample_ids${entitySamples}
-FROM (SELECT ${id} AS id, ${state} AS state, ${updated} AS updated, ${columns.entities.map((name) => `${q(name)}, `).join('')}${kind} AS error_code,
-             left(${errorText}, 300) AS raw_error,
-             ${normaliseSql(`left(${errorText}, 500)`)} AS normalized_error
-      FROM ${table}
-      WHERE ${recent}) errors
+FROM (SELECT ${c.id} AS id, ${c.state} AS state, ${c.updated} AS updated, ${c.columns.entities.map((name) => `${q(name)}, `).join('')}${kind} AS error_code,
+             left(${c.errorText}, 300) AS raw_error,
+             ${normaliseSql(`left(${c.errorText}, 500)`)} AS normalized_error
+      FROM ${c.table}
+      WHERE ${recentErrors(c, error)}) errors
 GROUP BY normalized_error, error_code
 ORDER BY occurrences DESC
-LIMIT ${limit + 1}`,
-      },
-      {
-        id: checkId('recent-error-jobs'),
-        title: `Jobs with ${columns.error} updated in the last ${spec.recentErrorHours} hours`,
-        sql: `SELECT ${[id, ...(columns.status ? [q(columns.status)] : []), q(columns.state), error, updated, ...extra].join(', ')}
-FROM ${table}
-WHERE ${recent}
-ORDER BY ${updated} DESC
-LIMIT ${limit + 1}`,
-      },
-    );
-  }
-
-  if (columns.retry) {
-    const retry = q(columns.retry);
-    checks.push({
-      id: checkId('retry-counts'),
-      title: `Jobs by ${columns.retry}`,
+LIMIT ${c.limit + 1}`,
+    };
+  },
+  'recent-error-jobs': (c: JobSql) => {
+    if (!c.errorText || !c.columns.error) return undefined;
+    const q = quoteIdent;
+    const error = q(c.columns.error);
+    return {
+      title: `Jobs with ${c.columns.error} updated in the last ${c.columns.recentErrorHours} hours`,
+      sql: `SELECT ${[c.id, ...(c.columns.status ? [q(c.columns.status)] : []), q(c.columns.state), error, c.updated, ...c.extra].join(', ')}
+FROM ${c.table}
+WHERE ${recentErrors(c, error)}
+ORDER BY ${c.updated} DESC
+LIMIT ${c.limit + 1}`,
+    };
+  },
+  'retry-counts': (c: JobSql) => {
+    if (!c.columns.retry) return undefined;
+    const retry = quoteIdent(c.columns.retry);
+    return {
+      title: `Jobs by ${c.columns.retry}`,
       sql: `SELECT ${retry} AS retries, count(*) AS jobs,
-       count(*) FILTER (WHERE ${inFlight}) AS in_flight,
-       count(*) FILTER (WHERE ${stuck}) AS stuck${columns.error ? `,\n       count(*) FILTER (WHERE ${q(columns.error)} IS NOT NULL) AS with_error` : ''},
-       max(${updated}) AS last_update
-FROM ${table}
+       count(*) FILTER (WHERE ${c.inFlight}) AS in_flight,
+       count(*) FILTER (WHERE ${c.stuck}) AS stuck${c.columns.error ? `,\n       count(*) FILTER (WHERE ${quoteIdent(c.columns.error)} IS NOT NULL) AS with_error` : ''},
+       max(${c.updated}) AS last_update
+FROM ${c.table}
 GROUP BY 1
 ORDER BY 1 NULLS FIRST
-LIMIT ${limit + 1}`,
-    });
-  }
-  return checks;
+LIMIT ${c.limit + 1}`,
+    };
+  },
+} satisfies CheckSqlTable<'job'>;
+
+/** The job checks that apply to this table. `limit` caps listing rows (one extra row detects truncation). */
+export function jobChecksSql(columns: ResolvedJobColumns, asOf: string | undefined, limit: number): CheckSql<CheckIdsOf<'job'>>[] {
+  return checksFrom(JOB_CHECKS, [jobSql(columns, asOf, limit)], (check) => jobCheckId(check, columns));
 }
 
 /** The error as text: for json(b), the message field (or the whole value); for text, itself. */

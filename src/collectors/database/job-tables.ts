@@ -1,17 +1,17 @@
 // The job-table part of the database collector: the tables named in the manifest or discovered, their job checks and schema evidence.
-import { CORE_JOB_CHECK_IDS, jobCheckId, tableSuffix } from '../../evidence/database-checks.ts';
-import type { CheckConstraint, DbRow, JobTableEvidence, QueryCheck } from '../../evidence/schema.ts';
+import { CORE_JOB_CHECK_IDS, jobCheckId, storedCheck, tableSuffix, type CheckRow, type CheckSql, type DatabaseCheckId, type SqlCheck } from '../../evidence/database-checks.ts';
+import type { CheckConstraint, JobTableEvidence, QueryCheck } from '../../evidence/schema.ts';
 import type { DatabaseSourceSpec, JobChecksSpec } from '../../manifest/index.ts';
-import { candidateTablesSql, inFlightStates, jobTableCandidate, MAX_JOB_TABLES, rankCandidates, stateValuesSql, type CatalogColumn, type JobTableCandidate } from './discovery.ts';
-import { jobChecksSql, resolveJobColumns, stateExpression, tableColumnsSql, type CheckSql, type ResolvedJobColumns } from './job-checks.ts';
+import { DISCOVERY_CHECKS, inFlightStates, jobTableCandidate, MAX_JOB_TABLES, rankCandidates, type CatalogColumn, type JobTableCandidate } from './discovery.ts';
+import { JOB_TABLE_CHECKS, jobChecksSql, resolveJobColumns, stateExpression, type ResolvedJobColumns } from './job-checks.ts';
 import { constraintsFromRows, schemaChecksSql, unindexedColumns } from './schema-checks.ts';
 import { quoteQualified } from './sql.ts';
 
 export interface JobTablesContext {
   /** Run a check and keep it in the evidence. */
-  run(check: CheckSql, extra?: { maxRows?: number }): Promise<QueryCheck>;
+  run<K extends DatabaseCheckId>(check: CheckSql<K>, extra?: { maxRows?: number }): Promise<SqlCheck<K>>;
   /** Run a check without keeping it (catalog look-ups whose rows are recorded in another form). */
-  look(check: CheckSql, extra?: { maxRows?: number }): Promise<QueryCheck>;
+  look<K extends DatabaseCheckId>(check: CheckSql<K>, extra?: { maxRows?: number }): Promise<SqlCheck<K>>;
   /** Keep a check that was not run (with its reason). */
   keep(check: QueryCheck): void;
   role: string;
@@ -43,7 +43,7 @@ export async function collectJobTables(spec: DatabaseSourceSpec, context: JobTab
 
 /** The table the manifest names: a missing table or column is a failure of those checks (the source is partial). */
 async function namedTable(jobs: JobChecksSpec & { table: string }, context: JobTablesContext): Promise<JobTablesResult> {
-  const columnsCheck = await context.look({ id: 'job-table-columns', title: `Columns of ${jobs.table}`, sql: tableColumnsSql(jobs.table) }, { maxRows: 1000 });
+  const columnsCheck = await context.look({ check: 'job-table-columns', id: 'job-table-columns', ...JOB_TABLE_CHECKS['job-table-columns'](jobs.table) }, { maxRows: 1000 });
   const columns = catalogColumns(columnsCheck.rows);
   const { resolved, problem } =
     columnsCheck.status !== 'ok'
@@ -86,10 +86,10 @@ async function namedTable(jobs: JobChecksSpec & { table: string }, context: JobT
 type DiscoverySettings = Pick<JobChecksSpec, 'stuckAfterMinutes' | 'recentErrorHours' | 'inFlightStates'>;
 
 async function discoveredTables(context: JobTablesContext, settings: DiscoverySettings): Promise<JobTablesResult> {
-  const sql = candidateTablesSql();
-  const found = await context.look({ id: 'job-table-candidates', title: '', sql }, { maxRows: 200 });
+  const candidatesSql = { check: 'job-table-candidates', id: 'job-table-candidates', ...DISCOVERY_CHECKS['job-table-candidates']() } as const;
+  const found = await context.look(candidatesSql, { maxRows: 200 });
   const candidates: JobTableCandidate[] = [];
-  const rows: DbRow[] = [];
+  const rows: CheckRow<'job-table-candidates'>[] = [];
   for (const row of found.rows) {
     const candidate = jobTableCandidate(row);
     if ('reason' in candidate) rows.push({ table: candidate.table, state_column: null, updated_column: null, estimated_rows: null, chosen: false, reason: `not a job table: ${candidate.reason}` });
@@ -114,9 +114,9 @@ async function discoveredTables(context: JobTablesContext, settings: DiscoverySe
         ? 'no table with a state or status column and an update timestamp, so the job checks did not run; the health checks did. Name a job table in jobs.table to check one.'
         : `no jobs: block in the manifest; job checks ran on ${chosen.map((candidate) => `${candidate.table} (${candidate.guessed.state}, ${candidate.guessed.updated})`).join(', ')}${ranked.length > chosen.length ? `; ${ranked.length - chosen.length} more candidate(s) listed, not checked` : ''}. Name a table in jobs.table to choose yourself.`;
   context.keep({
-    id: 'job-table-candidates',
-    title: 'Tables that look like job tables (a state or status column and an update timestamp)',
-    sql,
+    id: candidatesSql.id,
+    title: candidatesSql.title,
+    sql: candidatesSql.sql,
     rows,
     rowCount: rows.length,
     truncated: found.truncated,
@@ -153,9 +153,9 @@ async function discoveredTables(context: JobTablesContext, settings: DiscoverySe
 async function checkTable(resolved: ResolvedJobColumns, columns: CatalogColumn[], context: JobTablesContext, constraints: CheckConstraint[]): Promise<{ unindexed: string[] }> {
   if (resolved.inFlightStates.length === 0) {
     const states = await context.run({
+      check: 'job-states',
       id: jobCheckId('job-states', resolved),
-      title: `Values of ${resolved.state} in ${resolved.table}`,
-      sql: stateValuesSql(quoteQualified(resolved.table), stateExpression(resolved)),
+      ...DISCOVERY_CHECKS['job-states'](resolved.table, resolved.state, quoteQualified(resolved.table), stateExpression(resolved)),
     });
     const values = states.rows.map((row) => String(row.value ?? ''));
     resolved.inFlightStates = inFlightStates(values);
@@ -185,12 +185,12 @@ async function checkTable(resolved: ResolvedJobColumns, columns: CatalogColumn[]
 }
 
 /** CHECK constraints, enum labels, foreign keys and indexes of a table; returns the indexes check. */
-async function schemaEvidence(table: string, suffix: string, context: JobTablesContext, constraints: CheckConstraint[]): Promise<QueryCheck | undefined> {
-  const results: QueryCheck[] = [];
-  for (const check of schemaChecksSql(table, context.maxRows)) results.push(await context.run({ ...check, id: suffix ? `${check.id}-${suffix}` : check.id }));
-  const [checkRows, enumRows, , indexRows] = results;
-  constraints.push(...constraintsFromRows(checkRows?.rows ?? [], enumRows?.rows ?? [], table));
-  return indexRows;
+async function schemaEvidence(table: string, suffix: string, context: JobTablesContext, constraints: CheckConstraint[]): Promise<SqlCheck<'indexes'> | undefined> {
+  const results = new Map<DatabaseCheckId, QueryCheck>();
+  for (const check of schemaChecksSql(table, context.maxRows, suffix)) results.set(check.check, storedCheck(await context.run(check)));
+  const typed = <K extends DatabaseCheckId>(id: K) => results.get(id) as SqlCheck<K> | undefined;
+  constraints.push(...constraintsFromRows(typed('check-constraints')?.rows ?? [], typed('enum-columns')?.rows ?? [], table));
+  return typed('indexes');
 }
 
 function tableExtras(resolved: ResolvedJobColumns | undefined, columns: CatalogColumn[], unindexed: string[], more: Record<string, unknown>): Record<string, unknown> {
@@ -205,7 +205,7 @@ function tableExtras(resolved: ResolvedJobColumns | undefined, columns: CatalogC
   };
 }
 
-function catalogColumns(rows: DbRow[]): CatalogColumn[] {
+function catalogColumns(rows: CheckRow<'job-table-columns'>[]): CatalogColumn[] {
   return rows.map((column) => ({ name: String(column.name), type: String(column.type), enum: column.is_enum === true, primaryKey: column.primary_key === true }));
 }
 

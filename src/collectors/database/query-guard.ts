@@ -81,7 +81,7 @@ function matchesPattern(name: string, pattern: string): boolean {
 }
 
 /** Why a built-in function is refused, or undefined when it may be called. */
-export function actingFunction(name: string): string | undefined {
+function actingFunction(name: string): string | undefined {
   const lower = name.toLowerCase();
   return ACTING_FUNCTIONS.find(([pattern]) => matchesPattern(lower, pattern))?.[1];
 }
@@ -203,7 +203,7 @@ export async function checkCustomQuery(sql: string): Promise<GuardVerdict> {
  * information_schema (extension and user functions: dblink, postgres_fdw's, plpgsql) and foreign tables.
  * Parameters: $1 text[] of function names, $2 text[] of relation names (possibly schema-qualified).
  */
-export const OUTSIDE_CATALOG_SQL = `SELECT 'function' AS kind, n.nspname || '.' || p.proname AS name
+const OUTSIDE_CATALOG_SQL = `SELECT 'function' AS kind, n.nspname || '.' || p.proname AS name
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE p.proname = ANY($1::text[]) AND pg_function_is_visible(p.oid) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
 UNION ALL
@@ -212,7 +212,7 @@ FROM pg_class c
 WHERE c.relkind = 'f' AND c.oid IN (SELECT to_regclass(r)::oid FROM unnest($2::text[]) AS r)`;
 
 /** Literal text[] for OUTSIDE_CATALOG_SQL when parameters cannot be bound (our own SQL path). */
-export function textArray(values: string[]): string {
+function textArray(values: string[]): string {
   return `ARRAY[${values.map((value) => `'${value.replace(/'/g, "''")}'`).join(', ')}]::text[]`;
 }
 

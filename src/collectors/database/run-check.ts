@@ -1,6 +1,6 @@
 // Runs one check through a session and turns the result or the error into a QueryCheck (ok, failed or limited with a note).
+import type { CheckSql, DatabaseCheckId, SqlCheck } from '../../evidence/database-checks.ts';
 import type { QueryCheck } from '../../evidence/schema.ts';
-import type { CheckSql } from './job-checks.ts';
 import type { DbSession, SessionLimits } from './session.ts';
 import { toDbRow } from './values.ts';
 
@@ -18,7 +18,20 @@ export interface RunOptions extends SessionLimits {
   secret?: string;
 }
 
-export async function runCheck(session: DbSession, check: CheckSql, options: RunOptions): Promise<QueryCheck> {
+/** A query that is no declared check: a custom query of the manifest. */
+export interface QuerySql {
+  id: string;
+  title: string;
+  sql: string;
+}
+
+/**
+ * A declared check's rows come back typed by its declaration (test/collectors/database/check-ids.test.ts holds
+ * every check's SQL to it on PostgreSQL 15); a custom query's rows are whatever it selected.
+ */
+export async function runCheck<K extends DatabaseCheckId>(session: DbSession, check: CheckSql<K>, options: RunOptions): Promise<SqlCheck<K>>;
+export async function runCheck(session: DbSession, check: QuerySql, options: RunOptions): Promise<QueryCheck>;
+export async function runCheck(session: DbSession, check: QuerySql, options: RunOptions): Promise<QueryCheck> {
   const base = { id: check.id, title: check.title, sql: check.sql };
   if (session.broken()) return { ...base, rows: [], rowCount: 0, truncated: false, status: 'failed', note: 'not run: the connection to the database was lost' };
   try {

@@ -1,38 +1,35 @@
 // SQL for schema evidence on the job table: CHECK constraints, enum labels, foreign keys and indexes.
-import type { CheckConstraint, DbRow } from '../../evidence/schema.ts';
+import { jobCheckId, type CheckIdsOf, type CheckRow, type CheckSql, type CheckSqlTable } from '../../evidence/database-checks.ts';
+import type { CheckConstraint } from '../../evidence/schema.ts';
+import { checksFrom } from './check-table.ts';
 import { parseCheckConstraint } from './constraints.ts';
-import type { CheckSql } from './job-checks.ts';
 import { relationOid } from './sql.ts';
 
-export function schemaChecksSql(table: string, limit: number): CheckSql[] {
-  const regclass = relationOid(table);
-  const attnames = (rel: string, keys: string) =>
-    `(SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(${keys}) WITH ORDINALITY k(attnum, ord) JOIN pg_attribute a ON a.attrelid = ${rel} AND a.attnum = k.attnum)`;
-  return [
-    {
-      id: 'check-constraints',
-      title: `CHECK constraints on ${table}`,
-      sql: `SELECT c.conname::text AS name, c.conrelid::regclass::text AS "table", pg_get_constraintdef(c.oid) AS definition,
+const attnames = (rel: string, keys: string) =>
+  `(SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(${keys}) WITH ORDINALITY k(attnum, ord) JOIN pg_attribute a ON a.attrelid = ${rel} AND a.attnum = k.attnum)`;
+
+const SCHEMA_CHECKS = {
+  'check-constraints': (table: string, regclass: string, limit: number) => ({
+    title: `CHECK constraints on ${table}`,
+    sql: `SELECT c.conname::text AS name, c.conrelid::regclass::text AS "table", pg_get_constraintdef(c.oid) AS definition,
        c.convalidated AS validated, ${attnames('c.conrelid', 'c.conkey')} AS columns
 FROM pg_constraint c
 WHERE c.conrelid = ${regclass} AND c.contype = 'c'
 ORDER BY c.conname
 LIMIT ${limit + 1}`,
-    },
-    {
-      id: 'enum-columns',
-      title: `Enum-typed columns of ${table} and their labels`,
-      sql: `SELECT a.attname::text AS "column", format_type(a.atttypid, a.atttypmod) AS type,
+  }),
+  'enum-columns': (table: string, regclass: string, _limit: number) => ({
+    title: `Enum-typed columns of ${table} and their labels`,
+    sql: `SELECT a.attname::text AS "column", format_type(a.atttypid, a.atttypmod) AS type,
        array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
 FROM pg_attribute a JOIN pg_enum e ON e.enumtypid = a.atttypid
 WHERE a.attrelid = ${regclass} AND a.attnum > 0 AND NOT a.attisdropped
 GROUP BY a.attname, a.atttypid, a.atttypmod
 ORDER BY 1`,
-    },
-    {
-      id: 'foreign-keys',
-      title: `Foreign keys from and to ${table}`,
-      sql: `SELECT c.conname::text AS name, c.conrelid::regclass::text AS "table", ${attnames('c.conrelid', 'c.conkey')} AS columns,
+  }),
+  'foreign-keys': (table: string, regclass: string, limit: number) => ({
+    title: `Foreign keys from and to ${table}`,
+    sql: `SELECT c.conname::text AS name, c.conrelid::regclass::text AS "table", ${attnames('c.conrelid', 'c.conkey')} AS columns,
        c.confrelid::regclass::text AS referenced_table, ${attnames('c.confrelid', 'c.confkey')} AS referenced_columns,
        pg_get_constraintdef(c.oid) AS definition, c.convalidated AS validated,
        EXISTS (SELECT 1 FROM pg_index i
@@ -42,23 +39,26 @@ FROM pg_constraint c
 WHERE c.contype = 'f' AND (c.conrelid = ${regclass} OR c.confrelid = ${regclass})
 ORDER BY c.conname
 LIMIT ${limit + 1}`,
-    },
-    {
-      id: 'indexes',
-      title: `Indexes on ${table}`,
-      sql: `SELECT i.indexrelid::regclass::text AS index, ${attnames('i.indrelid', "string_to_array(i.indkey::text, ' ')::int2[]")} AS columns,
+  }),
+  indexes: (table: string, regclass: string, limit: number) => ({
+    title: `Indexes on ${table}`,
+    sql: `SELECT i.indexrelid::regclass::text AS index, ${attnames('i.indrelid', "string_to_array(i.indkey::text, ' ')::int2[]")} AS columns,
        pg_get_indexdef(i.indexrelid) AS definition, i.indisunique AS is_unique, i.indisprimary AS is_primary, i.indisvalid AS is_valid,
        i.indpred IS NOT NULL AS is_partial
 FROM pg_index i
 WHERE i.indrelid = ${regclass}
 ORDER BY 1
 LIMIT ${limit + 1}`,
-    },
-  ];
+  }),
+} satisfies CheckSqlTable<'schema'>;
+
+/** CHECK constraints, enum labels, foreign keys and indexes of a job table (ids with the table's suffix after the first). */
+export function schemaChecksSql(table: string, limit: number, checkSuffix = ''): CheckSql<CheckIdsOf<'schema'>>[] {
+  return checksFrom(SCHEMA_CHECKS, [table, relationOid(table), limit], (check) => jobCheckId(check, { checkSuffix }));
 }
 
 /** CHECK constraint rows (and enum labels) -> the evidence's CheckConstraint list with allowed value sets. */
-export function constraintsFromRows(checkRows: DbRow[], enumRows: DbRow[], table: string): CheckConstraint[] {
+export function constraintsFromRows(checkRows: CheckRow<'check-constraints'>[], enumRows: CheckRow<'enum-columns'>[], table: string): CheckConstraint[] {
   const constraints: CheckConstraint[] = [];
   for (const row of checkRows) {
     const definition = String(row.definition ?? '');
@@ -84,7 +84,7 @@ export function constraintsFromRows(checkRows: DbRow[], enumRows: DbRow[], table
 }
 
 /** Which of the checked columns appear in no index (a filter on them alone reads the whole table). */
-export function unindexedColumns(indexRows: DbRow[], checked: string[]): string[] {
+export function unindexedColumns(indexRows: CheckRow<'indexes'>[], checked: string[]): string[] {
   const indexed = new Set(indexRows.flatMap((row) => (Array.isArray(row.columns) ? row.columns.map(String) : [])));
   return checked.filter((column) => !indexed.has(column));
 }

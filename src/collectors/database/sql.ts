@@ -11,7 +11,7 @@ export function quoteQualified(name: string): string {
 }
 
 /** Split "schema.table" (or '"My Schema"."T"') into its unquoted parts. */
-export function splitQualified(name: string): string[] {
+function splitQualified(name: string): string[] {
   const parts: string[] = [];
   let current = '';
   let quoted = false;

@@ -21,7 +21,7 @@ function parseNumericText(text: string): number | string {
 }
 
 /** '2026-11-29 11:03:32.396169+00' -> '2026-11-29T11:03:32.396Z' (infinity and BC dates stay text). */
-export function timestampToIso(text: string, withZone: boolean): string {
+function timestampToIso(text: string, withZone: boolean): string {
   const match = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?([+-]\d\d(?::?\d\d)?(?::\d\d)?)?$/.exec(text);
   if (!match) return text;
   const fraction = (match[3] ?? '').slice(0, 4);
@@ -32,7 +32,7 @@ export function timestampToIso(text: string, withZone: boolean): string {
 }
 
 /** Convert any driver value into a DbValue. */
-export function toDbValue(value: unknown): DbValue {
+function toDbValue(value: unknown): DbValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);

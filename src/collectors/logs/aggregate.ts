@@ -160,6 +160,7 @@ export class EvidenceBuilder {
       if (!file.lastSeen || time > file.lastSeen) file.lastSeen = time;
     } else file.untimed = (file.untimed ?? 0) + 1;
     if (record.fields.truncated) file.truncatedRecords = (file.truncatedRecords ?? 0) + 1;
+    if (record.fields.readAs === 'text') file.textRecords = (file.textRecords ?? 0) + 1;
     const kind = eventKind(record);
     if (kind && time && this.events.length < this.limits.maxEvents) {
       this.events.push({ kind, timestamp: time, file: record.file, line: record.line, message: excerpt(record.message) });

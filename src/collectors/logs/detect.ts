@@ -2,6 +2,7 @@
 import { detectPrefix, parseGenericLine } from './postgres.ts';
 import { plainHead, pythonHead, renderTextHead, syslogHead } from './text-formats.ts';
 import { apacheErrorHead, CONTINUATION, EXCEPTION_LINE, goHead, herokuHead, javaHead, logfmtLineHead, nginxErrorHead, pgbouncerHead, rubyHead } from './app-formats.ts';
+import { accessLogHead } from './access-log.ts';
 import { CRI_LINE } from './cri.ts';
 import { isPostgresSyslog } from './syslog.ts';
 import type { Head } from './headed.ts';
@@ -17,6 +18,7 @@ export type LogFormatName =
   | 'syslog'
   | 'cri'
   | 'heroku'
+  | 'access-log'
   | 'nginx-error'
   | 'apache-error'
   | 'ruby'
@@ -38,6 +40,7 @@ export const FORMAT_NAMES: LogFormatName[] = [
   'syslog',
   'cri',
   'heroku',
+  'access-log',
   'nginx-error',
   'apache-error',
   'ruby',
@@ -56,6 +59,7 @@ export const JSON_LINE_FORMATS = new Set<string>(['json-lines', 'docker-json', '
 const TEXT_FORMATS: [LogFormatName, (line: string) => Head | null, number][] = [
   ['cri', (line) => (CRI_LINE.test(line) ? { message: '' } : null), 0.6],
   ['heroku', herokuHead, 0.4],
+  ['access-log', accessLogHead, 0.6],
   ['nginx-error', nginxErrorHead, 0.4],
   ['apache-error', apacheErrorHead, 0.4],
   ['ruby', rubyHead, 0.4],

@@ -32,14 +32,17 @@ export function fileWarnings(summary: LogFileSummary, window: { start: string; e
     suggested && suggested !== summary.format
       ? `; the lines look like ${suggested}: set \`format: ${suggested}\``
       : "; set `format` to the file's format (a name or a header format such as '<Date> <Time> <Level> <Content>')";
-  const parsedShare = lines > 0 ? (lines - summary.unparsed) / lines : 1;
-  const recordShare = lines > 0 ? summary.records / lines : 1;
+  const text = summary.textRecords ?? 0;
+  const parsedShare = lines > 0 ? (lines - summary.unparsed - text) / lines : 1;
+  const recordShare = lines > 0 ? (summary.records - text) / lines : 1;
   if (lines >= 10 && (parsedShare < MIN_PARSED_SHARE || (recordShare < MIN_PARSED_SHARE && suggested && suggested !== summary.format))) {
     warnings.push({
-      text: `${name}: format ${summary.format} parsed ${summary.records} record(s) from ${lines} line(s) (${summary.unparsed} unparsed), less than a tenth${suggestion}`,
+      text: `${name}: format ${summary.format} parsed ${summary.records - text} record(s) from ${lines} line(s) (${summary.unparsed} unparsed${text > 0 ? `, ${text} kept as text` : ''}), less than a tenth${suggestion}`,
       partial: true,
       kind: 'format',
     });
+  } else if (text > 0) {
+    warnings.push({ text: `${name}: ${text} block(s) of text between the ${summary.format} records (crash output, stderr) kept as text records`, partial: false, kind: 'format' });
   } else if (summary.records === 0) {
     warnings.push({ text: `${name}: no record could be read (format ${summary.format}, ${summary.unparsed} unparsed line(s))${suggestion}`, partial: true, kind: 'format' });
   }

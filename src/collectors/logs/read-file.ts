@@ -7,6 +7,7 @@ import { createPostgresParser } from './postgres.ts';
 import { createRenderJsonParser } from './render-json.ts';
 import { headText, textChunks } from './source.ts';
 import { detectFormat, FORMAT_NAMES, JSON_LINE_FORMATS, type LogFormatName } from './detect.ts';
+import { accessLogHead } from './access-log.ts';
 import { apacheErrorHead, CONTINUATION, EXCEPTION_LINE, goHead, herokuHead, javaHead, logfmtLineHead, nginxErrorHead, pgbouncerHead, rubyHead } from './app-formats.ts';
 import { createCriParser } from './cri.ts';
 import { createPostgresSyslogParser, createSyslogHead, inferSyslogYear } from './syslog.ts';
@@ -79,6 +80,7 @@ export async function readLogFile(absolutePath: string, displayPath: string, opt
         'render-text': renderTextHead,
         plain: plainHead,
         heroku: herokuHead,
+        'access-log': accessLogHead,
         'nginx-error': nginxErrorHead,
         'apache-error': apacheErrorHead,
         ruby: rubyHead,
@@ -88,7 +90,7 @@ export async function readLogFile(absolutePath: string, displayPath: string, opt
         logfmt: logfmtLineHead,
       };
       const lineHead = heads[format] ?? headerFormatHead(compileHeaderFormat(format));
-      const continuation = format !== 'syslog' && format !== 'heroku';
+      const continuation = format !== 'syslog' && format !== 'heroku' && format !== 'access-log';
       lineParser = createHeadedParser(
         {
           file: displayPath,

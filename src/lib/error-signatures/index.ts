@@ -5,7 +5,7 @@ import { requiredLiterals } from './literals.ts';
 import type { ErrorHints, ErrorSignature, ResourceKind, SignatureMatch } from './types.ts';
 
 export { hintsFromFields } from './hints.ts';
-export type { Ecosystem, ErrorHints, ErrorSignature, Remedy, ResourceKind, SignatureExample, SignatureMatch } from './types.ts';
+export type { ErrorHints, ErrorSignature, SignatureMatch } from './types.ts';
 
 const priorityOf = (signature: ErrorSignature): number => signature.priority ?? 50;
 
@@ -40,7 +40,7 @@ function quote(text: string): string {
 }
 
 /** The text patterns a signature is recognised by: its own patterns plus ones derived from its exception types, errno names and SQLSTATEs. */
-export function patternSources(signature: ErrorSignature): { by: Recogniser; source: string; caseInsensitive: boolean }[] {
+function patternSources(signature: ErrorSignature): { by: Recogniser; source: string; caseInsensitive: boolean }[] {
   const sources: { by: Recogniser; source: string; caseInsensitive: boolean }[] = [];
   for (const pattern of signature.match.patterns ?? []) sources.push({ by: 'pattern', source: pattern, caseInsensitive: true });
   for (const type of signature.match.exceptionTypes ?? []) sources.push({ by: 'exception-type', source: `(?:^|[^\\w$])${quote(type)}(?:[^\\w$]|$)`, caseInsensitive: false });
@@ -143,7 +143,7 @@ function resourcePatterns(signature: ErrorSignature): RE2JS[] {
 
 /** Where records commonly name the far end: proxies' upstream, URLs, host:port after a connect, DNS lookups. */
 const GENERIC_RESOURCE = [
-  String.raw`upstream: "(?:https?|fastcgi|uwsgi|grpc)://([^/"]+)`,
+  'upstream: "(?:https?|fastcgi|uwsgi|grpc)://([^/"]+)',
   String.raw`host='([^']+)', port=(\d+)`,
   String.raw`Cannot connect to host ([\w.-]+:\d+)`,
   String.raw`connect\(\) to ([\w.:\[\]-]+:\d+) failed`,

@@ -33,7 +33,7 @@ export interface Remedy {
   settings?: string[];
 }
 
-export interface SignatureExample {
+interface SignatureExample {
   /** The message exactly as the library prints it. */
   text: string;
   /** The library (and version) that prints it, e.g. `psycopg2 2.9`. */

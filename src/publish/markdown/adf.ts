@@ -1,7 +1,7 @@
 // Markdown -> Atlassian Document Format (Jira Cloud REST v3 bodies), built from markdown-it's token stream.
 import { parseMarkdown, safeHref, type Token } from './parse.ts';
 
-export interface AdfMark {
+interface AdfMark {
   type: 'strong' | 'em' | 'code' | 'strike' | 'link';
   attrs?: { href: string };
 }
@@ -184,15 +184,4 @@ export function markdownToAdf(markdown: string): AdfDocument {
     }
   }
   return { version: 1, type: 'doc', content: root.content ?? [] };
-}
-
-/** A paragraph with one linked text, e.g. the PDF link appended to a comment. */
-export function adfLinkParagraph(before: string, text: string, href: string): AdfNode {
-  return {
-    type: 'paragraph',
-    content: [
-      { type: 'text', text: before },
-      { type: 'text', text, marks: [{ type: 'link', attrs: { href } }] },
-    ],
-  };
 }

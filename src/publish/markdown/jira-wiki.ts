@@ -4,7 +4,7 @@ import { parseMarkdown, safeHref, type Token } from './parse.ts';
 /** Characters that start wiki formatting; escaped with a backslash in plain text. */
 const SPECIAL = /([\\*_{}[\]|!^~+\-#?])/g;
 
-export function escapeWiki(text: string): string {
+function escapeWiki(text: string): string {
   return text.replace(SPECIAL, '\\$1');
 }
 

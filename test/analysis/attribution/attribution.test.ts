@@ -87,7 +87,7 @@ describe('error families', () => {
 describe('reach and precedence over entity chains', () => {
   const ids = Array.from({ length: 10 }, (_, index) => `req-${index}0a`);
   const chains: Record<string, string[]> = {};
-  ids.forEach((id, index) => (chains[id] = index < 9 ? ['pool', 'record'] : ['record']));
+  for (const [index, id] of ids.entries()) chains[id] = index < 9 ? ['pool', 'record'] : ['record'];
   const spec = {
     failures: every(60, 120).map((offset): [number, number] => [offset, 1]),
     families: [

@@ -4,7 +4,7 @@ import type { EvidenceBundle, LogEntity, LogEvidence, LogRecord, LogTemplate } f
 export const START = Date.parse('2026-10-06T12:00:00Z');
 export const minute = (offset: number): string => new Date(START + offset * 60_000).toISOString().replace(/\.\d{3}Z$/, '.000Z');
 
-export interface FamilySpec {
+interface FamilySpec {
   id: string;
   message: string;
   /** Minutes (offsets from START) with one record each (repeat an offset for more). */
@@ -15,7 +15,7 @@ export interface FamilySpec {
 }
 
 /** A template with its minute histogram and one kept record per minute (up to 50). */
-export function template(spec: FamilySpec): { template: LogTemplate; records: LogRecord[] } {
+function template(spec: FamilySpec): { template: LogTemplate; records: LogRecord[] } {
   const minutes = new Map<string, number>();
   for (const offset of spec.at) minutes.set(minute(offset), (minutes.get(minute(offset)) ?? 0) + 1);
   const level = spec.level ?? 'error';

@@ -20,7 +20,9 @@ const side = (label: string, sidePath: string, extra: { rev?: string; envFiles?:
 const spec = (left: ReturnType<typeof side>, right: ReturnType<typeof side>, others: ReturnType<typeof side>[] = []): ConfigSourceSpec => ({ id: 'config-envs', kind: 'config', left, right, others });
 
 const temps: string[] = [];
-afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('collectConfig', () => {
   it('compares two files with env files, masking secrets', async () => {

@@ -13,7 +13,9 @@ import type { ConfigSourceSpec } from '../../../src/manifest/index.ts';
 import { testContext } from './context.ts';
 
 const temps: string[] = [];
-afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
 
 function tempDir(files: Record<string, string> = {}, fifos: string[] = []): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fracas-config-hostile-'));

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectDatabase } from '../../../src/collectors/database/index.ts';
 import { checkCustomQuery } from '../../../src/collectors/database/query-guard.ts';

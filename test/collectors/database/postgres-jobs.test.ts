@@ -1,5 +1,5 @@
 // Job, schema and custom-query checks on the real PostgreSQL 15: results, read-only refusal, timeouts, privileges, connection failures.
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { collectDatabase } from '../../../src/collectors/database/index.ts';
@@ -267,7 +267,7 @@ describe('idle transaction blocking the job table', () => {
       const holderPid = (await sql(scratch.url, `SELECT pid FROM pg_stat_activity WHERE application_name = 'jobs-idle-holder'`)).rows[0].pid as number;
       const idle = checkOf(output, 'idle-in-transaction').rows.find((row) => row.pid === holderPid);
       expect(idle).toMatchObject({ state: 'idle in transaction', locked_tables: ['upload_pipeline.upload_jobs'] });
-      expect((idle?.blocking_pids as number[]).length).toBe(1);
+      expect(idle?.blocking_pids as number[]).toHaveLength(1);
       const chains = checkOf(output, 'blocking-chains').rows;
       expect(chains).toHaveLength(2);
       for (const row of chains) expect(row.root_blockers).toEqual([holderPid]);

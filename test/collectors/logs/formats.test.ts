@@ -31,6 +31,22 @@ describe('documented log formats', () => {
     expect(records[2]!.fields.job_id).toBe('8813');
   });
 
+  it('access logs (Apache common and combined, nginx combined with escapes and an appended request time): one request per line', async () => {
+    const { format, records, unparsed, levels } = await read('access.log');
+    expect(format).toBe('access-log');
+    expect(unparsed).toEqual([]);
+    expect(levels).toEqual(['info', 'info', 'error', 'warn', 'warn', 'warn']);
+    expect(records[0]!.timestamp).toBe('2000-10-10T20:55:36.000Z');
+    expect(records[0]!.fields).toMatchObject({ remote: '127.0.0.1', user: 'frank', method: 'GET', path: '/apache_pb.gif', statusCode: '200', bytes: '2326' });
+    expect(records[1]!.fields).toMatchObject({ referer: 'http://www.example.com/start.html', userAgent: 'Mozilla/4.08 [en] (Win98; I ;Nav)' });
+    expect(records[2]!.fields).toMatchObject({ method: 'POST', path: '/api/orders/8812/pay', statusCode: '502', requestTime: '0.031' });
+    expect(records[3]!.timestamp).toBe('2000-10-10T21:01:03.250Z');
+    expect(records[3]!.fields.path).toBe('/search?q="quoted"');
+    expect(records[4]!.fields.method).toBeUndefined();
+    expect(records[4]!.fields.statusCode).toBe('400');
+    expect(records[5]!.message).toBe('- 408');
+  });
+
   it('Go log and a panic with its goroutine trace as one fatal record', async () => {
     const { format, records } = await read('go-panic.log');
     expect(format).toBe('go');

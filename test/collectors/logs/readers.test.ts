@@ -67,17 +67,42 @@ describe('log readers', () => {
     }
   });
 
-  it('counts and samples bad JSON lines without failing, and reads pino, structlog and python-json records', async () => {
+  it('counts and samples bad JSON lines without failing, keeps text lines as text records, and reads pino, structlog and python-json records', async () => {
     const { result, records, unparsed } = await read(path.join(fixtures, 'pino.jsonl'));
     expect(result.format).toBe('json-lines');
-    expect(unparsed.map((entry) => [entry.line, entry.reason])).toEqual([
-      [5, 'invalid-json'],
-      [6, 'not-json'],
-    ]);
-    expect(records.map((record) => record.level)).toEqual(['info', 'error', 'error', 'warn', 'info']);
+    expect(unparsed.map((entry) => [entry.line, entry.reason])).toEqual([[5, 'invalid-json']]);
+    expect(records.find((record) => record.line === 6)).toMatchObject({ message: 'not json at all', fields: { readAs: 'text', timeFrom: 'previous-record' } });
+    expect(records.filter((record) => record.fields.readAs !== 'text').map((record) => record.level)).toEqual(['info', 'error', 'error', 'warn', 'info']);
     expect(records[1]!.message).toContain('ECONNRESET');
     expect(records[2]!.message).toBe('upstream returned 429');
     expect(records[3]!.timestamp).toBe('2026-11-20T08:00:03.250Z');
+  });
+
+  it('a crash printed between JSON records (V8 heap exhaustion, a Go panic) is one text record at the time of the record before it', async () => {
+    const file = path.join(tmp, 'app.log');
+    const lines = [
+      '{"level":30,"time":1795165495200,"pid":4211,"msg":"GET /api/cart 200"}',
+      '',
+      '<--- Last few GCs --->',
+      '',
+      '[4211:0x5d0c2a0]   912345 ms: Mark-Compact 2046.3 (2083.1) -> 2045.9 (2083.4) MB, 1832.42 / 0.00 ms  (average mu = 0.112, current mu = 0.021) allocation failure; scavenge might not succeed',
+      '',
+      '<--- JS stacktrace --->',
+      '',
+      'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+      ' 1: 0xb090e0 node::Abort() [node]',
+      '{"level":30,"time":1795165498200,"pid":4212,"msg":"server listening on port 3000"}',
+      '2026-11-20T10:05:01Z panic: runtime error: invalid memory address or nil pointer dereference',
+      'goroutine 1 [running]:',
+    ];
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const { records, unparsed } = await read(file);
+    expect(unparsed).toEqual([]);
+    expect(records.map((record) => record.line)).toEqual([1, 3, 11, 12]);
+    expect(records[1]).toMatchObject({ level: 'fatal', timestamp: '2026-11-20T09:04:55.200Z', fields: { readAs: 'text', timeFrom: 'previous-record' } });
+    expect(records[1]!.message).toContain('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory');
+    expect(records[3]).toMatchObject({ timestamp: '2026-11-20T10:05:01.000Z' });
+    expect(records[3]!.message).toContain('goroutine 1 [running]:');
   });
 
   it('keeps Python tracebacks and indented JSON in one record', async () => {

@@ -51,7 +51,7 @@ describe('template miner', () => {
     fc.assert(
       fc.property(fc.shuffledSubarray(messages, { minLength: messages.length, maxLength: messages.length }), (shuffled) => {
         const templates = mine(shuffled);
-        shuffled.forEach((message, index) => expect(templates[index]).toBe(expected.get(message)));
+        for (const [index, message] of shuffled.entries()) expect(templates[index]).toBe(expected.get(message));
       }),
       { numRuns: 30 },
     );

@@ -2,7 +2,7 @@
 import { startFakeServer, type FakeServer, type Recorded, type Reply } from './fake-server.ts';
 
 export const LINEAR_API_KEY = 'lin_api_FakeKey0123456789abcdefghijklmnopqrstuv';
-export const ISSUE_ID = '9cfb482a-81e3-4154-b5b9-2c805e70a02d';
+const ISSUE_ID = '9cfb482a-81e3-4154-b5b9-2c805e70a02d';
 
 export interface LinearFake extends FakeServer {
   api: string;

@@ -249,7 +249,11 @@ console.log(
       appLines: appLines.length,
       jobs: jobs.length,
       ...count,
-      states: jobs.reduce<Record<string, number>>((acc, j) => ({ ...acc, [`${j.state}/${j.attempts}`]: (acc[`${j.state}/${j.attempts}`] ?? 0) + 1 }), {}),
+      states: jobs.reduce<Record<string, number>>((acc, j) => {
+        const key = `${j.state}/${j.attempts}`;
+        acc[key] = (acc[key] ?? 0) + 1;
+        return acc;
+      }, {}),
       stuck: stuck.length,
       firstLockTimeout: pgLines.find((l) => l.includes('lock timeout'))?.slice(0, 23),
       lastLockTimeout: [...pgLines]

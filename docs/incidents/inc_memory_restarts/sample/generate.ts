@@ -224,7 +224,7 @@ function main() {
   // Requests that hit the dying instance or the gap: 502 from the proxy while the process is killed, 503 after.
   for (const when of count.oom) {
     const at = T(when);
-    const inflightOld = render.find((r) => r.at <= at && r.log.message === '==> Out of memory (used over 512Mi)' && Math.abs(r.at - at) < 10)?.log.labels[1]!.value ?? instance;
+    const inflightOld = render.find((r) => r.at <= at && r.log.message === '==> Out of memory (used over 512Mi)' && Math.abs(r.at - at) < 10)?.log.labels[1]?.value ?? instance;
     for (let i = 0; i < int(1, 3); i++) {
       request(at - between(0.5, 3) * SEC, 'GET', `/api/quotes/Q-2026-0${int(18_300, quoteSeq - 1)}`, 502, between(500, 2900), inflightOld);
       count.r502++;

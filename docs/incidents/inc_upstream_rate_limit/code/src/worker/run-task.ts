@@ -2,7 +2,7 @@
 // The enrichment worker: claims pending geocode tasks and resolves each address through GeoClient.
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { GeoClient, UpstreamRateLimitError } from '../geo/client.ts';
+import { type GeoClient, UpstreamRateLimitError } from '../geo/client.ts';
 
 const CLAIM = `
   UPDATE public.geocode_tasks SET state = 'running', updated_at = now()
