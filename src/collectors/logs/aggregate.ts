@@ -20,7 +20,7 @@ export interface BuilderLimits {
   maxErrorTimes: number;
 }
 
-export const DEFAULT_LIMITS: BuilderLimits = {
+const DEFAULT_LIMITS: BuilderLimits = {
   maxRecords: 5000,
   maxRecordsPerTemplate: 50,
   maxTemplates: 2000,
@@ -85,7 +85,7 @@ export function miningText(message: string): string {
 }
 
 /** Id-like segments (with a digit, not a version such as v2) after the `webhook` segment of a request path: the job the callback is for. */
-export function webhookPathIds(path: string): string[] {
+function webhookPathIds(path: string): string[] {
   const segments = path.split('?')[0]!.split('/');
   const start = segments.findIndex((segment) => /webhook/i.test(segment));
   return segments.slice(start + 1).filter((segment) => segment.length >= 3 && /\d/.test(segment) && !/^v\d+(?:\.\d+)*$/i.test(segment) && /^[\w.:-]+$/.test(segment));

@@ -223,7 +223,7 @@ function compileAllowlist(list: TomlAllowlist): Allowlist {
 }
 
 /** Shannon entropy in bits per character (gitleaks' `entropy` threshold). */
-export function shannonEntropy(text: string): number {
+function shannonEntropy(text: string): number {
   if (text.length === 0) return 0;
   const counts = new Map<string, number>();
   for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
@@ -324,12 +324,6 @@ function keywordHits(text: string): Map<CatalogueRule, number[]> {
     previous = current;
   }
   return hits;
-}
-
-/** The rules whose keywords occur in the text, in catalogue order. */
-export function candidateRules(text: string): CatalogueRule[] {
-  const hits = keywordHits(text);
-  return hits.size === 0 ? [] : (rules ?? []).filter((rule) => hits.has(rule));
 }
 
 export interface CatalogueFinding {

@@ -765,7 +765,10 @@ export function createRedactor(): Redactor {
       if (depth > MAX_DEPTH) return `[REDACTED:too-deep:0]`;
       if (Array.isArray(value)) {
         const result = new Array<unknown>(value.length);
-        for (let index = 0; index < value.length; index++) result[index] = walk(value[index], depth + 1);
+        for (let index = 0; index < value.length; index++) {
+          const item = value[index];
+          result[index] = typeof item === 'number' ? item : walk(item, depth + 1);
+        }
         return result;
       }
       if (value instanceof Error) return visitString(errorMessage(value));
@@ -796,6 +799,11 @@ export function createRedactor(): Redactor {
         const item = source[key];
         const outKey = info.entry.out;
         if (key.length >= MIN_PROPAGATED) use(info.entry);
+        // Counts, flags and nulls under ordinary keys are kept as they are.
+        if (!info.secret && !(info.value && secretName !== undefined) && (typeof item === 'number' || typeof item === 'boolean' || item === null || item === undefined)) {
+          result[outKey] = item;
+          continue;
+        }
         const shapeKind = typeof item === 'string' && item.length >= 24 && !info.identifier && !(identifierRecord && info.value) ? secretValueKind(item.trim()) : undefined;
         if (shapeKind !== undefined) {
           result[outKey] = table.placeholder(shapeKind, item as string);
