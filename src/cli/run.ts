@@ -10,8 +10,8 @@ import { loadManifest, type LoadedManifest } from '../manifest/index.ts';
 import { collectEvidence } from '../collectors/gather.ts';
 import { evidencePath, loadEvidence, saveEvidence } from '../evidence/store.ts';
 import type { Reporter } from './progress.ts';
-import { SharedPdfRenderer, safeFileName, writeReport, type OutputFormat, type ReportResult } from '../render/outputs.ts';
-import { loadTemplates } from '../render/handlebars.ts';
+import type { OutputFormat, ReportResult, SharedPdfRenderer } from '../render/outputs.ts';
+import type { loadTemplates } from '../render/handlebars.ts';
 import { lockIncident } from './lock.ts';
 import { loadVerification } from './verify.ts';
 import { saveIncidentRecord, siblingIncidents } from './history.ts';
@@ -154,6 +154,7 @@ async function renderFromBundle(
     review: { timeline: loaded.manifest.timeline, actions: loaded.manifest.actions },
   });
   await saveIncidentRecord(loaded, analysis);
+  const { writeReport } = await import('../render/outputs.ts');
   const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message), ...(outDir ? { outDir } : {}) });
   for (const failure of analysis.analyzerErrors) options.reporter.step(`analyzer ${failure.analyzer} failed: ${failure.message}`);
   if (result.pdf === 'failed') options.reporter.step(`PDF not written: ${result.pdfError ?? 'unknown error'}`);
@@ -168,6 +169,8 @@ async function renderFromBundle(
 
 /** Collect, analyse and render each incident; one browser serves them all. */
 export async function runReport(dirs: string[], options: RunOptions & { collect: boolean }): Promise<IncidentSummary[]> {
+  // The render stage (Handlebars, markdown-it, vega, puppeteer) loads only here, so `fracas collect` starts without it.
+  const [{ SharedPdfRenderer, safeFileName }, { loadTemplates }] = await Promise.all([import('../render/outputs.ts'), import('../render/handlebars.ts')]);
   const pdf = new SharedPdfRenderer(options.env);
   const templates = loadTemplates();
   const summaries: IncidentSummary[] = [];

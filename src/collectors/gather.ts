@@ -5,7 +5,7 @@ import { collectors, type Collector } from './index.ts';
 import { SourceFailure, type CollectContext } from './types.ts';
 import { EVIDENCE_SCHEMA_VERSION, type AnySourceResult, type EvidenceBundle, type IncidentMeta, type SourceError, type SourceKind } from '../evidence/schema.ts';
 import type { LoadedManifest, Manifest, SourceSpec } from '../manifest/index.ts';
-import { createRedactor, redactBundle } from '../lib/secrets/redact.ts';
+import { createRedactor, type Redactor } from '../lib/secrets/redact.ts';
 import { joinStackFrames } from './stack-frames.ts';
 
 export interface ProgressSink {
@@ -90,6 +90,7 @@ export async function collectEvidence(loaded: LoadedManifest, options: CollectOp
     spec.kind === 'git' && spec.paths.length === 0 ? { ...spec, paths: manifestPaths(loaded.manifest.sources, loaded.dir, spec.repository) } : spec,
   );
   const redactor = createRedactor();
+  const redactedAt = new Map<AnySourceResult, number>();
   const run = async (spec: SourceSpec, index: number): Promise<AnySourceResult> => {
     progress.sourceStarted(spec, index, specs.length);
     const context: CollectContext = {
@@ -100,6 +101,7 @@ export async function collectEvidence(loaded: LoadedManifest, options: CollectOp
       progress: (message) => progress.sourceMessage(spec, redactor.text(message)),
     };
     const result = redactor.deep(await collectOne(spec, context));
+    redactedAt.set(result, redactor.version());
     progress.sourceFinished(result);
     return result;
   };
@@ -110,5 +112,28 @@ export async function collectEvidence(loaded: LoadedManifest, options: CollectOp
   const sources = results;
   const bundle: EvidenceBundle = { schemaVersion: EVIDENCE_SCHEMA_VERSION, incident, collectedAt: new Date().toISOString(), sources };
   // The fingerprint of what was asked for, added after redaction (a hash is not a secret).
-  return { ...redactBundle(await joinStackFrames(bundle, loaded), redactor), sourceSpecs: hashSourceSpecs(loaded.manifest.sources) };
+  return { ...redactCollected(await joinStackFrames(bundle, loaded), redactor, redactedAt), sourceSpecs: hashSourceSpecs(loaded.manifest.sources) };
+}
+
+/**
+ * The whole bundle through the run's redactor, so a secret found in one source disappears from the others too. A source
+ * redacted when the redactor's version was what it is now (no secret found since) and not changed since is kept as it is.
+ */
+export function redactCollected(bundle: EvidenceBundle, redactor: Redactor, redactedAt: ReadonlyMap<AnySourceResult, number>): EvidenceBundle {
+  const at = new Map(redactedAt);
+  const { sources, ...rest } = bundle;
+  let head = rest;
+  let current = sources;
+  // Until a pass finds no new secret: then every part has been brought up to the same, final version.
+  for (;;) {
+    const version = redactor.version();
+    head = redactor.deep(head);
+    current = current.map((source) => {
+      if (at.get(source) === redactor.version()) return source;
+      const redacted = redactor.deep(source);
+      at.set(redacted, redactor.version());
+      return redacted;
+    });
+    if (redactor.version() === version) return { ...head, sources: current };
+  }
 }

@@ -20,7 +20,7 @@ export interface BuilderLimits {
   maxErrorTimes: number;
 }
 
-export const DEFAULT_LIMITS: BuilderLimits = {
+const DEFAULT_LIMITS: BuilderLimits = {
   maxRecords: 5000,
   maxRecordsPerTemplate: 50,
   maxTemplates: 2000,
@@ -85,7 +85,7 @@ export function miningText(message: string): string {
 }
 
 /** Id-like segments (with a digit, not a version such as v2) after the `webhook` segment of a request path: the job the callback is for. */
-export function webhookPathIds(path: string): string[] {
+function webhookPathIds(path: string): string[] {
   const segments = path.split('?')[0]!.split('/');
   const start = segments.findIndex((segment) => /webhook/i.test(segment));
   return segments.slice(start + 1).filter((segment) => segment.length >= 3 && /\d/.test(segment) && !/^v\d+(?:\.\d+)*$/i.test(segment) && /^[\w.:-]+$/.test(segment));
@@ -184,7 +184,10 @@ export class EvidenceBuilder {
     const isError = ERROR_LEVELS.has(record.level) || status >= 500;
     const group = this.miner.add(miningText(record.message));
     let stats = this.stats[group];
-    if (!stats) this.stats[group] = stats = { count: 0, tracebacks: 0, levels: {}, samples: [], entities: new Map<string, Set<string>>(), minutes: new Map<string, number>() };
+    if (!stats) {
+      stats = { count: 0, tracebacks: 0, levels: {}, samples: [], entities: new Map<string, Set<string>>(), minutes: new Map<string, number>() };
+      this.stats[group] = stats;
+    }
     stats.count++;
     if (hasStackTrace(record.message)) stats.tracebacks++;
     if (record.level) stats.levels[record.level] = (stats.levels[record.level] ?? 0) + 1;
@@ -206,7 +209,10 @@ export class EvidenceBuilder {
     }
     for (const mention of mentions) {
       let values = stats.entities.get(mention.kind);
-      if (!values) stats.entities.set(mention.kind, (values = new Set<string>()));
+      if (!values) {
+        values = new Set<string>();
+        stats.entities.set(mention.kind, values);
+      }
       if (values.size < 20) values.add(mention.id);
       this.countEntity(record, mention.kind, mention.id, isError, status, failing ? group : undefined);
     }
@@ -230,7 +236,8 @@ export class EvidenceBuilder {
     let bucket = this.minutes.get(minute);
     if (!bucket) {
       if (this.minutes.size >= this.limits.maxMinutes) return;
-      this.minutes.set(minute, (bucket = { total: 0, errors: 0, requests: 0, failedRequests: 0 }));
+      bucket = { total: 0, errors: 0, requests: 0, failedRequests: 0 };
+      this.minutes.set(minute, bucket);
     }
     bucket.total++;
     if (error) bucket.errors++;
@@ -258,6 +265,7 @@ export class EvidenceBuilder {
   }
 
   private readonly chains = new Map<LogEntity, number[]>();
+  private entityExcerpt?: { record: LogRecord; text: string };
 
   private countEntity(record: LogRecord, kind: string, id: string, error: boolean, status: number, failingGroup?: number): void {
     const key = `${kind}\u0000${id}`;
@@ -267,14 +275,19 @@ export class EvidenceBuilder {
         this.entitiesTruncated = true;
         return;
       }
-      entity = { kind, id, records: 0, errors: 0, file: record.file, line: record.line, excerpt: excerpt(record.message, 160), webhook: { attempts: 0, delivered: 0, failed: 0 } };
+      // Entities first seen on the same record share one excerpt string (one text for the redactor to scan).
+      if (this.entityExcerpt?.record !== record) this.entityExcerpt = { record, text: excerpt(record.message, 160) };
+      entity = { kind, id, records: 0, errors: 0, file: record.file, line: record.line, excerpt: this.entityExcerpt.text, webhook: { attempts: 0, delivered: 0, failed: 0 } };
       this.entities.set(key, entity);
     }
     entity.records++;
     if (error) entity.errors++;
     if (failingGroup !== undefined) {
       let chain = this.chains.get(entity);
-      if (!chain) this.chains.set(entity, (chain = []));
+      if (!chain) {
+        chain = [];
+        this.chains.set(entity, chain);
+      }
       if (chain.length < MAX_CHAIN && !chain.includes(failingGroup)) chain.push(failingGroup);
     }
     const time = record.timestamp;
@@ -321,7 +334,10 @@ export class EvidenceBuilder {
         for (const sample of stats.samples) if (template.samples.length < 3) template.samples.push(sample);
         for (const [kind, ids] of stats.entities) {
           let set = entitySets.get(kind);
-          if (!set) entitySets.set(kind, (set = new Set()));
+          if (!set) {
+            set = new Set();
+            entitySets.set(kind, set);
+          }
           for (const id of ids) if (set.size < 20) set.add(id);
         }
       }

@@ -82,7 +82,7 @@ function boundedJson(value: Json, maxChars = MAX_MESSAGE_JSON, state: { truncate
 function flatten(object: JsonObject, prefix: string, out: Record<string, string>, depth: number, skip: Set<string> | null, budget: { left: number }): void {
   for (const key in object) {
     if (budget.left <= 0) return;
-    if (skip !== null && skip.has(key)) continue;
+    if (skip?.has(key)) continue;
     const value = object[key]!;
     const name = prefix ? `${prefix}.${key}` : key;
     const text = scalar(value);

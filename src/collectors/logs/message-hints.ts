@@ -17,7 +17,7 @@ const JSON_LEVEL = /"(?:level|levelname|severity|lvl)"\s*:\s*"?(\w+)"?/i;
 /** A level written inside the message text, or undefined. */
 const LEADING_STAMP = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|\s?[+-]\d\d:?\d\d|\s[A-Z]{3,4})?\]?\s+/;
 
-export function levelInMessage(message: string): Level | undefined {
+function levelInMessage(message: string): Level | undefined {
   let head = message.length > 300 ? message.slice(0, 300) : message;
   // An application's own timestamp before its level (syslog, Docker, CRI lines carrying app output).
   const code = head.charCodeAt(0);

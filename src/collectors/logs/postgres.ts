@@ -18,7 +18,7 @@ const FOLLOW_UPS = new Set(['DETAIL', 'HINT', 'CONTEXT', 'STATEMENT', 'QUERY', '
 const TIME = '(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?: [A-Za-z]{1,6}|[+-]\\d\\d(?::?\\d\\d)?)?)';
 
 /** Prefixes tried when none is given, most specific first. */
-export const COMMON_PREFIXES = [
+const COMMON_PREFIXES = [
   '%m [%p] %q%u@%d %e ',
   '%m [%p] %q%u@%d ',
   '%t [%p] %q%u@%d ',
@@ -275,7 +275,13 @@ export function createPostgresParser(options: PostgresParserOptions, sink: Recor
     delete record.fields['@section'];
   };
   const outer = sink.record.bind(sink);
-  sink = { record: (record) => (clean(record), outer(record)), unparsed: sink.unparsed.bind(sink) };
+  sink = {
+    record: (record) => {
+      clean(record);
+      outer(record);
+    },
+    unparsed: sink.unparsed.bind(sink),
+  };
 
   const drainSample = (): void => {
     if (!compiled) compiled = detectPrefix(sample.map((entry) => entry.text)) ?? compilePrefix('%m [%p] ');
@@ -334,7 +340,7 @@ export function parsePostgresLog(text: string, options: { prefix?: string; file?
   );
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  lines.forEach((line, index) => parser.line(stripCr(line), index + 1));
+  for (const [index, line] of lines.entries()) parser.line(stripCr(line), index + 1);
   parser.end();
   return records;
 }

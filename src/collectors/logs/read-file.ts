@@ -14,7 +14,7 @@ import { createPostgresSyslogParser, createSyslogHead, inferSyslogYear } from '.
 import type { Head } from './headed.ts';
 import { stat } from 'node:fs/promises';
 import { plainHead, pythonHead, renderTextHead } from './text-formats.ts';
-import type { ChunkParser, RecordSink } from './types.ts';
+import type { ChunkParser, LineParser, RecordSink } from './types.ts';
 import { joinMultiline, joinTraceLines } from './tracebacks.ts';
 
 export interface ReadOptions {
@@ -68,7 +68,7 @@ export async function readLogFile(absolutePath: string, displayPath: string, opt
   let postgres: ReturnType<typeof createPostgresParser> | null = null;
   if (format === 'render-json') parser = createRenderJsonParser(displayPath, sink);
   else {
-    let lineParser;
+    let lineParser: LineParser;
     if (JSON_LINE_FORMATS.has(format)) lineParser = createJsonLinesParser(displayPath, sink);
     else if (format === 'postgres') lineParser = postgres = createPostgresParser({ file: displayPath, prefix: options.postgresPrefix }, sink);
     else if (format === 'postgres-syslog') lineParser = postgres = createPostgresSyslogParser(displayPath, year, sink);

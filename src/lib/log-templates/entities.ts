@@ -1,6 +1,6 @@
 // Extracts entity ids (job, document, request, user) from a message and its fields: key=value, "job 123", /jobs/<id>, JSON keys.
 
-export type EntityKind = 'job-id' | 'document-id' | 'request-id' | 'user-id';
+type EntityKind = 'job-id' | 'document-id' | 'request-id' | 'user-id';
 export interface EntityMention {
   kind: EntityKind;
   id: string;

@@ -75,6 +75,17 @@ function maskDotted(piece: string): string {
   return out.replace(/<\*>(?:\.<\*>)+/g, WILDCARD);
 }
 
+const isHexCode = (code: number): boolean => (code >= 48 && code <= 57) || (code >= 97 && code <= 102) || (code >= 65 && code <= 70);
+
+/** 8-4-4-4-12 hex digits (what WHOLE_VARIABLE's uuid alternative matches), checked without a regular expression. */
+function isUuid(token: string): boolean {
+  for (let index = 0; index < 36; index++) {
+    const code = token.charCodeAt(index);
+    if (index === 8 || index === 13 || index === 18 || index === 23 ? code !== 45 : !isHexCode(code)) return false;
+  }
+  return true;
+}
+
 /** Masked forms of recently seen tokens (repeated tokens are the common case); cleared when full. */
 const cache = new Map<string, string>();
 const CACHE_SIZE = 50_000;
@@ -91,6 +102,8 @@ export function maskToken(token: string): string {
   if (digits > 0 && digits === token.length) return WILDCARD;
   // Words without digits, slashes or @ are constants: no lookup needed.
   if (digits === 0 && (!special || token.length <= 3)) return token;
+  // A bare uuid (request and job ids: mostly unique, so not worth a cache entry) is a value.
+  if (token.length === 36 && isUuid(token)) return WILDCARD;
   let masked = cache.get(token);
   if (masked === undefined) {
     masked = maskUncached(token);

@@ -15,7 +15,7 @@ export interface MinedCluster {
 }
 
 /** Distinct masked messages kept exactly; past this, new ones are merged online into coarse groups (bounded memory). */
-export const MAX_GROUPS = 20_000;
+const MAX_GROUPS = 20_000;
 const MAX_COARSE_GROUPS = 5_000;
 
 export class TemplateMiner {
@@ -75,7 +75,7 @@ export class TemplateMiner {
   }
 }
 /** A stable id from the template text (FNV-1a, 32 bits). */
-export function templateId(template: string): string {
+function templateId(template: string): string {
   let hash = 0x811c9dc5;
   for (let index = 0; index < template.length; index++) {
     hash ^= template.charCodeAt(index);
@@ -83,5 +83,3 @@ export function templateId(template: string): string {
   }
   return `t-${(hash >>> 0).toString(16).padStart(8, '0')}`;
 }
-
-export { WILDCARD };

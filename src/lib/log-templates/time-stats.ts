@@ -22,7 +22,7 @@ export function episodes(times: number[], gapMs: number): Episode[] {
 }
 
 /** The q-quantile of ascending values, interpolated linearly between ranks (R-7, as d3-array computes it); NaN when empty. */
-export function quantile(sorted: number[], q: number): number {
+function quantile(sorted: number[], q: number): number {
   return sorted.length === 0 ? Number.NaN : (quantileSorted(sorted, q) ?? Number.NaN);
 }
 

@@ -179,7 +179,12 @@ function re2Matcher(source: string): Matcher {
 /** The re2js program is compiled on first use (compiling all rules up front costs a second). */
 function lazyRe2(source: string): Matcher {
   let compiled: Matcher | undefined;
-  return { all: (text) => (compiled ??= re2Matcher(source)).all(text) };
+  return {
+    all: (text) => {
+      compiled ??= re2Matcher(source);
+      return compiled.all(text);
+    },
+  };
 }
 
 function matcherPair(source: string): { fast: Matcher; linear: Matcher } {
@@ -218,7 +223,7 @@ function compileAllowlist(list: TomlAllowlist): Allowlist {
 }
 
 /** Shannon entropy in bits per character (gitleaks' `entropy` threshold). */
-export function shannonEntropy(text: string): number {
+function shannonEntropy(text: string): number {
   if (text.length === 0) return 0;
   const counts = new Map<string, number>();
   for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
@@ -246,6 +251,10 @@ let rules: CatalogueRule[] | undefined;
 /** Keyword index: the first two (lowercase ASCII) characters -> keywords starting with them -> rules; a bitmap answers "none" fast. */
 let byPair: Map<number, Array<{ keyword: string; rules: CatalogueRule[] }>> | undefined;
 const PAIR_BITS = new Uint8Array(1 << 14);
+/** Pairs that start a two-character keyword (no third character to check). */
+const SHORT_PAIRS = new Uint8Array(1 << 14);
+/** The first three characters of the longer keywords (7 bits each): most pairs of ordinary text stop here. */
+const TRIPLE_BITS = new Uint8Array(1 << 21);
 let keywordless: CatalogueRule[] = [];
 
 const pairKey = (first: number, second: number): number => ((first & 0x7f) << 7) | (second & 0x7f);
@@ -261,6 +270,8 @@ function index(): Map<number, Array<{ keyword: string; rules: CatalogueRule[] }>
     if (keyword.length < 2 || !/^[\x20-\x7e]+$/.test(keyword)) continue;
     const key = pairKey(keyword.charCodeAt(0), keyword.charCodeAt(1));
     PAIR_BITS[key] = 1;
+    if (keyword.length === 2) SHORT_PAIRS[key] = 1;
+    else TRIPLE_BITS[(key << 7) | (keyword.charCodeAt(2) & 0x7f)] = 1;
     const entries = byPair.get(key) ?? [];
     entries.push({ keyword, rules: keywordRules });
     byPair.set(key, entries);
@@ -293,8 +304,14 @@ function keywordHits(text: string): Map<CatalogueRule, number[]> {
   let previous = lowerCode(text.charCodeAt(0));
   for (let position = 1; position < text.length; position++) {
     const current = lowerCode(text.charCodeAt(position));
-    if (previous < 128 && current < 128 && PAIR_BITS[pairKey(previous, current)] === 1) {
+    const pair = pairKey(previous, current);
+    if (previous < 128 && current < 128 && PAIR_BITS[pair] === 1) {
       const start = position - 1;
+      const third = start + 2 < text.length ? lowerCode(text.charCodeAt(start + 2)) : 128;
+      if (SHORT_PAIRS[pair] !== 1 && (third >= 128 || TRIPLE_BITS[(pair << 7) | third] !== 1)) {
+        previous = current;
+        continue;
+      }
       for (const entry of pairs.get(pairKey(previous, current)) ?? []) {
         if (!keywordAt(text, start, entry.keyword)) continue;
         for (const rule of entry.rules) {
@@ -307,12 +324,6 @@ function keywordHits(text: string): Map<CatalogueRule, number[]> {
     previous = current;
   }
   return hits;
-}
-
-/** The rules whose keywords occur in the text, in catalogue order. */
-export function candidateRules(text: string): CatalogueRule[] {
-  const hits = keywordHits(text);
-  return hits.size === 0 ? [] : (rules ?? []).filter((rule) => hits.has(rule));
 }
 
 export interface CatalogueFinding {

@@ -223,6 +223,34 @@ function judgeKey(key: string): KeyVerdict {
   return none;
 }
 
+/**
+ * Pieces of which every secret key has one, matched in raw text without word boundaries: each normalised substring of
+ * SECRET_KEY_SUBSTRINGS contains one (checked at load), and a last word `key` is `key`.
+ */
+const KEY_ROOTS = ['pass', 'secret', 'key', 'auth', 'token', 'credential', 'signature', 'conn(?:ection)?[^A-Za-z0-9]{0,4}str', 'cookie'];
+for (const part of SECRET_KEY_SUBSTRINGS) {
+  if (!KEY_ROOTS.some((root) => new RegExp(root, 'i').test(part))) throw new Error(`secret key substring ${part} has no root in KEY_ROOTS`);
+}
+/**
+ * A short secret word as keyWords splits keys: `pat`, `Pat` or `PAT`, not inside a longer lowercase word or number (`path`,
+ * `pat2`), after a separator, a lower-case letter or digit (camelCase) for `Pat`/`PAT`, after any upper-case letter for `Pat`.
+ */
+const wordPattern = (word: string): string => {
+  const capital = word[0]!.toUpperCase() + word.slice(1);
+  return `(?:(?<![A-Za-z0-9])${word}|${capital}|(?<![A-Z])${word.toUpperCase()})(?![a-z0-9])`;
+};
+const SHORT_WORDS = [...SECRET_KEY_WORDS].filter((word) => !KEY_ROOTS.some((root) => new RegExp(root, 'i').test(word)));
+const MAY_NAME_SECRET = new RegExp(`${KEY_ROOTS.join('|')}`, 'i');
+const MAY_NAME_SECRET_WORD = new RegExp(SHORT_WORDS.map(wordPattern).join('|'));
+
+/**
+ * False only when no key in the text can be a secret key (isSecretKey of every substring shaped like a key is false):
+ * the cheap test before the key=value passes. May be true for texts without one (`monkey`, `author`).
+ */
+export function mayNameSecretKey(text: string): boolean {
+  return MAY_NAME_SECRET.test(text) || MAY_NAME_SECRET_WORD.test(text);
+}
+
 function verdict(key: string): KeyVerdict {
   let found = keyCache.get(key);
   if (found === undefined) {
@@ -337,6 +365,7 @@ export function isIdentifierKey(key: string): boolean {
 }
 
 const HEX = /^[0-9a-fA-F]{32,4096}$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const BASE64 = /^[A-Za-z0-9+/_-]{24,8192}={0,2}$/;
 /** Decoded text that says it holds a credential. */
 const CREDENTIAL_TEXT = /pass(?:word|wd)?\s*[=:]|secret|api[_-]?key|private[_ ]key|token\s*[=:]|credential|AccountKey=|-----BEGIN/i;
@@ -355,6 +384,7 @@ function variedEnough(value: string, minimum: number): boolean {
  */
 export function secretValueKind(value: string): string | undefined {
   if (value.length < 24 || value.length > 8192) return undefined;
+  if (value.length === 36 && UUID.test(value)) return undefined;
   if (HEX.test(value)) {
     if (/^[0-9a-f]{8}-/.test(value)) return undefined;
     return variedEnough(value, 10) ? 'high-entropy-hex' : undefined;

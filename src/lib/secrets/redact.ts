@@ -1,7 +1,18 @@
 // Secret redaction for evidence, reports and error messages: one redactor per run, same secret -> same placeholder.
 import type { EvidenceBundle } from '../../evidence/schema.ts';
 import { findCatalogueSecrets } from './catalogue.ts';
-import { isIdentifierKey, isNonSecretValue, isSecretKey, isStrongSecretKey, kindForKey, PLACEHOLDER_EXACT, PLACEHOLDER_GLOBAL, PLACEHOLDER_PATTERN, secretValueKind } from './recognise.ts';
+import {
+  isIdentifierKey,
+  isNonSecretValue,
+  isSecretKey,
+  isStrongSecretKey,
+  kindForKey,
+  mayNameSecretKey,
+  PLACEHOLDER_EXACT,
+  PLACEHOLDER_GLOBAL,
+  PLACEHOLDER_PATTERN,
+  secretValueKind,
+} from './recognise.ts';
 
 /**
  * A redactor remembers every secret it has replaced, so one secret gets one placeholder everywhere
@@ -21,10 +32,23 @@ export interface Redactor {
   error(error: unknown): string;
   /** How many distinct secrets were replaced, by kind. */
   stats(): Record<string, number>;
+  /**
+   * Grows whenever a secret that is looked for everywhere (not only by its shape) is found: a value `deep` returned
+   * when the version was the same as now needs no second pass.
+   */
+  version(): number;
 }
 
 // `n-r<digits>` marks a placeholder from an earlier run's evidence (see src/evidence/merge.ts).
 export { PLACEHOLDER_PATTERN, isSecretKey } from './recognise.ts';
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TIME_TEXT = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** A uuid or an ISO date/time on its own: evidence that must survive (ids and times are never secrets, nor hold one). */
+function isIdOrTime(text: string): boolean {
+  return text.length === 36 ? UUID_TEXT.test(text) : text.length >= 10 && text.length <= 35 && TIME_TEXT.test(text);
+}
 
 /** Secrets long and varied enough to be replaced wherever they appear again, even without context. */
 function isPropagatable(secret: string): boolean {
@@ -32,8 +56,7 @@ function isPropagatable(secret: string): boolean {
   if (PLACEHOLDER_PATTERN.test(secret)) return false;
   if (/^\d+$/.test(secret)) return false;
   // Never ids or times: they must survive even if a secret field happens to hold one.
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(secret)) return false;
-  if (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(secret)) return false;
+  if (isIdOrTime(secret)) return false;
   if (secret.length >= 20) return true;
   let classes = 0;
   if (/[a-z]/.test(secret)) classes += 1;
@@ -75,6 +98,16 @@ const PREFIX_RULES: PrefixRule[] = [
   { kind: 'slack-token', pattern: /(?<![A-Za-z0-9])(?:xox[abposr]-[A-Za-z0-9-]{10,4096}|xapp-\d-[A-Za-z0-9-]{10,4096})/g },
   { kind: 'twilio-account-sid', pattern: /(?<![A-Za-z0-9])AC[0-9a-f]{32}(?![A-Za-z0-9])/g },
 ];
+/** What one of PREFIX_RULES needs (tested once per text before any of them runs). */
+const PREFIX_TRIGGER = /sk-|whsec_|llx-|rnd_|sb_secret_|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|xapp-|AC[0-9a-f]{32}/;
+/** The words some pattern below needs (bearer, secret, aws, auth, password, identified), case-insensitive. */
+const WORD_TRIGGER = /bearer|secret|aws|auth|password|identified/i;
+const HMAC_TRIGGER = /(?:sha1|sha256|sha512|v0|v1)=/;
+/**
+ * What LONG_VALUE_AHEAD and the line pass's shape check need: 24 base64/hex characters right after a separator (and
+ * optional quote). A bare uuid there is skipped: it is never a secret by its shape (secretValueKind).
+ */
+const SHAPED_VALUE_TRIGGER = /[:=]>?\s*["']?(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![A-Za-z0-9+/_=-]))[A-Za-z0-9+/_-]{24}/;
 /** Which PREFIX_RULES can match: a literal each needs, checked before its pattern runs. */
 const PREFIX_LITERALS = ['sk-ant-', 'sk-', 'whsec_', 'llx-', 'rnd_', 'sb_secret_', 'A', 'g', 'x', 'AC'];
 
@@ -475,6 +508,7 @@ function redactCatalogue(table: SecretTable, text: string): string {
 /**
  * Every pattern runs only when a literal it needs occurs in the text (one `includes` each), so an ordinary log line
  * costs a few substring searches, the catalogue's keyword scan and the key=value pass. All patterns are bounded.
+ * Known secrets are not looked for here: the caller propagates them (SecretTable.propagate), once per text.
  */
 function redactText(table: SecretTable, input: string): string {
   let text = input;
@@ -491,12 +525,14 @@ function redactText(table: SecretTable, input: string): string {
     }
   }
   if (text.length >= 16) text = redactCatalogue(table, text);
-  for (let index = 0; index < PREFIX_RULES.length; index++) {
-    if (!text.includes(PREFIX_LITERALS[index]!)) continue;
-    const rule = PREFIX_RULES[index]!;
-    text = text.replace(rule.pattern, (match) => (rule.accept && !rule.accept(match) ? match : table.placeholder(rule.kind, match, true)));
+  if (PREFIX_TRIGGER.test(text)) {
+    for (let index = 0; index < PREFIX_RULES.length; index++) {
+      if (!text.includes(PREFIX_LITERALS[index]!)) continue;
+      const rule = PREFIX_RULES[index]!;
+      text = text.replace(rule.pattern, (match) => (rule.accept && !rule.accept(match) ? match : table.placeholder(rule.kind, match, true)));
+    }
   }
-  const lower = text.toLowerCase();
+  const lower = WORD_TRIGGER.test(text) ? text.toLowerCase() : '';
   if (lower.includes('bearer')) {
     text = text.replace(BEARER, (whole, word: string, space: string, token: string) => (/\d/.test(token) || token.length >= 24 ? `${word}${space}${table.placeholder('bearer', token)}` : whole));
   }
@@ -507,7 +543,7 @@ function redactText(table: SecretTable, input: string): string {
     });
   }
   const hasEquals = text.includes('=');
-  if (hasEquals) text = text.replace(HMAC, (_whole, prefix: string, hex: string) => `${prefix}=${table.placeholder('hmac', hex, true)}`);
+  if (hasEquals && HMAC_TRIGGER.test(text)) text = text.replace(HMAC, (_whole, prefix: string, hex: string) => `${prefix}=${table.placeholder('hmac', hex, true)}`);
   if (lower.includes('password') || lower.includes('identified')) {
     text = text.replace(SQL_PASSWORD, (whole, head: string, password: string) =>
       alreadyRedacted(password) || isNonSecretValue(password) ? whole : `${head}${table.placeholder('password', password)}'`,
@@ -522,15 +558,16 @@ function redactText(table: SecretTable, input: string): string {
     text = text.replace(JSON_KEY_VALUE_PAIR, (whole, head: string, key: string, value: string) => (isSecretKey(key) ? `${head}${redactKeyedValue(table, key, value)}"` : whole));
   }
   if (text.length >= 40) text = text.replace(KEY_MATERIAL_LINE, (_whole, head: string, body: string) => `${head}${table.placeholder('private-key', body, true)}`);
-  if (hasEquals || text.includes(':')) {
+  // The key=value passes act on a secret key's value, or on a value that is a credential by its shape (24+ base64/hex characters right after the separator).
+  if ((hasEquals || text.includes(':')) && (SHAPED_VALUE_TRIGGER.test(text) || mayNameSecretKey(text))) {
     text = redactLines(table, text);
     text = redactKeyValues(table, text);
   }
-  return table.propagate(text);
+  return text;
 }
 
 const NAME_FIELDS = ['path', 'key', 'name', 'field', 'variable', 'setting', 'env', 'header'];
-const VALUE_FIELDS = ['value', 'left', 'right', 'before', 'after', 'old', 'new', 'previous', 'current', 'default'];
+const VALUE_FIELDS = new Set(['value', 'left', 'right', 'before', 'after', 'old', 'new', 'previous', 'current', 'default']);
 const TEXT_FIELDS = ['excerpt', 'detail', 'message', 'text', 'reason', 'line'];
 const MAX_DEPTH = 2_000;
 
@@ -592,103 +629,247 @@ function redactSafely(table: SecretTable, input: string): string {
 /** Redacted texts remembered per redactor (a bundle repeats keys, messages and values; gather redacts each output twice). */
 const MEMO_LIMIT = 200_000;
 
+/** Strings shorter than this cannot hold a secret that is looked for everywhere (see isPropagatable). */
+const MIN_PROPAGATED = 8;
+const KEY_INFO_LIMIT = 50_000;
+
+interface KeyInfo {
+  entry: Redaction;
+  secret: boolean;
+  strong: boolean;
+  identifier: boolean;
+  /** One of VALUE_FIELDS. */
+  value: boolean;
+  /** Index in NAME_FIELDS, or -1. */
+  name: number;
+}
+
+/** A text's redaction: `out` has every secret known at table version `version` replaced (0: only its own secrets). */
+interface Redaction {
+  out: string;
+  version: number;
+  /** The deep redaction that last noted it. */
+  run?: number;
+}
+
 export function createRedactor(): Redactor {
   const table = new SecretTable();
-  /** text -> its redaction and the table version it was made at; a redaction maps to itself (redacting is idempotent). */
-  const memo = new Map<string, { out: string; version: number }>();
+  /**
+   * text -> its redaction, shared with the redaction's own text (redacting is idempotent). An entry is brought up to
+   * date in place when newer secrets are looked for, so a text is scanned for each known secret once.
+   */
+  const memo = new Map<string, Redaction>();
 
-  const text = (s: string): string => {
-    if (typeof s !== 'string' || s.length === 0) return s;
-    const known = memo.get(s);
-    if (known !== undefined) {
-      if (known.version === table.version) return known.out;
-      const out = table.propagate(known.out, known.version);
-      memo.set(s, { out, version: table.version });
-      return out;
-    }
+  /** The text's own secrets replaced; known secrets not looked for yet (the entry's version says which were). */
+  const redaction = (s: string): Redaction => {
+    // Ids and times (half the strings of a log bundle) are kept as they are: no pattern matches them, and no known secret is looked for in them.
+    if (isIdOrTime(s)) return { out: s, version: Number.POSITIVE_INFINITY };
+    let entry = memo.get(s);
+    if (entry !== undefined) return entry;
     const out = redactSafely(table, s);
     if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(s, { out, version: table.version });
-    if (out !== s) memo.set(out, { out, version: table.version });
-    return out;
+    entry = { out, version: 0 };
+    memo.set(s, entry);
+    if (out !== s && !memo.has(out)) memo.set(out, entry);
+    return entry;
   };
 
-  const walk = (value: unknown, depth: number): unknown => {
-    if (typeof value === 'string') return text(value);
-    if (value === null || typeof value !== 'object') return value;
-    if (depth > MAX_DEPTH) return `[REDACTED:too-deep:0]`;
-    if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1));
-    if (value instanceof Error) return text(errorMessage(value));
-    if (!isPlainObject(value)) return value;
-    const source = value;
-    // A {key|path|name: "DB_PASSWORD", value|left|right: "..."} record: the sibling values are secrets.
-    const secretName = NAME_FIELDS.map((field) => source[field]).find((name): name is string => typeof name === 'string' && isSecretKey(lastSegment(name)));
-    // {path: "build.commit_sha", left: "<40 hex>"}: the values are named by the record's name field, not by `left`.
-    const recordName = NAME_FIELDS.map((field) => source[field]).find((name): name is string => typeof name === 'string');
-    const identifierRecord = recordName !== undefined && isIdentifierKey(lastSegment(recordName));
-    const rawSecrets: string[] = [];
-    const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(source)) {
-      const outKey = text(key);
-      const shapeKind = typeof item === 'string' && item.length >= 24 && !isIdentifierKey(key) && !(identifierRecord && VALUE_FIELDS.includes(key)) ? secretValueKind(item.trim()) : undefined;
-      if (shapeKind !== undefined) {
-        result[outKey] = table.placeholder(shapeKind, item as string);
-      } else if (secretName !== undefined && VALUE_FIELDS.includes(key) && (typeof item === 'string' || typeof item === 'number')) {
-        const raw = String(item);
-        const redacted = typeof item === 'string' ? redactKeyedValue(table, lastSegment(secretName), item) : table.placeholder(kindForKey(lastSegment(secretName)), raw);
-        if (redacted !== raw && raw.trim().length >= 4) rawSecrets.push(raw.trim());
-        result[outKey] = redacted;
-      } else if (isSecretKey(key) && (typeof item === 'string' || typeof item === 'number')) {
-        result[outKey] = typeof item === 'string' ? redactKeyedValue(table, key, item) : table.placeholder(kindForKey(key), String(item));
-      } else if (isStrongSecretKey(key) && typeof item === 'object' && item !== null) {
-        result[outKey] = walkSecret(key, item, depth + 1);
-      } else {
-        result[outKey] = walk(item, depth + 1);
+  /** The entry's text with every secret known now replaced. */
+  const current = (entry: Redaction): string => {
+    if (entry.version < table.version) {
+      const out = table.propagate(entry.out, entry.version);
+      entry.version = table.version;
+      if (out !== entry.out) {
+        entry.out = out;
+        if (!memo.has(out)) memo.set(out, entry);
       }
     }
-    if (rawSecrets.length > 0 && secretName !== undefined) {
-      for (const field of TEXT_FIELDS) {
-        const current = result[field];
-        if (typeof current !== 'string') continue;
-        let replaced = current;
-        for (const raw of rawSecrets) if (replaced.includes(raw)) replaced = replaced.split(raw).join(table.placeholder(kindForKey(lastSegment(secretName)), raw));
-        result[field] = replaced;
-      }
+    return entry.out;
+  };
+
+  const text = (s: string): string => (typeof s !== 'string' || s.length === 0 ? s : current(redaction(s)));
+
+  /**
+   * One deep redaction: strings get their own secrets replaced as they are visited (`visit`), and are noted as
+   * pending; at the end every pending string (and object key) is brought up to the table's final version, so secrets
+   * first seen late in the value also disappear from strings visited earlier, each string scanned once.
+   */
+  /** Per object key: its redaction and what the recogniser says about it (one lookup per key visited). */
+  const keyInfos = new Map<string, KeyInfo>();
+  const keyInfo = (key: string): KeyInfo => {
+    let info = keyInfos.get(key);
+    if (info === undefined) {
+      if (keyInfos.size >= KEY_INFO_LIMIT) keyInfos.clear();
+      info = {
+        entry: redaction(key),
+        secret: isSecretKey(key),
+        strong: isStrongSecretKey(key),
+        identifier: isIdentifierKey(key),
+        value: VALUE_FIELDS.has(key),
+        name: NAME_FIELDS.indexOf(key),
+      };
+      keyInfos.set(key, info);
     }
-    return result;
+    return info;
   };
 
-  /** Everything under a secret key (e.g. `secrets: {stripe: ..., db: ...}`): every leaf value is a secret. */
-  const walkSecret = (key: string, value: unknown, depth: number): unknown => {
-    if (typeof value === 'string') return redactKeyedValue(table, key, value);
-    if (typeof value === 'number') return table.placeholder(kindForKey(key), String(value));
-    if (value === null || typeof value !== 'object') return value;
-    if (depth > MAX_DEPTH) return `[REDACTED:too-deep:0]`;
-    if (Array.isArray(value)) return value.map((item) => walkSecret(key, item, depth + 1));
-    if (!isPlainObject(value)) return value;
-    return Object.fromEntries(Object.entries(value).map(([inner, item]) => [text(inner), walkSecret(key, item, depth + 1)]));
-  };
+  let runs = 0;
 
-  /** Second pass: secrets first seen late in the value also disappear from strings visited earlier. */
-  const propagate = (value: unknown, depth: number, since: number): unknown => {
-    if (typeof value === 'string') return table.propagate(value, since);
+  /**
+   * The second pass of a deep redaction, only when some string's redaction changed after it was visited (a secret
+   * first seen later in the value): every string and key of the (freshly built) result is brought up to date in place.
+   */
+  const refresh = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return value.length >= MIN_PROPAGATED ? text(value) : value;
     if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
-    if (Array.isArray(value)) return value.map((item) => propagate(item, depth + 1, since));
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) value[index] = refresh(value[index], depth + 1);
+      return value;
+    }
     if (!isPlainObject(value)) return value;
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [table.propagate(key, since), propagate(item, depth + 1, since)]));
+    const keys = Object.keys(value);
+    const renamed = keys.map((key) => (key.length >= MIN_PROPAGATED ? text(key) : key));
+    const values = keys.map((key) => refresh(value[key], depth + 1));
+    if (renamed.some((key, index) => key !== keys[index])) for (const key of keys) delete value[key];
+    for (let index = 0; index < renamed.length; index++) value[renamed[index]!] = values[index];
+    return value;
+  };
+
+  /**
+   * One deep redaction: strings get their own secrets replaced as they are visited, and the redactions of those long
+   * enough to hold a known secret are noted (once each); at the end each noted redaction is brought up to the table's
+   * final version (each text scanned once), and only if one of them changed is the result walked again.
+   */
+  const deepRun = (value: unknown): unknown => {
+    runs += 1;
+    const run = runs;
+    const used: Redaction[] = [];
+    const before: string[] = [];
+    const use = (entry: Redaction): void => {
+      if (entry.run === run) return;
+      entry.run = run;
+      used.push(entry);
+      before.push(entry.out);
+    };
+
+    const visitString = (s: string): string => {
+      if (s.length === 0) return s;
+      const entry = redaction(s);
+      if (s.length >= MIN_PROPAGATED && entry.version !== Number.POSITIVE_INFINITY) use(entry);
+      return entry.out;
+    };
+
+    const walk = (value: unknown, depth: number): unknown => {
+      if (typeof value === 'string') return visitString(value);
+      if (value === null || typeof value !== 'object') return value;
+      if (depth > MAX_DEPTH) return `[REDACTED:too-deep:0]`;
+      if (Array.isArray(value)) {
+        const result = new Array<unknown>(value.length);
+        for (let index = 0; index < value.length; index++) {
+          const item = value[index];
+          result[index] = typeof item === 'number' ? item : walk(item, depth + 1);
+        }
+        return result;
+      }
+      if (value instanceof Error) return visitString(errorMessage(value));
+      if (!isPlainObject(value)) return value;
+      const source = value;
+      const keys = Object.keys(source);
+      const infos = keys.map(keyInfo);
+      // A {key|path|name: "DB_PASSWORD", value|left|right: "..."} record: the sibling values are secrets.
+      // {path: "build.commit_sha", left: "<40 hex>"}: the values are named by the record's name field, not by `left`.
+      let secretName: string | undefined;
+      let recordName: string | undefined;
+      let named = false;
+      for (const info of infos) if (info.name >= 0) named = true;
+      if (named) {
+        for (const field of NAME_FIELDS) {
+          const name = source[field];
+          if (typeof name !== 'string') continue;
+          recordName ??= name;
+          if (secretName === undefined && isSecretKey(lastSegment(name))) secretName = name;
+        }
+      }
+      const identifierRecord = recordName !== undefined && isIdentifierKey(lastSegment(recordName));
+      const rawSecrets: string[] = [];
+      const result: Record<string, unknown> = {};
+      for (let index = 0; index < keys.length; index++) {
+        const key = keys[index]!;
+        const info = infos[index]!;
+        const item = source[key];
+        const outKey = info.entry.out;
+        if (key.length >= MIN_PROPAGATED) use(info.entry);
+        // Counts, flags and nulls under ordinary keys are kept as they are.
+        if (!info.secret && !(info.value && secretName !== undefined) && (typeof item === 'number' || typeof item === 'boolean' || item === null || item === undefined)) {
+          result[outKey] = item;
+          continue;
+        }
+        const shapeKind = typeof item === 'string' && item.length >= 24 && !info.identifier && !(identifierRecord && info.value) ? secretValueKind(item.trim()) : undefined;
+        if (shapeKind !== undefined) {
+          result[outKey] = table.placeholder(shapeKind, item as string);
+        } else if (secretName !== undefined && info.value && (typeof item === 'string' || typeof item === 'number')) {
+          const raw = String(item);
+          const redacted = typeof item === 'string' ? redactKeyedValue(table, lastSegment(secretName), item) : table.placeholder(kindForKey(lastSegment(secretName)), raw);
+          if (redacted !== raw && raw.trim().length >= 4) rawSecrets.push(raw.trim());
+          result[outKey] = redacted;
+          if (redacted === raw && typeof item === 'string') use({ out: redacted, version: 0 });
+        } else if (info.secret && (typeof item === 'string' || typeof item === 'number')) {
+          const redacted = typeof item === 'string' ? redactKeyedValue(table, key, item) : table.placeholder(kindForKey(key), String(item));
+          result[outKey] = redacted;
+          if (redacted === item) use({ out: redacted, version: 0 });
+        } else if (info.strong && typeof item === 'object' && item !== null) {
+          result[outKey] = walkSecret(key, item, depth + 1);
+        } else {
+          result[outKey] = walk(item, depth + 1);
+        }
+      }
+      if (rawSecrets.length > 0 && secretName !== undefined) {
+        for (const field of TEXT_FIELDS) {
+          const current = result[field];
+          if (typeof current !== 'string') continue;
+          let replaced = current;
+          for (const raw of rawSecrets) if (replaced.includes(raw)) replaced = replaced.split(raw).join(table.placeholder(kindForKey(lastSegment(secretName)), raw));
+          result[field] = replaced;
+          if (replaced !== current) use({ out: replaced, version: 0 });
+        }
+      }
+      return result;
+    };
+
+    /** Everything under a secret key (e.g. `secrets: {stripe: ..., db: ...}`): every leaf value is a secret. */
+    const walkSecret = (key: string, value: unknown, depth: number): unknown => {
+      if (typeof value === 'string') return redactKeyedValue(table, key, value);
+      if (typeof value === 'number') return table.placeholder(kindForKey(key), String(value));
+      if (value === null || typeof value !== 'object') return value;
+      if (depth > MAX_DEPTH) return `[REDACTED:too-deep:0]`;
+      if (Array.isArray(value)) return value.map((item) => walkSecret(key, item, depth + 1));
+      if (!isPlainObject(value)) return value;
+      const result: Record<string, unknown> = {};
+      for (const [inner, item] of Object.entries(value)) {
+        const entry = redaction(inner);
+        use(entry);
+        result[entry.out] = walkSecret(key, item, depth + 1);
+      }
+      return result;
+    };
+
+    const result = walk(value, 0);
+    if (table.version === 0) return result;
+    let changed = false;
+    for (let index = 0; index < used.length; index++) if (current(used[index]!) !== before[index]) changed = true;
+    return changed ? refresh(result, 0) : result;
   };
 
   return {
     text,
     deep<T>(value: T): T {
-      const before = table.version;
-      const walked = walk(value, 0);
-      return (table.version === before ? walked : propagate(walked, 0, before)) as T;
+      return deepRun(value) as T;
     },
     error(error: unknown): string {
       return text(errorMessage(error));
     },
     stats: () => table.stats(),
+    version: () => table.version,
   };
 }
 

@@ -13,7 +13,7 @@ const CREDENTIAL_VALUES: RegExp[] = [
 
 const URL_WITH_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):([^@/\s]+)@/i;
 
-export const MASK = '****';
+const MASK = '****';
 
 /** A value that is a credential by its own shape: a catalogue (gitleaks) format, a JWT, a URL password, high-entropy hex or encoded credentials. */
 export function looksLikeCredential(value: string, key = ''): boolean {
@@ -25,7 +25,7 @@ export function looksLikeCredential(value: string, key = ''): boolean {
 }
 
 /** Mask the password of a URL, keeping scheme, user and host (they matter for diffs). */
-export function maskUrlPassword(value: string): string {
+function maskUrlPassword(value: string): string {
   return value.replace(new RegExp(URL_WITH_PASSWORD.source, 'gi'), (_whole, scheme: string, user: string) => `${scheme}${user}:${MASK}@`);
 }
 

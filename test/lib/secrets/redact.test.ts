@@ -292,6 +292,71 @@ describe('redactor: examples', () => {
     expect(output.early).toBe(`user typed ${String(output.config.password)} in the search box`);
   });
 
+  it('replaces a secret found late in a value in the strings, array items and object keys visited before it, and in texts redacted earlier', () => {
+    const redactor = createRedactor();
+    const earlier = redactor.text('a token Xk29dLq0PzR7wY2b in an earlier text');
+    const output = redactor.deep({
+      first: ['saw Xk29dLq0PzR7wY2b twice', { Xk29dLq0PzR7wY2b: 'as a key', nested: 'Xk29dLq0PzR7wY2b' }],
+      later: { api_token: 'Xk29dLq0PzR7wY2b' },
+    });
+    const text = JSON.stringify(output);
+    expect(text).not.toContain('Xk29dLq0PzR7wY2b');
+    const placeholder = String(output.later.api_token);
+    expect(output.first[0]).toBe(`saw ${placeholder} twice`);
+    expect(Object.keys(output.first[1] as object)).toEqual([placeholder, 'nested']);
+    expect(redactor.text(earlier)).toBe(`a token ${placeholder} in an earlier text`);
+    // Nothing new: a second deep redaction of the strings is the same.
+    expect(redactor.deep(output.first[0])).toBe(output.first[0]);
+  });
+
+  it('keeps ids and times on their own, even ones a catalogue rule would take for a token', () => {
+    const redactor = createRedactor();
+    const values = { id: '7934A2C2-EAAA-AC1E-075E-55F08362401E', at: '2026-11-19T06:00:08.488Z', job: 'f33c869d-33e1-4d60-a39a-d0567714645c' };
+    expect(redactor.deep(values)).toEqual(values);
+  });
+
+  it('lets no secret key through the key=value prefilter, whatever its separators and case', () => {
+    const words = [
+      'password',
+      'passwd',
+      'secret',
+      'api',
+      'key',
+      'access',
+      'token',
+      'auth',
+      'pwd',
+      'pw',
+      'dsn',
+      'sig',
+      'hmac',
+      'jwt',
+      'pat',
+      'otp',
+      'salt',
+      'cookie',
+      'conn',
+      'str',
+      'private',
+      'signing',
+      'db',
+      'user',
+      'stripe',
+      'id',
+    ];
+    const key = fc
+      .array(fc.tuple(fc.constantFrom(...words), fc.constantFrom('lower', 'upper', 'capital'), fc.constantFrom('_', '-', '.', '')), { minLength: 1, maxLength: 4 })
+      .map((parts) => parts.map(([word, style, separator]) => (style === 'upper' ? word.toUpperCase() : style === 'capital' ? word[0]!.toUpperCase() + word.slice(1) : word) + separator).join(''))
+      .filter((candidate) => /^[A-Za-z_][A-Za-z0-9_.-]*[A-Za-z0-9]$/.test(candidate) && isSecretKey(candidate));
+    fc.assert(
+      fc.property(key, mixed(12, 20), (name, value) => {
+        const output = createRedactor().text(`ok ${name}=${value} done`);
+        expect(output).not.toContain(value);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('redacts error messages, including causes', () => {
     const error = new Error('connect failed for postgres://app:pw-12345678@db:5432/app', { cause: new Error('auth with Bearer abcdef0123456789abcdef') });
     const message = redactError(error);

@@ -1,0 +1,26 @@
+// Signatures that say only that the far end was not there to answer: refused, reset, or closed before a response.
+// Such an error is often the consequence of that process dying (out of memory, a crash, a restart), not a cause.
+export const PEER_DOWN_SIGNATURES: ReadonlySet<string> = new Set([
+  'os-connection-refused',
+  'os-connection-reset',
+  'go-dial-connection-refused',
+  'go-connection-reset',
+  'java-connect-refused',
+  'java-connection-reset',
+  'pgjdbc-connection-refused',
+  'node-econnrefused',
+  'node-econnreset',
+  'node-socket-hang-up',
+  'sequelize-connection-refused',
+  'node-redis-socket-closed',
+  'python-connection-refused',
+  'python-connection-reset',
+  'requests-max-retries-refused',
+  'aiohttp-server-disconnected',
+  'http-502-upstream',
+  'http-503-upstream',
+  'nginx-upstream-connection-refused',
+  'nginx-no-live-upstreams',
+  'nginx-upstream-prematurely-closed',
+  'envoy-upstream-connect-error',
+]);
