@@ -233,6 +233,7 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
           entityKinds: new Set(),
           frames: [],
           refs: [],
+          times: [],
         };
         families.set(familyKey, family);
       }
@@ -252,7 +253,7 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
       for (const record of own.slice(0, 3)) family.refs.push(ref(source.id, record));
       for (const record of own.slice(0, 50)) {
         const time = record.timestamp ? Date.parse(record.timestamp) : Number.NaN;
-        if (!Number.isNaN(time)) (family.times ??= []).push(time);
+        if (!Number.isNaN(time)) family.times?.push(time);
       }
       if (own.length === 0) for (const item of template.samples.slice(0, 2)) family.refs.push(ref(source.id, item));
       if (template.firstSeen && (!family.firstSeen || template.firstSeen < family.firstSeen)) family.firstSeen = template.firstSeen;
