@@ -40,7 +40,7 @@ export function buildChain(candidates: Candidate[], symptom: Symptom | undefined
       background.push(candidate);
       continue;
     }
-    if (root && candidate.kind === 'error-family' && root.kind === 'error-family' && followsRoot(candidate, root, chains)) consequences.push(candidate);
+    if (root && candidate.kind === 'error-family' && root.kind === 'error-family' && (candidate.consequenceOf === root.id || followsRoot(candidate, root, chains))) consequences.push(candidate);
     else if (candidate.score >= 0.3 && candidate.category !== root?.category) contributing.push(candidate);
   }
   return {

@@ -4,6 +4,7 @@ import type { Finding, HypothesisCategory } from '../types.ts';
 import { configComparisons } from '../config/comparisons.ts';
 import { buildChain } from './chain.ts';
 import { changeEvents, type ChangeEvent } from './changes.ts';
+import { attributePeerFailures } from './dependents.ts';
 import { categoryOfSignal, errorFamilies, frameLabel, jobErrorFamilies, mergeCoEmitted, type ErrorFamily } from './families.ts';
 import { jobOutcomes, type JobOutcomes } from './jobs.ts';
 import { countBetween, elevatedSegment, firstAfter, MINUTE, seriesOf, total, type Series } from './series.ts';
@@ -537,12 +538,11 @@ export function attribute(bundle: EvidenceBundle, findings: readonly Finding[]):
     };
   });
   familyCandidates.sort((a, b) => b.score - a.score || b.features.incidentCount - a.features.incidentCount || a.id.localeCompare(b.id));
-  const candidates = [
-    ...familyCandidates,
-    ...deployCandidates(context, familyCandidates),
-    ...configCandidates(bundle, findings, familyCandidates, context),
-    ...conditionCandidates(findings, symptom, outcomes),
-  ].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+  const candidates = attributePeerFailures(
+    [...familyCandidates, ...deployCandidates(context, familyCandidates), ...configCandidates(bundle, findings, familyCandidates, context), ...conditionCandidates(findings, symptom, outcomes)].sort(
+      (a, b) => b.score - a.score || a.id.localeCompare(b.id),
+    ),
+  );
   const public_symptom = symptom ? (({ series: _series, ids: _ids, source: _source, ...rest }) => rest)(symptom) : undefined;
   return { ...(public_symptom ? { symptom: public_symptom } : {}), candidates, chain: buildChain(candidates, public_symptom, context.chains) };
 }

@@ -73,6 +73,8 @@ export interface Candidate {
   rule: string;
   /** For a configuration difference: the category of the error family it explains. */
   explains?: HypothesisCategory;
+  /** The id of the candidate this one is a consequence of (a far end that refused while that process died). */
+  consequenceOf?: string;
   /** Log sources its records come from. */
   sources?: string[];
   /** Template ids (error families) behind it. */
