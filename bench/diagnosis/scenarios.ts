@@ -4,7 +4,7 @@
 import type { HypothesisCategory } from '../../src/analysis/types.ts';
 import { Rng } from './rng.ts';
 import { MINUTE, plan, simulate, type Endpoint, type Failure, type Noise, type Plan } from './simulate.ts';
-import { GoWriter, JavaWriter, PinoWriter, PlainLog, PostgresLog, PythonWriter, RenderTextWriter, RubyWriter, type AppError, type Writer } from './writers.ts';
+import { GoWriter, JavaWriter, PinoBehindNginxWriter, PinoWriter, PlainLog, PostgresLog, PythonWriter, RenderTextWriter, RubyWriter, type AppError, type Writer } from './writers.ts';
 
 export interface Incident {
   name: string;
@@ -665,6 +665,70 @@ const nginxUpstreamDown: Generator = (seed) => {
   return incident;
 };
 
+/** nginx in front of a Node app that runs out of heap and restarts: nginx's refusals are the consequence, V8's fatal report (on stderr, between the JSON lines) the cause. */
+const nginxNodeOom: Generator = (seed) => {
+  const rng = new Rng(seed);
+  const p = plan(rng);
+  const writer = new PinoBehindNginxWriter(`catalog-${rng.hex(5)}`);
+  const port = rng.pick([3000, 8080, 4000]);
+  const period = rng.int(5, 12);
+  const down = new Set<number>();
+  const eps = endpoints(rng, ['GET /api/catalog/:id', 'POST /api/search', 'GET /api/cart'], ['GET /healthz']);
+  let connection = rng.int(1000, 5000);
+  let deaths = 0;
+  let pid = rng.int(20, 90);
+  const incident = run(
+    rng,
+    'nginx-node-oom',
+    'resource-exhaustion',
+    writer,
+    p,
+    eps,
+    (time) => {
+      const minute = Math.floor((time - p.start) / MINUTE);
+      if (!down.has(minute) || !rng.chance(rng.float(0.7, 0.95))) return undefined;
+      return {
+        status: 502,
+        errors: [],
+        extra: (start, request) =>
+          writer.nginx.error(
+            start + 1,
+            'error',
+            `connect() failed (111: Connection refused) while connecting to upstream, client: ${request.client}, server: shop.example.com, request: "${request.method} ${request.path} HTTP/1.1", upstream: "http://127.0.0.1:${port}${request.path}", host: "shop.example.com"`,
+            connection++,
+          ),
+      };
+    },
+    {
+      title: 'Catalog answers 502 Bad Gateway in waves',
+      tick: (minute, time) => {
+        if (minute < p.onset || minute >= p.recovery || (minute - p.onset) % period !== 0) return;
+        deaths++;
+        const heap = rng.int(1900, 4000);
+        const reason = rng.pick(['Reached heap limit', 'Ineffective mark-compacts near heap limit', 'CALL_AND_RETRY_LAST']);
+        writer.stderr(time + 500, [
+          '',
+          '<--- Last few GCs --->',
+          '',
+          `[${pid}:0x${rng.hex(7)}]  ${rng.int(100000, 900000)} ms: Mark-Compact ${heap}.${rng.int(0, 9)} (${heap + 37}.1) -> ${heap - 1}.9 (${heap + 37}.4) MB, ${rng.int(900, 2500)}.42 / 0.00 ms  (average mu = 0.1${rng.int(0, 9)}, current mu = 0.0${rng.int(0, 9)}) allocation failure; scavenge might not succeed`,
+          '',
+          '<--- JS stacktrace --->',
+          '',
+          `FATAL ERROR: ${reason} Allocation failed - JavaScript heap out of memory`,
+          ' 1: 0xb7b3e0 node::Abort() [node]',
+          ' 2: 0xa8c8aa  [node]',
+        ]);
+        pid++;
+        const downFor = rng.int(1, 3);
+        for (let offset = 0; offset < downFor; offset++) down.add(minute + offset);
+        writer.info(time + downFor * MINUTE, `Server listening at http://0.0.0.0:${port}`);
+      },
+    },
+  );
+  incident.truth.causeRecords = deaths;
+  return incident;
+};
+
 /** Render: the new release cannot start (a module missing from the build); instances crash and requests fail. */
 const renderBadDeploy: Generator = (seed) => {
   const rng = new Rng(seed);
@@ -814,6 +878,7 @@ export const GENERATORS: Record<string, Generator> = {
   'go-network': goNetwork,
   'node-axios-upstream': nodeAxiosUpstream,
   'nginx-upstream-down': nginxUpstreamDown,
+  'nginx-node-oom': nginxNodeOom,
   'render-bad-deploy': renderBadDeploy,
   'k8s-heap-oom': k8sHeapOom,
   'config-redis-host': configRedisHost,

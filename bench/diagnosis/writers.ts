@@ -40,14 +40,17 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** Lines sorted by time, so interleaved writers produce files in time order. */
 class Lines {
-  private readonly entries: { time: number; seq: number; text: string }[] = [];
+  private readonly entries_: { time: number; seq: number; text: string }[] = [];
   private seq = 0;
   add(time: number, text: string): void {
-    this.entries.push({ time, seq: this.seq++, text });
+    this.entries_.push({ time, seq: this.seq++, text });
+  }
+  entries(): readonly { time: number; text: string }[] {
+    return this.entries_;
   }
   text(): string {
     return (
-      this.entries
+      this.entries_
         .sort((a, b) => a.time - b.time || a.seq - b.seq)
         .map((entry) => entry.text)
         .join('\n') + '\n'
@@ -87,7 +90,7 @@ export class Nginx {
 
 /** pino's default JSON lines (numeric levels, epoch ms `time`), with pino-http request logs and `err` objects. */
 export class PinoWriter implements Writer {
-  readonly stack = 'node-pino';
+  readonly stack: string = 'node-pino';
   private readonly lines = new Lines();
   constructor(private readonly host: string) {}
   request(time: number, request: Request): void {
@@ -133,6 +136,31 @@ export class PinoWriter implements Writer {
   }
   sources(): Record<string, unknown>[] {
     return [{ id: 'app-logs', kind: 'logs', description: 'Node service, pino JSON lines', paths: ['logs/app.jsonl'] }];
+  }
+}
+
+/** pino JSON lines behind nginx: requests reach the app only while it listens; what the runtime prints on stderr lands in the same file. */
+export class PinoBehindNginxWriter extends PinoWriter {
+  override readonly stack = 'node-pino-nginx';
+  readonly nginx = new Nginx();
+  private readonly raw = new Lines();
+  override request(time: number, request: Request): void {
+    this.nginx.request(time + request.ms, request);
+    if (request.status < 502) super.request(time, request);
+  }
+  /** Text the runtime writes outside the logger (V8's fatal report, a crash dump), between the JSON lines. */
+  stderr(time: number, lines: string[]): void {
+    this.raw.add(time, lines.join('\n'));
+  }
+  override files(): Record<string, string> {
+    const json = super.files()['logs/app.jsonl']!.trimEnd().split('\n');
+    const merged = new Lines();
+    for (const line of json) merged.add(Number(/"time":(\d+)/.exec(line)?.[1] ?? 0), line);
+    for (const entry of this.raw.entries()) merged.add(entry.time, entry.text);
+    return { 'logs/app.jsonl': merged.text(), ...this.nginx.files() };
+  }
+  override sources(): Record<string, unknown>[] {
+    return [...super.sources(), ...this.nginx.sources()];
   }
 }
 

@@ -7,6 +7,8 @@ import type { Finding, Hypothesis, HypothesisCategory, Signal } from './types.ts
 const ATTRIBUTION_WEIGHT = 0.7;
 /** A family corroborated by a database condition of the same category gains this much. */
 const CORROBORATION = 0.1;
+/** How far an attributed cause found to be another candidate's consequence is scored below that candidate. */
+const CONSEQUENCE_PENALTY = 0.15;
 
 interface Weight {
   signal: Signal;
@@ -167,6 +169,12 @@ function bestByCategory(attribution: Attribution | undefined): Map<HypothesisCat
     if (condition && entry.candidate.kind === 'error-family' && !entry.candidate.features.background) {
       entry.score = Math.min(1, entry.score + CORROBORATION);
       entry.note = `+${CORROBORATION} corroborated by ${condition.title}`;
+    }
+    // A cause the attribution found to be another's consequence (refusals while that process died) ranks below it.
+    const explainer = entry.candidate.consequenceOf ? attribution.candidates.find((candidate) => candidate.id === entry.candidate.consequenceOf) : undefined;
+    if (explainer) {
+      entry.score = Math.max(0, Math.min(entry.score, explainer.score) - CONSEQUENCE_PENALTY);
+      entry.note = `−${CONSEQUENCE_PENALTY}: a consequence of ${explainer.title}`;
     }
   }
   return best;

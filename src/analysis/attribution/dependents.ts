@@ -6,6 +6,8 @@ import type { Candidate } from './types.ts';
 
 /** Signals of a process ending: out of memory, killed, crashed, restarted, an exception nothing caught. */
 const PROCESS_DEATH_SIGNALS = new Set<Signal>(['memory-limit', 'restart', 'unhandled-exception']);
+/** A family whose records are mostly at level fatal: the runtime said it is dying (an error logged by a live process is not a death). */
+const FATAL_SHARE = 0.5;
 /** A death may begin this long before the refusals it explains (a restart loop starts with the first crash) ... */
 const LEAD_MINUTES = 15;
 /** ... or this long after their first one (records of a dying process are written late or not at all). */
@@ -14,13 +16,18 @@ const LAG_MINUTES = 2;
 const signatureOf = (candidate: Candidate) => (candidate.signatureId ? signatureById(candidate.signatureId) : undefined);
 
 /** The far end was not there to answer: refused, reset or closed before a response. */
-export function meansPeerDown(candidate: Candidate): boolean {
+function meansPeerDown(candidate: Candidate): boolean {
   return candidate.kind === 'error-family' && candidate.signatureId !== undefined && PEER_DOWN_SIGNATURES.has(candidate.signatureId);
 }
 
-export function meansProcessDeath(candidate: Candidate): boolean {
+/**
+ * A process ended: the platform says so (a restart, an exit, a kill for memory), or the runtime printed a fatal error of
+ * a kind that ends it. An out-of-memory error a live process logged and survived is not a death.
+ */
+function meansProcessDeath(candidate: Candidate): boolean {
   const signature = signatureOf(candidate);
-  return candidate.kind === 'error-family' && signature !== undefined && PROCESS_DEATH_SIGNALS.has(signature.signal);
+  if (candidate.kind !== 'error-family' || signature === undefined || !PROCESS_DEATH_SIGNALS.has(signature.signal)) return false;
+  return signature.signal === 'restart' || signature.ecosystem === 'platform' || (candidate.features.fatalShare ?? 0) >= FATAL_SHARE;
 }
 
 /**

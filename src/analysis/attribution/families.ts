@@ -28,6 +28,8 @@ export interface ErrorFamily {
   /** Minutes with counts (warning-or-worse records), all records. */
   minutes: [string, number][];
   count: number;
+  /** Records at level fatal (what a runtime prints as it dies). */
+  fatalCount?: number;
   /** Whether its records carry each entity kind. */
   entityKinds: Set<string>;
   frames: AppFrame[];
@@ -247,6 +249,7 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
         family.quote = quote;
       }
       family.count += count;
+      family.fatalCount = (family.fatalCount ?? 0) + (template.levels.fatal ?? 0);
       for (const kind of Object.keys(template.entities)) if (template.entities[kind]!.length > 0) family.entityKinds.add(kind);
       for (const frame of frames.values()) if (!family.frames.some((known) => known.file === frame.file && known.line === frame.line)) family.frames.push(frame);
       family.frame ??= failing;

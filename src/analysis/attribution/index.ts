@@ -106,6 +106,7 @@ function familyFeatures(family: ErrorFamily, context: Context, totalIncident: nu
     appFrames: family.frames.length,
     recognised: family.categoryFrom === 'signature' || family.categoryFrom === 'family',
   };
+  if (family.fatalCount && family.count > 0) features.fatalShare = round(family.fatalCount / family.count, 3);
   const frame = frameLabel(family.frame);
   if (frame) features.frame = frame;
   // Onset: first record of its elevated segment, or its first record in the incident part.

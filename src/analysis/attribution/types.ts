@@ -36,6 +36,8 @@ export interface Features {
   baselineCount: number;
   incidentCount: number;
   /** Same rate before and during: background noise, not a cause. */
+  /** Share of its records at level fatal. */
+  fatalShare?: number;
   background: boolean;
   /** Share of symptom entities (or symptom minutes) the candidate co-occurs with, 0..1, and over what. */
   reach?: number;
