@@ -76,12 +76,13 @@ export function simulate(sim: Simulation): { failedRequests: number; causeRecord
   const totalWeight = sim.endpoints.reduce((sum, endpoint) => sum + endpoint.weight, 0);
   const strayMinutes = new Set<number>();
   for (let index = 0; index < (sim.strayFailures ?? rng.int(1, 4)); index++) strayMinutes.add(rng.int(0, p.minutes - 1));
+  const windowEnd = p.start + p.minutes * MINUTE;
   for (let minute = 0; minute < p.minutes; minute++) {
     const base = p.start + minute * MINUTE;
     sim.tick?.(minute, base);
     const count = rng.poisson(p.rpm * (0.8 + 0.4 * Math.sin((minute / 90) * Math.PI)));
     for (let index = 0; index < count; index++) {
-      const time = base + rng.int(0, MINUTE - 1);
+      let time = base + rng.int(0, MINUTE - 1);
       let pick = rng.float(0, totalWeight);
       const endpoint =
         sim.endpoints.find((candidate) => {
@@ -103,6 +104,10 @@ export function simulate(sim: Simulation): { failedRequests: number; causeRecord
         request.status = failure.status;
         // The response goes out after the errors it reports.
         request.ms = Math.max(request.ms, ...failure.errors.map((entry) => entry.offset + rng.int(1, 40)));
+      }
+      // Every record of a request lies inside the window, so the truth counts what a reader of the window sees.
+      time = Math.min(time, windowEnd - request.ms - 50);
+      if (failure) {
         for (const { offset, error, cause, withId } of failure.errors) {
           writer.error(time + offset, error, withId === false ? undefined : request.id);
           if (cause) causeRecords++;
