@@ -10,10 +10,11 @@ export interface RunResult {
   err: string;
 }
 
-export async function runCli(...args: string[]): Promise<RunResult> {
+/** Output sinks that collect what a run writes to stdout and stderr (stderr is not a terminal). */
+export function captureStreams() {
   let out = '';
   let err = '';
-  const io = {
+  return {
     out: {
       write: (text: string) => {
         out += text;
@@ -27,9 +28,15 @@ export async function runCli(...args: string[]): Promise<RunResult> {
       },
       isTTY: false,
     } as unknown as NodeJS.WriteStream,
+    stdout: () => out,
+    stderr: () => err,
   };
+}
+
+export async function runCli(...args: string[]): Promise<RunResult> {
+  const io = captureStreams();
   const code = await main(['node', 'fracas', ...args], io);
-  return { code, out, err };
+  return { code, out: io.stdout(), err: io.stderr() };
 }
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');

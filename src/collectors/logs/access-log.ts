@@ -1,13 +1,13 @@
 // NCSA access logs, the default of nginx (`combined`) and Apache httpd (`common`, `combined`): one request per line.
 import type { Head } from './headed.ts';
+import { leadingTimestamp } from './text-formats.ts';
 
-const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
 const HEAD_SPAN = 8192;
 /** A quoted field as nginx (`\x22`) and Apache (`\"`) escape it. */
 const QUOTED = String.raw`"((?:[^"\\]|\\.){0,4000})"`;
 /** `%h %l %u %t "%r" %>s %b`, optionally `"%{Referer}i" "%{User-agent}i"`, then whatever the operator appended. */
 const ACCESS = new RegExp(
-  String.raw`^(\S{1,300}) (\S{1,100}) (\S{1,300}) \[(\d\d)/([A-Z][a-z]{2})/(\d{4}):(\d\d):(\d\d):(\d\d)(\.\d{1,9})? ([+-])(\d\d):?(\d\d)\] ${QUOTED} (\d{3}) (\d{1,15}|-)(?: ${QUOTED} ${QUOTED})?(.*)$`,
+  String.raw`^(\S{1,300}) (\S{1,100}) (\S{1,300}) (\[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d(?:\.\d{1,9})? [+-]\d{4}\]) ${QUOTED} (\d{3}) (\d{1,15}|-)(?: ${QUOTED} ${QUOTED})?(.*)$`,
 );
 const REQUEST_LINE = /^([A-Z][A-Z_-]{0,19}) (\S{1,4000}?)(?: (HTTP\/[\d.]{1,5}))?$/;
 /** A trailing request time, as `$request_time` (seconds) or Apache's `%D` (microseconds) are commonly appended. */
@@ -20,11 +20,9 @@ function unescapeQuoted(text: string): string {
 export function accessLogHead(text: string): Head | null {
   const match = ACCESS.exec(text.length > HEAD_SPAN ? text.slice(0, HEAD_SPAN) : text);
   if (!match) return null;
-  const [, remote, , user, day, month, year, hour, minute, second, fraction, sign, offsetHours, offsetMinutes, request, status, bytes, referer, agent, rest] = match;
-  const monthIndex = MONTHS[month!];
-  if (monthIndex === undefined) return null;
-  const offset = (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes));
-  const local = Date.UTC(Number(year), monthIndex, Number(day), Number(hour), Number(minute), Number(second), fraction ? Math.round(Number(fraction) * 1000) : 0);
+  const [, remote, , user, bracketedTime, request, status, bytes, referer, agent, rest] = match;
+  const timestamp = leadingTimestamp(bracketedTime!);
+  if (!timestamp) return null;
   const fields: Record<string, string> = { remote: remote!, statusCode: status! };
   if (user !== '-') fields.user = user!;
   if (bytes !== '-') fields.bytes = bytes!;
@@ -42,7 +40,7 @@ export function accessLogHead(text: string): Head | null {
   const code = Number(status);
   return {
     message: `${requestText || '-'} ${status}`,
-    timestamp: new Date(local - offset * 60_000).toISOString(),
+    timestamp,
     level: code >= 500 ? 'error' : code >= 400 ? 'warn' : 'info',
     fields,
   };

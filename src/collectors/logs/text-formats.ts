@@ -113,7 +113,7 @@ export function plainHead(text: string): Head | null {
 
 /** Common Log Format request part: "GET /path HTTP/1.1" 200 */
 const ACCESS_LOG = /"(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\S+) HTTP\/[\d.]+" ([1-5]\d\d)\b/;
-const CLF_TIME = /\[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4})\]/;
+const CLF_TIME = /\[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})? ([+-]\d{4})\]/;
 const SLASH_TIME = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})/;
 const APACHE_TIME = /^\[(?:[A-Z][a-z]{2}) ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)? (\d{4})\]/;
 const ISO_START = /^\[?(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|\s?[+-]\d\d:?\d\d|\s[A-Z]{3,4})?)/;
@@ -128,9 +128,10 @@ export function leadingTimestamp(text: string): string | undefined {
   if (match && MONTHS[match[1]!] !== undefined) return new Date(Date.UTC(Number(match[6]), MONTHS[match[1]!]!, Number(match[2]), Number(match[3]), Number(match[4]), Number(match[5]))).toISOString();
   match = CLF_TIME.exec(text.length > 120 ? text.slice(0, 120) : text);
   if (match && MONTHS[match[2]!] !== undefined) {
-    const offset = match[7]!;
+    const offset = match[8]!;
     const minutes = (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(3, 5))) * (offset[0] === '-' ? -1 : 1);
-    const ms = Date.UTC(Number(match[3]), MONTHS[match[2]!]!, Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6])) - minutes * 60_000;
+    const fraction = match[7] ? Math.round(Number(match[7]) * 1000) : 0;
+    const ms = Date.UTC(Number(match[3]), MONTHS[match[2]!]!, Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6]), fraction) - minutes * 60_000;
     return new Date(ms).toISOString();
   }
   return undefined;

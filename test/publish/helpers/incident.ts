@@ -81,23 +81,4 @@ export function recordingPolicy(overrides: Partial<RetryPolicy> = {}): RetryPoli
 }
 
 /** Collects what a run writes to stdout and stderr. */
-export function streams() {
-  let out = '';
-  let err = '';
-  return {
-    out: {
-      write: (text: string) => {
-        out += text;
-        return true;
-      },
-    } as unknown as NodeJS.WritableStream,
-    err: {
-      write: (text: string) => {
-        err += text;
-        return true;
-      },
-    } as unknown as NodeJS.WritableStream,
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
+export { captureStreams as streams } from '../../helpers/cli.ts';
