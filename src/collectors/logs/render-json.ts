@@ -14,12 +14,41 @@ const QUOTE = 34,
   CLOSE_ARRAY = 93,
   NEWLINE = 10;
 
-export function createRenderJsonParser(file: string, sink: RecordSink): ChunkParser {
-  let depth = 0;
+/** The scanner's state between two records (outside any string): enough to start reading in the middle of a document. */
+export interface RenderJsonState {
+  depth: number;
+  topType: number;
+  pageArrayDepth: number;
+}
+
+export interface ScannedRecord {
+  text(): string;
+  state(): RenderJsonState;
+}
+
+export interface RenderJsonOptions {
+  /** Line number of the first character (default 1). */
+  line?: number;
+  /** Start between two records of a document, as a scan of the text before left it. */
+  state?: RenderJsonState;
+  /** Scan only: report where each record ends (in the chunk) instead of parsing it; during the call, `scanned` gives its text and the state after it. */
+  onRecord?: (end: number, scanned: ScannedRecord) => void;
+}
+
+export function createRenderJsonParser(file: string, sink: RecordSink, options: RenderJsonOptions = {}): ChunkParser {
+  let depth = options.state?.depth ?? 0;
   let inString = false;
   let escapeCarry = false;
-  let topType = 0;
-  let pageArrayDepth = -1;
+  let topType = options.state?.topType ?? 0;
+  let pageArrayDepth = options.state?.pageArrayDepth ?? -1;
+  const onRecord = options.onRecord;
+  let scannedChunk = '';
+  let scannedStart = 0;
+  let scannedEnd = 0;
+  const scanned: ScannedRecord = {
+    text: () => captureParts.join('') + scannedChunk.slice(scannedStart, scannedEnd),
+    state: () => ({ depth, topType, pageArrayDepth }),
+  };
   let lastKey = '';
   let keyCapture: string | null = null;
   /** Depth at which the record being captured was opened (-1: none). */
@@ -29,7 +58,7 @@ export function createRenderJsonParser(file: string, sink: RecordSink): ChunkPar
   let captureStart = 0;
   let captureLine = 0;
   let oversized = false;
-  let line = 1;
+  let line = options.line ?? 1;
 
   const emit = (parsed: unknown, text: () => string, recordLine: number): void => {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return;
@@ -177,7 +206,14 @@ export function createRenderJsonParser(file: string, sink: RecordSink): ChunkPar
           if (code === CLOSE_ARRAY && depth === pageArrayDepth) pageArrayDepth = -1;
           if (captureDepth !== -1 && depth === captureDepth && code === CLOSE_OBJECT) {
             const start = captureStart;
-            if (oversized) sink.unparsed(captureLine, 'record-too-large', captureParts[0]?.slice(0, 200) ?? '');
+            if (onRecord) {
+              if (!oversized) {
+                scannedChunk = chunk;
+                scannedStart = start;
+                scannedEnd = index + 1;
+                onRecord(index + 1, scanned);
+              }
+            } else if (oversized) sink.unparsed(captureLine, 'record-too-large', captureParts[0]?.slice(0, 200) ?? '');
             else if (captureParts.length === 0 && captureDepth > 0) {
               batchStarts.push(start);
               batchEnds.push(index + 1);
