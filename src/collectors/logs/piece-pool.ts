@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 
 const MAX_WORKERS = 4;
 /** A worker's old-generation heap: a piece needs far less; past it the worker fails and the piece is read on the main thread. */
-const WORKER_HEAP_MB = 96;
+const WORKER_HEAP_MB = 256;
 
 /** Worker threads for a source: FRACAS_WORKERS if set (0 reads on the main thread), else one per core up to 4, none on one core. */
 export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
@@ -30,7 +30,7 @@ interface Job {
 
 /** Worker script beside this module: compiled JavaScript in the package, TypeScript (through tsx) when run from source. */
 function spawn(): Worker {
-  const limits = { resourceLimits: { maxOldGenerationSizeMb: Number(process.env.WL ?? WORKER_HEAP_MB), maxYoungGenerationSizeMb: Number(process.env.WY ?? 16) } };
+  const limits = { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./piece-worker.js', import.meta.url), limits);
   const script = new URL('./piece-worker.ts', import.meta.url).href;
   const tsx = pathToFileURL(
