@@ -25,6 +25,8 @@ export interface CollectLogsOptions {
   pieceChars?: number;
   /** The evidence's caps (default DEFAULT_LIMITS; smaller in tests). */
   limits?: Partial<BuilderLimits>;
+  /** A worker's heap in MB (default 256; tiny in tests, so that workers fail and the main thread reads their pieces). */
+  workerHeapMb?: number;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -103,7 +105,7 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
           const output = await readWhole(earlier);
           absorb(merger.exactEntities(output) ? output : await readWhole({ ...earlier, knownEntities: merger.entitiesAfter(output) }));
         } else {
-          if (!pool && workers > 0 && (await stat(file)).size >= 2 * pieceChars) pool = new PiecePool(workers);
+          if (!pool && workers > 0 && (await stat(file)).size >= 2 * pieceChars) pool = new PiecePool(workers, options.workerHeapMb);
           const threads = pool;
           const readHere = (piece: Piece, earlier: EarlierPieces): PieceOutput => readPiece(task(piece.start, earlier), piece.parts, filter);
           // A piece a worker could not read (out of its heap, or the thread died) is read again on the main thread.

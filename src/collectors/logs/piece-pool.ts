@@ -29,8 +29,8 @@ interface Job {
 }
 
 /** Worker script beside this module: compiled JavaScript in the package, TypeScript (through tsx) when run from source. */
-function spawn(): Worker {
-  const limits = { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } };
+function spawn(heapMb: number): Worker {
+  const limits = { resourceLimits: { maxOldGenerationSizeMb: heapMb } };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./piece-worker.js', import.meta.url), limits);
   const script = new URL('./piece-worker.ts', import.meta.url).href;
   const tsx = pathToFileURL(
@@ -51,10 +51,10 @@ export class PiecePool {
   private alive: number;
   private lastError: Error | null = null;
 
-  constructor(size: number) {
+  constructor(size: number, heapMb = WORKER_HEAP_MB) {
     this.alive = size;
     for (let index = 0; index < size; index++) {
-      const worker = spawn();
+      const worker = spawn(heapMb);
       worker.unref();
       worker.on('message', (message: { id: number; result?: unknown; error?: string }) => {
         const job = this.busy.get(worker);

@@ -154,6 +154,16 @@ describe('reading a log in pieces', () => {
   }, 120_000);
 });
 
+describe('worker threads that fail', () => {
+  it('leave their pieces to the main thread: the evidence is the same as one pass', async () => {
+    const file = 'failing-workers.json';
+    writeFileSync(path.join(dir, file), renderPage(29, 2000, 200));
+    const whole = await evidenceText(file, { workers: 0, pieceChars: Number.MAX_SAFE_INTEGER });
+    // A 2 MB heap: the threads run out of memory starting or on their first piece.
+    expect(await evidenceText(file, { workers: 2, pieceChars: 16 << 10, workerHeapMb: 2 })).toBe(whole);
+  }, 60_000);
+});
+
 async function templatesText(file: string, options: { workers: number; pieceChars: number; jsonl: boolean }): Promise<string> {
   const out = new PassThrough();
   const chunks: string[] = [];
