@@ -4,7 +4,7 @@ import { compileHeaderFormat, headerFormatHead, isHeaderFormat } from './header-
 import { createJsonLinesParser } from './json-lines.ts';
 import { LineSplitter } from './lines.ts';
 import { createPostgresParser } from './postgres.ts';
-import { createRenderJsonParser, type RenderJsonState } from './render-json.ts';
+import { createRenderJsonParser, type RenderJsonParser, type RenderJsonState } from './render-json.ts';
 import { headText, textChunks } from './source.ts';
 import { detectFormat, FORMAT_NAMES, JSON_LINE_FORMATS, type LogFormatName } from './detect.ts';
 import { accessLogHead } from './access-log.ts';
@@ -62,6 +62,8 @@ export interface ReaderSetup {
 
 export interface Reader {
   push(text: string): void;
+  /** A whole piece, in the slices it was read in (Render JSON may parse it at once). */
+  pushPiece(parts: readonly string[]): void;
   /** Flush the last record; the lines read and a detected PostgreSQL prefix. */
   end(): { lines: number; postgresPrefix?: string };
 }
@@ -81,9 +83,10 @@ export function createReader(displayPath: string, setup: ReaderSetup, sink: Reco
         : null;
   if (joiner) sink = joiner;
   let parser: ChunkParser;
+  let json: RenderJsonParser | null = null;
   let splitter: LineSplitter | null = null;
   let postgres: ReturnType<typeof createPostgresParser> | null = null;
-  if (format === 'render-json') parser = createRenderJsonParser(displayPath, sink, { line: startLine + 1, state: setup.start?.json });
+  if (format === 'render-json') parser = json = createRenderJsonParser(displayPath, sink, { line: startLine + 1, state: setup.start?.json });
   else {
     let lineParser: LineParser;
     if (JSON_LINE_FORMATS.has(format)) lineParser = createJsonLinesParser(displayPath, sink);
@@ -110,6 +113,10 @@ export function createReader(displayPath: string, setup: ReaderSetup, sink: Reco
   }
   return {
     push: (text) => parser.push(text),
+    pushPiece(parts) {
+      if (json) json.pushPiece(parts);
+      else for (const part of parts) parser.push(part);
+    },
     end() {
       parser.end();
       joiner?.flush();

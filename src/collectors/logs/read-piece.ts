@@ -32,6 +32,7 @@ export function pieceReader(task: PieceTask, filter: ((record: LogRecord) => boo
   });
   return {
     push: (text: string) => reader.push(text),
+    pushPiece: (parts: readonly string[]) => reader.pushPiece(parts),
     end(): PieceOutput {
       const { lines, postgresPrefix } = reader.end();
       const output: PieceOutput = { ...builder.result(), lines };
@@ -44,6 +45,6 @@ export function pieceReader(task: PieceTask, filter: ((record: LogRecord) => boo
 /** Read a piece held in memory, in the slices it was read in. */
 export function readPiece(task: PieceTask, parts: readonly string[], filter?: ((record: LogRecord) => boolean) | null): PieceOutput {
   const reader = pieceReader(task, filter);
-  for (const part of parts) reader.push(part);
+  reader.pushPiece(parts);
   return reader.end();
 }

@@ -1,4 +1,5 @@
 // Streaming reader for JSON documents of log records: a Render page {hasMore, logs:[...]}, a CloudWatch {events:[...]} export, an array, or objects back to back.
+import type { LogRecord } from '../../evidence/schema.ts';
 import type { ChunkParser, RecordSink } from './types.ts';
 import { recordFromObject } from './json-record.ts';
 import { inferLevel } from './message-hints.ts';
@@ -35,7 +36,29 @@ export interface RenderJsonOptions {
   onRecord?: (end: number, scanned: ScannedRecord) => void;
 }
 
-export function createRenderJsonParser(file: string, sink: RecordSink, options: RenderJsonOptions = {}): ChunkParser {
+/** The log records of an array's elements (other values skipped, as the scan skips them), or null when one is a page or an object that is not a record. */
+function recordsOf(elements: unknown[], file: string, line: number): LogRecord[] | null {
+  const records: LogRecord[] = [];
+  for (const element of elements) {
+    if (!element || typeof element !== 'object' || Array.isArray(element)) continue;
+    const page = element as { logs?: unknown; events?: unknown; entries?: unknown };
+    if (Array.isArray(page.logs ?? page.events ?? page.entries)) return null;
+    const record = recordFromObject(element as never, file, line);
+    if (!record) return null;
+    records.push(record);
+  }
+  return records;
+}
+
+export interface RenderJsonParser extends ChunkParser {
+  /**
+   * A whole piece that starts between two records of an array (as a cutter left it), on one line: parsed as one JSON
+   * array of its records when it is one, else scanned as chunks would be. Same records either way.
+   */
+  pushPiece(parts: readonly string[]): void;
+}
+
+export function createRenderJsonParser(file: string, sink: RecordSink, options: RenderJsonOptions = {}): RenderJsonParser {
   let depth = options.state?.depth ?? 0;
   let inString = false;
   let escapeCarry = false;
@@ -125,7 +148,33 @@ export function createRenderJsonParser(file: string, sink: RecordSink, options: 
     }
   };
 
-  return {
+  const parser: RenderJsonParser = {
+    pushPiece(parts) {
+      const state = options.state;
+      const inArray = state && ((state.pageArrayDepth !== -1 && state.depth === state.pageArrayDepth + 1) || (state.depth === 1 && state.topType === OPEN_ARRAY));
+      const text = parts.length === 1 ? parts[0]! : parts.join('');
+      if (inArray && text.length < MAX_RECORD_CHARS && text.indexOf('\n') === -1) {
+        const comma = text.indexOf(',');
+        if (comma !== -1 && text.slice(0, comma).trim() === '') {
+          let records: unknown = null;
+          try {
+            records = JSON.parse(`[${text.slice(comma + 1)}]`);
+          } catch {
+            records = null;
+          }
+          // Every element must be a log record: a page, or an object that is not a record (reported with its raw text), takes the scan.
+          const made = Array.isArray(records) ? recordsOf(records, file, line) : null;
+          if (made) {
+            for (const record of made) {
+              inferLevel(record);
+              sink.record(record);
+            }
+            return;
+          }
+        }
+      }
+      for (let at = 0; at < text.length; at += 1 << 20) parser.push(text.slice(at, at + (1 << 20)));
+    },
     push(chunk) {
       let index = 0;
       let counted = 0;
@@ -262,4 +311,5 @@ export function createRenderJsonParser(file: string, sink: RecordSink, options: 
       captureParts = [];
     },
   };
+  return parser;
 }

@@ -80,6 +80,7 @@ export function templatePieceReader(task: TemplateTask, filter: ((record: LogRec
   });
   return {
     push: (text: string) => reader.push(text),
+    pushPiece: (parts: readonly string[]) => reader.pushPiece(parts),
     end(): TemplatePieceResult {
       result.lines = reader.end().lines;
       result.groups = miner.exportGroups();
@@ -93,6 +94,6 @@ export function templatePieceReader(task: TemplateTask, filter: ((record: LogRec
 
 export function readTemplatePiece(task: TemplateTask, parts: readonly string[], filter?: ((record: LogRecord) => boolean) | null): TemplatePieceResult {
   const reader = templatePieceReader(task, filter);
-  for (const part of parts) reader.push(part);
+  reader.pushPiece(parts);
   return reader.end();
 }
