@@ -14,7 +14,7 @@ import { detectFormat } from '../collectors/logs/detect.ts';
 import { headText, textChunks } from '../collectors/logs/source.ts';
 import { stat } from 'node:fs/promises';
 import { cuttable, PIECE_CHARS, type Piece } from '../collectors/logs/pieces.ts';
-import { PiecePool, workerCount } from '../collectors/logs/piece-pool.ts';
+import { PiecePool, workersFor } from '../collectors/logs/piece-pool.ts';
 import { readInPieces } from '../collectors/logs/read-in-pieces.ts';
 import { readTemplatePiece, templatePieceReader, type TemplatePieceResult, type TemplateTask } from '../collectors/logs/template-piece.ts';
 
@@ -143,9 +143,9 @@ export async function runTemplates(
       for await (const chunk of textChunks(absolute)) reader.push(chunk);
       absorb(reader.end());
     } else {
-      const workers = options.workers ?? workerCount();
+      const workers = workersFor((await stat(absolute)).size, options.workers);
       const pieceChars = options.pieceChars ?? PIECE_CHARS;
-      if (workers > 0 && (await stat(absolute)).size >= 2 * pieceChars) pool = new PiecePool(workers);
+      if (workers > 0) pool = new PiecePool(workers);
       const threads = pool;
       const readHere = (piece: Piece): TemplatePieceResult => readTemplatePiece(task(piece.start), piece.parts, filter);
       await readInPieces(

@@ -11,7 +11,7 @@ import { detectFormat } from './detect.ts';
 import { headText, textChunks } from './source.ts';
 import { cuttable, PIECE_CHARS, type Piece } from './pieces.ts';
 import { readInPieces } from './read-in-pieces.ts';
-import { PiecePool, workerCount } from './piece-pool.ts';
+import { PiecePool, workersFor } from './piece-pool.ts';
 import { pieceReader, readPiece, type PieceOutput, type PieceTask } from './read-piece.ts';
 import { fileWarnings } from './file-warnings.ts';
 import { compileFilter } from './filter.ts';
@@ -57,7 +57,6 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
   let failed = 0;
   let partialWarnings = 0;
   let lastError: unknown;
-  const workers = options.workers ?? workerCount();
   const pieceChars = options.pieceChars ?? PIECE_CHARS;
   let pool: PiecePool | null = null;
   try {
@@ -105,8 +104,9 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
           const output = await readWhole(earlier);
           absorb(merger.exactEntities(output) ? output : await readWhole({ ...earlier, knownEntities: merger.entitiesAfter(output) }));
         } else {
-          if (!pool && workers > 0 && (await stat(file)).size >= 2 * pieceChars) pool = new PiecePool(workers, options.workerHeapMb);
-          const threads = pool;
+          const workers = workersFor((await stat(file)).size, options.workers);
+          if (!pool && workers > 0) pool = new PiecePool(workers, options.workerHeapMb);
+          const threads = workers > 0 ? pool : null;
           const readHere = (piece: Piece, earlier: EarlierPieces): PieceOutput => readPiece(task(piece.start, earlier), piece.parts, filter);
           // A piece a worker could not read (out of its heap, or the thread died) is read again on the main thread.
           const read = (piece: Piece, earlier: () => EarlierPieces): Promise<PieceOutput> =>
@@ -114,7 +114,7 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
           await readInPieces(
             { file, display: relative, format, year: setup.year, pieceChars, signal: context.signal, progress },
             {
-              ahead: threads ? workers + 1 : 0,
+              ahead: threads ? threads.size + 1 : 0,
               read: (piece) => read(piece, () => merger.earlier()),
               async absorb(piece, output) {
                 if (merger.exactEntities(output)) absorb(output);

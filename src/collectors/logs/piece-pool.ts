@@ -8,12 +8,16 @@ const MAX_WORKERS = 4;
 /** A worker's old-generation heap: a piece needs far less; past it the worker fails and the piece is read on the main thread. */
 const WORKER_HEAP_MB = 256;
 
-/** Worker threads for a source: FRACAS_WORKERS if set (0 reads on the main thread), else one per core up to 4, none on one core. */
-export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
+/** Below this size a file is read on the main thread unless threads were asked for: starting them costs more than they save. */
+const AUTO_THREADED_BYTES = 32 << 20;
+
+/** Worker threads for a file of this size: `requested` or FRACAS_WORKERS if set (0: none), else one per core up to 4 for large files, none on one core. */
+export function workersFor(bytes: number, requested?: number, env: NodeJS.ProcessEnv = process.env): number {
   const forced = env.FRACAS_WORKERS;
+  if (requested !== undefined) return requested;
   if (forced !== undefined && forced !== '' && Number.isInteger(Number(forced)) && Number(forced) >= 0) return Math.min(Number(forced), 16);
   const cores = availableParallelism();
-  return cores < 2 ? 0 : Math.min(cores, MAX_WORKERS);
+  return cores < 2 || bytes < AUTO_THREADED_BYTES ? 0 : Math.min(cores, MAX_WORKERS);
 }
 
 /** What a worker reads a piece into: evidence for a log source, or templates for `fracas templates`. */
@@ -51,7 +55,10 @@ export class PiecePool {
   private alive: number;
   private lastError: Error | null = null;
 
-  constructor(size: number, heapMb = WORKER_HEAP_MB) {
+  constructor(
+    readonly size: number,
+    heapMb = WORKER_HEAP_MB,
+  ) {
     this.alive = size;
     for (let index = 0; index < size; index++) {
       const worker = spawn(heapMb);

@@ -9,7 +9,7 @@ import { createRenderJsonParser, type RenderJsonState, type ScannedRecord } from
 import { mayContinue } from './tracebacks.ts';
 
 /** Characters a piece holds before the cutter looks for a boundary. */
-export const PIECE_CHARS = 4 << 20;
+export const PIECE_CHARS = 512 << 10;
 
 export interface Piece {
   /** The piece's text, in the slices it was read in (joined, they are the piece). */
