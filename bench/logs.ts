@@ -1,6 +1,6 @@
 // npm run bench:logs [-- --records N | --size 1g] [--workers N] [--no-jq]: full log analysis and `fracas templates` against `jq | sort | uniq -c | sort -rn` on the same file, with peak memory.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from './generate-render-logs.ts';
 
@@ -66,8 +66,35 @@ const clock = (text: string): number => {
 const templatesSeconds = clock(templatesRun.stderr);
 const templatesPeakMB = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(templatesRun.stderr)?.[1] ?? 0) / 1024;
 console.log(`fracas templates (bin/fracas.js, compiled): ${templatesSeconds.toFixed(2)} s wall, peak ${templatesPeakMB.toFixed(0)} MB`);
+
+// The whole `fracas report --format md` on an incident whose only source is this log (the issue's measurement).
+const incidentDir = path.join(dir, `report-on-${records}`);
+mkdirSync(incidentDir, { recursive: true });
+writeFileSync(
+  path.join(incidentDir, 'incident.yaml'),
+  [
+    `id: BENCH-LOGS-${records}`,
+    'title: bench:logs incident',
+    'severity: P3',
+    'environment: bench',
+    'service: api',
+    'window: { start: 2000-01-01T00:00:00Z, end: 2100-01-01T00:00:00Z }',
+    'sources:',
+    `  - { id: api-logs, kind: logs, paths: ["../${path.basename(file)}"] }`,
+    '',
+  ].join('\n'),
+);
+const reportRun = spawnSync('/usr/bin/time', ['-v', process.execPath, bin, 'report', incidentDir, '--format', 'md', '--quiet'], { encoding: 'utf8', maxBuffer: 1 << 26, env });
+if (reportRun.status !== 0 && reportRun.status !== 2) {
+  console.error(reportRun.stderr.slice(-2000));
+  process.exit(1);
+}
+const reportSeconds = clock(reportRun.stderr);
+const reportPeakMB = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(reportRun.stderr)?.[1] ?? 0) / 1024;
+console.log(`fracas report --format md (bin/fracas.js): ${reportSeconds.toFixed(2)} s wall, peak ${reportPeakMB.toFixed(0)} MB`);
+
 console.log(
-  `workers: ${workers ?? 'default (one per core, up to 4)'}; peak memory ${peakMB.toFixed(0)} MB (collect+analysis) and ${templatesPeakMB.toFixed(0)} MB (templates) on ${(bytes / 1e9).toFixed(2)} GB of input; target < 300 MB for 1 GB (--size 1g)`,
+  `workers: ${workers ?? 'default (one per core, up to 4)'}; peak memory ${peakMB.toFixed(0)} MB (collect+analysis, tsx harness), ${templatesPeakMB.toFixed(0)} MB (templates), ${reportPeakMB.toFixed(0)} MB (report) on ${(bytes / 1e9).toFixed(2)} GB of input; target < 300 MB for 1 GB (--size 1g)`,
 );
 
 if (runJq) {
@@ -80,5 +107,6 @@ if (runJq) {
     console.log('stage                      | fracas s | ratio to jq (target <= 0.5)');
     console.log(`collect + analysis         | ${result.seconds.toFixed(2).padStart(8)} | ${(result.seconds / jqSeconds).toFixed(2)}`);
     console.log(`fracas templates (wall)    | ${templatesSeconds.toFixed(2).padStart(8)} | ${(templatesSeconds / jqSeconds).toFixed(2)}`);
+    console.log(`fracas report --format md  | ${reportSeconds.toFixed(2).padStart(8)} | ${(reportSeconds / jqSeconds).toFixed(2)}`);
   }
 }
