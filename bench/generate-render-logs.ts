@@ -1,4 +1,4 @@
-// Writes a synthetic Render logs API page ({hasMore, logs:[...]}) of N records (deterministic) for bench:logs.
+// Writes a synthetic Render logs API page ({hasMore, logs:[...]}), or the same records one per line, of N records (deterministic) for bench:logs.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
@@ -28,14 +28,15 @@ const ERRORS = [
   () => `Upstream returned 429 Too Many Requests; retrying in ${Math.floor(random() * 60)}s`,
 ];
 
-export async function generate(file: string, records: number): Promise<number> {
+/** `lines`: one record object per line (Render's log stream as JSON lines) instead of one API page. */
+export async function generate(file: string, records: number, lines = false): Promise<number> {
   const out = createWriteStream(file, { highWaterMark: 1 << 20 });
   let bytes = 0;
   const write = async (text: string): Promise<void> => {
     bytes += text.length;
     if (!out.write(text)) await once(out, 'drain');
   };
-  await write('{"hasMore":false,"nextStartTime":"2026-11-20T06:00:00Z","nextEndTime":"2026-11-20T06:00:00Z","logs":[');
+  if (!lines) await write('{"hasMore":false,"nextStartTime":"2026-11-20T06:00:00Z","nextEndTime":"2026-11-20T06:00:00Z","logs":[');
   let time = Date.parse('2026-11-19T06:00:00Z');
   let chunk = '';
   for (let index = 0; index < records; index++) {
@@ -70,13 +71,13 @@ export async function generate(file: string, records: number): Promise<number> {
       labels = [...labels, ['level', 'error'], ['type', 'app']];
     }
     const entry = { id: uuid(), timestamp, message, labels: labels.map(([name, value]) => ({ name, value })) };
-    chunk += (index === 0 ? '' : ',') + JSON.stringify(entry);
+    chunk += lines ? `${JSON.stringify(entry)}\n` : (index === 0 ? '' : ',') + JSON.stringify(entry);
     if (chunk.length > 1 << 20) {
       await write(chunk);
       chunk = '';
     }
   }
-  await write(`${chunk}]}\n`);
+  await write(lines ? chunk : `${chunk}]}\n`);
   out.end();
   await once(out, 'finish');
   return bytes;

@@ -1,4 +1,4 @@
-// npm run bench:logs [-- --records N | --size 1g] [--workers N] [--no-jq]: full log analysis and `fracas templates` against `jq | sort | uniq -c | sort -rn` on the same file, with peak memory.
+// npm run bench:logs [-- --records N | --size 1g] [--lines] [--workers N] [--no-jq]: full log analysis and `fracas templates` against `jq | sort | uniq -c | sort -rn` on the same file, with peak memory.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,14 +15,17 @@ const BYTES_PER_RECORD = 430;
 const records = Number(value('--records') ?? (targetBytes ? Math.ceil(targetBytes / BYTES_PER_RECORD) : 1_000_000));
 const runJq = !args.includes('--no-jq') && (targetBytes === undefined || args.includes('--jq'));
 const workers = value('--workers');
+/** --lines: the records one JSON object per line (jq reads `.message` of each) instead of one API page (`.logs[].message`). */
+const lines = args.includes('--lines');
+const jqFilter = lines ? '.message' : '.logs[].message';
 const env = workers === undefined ? process.env : { ...process.env, FRACAS_WORKERS: workers };
 
 const dir = path.resolve(import.meta.dirname, '../.bench');
 mkdirSync(dir, { recursive: true });
-const file = path.join(dir, `render-${records}.json`);
+const file = path.join(dir, `render-${records}.${lines ? 'jsonl' : 'json'}`);
 if (!existsSync(file)) {
   console.log(`generating ${file} (${records.toLocaleString('en-US')} records)...`);
-  await generate(file, records);
+  await generate(file, records, lines);
 }
 const bytes = statSync(file).size;
 console.log(`input: ${file}, ${records.toLocaleString('en-US')} records, ${(bytes / 1e6).toFixed(0)} MB`);
@@ -99,11 +102,11 @@ console.log(
 
 if (runJq) {
   const started = process.hrtime.bigint();
-  const jq = spawnSync('bash', ['-c', `jq -r '.logs[].message' '${file}' | sort | uniq -c | sort -rn > /dev/null`], { encoding: 'utf8' });
+  const jq = spawnSync('bash', ['-c', `jq -r '${jqFilter}' '${file}' | sort | uniq -c | sort -rn > /dev/null`], { encoding: 'utf8' });
   const jqSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (jq.status !== 0) console.log(`jq pipeline failed: ${jq.stderr.slice(0, 200)}`);
   else {
-    console.log(`baseline (named): jq -r '.logs[].message' | sort | uniq -c | sort -rn: ${jqSeconds.toFixed(2)} s`);
+    console.log(`baseline (named): jq -r '${jqFilter}' | sort | uniq -c | sort -rn: ${jqSeconds.toFixed(2)} s`);
     console.log('stage                      | fracas s | ratio to jq (target <= 0.5)');
     console.log(`collect + analysis         | ${result.seconds.toFixed(2).padStart(8)} | ${(result.seconds / jqSeconds).toFixed(2)}`);
     console.log(`fracas templates (wall)    | ${templatesSeconds.toFixed(2).padStart(8)} | ${(templatesSeconds / jqSeconds).toFixed(2)}`);
