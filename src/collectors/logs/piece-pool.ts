@@ -69,6 +69,7 @@ export class PiecePool {
         const job = this.busy.get(worker);
         this.busy.delete(worker);
         this.idle.push(worker);
+        worker.unref();
         if (job) {
           if (message.error !== undefined) job.reject(new Error(message.error));
           else job.resolve(message.result);
@@ -107,6 +108,8 @@ export class PiecePool {
       const worker = this.idle.pop()!;
       const job = this.queue.shift()!;
       this.busy.set(worker, job);
+      // A busy worker keeps the process alive until its piece comes back; an idle one does not.
+      worker.ref();
       const task = job.task();
       const known = task.earlier?.knownEntities ?? null;
       const sameKnown = known !== null && this.knownSent.get(worker) === known;
