@@ -1,7 +1,9 @@
-// Child process of bench:logs: the full log analysis of one file (collect, mine, patterns, findings); prints timings and max RSS as JSON.
+// Child process of bench:logs: the full log analysis of one file (collect, mine, patterns, findings) with the compiled modules fracas ships; prints timings and max RSS as JSON.
 import path from 'node:path';
-import { collectLogs } from '../src/collectors/logs/index.ts';
-import { logFindings, logPatterns } from '../src/analysis/log-patterns.ts';
+
+// dist/ as `npm run build` leaves it (the bench script builds first): the JavaScript users run, worker threads included.
+const { collectLogs } = (await import(new URL('../dist/collectors/logs/index.js', import.meta.url).href)) as typeof import('../src/collectors/logs/index.ts');
+const { logFindings, logPatterns } = (await import(new URL('../dist/analysis/log-patterns.js', import.meta.url).href)) as typeof import('../src/analysis/log-patterns.ts');
 
 const file = path.resolve(process.argv[2]!);
 const started = process.hrtime.bigint();

@@ -1,10 +1,12 @@
 // Child process of bench:report: one incident through every stage (collect, analyse, render Markdown) with each stage's time and the peak memory, as JSON.
-import { analyzeIncident } from '../src/analysis/index.ts';
-import { collectEvidence } from '../src/collectors/gather.ts';
-import { saveEvidence } from '../src/evidence/store.ts';
-import { loadManifest } from '../src/manifest/index.ts';
-import { SharedPdfRenderer, writeReport } from '../src/render/outputs.ts';
-import { loadTemplates } from '../src/render/handlebars.ts';
+// dist/ as `npm run build` leaves it (the bench script builds first): the JavaScript users run, worker threads included.
+const dist = async <T>(module: string): Promise<T> => (await import(new URL(`../dist/${module}.js`, import.meta.url).href)) as T;
+const { analyzeIncident } = await dist<typeof import('../src/analysis/index.ts')>('analysis/index');
+const { collectEvidence } = await dist<typeof import('../src/collectors/gather.ts')>('collectors/gather');
+const { saveEvidence } = await dist<typeof import('../src/evidence/store.ts')>('evidence/store');
+const { loadManifest } = await dist<typeof import('../src/manifest/index.ts')>('manifest/index');
+const { SharedPdfRenderer, writeReport } = await dist<typeof import('../src/render/outputs.ts')>('render/outputs');
+const { loadTemplates } = await dist<typeof import('../src/render/handlebars.ts')>('render/handlebars');
 
 const dir = process.argv[2]!;
 const seconds = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e9;

@@ -42,6 +42,7 @@ export const ENV_HELP = [
   'GITLAB_TOKEN, GITLAB_URL, CI_API_V4_URL',
   '                           `fracas publish`: tracker credentials and API base URLs (see the README)',
   'FRACAS_PDFTOTEXT           `fracas publish`: the pdftotext binary used to check the PDF for secrets before sending it',
+  'FRACAS_WORKERS             worker threads reading pieces of large log files (default one per core, up to 4; 0: none); same evidence for any number',
   'FRACAS_TEST_PG             tests only: superuser URL of the PostgreSQL 15 test server (default postgres://fracas:fracas@127.0.0.1:5432/fracas_test)',
   'FRACAS_TEST_SEED           tests only: seed of generated test data',
   'FRACAS_BENCH_PG, BENCH_*, LOGHUB_DIR',

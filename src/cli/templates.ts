@@ -2,8 +2,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT_CODES } from './exit-codes.ts';
-import { miningText } from '../collectors/logs/aggregate.ts';
-import { checkFormat, readLogFile } from '../collectors/logs/read-file.ts';
+import { checkFormat, formatLabel, readerYear, resolveFormat, type ReaderStart } from '../collectors/logs/read-file.ts';
 import { TemplateMiner } from '../lib/log-templates/miner.ts';
 import { createRedactor } from '../lib/secrets/redact.ts';
 import { terminalSafe } from '../lib/terminal-text.ts';
@@ -12,7 +11,12 @@ import { logFilter, type LogFilterSpec } from '../manifest/index.ts';
 import { compileFilter } from '../collectors/logs/filter.ts';
 import { fileWarnings } from '../collectors/logs/file-warnings.ts';
 import { detectFormat } from '../collectors/logs/detect.ts';
-import { headText } from '../collectors/logs/source.ts';
+import { headText, textChunks } from '../collectors/logs/source.ts';
+import { stat } from 'node:fs/promises';
+import { cuttable, PIECE_CHARS, type Piece } from '../collectors/logs/pieces.ts';
+import { PiecePool, workersFor } from '../collectors/logs/piece-pool.ts';
+import { readInPieces } from '../collectors/logs/read-in-pieces.ts';
+import { readTemplatePiece, templatePieceReader, type TemplatePieceResult, type TemplateTask } from '../collectors/logs/template-piece.ts';
 
 /** C0 (except tab and newline) and C1 control characters, replaced before text from a file reaches a terminal. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
@@ -72,7 +76,7 @@ function write(out: NodeJS.WritableStream, text: string, state: { closed: boolea
 
 export async function runTemplates(
   file: string,
-  options: { format?: string; jsonl?: boolean; filter?: LogFilterSpec },
+  options: { format?: string; jsonl?: boolean; filter?: LogFilterSpec; workers?: number; pieceChars?: number },
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream = process.stderr,
 ): Promise<number> {
@@ -104,47 +108,65 @@ export async function runTemplates(
   let unparsed = 0;
   let filteredOut = 0;
   const summary: LogFileSummary = { path: file, format, records: 0, unparsed: 0, unparsedSamples: [] };
-  let result: Awaited<ReturnType<typeof readLogFile>>;
+  const head = await headText(absolute).catch(() => '');
+  const absorb = (piece: TemplatePieceResult): void => {
+    summary.records += piece.records;
+    if (piece.untimed) summary.untimed = (summary.untimed ?? 0) + piece.untimed;
+    if (piece.textRecords) summary.textRecords = (summary.textRecords ?? 0) + piece.textRecords;
+    if (piece.firstSeen && (!summary.firstSeen || piece.firstSeen < summary.firstSeen)) summary.firstSeen = piece.firstSeen;
+    if (piece.lastSeen && (!summary.lastSeen || piece.lastSeen > summary.lastSeen)) summary.lastSeen = piece.lastSeen;
+    unparsed += piece.unparsed;
+    filteredOut += piece.filteredOut;
+    summary.lines = (summary.lines ?? 0) + piece.lines;
+    const groupOf = piece.groups.map((group) => miner.addGroup(group));
+    for (let index = 0; index < piece.recordLines.length; index++) {
+      lines.push(piece.recordLines[index]!);
+      groups.push(groupOf[piece.recordGroups[index]!]!);
+    }
+    for (const [local, counts] of piece.levels.entries()) {
+      if (!counts) continue;
+      const group = groupOf[local]!;
+      levels[group] ??= {};
+      const into = levels[group];
+      for (const [level, count] of Object.entries(counts) as [Level, number][]) into[level] = (into[level] ?? 0) + count;
+    }
+  };
+  let result: { format: string };
+  let pool: PiecePool | null = null;
   try {
-    result = await readLogFile(
-      absolute,
-      file,
-      { format },
-      {
-        record: (record) => {
-          summary.records++;
-          if (record.timestamp) {
-            if (!summary.firstSeen || record.timestamp < summary.firstSeen) summary.firstSeen = record.timestamp;
-            if (!summary.lastSeen || record.timestamp > summary.lastSeen) summary.lastSeen = record.timestamp;
-          } else summary.untimed = (summary.untimed ?? 0) + 1;
-          if (record.fields.readAs === 'text') summary.textRecords = (summary.textRecords ?? 0) + 1;
-          if (filter && !filter(record)) {
-            filteredOut++;
-            return;
-          }
-          const group = miner.add(miningText(record.message));
-          lines.push(record.line);
-          groups.push(group);
-          if (record.level) {
-            levels[group] ??= {};
-            const counts = levels[group];
-            counts[record.level] = (counts[record.level] ?? 0) + 1;
-          }
+    const resolved = resolveFormat(format, head);
+    result = { format: formatLabel(resolved) };
+    const setup = { format: resolved, year: await readerYear(resolved, head, absolute) };
+    const task = (start?: ReaderStart): TemplateTask => ({ file, setup: start ? { ...setup, start } : setup, filter: options.filter });
+    if (!cuttable(resolved)) {
+      const reader = templatePieceReader(task(), filter);
+      for await (const chunk of textChunks(absolute)) reader.push(chunk);
+      absorb(reader.end());
+    } else {
+      const workers = workersFor((await stat(absolute)).size, options.workers);
+      const pieceChars = options.pieceChars ?? PIECE_CHARS;
+      if (workers > 0) pool = new PiecePool(workers);
+      const threads = pool;
+      const readHere = (piece: Piece): TemplatePieceResult => readTemplatePiece(task(piece.start), piece.parts, filter);
+      await readInPieces(
+        { file: absolute, display: file, format: resolved, year: setup.year, pieceChars },
+        {
+          ahead: threads ? workers + 1 : 0,
+          read: (piece) => (threads ? threads.run<TemplatePieceResult>('templates', piece.parts, () => task(piece.start)).catch(() => readHere(piece)) : Promise.resolve(readHere(piece))),
+          absorb: (_piece, output) => absorb(output),
         },
-        unparsed: () => {
-          unparsed++;
-        },
-      },
-    );
+      );
+    }
     summary.format = result.format;
     summary.unparsed = unparsed;
-    summary.lines = result.lines;
   } catch (error) {
     err.write(`fracas templates: cannot read ${file}: ${(error as Error).message}\n`);
     return EXIT_CODES.failed;
+  } finally {
+    await pool?.close();
   }
   // The same warnings a log source gets (empty file, no times, a format that barely parses), on stderr.
-  const warnings = fileWarnings(summary, null, detectFormat(await headText(absolute)));
+  const warnings = fileWarnings(summary, null, detectFormat(head));
   for (const warning of warnings) err.write(`fracas templates: warning: ${warning.text.replace(CONTROL, '?')}\n`);
   if (filteredOut > 0) err.write(`fracas templates: ${filteredOut} record(s) left out by the filter\n`);
   // Mining needs no times: only an empty file or a format that did not parse make the output partial.

@@ -1,6 +1,6 @@
 // The `render-api` collector: GET /v1/logs with paging, bearer auth, 429 backoff (Ratelimit-* headers), bounded 5xx retries.
 import type { RenderApiSourceSpec } from '../manifest/index.ts';
-import { EvidenceBuilder } from './logs/aggregate.ts';
+import { EvidenceBuilder } from './logs/merge.ts';
 import { recordFromObject } from './logs/json-record.ts';
 import { inferLevel } from './logs/message-hints.ts';
 import { joinMultiline } from './logs/tracebacks.ts';

@@ -1,7 +1,7 @@
 // Failure patterns and log findings over evidence built from synthetic records (general rules, no sample-specific text).
 import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../src/evidence/schema.ts';
-import { EvidenceBuilder } from '../../src/collectors/logs/aggregate.ts';
+import { EvidenceBuilder } from '../../src/collectors/logs/merge.ts';
 import { crossSourceLogFindings, logFindings, logPatterns } from '../../src/analysis/log-patterns.ts';
 import { periodicity, pearson } from '../../src/lib/log-templates/time-stats.ts';
 

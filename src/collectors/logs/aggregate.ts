@@ -1,5 +1,5 @@
-// Builds LogEvidence from a stream of records: window filter, template mining, per-minute counts, events, requests, entities, capped records.
-import type { Level, LogEntity, LogEvent, LogEvidence, LogFileSummary, LogRecord, LogRequestSummary, LogTemplate } from '../../evidence/schema.ts';
+// Aggregates the records of one piece of log input (a file or a byte range of one): window filter, template groups, per-minute counts, events, requests, entities, capped records.
+import type { Level, LogEntity, LogEvent, LogFileSummary, LogRecord, LogRequestSummary } from '../../evidence/schema.ts';
 import { TemplateMiner } from '../../lib/log-templates/miner.ts';
 import { extractEntities } from '../../lib/log-templates/entities.ts';
 import { maskToken } from '../../lib/log-templates/mask.ts';
@@ -20,7 +20,7 @@ export interface BuilderLimits {
   maxErrorTimes: number;
 }
 
-const DEFAULT_LIMITS: BuilderLimits = {
+export const DEFAULT_LIMITS: BuilderLimits = {
   maxRecords: 5000,
   maxRecordsPerTemplate: 50,
   maxTemplates: 2000,
@@ -33,7 +33,7 @@ const DEFAULT_LIMITS: BuilderLimits = {
   maxErrorTimes: 50_000,
 };
 
-interface GroupStats {
+export interface GroupStats {
   count: number;
   tracebacks: number;
   levels: Partial<Record<Level, number>>;
@@ -46,9 +46,9 @@ interface GroupStats {
 }
 
 /** An entity's error chain: the groups of its warning-or-worse records, in order of first appearance. */
-const MAX_CHAIN = 20;
+export const MAX_CHAIN = 20;
 
-interface Minute {
+export interface Minute {
   total: number;
   errors: number;
   requests: number;
@@ -103,19 +103,66 @@ function excerpt(message: string, max = 240): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-export class EvidenceBuilder {
+/** A piece's own counts for its file's summary (merged into the file's LogFileSummary in input order). */
+export type PieceFileCounts = Omit<LogFileSummary, 'path' | 'format'>;
+
+/** What one piece of input contributed, in the piece's own group numbers (structured-cloneable: it crosses from a worker thread). */
+export interface PieceResult {
+  file: PieceFileCounts;
+  /** The piece's template groups in order of first appearance: tokens, and whether a group is a coarse one (past the group cap). */
+  groups: { tokens: string[]; count: number; coarse: boolean }[];
+  stats: GroupStats[];
+  kept: { record: LogRecord; group: number; uncapped: boolean }[];
+  truncated: boolean;
+  minutes: Map<string, Minute>;
+  events: LogEvent[];
+  requests: Map<string, LogRequestSummary>;
+  entities: Map<string, LogEntity>;
+  /** Per entity key: the piece groups of its warning-or-worse records, in order of first appearance. */
+  chains: Map<string, number[]>;
+  /** More distinct entities than the cap were named in the piece (ones past it were not counted). */
+  entitiesOverflow: boolean;
+  /** Entities named in the piece that were not in the known set it was given. */
+  unknownEntities: boolean;
+  errorTimes: number[];
+  total: number;
+  timed: number;
+  outside: number;
+}
+
+/** What the merge of the pieces before this one has filled: work on them here would be dropped (the merge stays the same either way). */
+export interface EarlierPieces {
+  /** The entity cap was reached: count only these entity keys. */
+  knownEntities?: ReadonlySet<string> | null;
+  /** Groups (by their tokens joined with spaces) whose kept records reached the per-template cap. */
+  fullGroups?: ReadonlySet<string> | null;
+  /** The kept-records cap was reached. */
+  recordsFull?: boolean;
+  /** Records kept so far, in all and per group (by tokens): given to a piece read in turn (a whole file), so its own caps are the merge's. */
+  kept?: { total: number; perGroup: ReadonlyMap<string, number> };
+}
+
+/** Limits for a piece cut from a file: bounded by its size, it keeps every candidate record, request and minute (the merge applies the caps, exactly). */
+export function cutPieceLimits(limits: BuilderLimits): BuilderLimits {
+  return { ...limits, maxRecords: Number.POSITIVE_INFINITY, maxRequestKeys: Number.POSITIVE_INFINITY, maxMinutes: Number.POSITIVE_INFINITY };
+}
+
+/** The records of one piece of input aggregated in order. */
+export class PieceBuilder {
   private readonly miner = new TemplateMiner();
   private readonly stats: GroupStats[] = [];
-  private readonly kept: { record: LogRecord; group: number }[] = [];
+  private readonly kept: PieceResult['kept'] = [];
   private readonly keptPerGroup: number[] = [];
   private truncated = false;
   private readonly minutes = new Map<string, Minute>();
   private readonly events: LogEvent[] = [];
   private readonly requests = new Map<string, LogRequestSummary>();
   private readonly entities = new Map<string, LogEntity>();
-  private entitiesTruncated = false;
-  private readonly files: LogFileSummary[] = [];
-  private file: LogFileSummary | null = null;
+  private readonly chains = new Map<string, number[]>();
+  private entitiesOverflow = false;
+  private unknownEntities = false;
+  private entityExcerpt?: { record: LogRecord; text: string };
+  private readonly file: PieceFileCounts = { records: 0, unparsed: 0, unparsedSamples: [] };
   private total = 0;
   private readonly errorTimes: number[] = [];
   private timed = 0;
@@ -123,36 +170,41 @@ export class EvidenceBuilder {
   private readonly start?: string;
   private readonly end?: string;
 
+  private readonly knownEntities: ReadonlySet<string> | null;
+  private readonly fullGroups: ReadonlySet<string> | null;
+  private readonly recordsFull: boolean;
+  private readonly groupFull: boolean[] = [];
+  private readonly keptBefore: EarlierPieces['kept'] | null;
+
   constructor(
-    private readonly window: { start: string; end: string } | null = null,
+    private readonly format: string,
+    window: { start: string; end: string } | null = null,
+    earlier: EarlierPieces = {},
     private readonly limits: BuilderLimits = DEFAULT_LIMITS,
   ) {
+    this.knownEntities = earlier.knownEntities ?? null;
+    this.fullGroups = earlier.fullGroups ?? null;
+    this.recordsFull = earlier.recordsFull ?? false;
+    this.keptBefore = earlier.kept ?? null;
     if (window) {
       this.start = new Date(window.start).toISOString();
       this.end = new Date(window.end).toISOString();
     }
   }
 
-  beginFile(path: string, format: string): LogFileSummary {
-    this.file = { path, format, records: 0, unparsed: 0, unparsedSamples: [] };
-    this.files.push(this.file);
-    return this.file;
-  }
-
   /** A record left out by the source's filters. */
   filtered(): void {
-    const file = this.file!;
-    file.filteredOut = (file.filteredOut ?? 0) + 1;
+    this.file.filteredOut = (this.file.filteredOut ?? 0) + 1;
   }
 
   unparsed(line: number, reason: string, text: string): void {
-    const file = this.file!;
+    const file = this.file;
     file.unparsed++;
     if (file.unparsedSamples.length < this.limits.maxUnparsedSamples) file.unparsedSamples.push({ line, reason, text: text.slice(0, 200) });
   }
 
   add(record: LogRecord): void {
-    const file = this.file!;
+    const file = this.file;
     file.records++;
     const time = record.timestamp;
     if (time) {
@@ -161,9 +213,9 @@ export class EvidenceBuilder {
     } else file.untimed = (file.untimed ?? 0) + 1;
     if (record.fields.truncated) file.truncatedRecords = (file.truncatedRecords ?? 0) + 1;
     if (record.fields.readAs === 'text') file.textRecords = (file.textRecords ?? 0) + 1;
-    const kind = eventKind(record);
-    if (kind && time && this.events.length < this.limits.maxEvents) {
-      this.events.push({ kind, timestamp: time, file: record.file, line: record.line, message: excerpt(record.message) });
+    if (time && this.events.length < this.limits.maxEvents) {
+      const kind = eventKind(record);
+      if (kind) this.events.push({ kind, timestamp: time, file: record.file, line: record.line, message: excerpt(record.message) });
     }
     if (time) {
       if (this.start && (time < this.start || time > this.end!)) {
@@ -197,9 +249,10 @@ export class EvidenceBuilder {
     }
     if (stats.samples.length < 3) stats.samples.push({ file: record.file, line: record.line, message: excerpt(record.message) });
     const failing = CITABLE_LEVELS.has(record.level) || status >= 400;
-    if (time && failing) stats.minutes.set(time.slice(0, 16), (stats.minutes.get(time.slice(0, 16)) ?? 0) + 1);
     if (time) {
-      this.countMinute(time.slice(0, 16), isError, isRequest, status >= 500);
+      const minute = time.slice(0, 16);
+      if (failing) stats.minutes.set(minute, (stats.minutes.get(minute) ?? 0) + 1);
+      this.countMinute(minute, isError, isRequest, status >= 500);
       if (isError && this.errorTimes.length < this.limits.maxErrorTimes) this.errorTimes.push(Date.parse(time));
     }
     if (isRequest) this.countRequest(record, status);
@@ -216,20 +269,39 @@ export class EvidenceBuilder {
       if (values.size < 20) values.add(mention.id);
       this.countEntity(record, mention.kind, mention.id, isError, status, failing ? group : undefined);
     }
-    const serverIncident = (file.format === 'postgres' || isPostgresRecord(record)) && isPgIncidentRecord(record);
+    const serverIncident = (this.format === 'postgres' || isPostgresRecord(record)) && isPgIncidentRecord(record);
     if (serverIncident || CITABLE_LEVELS.has(record.level) || status >= 400 || mentions.length > 0) this.keep(record, group, serverIncident);
   }
 
   /** PostgreSQL incident lines (lock waits, deadlocks, terminations; often LOG level) are kept past the per-template cap so their counts stay exact. */
-  private keep(record: LogRecord, group: number, uncapped = false): void {
-    const perGroup = this.keptPerGroup[group] ?? 0;
-    if (this.kept.length >= this.limits.maxRecords || (!uncapped && perGroup >= this.limits.maxRecordsPerTemplate)) {
+  private keep(record: LogRecord, group: number, uncapped: boolean): void {
+    const perGroup = this.keptPerGroup[group] ?? this.keptEarlier(group);
+    const total = this.kept.length + (this.keptBefore?.total ?? 0);
+    if (this.recordsFull || total >= this.limits.maxRecords || (!uncapped && (perGroup >= this.limits.maxRecordsPerTemplate || this.filledEarlier(group)))) {
       this.truncated = true;
       return;
     }
     this.keptPerGroup[group] = perGroup + 1;
     if (record.message.length > this.limits.maxMessage) record.message = `${record.message.slice(0, this.limits.maxMessage)}…`;
-    this.kept.push({ record, group });
+    this.kept.push({ record, group, uncapped });
+  }
+
+  private keptEarlier(group: number): number {
+    if (!this.keptBefore) return 0;
+    const mined = this.miner.exportGroups()[group]!;
+    return mined.coarse ? 0 : (this.keptBefore.perGroup.get(mined.tokens.join(' ')) ?? 0);
+  }
+
+  /** Whether earlier pieces already kept as many records of this group as the merge takes. */
+  private filledEarlier(group: number): boolean {
+    if (!this.fullGroups) return false;
+    let full = this.groupFull[group];
+    if (full === undefined) {
+      const mined = this.miner.exportGroups()[group]!;
+      full = !mined.coarse && this.fullGroups.has(mined.tokens.join(' '));
+      this.groupFull[group] = full;
+    }
+    return full;
   }
 
   private countMinute(minute: string, error: boolean, request: boolean, failed: boolean): void {
@@ -264,15 +336,16 @@ export class EvidenceBuilder {
     }
   }
 
-  private readonly chains = new Map<LogEntity, number[]>();
-  private entityExcerpt?: { record: LogRecord; text: string };
-
   private countEntity(record: LogRecord, kind: string, id: string, error: boolean, status: number, failingGroup?: number): void {
-    const key = `${kind}\u0000${id}`;
+    const key = entityKey(kind, id);
     let entity = this.entities.get(key);
     if (!entity) {
+      if (this.knownEntities && !this.knownEntities.has(key)) {
+        this.unknownEntities = true;
+        return;
+      }
       if (this.entities.size >= this.limits.maxEntities) {
-        this.entitiesTruncated = true;
+        this.entitiesOverflow = true;
         return;
       }
       // Entities first seen on the same record share one excerpt string (one text for the redactor to scan).
@@ -283,10 +356,10 @@ export class EvidenceBuilder {
     entity.records++;
     if (error) entity.errors++;
     if (failingGroup !== undefined) {
-      let chain = this.chains.get(entity);
+      let chain = this.chains.get(key);
       if (!chain) {
         chain = [];
-        this.chains.set(entity, chain);
+        this.chains.set(key, chain);
       }
       if (chain.length < MAX_CHAIN && !chain.includes(failingGroup)) chain.push(failingGroup);
     }
@@ -318,61 +391,28 @@ export class EvidenceBuilder {
     else entity.webhook.attempts++;
   }
 
-  finish(extras?: Record<string, unknown>): LogEvidence {
-    const { clusters, clusterOf } = this.miner.finish();
-    const templates: LogTemplate[] = clusters.map((cluster) => {
-      const template: LogTemplate = { id: cluster.id, template: cluster.template, count: 0, levels: {}, samples: [], entities: {} };
-      const entitySets = new Map<string, Set<string>>();
-      for (const group of cluster.groups) {
-        const stats = this.stats[group];
-        if (!stats) continue;
-        template.count += stats.count;
-        if (stats.tracebacks > 0) template.tracebacks = (template.tracebacks ?? 0) + stats.tracebacks;
-        for (const [level, count] of Object.entries(stats.levels) as [Level, number][]) template.levels[level] = (template.levels[level] ?? 0) + count;
-        if (stats.firstSeen && (!template.firstSeen || stats.firstSeen < template.firstSeen)) template.firstSeen = stats.firstSeen;
-        if (stats.lastSeen && (!template.lastSeen || stats.lastSeen > template.lastSeen)) template.lastSeen = stats.lastSeen;
-        for (const sample of stats.samples) if (template.samples.length < 3) template.samples.push(sample);
-        for (const [kind, ids] of stats.entities) {
-          let set = entitySets.get(kind);
-          if (!set) {
-            set = new Set();
-            entitySets.set(kind, set);
-          }
-          for (const id of ids) if (set.size < 20) set.add(id);
-        }
-      }
-      for (const [kind, ids] of entitySets) template.entities[kind] = [...ids];
-      const minutes = new Map<string, number>();
-      for (const group of cluster.groups) for (const [minute, count] of this.stats[group]?.minutes ?? []) minutes.set(minute, (minutes.get(minute) ?? 0) + count);
-      if (minutes.size > 0) template.minutes = [...minutes].sort((a, b) => a[0].localeCompare(b[0])).map(([minute, count]) => [`${minute}:00Z`, count]);
-      return template;
-    });
-    const severity = (template: LogTemplate): number => (template.levels.fatal ?? 0) + (template.levels.error ?? 0) + (template.levels.warn ?? 0);
-    templates.sort((a, b) => (severity(b) > 0 ? 1 : 0) - (severity(a) > 0 ? 1 : 0) || b.count - a.count || a.id.localeCompare(b.id));
-    const records = this.kept.map(({ record, group }) => {
-      record.templateId = clusters[clusterOf[group]!]!.id;
-      return record;
-    });
-    const evidence: LogEvidence = {
-      files: this.files,
-      totalRecords: this.total,
-      records,
-      recordsTruncated: this.truncated,
-      templates: templates.slice(0, this.limits.maxTemplates),
-      events: this.events.sort((a, b) => a.timestamp.localeCompare(b.timestamp)),
-      perMinute: [...this.minutes].sort((a, b) => a[0].localeCompare(b[0])).map(([minute, counts]) => ({ minute: `${minute}:00Z`, ...counts })),
-      requests: [...this.requests.values()].sort((a, b) => b.count - a.count),
-      entities: [...this.entities.values()].map((entity) => {
-        const chain = this.chains.get(entity);
-        if (chain) entity.errorTemplates = [...new Set(chain.map((group) => clusters[clusterOf[group]!]!.id))];
-        return entity;
-      }),
-      timedRecords: this.timed,
-      errorTimes: this.errorTimes.sort((a, b) => a - b),
+  result(): PieceResult {
+    return {
+      file: this.file,
+      groups: this.miner.exportGroups(),
+      stats: this.stats,
+      kept: this.kept,
+      truncated: this.truncated,
+      minutes: this.minutes,
+      events: this.events,
+      requests: this.requests,
+      entities: this.entities,
+      chains: this.chains,
+      entitiesOverflow: this.entitiesOverflow,
+      unknownEntities: this.unknownEntities,
+      errorTimes: this.errorTimes,
+      total: this.total,
+      timed: this.timed,
+      outside: this.outside,
     };
-    if (this.entitiesTruncated) evidence.entitiesTruncated = true;
-    if (this.window) evidence.window = { start: this.start!, end: this.end!, outside: this.outside };
-    if (extras && Object.keys(extras).length > 0) evidence.extras = extras;
-    return evidence;
   }
+}
+
+function entityKey(kind: string, id: string): string {
+  return `${kind}\u0000${id}`;
 }

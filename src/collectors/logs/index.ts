@@ -2,17 +2,31 @@
 import path from 'node:path';
 import type { LogSourceSpec } from '../../manifest/index.ts';
 import { SourceFailure, type CollectContext, type CollectorOutput } from '../types.ts';
-import { EvidenceBuilder } from './aggregate.ts';
+import { stat } from 'node:fs/promises';
+import { LogMerger } from './merge.ts';
+import { DEFAULT_LIMITS, type BuilderLimits, type EarlierPieces } from './aggregate.ts';
 import { expandPaths } from './files.ts';
-import { checkFormat, readLogFile, UnknownFormatError } from './read-file.ts';
+import { checkFormat, formatLabel, readerYear, resolveFormat, UnknownFormatError, type ReaderStart } from './read-file.ts';
 import { detectFormat } from './detect.ts';
-import { headText } from './source.ts';
+import { headText, textChunks } from './source.ts';
+import { cuttable, PIECE_CHARS, type Piece } from './pieces.ts';
+import { readInPieces } from './read-in-pieces.ts';
+import { PiecePool, workersFor } from './piece-pool.ts';
+import { pieceReader, readPiece, type PieceOutput, type PieceTask } from './read-piece.ts';
 import { fileWarnings } from './file-warnings.ts';
 import { compileFilter } from './filter.ts';
 
 export interface CollectLogsOptions {
   /** Keep only records inside this window (default: the incident window); null keeps everything. */
   window?: { start: string; end: string } | null;
+  /** Worker threads reading pieces (default: `workerCount()`); 0 reads on the main thread. The output is the same for any number. */
+  workers?: number;
+  /** Characters per piece before a boundary is looked for (default PIECE_CHARS; smaller in tests). */
+  pieceChars?: number;
+  /** The evidence's caps (default DEFAULT_LIMITS; smaller in tests). */
+  limits?: Partial<BuilderLimits>;
+  /** A worker's heap in MB (default 256; tiny in tests, so that workers fail and the main thread reads their pieces). */
+  workerHeapMb?: number;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -20,9 +34,9 @@ function errorCode(error: unknown): string | undefined {
 }
 
 export async function collectLogs(spec: LogSourceSpec, context: CollectContext, options: CollectLogsOptions = {}): Promise<CollectorOutput<'logs'>> {
-  const format = spec.format ?? 'auto';
+  const requested = spec.format ?? 'auto';
   try {
-    checkFormat(format);
+    checkFormat(requested);
   } catch (error) {
     if (error instanceof UnknownFormatError || error instanceof Error) throw new SourceFailure(error.message, 'bad-format', 'set `format` to auto or one of the listed names');
   }
@@ -33,7 +47,8 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
   } catch (error) {
     throw new SourceFailure((error as Error).message, 'bad-filter', 'fix `filter` in incident.yaml (regex uses RE2 syntax)');
   }
-  const builder = new EvidenceBuilder(window);
+  const limits: BuilderLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const merger = new LogMerger(window, limits);
   const warnings: string[] = [];
   const expanded = await expandPaths(spec.paths, context.resolve);
   const files = [...new Set(expanded.flatMap((entry) => entry.files))];
@@ -42,52 +57,96 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
   let failed = 0;
   let partialWarnings = 0;
   let lastError: unknown;
-  for (const file of files) {
-    const relative = path.relative(context.dir, file) || path.basename(file);
-    context.progress(`reading ${relative}`);
-    try {
-      const summary = builder.beginFile(relative, format);
-      let reported = 0;
-      const result = await readLogFile(
-        file,
-        relative,
-        {
-          format,
-          postgresPrefix: spec.postgresPrefix,
-          signal: context.signal,
-          onFormat: (detected) => (summary.format = detected),
-          progress: (characters) => {
-            if (characters - reported >= 64 << 20) {
-              reported = characters;
-              context.progress(`${relative}: ${Math.round(characters / (1 << 20))} MB read`);
+  const pieceChars = options.pieceChars ?? PIECE_CHARS;
+  let pool: PiecePool | null = null;
+  try {
+    for (const file of files) {
+      const relative = path.relative(context.dir, file) || path.basename(file);
+      context.progress(`reading ${relative}`);
+      try {
+        const head = await headText(file);
+        const format = resolveFormat(requested, head);
+        const summary = merger.beginFile(relative, formatLabel(format));
+        const setup = { format, postgresPrefix: spec.postgresPrefix, year: await readerYear(format, head, file) };
+        const task = (start: ReaderStart | undefined, earlier: EarlierPieces): PieceTask => ({
+          file: relative,
+          setup: start ? { ...setup, start } : setup,
+          window,
+          filter: spec.filter,
+          earlier,
+          cut: start !== undefined,
+          limits,
+        });
+        let reported = 0;
+        let characters = 0;
+        const progress = (length: number): void => {
+          characters += length;
+          if (characters - reported >= 64 << 20) {
+            reported = characters;
+            context.progress(`${relative}: ${Math.round(characters / (1 << 20))} MB read`);
+          }
+        };
+        const absorb = (output: PieceOutput): void => {
+          merger.absorb(output, summary);
+          summary.lines = (summary.lines ?? 0) + output.lines;
+          if (output.postgresPrefix) summary.postgresPrefix = output.postgresPrefix;
+        };
+        if (!cuttable(format)) {
+          const readWhole = async (earlier: EarlierPieces): Promise<PieceOutput> => {
+            const reader = pieceReader(task(undefined, earlier), filter);
+            for await (const chunk of textChunks(file, context.signal)) {
+              reader.push(chunk);
+              progress(chunk.length);
             }
-          },
-        },
-        {
-          record: (record) => (filter === null || filter(record) ? builder.add(record) : builder.filtered()),
-          unparsed: (line, reason, text) => builder.unparsed(line, reason, text),
-        },
-      );
-      summary.format = result.format;
-      summary.lines = result.lines;
-      if (result.postgresPrefix) summary.postgresPrefix = result.postgresPrefix;
-      const fileSpecific = fileWarnings(summary, window, detectFormat(await headText(file)));
-      if (summary.unparsed > 0 && !fileSpecific.some((warning) => warning.partial))
-        warnings.push(`${relative}: ${summary.unparsed} line(s) could not be parsed as ${result.format} (samples in the evidence)`);
-      if (summary.truncatedRecords) warnings.push(`${relative}: ${summary.truncatedRecords} record(s) too deeply nested or too large to parse were kept as truncated text`);
-      if (summary.filteredOut) warnings.push(`${relative}: ${summary.filteredOut} record(s) left out by the source's filter`);
-      for (const warning of fileSpecific) {
-        warnings.push(warning.text);
-        if (warning.partial) partialWarnings++;
+            return reader.end();
+          };
+          const earlier = merger.earlier(true);
+          const output = await readWhole(earlier);
+          absorb(merger.exactEntities(output) ? output : await readWhole({ ...earlier, knownEntities: merger.entitiesAfter(output) }));
+        } else {
+          const workers = workersFor((await stat(file)).size, options.workers);
+          if (!pool && workers > 0) pool = new PiecePool(workers, options.workerHeapMb);
+          const threads = workers > 0 ? pool : null;
+          const readHere = (piece: Piece, earlier: EarlierPieces): PieceOutput => readPiece(task(piece.start, earlier), piece.parts, filter);
+          // A piece a worker could not read (out of its heap, or the thread died) is read again on the main thread.
+          const read = (piece: Piece, earlier: () => EarlierPieces): Promise<PieceOutput> =>
+            threads ? threads.run<PieceOutput>('evidence', piece.parts, () => task(piece.start, earlier())).catch(() => readHere(piece, earlier())) : Promise.resolve(readHere(piece, earlier()));
+          await readInPieces(
+            { file, display: relative, format, year: setup.year, pieceChars, signal: context.signal, progress },
+            {
+              ahead: threads ? threads.size + 1 : 0,
+              read: (piece) => read(piece, () => merger.earlier()),
+              async absorb(piece, output) {
+                if (merger.exactEntities(output)) absorb(output);
+                else {
+                  const earlier = { ...merger.earlier(), knownEntities: merger.entitiesAfter(output) };
+                  absorb(await read(piece, () => earlier));
+                }
+              },
+            },
+          );
+        }
+        summary.lines ??= 0;
+        const fileSpecific = fileWarnings(summary, window, detectFormat(head));
+        if (summary.unparsed > 0 && !fileSpecific.some((warning) => warning.partial))
+          warnings.push(`${relative}: ${summary.unparsed} line(s) could not be parsed as ${summary.format} (samples in the evidence)`);
+        if (summary.truncatedRecords) warnings.push(`${relative}: ${summary.truncatedRecords} record(s) too deeply nested or too large to parse were kept as truncated text`);
+        if (summary.filteredOut) warnings.push(`${relative}: ${summary.filteredOut} record(s) left out by the source's filter`);
+        for (const warning of fileSpecific) {
+          warnings.push(warning.text);
+          if (warning.partial) partialWarnings++;
+        }
+        read.push(relative);
+      } catch (error) {
+        if (context.signal?.aborted) throw error;
+        failed++;
+        lastError = error;
+        const code = errorCode(error);
+        warnings.push(`${relative}: cannot read (${code ?? (error as Error).message})`);
       }
-      read.push(relative);
-    } catch (error) {
-      if (context.signal?.aborted) throw error;
-      failed++;
-      lastError = error;
-      const code = errorCode(error);
-      warnings.push(`${relative}: cannot read (${code ?? (error as Error).message})`);
     }
+  } finally {
+    await (pool as PiecePool | null)?.close();
   }
   if (read.length === 0) {
     if (files.length === 0) {
@@ -100,7 +159,7 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
       code === 'ENOENT' ? 'check `paths` in incident.yaml' : code === 'EACCES' ? 'make the files readable by this user' : undefined,
     );
   }
-  const evidence = builder.finish();
+  const evidence = merger.finish();
   const partial = failed > 0 || partialWarnings > 0 || expanded.some((entry) => entry.files.length === 0);
   return {
     evidence,

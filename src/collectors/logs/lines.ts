@@ -4,14 +4,18 @@ import { MAX_LINE_LENGTH, type LineParser, type RecordSink } from './types.ts';
 export class LineSplitter {
   private rest = '';
   private skipping = false;
-  private lineNumber = 0;
+  private lineNumber: number;
 
+  /** `startLine`: lines before the text this splitter is given (it starts inside a file). */
   constructor(
     private readonly parser: LineParser,
     private readonly sink: Pick<RecordSink, 'unparsed'>,
-  ) {}
+    startLine = 0,
+  ) {
+    this.lineNumber = startLine;
+  }
 
-  /** Number of physical lines seen so far. */
+  /** Number of physical lines seen so far (counting from the start line). */
   get lines(): number {
     return this.lineNumber;
   }

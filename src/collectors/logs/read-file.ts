@@ -4,7 +4,7 @@ import { compileHeaderFormat, headerFormatHead, isHeaderFormat } from './header-
 import { createJsonLinesParser } from './json-lines.ts';
 import { LineSplitter } from './lines.ts';
 import { createPostgresParser } from './postgres.ts';
-import { createRenderJsonParser } from './render-json.ts';
+import { createRenderJsonParser, type RenderJsonParser, type RenderJsonState } from './render-json.ts';
 import { headText, textChunks } from './source.ts';
 import { detectFormat, FORMAT_NAMES, JSON_LINE_FORMATS, type LogFormatName } from './detect.ts';
 import { accessLogHead } from './access-log.ts';
@@ -46,12 +46,32 @@ export function checkFormat(format: string): void {
   throw new UnknownFormatError(`unknown log format "${format}": use auto, ${FORMAT_NAMES.join(', ')} or a header format such as '<Date> <Time> <Level> <Content>'`);
 }
 
-export async function readLogFile(absolutePath: string, displayPath: string, options: ReadOptions, sink: RecordSink): Promise<ReadResult> {
-  const requested = options.format ?? 'auto';
-  checkFormat(requested);
-  const head = await headText(absolutePath);
-  const format: string = requested === 'auto' ? detectFormat(head) : requested;
-  options.onFormat?.((FORMAT_NAMES as string[]).includes(format) ? format : `header: ${format}`);
+/** Where a reader starts: at the file's beginning, or inside it at a piece boundary (line number, and the JSON scanner's state there). */
+export interface ReaderStart {
+  line: number;
+  json?: RenderJsonState;
+}
+
+export interface ReaderSetup {
+  format: string;
+  postgresPrefix?: string;
+  /** Syslog's missing year, inferred once per file (see `readerYear`). */
+  year?: number;
+  start?: ReaderStart;
+}
+
+export interface Reader {
+  push(text: string): void;
+  /** A whole piece, in the slices it was read in (Render JSON may parse it at once). */
+  pushPiece(parts: readonly string[]): void;
+  /** Flush the last record; the lines read and a detected PostgreSQL prefix. */
+  end(): { lines: number; postgresPrefix?: string };
+}
+
+/** The format's reader chain (parser, multi-line joiner) over a record sink. */
+export function createReader(displayPath: string, setup: ReaderSetup, sink: RecordSink): Reader {
+  const { format, year } = setup;
+  const startLine = setup.start?.line ?? 0;
   const joiner =
     format === 'render-json' || format === 'render-text' || format === 'syslog' || format === 'heroku'
       ? joinMultiline(sink)
@@ -61,35 +81,20 @@ export async function readLogFile(absolutePath: string, displayPath: string, opt
             (text, previous, joined) => CONTINUATION.test(text) || (EXCEPTION_LINE.test(text) && (joined > 0 || previous.level === 'error' || previous.level === 'fatal' || previous.level === 'warn')),
           )
         : null;
-  const year = format === 'syslog' || format === 'postgres-syslog' ? inferSyslogYear(head, (await stat(absolutePath)).mtime) : undefined;
   if (joiner) sink = joiner;
   let parser: ChunkParser;
+  let json: RenderJsonParser | null = null;
   let splitter: LineSplitter | null = null;
   let postgres: ReturnType<typeof createPostgresParser> | null = null;
-  if (format === 'render-json') parser = createRenderJsonParser(displayPath, sink);
+  if (format === 'render-json') parser = json = createRenderJsonParser(displayPath, sink, { line: startLine + 1, state: setup.start?.json });
   else {
     let lineParser: LineParser;
     if (JSON_LINE_FORMATS.has(format)) lineParser = createJsonLinesParser(displayPath, sink);
-    else if (format === 'postgres') lineParser = postgres = createPostgresParser({ file: displayPath, prefix: options.postgresPrefix }, sink);
+    else if (format === 'postgres') lineParser = postgres = createPostgresParser({ file: displayPath, prefix: setup.postgresPrefix }, sink);
     else if (format === 'postgres-syslog') lineParser = postgres = createPostgresSyslogParser(displayPath, year, sink);
     else if (format === 'cri') lineParser = createCriParser(displayPath, sink);
     else {
-      const heads: Record<string, (text: string) => Head | null> = {
-        syslog: createSyslogHead(year),
-        python: pythonHead,
-        'render-text': renderTextHead,
-        plain: plainHead,
-        heroku: herokuHead,
-        'access-log': accessLogHead,
-        'nginx-error': nginxErrorHead,
-        'apache-error': apacheErrorHead,
-        ruby: rubyHead,
-        pgbouncer: pgbouncerHead,
-        java: javaHead,
-        go: goHead,
-        logfmt: logfmtLineHead,
-      };
-      const lineHead = heads[format] ?? headerFormatHead(compileHeaderFormat(format));
+      const lineHead = textHead(format, year);
       const continuation = format !== 'syslog' && format !== 'heroku' && format !== 'access-log';
       lineParser = createHeadedParser(
         {
@@ -103,19 +108,76 @@ export async function readLogFile(absolutePath: string, displayPath: string, opt
         sink,
       );
     }
-    splitter = new LineSplitter(lineParser, sink);
+    splitter = new LineSplitter(lineParser, sink, startLine);
     parser = splitter;
   }
+  return {
+    push: (text) => parser.push(text),
+    pushPiece(parts) {
+      if (json) json.pushPiece(parts);
+      else for (const part of parts) parser.push(part);
+    },
+    end() {
+      parser.end();
+      joiner?.flush();
+      const lines = splitter ? splitter.lines - startLine : 0;
+      const prefix = postgres?.prefix();
+      return prefix ? { lines, postgresPrefix: prefix } : { lines };
+    },
+  };
+}
+
+/** The line-header parser of a text format (a named one, or a logparser header format). */
+export function textHead(format: string, year: number | undefined): (text: string) => Head | null {
+  const heads: Record<string, (text: string) => Head | null> = {
+    syslog: createSyslogHead(year),
+    python: pythonHead,
+    'render-text': renderTextHead,
+    plain: plainHead,
+    heroku: herokuHead,
+    'access-log': accessLogHead,
+    'nginx-error': nginxErrorHead,
+    'apache-error': apacheErrorHead,
+    ruby: rubyHead,
+    pgbouncer: pgbouncerHead,
+    java: javaHead,
+    go: goHead,
+    logfmt: logfmtLineHead,
+  };
+  return heads[format] ?? headerFormatHead(compileHeaderFormat(format));
+}
+
+/** The format to read a file as: the requested one, or the one detected from its head. */
+export function resolveFormat(requested: string, head: string): string {
+  return requested === 'auto' ? detectFormat(head) : requested;
+}
+
+/** The format's display name in summaries (`header: ...` for a header format). */
+export function formatLabel(format: string): string {
+  return (FORMAT_NAMES as string[]).includes(format as LogFormatName) ? format : `header: ${format}`;
+}
+
+/** The year syslog lines leave out, inferred from the file's head and modification time (other formats: none). */
+export async function readerYear(format: string, head: string, absolutePath: string): Promise<number | undefined> {
+  return format === 'syslog' || format === 'postgres-syslog' ? inferSyslogYear(head, (await stat(absolutePath)).mtime) : undefined;
+}
+
+export async function readLogFile(absolutePath: string, displayPath: string, options: ReadOptions, sink: RecordSink): Promise<ReadResult> {
+  const requested = options.format ?? 'auto';
+  checkFormat(requested);
+  const head = await headText(absolutePath);
+  const format = resolveFormat(requested, head);
+  options.onFormat?.(formatLabel(format));
+  const year = await readerYear(format, head, absolutePath);
+  const reader = createReader(displayPath, { format, postgresPrefix: options.postgresPrefix, year }, sink);
   let characters = 0;
   for await (const chunk of textChunks(absolutePath, options.signal)) {
-    parser.push(chunk);
+    reader.push(chunk);
     characters += chunk.length;
     options.progress?.(characters);
   }
-  parser.end();
-  joiner?.flush();
-  const result: ReadResult = { format: (FORMAT_NAMES as string[]).includes(format as LogFormatName) ? format : `header: ${format}`, lines: splitter?.lines ?? 0 };
-  const prefix = postgres?.prefix();
-  if (prefix) result.postgresPrefix = prefix;
+  const { lines, postgresPrefix } = reader.end();
+  const result: ReadResult = { format: formatLabel(format), lines };
+  if (postgresPrefix) result.postgresPrefix = postgresPrefix;
   return result;
 }

@@ -1,4 +1,5 @@
 // Streaming reader for JSON documents of log records: a Render page {hasMore, logs:[...]}, a CloudWatch {events:[...]} export, an array, or objects back to back.
+import type { LogRecord } from '../../evidence/schema.ts';
 import type { ChunkParser, RecordSink } from './types.ts';
 import { recordFromObject } from './json-record.ts';
 import { inferLevel } from './message-hints.ts';
@@ -14,12 +15,63 @@ const QUOTE = 34,
   CLOSE_ARRAY = 93,
   NEWLINE = 10;
 
-export function createRenderJsonParser(file: string, sink: RecordSink): ChunkParser {
-  let depth = 0;
+/** The scanner's state between two records (outside any string): enough to start reading in the middle of a document. */
+export interface RenderJsonState {
+  depth: number;
+  topType: number;
+  pageArrayDepth: number;
+}
+
+export interface ScannedRecord {
+  text(): string;
+  state(): RenderJsonState;
+}
+
+export interface RenderJsonOptions {
+  /** Line number of the first character (default 1). */
+  line?: number;
+  /** Start between two records of a document, as a scan of the text before left it. */
+  state?: RenderJsonState;
+  /** Scan only: report where each record ends (in the chunk) instead of parsing it; during the call, `scanned` gives its text and the state after it. */
+  onRecord?: (end: number, scanned: ScannedRecord) => void;
+}
+
+/** The log records of an array's elements (other values skipped, as the scan skips them), or null when one is a page or an object that is not a record. */
+function recordsOf(elements: unknown[], file: string, line: number): LogRecord[] | null {
+  const records: LogRecord[] = [];
+  for (const element of elements) {
+    if (!element || typeof element !== 'object' || Array.isArray(element)) continue;
+    const page = element as { logs?: unknown; events?: unknown; entries?: unknown };
+    if (Array.isArray(page.logs ?? page.events ?? page.entries)) return null;
+    const record = recordFromObject(element as never, file, line);
+    if (!record) return null;
+    records.push(record);
+  }
+  return records;
+}
+
+export interface RenderJsonParser extends ChunkParser {
+  /**
+   * A whole piece that starts between two records of an array (as a cutter left it), on one line: parsed as one JSON
+   * array of its records when it is one, else scanned as chunks would be. Same records either way.
+   */
+  pushPiece(parts: readonly string[]): void;
+}
+
+export function createRenderJsonParser(file: string, sink: RecordSink, options: RenderJsonOptions = {}): RenderJsonParser {
+  let depth = options.state?.depth ?? 0;
   let inString = false;
   let escapeCarry = false;
-  let topType = 0;
-  let pageArrayDepth = -1;
+  let topType = options.state?.topType ?? 0;
+  let pageArrayDepth = options.state?.pageArrayDepth ?? -1;
+  const onRecord = options.onRecord;
+  let scannedChunk = '';
+  let scannedStart = 0;
+  let scannedEnd = 0;
+  const scanned: ScannedRecord = {
+    text: () => captureParts.join('') + scannedChunk.slice(scannedStart, scannedEnd),
+    state: () => ({ depth, topType, pageArrayDepth }),
+  };
   let lastKey = '';
   let keyCapture: string | null = null;
   /** Depth at which the record being captured was opened (-1: none). */
@@ -29,7 +81,7 @@ export function createRenderJsonParser(file: string, sink: RecordSink): ChunkPar
   let captureStart = 0;
   let captureLine = 0;
   let oversized = false;
-  let line = 1;
+  let line = options.line ?? 1;
 
   const emit = (parsed: unknown, text: () => string, recordLine: number): void => {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return;
@@ -96,7 +148,33 @@ export function createRenderJsonParser(file: string, sink: RecordSink): ChunkPar
     }
   };
 
-  return {
+  const parser: RenderJsonParser = {
+    pushPiece(parts) {
+      const state = options.state;
+      const inArray = state && ((state.pageArrayDepth !== -1 && state.depth === state.pageArrayDepth + 1) || (state.depth === 1 && state.topType === OPEN_ARRAY));
+      const text = parts.length === 1 ? parts[0]! : parts.join('');
+      if (inArray && text.length < MAX_RECORD_CHARS && text.indexOf('\n') === -1) {
+        const comma = text.indexOf(',');
+        if (comma !== -1 && text.slice(0, comma).trim() === '') {
+          let records: unknown = null;
+          try {
+            records = JSON.parse(`[${text.slice(comma + 1)}]`);
+          } catch {
+            records = null;
+          }
+          // Every element must be a log record: a page, or an object that is not a record (reported with its raw text), takes the scan.
+          const made = Array.isArray(records) ? recordsOf(records, file, line) : null;
+          if (made) {
+            for (const record of made) {
+              inferLevel(record);
+              sink.record(record);
+            }
+            return;
+          }
+        }
+      }
+      for (let at = 0; at < text.length; at += 1 << 20) parser.push(text.slice(at, at + (1 << 20)));
+    },
     push(chunk) {
       let index = 0;
       let counted = 0;
@@ -177,7 +255,14 @@ export function createRenderJsonParser(file: string, sink: RecordSink): ChunkPar
           if (code === CLOSE_ARRAY && depth === pageArrayDepth) pageArrayDepth = -1;
           if (captureDepth !== -1 && depth === captureDepth && code === CLOSE_OBJECT) {
             const start = captureStart;
-            if (oversized) sink.unparsed(captureLine, 'record-too-large', captureParts[0]?.slice(0, 200) ?? '');
+            if (onRecord) {
+              if (!oversized) {
+                scannedChunk = chunk;
+                scannedStart = start;
+                scannedEnd = index + 1;
+                onRecord(index + 1, scanned);
+              }
+            } else if (oversized) sink.unparsed(captureLine, 'record-too-large', captureParts[0]?.slice(0, 200) ?? '');
             else if (captureParts.length === 0 && captureDepth > 0) {
               batchStarts.push(start);
               batchEnds.push(index + 1);
@@ -226,4 +311,5 @@ export function createRenderJsonParser(file: string, sink: RecordSink): ChunkPar
       captureParts = [];
     },
   };
+  return parser;
 }

@@ -11,6 +11,11 @@ function stream(record: LogRecord): string {
   return `${record.fields.instance ?? record.fields.procid ?? ''}\u0000${record.fields.resource ?? record.fields.host ?? ''}`;
 }
 
+/** Whether `joinMultiline` could join `record` into `previous` at all (same time and stream, neither a request): where it cannot, a reader may start afresh. */
+export function mayContinue(previous: LogRecord, record: LogRecord): boolean {
+  return record.timestamp !== undefined && record.timestamp === previous.timestamp && !record.fields.statusCode && !previous.fields.statusCode && stream(record) === stream(previous);
+}
+
 export interface JoiningSink extends RecordSink {
   flush(): void;
 }
@@ -31,16 +36,7 @@ export function joinMultiline(sink: RecordSink): JoiningSink {
   return {
     record(record) {
       const message = record.message;
-      if (
-        pending &&
-        record.timestamp !== undefined &&
-        record.timestamp === pending.timestamp &&
-        !record.fields.statusCode &&
-        !pending.fields.statusCode &&
-        stream(record) === stream(pending) &&
-        lines < MAX_CONTINUATION_LINES &&
-        (FRAGMENT.test(message) || (inTraceback && !NEW_MESSAGE.test(message)))
-      ) {
+      if (pending && mayContinue(pending, record) && lines < MAX_CONTINUATION_LINES && (FRAGMENT.test(message) || (inTraceback && !NEW_MESSAGE.test(message)))) {
         if (pending.message.length < MAX_MESSAGE_LENGTH) pending.message = `${pending.message}\n${message}`.slice(0, MAX_MESSAGE_LENGTH);
         if (TRACEBACK.test(message)) inTraceback = true;
         if (!pending.level || (record.level && (record.level === 'error' || record.level === 'fatal') && pending.level !== 'fatal')) {

@@ -5,6 +5,7 @@ import { clusterGroups } from './cluster.ts';
 interface Group {
   tokens: string[];
   count: number;
+  coarse: boolean;
 }
 
 export interface MinedCluster {
@@ -27,18 +28,36 @@ export class TemplateMiner {
 
   /** Add one message; returns its group number (stable; resolve to a template with `finish().clusterOf`). */
   add(message: string): number {
-    const tokens = maskedTokens(message);
+    return this.addTokens(maskedTokens(message), 1, false);
+  }
+
+  /** Add a group mined from another piece of the same input (`count` records of these tokens); returns this miner's group. */
+  addGroup(group: { tokens: string[]; count: number; coarse: boolean }): number {
+    return this.addTokens(group.coarse ? [...group.tokens] : group.tokens, group.count, group.coarse);
+  }
+
+  /** The groups in order of first appearance, for merging into another miner with `addGroup`. */
+  exportGroups(): { tokens: string[]; count: number; coarse: boolean }[] {
+    return this.groups;
+  }
+
+  private addTokens(tokens: string[], count: number, coarse: boolean): number {
+    if (coarse) {
+      const group = this.coarse(tokens);
+      this.groups[group]!.count += count;
+      return group;
+    }
     const key = tokens.join(' ');
     let group = this.byKey.get(key);
     if (group === undefined) {
       if (this.groups.length >= this.maxGroups) group = this.coarse(tokens);
       else {
         group = this.groups.length;
-        this.groups.push({ tokens, count: 0 });
+        this.groups.push({ tokens, count: 0, coarse: false });
         this.byKey.set(key, group);
       }
     }
-    this.groups[group]!.count++;
+    this.groups[group]!.count += count;
     return group;
   }
 
@@ -50,7 +69,7 @@ export class TemplateMiner {
     let group = this.byCoarseKey.get(key);
     if (group === undefined) {
       group = this.groups.length;
-      this.groups.push({ tokens: [...tokens], count: 0 });
+      this.groups.push({ tokens: [...tokens], count: 0, coarse: true });
       this.byCoarseKey.set(key, group);
       return group;
     }

@@ -1,0 +1,128 @@
+// Worker threads that read log pieces in parallel; a task waits in a queue until a worker is free, and a worker that dies fails its task.
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+const MAX_WORKERS = 4;
+/** A worker's old-generation heap: a piece needs far less; past it the worker fails and the piece is read on the main thread. */
+const WORKER_HEAP_MB = 256;
+
+/** Below this size a file is read on the main thread unless threads were asked for: starting them costs more than they save. */
+const AUTO_THREADED_BYTES = 32 << 20;
+
+/** Worker threads for a file of this size: `requested` or FRACAS_WORKERS if set (0: none), else one per core up to 4 for large files, none on one core. */
+export function workersFor(bytes: number, requested?: number, env: NodeJS.ProcessEnv = process.env): number {
+  const forced = env.FRACAS_WORKERS;
+  if (requested !== undefined) return requested;
+  if (forced !== undefined && forced !== '' && Number.isInteger(Number(forced)) && Number(forced) >= 0) return Math.min(Number(forced), 16);
+  const cores = availableParallelism();
+  return cores < 2 || bytes < AUTO_THREADED_BYTES ? 0 : Math.min(cores, MAX_WORKERS);
+}
+
+/** What a worker reads a piece into: evidence for a log source, or templates for `fracas templates`. */
+export type PieceKind = 'evidence' | 'templates';
+
+interface Job {
+  id: number;
+  kind: PieceKind;
+  task: () => { file: string; earlier?: { knownEntities?: ReadonlySet<string> | null } };
+  parts: string[];
+  resolve: (output: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+/** Worker script beside this module: compiled JavaScript in the package, TypeScript (through tsx) when run from source. */
+function spawn(heapMb: number): Worker {
+  const limits = { resourceLimits: { maxOldGenerationSizeMb: heapMb } };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./piece-worker.js', import.meta.url), limits);
+  const script = new URL('./piece-worker.ts', import.meta.url).href;
+  const tsx = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(script)}); });`, { eval: true, ...limits });
+}
+
+export class PiecePool {
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, Job>();
+  private readonly queue: Job[] = [];
+  private readonly knownSent = new Map<Worker, ReadonlySet<string> | null>();
+  private nextId = 0;
+  private closed = false;
+  private alive: number;
+  private lastError: Error | null = null;
+
+  constructor(
+    readonly size: number,
+    heapMb = WORKER_HEAP_MB,
+  ) {
+    this.alive = size;
+    for (let index = 0; index < size; index++) {
+      const worker = spawn(heapMb);
+      worker.unref();
+      worker.on('message', (message: { id: number; result?: unknown; error?: string }) => {
+        const job = this.busy.get(worker);
+        this.busy.delete(worker);
+        this.idle.push(worker);
+        if (job) {
+          if (message.error !== undefined) job.reject(new Error(message.error));
+          else job.resolve(message.result);
+        }
+        this.dispatch();
+      });
+      worker.on('error', (error) => this.fail(worker, error));
+      worker.on('exit', (code) => {
+        if (!this.closed) this.fail(worker, new Error(`log reader thread exited (code ${code})`));
+      });
+      this.idle.push(worker);
+    }
+  }
+
+  /** Read a piece; `task` is built when a worker takes it (so it sees what the merge holds by then). */
+  run<R>(kind: PieceKind, parts: string[], task: Job['task']): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      if (this.alive === 0) return reject(this.lastError ?? new Error('no log reader thread left'));
+      this.queue.push({ id: this.nextId++, kind, task, parts, resolve: resolve as (output: unknown) => void, reject });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const workers = [...this.idle, ...this.busy.keys()];
+    for (const job of this.queue.splice(0)) job.reject(new Error('log reading stopped'));
+    for (const job of this.busy.values()) job.reject(new Error('log reading stopped'));
+    this.busy.clear();
+    this.idle.length = 0;
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.pop()!;
+      const job = this.queue.shift()!;
+      this.busy.set(worker, job);
+      const task = job.task();
+      const known = task.earlier?.knownEntities ?? null;
+      const sameKnown = known !== null && this.knownSent.get(worker) === known;
+      this.knownSent.set(worker, known);
+      const sent = sameKnown ? { ...task, earlier: { ...task.earlier, knownEntities: null } } : task;
+      worker.postMessage({ id: job.id, kind: job.kind, task: sent, parts: job.parts, sameKnown });
+    }
+  }
+
+  private fail(worker: Worker, error: Error): void {
+    if (!this.busy.has(worker) && !this.idle.includes(worker)) return;
+    this.alive--;
+    this.lastError = error;
+    const job = this.busy.get(worker);
+    this.busy.delete(worker);
+    const index = this.idle.indexOf(worker);
+    if (index !== -1) this.idle.splice(index, 1);
+    job?.reject(error);
+    if (this.alive === 0) for (const queued of this.queue.splice(0)) queued.reject(error);
+  }
+}

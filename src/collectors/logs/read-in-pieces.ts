@@ -1,0 +1,48 @@
+// Reads one file as pieces: cuts its text as it streams in, reads the pieces (on worker threads when given a pool), and hands their results over in input order.
+import { textChunks } from './source.ts';
+import { PieceCutter, type Piece } from './pieces.ts';
+
+export interface PieceReading<R> {
+  /** Read one piece (on a worker, or here). */
+  read(piece: Piece): Promise<R>;
+  /** Take a piece's result, in input order (it may read the piece again). */
+  absorb(piece: Piece, result: R): Promise<void> | void;
+  /** Pieces read ahead of the one being absorbed (0: one at a time). */
+  ahead: number;
+}
+
+export interface PieceSource {
+  file: string;
+  display: string;
+  format: string;
+  year: number | undefined;
+  pieceChars: number;
+  signal?: AbortSignal;
+  /** Called with the characters of every chunk read. */
+  progress?: (characters: number) => void;
+}
+
+export async function readInPieces<R>(source: PieceSource, reading: PieceReading<R>): Promise<void> {
+  const pending: { piece: Piece; result: Promise<R> }[] = [];
+  const submit = (piece: Piece): void => {
+    const result = reading.read(piece);
+    result.catch(() => undefined);
+    pending.push({ piece, result });
+  };
+  const settle = async (limit: number): Promise<void> => {
+    while (pending.length > limit) {
+      const { piece, result } = pending.shift()!;
+      await reading.absorb(piece, await result);
+    }
+  };
+  const cutter = new PieceCutter(source.display, source.format, source.year, source.pieceChars);
+  for await (const chunk of textChunks(source.file, source.signal)) {
+    source.progress?.(chunk.length);
+    for (const piece of cutter.push(chunk)) {
+      submit(piece);
+      await settle(reading.ahead);
+    }
+  }
+  for (const piece of cutter.end()) submit(piece);
+  await settle(0);
+}

@@ -1,0 +1,218 @@
+// Reading a log in pieces (on the main thread or in worker threads) gives byte-identical evidence to one pass over the whole file, for seeded inputs of several formats.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../docs/incidents/sample-random.ts';
+import { PassThrough } from 'node:stream';
+import { runTemplates } from '../../../src/cli/templates.ts';
+import { collectLogs, type CollectLogsOptions } from '../../../src/collectors/logs/index.ts';
+import { PieceCutter } from '../../../src/collectors/logs/pieces.ts';
+import type { CollectContext } from '../../../src/collectors/types.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'fracas-pieces-'));
+const START = Date.parse('2026-11-20T07:00:00Z');
+
+function context(): CollectContext {
+  return {
+    dir,
+    resolve: (relative) => path.resolve(dir, relative),
+    incident: { id: 'P-1', title: 't', severity: 'P2', environment: 'prod', service: 'api', window: { start: '2026-11-20T07:00:00Z', end: '2026-11-20T19:00:00Z' } },
+    env: {},
+    progress: () => undefined,
+  };
+}
+
+/** Messages as the libraries print them, with ids, users, timings and tracebacks that vary with the seed. */
+function generator(seed: number, ids: number) {
+  const random = seededRandom(seed);
+  const { int, pick, hex, uuid, rand } = random;
+  const pool = Array.from({ length: ids }, () => uuid());
+  const id = (): string => (rand() < 0.5 ? pick(pool) : uuid());
+  const messages = [
+    () => `Processing job ${id()} for document ${id()} (${int(1, 900)} pages)`,
+    () => `[webhook] job_id=${id()} request_id=${hex(12)} processing failed: QueuePool limit of size 5 overflow 0 reached, connection timed out, timeout 10.00`,
+    () => `sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) could not connect to server: Connection refused`,
+    () => `Cache miss for key user:${int(1, 99_999)}:profile`,
+    () => `HTTP Request: POST https://api.cloud.llamaindex.ai/api/v1/parsing/upload "HTTP/1.1 ${pick(['200 OK', '429 Too Many Requests', '500 Internal Server Error'])}"`,
+    () => `user ${pick(['alice', 'bob', 'carol'])}@example.com logged in from 10.${int(0, 255)}.${int(0, 255)}.${int(1, 254)}`,
+    () => `Upstream returned 429 Too Many Requests; retrying in ${int(1, 60)}s`,
+    () => `worker ${int(1, 4)} ${pick(['started', 'exited with code 1', 'restarting'])}`,
+    () => `${pick(['GET', 'POST'])} /api/${pick(['jobs', 'documents', 'users'])}/${id()} ${pick([200, 200, 201, 404, 500, 504])} ${int(1, 3000)}ms`,
+  ];
+  const traceback = (): string[] => [
+    'Traceback (most recent call last):',
+    `  File "/app/api/webhooks.py", line ${int(100, 200)}, in handle`,
+    '    await session.commit()',
+    `psycopg2.errors.CheckViolation: new row for relation "upload_jobs" violates check constraint "upload_jobs_status_check"`,
+  ];
+  return { random, message: () => pick(messages)(), traceback, level: () => pick(['info', 'info', 'info', 'warning', 'error']) };
+}
+
+function renderPage(seed: number, records: number, ids: number): string {
+  const g = generator(seed, ids);
+  const logs: unknown[] = [];
+  let time = START;
+  while (logs.length < records) {
+    time += g.random.int(0, 900);
+    const timestamp = new Date(time).toISOString();
+    const instance = `srv-${g.random.pick(['5k2xq', '7f9c2'])}`;
+    const labels = (level: string, extra: [string, string][] = []) => [{ name: 'instance', value: instance }, { name: 'level', value: level }, ...extra.map(([name, value]) => ({ name, value }))];
+    if (g.random.rand() < 0.1) {
+      // A traceback printed one Render entry per line, all at the same time: the reader joins them back into one record.
+      for (const line of g.traceback()) logs.push({ id: g.random.uuid(), timestamp, message: line, labels: labels('error') });
+      continue;
+    }
+    if (g.random.rand() < 0.4) {
+      const status = g.random.pick([200, 200, 204, 404, 500]);
+      const route = g.random.rand() < 0.3 ? `/api/webhooks/llamaparse/${g.random.uuid()}` : '/health';
+      logs.push({
+        id: g.random.uuid(),
+        timestamp,
+        message: `POST ${route} ${status} ${g.random.int(1, 2000)}ms`,
+        labels: labels(status >= 500 ? 'error' : 'info', [
+          ['type', 'request'],
+          ['path', route],
+          ['statusCode', String(status)],
+          ['method', 'POST'],
+        ]),
+      });
+      continue;
+    }
+    logs.push({ id: g.random.uuid(), timestamp, message: g.message(), labels: labels(g.level()) });
+  }
+  return JSON.stringify({ hasMore: false, logs }, null, g.random.rand() < 0.5 ? 0 : 1);
+}
+
+function jsonLines(seed: number, records: number, ids: number): string {
+  const g = generator(seed, ids);
+  const lines: string[] = [];
+  let time = START;
+  for (let index = 0; index < records; index++) {
+    time += g.random.int(0, 900);
+    if (g.random.rand() < 0.03) lines.push('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory', ' 1: 0xb7a4e0 node::Abort() [node]');
+    lines.push(JSON.stringify({ level: g.random.pick([30, 30, 40, 50]), time, pid: 7, hostname: 'api-1', msg: g.message() }));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function pythonText(seed: number, records: number, ids: number): string {
+  const g = generator(seed, ids);
+  const lines: string[] = [];
+  let time = START;
+  for (let index = 0; index < records; index++) {
+    time += g.random.int(0, 900);
+    const stamp = new Date(time).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+    lines.push(`${stamp} - api.webhooks - ${g.random.pick(['INFO', 'WARNING', 'ERROR'])} - ${g.message()}`);
+    if (g.random.rand() < 0.08) lines.push(...g.traceback());
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function evidenceText(file: string, options: CollectLogsOptions): Promise<string> {
+  const output = await collectLogs({ id: 'app-logs', kind: 'logs', paths: [file], format: 'auto' }, context(), options);
+  return JSON.stringify(output.evidence);
+}
+
+describe('reading a log in pieces', () => {
+  const cases: [string, (seed: number, records: number, ids: number) => string][] = [
+    ['render.json', renderPage],
+    ['app.jsonl', jsonLines],
+    ['app.log', pythonText],
+  ];
+  for (const [name, write] of cases) {
+    it(`${name}: pieces on the main thread and on two worker threads give the same evidence as one pass`, async () => {
+      for (const seed of [3, 11]) {
+        const file = `${seed}-${name}`;
+        writeFileSync(path.join(dir, file), write(seed, 3000, 400));
+        const whole = await evidenceText(file, { workers: 0, pieceChars: Number.MAX_SAFE_INTEGER });
+        const pieces = await evidenceText(file, { workers: 0, pieceChars: 16 << 10 });
+        const threads = await evidenceText(file, { workers: 2, pieceChars: 16 << 10 });
+        expect(JSON.parse(whole).totalRecords).toBeGreaterThan(2000);
+        expect(pieces).toBe(whole);
+        expect(threads).toBe(whole);
+      }
+    }, 60_000);
+  }
+
+  it('stays exact past every cap: entities, kept records, templates, events, requests, minutes, error times', async () => {
+    const limits = { maxEntities: 40, maxRecords: 150, maxRecordsPerTemplate: 4, maxEvents: 15, maxRequestKeys: 3, maxMinutes: 10, maxErrorTimes: 60, maxUnparsedSamples: 2 };
+    for (const [name, write] of cases) {
+      const file = `caps-${name}`;
+      writeFileSync(path.join(dir, file), write(17, 3000, 200));
+      const whole = await evidenceText(file, { workers: 0, pieceChars: Number.MAX_SAFE_INTEGER, limits });
+      const parsed = JSON.parse(whole) as { entitiesTruncated?: boolean; recordsTruncated: boolean; entities: unknown[]; perMinute: unknown[] };
+      expect(parsed.entitiesTruncated).toBe(true);
+      expect(parsed.recordsTruncated).toBe(true);
+      expect(parsed.entities).toHaveLength(40);
+      expect(parsed.perMinute).toHaveLength(10);
+      // Pieces large enough to pass the entity cap on their own, so the merge must read some again counting only the entities it holds.
+      expect(await evidenceText(file, { workers: 0, pieceChars: 48 << 10, limits })).toBe(whole);
+      expect(await evidenceText(file, { workers: 2, pieceChars: 48 << 10, limits })).toBe(whole);
+      expect(await evidenceText(file, { workers: 2, pieceChars: 4 << 10, limits })).toBe(whole);
+    }
+  }, 120_000);
+});
+
+describe('worker threads that fail', () => {
+  it('leave their pieces to the main thread: the evidence is the same as one pass', async () => {
+    const file = 'failing-workers.json';
+    writeFileSync(path.join(dir, file), renderPage(29, 2000, 200));
+    const whole = await evidenceText(file, { workers: 0, pieceChars: Number.MAX_SAFE_INTEGER });
+    // A 2 MB heap: the threads run out of memory starting or on their first piece.
+    expect(await evidenceText(file, { workers: 2, pieceChars: 16 << 10, workerHeapMb: 2 })).toBe(whole);
+  }, 60_000);
+});
+
+async function templatesText(file: string, options: { workers: number; pieceChars: number; jsonl: boolean }): Promise<string> {
+  const out = new PassThrough();
+  const chunks: string[] = [];
+  out.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+  await runTemplates(path.join(dir, file), options, out, new PassThrough());
+  return chunks.join('');
+}
+
+describe('fracas templates in pieces', () => {
+  it('prints the same table and the same per-record lines with pieces and worker threads as in one pass', async () => {
+    for (const [file, write] of [
+      ['templates-render.json', renderPage],
+      ['templates-app.log', pythonText],
+    ] as const) {
+      writeFileSync(path.join(dir, file), write(23, 3000, 300));
+      for (const jsonl of [false, true]) {
+        const whole = await templatesText(file, { workers: 0, pieceChars: Number.MAX_SAFE_INTEGER, jsonl });
+        expect(whole.length).toBeGreaterThan(500);
+        expect(await templatesText(file, { workers: 0, pieceChars: 8 << 10, jsonl })).toBe(whole);
+        expect(await templatesText(file, { workers: 2, pieceChars: 8 << 10, jsonl })).toBe(whole);
+      }
+    }
+  }, 60_000);
+});
+
+describe('PieceCutter', () => {
+  it('cuts only between records, loses no text and counts the lines before each piece', () => {
+    const text = pythonText(7, 2000, 100);
+    const cutter = new PieceCutter('app.log', 'python', undefined, 8 << 10);
+    const pieces = [];
+    for (let at = 0; at < text.length; at += 5000) pieces.push(...cutter.push(text.slice(at, at + 5000)));
+    pieces.push(...cutter.end());
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(pieces.map((piece) => piece.parts.join('')).join('')).toBe(text);
+    let line = 0;
+    for (const piece of pieces) {
+      const body = piece.parts.join('');
+      expect(piece.start.line).toBe(line);
+      expect(body.startsWith('  ') || body.startsWith('Traceback') || body.startsWith('psycopg2')).toBe(false);
+      line += body.split('\n').length - 1;
+    }
+  });
+
+  it('never cuts a Render traceback whose lines arrived as separate entries at one time', () => {
+    const text = renderPage(9, 3000, 100);
+    const cutter = new PieceCutter('render.json', 'render-json', undefined, 4 << 10);
+    const pieces = [...cutter.push(text), ...cutter.end()];
+    expect(pieces.length).toBeGreaterThan(20);
+    expect(pieces.map((piece) => piece.parts.join('')).join('')).toBe(text);
+    for (const piece of pieces.slice(1)) expect(piece.parts.join('')).not.toMatch(/^,?\s*\{"id":"[^"]+","timestamp":"[^"]+","message":"(?: {2}File| {4}|psycopg2)/);
+  });
+});
