@@ -818,7 +818,9 @@ class RedactorState {
     let named = false;
     let secretKeys = false;
     for (let index = 0; index < keys.length; index++) {
-      const info = this.keyInfo(keys[index]!);
+      const key = keys[index]!;
+      const info = this.keyInfo(key);
+      if (key.length >= MIN_PROPAGATED) this.use(info.entry);
       infos[index] = info;
       if (info.name >= 0) named = true;
       if (info.secret || info.strong) secretKeys = true;
@@ -835,15 +837,14 @@ class RedactorState {
         if (secretName === undefined && isSecretKey(lastSegment(name))) secretName = name;
       }
     }
-    if (secretName !== undefined || secretKeys) return this.walkSecretRecord(source, keys, infos, secretName, recordName, depth);
     const identifierRecord = recordName !== undefined && isIdentifierKey(lastSegment(recordName));
+    if (secretName !== undefined || secretKeys) return this.walkSecretRecord(source, keys, infos, secretName, identifierRecord, depth);
     let result: Record<string, unknown> | undefined;
     for (let index = 0; index < keys.length; index++) {
       const key = keys[index]!;
       const info = infos[index]!;
       const item = source[key];
       const outKey = info.entry.out;
-      if (key.length >= MIN_PROPAGATED) this.use(info.entry);
       let out: unknown;
       if (typeof item === 'string') {
         // A value that is a credential by its shape, whatever ordinary key holds it.
@@ -864,9 +865,8 @@ class RedactorState {
   }
 
   /** A record with a secret key, or whose name field names a secret (the values beside it are secrets). */
-  private walkSecretRecord(source: Record<string, unknown>, keys: string[], infos: KeyInfo[], secretName: string | undefined, recordName: string | undefined, depth: number): Record<string, unknown> {
+  private walkSecretRecord(source: Record<string, unknown>, keys: string[], infos: KeyInfo[], secretName: string | undefined, identifierRecord: boolean, depth: number): Record<string, unknown> {
     const { table } = this;
-    const identifierRecord = recordName !== undefined && isIdentifierKey(lastSegment(recordName));
     const rawSecrets: string[] = [];
     const result: Record<string, unknown> = {};
     for (let index = 0; index < keys.length; index++) {
@@ -874,7 +874,6 @@ class RedactorState {
       const info = infos[index]!;
       const item = source[key];
       const outKey = info.entry.out;
-      if (key.length >= MIN_PROPAGATED) this.use(info.entry);
       // Counts, flags and nulls under ordinary keys are kept as they are.
       if (!info.secret && !(info.value && secretName !== undefined) && (typeof item === 'number' || typeof item === 'boolean' || item === null || item === undefined)) {
         result[outKey] = item;
