@@ -16,7 +16,7 @@ import { stat } from 'node:fs/promises';
 import { cuttable, PIECE_CHARS, type Piece } from '../collectors/logs/pieces.ts';
 import { PiecePool, workersFor } from '../collectors/logs/piece-pool.ts';
 import { readInPieces } from '../collectors/logs/read-in-pieces.ts';
-import { readTemplatePiece, templatePieceReader, type TemplatePieceResult, type TemplateTask } from '../collectors/logs/template-piece.ts';
+import { IntColumn, readTemplatePiece, templatePieceReader, type TemplatePieceResult, type TemplateTask } from '../collectors/logs/template-piece.ts';
 
 /** C0 (except tab and newline) and C1 control characters, replaced before text from a file reaches a terminal. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
@@ -41,20 +41,6 @@ export function filterFromFlags(flags: { service?: string[]; level?: string; tex
   const parsed = logFilter.safeParse(spec);
   if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => `--${String(issue.path[0] ?? 'filter')}: ${issue.message}`).join('; '));
   return parsed.data;
-}
-
-/** Growable Int32 column (line numbers and group ids of every record, 8 bytes per record). */
-class IntColumn {
-  data = new Int32Array(1 << 16);
-  length = 0;
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
-  }
 }
 
 /** Write with back-pressure; a closed reader (EPIPE, e.g. `| head`) ends the output quietly. */

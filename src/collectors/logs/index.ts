@@ -4,15 +4,14 @@ import type { LogSourceSpec } from '../../manifest/index.ts';
 import { SourceFailure, type CollectContext, type CollectorOutput } from '../types.ts';
 import { stat } from 'node:fs/promises';
 import { LogMerger } from './merge.ts';
-import { DEFAULT_LIMITS, type BuilderLimits, type EarlierPieces } from './aggregate.ts';
+import { DEFAULT_LIMITS, type BuilderLimits } from './aggregate.ts';
 import { expandPaths } from './files.ts';
-import { checkFormat, formatLabel, readerYear, resolveFormat, UnknownFormatError, type ReaderStart } from './read-file.ts';
+import { checkFormat, formatLabel, readerYear, resolveFormat, UnknownFormatError } from './read-file.ts';
 import { detectFormat } from './detect.ts';
-import { headText, textChunks } from './source.ts';
-import { cuttable, PIECE_CHARS, type Piece } from './pieces.ts';
-import { readInPieces } from './read-in-pieces.ts';
+import { headText } from './source.ts';
+import { PIECE_CHARS } from './pieces.ts';
+import { readFileInto } from './read-into.ts';
 import { PiecePool, workersFor } from './piece-pool.ts';
-import { pieceReader, readPiece, type PieceOutput, type PieceTask } from './read-piece.ts';
 import { fileWarnings } from './file-warnings.ts';
 import { compileFilter } from './filter.ts';
 
@@ -68,64 +67,31 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
         const format = resolveFormat(requested, head);
         const summary = merger.beginFile(relative, formatLabel(format));
         const setup = { format, postgresPrefix: spec.postgresPrefix, year: await readerYear(format, head, file) };
-        const task = (start: ReaderStart | undefined, earlier: EarlierPieces): PieceTask => ({
-          file: relative,
-          setup: start ? { ...setup, start } : setup,
-          window,
-          filter: spec.filter,
-          earlier,
-          cut: start !== undefined,
-          limits,
-        });
         let reported = 0;
-        let characters = 0;
-        const progress = (length: number): void => {
-          characters += length;
+        const progress = (characters: number): void => {
           if (characters - reported >= 64 << 20) {
             reported = characters;
             context.progress(`${relative}: ${Math.round(characters / (1 << 20))} MB read`);
           }
         };
-        const absorb = (output: PieceOutput): void => {
-          merger.absorb(output, summary);
-          summary.lines = (summary.lines ?? 0) + output.lines;
-          if (output.postgresPrefix) summary.postgresPrefix = output.postgresPrefix;
-        };
-        if (!cuttable(format)) {
-          const readWhole = async (earlier: EarlierPieces): Promise<PieceOutput> => {
-            const reader = pieceReader(task(undefined, earlier), filter);
-            for await (const chunk of textChunks(file, context.signal)) {
-              reader.push(chunk);
-              progress(chunk.length);
-            }
-            return reader.end();
-          };
-          const earlier = merger.earlier(true);
-          const output = await readWhole(earlier);
-          absorb(merger.exactEntities(output) ? output : await readWhole({ ...earlier, knownEntities: merger.entitiesAfter(output) }));
-        } else {
-          const workers = workersFor((await stat(file)).size, options.workers);
-          if (!pool && workers > 0) pool = new PiecePool(workers, options.workerHeapMb);
-          const threads = workers > 0 ? pool : null;
-          const readHere = (piece: Piece, earlier: EarlierPieces): PieceOutput => readPiece(task(piece.start, earlier), piece.parts, filter);
-          // A piece a worker could not read (out of its heap, or the thread died) is read again on the main thread.
-          const read = (piece: Piece, earlier: () => EarlierPieces): Promise<PieceOutput> =>
-            threads ? threads.run<PieceOutput>('evidence', piece.parts, () => task(piece.start, earlier())).catch(() => readHere(piece, earlier())) : Promise.resolve(readHere(piece, earlier()));
-          await readInPieces(
-            { file, display: relative, format, year: setup.year, pieceChars, signal: context.signal, progress },
-            {
-              ahead: threads ? threads.size + 1 : 0,
-              read: (piece) => read(piece, () => merger.earlier()),
-              async absorb(piece, output) {
-                if (merger.exactEntities(output)) absorb(output);
-                else {
-                  const earlier = { ...merger.earlier(), knownEntities: merger.entitiesAfter(output) };
-                  absorb(await read(piece, () => earlier));
-                }
-              },
-            },
-          );
-        }
+        await readFileInto(merger, summary, {
+          file,
+          display: relative,
+          setup,
+          window,
+          filterSpec: spec.filter,
+          filter,
+          limits,
+          pieceChars,
+          signal: context.signal,
+          progress,
+          threads: async () => {
+            const workers = workersFor((await stat(file)).size, options.workers);
+            if (workers === 0) return null;
+            pool ??= new PiecePool(workers, options.workerHeapMb);
+            return pool;
+          },
+        });
         summary.lines ??= 0;
         const fileSpecific = fileWarnings(summary, window, detectFormat(head));
         if (summary.unparsed > 0 && !fileSpecific.some((warning) => warning.partial))

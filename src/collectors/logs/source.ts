@@ -4,7 +4,7 @@ import { open, stat } from 'node:fs/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { checkRegularFile } from '../read-file.ts';
 
-const CHUNK = 1 << 20;
+const CHUNK = 64 << 10;
 
 /** Logs may be large, but must be regular files: opening a FIFO or device would block or never end. */
 async function assertRegularFile(file: string): Promise<void> {

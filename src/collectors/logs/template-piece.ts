@@ -30,7 +30,7 @@ export interface TemplatePieceResult {
 }
 
 /** Growable Int32 column (4 bytes per record). */
-class IntColumn {
+export class IntColumn {
   data = new Int32Array(1 << 12);
   length = 0;
   push(value: number): void {

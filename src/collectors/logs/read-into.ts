@@ -1,0 +1,84 @@
+// Reads one log file into a source's merge: in pieces (on worker threads when given) where the format allows it, else as one piece, re-reading a piece whose entity counts would not be exact.
+import type { LogFileSummary, LogRecord } from '../../evidence/schema.ts';
+import type { LogFilterSpec } from '../../manifest/index.ts';
+import type { BuilderLimits, EarlierPieces } from './aggregate.ts';
+import type { LogMerger } from './merge.ts';
+import type { PiecePool } from './piece-pool.ts';
+import { cuttable, type Piece } from './pieces.ts';
+import type { ReaderSetup, ReaderStart } from './read-file.ts';
+import { readInPieces } from './read-in-pieces.ts';
+import { pieceReader, readPiece, type PieceOutput, type PieceTask } from './read-piece.ts';
+import { textChunks } from './source.ts';
+
+export interface FileReading {
+  file: string;
+  display: string;
+  setup: ReaderSetup;
+  window: { start: string; end: string } | null;
+  filterSpec?: LogFilterSpec;
+  filter: ((record: LogRecord) => boolean) | null;
+  limits: BuilderLimits;
+  pieceChars: number;
+  signal?: AbortSignal;
+  /** Called with the characters read so far. */
+  progress(characters: number): void;
+  /** The worker threads for this file, or null to read it on the main thread. */
+  threads(): Promise<PiecePool | null>;
+}
+
+export async function readFileInto(merger: LogMerger, summary: LogFileSummary, reading: FileReading): Promise<void> {
+  const { file, setup, filter } = reading;
+  const task = (start: ReaderStart | undefined, earlier: EarlierPieces): PieceTask => ({
+    file: reading.display,
+    setup: start ? { ...setup, start } : setup,
+    window: reading.window,
+    filter: reading.filterSpec,
+    earlier,
+    cut: start !== undefined,
+    limits: reading.limits,
+  });
+  let characters = 0;
+  const progress = (length: number): void => {
+    characters += length;
+    reading.progress(characters);
+  };
+  const absorb = (output: PieceOutput): void => {
+    merger.absorb(output, summary);
+    summary.lines = (summary.lines ?? 0) + output.lines;
+    if (output.postgresPrefix) summary.postgresPrefix = output.postgresPrefix;
+  };
+  if (!cuttable(setup.format)) {
+    const readWhole = async (earlier: EarlierPieces): Promise<PieceOutput> => {
+      const reader = pieceReader(task(undefined, earlier), filter);
+      characters = 0;
+      for await (const chunk of textChunks(file, reading.signal)) {
+        reader.push(chunk);
+        progress(chunk.length);
+      }
+      return reader.end();
+    };
+    const earlier = merger.earlier(true);
+    const output = await readWhole(earlier);
+    absorb(merger.exactEntities(output) ? output : await readWhole({ ...earlier, knownEntities: merger.entitiesAfter(output) }));
+    return;
+  }
+  const threads = await reading.threads();
+  const readHere = (piece: Piece, earlier: EarlierPieces): PieceOutput => readPiece(task(piece.start, earlier), piece.parts, filter);
+  // A piece a worker could not read (out of its heap, or the thread died) is read again on the main thread.
+  const read = (piece: Piece, earlier: () => EarlierPieces): Promise<PieceOutput> =>
+    threads ? threads.run<PieceOutput>('evidence', piece.parts, () => task(piece.start, earlier())).catch(() => readHere(piece, earlier())) : Promise.resolve(readHere(piece, earlier()));
+  await readInPieces(
+    { file, display: reading.display, format: setup.format, year: setup.year, pieceChars: reading.pieceChars, signal: reading.signal, progress },
+    {
+      ahead: threads ? threads.size + 1 : 0,
+      read: (piece) => read(piece, () => merger.earlier()),
+      async absorb(piece, output) {
+        if (merger.exactEntities(output)) absorb(output);
+        else {
+          const earlier = { ...merger.earlier(), knownEntities: merger.entitiesAfter(output) };
+          absorb(await read(piece, () => earlier));
+        }
+      },
+    },
+  );
+}
