@@ -127,6 +127,15 @@ const BEARER = /(?<![A-Za-z0-9])(Bearer)([ \t]+)([A-Za-z0-9\-._~+/]{8,4096}={0,2
 const HMAC = /(?<![A-Za-z0-9])(sha1|sha256|sha512|v0|v1)=([0-9a-fA-F]{32,4096})(?![0-9a-fA-F])/g;
 /** A line of a PEM body on its own (40-76 base64 characters), e.g. a private key split over log records. */
 const KEY_MATERIAL_LINE = /^([ \t]*)((?=[A-Za-z0-9+/]{0,76}\d)(?=[A-Za-z0-9+/]{0,76}[a-z])(?=[A-Za-z0-9+/]{0,76}[A-Z])[A-Za-z0-9+/]{40,76}={0,2})[ \t]*$/gm;
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+/** False when KEY_MATERIAL_LINE cannot match: one line (the whole text), longer than a key line and not padded with blanks. */
+function mayHoldKeyMaterialLine(text: string): boolean {
+  if (text.length <= 78 || LINE_BREAK.test(text)) return true;
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  return first === 32 || first === 9 || last === 32 || last === 9;
+}
 /** SQL that sets a password: ALTER ROLE x WITH PASSWORD '...', CREATE USER x IDENTIFIED BY '...'. */
 const SQL_PASSWORD = /(?<![A-Za-z0-9_])((?:PASSWORD|IDENTIFIED[ \t]+BY)[ \t]+')((?:[^'\n]|''){1,4096})'/gi;
 /** {"key": "DB_PASSWORD", "value": "..."} written as JSON text (Render env vars, Kubernetes env, ...). */
@@ -586,7 +595,7 @@ function redactText(table: SecretTable, input: string): string {
   if (text.includes('"value"')) {
     text = text.replace(JSON_KEY_VALUE_PAIR, (whole, head: string, key: string, value: string) => (isSecretKey(key) ? `${head}${redactKeyedValue(table, key, value)}"` : whole));
   }
-  if (text.length >= 40) text = text.replace(KEY_MATERIAL_LINE, (_whole, head: string, body: string) => `${head}${table.placeholder('private-key', body, true)}`);
+  if (text.length >= 40 && mayHoldKeyMaterialLine(text)) text = text.replace(KEY_MATERIAL_LINE, (_whole, head: string, body: string) => `${head}${table.placeholder('private-key', body, true)}`);
   // The key=value passes act on a secret key's value, or on a value that is a credential by its shape (24+ base64/hex characters right after the separator).
   if ((hasEquals || text.includes(':')) && (SHAPED_VALUE_TRIGGER.test(text) || mayNameSecretKey(text))) {
     text = redactLines(table, text);
