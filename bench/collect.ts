@@ -158,7 +158,8 @@ try {
       '  - { id: render-logs, kind: logs, paths: [logs/render-api.json], format: render-json }',
       '  - { id: worker-logs, kind: logs, paths: [logs/worker.log], format: python }',
       `  - { id: postgres-log, kind: logs, paths: [logs/postgres.log], format: postgres, postgresPrefix: '%m [%p] %q%u@%d ' }`,
-      `  - { id: jobs-db, kind: database, url: "${url.toString()}", asOf: ${AS_OF}, countersDelayMs: 0, jobs: { table: upload_pipeline.upload_jobs, idColumn: job_id, stateColumn: state, statusColumn: status, errorColumn: last_error, retryColumn: retry_count } }`,
+      // The default countersDelayMs (1 s between the two pg_stat_database snapshots), as users run it: the delay overlaps the log reading.
+      `  - { id: jobs-db, kind: database, url: "${url.toString()}", asOf: ${AS_OF}, jobs: { table: upload_pipeline.upload_jobs, idColumn: job_id, stateColumn: state, statusColumn: status, errorColumn: last_error, retryColumn: retry_count } }`,
       '  - id: env-config',
       '    kind: config',
       '    left: { label: staging, path: config/staging.yaml }',
@@ -192,6 +193,8 @@ try {
     baselines.push(timed([process.execPath, '-e', baselineScript]));
     collects.push(timed([process.execPath, path.join(root, 'bin/fracas.js'), 'collect', dir]));
   }
+  // A re-collect: the earlier evidence is there (and, every source answering, need not be read).
+  const again = timed([process.execPath, path.join(root, 'bin/fracas.js'), 'collect', dir]);
   const best = (list: ReturnType<typeof timed>[]) => list.reduce((a, b) => (b.wall < a.wall ? b : a));
   const collect = best(collects);
   const baseline = best(baselines);
@@ -205,6 +208,7 @@ try {
   console.log(
     `fracas collect (dist, ${oneCore.length > 0 ? 'taskset -c 0' : 'not pinned'}, best of ${RUNS}): ${collect.wall.toFixed(2)} s wall, ${collect.cpu.toFixed(2)} s CPU, ${collect.rssMB.toFixed(0)} MB max RSS (target <= 3 s: ${collect.wall <= 3 ? 'met' : 'NOT met'})`,
   );
+  console.log(`fracas collect again (earlier evidence present): ${again.wall.toFixed(2)} s wall, ${again.cpu.toFixed(2)} s CPU`);
   console.log(`ratio collect / baseline: ${(collect.wall / baseline.wall).toFixed(1)} (wall), ${(collect.cpu / baseline.cpu).toFixed(1)} (CPU)`);
 } finally {
   await admin(ADMIN_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

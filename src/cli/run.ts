@@ -1,7 +1,6 @@
 // The collect, render and report commands for one or more incident directories, with the --json summary.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { analyzeIncident } from '../analysis/index.ts';
 import type { Analysis } from '../analysis/model.ts';
 import type { EvidenceBundle } from '../evidence/schema.ts';
 import { hashSourceSpecs, sourceSpecChanges } from '../evidence/source-specs.ts';
@@ -13,9 +12,6 @@ import type { Reporter } from './progress.ts';
 import type { OutputFormat, ReportResult, SharedPdfRenderer } from '../render/outputs.ts';
 import type { loadTemplates } from '../render/handlebars.ts';
 import { lockIncident } from './lock.ts';
-import { loadVerification } from './verify.ts';
-import { saveIncidentRecord, siblingIncidents } from './history.ts';
-import { loadProbe } from './probe.ts';
 
 /** The incident directory relative to the root of the git repository holding it (its name when in none): the same whatever the current directory. */
 export function repositoryRelative(dir: string): string {
@@ -142,6 +138,13 @@ async function renderFromBundle(
   warnings: string[] = [],
 ): Promise<IncidentSummary> {
   options.reporter.step(`analysing ${loaded.manifest.id}`);
+  // The analysis stage loads only for render and report, so `fracas collect` starts without it.
+  const [{ analyzeIncident }, { loadVerification }, { saveIncidentRecord, siblingIncidents }, { loadProbe }] = await Promise.all([
+    import('../analysis/index.ts'),
+    import('./verify.ts'),
+    import('./history.ts'),
+    import('./probe.ts'),
+  ]);
   const verification = loadVerification(loaded.dir);
   const pastIncidents = siblingIncidents(loaded.dir);
   const probe = loadProbe(loaded.dir);

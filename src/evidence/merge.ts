@@ -9,6 +9,13 @@ export function isKeptEvidence(source: AnySourceResult): boolean {
   return source.warnings.some((warning) => warning.startsWith(KEPT_WARNING_PREFIX));
 }
 
+/** Sources of `next` that could take evidence from an earlier run (see mergeEvidence): without one, the earlier bundle need not be read. */
+export function needsEarlierEvidence(next: EvidenceBundle, options: MergeOptions = {}): boolean {
+  return (options.notCollected ?? []).length > 0 || next.sources.some(lacksEvidence);
+}
+
+const lacksEvidence = (source: AnySourceResult): boolean => source.evidence === undefined && (source.status === 'failed' || source.status === 'skipped');
+
 /**
  * Merge a new bundle with the previous one from the same directory. For each source of `next` that has no
  * evidence now (failed or skipped) but had evidence before (same id and kind), keep the previous evidence
@@ -23,7 +30,7 @@ export function mergeEvidence(previous: EvidenceBundle | undefined, next: Eviden
   if (!previous || !Array.isArray(previous.sources)) return next;
   const before = new Map(previous.sources.map((source) => [`${source.kind}\u0000${source.id}`, source]));
   const sources = next.sources.map((source): AnySourceResult => {
-    if (source.evidence !== undefined || (source.status !== 'failed' && source.status !== 'skipped')) return source;
+    if (!lacksEvidence(source)) return source;
     const old = before.get(`${source.kind}\u0000${source.id}`);
     if (!old || old.evidence === undefined || (old.status !== 'ok' && old.status !== 'partial')) return source;
     // Never carry over evidence that analysis could not read (a hand-edited or foreign evidence.json).

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../lib/atomic-write.ts';
 import { bundleProblems } from './check.ts';
-import { mergeEvidence } from './merge.ts';
+import { mergeEvidence, needsEarlierEvidence } from './merge.ts';
 import { EVIDENCE_SCHEMA_VERSION, type EvidenceBundle } from './schema.ts';
 
 export const EVIDENCE_DIR = 'evidence';
@@ -48,9 +48,12 @@ export function loadPreviousEvidence(dir: string): EvidenceBundle | undefined {
   }
 }
 
-/** Save the bundle atomically, keeping evidence from earlier runs that a now-failing source can no longer provide. */
+/**
+ * Save the bundle atomically, keeping evidence from earlier runs that a now-failing source can no longer provide. The
+ * earlier bundle is read (and checked) only when a source of this one failed or was skipped.
+ */
 export async function saveEvidence(dir: string, bundle: EvidenceBundle): Promise<EvidenceBundle> {
-  const merged = mergeEvidence(loadPreviousEvidence(dir), bundle);
+  const merged = mergeEvidence(needsEarlierEvidence(bundle) ? loadPreviousEvidence(dir) : undefined, bundle);
   await writeFileAtomic(evidencePath(dir), `${JSON.stringify(merged, null, 1)}\n`);
   return merged;
 }

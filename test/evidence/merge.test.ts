@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AnySourceResult, EvidenceBundle } from '../../src/evidence/schema.ts';
-import { isKeptEvidence, mergeEvidence } from '../../src/evidence/merge.ts';
-import { evidencePath, loadPreviousEvidence } from '../../src/evidence/store.ts';
+import { isKeptEvidence, mergeEvidence, needsEarlierEvidence } from '../../src/evidence/merge.ts';
+import { evidencePath, loadPreviousEvidence, saveEvidence } from '../../src/evidence/store.ts';
 
 const logs = { files: [], totalRecords: 3, records: [], recordsTruncated: false, templates: [], events: [], perMinute: [] };
 const config = { files: [], pairs: [] };
@@ -104,6 +104,31 @@ describe('mergeEvidence', () => {
     ]);
     const merged = mergeEvidence(previous, bundle('2026-11-21T10:00:00Z', [failedLogs]));
     expect(merged.sources[0]?.status).toBe('failed');
+  });
+});
+
+describe('needsEarlierEvidence', () => {
+  it('is true only when a source has no evidence now (failed or skipped) or other sources are carried over', () => {
+    expect(needsEarlierEvidence(bundle('2026-11-21T10:00:00Z', [okLogs('2026-11-21T10:00:00Z')]))).toBe(false);
+    expect(needsEarlierEvidence(bundle('2026-11-21T10:00:00Z', [failedLogs]))).toBe(true);
+    expect(needsEarlierEvidence(bundle('2026-11-21T10:00:00Z', [{ ...failedLogs, status: 'skipped', error: undefined }]))).toBe(true);
+    expect(needsEarlierEvidence(bundle('2026-11-21T10:00:00Z', [okLogs('2026-11-21T10:00:00Z')]), { notCollected: ['config-drift'] })).toBe(true);
+  });
+});
+
+describe('saveEvidence', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fracas-save-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps earlier evidence for a source that fails now, and saves a complete run as it is', async () => {
+    const first = await saveEvidence(dir, bundle('2026-11-20T10:00:00Z', [okLogs('2026-11-20T10:00:00Z')]));
+    expect(first.sources[0]?.status).toBe('ok');
+    const failing = await saveEvidence(dir, bundle('2026-11-21T10:00:00Z', [failedLogs]));
+    expect(failing.sources[0]?.status).toBe('partial');
+    expect(isKeptEvidence(failing.sources[0]!)).toBe(true);
+    const complete = bundle('2026-11-22T10:00:00Z', [okLogs('2026-11-22T10:00:00Z')]);
+    expect(await saveEvidence(dir, complete)).toBe(complete);
+    expect(loadPreviousEvidence(dir)).toEqual(complete);
   });
 });
 

@@ -9,7 +9,7 @@ import { countersSnapshotSql, EXTENSION_SQL, healthChecksSql, SERVER_INFO_SQL, s
 import { collectJobTables } from './job-tables.ts';
 import { openPglite } from './pglite.ts';
 import { countersCheck } from './counters.ts';
-import { describeError, runCheck, type QuerySql, type RunOptions } from './run-check.ts';
+import { describeError, runCheck, runChecks, type QuerySql, type RunOptions } from './run-check.ts';
 import { checkCustomQuery, outsideCatalogReason, outsideCatalogSql } from './query-guard.ts';
 import { openPgSession, type DbSession } from './session.ts';
 import { toDbRow } from './values.ts';
@@ -92,6 +92,14 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
     checks.push(result);
     return result;
   }
+  /** Run checks that do not depend on each other (in one round trip when the session can) and keep them in order. */
+  async function runMany<K extends DatabaseCheckId>(list: CheckSql<K>[]): Promise<SqlCheck<K>[]> {
+    if (context.signal?.aborted) throw new SourceFailure('collection aborted', 'ABORT_ERR');
+    for (const check of list) context.progress(`database ${spec.id}: ${check.id}`);
+    const results = await runChecks(session, list, options);
+    checks.push(...results);
+    return results;
+  }
   const isPg = session.engine === 'postgres';
 
   // First counters snapshot: the other checks run during the delay before the second.
@@ -102,6 +110,7 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
   // Job tables (named in the manifest, or discovered) with their schema evidence.
   const jobs = await collectJobTables(spec, {
     run,
+    runMany,
     look: (check, extra) => runCheck(session, check, { ...options, ...extra }),
     keep: (check) => checks.push(check),
     role: info.role,
@@ -117,9 +126,8 @@ async function runAll(spec: DatabaseSourceSpec, context: CollectContext, session
     const activityNote = info.readAllStats
       ? undefined
       : `role "${info.role}" is not a member of pg_read_all_stats (pg_monitor): other roles' sessions show NULL state, xact_start, backend_type and '<insufficient privilege>' queries, so this covers only its own sessions`;
-    for (const check of health) {
-      const result = await run(check);
-      if (activityNote && result.status === 'ok' && ACTIVITY_CHECKS.has(check.check)) {
+    for (const [index, result] of (await runMany(health)).entries()) {
+      if (activityNote && result.status === 'ok' && ACTIVITY_CHECKS.has(health[index]!.check)) {
         result.status = 'limited';
         result.note = activityNote;
       }

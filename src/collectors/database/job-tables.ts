@@ -10,6 +10,8 @@ import { quoteQualified } from './sql.ts';
 export interface JobTablesContext {
   /** Run a check and keep it in the evidence. */
   run<K extends DatabaseCheckId>(check: CheckSql<K>, extra?: { maxRows?: number }): Promise<SqlCheck<K>>;
+  /** Run checks that do not depend on each other and keep them, in order. */
+  runMany<K extends DatabaseCheckId>(checks: CheckSql<K>[]): Promise<SqlCheck<K>[]>;
   /** Run a check without keeping it (catalog look-ups whose rows are recorded in another form). */
   look<K extends DatabaseCheckId>(check: CheckSql<K>, extra?: { maxRows?: number }): Promise<SqlCheck<K>>;
   /** Keep a check that was not run (with its reason). */
@@ -167,7 +169,7 @@ async function checkTable(resolved: ResolvedJobColumns, columns: CatalogColumn[]
           : `no value of ${resolved.state} reads as in flight (pending, queued, running, ...), so no job counts as stuck; set jobs.inFlightStates to choose`;
     }
   }
-  for (const check of jobChecksSql(resolved, context.asOf, context.maxRows)) await context.run(check);
+  await context.runMany(jobChecksSql(resolved, context.asOf, context.maxRows));
   if (!resolved.retry)
     context.keep(
       notRun(
@@ -187,7 +189,8 @@ async function checkTable(resolved: ResolvedJobColumns, columns: CatalogColumn[]
 /** CHECK constraints, enum labels, foreign keys and indexes of a table; returns the indexes check. */
 async function schemaEvidence(table: string, suffix: string, context: JobTablesContext, constraints: CheckConstraint[]): Promise<SqlCheck<'indexes'> | undefined> {
   const results = new Map<DatabaseCheckId, QueryCheck>();
-  for (const check of schemaChecksSql(table, context.maxRows, suffix)) results.set(check.check, storedCheck(await context.run(check)));
+  const list = schemaChecksSql(table, context.maxRows, suffix);
+  for (const [index, result] of (await context.runMany(list)).entries()) results.set(list[index]!.check, storedCheck(result));
   const typed = <K extends DatabaseCheckId>(id: K) => results.get(id) as SqlCheck<K> | undefined;
   constraints.push(...constraintsFromRows(typed('check-constraints')?.rows ?? [], typed('enum-columns')?.rows ?? [], table));
   return typed('indexes');

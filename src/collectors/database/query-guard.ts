@@ -1,5 +1,4 @@
 // Checks a manifest's custom query with PostgreSQL's own parser before it runs: one plain SELECT, built-in functions only, none that act.
-import { parse } from 'libpg-query';
 
 export type GuardVerdict = { ok: true; functions: string[]; relations: string[] } | { ok: false; reason: string };
 
@@ -167,6 +166,8 @@ function walk(root: unknown): { functions: Set<string>; relations: Set<string>; 
  * pg_catalog are refused here; unqualified ones are checked against the server by `functionsOutsideCatalog`.
  */
 export async function checkCustomQuery(sql: string): Promise<GuardVerdict> {
+  // PostgreSQL's parser (a WebAssembly module) loads only for a source with custom queries.
+  const { parse } = await import('libpg-query');
   let tree: { stmts?: Array<{ stmt?: unknown }> };
   try {
     tree = (await parse(sql)) as typeof tree;

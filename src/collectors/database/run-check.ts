@@ -1,7 +1,7 @@
 // Runs one check through a session and turns the result or the error into a QueryCheck (ok, failed or limited with a note).
 import type { CheckSql, DatabaseCheckId, SqlCheck } from '../../evidence/database-checks.ts';
 import type { QueryCheck } from '../../evidence/schema.ts';
-import type { DbSession, SessionLimits } from './session.ts';
+import type { DbSession, QueryResultRows, SessionLimits } from './session.ts';
 import { toDbRow } from './values.ts';
 
 interface PgErrorLike {
@@ -35,14 +35,36 @@ export async function runCheck(session: DbSession, check: QuerySql, options: Run
   const base = { id: check.id, title: check.title, sql: check.sql };
   if (session.broken()) return { ...base, rows: [], rowCount: 0, truncated: false, status: 'failed', note: 'not run: the connection to the database was lost' };
   try {
-    const result = await session.readOnly(check.sql, { untrusted: options.untrusted });
-    const truncated = result.rows.length > options.maxRows;
-    const rows = result.rows.slice(0, options.maxRows).map(toDbRow);
-    return { ...base, rows, rowCount: rows.length, truncated, status: 'ok' };
+    return answered(check, await session.readOnly(check.sql, { untrusted: options.untrusted }), options);
   } catch (error) {
     const { status, note } = describeError(error, options, session.broken());
     return { ...base, rows: [], rowCount: 0, truncated: false, status, note };
   }
+}
+
+function answered(check: QuerySql, result: QueryResultRows, options: RunOptions): QueryCheck {
+  const truncated = result.rows.length > options.maxRows;
+  const rows = result.rows.slice(0, options.maxRows).map(toDbRow);
+  return { id: check.id, title: check.title, sql: check.sql, rows, rowCount: rows.length, truncated, status: 'ok' };
+}
+
+/**
+ * Declared checks that do not depend on each other, in one round trip when the session can (fewer waits for the
+ * event loop while logs are read beside). When any of them fails, each runs on its own instead, so every result and
+ * error is the check's own, as with runCheck.
+ */
+export async function runChecks<K extends DatabaseCheckId>(session: DbSession, checks: CheckSql<K>[], options: RunOptions): Promise<SqlCheck<K>[]> {
+  if (checks.length > 1 && session.readOnlyBatch && !session.broken()) {
+    try {
+      const results = await session.readOnlyBatch(checks.map((check) => check.sql));
+      if (results.length === checks.length) return checks.map((check, index) => answered(check, results[index]!, options) as SqlCheck<K>);
+    } catch {
+      // One by one below: each check gets its own result or error.
+    }
+  }
+  const out: SqlCheck<K>[] = [];
+  for (const check of checks) out.push(await runCheck(session, check, options));
+  return out;
 }
 
 /** A failed check: 'limited' when the role lacks a privilege or a feature is missing, else 'failed'. */

@@ -20,6 +20,11 @@ export interface DbSession {
    * statement, so a manifest query cannot end the read-only transaction and run a second one.
    */
   readOnly(sql: string, options?: { untrusted?: boolean }): Promise<QueryResultRows>;
+  /**
+   * Several of our own statements in one READ ONLY transaction, one round trip (each with its own statement_timeout);
+   * rejects when any of them fails. Absent where a round trip costs nothing (PGlite).
+   */
+  readOnlyBatch?(sqls: string[]): Promise<QueryResultRows[]>;
   /** Back to a clean session state (DISCARD ALL: settings, prepared statements, LISTEN, advisory locks, temp tables). */
   reset(): Promise<void>;
   /** True once the connection is gone; later checks fail fast. */
@@ -114,10 +119,23 @@ export async function openPgSession(config: pg.ClientConfig, limits: SessionLimi
       throw error;
     }
   };
+  const batch = async (sqls: string[]): Promise<QueryResultRows[]> => {
+    try {
+      const statements = sqls.map((sql) => sql.replace(/[;\s]+$/, '')).join('; ');
+      const results = (await client.query(`${preamble}; ${statements}; COMMIT`)) as unknown as pg.QueryResult[];
+      // BEGIN and three SET LOCAL before, COMMIT after: anything else is not one result per statement.
+      if (!Array.isArray(results) || results.length !== sqls.length + 5) throw new Error(`a batch of ${sqls.length} statements gave ${Array.isArray(results) ? results.length : 1} results`);
+      return results.slice(4, 4 + sqls.length).map((result) => ({ rows: result.rows as Record<string, unknown>[], columns: (result.fields ?? []).map((field) => field.name) }));
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  };
   return {
     engine: 'postgres',
     broken: () => gone,
     readOnly: (sql, options) => withWallClock(run(sql, options), limitMs, abandon),
+    readOnlyBatch: (sqls) => withWallClock(batch(sqls), sqls.length * limits.statementTimeoutMs + WALL_CLOCK_GRACE_MS, abandon),
     async reset() {
       await withWallClock(client.query('DISCARD ALL'), limitMs, abandon);
     },

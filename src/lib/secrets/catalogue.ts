@@ -286,6 +286,11 @@ export function catalogueRules(): CatalogueRule[] {
 
 /** Lowercase ASCII letter codes (keywords are lowercase). */
 const lowerCode = (code: number): number => (code >= 65 && code <= 90 ? code | 32 : code);
+/** Every UTF-16 code unit to its lowercase ASCII code, 0 for anything outside ASCII (no keyword has it): one load a character. */
+const LOWER_ASCII = new Uint8Array(1 << 16);
+for (let code = 1; code < 128; code++) LOWER_ASCII[code] = lowerCode(code);
+/** No keyword anywhere in the text (most texts): shared, never written to. */
+const NO_HITS: ReadonlyMap<CatalogueRule, number[]> = new Map();
 
 /** Case-insensitive comparison of a (lowercase) keyword with the text at `start`, without allocating. */
 function keywordAt(text: string, start: number, keyword: string): boolean {
@@ -297,22 +302,24 @@ function keywordAt(text: string, start: number, keyword: string): boolean {
 }
 
 /** Where each candidate rule's keywords occur in the text (gitleaks' prefilter). One pass over the text. */
-function keywordHits(text: string): Map<CatalogueRule, number[]> {
+function keywordHits(text: string): ReadonlyMap<CatalogueRule, number[]> {
   const pairs = index();
-  const hits = new Map<CatalogueRule, number[]>();
-  for (const rule of keywordless) hits.set(rule, []);
-  let previous = lowerCode(text.charCodeAt(0));
-  for (let position = 1; position < text.length; position++) {
-    const current = lowerCode(text.charCodeAt(position));
+  let hits: Map<CatalogueRule, number[]> | undefined;
+  if (keywordless.length > 0) hits = new Map(keywordless.map((rule) => [rule, []]));
+  const length = text.length;
+  let previous = LOWER_ASCII[text.charCodeAt(0)]!;
+  for (let position = 1; position < length; position++) {
+    const current = LOWER_ASCII[text.charCodeAt(position)]!;
     const pair = pairKey(previous, current);
-    if (previous < 128 && current < 128 && PAIR_BITS[pair] === 1) {
+    if (PAIR_BITS[pair] === 1 && previous !== 0 && current !== 0) {
       const start = position - 1;
-      const third = start + 2 < text.length ? lowerCode(text.charCodeAt(start + 2)) : 128;
-      if (SHORT_PAIRS[pair] !== 1 && (third >= 128 || TRIPLE_BITS[(pair << 7) | third] !== 1)) {
+      const third = start + 2 < length ? LOWER_ASCII[text.charCodeAt(start + 2)]! : 0;
+      if (SHORT_PAIRS[pair] !== 1 && (third === 0 || TRIPLE_BITS[(pair << 7) | third] !== 1)) {
         previous = current;
         continue;
       }
-      for (const entry of pairs.get(pairKey(previous, current)) ?? []) {
+      hits ??= new Map();
+      for (const entry of pairs.get(pair) ?? []) {
         if (!keywordAt(text, start, entry.keyword)) continue;
         for (const rule of entry.rules) {
           const positions = hits.get(rule);
@@ -323,7 +330,7 @@ function keywordHits(text: string): Map<CatalogueRule, number[]> {
     }
     previous = current;
   }
-  return hits;
+  return hits ?? NO_HITS;
 }
 
 export interface CatalogueFinding {
@@ -337,7 +344,7 @@ export interface CatalogueFinding {
  * Run the candidate rules over a text: a short text whole, a long one in windows around each rule's keyword hits
  * (keyword-less rules: windows over the whole text), so every rule's work is bounded per window and linear overall.
  */
-function findInText(text: string, hits: Map<CatalogueRule, number[]>, out: CatalogueFinding[]): void {
+function findInText(text: string, hits: ReadonlyMap<CatalogueRule, number[]>, out: CatalogueFinding[]): void {
   const candidates = (rules ?? []).filter((rule) => hits.has(rule));
   if (text.length <= WINDOW) {
     findInWindow(text, text, 0, candidates, out);

@@ -384,6 +384,8 @@ function variedEnough(value: string, minimum: number): boolean {
  */
 export function secretValueKind(value: string): string | undefined {
   if (value.length < 24 || value.length > 8192) return undefined;
+  // None of the shapes below has a space (most texts do: they end here).
+  if (value.includes(' ')) return undefined;
   if (value.length === 36 && UUID.test(value)) return undefined;
   if (HEX.test(value)) {
     if (/^[0-9a-f]{8}-/.test(value)) return undefined;

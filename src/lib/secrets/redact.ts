@@ -47,7 +47,10 @@ const TIME_TEXT = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** A uuid or an ISO date/time on its own: evidence that must survive (ids and times are never secrets, nor hold one). */
 function isIdOrTime(text: string): boolean {
-  return text.length === 36 ? UUID_TEXT.test(text) : text.length >= 10 && text.length <= 35 && TIME_TEXT.test(text);
+  const length = text.length;
+  // The dashes first: most texts fail there without running a pattern.
+  if (length === 36) return text.charCodeAt(8) === 45 && text.charCodeAt(23) === 45 && UUID_TEXT.test(text);
+  return length >= 10 && length <= 35 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && TIME_TEXT.test(text);
 }
 
 /** Secrets long and varied enough to be replaced wherever they appear again, even without context. */
@@ -124,6 +127,15 @@ const BEARER = /(?<![A-Za-z0-9])(Bearer)([ \t]+)([A-Za-z0-9\-._~+/]{8,4096}={0,2
 const HMAC = /(?<![A-Za-z0-9])(sha1|sha256|sha512|v0|v1)=([0-9a-fA-F]{32,4096})(?![0-9a-fA-F])/g;
 /** A line of a PEM body on its own (40-76 base64 characters), e.g. a private key split over log records. */
 const KEY_MATERIAL_LINE = /^([ \t]*)((?=[A-Za-z0-9+/]{0,76}\d)(?=[A-Za-z0-9+/]{0,76}[a-z])(?=[A-Za-z0-9+/]{0,76}[A-Z])[A-Za-z0-9+/]{40,76}={0,2})[ \t]*$/gm;
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+/** False when KEY_MATERIAL_LINE cannot match: one line (the whole text), longer than a key line and not padded with blanks. */
+function mayHoldKeyMaterialLine(text: string): boolean {
+  if (text.length <= 78 || LINE_BREAK.test(text)) return true;
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  return first === 32 || first === 9 || last === 32 || last === 9;
+}
 /** SQL that sets a password: ALTER ROLE x WITH PASSWORD '...', CREATE USER x IDENTIFIED BY '...'. */
 const SQL_PASSWORD = /(?<![A-Za-z0-9_])((?:PASSWORD|IDENTIFIED[ \t]+BY)[ \t]+')((?:[^'\n]|''){1,4096})'/gi;
 /** {"key": "DB_PASSWORD", "value": "..."} written as JSON text (Render env vars, Kubernetes env, ...). */
@@ -167,6 +179,13 @@ const pack4 = (text: string, at: number): number =>
 /** With at most this many secrets new since a text was last redacted, they are looked for one by one. */
 const FEW_NEW_SECRETS = 16;
 
+/** Where a secret's first delimiter is (its first run of token characters ends there). */
+function firstDelimiter(secret: string): number {
+  let index = 0;
+  while (index < secret.length && !isDelimiter(secret.charCodeAt(index))) index += 1;
+  return index;
+}
+
 /** Where a delimited secret's anchor starts: its longest run of 4+ token characters right after a delimiter. */
 function anchorOf(secret: string): number | undefined {
   let best: number | undefined;
@@ -194,10 +213,12 @@ class SecretTable {
   private readonly prefixes = new Set<number>();
   /**
    * Propagatable secrets with delimiters inside (spaces, '=', '/'...), found again through an anchor: their longest
-   * run after a delimiter (4+ characters), which starts a token wherever the secret appears. Those without one are
-   * found by substring search (capped).
+   * run after a delimiter (4+ characters), which starts a token wherever the secret appears. Those without one but
+   * with a first run of 4+ characters (`<base64>==`, `<key>/`) are found through its last four characters, which end a
+   * token wherever the secret appears (`tails`, offset: where the run ends); the rest by substring search (capped).
    */
   private readonly anchors = new Map<number, Array<{ secret: string; offset: number }>>();
+  private readonly tails = new Map<number, Array<{ secret: string; offset: number }>>();
   private readonly complex: string[] = [];
 
   /** Grows whenever a secret that `propagate` looks for is added: texts redacted at an older version may need it. */
@@ -224,6 +245,12 @@ class SecretTable {
         if (anchor !== undefined) {
           const key = pack4(secret, anchor);
           this.anchors.set(key, [...(this.anchors.get(key) ?? []), { secret, offset: anchor }]);
+          this.ordered.push(secret);
+        } else if (firstDelimiter(secret) >= 4) {
+          const offset = firstDelimiter(secret);
+          const key = pack4(secret, offset - 4);
+          // In the order found: where two could be replaced, the one found first is (as a substring search in that order would).
+          this.tails.set(key, [...(this.tails.get(key) ?? []), { secret, offset }]);
           this.ordered.push(secret);
         } else if (this.complex.length < MAX_COMPLEX_SECRETS) {
           this.complex.push(secret);
@@ -255,7 +282,7 @@ class SecretTable {
     for (const secret of this.complex) {
       if (out.includes(secret)) out = out.split(secret).join(this.bySecret.get(secret) ?? '');
     }
-    return this.tokens.size === 0 && this.anchors.size === 0 ? out : this.scanTokens(out);
+    return this.tokens.size === 0 && this.anchors.size === 0 && this.tails.size === 0 ? out : this.scanTokens(out);
   }
 
   /** Every occurrence of a token secret that stands alone (delimiters or the text's ends around it, or .!? after). */
@@ -285,6 +312,17 @@ class SecretTable {
       while (start < length && isDelimiter(text.charCodeAt(start))) start += 1;
       let end = start;
       while (end < length && !isDelimiter(text.charCodeAt(end))) end += 1;
+      if (end - start >= 4 && this.tails.size > 0) {
+        // A secret whose first run ends where this token ends (and that starts in it): `<base64>==` after `AccountKey=`.
+        const candidates = this.tails.get(pack4(text, end - 4));
+        const hit = candidates?.find(({ secret, offset }) => end - offset >= start && end - offset >= copied && text.startsWith(secret, end - offset));
+        if (hit !== undefined) {
+          out += text.slice(copied, end - hit.offset) + (this.bySecret.get(hit.secret) ?? '');
+          copied = end - hit.offset + hit.secret.length;
+          start = copied;
+          continue;
+        }
+      }
       if (end - start >= 4 && this.anchors.size > 0) {
         const candidates = this.anchors.get(pack4(text, start));
         const hit = candidates?.find(({ secret, offset }) => start - offset >= copied && text.startsWith(secret, start - offset));
@@ -557,7 +595,7 @@ function redactText(table: SecretTable, input: string): string {
   if (text.includes('"value"')) {
     text = text.replace(JSON_KEY_VALUE_PAIR, (whole, head: string, key: string, value: string) => (isSecretKey(key) ? `${head}${redactKeyedValue(table, key, value)}"` : whole));
   }
-  if (text.length >= 40) text = text.replace(KEY_MATERIAL_LINE, (_whole, head: string, body: string) => `${head}${table.placeholder('private-key', body, true)}`);
+  if (text.length >= 40 && mayHoldKeyMaterialLine(text)) text = text.replace(KEY_MATERIAL_LINE, (_whole, head: string, body: string) => `${head}${table.placeholder('private-key', body, true)}`);
   // The key=value passes act on a secret key's value, or on a value that is a credential by its shape (24+ base64/hex characters right after the separator).
   if ((hasEquals || text.includes(':')) && (SHAPED_VALUE_TRIGGER.test(text) || mayNameSecretKey(text))) {
     text = redactLines(table, text);
@@ -581,6 +619,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
+}
+
+/** A new record with the first `count` properties of `source` (unchanged so far: same keys, same values). */
+function copyFirst(source: Record<string, unknown>, keys: string[], count: number): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (let index = 0; index < count; index++) copy[keys[index]!] = source[keys[index]!];
+  return copy;
 }
 
 function errorMessage(error: unknown, depth = 0): string {
@@ -652,224 +697,296 @@ interface Redaction {
   run?: number;
 }
 
-export function createRedactor(): Redactor {
-  const table = new SecretTable();
+/**
+ * One redactor's state and its deep walk. Methods rather than closures made per call, so the walk's compiled code
+ * serves every value and every redactor (a one-shot CLI run pays the compiler once).
+ */
+class RedactorState {
+  readonly table = new SecretTable();
   /**
    * text -> its redaction, shared with the redaction's own text (redacting is idempotent). An entry is brought up to
    * date in place when newer secrets are looked for, so a text is scanned for each known secret once.
    */
-  const memo = new Map<string, Redaction>();
+  private readonly memo = new Map<string, Redaction>();
+  /** Per object key: its redaction and what the recogniser says about it (one lookup per key visited). */
+  private readonly keyInfos = new Map<string, KeyInfo>();
+  private runs = 0;
+  /** The deep redaction under way (deep is not re-entrant): its number, the redactions it noted and their texts then. */
+  private run = 0;
+  private used: Redaction[] = [];
+  private before: string[] = [];
 
   /** The text's own secrets replaced; known secrets not looked for yet (the entry's version says which were). */
-  const redaction = (s: string): Redaction => {
+  redaction(s: string): Redaction {
     // Ids and times (half the strings of a log bundle) are kept as they are: no pattern matches them, and no known secret is looked for in them.
     if (isIdOrTime(s)) return { out: s, version: Number.POSITIVE_INFINITY };
-    let entry = memo.get(s);
+    let entry = this.memo.get(s);
     if (entry !== undefined) return entry;
-    const out = redactSafely(table, s);
-    if (memo.size >= MEMO_LIMIT) memo.clear();
+    const out = redactSafely(this.table, s);
+    if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
     entry = { out, version: 0 };
-    memo.set(s, entry);
-    if (out !== s && !memo.has(out)) memo.set(out, entry);
+    this.memo.set(s, entry);
+    if (out !== s && !this.memo.has(out)) this.memo.set(out, entry);
     return entry;
-  };
+  }
 
   /** The entry's text with every secret known now replaced. */
-  const current = (entry: Redaction): string => {
-    if (entry.version < table.version) {
-      const out = table.propagate(entry.out, entry.version);
-      entry.version = table.version;
+  current(entry: Redaction): string {
+    if (entry.version < this.table.version) {
+      const out = this.table.propagate(entry.out, entry.version);
+      entry.version = this.table.version;
       if (out !== entry.out) {
         entry.out = out;
-        if (!memo.has(out)) memo.set(out, entry);
+        if (!this.memo.has(out)) this.memo.set(out, entry);
       }
     }
     return entry.out;
-  };
+  }
 
-  const text = (s: string): string => (typeof s !== 'string' || s.length === 0 ? s : current(redaction(s)));
+  text(s: string): string {
+    return typeof s !== 'string' || s.length === 0 ? s : this.current(this.redaction(s));
+  }
 
-  /**
-   * One deep redaction: strings get their own secrets replaced as they are visited (`visit`), and are noted as
-   * pending; at the end every pending string (and object key) is brought up to the table's final version, so secrets
-   * first seen late in the value also disappear from strings visited earlier, each string scanned once.
-   */
-  /** Per object key: its redaction and what the recogniser says about it (one lookup per key visited). */
-  const keyInfos = new Map<string, KeyInfo>();
-  const keyInfo = (key: string): KeyInfo => {
-    let info = keyInfos.get(key);
+  private keyInfo(key: string): KeyInfo {
+    let info = this.keyInfos.get(key);
     if (info === undefined) {
-      if (keyInfos.size >= KEY_INFO_LIMIT) keyInfos.clear();
+      if (this.keyInfos.size >= KEY_INFO_LIMIT) this.keyInfos.clear();
       info = {
-        entry: redaction(key),
+        entry: this.redaction(key),
         secret: isSecretKey(key),
         strong: isStrongSecretKey(key),
         identifier: isIdentifierKey(key),
         value: VALUE_FIELDS.has(key),
         name: NAME_FIELDS.indexOf(key),
       };
-      keyInfos.set(key, info);
+      this.keyInfos.set(key, info);
     }
     return info;
-  };
-
-  let runs = 0;
-
-  /**
-   * The second pass of a deep redaction, only when some string's redaction changed after it was visited (a secret
-   * first seen later in the value): every string and key of the (freshly built) result is brought up to date in place.
-   */
-  const refresh = (value: unknown, depth: number): unknown => {
-    if (typeof value === 'string') return value.length >= MIN_PROPAGATED ? text(value) : value;
-    if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
-    if (Array.isArray(value)) {
-      for (let index = 0; index < value.length; index++) value[index] = refresh(value[index], depth + 1);
-      return value;
-    }
-    if (!isPlainObject(value)) return value;
-    const keys = Object.keys(value);
-    const renamed = keys.map((key) => (key.length >= MIN_PROPAGATED ? text(key) : key));
-    const values = keys.map((key) => refresh(value[key], depth + 1));
-    if (renamed.some((key, index) => key !== keys[index])) for (const key of keys) delete value[key];
-    for (let index = 0; index < renamed.length; index++) value[renamed[index]!] = values[index];
-    return value;
-  };
+  }
 
   /**
    * One deep redaction: strings get their own secrets replaced as they are visited, and the redactions of those long
    * enough to hold a known secret are noted (once each); at the end each noted redaction is brought up to the table's
-   * final version (each text scanned once), and only if one of them changed is the result walked again.
+   * final version (each text scanned once), and only if one of them changed is the result walked again. Copy on
+   * write: what holds no secret is returned as it is.
    */
-  const deepRun = (value: unknown): unknown => {
-    runs += 1;
-    const run = runs;
-    const used: Redaction[] = [];
-    const before: string[] = [];
-    const use = (entry: Redaction): void => {
-      if (entry.run === run) return;
-      entry.run = run;
-      used.push(entry);
-      before.push(entry.out);
-    };
-
-    const visitString = (s: string): string => {
-      if (s.length === 0) return s;
-      const entry = redaction(s);
-      if (s.length >= MIN_PROPAGATED && entry.version !== Number.POSITIVE_INFINITY) use(entry);
-      return entry.out;
-    };
-
-    const walk = (value: unknown, depth: number): unknown => {
-      if (typeof value === 'string') return visitString(value);
-      if (value === null || typeof value !== 'object') return value;
-      if (depth > MAX_DEPTH) return `[REDACTED:too-deep:0]`;
-      if (Array.isArray(value)) {
-        const result = new Array<unknown>(value.length);
-        for (let index = 0; index < value.length; index++) {
-          const item = value[index];
-          result[index] = typeof item === 'number' ? item : walk(item, depth + 1);
-        }
-        return result;
-      }
-      if (value instanceof Error) return visitString(errorMessage(value));
-      if (!isPlainObject(value)) return value;
-      const source = value;
-      const keys = Object.keys(source);
-      const infos = keys.map(keyInfo);
-      // A {key|path|name: "DB_PASSWORD", value|left|right: "..."} record: the sibling values are secrets.
-      // {path: "build.commit_sha", left: "<40 hex>"}: the values are named by the record's name field, not by `left`.
-      let secretName: string | undefined;
-      let recordName: string | undefined;
-      let named = false;
-      for (const info of infos) if (info.name >= 0) named = true;
-      if (named) {
-        for (const field of NAME_FIELDS) {
-          const name = source[field];
-          if (typeof name !== 'string') continue;
-          recordName ??= name;
-          if (secretName === undefined && isSecretKey(lastSegment(name))) secretName = name;
-        }
-      }
-      const identifierRecord = recordName !== undefined && isIdentifierKey(lastSegment(recordName));
-      const rawSecrets: string[] = [];
-      const result: Record<string, unknown> = {};
-      for (let index = 0; index < keys.length; index++) {
-        const key = keys[index]!;
-        const info = infos[index]!;
-        const item = source[key];
-        const outKey = info.entry.out;
-        if (key.length >= MIN_PROPAGATED) use(info.entry);
-        // Counts, flags and nulls under ordinary keys are kept as they are.
-        if (!info.secret && !(info.value && secretName !== undefined) && (typeof item === 'number' || typeof item === 'boolean' || item === null || item === undefined)) {
-          result[outKey] = item;
-          continue;
-        }
-        const shapeKind = typeof item === 'string' && item.length >= 24 && !info.identifier && !(identifierRecord && info.value) ? secretValueKind(item.trim()) : undefined;
-        if (shapeKind !== undefined) {
-          result[outKey] = table.placeholder(shapeKind, item as string);
-        } else if (secretName !== undefined && info.value && (typeof item === 'string' || typeof item === 'number')) {
-          const raw = String(item);
-          const redacted = typeof item === 'string' ? redactKeyedValue(table, lastSegment(secretName), item) : table.placeholder(kindForKey(lastSegment(secretName)), raw);
-          if (redacted !== raw && raw.trim().length >= 4) rawSecrets.push(raw.trim());
-          result[outKey] = redacted;
-          if (redacted === raw && typeof item === 'string') use({ out: redacted, version: 0 });
-        } else if (info.secret && (typeof item === 'string' || typeof item === 'number')) {
-          const redacted = typeof item === 'string' ? redactKeyedValue(table, key, item) : table.placeholder(kindForKey(key), String(item));
-          result[outKey] = redacted;
-          if (redacted === item) use({ out: redacted, version: 0 });
-        } else if (info.strong && typeof item === 'object' && item !== null) {
-          result[outKey] = walkSecret(key, item, depth + 1);
-        } else {
-          result[outKey] = walk(item, depth + 1);
-        }
-      }
-      if (rawSecrets.length > 0 && secretName !== undefined) {
-        for (const field of TEXT_FIELDS) {
-          const current = result[field];
-          if (typeof current !== 'string') continue;
-          let replaced = current;
-          for (const raw of rawSecrets) if (replaced.includes(raw)) replaced = replaced.split(raw).join(table.placeholder(kindForKey(lastSegment(secretName)), raw));
-          result[field] = replaced;
-          if (replaced !== current) use({ out: replaced, version: 0 });
-        }
-      }
-      return result;
-    };
-
-    /** Everything under a secret key (e.g. `secrets: {stripe: ..., db: ...}`): every leaf value is a secret. */
-    const walkSecret = (key: string, value: unknown, depth: number): unknown => {
-      if (typeof value === 'string') return redactKeyedValue(table, key, value);
-      if (typeof value === 'number') return table.placeholder(kindForKey(key), String(value));
-      if (value === null || typeof value !== 'object') return value;
-      if (depth > MAX_DEPTH) return `[REDACTED:too-deep:0]`;
-      if (Array.isArray(value)) return value.map((item) => walkSecret(key, item, depth + 1));
-      if (!isPlainObject(value)) return value;
-      const result: Record<string, unknown> = {};
-      for (const [inner, item] of Object.entries(value)) {
-        const entry = redaction(inner);
-        use(entry);
-        result[entry.out] = walkSecret(key, item, depth + 1);
-      }
-      return result;
-    };
-
-    const result = walk(value, 0);
-    if (table.version === 0) return result;
+  deep(value: unknown): unknown {
+    this.runs += 1;
+    this.run = this.runs;
+    this.used = [];
+    this.before = [];
+    const result = this.walk(value, 0);
+    const { used, before } = this;
+    this.used = [];
+    this.before = [];
+    if (this.table.version === 0) return result;
     let changed = false;
-    for (let index = 0; index < used.length; index++) if (current(used[index]!) !== before[index]) changed = true;
-    return changed ? refresh(result, 0) : result;
-  };
+    for (let index = 0; index < used.length; index++) if (this.current(used[index]!) !== before[index]) changed = true;
+    return changed ? this.refresh(result, 0) : result;
+  }
 
+  private use(entry: Redaction): void {
+    if (entry.run === this.run) return;
+    entry.run = this.run;
+    this.used.push(entry);
+    this.before.push(entry.out);
+  }
+
+  private visitString(s: string): string {
+    if (s.length === 0) return s;
+    const entry = this.redaction(s);
+    if (s.length >= MIN_PROPAGATED && entry.version !== Number.POSITIVE_INFINITY) this.use(entry);
+    return entry.out;
+  }
+
+  private walk(value: unknown, depth: number): unknown {
+    if (typeof value === 'string') return this.visitString(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth > MAX_DEPTH) return `[REDACTED:too-deep:0]`;
+    if (Array.isArray(value)) {
+      let result: unknown[] | undefined;
+      for (let index = 0; index < value.length; index++) {
+        const item: unknown = value[index];
+        const out = typeof item === 'number' ? item : this.walk(item, depth + 1);
+        if (result !== undefined) result[index] = out;
+        else if (out !== item) {
+          result = value.slice(0, index);
+          result[index] = out;
+        }
+      }
+      return result ?? value;
+    }
+    if (value instanceof Error) return this.visitString(errorMessage(value));
+    if (!isPlainObject(value)) return value;
+    return this.walkRecord(value, depth);
+  }
+
+  private walkRecord(source: Record<string, unknown>, depth: number): Record<string, unknown> {
+    const keys = Object.keys(source);
+    const infos = new Array<KeyInfo>(keys.length);
+    let named = false;
+    let secretKeys = false;
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index]!;
+      const info = this.keyInfo(key);
+      if (key.length >= MIN_PROPAGATED) this.use(info.entry);
+      infos[index] = info;
+      if (info.name >= 0) named = true;
+      if (info.secret || info.strong) secretKeys = true;
+    }
+    // A {key|path|name: "DB_PASSWORD", value|left|right: "..."} record: the sibling values are secrets.
+    // {path: "build.commit_sha", left: "<40 hex>"}: the values are named by the record's name field, not by `left`.
+    let secretName: string | undefined;
+    let recordName: string | undefined;
+    if (named) {
+      for (const field of NAME_FIELDS) {
+        const name = source[field];
+        if (typeof name !== 'string') continue;
+        recordName ??= name;
+        if (secretName === undefined && isSecretKey(lastSegment(name))) secretName = name;
+      }
+    }
+    const identifierRecord = recordName !== undefined && isIdentifierKey(lastSegment(recordName));
+    if (secretName !== undefined || secretKeys) return this.walkSecretRecord(source, keys, infos, secretName, identifierRecord, depth);
+    let result: Record<string, unknown> | undefined;
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index]!;
+      const info = infos[index]!;
+      const item = source[key];
+      const outKey = info.entry.out;
+      let out: unknown;
+      if (typeof item === 'string') {
+        // A value that is a credential by its shape, whatever ordinary key holds it.
+        const shapeKind = item.length >= 24 && !info.identifier && !(identifierRecord && info.value) ? secretValueKind(item.trim()) : undefined;
+        out = shapeKind !== undefined ? this.table.placeholder(shapeKind, item) : this.visitString(item);
+      } else if (item === null || typeof item !== 'object') {
+        // Counts, flags and nulls under ordinary keys are kept as they are.
+        out = item;
+      } else out = this.walk(item, depth + 1);
+      // Copy on write: a record in which nothing changes is kept as it is.
+      if (result === undefined) {
+        if (out === item && outKey === key) continue;
+        result = copyFirst(source, keys, index);
+      }
+      result[outKey] = out;
+    }
+    return result ?? source;
+  }
+
+  /** A record with a secret key, or whose name field names a secret (the values beside it are secrets). */
+  private walkSecretRecord(source: Record<string, unknown>, keys: string[], infos: KeyInfo[], secretName: string | undefined, identifierRecord: boolean, depth: number): Record<string, unknown> {
+    const { table } = this;
+    const rawSecrets: string[] = [];
+    const result: Record<string, unknown> = {};
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index]!;
+      const info = infos[index]!;
+      const item = source[key];
+      const outKey = info.entry.out;
+      // Counts, flags and nulls under ordinary keys are kept as they are.
+      if (!info.secret && !(info.value && secretName !== undefined) && (typeof item === 'number' || typeof item === 'boolean' || item === null || item === undefined)) {
+        result[outKey] = item;
+        continue;
+      }
+      const shapeKind = typeof item === 'string' && item.length >= 24 && !info.identifier && !(identifierRecord && info.value) ? secretValueKind(item.trim()) : undefined;
+      if (shapeKind !== undefined) {
+        result[outKey] = table.placeholder(shapeKind, item as string);
+      } else if (secretName !== undefined && info.value && (typeof item === 'string' || typeof item === 'number')) {
+        const raw = String(item);
+        const redacted = typeof item === 'string' ? redactKeyedValue(table, lastSegment(secretName), item) : table.placeholder(kindForKey(lastSegment(secretName)), raw);
+        if (redacted !== raw && raw.trim().length >= 4) rawSecrets.push(raw.trim());
+        result[outKey] = redacted;
+        if (redacted === raw && typeof item === 'string') this.use({ out: redacted, version: 0 });
+      } else if (info.secret && (typeof item === 'string' || typeof item === 'number')) {
+        const redacted = typeof item === 'string' ? redactKeyedValue(table, key, item) : table.placeholder(kindForKey(key), String(item));
+        result[outKey] = redacted;
+        if (redacted === item) this.use({ out: redacted, version: 0 });
+      } else if (info.strong && typeof item === 'object' && item !== null) {
+        result[outKey] = this.walkSecret(key, item, depth + 1);
+      } else {
+        result[outKey] = this.walk(item, depth + 1);
+      }
+    }
+    if (rawSecrets.length > 0 && secretName !== undefined) {
+      for (const field of TEXT_FIELDS) {
+        const current = result[field];
+        if (typeof current !== 'string') continue;
+        let replaced = current;
+        for (const raw of rawSecrets) if (replaced.includes(raw)) replaced = replaced.split(raw).join(table.placeholder(kindForKey(lastSegment(secretName)), raw));
+        result[field] = replaced;
+        if (replaced !== current) this.use({ out: replaced, version: 0 });
+      }
+    }
+    return result;
+  }
+
+  /** Everything under a secret key (e.g. `secrets: {stripe: ..., db: ...}`): every leaf value is a secret. */
+  private walkSecret(key: string, value: unknown, depth: number): unknown {
+    if (typeof value === 'string') return redactKeyedValue(this.table, key, value);
+    if (typeof value === 'number') return this.table.placeholder(kindForKey(key), String(value));
+    if (value === null || typeof value !== 'object') return value;
+    if (depth > MAX_DEPTH) return `[REDACTED:too-deep:0]`;
+    if (Array.isArray(value)) return value.map((item) => this.walkSecret(key, item, depth + 1));
+    if (!isPlainObject(value)) return value;
+    const result: Record<string, unknown> = {};
+    for (const [inner, item] of Object.entries(value)) {
+      const entry = this.redaction(inner);
+      this.use(entry);
+      result[entry.out] = this.walkSecret(key, item, depth + 1);
+    }
+    return result;
+  }
+
+  /**
+   * The second pass of a deep redaction, only when some string's redaction changed after it was visited (a secret
+   * first seen later in the value): every string and key brought up to date, copying only what changes.
+   */
+  private refresh(value: unknown, depth: number): unknown {
+    if (typeof value === 'string') return value.length >= MIN_PROPAGATED ? this.text(value) : value;
+    if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+    if (Array.isArray(value)) {
+      let result: unknown[] | undefined;
+      for (let index = 0; index < value.length; index++) {
+        const item: unknown = value[index];
+        const out = this.refresh(item, depth + 1);
+        if (result !== undefined) result[index] = out;
+        else if (out !== item) {
+          result = value.slice(0, index);
+          result[index] = out;
+        }
+      }
+      return result ?? value;
+    }
+    if (!isPlainObject(value)) return value;
+    const keys = Object.keys(value);
+    let result: Record<string, unknown> | undefined;
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index]!;
+      const item = value[key];
+      const outKey = key.length >= MIN_PROPAGATED ? this.text(key) : key;
+      const out = this.refresh(item, depth + 1);
+      if (result === undefined) {
+        if (out === item && outKey === key) continue;
+        result = copyFirst(value, keys, index);
+      }
+      result[outKey] = out;
+    }
+    return result ?? value;
+  }
+}
+
+export function createRedactor(): Redactor {
+  const state = new RedactorState();
   return {
-    text,
+    text: (s) => state.text(s),
     deep<T>(value: T): T {
-      return deepRun(value) as T;
+      return state.deep(value) as T;
     },
     error(error: unknown): string {
-      return text(errorMessage(error));
+      return state.text(errorMessage(error));
     },
-    stats: () => table.stats(),
-    version: () => table.version,
+    stats: () => state.table.stats(),
+    version: () => state.table.version,
   };
 }
 

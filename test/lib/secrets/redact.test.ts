@@ -309,6 +309,48 @@ describe('redactor: examples', () => {
     expect(redactor.deep(output.first[0])).toBe(output.first[0]);
   });
 
+  it('finds delimited secrets again anywhere, also when more than a few are new (one pass over the text)', () => {
+    // Secrets whose only delimiters come after their first run (base64 padding, a trailing slash), one with a delimiter
+    // right after its first few characters, and one with an anchor; 20 of them, so the texts are scanned in one pass.
+    const secrets = Array.from({ length: 20 }, (_, index) => {
+      const body = `Q${index}w8ZpL2vKx9Rt4Nm7Yb3Hc6Jd1Fg5Se0${index}`;
+      return index % 4 === 0 ? `${body}==` : index % 4 === 1 ? `${body}/` : index % 4 === 2 ? `Ab=${body}` : `${body}/${body.slice(3, 12)}`;
+    });
+    const redactor = createRedactor();
+    const output = redactor.deep({
+      earlier: secrets.map((secret) => `glued x${secret}. alone ${secret}, quoted "${secret}" and twice ${secret}${secret}`),
+      config: Object.fromEntries(secrets.map((secret, index) => [`api_key_${index}`, secret])),
+    });
+    const text = JSON.stringify(output);
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    const placeholder = String(output.config.api_key_0);
+    expect(output.earlier[0]).toBe(`glued x${placeholder}. alone ${placeholder}, quoted "${placeholder}" and twice ${placeholder}${placeholder}`);
+    // Later texts too (the secrets are known now).
+    for (const secret of secrets) expect(redactor.text(`later:${secret};`)).not.toContain(secret);
+  });
+
+  it('returns what holds no secret as it is and never changes its input', () => {
+    const redactor = createRedactor();
+    const clean = { records: [{ message: 'GET /health 200', fields: { level: 'info' }, count: 3 }], ids: ['f33c869d-33e1-4d60-a39a-d0567714645c'] };
+    expect(redactor.deep(clean)).toBe(clean);
+    const input = {
+      records: [
+        { message: 'connecting', fields: { level: 'info' } },
+        { message: 'with password=Hunter2-Prod-9', fields: { level: 'info' } },
+      ],
+      config: { token: 'Xk29dLq0PzR7wY2b' },
+      later: 'Xk29dLq0PzR7wY2b',
+    };
+    const before = structuredClone(input);
+    const output = redactor.deep(input);
+    expect(input).toEqual(before);
+    expect(JSON.stringify(output)).not.toMatch(/Hunter2-Prod-9|Xk29dLq0PzR7wY2b/);
+    // Unchanged parts are shared, changed ones are new.
+    expect(output.records[0]).toBe(input.records[0]);
+    expect(output.records[1]).not.toBe(input.records[1]);
+    expect(output.records[1]?.fields).toBe(input.records[1]?.fields);
+  });
+
   it('keeps ids and times on their own, even ones a catalogue rule would take for a token', () => {
     const redactor = createRedactor();
     const values = { id: '7934A2C2-EAAA-AC1E-075E-55F08362401E', at: '2026-11-19T06:00:08.488Z', job: 'f33c869d-33e1-4d60-a39a-d0567714645c' };
