@@ -27,6 +27,8 @@ for (const [index, file] of files.entries()) {
   }
 }
 const bytes = files.reduce((total, file) => total + statSync(file).size, 0);
+// fracas and the baseline both read the logs from the page cache: one read first.
+spawnSync('cat', files, { stdio: ['ignore', 'ignore', 'inherit'] });
 
 const name = `fracas_bench_report_${process.pid}`;
 const url = new URL(ADMIN_URL);
