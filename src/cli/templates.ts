@@ -16,6 +16,7 @@ import { stat } from 'node:fs/promises';
 import { cuttable, PIECE_CHARS, type Piece } from '../collectors/logs/pieces.ts';
 import { PiecePool, workersFor } from '../collectors/logs/piece-pool.ts';
 import { readInPieces } from '../collectors/logs/read-in-pieces.ts';
+import type { ReadFallbacks } from '../collectors/logs/read-into.ts';
 import { IntColumn, readTemplatePiece, templatePieceReader, type TemplatePieceResult, type TemplateTask } from '../collectors/logs/template-piece.ts';
 
 /** C0 (except tab and newline) and C1 control characters, replaced before text from a file reaches a terminal. */
@@ -119,6 +120,7 @@ export async function runTemplates(
   };
   let result: { format: string };
   let pool: PiecePool | null = null;
+  const fallbacks: ReadFallbacks = { pieces: 0 };
   try {
     const resolved = resolveFormat(format, head);
     result = { format: formatLabel(resolved) };
@@ -138,7 +140,16 @@ export async function runTemplates(
         { file: absolute, display: file, format: resolved, year: setup.year, pieceChars },
         {
           ahead: threads ? workers + 1 : 0,
-          read: (piece) => (threads ? threads.run<TemplatePieceResult>('templates', piece.parts, () => task(piece.start)).catch(() => readHere(piece)) : Promise.resolve(readHere(piece))),
+          read: (piece) =>
+            threads
+              ? threads
+                  .run<TemplatePieceResult>('templates', piece.parts, () => task(piece.start))
+                  .catch((error: Error) => {
+                    fallbacks.pieces++;
+                    fallbacks.reason ??= error.message;
+                    return readHere(piece);
+                  })
+              : Promise.resolve(readHere(piece)),
           absorb: (_piece, output) => absorb(output),
         },
       );
@@ -154,6 +165,8 @@ export async function runTemplates(
   // The same warnings a log source gets (empty file, no times, a format that barely parses), on stderr.
   const warnings = fileWarnings(summary, null, detectFormat(head));
   for (const warning of warnings) err.write(`fracas templates: warning: ${warning.text.replace(CONTROL, '?')}\n`);
+  if (fallbacks.pieces > 0)
+    err.write(`fracas templates: warning: ${fallbacks.pieces} piece(s) read on the main thread after a log reading thread failed (${fallbacks.reason?.replace(CONTROL, '?')})\n`);
   if (filteredOut > 0) err.write(`fracas templates: ${filteredOut} record(s) left out by the filter\n`);
   // Mining needs no times: only an empty file or a format that did not parse make the output partial.
   const partial = warnings.some((warning) => warning.partial && warning.kind !== 'untimed');

@@ -74,7 +74,7 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
             context.progress(`${relative}: ${Math.round(characters / (1 << 20))} MB read`);
           }
         };
-        await readFileInto(merger, summary, {
+        const fallbacks = await readFileInto(merger, summary, {
           file,
           display: relative,
           setup,
@@ -93,6 +93,7 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
           },
         });
         summary.lines ??= 0;
+        if (fallbacks.pieces > 0) warnings.push(`${relative}: ${fallbacks.pieces} piece(s) read on the main thread after a log reading thread failed (${fallbacks.reason})`);
         const fileSpecific = fileWarnings(summary, window, detectFormat(head));
         if (summary.unparsed > 0 && !fileSpecific.some((warning) => warning.partial))
           warnings.push(`${relative}: ${summary.unparsed} line(s) could not be parsed as ${summary.format} (samples in the evidence)`);

@@ -26,7 +26,14 @@ export interface FileReading {
   threads(): Promise<PiecePool | null>;
 }
 
-export async function readFileInto(merger: LogMerger, summary: LogFileSummary, reading: FileReading): Promise<void> {
+/** Pieces a worker thread failed to read, read again on the main thread (shown as a warning), and the first reason. */
+export interface ReadFallbacks {
+  pieces: number;
+  reason?: string;
+}
+
+export async function readFileInto(merger: LogMerger, summary: LogFileSummary, reading: FileReading): Promise<ReadFallbacks> {
+  const fallbacks: ReadFallbacks = { pieces: 0 };
   const { file, setup, filter } = reading;
   const task = (start: ReaderStart | undefined, earlier: EarlierPieces): PieceTask => ({
     file: reading.display,
@@ -60,13 +67,21 @@ export async function readFileInto(merger: LogMerger, summary: LogFileSummary, r
     const earlier = merger.earlier(true);
     const output = await readWhole(earlier);
     absorb(merger.exactEntities(output) ? output : await readWhole({ ...earlier, knownEntities: merger.entitiesAfter(output) }));
-    return;
+    return fallbacks;
   }
   const threads = await reading.threads();
   const readHere = (piece: Piece, earlier: EarlierPieces): PieceOutput => readPiece(task(piece.start, earlier), piece.parts, filter);
   // A piece a worker could not read (out of its heap, or the thread died) is read again on the main thread.
   const read = (piece: Piece, earlier: () => EarlierPieces): Promise<PieceOutput> =>
-    threads ? threads.run<PieceOutput>('evidence', piece.parts, () => task(piece.start, earlier())).catch(() => readHere(piece, earlier())) : Promise.resolve(readHere(piece, earlier()));
+    threads
+      ? threads
+          .run<PieceOutput>('evidence', piece.parts, () => task(piece.start, earlier()))
+          .catch((error: Error) => {
+            fallbacks.pieces++;
+            fallbacks.reason ??= error.message;
+            return readHere(piece, earlier());
+          })
+      : Promise.resolve(readHere(piece, earlier()));
   await readInPieces(
     { file, display: reading.display, format: setup.format, year: setup.year, pieceChars: reading.pieceChars, signal: reading.signal, progress },
     {
@@ -81,4 +96,5 @@ export async function readFileInto(merger: LogMerger, summary: LogFileSummary, r
       },
     },
   );
+  return fallbacks;
 }

@@ -1,5 +1,5 @@
 // Reading a log in pieces (on the main thread or in worker threads) gives byte-identical evidence to one pass over the whole file, for seeded inputs of several formats.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +7,8 @@ import { seededRandom } from '../../../docs/incidents/sample-random.ts';
 import { PassThrough } from 'node:stream';
 import { runTemplates } from '../../../src/cli/templates.ts';
 import { collectLogs, type CollectLogsOptions } from '../../../src/collectors/logs/index.ts';
-import { PieceCutter } from '../../../src/collectors/logs/pieces.ts';
+import { PIECE_CHARS, PieceCutter } from '../../../src/collectors/logs/pieces.ts';
+import { runCliProcess } from '../../helpers/cli.ts';
 import type { CollectContext } from '../../../src/collectors/types.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fracas-pieces-'));
@@ -160,7 +161,23 @@ describe('worker threads that fail', () => {
     writeFileSync(path.join(dir, file), renderPage(29, 2000, 200));
     const whole = await evidenceText(file, { workers: 0, pieceChars: Number.MAX_SAFE_INTEGER });
     // A 2 MB heap: the threads run out of memory starting or on their first piece.
-    expect(await evidenceText(file, { workers: 2, pieceChars: 16 << 10, workerHeapMb: 2 })).toBe(whole);
+    const output = await collectLogs({ id: 'app-logs', kind: 'logs', paths: [file], format: 'auto' }, context(), { workers: 2, pieceChars: 16 << 10, workerHeapMb: 2 });
+    expect(JSON.stringify(output.evidence)).toBe(whole);
+    expect((output.warnings ?? []).some((warning) => /piece\(s\) read on the main thread after a log reading thread failed/.test(warning))).toBe(true);
+  }, 60_000);
+});
+
+describe('the fracas command with worker threads', () => {
+  it('reads a log on the threads it is given (no piece left to the main thread), with the output of one thread', async () => {
+    const file = path.join(dir, 'cli-threads.json');
+    writeFileSync(file, renderPage(31, 6000, 500));
+    expect(statSync(file).size).toBeGreaterThan(2 * PIECE_CHARS);
+    const threads = await runCliProcess(['templates', file], { FRACAS_WORKERS: '2' });
+    const one = await runCliProcess(['templates', file], { FRACAS_WORKERS: '0' });
+    expect(threads.code).toBe(0);
+    expect(threads.stderr).not.toMatch(/read on the main thread/);
+    expect(threads.stdout).toBe(one.stdout);
+    expect(threads.stdout).toMatch(/record\(s\), \d+ template\(s\)/);
   }, 60_000);
 });
 
