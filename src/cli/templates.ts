@@ -126,17 +126,19 @@ export async function runTemplates(
     result = { format: formatLabel(resolved) };
     const setup = { format: resolved, year: await readerYear(resolved, head, absolute) };
     const task = (start?: ReaderStart): TemplateTask => ({ file, setup: start ? { ...setup, start } : setup, filter: options.filter });
-    if (!cuttable(resolved)) {
+    const readWhole = async (): Promise<void> => {
       const reader = templatePieceReader(task(), filter);
       for await (const chunk of textChunks(absolute)) reader.push(chunk);
       absorb(reader.end());
-    } else {
+    };
+    if (!cuttable(resolved)) await readWhole();
+    else {
       const workers = workersFor((await stat(absolute)).size, options.workers);
       const pieceChars = options.pieceChars ?? PIECE_CHARS;
       if (workers > 0) pool = new PiecePool(workers);
       const threads = pool;
       const readHere = (piece: Piece): TemplatePieceResult => readTemplatePiece(task(piece.start), piece.parts, filter);
-      await readInPieces(
+      const inPieces = await readInPieces(
         { file: absolute, display: file, format: resolved, year: setup.year, pieceChars },
         {
           ahead: threads ? workers + 1 : 0,
@@ -153,6 +155,7 @@ export async function runTemplates(
           absorb: (_piece, output) => absorb(output),
         },
       );
+      if (!inPieces) await readWhole();
     }
     summary.format = result.format;
     summary.unparsed = unparsed;

@@ -10,6 +10,10 @@ import { mayContinue } from './tracebacks.ts';
 
 /** Characters a piece holds before the cutter looks for a boundary. */
 export const PIECE_CHARS = 512 << 10;
+/** Characters of a line a line format's record test sees (its header is at the start). */
+const LINE_HEAD_CHARS = 4096;
+/** Pieces' worth of text held with no boundary found from the file's start (64 MB by default): past it, the file is read whole instead (one giant record, or no records at all). */
+const MAX_FIRST_PIECES = 128;
 
 export interface Piece {
   /** The piece's text, in the slices it was read in (joined, they are the piece). */
@@ -109,29 +113,56 @@ export class PieceCutter {
   }
 
   private findLineBoundaries(): void {
-    if (this.pushed - this.pieceStart < this.pieceChars) return;
-    let text = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
-    this.parts = [text];
-    let from = Math.max(this.searchFrom, this.pieceStart + this.pieceChars) - this.pieceStart;
     for (;;) {
-      const newline = text.indexOf('\n', from);
-      if (newline === -1) break;
-      const next = text.indexOf('\n', newline + 1);
-      if (next === -1) {
-        this.searchFrom = this.pieceStart + newline;
+      const threshold = this.pieceStart + this.pieceChars;
+      if (this.pushed <= threshold) return;
+      const newline = this.indexOf('\n', Math.max(this.searchFrom, threshold));
+      if (newline === -1) {
+        this.searchFrom = this.pushed;
         return;
       }
-      const line = text.slice(newline + 1, next).replace(/\r$/, '');
-      if (this.startsRecord!(line)) {
-        this.cut(this.pieceStart + newline + 1, undefined);
-        text = this.parts[0] ?? '';
-        if (this.pushed - this.pieceStart < this.pieceChars) return;
-        from = this.pieceChars;
-        continue;
+      const line = this.lineAt(newline + 1);
+      if (line === null) {
+        this.searchFrom = newline;
+        return;
       }
-      from = newline + 1;
+      if (this.startsRecord!(line.replace(/\r$/, ''))) this.cut(newline + 1, undefined);
+      else this.searchFrom = newline + 1;
     }
-    this.searchFrom = this.pushed;
+  }
+
+  /** Absolute offset of the next `search` at or after absolute offset `from` in the text held, or -1. */
+  private indexOf(search: string, from: number): number {
+    let offset = this.pieceStart;
+    for (const part of this.parts) {
+      if (from < offset + part.length) {
+        const found = part.indexOf(search, Math.max(0, from - offset));
+        if (found !== -1) return offset + found;
+      }
+      offset += part.length;
+    }
+    return -1;
+  }
+
+  /** The line starting at absolute offset `at` (its first LINE_HEAD_CHARS characters are enough), or null until its end has arrived. */
+  private lineAt(at: number): string | null {
+    let offset = this.pieceStart;
+    let line = '';
+    for (const part of this.parts) {
+      if (at < offset + part.length) {
+        const begin = Math.max(0, at - offset);
+        const newline = part.indexOf('\n', begin);
+        line += part.slice(begin, newline === -1 ? part.length : newline);
+        if (newline !== -1 || line.length >= LINE_HEAD_CHARS) return line.slice(0, LINE_HEAD_CHARS);
+      }
+      offset += part.length;
+    }
+    return null;
+  }
+
+  /** Whether text has piled up past MAX_FIRST_PIECES pieces without one boundary: the file is better read whole, streaming. */
+  get unbounded(): boolean {
+    return this.pieceStart === 0 && this.pushed > MAX_FIRST_PIECES * this.pieceChars;
   }
 
   /** End the current piece at absolute offset `at`; the next one starts there (in `state`, for JSON). */

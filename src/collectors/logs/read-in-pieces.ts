@@ -22,7 +22,8 @@ export interface PieceSource {
   progress?: (characters: number) => void;
 }
 
-export async function readInPieces<R>(source: PieceSource, reading: PieceReading<R>): Promise<void> {
+/** Reads the file in pieces; false (having read none) when no boundary turned up early in the file (see `PieceCutter.unbounded`): read it whole instead. */
+export async function readInPieces<R>(source: PieceSource, reading: PieceReading<R>): Promise<boolean> {
   const pending: { piece: Piece; result: Promise<R> }[] = [];
   const submit = (piece: Piece): void => {
     const result = reading.read(piece);
@@ -42,7 +43,9 @@ export async function readInPieces<R>(source: PieceSource, reading: PieceReading
       submit(piece);
       await settle(reading.ahead);
     }
+    if (cutter.unbounded) return false;
   }
   for (const piece of cutter.end()) submit(piece);
   await settle(0);
+  return true;
 }

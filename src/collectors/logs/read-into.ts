@@ -54,21 +54,22 @@ export async function readFileInto(merger: LogMerger, summary: LogFileSummary, r
     summary.lines = (summary.lines ?? 0) + output.lines;
     if (output.postgresPrefix) summary.postgresPrefix = output.postgresPrefix;
   };
-  if (!cuttable(setup.format)) {
-    const readWhole = async (earlier: EarlierPieces): Promise<PieceOutput> => {
-      const reader = pieceReader(task(undefined, earlier), filter);
-      characters = 0;
-      for await (const chunk of textChunks(file, reading.signal)) {
-        reader.push(chunk);
-        progress(chunk.length);
-      }
-      return reader.end();
-    };
+  const readWhole = async (earlier: EarlierPieces): Promise<PieceOutput> => {
+    const reader = pieceReader(task(undefined, earlier), filter);
+    characters = 0;
+    for await (const chunk of textChunks(file, reading.signal)) {
+      reader.push(chunk);
+      progress(chunk.length);
+    }
+    return reader.end();
+  };
+  const whole = async (): Promise<ReadFallbacks> => {
     const earlier = merger.earlier(true);
     const output = await readWhole(earlier);
     absorb(merger.exactEntities(output) ? output : await readWhole({ ...earlier, knownEntities: merger.entitiesAfter(output) }));
     return fallbacks;
-  }
+  };
+  if (!cuttable(setup.format)) return whole();
   const threads = await reading.threads();
   const readHere = (piece: Piece, earlier: EarlierPieces): PieceOutput => readPiece(task(piece.start, earlier), piece.parts, filter);
   // A piece a worker could not read (out of its heap, or the thread died) is read again on the main thread.
@@ -82,7 +83,7 @@ export async function readFileInto(merger: LogMerger, summary: LogFileSummary, r
             return readHere(piece, earlier());
           })
       : Promise.resolve(readHere(piece, earlier()));
-  await readInPieces(
+  const inPieces = await readInPieces(
     { file, display: reading.display, format: setup.format, year: setup.year, pieceChars: reading.pieceChars, signal: reading.signal, progress },
     {
       ahead: threads ? threads.size + 1 : 0,
@@ -96,5 +97,5 @@ export async function readFileInto(merger: LogMerger, summary: LogFileSummary, r
       },
     },
   );
-  return fallbacks;
+  return inPieces ? fallbacks : whole();
 }

@@ -155,6 +155,22 @@ describe('reading a log in pieces', () => {
   }, 120_000);
 });
 
+describe('input with no boundary', () => {
+  it('a JSON document with no records array, or a line longer than many pieces, reads the same as one pass', async () => {
+    const files: [string, string][] = [
+      ['no-records.json', JSON.stringify({ config: { blob: 'x'.repeat(3 << 20) }, version: 1 })],
+      ['one-record.json', JSON.stringify({ logs: [{ timestamp: '2026-11-20T08:00:00Z', message: `Traceback ${'y'.repeat(3 << 20)}` }] })],
+      ['long-line.jsonl', `${JSON.stringify({ time: START, msg: 'z'.repeat(3 << 20) })}\n${jsonLines(41, 500, 50)}`],
+    ];
+    for (const [file, text] of files) {
+      writeFileSync(path.join(dir, file), text);
+      const whole = await evidenceText(file, { workers: 0, pieceChars: Number.MAX_SAFE_INTEGER });
+      expect(await evidenceText(file, { workers: 0, pieceChars: 16 << 10 })).toBe(whole);
+      expect(await evidenceText(file, { workers: 2, pieceChars: 16 << 10 })).toBe(whole);
+    }
+  }, 60_000);
+});
+
 describe('worker threads that fail', () => {
   it('leave their pieces to the main thread: the evidence is the same as one pass', async () => {
     const file = 'failing-workers.json';
