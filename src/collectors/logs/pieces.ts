@@ -29,13 +29,16 @@ export function cuttable(format: string): boolean {
 const NO_JOIN_TEXT_FORMATS = new Set(['python', 'plain', 'access-log', 'nginx-error', 'apache-error', 'ruby', 'pgbouncer', 'java', 'go', 'logfmt']);
 const NOT_HEADED = new Set(['render-json', 'render-text', 'syslog', 'heroku', 'docker-json', 'postgres', 'postgres-syslog', 'cri']);
 
-/** For line formats: whether a line certainly starts a record that nothing before it can continue. */
+/**
+ * For line formats: whether a line certainly starts a record that nothing before it can continue, and has a time of its
+ * own (a record without one would take the time of the record before it, in the piece before).
+ */
 function lineStart(format: string, year: number | undefined): ((line: string) => boolean) | null {
-  if (JSON_LINE_FORMATS.has(format)) return format === 'docker-json' ? null : (line) => line.trimStart().charCodeAt(0) === 123;
+  if (JSON_LINE_FORMATS.has(format)) return format === 'docker-json' ? null : (line) => line.trimStart().charCodeAt(0) === 123 && recordOf(line, '')?.timestamp !== undefined;
   if (NOT_HEADED.has(format)) return null;
   if (!NO_JOIN_TEXT_FORMATS.has(format) && !format.includes('<')) return null;
   const head = textHead(format, year);
-  return (line) => line.length > 0 && !CONTINUATION.test(line) && !EXCEPTION_LINE.test(line) && head(line) !== null;
+  return (line) => line.length > 0 && !CONTINUATION.test(line) && !EXCEPTION_LINE.test(line) && head(line)?.timestamp !== undefined;
 }
 
 function recordOf(text: string, file: string): LogRecord | null {

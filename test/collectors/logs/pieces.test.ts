@@ -85,14 +85,16 @@ function renderPage(seed: number, records: number, ids: number): string {
   return JSON.stringify({ hasMore: false, logs }, null, g.random.rand() < 0.5 ? 0 : 1);
 }
 
-function jsonLines(seed: number, records: number, ids: number): string {
+function jsonLines(seed: number, records: number, ids: number, untimed = 0.1, crashes = 0.1): string {
   const g = generator(seed, ids);
   const lines: string[] = [];
   let time = START;
   for (let index = 0; index < records; index++) {
     time += g.random.int(0, 900);
-    if (g.random.rand() < 0.03) lines.push('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory', ' 1: 0xb7a4e0 node::Abort() [node]');
-    lines.push(JSON.stringify({ level: g.random.pick([30, 30, 40, 50]), time, pid: 7, hostname: 'api-1', msg: g.message() }));
+    if (g.random.rand() < crashes) lines.push('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory', ' 1: 0xb7a4e0 node::Abort() [node]');
+    // Some records carry no time: text after them takes the time of the last record that had one.
+    const timed = g.random.rand() < 1 - untimed ? { time } : {};
+    lines.push(JSON.stringify({ level: g.random.pick([30, 30, 40, 50]), ...timed, pid: 7, hostname: 'api-1', msg: g.message() }));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -110,8 +112,8 @@ function pythonText(seed: number, records: number, ids: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function evidenceText(file: string, options: CollectLogsOptions): Promise<string> {
-  const output = await collectLogs({ id: 'app-logs', kind: 'logs', paths: [file], format: 'auto' }, context(), options);
+async function evidenceText(file: string, options: CollectLogsOptions, format = 'auto'): Promise<string> {
+  const output = await collectLogs({ id: 'app-logs', kind: 'logs', paths: [file], format }, context(), options);
   return JSON.stringify(output.evidence);
 }
 
@@ -153,6 +155,17 @@ describe('reading a log in pieces', () => {
       expect(await evidenceText(file, { workers: 2, pieceChars: 4 << 10, limits })).toBe(whole);
     }
   }, 120_000);
+});
+
+describe('records without a time of their own', () => {
+  it('text after an untimed JSON record keeps the time of the last timed one, however the file is cut', async () => {
+    const file = 'untimed.jsonl';
+    writeFileSync(path.join(dir, file), jsonLines(43, 3000, 100, 0.5, 0.4));
+    const whole = await evidenceText(file, { workers: 0, pieceChars: Number.MAX_SAFE_INTEGER }, 'json-lines');
+    expect((JSON.parse(whole) as { files: { textRecords: number }[] }).files[0]!.textRecords).toBeGreaterThan(500);
+    expect(await evidenceText(file, { workers: 0, pieceChars: 2 << 10 }, 'json-lines')).toBe(whole);
+    expect(await evidenceText(file, { workers: 2, pieceChars: 2 << 10 }, 'json-lines')).toBe(whole);
+  }, 60_000);
 });
 
 describe('input with no boundary', () => {
