@@ -4,16 +4,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import path from 'node:path';
 import { seededRandom } from '../docs/incidents/sample-random.ts';
 import { admin, AS_OF, jobTableSql } from './job-table.ts';
+import { numberOption } from './args.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const index = args.indexOf(name);
-  return index === -1 ? fallback : Number(args[index + 1]);
-};
-const SEED = option('--seed', 19);
-const LINES = option('--lines', 49_000);
-const ROWS = option('--rows', 1_400);
-const RUNS = option('--runs', 3);
+const SEED = numberOption('--seed', 19);
+const LINES = numberOption('--lines', 49_000);
+const ROWS = numberOption('--rows', 1_400);
+const RUNS = numberOption('--runs', 3);
 const ADMIN_URL = process.env.FRACAS_BENCH_PG || process.env.FRACAS_TEST_PG || 'postgres://fracas:fracas@127.0.0.1:5432/fracas_test';
 const root = path.resolve(import.meta.dirname, '..');
 

@@ -3,20 +3,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from './generate-render-logs.ts';
+import { flag, option } from './args.ts';
+import { peakMegabytes, wallSeconds, wallText } from './time-v.ts';
 
-const args = process.argv.slice(2);
-const value = (name: string): string | undefined => {
-  const index = args.indexOf(name);
-  return index === -1 ? undefined : args[index + 1];
-};
-const sizeArg = value('--size');
+const sizeArg = option('--size');
 const targetBytes = sizeArg ? Number.parseFloat(sizeArg) * (/g/i.test(sizeArg) ? 1e9 : /m/i.test(sizeArg) ? 1e6 : 1) : undefined;
 const BYTES_PER_RECORD = 430;
-const records = Number(value('--records') ?? (targetBytes ? Math.ceil(targetBytes / BYTES_PER_RECORD) : 1_000_000));
-const runJq = !args.includes('--no-jq') && (targetBytes === undefined || args.includes('--jq'));
-const workers = value('--workers');
+const records = Number(option('--records') ?? (targetBytes ? Math.ceil(targetBytes / BYTES_PER_RECORD) : 1_000_000));
+const runJq = !flag('--no-jq') && (targetBytes === undefined || flag('--jq'));
+const workers = option('--workers');
 /** --lines: the records one JSON object per line (jq reads `.message` of each) instead of one API page (`.logs[].message`). */
-const lines = args.includes('--lines');
+const lines = flag('--lines');
 const jqFilter = lines ? '.message' : '.logs[].message';
 const env = workers === undefined ? process.env : { ...process.env, FRACAS_WORKERS: workers };
 
@@ -49,9 +46,9 @@ const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
   findings: number;
   evidenceJsonMB: number;
 };
-const timeRss = /Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr)?.[1];
-const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)/.exec(child.stderr)?.[1];
-const peakMB = timeRss ? Number(timeRss) / 1024 : result.maxRssMB;
+const timeRss = peakMegabytes(child.stderr);
+const wall = wallText(child.stderr);
+const peakMB = timeRss ?? result.maxRssMB;
 console.log(
   `fracas: ${result.seconds.toFixed(2)} s in-process (collect ${result.collectSeconds.toFixed(2)} s, analysis ${result.analysisSeconds.toFixed(2)} s), ${wall ?? '?'} wall with tsx start-up; ${Math.round(result.records / result.collectSeconds).toLocaleString('en-US')} records/s, ${(bytes / 1e6 / result.collectSeconds).toFixed(0)} MB/s; ${result.templates} templates, ${result.findings} findings, evidence ${result.evidenceJsonMB.toFixed(1)} MB`,
 );
@@ -64,12 +61,8 @@ if (templatesRun.status !== 0) {
   console.error(templatesRun.stderr.slice(-2000));
   process.exit(1);
 }
-const clock = (text: string): number => {
-  const parts = (/Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)/.exec(text)?.[1] ?? '0').split(':').map(Number);
-  return parts.reduce((total, part) => total * 60 + part, 0);
-};
-const templatesSeconds = clock(templatesRun.stderr);
-const templatesPeakMB = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(templatesRun.stderr)?.[1] ?? 0) / 1024;
+const templatesSeconds = wallSeconds(templatesRun.stderr);
+const templatesPeakMB = peakMegabytes(templatesRun.stderr) ?? 0;
 console.log(`fracas templates (bin/fracas.js, compiled): ${templatesSeconds.toFixed(2)} s wall, peak ${templatesPeakMB.toFixed(0)} MB`);
 
 // The whole `fracas report --format md` on an incident whose only source is this log (the issue's measurement).
@@ -94,8 +87,8 @@ if (reportRun.status !== 0 && reportRun.status !== 2) {
   console.error(reportRun.stderr.slice(-2000));
   process.exit(1);
 }
-const reportSeconds = clock(reportRun.stderr);
-const reportPeakMB = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(reportRun.stderr)?.[1] ?? 0) / 1024;
+const reportSeconds = wallSeconds(reportRun.stderr);
+const reportPeakMB = peakMegabytes(reportRun.stderr) ?? 0;
 console.log(`fracas report --format md (bin/fracas.js): ${reportSeconds.toFixed(2)} s wall, peak ${reportPeakMB.toFixed(0)} MB`);
 
 console.log(

@@ -5,15 +5,11 @@ import { collectLogs } from '../src/collectors/logs/index.ts';
 import { redactCollected } from '../src/collectors/gather.ts';
 import { createRedactor } from '../src/lib/secrets/redact.ts';
 import type { EvidenceBundle } from '../src/evidence/schema.ts';
+import { numberOption } from './args.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const index = args.indexOf(name);
-  return index === -1 ? fallback : Number(args[index + 1]);
-};
-const seedArg = option('--seed', 7);
-const lines = option('--lines', 49_000);
-const rows = option('--rows', 1_400);
+const seedArg = numberOption('--seed', 7);
+const lines = numberOption('--lines', 49_000);
+const rows = numberOption('--rows', 1_400);
 
 let seed = seedArg >>> 0 || 1;
 const random = (): number => {

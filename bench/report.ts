@@ -4,14 +4,11 @@ import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path';
 import { generate } from './generate-render-logs.ts';
 import { admin, AS_OF, jobTableSql } from './job-table.ts';
+import { flag, numberOption } from './args.ts';
+import { peakMegabytes } from './time-v.ts';
 
-const args = process.argv.slice(2);
-const value = (name: string, fallback: number): number => {
-  const index = args.indexOf(name);
-  return index === -1 ? fallback : Number(args[index + 1]);
-};
-const RECORDS = value('--records', 1_000_000);
-const ROWS = value('--rows', 1_000_000);
+const RECORDS = numberOption('--records', 1_000_000);
+const ROWS = numberOption('--rows', 1_000_000);
 const ADMIN_URL = process.env.FRACAS_BENCH_PG || process.env.FRACAS_TEST_PG || 'postgres://fracas:fracas@127.0.0.1:5432/fracas_test';
 
 const root = path.resolve(import.meta.dirname, '../.bench');
@@ -70,7 +67,7 @@ try {
     records: number;
     top?: string;
   };
-  const peakMB = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr)?.[1] ?? 0) / 1024;
+  const peakMB = peakMegabytes(child.stderr) ?? 0;
 
   // The baseline does the same reading: every log message counted by text, and the database checks' SQL through psql.
   let started = performance.now();
@@ -109,5 +106,5 @@ try {
   console.log(`peak memory: ${peakMB.toFixed(0)} MB max RSS (/usr/bin/time -v; target < 300 MB per GB of input)`);
 } finally {
   await admin(ADMIN_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  if (args.includes('--clean')) rmSync(dir, { recursive: true, force: true });
+  if (flag('--clean')) rmSync(dir, { recursive: true, force: true });
 }

@@ -27,16 +27,21 @@ interface Written {
   file: string;
 }
 
-async function analyse(name: string, start: number, minutes: number, written: Written) {
-  const dir = path.join(ROOT, name);
-  mkdirSync(path.join(dir, 'logs'), { recursive: true });
+/** A log file of these lines in time order. */
+function writeTimedLines(file: string, lines: [number, string][]): void {
   writeFileSync(
-    path.join(dir, written.file),
-    `${written.lines
+    file,
+    `${lines
       .sort((a, b) => a[0] - b[0])
       .map(([, line]) => line)
       .join('\n')}\n`,
   );
+}
+
+async function analyse(name: string, start: number, minutes: number, written: Written) {
+  const dir = path.join(ROOT, name);
+  mkdirSync(path.join(dir, 'logs'), { recursive: true });
+  writeTimedLines(path.join(dir, written.file), written.lines);
   writeFileSync(
     path.join(dir, 'incident.yaml'),
     stringify({
@@ -226,13 +231,7 @@ describe(`incidents in formats fracas was not shaped on (seed ${SEED})`, () => {
       writeFileSync(path.join(dir, 'config/staging.env'), `NODE_ENV=production\nDATABASE_URL=${staging}\n`);
       writeFileSync(path.join(dir, 'config/production.env'), 'NODE_ENV=production\nDATABASE_URL=postgres://billing@10.0.3.4:5432/billing\n');
       mkdirSync(path.join(dir, 'logs'), { recursive: true });
-      writeFileSync(
-        path.join(dir, 'logs/app.jsonl'),
-        `${lines
-          .sort((a, b) => a[0] - b[0])
-          .map(([, line]) => line)
-          .join('\n')}\n`,
-      );
+      writeTimedLines(path.join(dir, 'logs/app.jsonl'), lines);
       writeFileSync(
         path.join(dir, 'incident.yaml'),
         stringify({
