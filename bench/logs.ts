@@ -65,8 +65,9 @@ const templatesSeconds = wallSeconds(templatesRun.stderr);
 const templatesPeakMB = peakMegabytes(templatesRun.stderr) ?? 0;
 console.log(`fracas templates (bin/fracas.js, compiled): ${templatesSeconds.toFixed(2)} s wall, peak ${templatesPeakMB.toFixed(0)} MB`);
 
-// The whole `fracas report --format md` on an incident whose only source is this log (the issue's measurement).
-const incidentDir = path.join(dir, `report-on-${records}`);
+// The whole `fracas report --format md` on an incident whose only source is this log (the issue's measurement). It is alone
+// in its folder: a report reads the incidents beside it as its history, and the other benches' incidents are not this one's.
+const incidentDir = path.join(dir, `report-on-${records}`, 'incident');
 mkdirSync(incidentDir, { recursive: true });
 writeFileSync(
   path.join(incidentDir, 'incident.yaml'),
@@ -78,7 +79,7 @@ writeFileSync(
     'service: api',
     'window: { start: 2000-01-01T00:00:00Z, end: 2100-01-01T00:00:00Z }',
     'sources:',
-    `  - { id: api-logs, kind: logs, paths: ["../${path.basename(file)}"] }`,
+    `  - { id: api-logs, kind: logs, paths: ["../../${path.basename(file)}"] }`,
     '',
   ].join('\n'),
 );

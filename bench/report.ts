@@ -12,7 +12,8 @@ const ROWS = numberOption('--rows', 1_000_000);
 const ADMIN_URL = process.env.FRACAS_BENCH_PG || process.env.FRACAS_TEST_PG || 'postgres://fracas:fracas@127.0.0.1:5432/fracas_test';
 
 const root = path.resolve(import.meta.dirname, '../.bench');
-const dir = path.join(root, `report-${RECORDS}`);
+// Alone in its folder: a report reads the incidents beside it as its history, and the other benches' incidents are not this one's.
+const dir = path.join(root, `report-${RECORDS}`, 'incident');
 const logs = path.join(dir, 'logs');
 mkdirSync(logs, { recursive: true });
 mkdirSync(path.join(dir, 'config'), { recursive: true });

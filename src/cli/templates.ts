@@ -13,7 +13,7 @@ import { fileWarnings } from '../collectors/logs/file-warnings.ts';
 import { detectFormat } from '../collectors/logs/detect.ts';
 import { headText, textChunks } from '../collectors/logs/source.ts';
 import { stat } from 'node:fs/promises';
-import { cuttable, PIECE_CHARS, type Piece } from '../collectors/logs/pieces.ts';
+import { cuttable, PIECE_BYTES, pieceParts, type Piece } from '../collectors/logs/pieces.ts';
 import { PiecePool, workersFor } from '../collectors/logs/piece-pool.ts';
 import { readInPieces } from '../collectors/logs/read-in-pieces.ts';
 import type { ReadFallbacks } from '../collectors/logs/read-into.ts';
@@ -63,7 +63,7 @@ function write(out: NodeJS.WritableStream, text: string, state: { closed: boolea
 
 export async function runTemplates(
   file: string,
-  options: { format?: string; jsonl?: boolean; filter?: LogFilterSpec; workers?: number; pieceChars?: number },
+  options: { format?: string; jsonl?: boolean; filter?: LogFilterSpec; workers?: number; pieceBytes?: number },
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream = process.stderr,
 ): Promise<number> {
@@ -134,18 +134,18 @@ export async function runTemplates(
     if (!cuttable(resolved)) await readWhole();
     else {
       const workers = workersFor((await stat(absolute)).size, options.workers);
-      const pieceChars = options.pieceChars ?? PIECE_CHARS;
+      const pieceBytes = options.pieceBytes ?? PIECE_BYTES;
       if (workers > 0) pool = new PiecePool(workers);
       const threads = pool;
-      const readHere = (piece: Piece): TemplatePieceResult => readTemplatePiece(task(piece.start), piece.parts, filter);
+      const readHere = (piece: Piece): TemplatePieceResult => readTemplatePiece(task(piece.start), pieceParts(piece.bytes, piece.offset), filter);
       const inPieces = await readInPieces(
-        { file: absolute, display: file, format: resolved, year: setup.year, pieceChars },
+        { file: absolute, display: file, format: resolved, year: setup.year, pieceBytes },
         {
           ahead: threads ? workers + 1 : 0,
           read: (piece) =>
             threads
               ? threads
-                  .run<TemplatePieceResult>('templates', piece.parts, () => task(piece.start))
+                  .run<TemplatePieceResult>('templates', piece, () => task(piece.start))
                   .catch((error: Error) => {
                     fallbacks.pieces++;
                     fallbacks.reason ??= error.message;

@@ -9,7 +9,7 @@ import { expandPaths } from './files.ts';
 import { checkFormat, formatLabel, readerYear, resolveFormat, UnknownFormatError } from './read-file.ts';
 import { detectFormat } from './detect.ts';
 import { headText } from './source.ts';
-import { PIECE_CHARS } from './pieces.ts';
+import { PIECE_BYTES } from './pieces.ts';
 import { readFileInto } from './read-into.ts';
 import { PiecePool, workersFor } from './piece-pool.ts';
 import { fileWarnings } from './file-warnings.ts';
@@ -20,8 +20,8 @@ export interface CollectLogsOptions {
   window?: { start: string; end: string } | null;
   /** Worker threads reading pieces (default: `workerCount()`); 0 reads on the main thread. The output is the same for any number. */
   workers?: number;
-  /** Characters per piece before a boundary is looked for (default PIECE_CHARS; smaller in tests). */
-  pieceChars?: number;
+  /** Bytes per piece before a boundary is looked for (default PIECE_BYTES; smaller in tests). */
+  pieceBytes?: number;
   /** The evidence's caps (default DEFAULT_LIMITS; smaller in tests). */
   limits?: Partial<BuilderLimits>;
   /** A worker's heap in MB (default 256; tiny in tests, so that workers fail and the main thread reads their pieces). */
@@ -56,7 +56,7 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
   let failed = 0;
   let partialWarnings = 0;
   let lastError: unknown;
-  const pieceChars = options.pieceChars ?? PIECE_CHARS;
+  const pieceBytes = options.pieceBytes ?? PIECE_BYTES;
   let pool: PiecePool | null = null;
   try {
     for (const file of files) {
@@ -82,7 +82,7 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
           filterSpec: spec.filter,
           filter,
           limits,
-          pieceChars,
+          pieceBytes,
           signal: context.signal,
           progress,
           threads: async () => {

@@ -22,6 +22,12 @@ export function workersFor(bytes: number, requested?: number, env: NodeJS.Proces
   return cores < 2 || bytes < AUTO_THREADED_BYTES ? 0 : Math.min(cores, MAX_WORKERS);
 }
 
+/** What a worker is sent of a piece: its bytes (decoded there) and where they start in the file. */
+export interface PieceBytes {
+  bytes: Uint8Array;
+  offset: number;
+}
+
 /** What a worker reads a piece into: evidence for a log source, or templates for `fracas templates`. */
 export type PieceKind = 'evidence' | 'templates';
 
@@ -29,7 +35,7 @@ interface Job {
   id: number;
   kind: PieceKind;
   task: () => { file: string; earlier?: { knownEntities?: ReadonlySet<string> | null } };
-  parts: string[];
+  piece: PieceBytes;
   resolve: (output: unknown) => void;
   reject: (error: Error) => void;
 }
@@ -85,10 +91,10 @@ export class PiecePool {
   }
 
   /** Read a piece; `task` is built when a worker takes it (so it sees what the merge holds by then). */
-  run<R>(kind: PieceKind, parts: string[], task: Job['task']): Promise<R> {
+  run<R>(kind: PieceKind, piece: PieceBytes, task: Job['task']): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       if (this.alive === 0) return reject(this.lastError ?? new Error('no log reader thread left'));
-      this.queue.push({ id: this.nextId++, kind, task, parts, resolve: resolve as (output: unknown) => void, reject });
+      this.queue.push({ id: this.nextId++, kind, task, piece, resolve: resolve as (output: unknown) => void, reject });
       this.dispatch();
     });
   }
@@ -115,7 +121,8 @@ export class PiecePool {
       const sameKnown = known !== null && this.knownSent.get(worker) === known;
       this.knownSent.set(worker, known);
       const sent = sameKnown ? { ...task, earlier: { ...task.earlier, knownEntities: null } } : task;
-      worker.postMessage({ id: job.id, kind: job.kind, task: sent, parts: job.parts, sameKnown });
+      // The bytes are copied (not transferred): the piece may be read again here if the thread fails.
+      worker.postMessage({ id: job.id, kind: job.kind, task: sent, bytes: job.piece.bytes, offset: job.piece.offset, sameKnown });
     }
   }
 

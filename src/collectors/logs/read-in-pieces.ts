@@ -1,5 +1,5 @@
 // Reads one file as pieces: cuts its text as it streams in, reads the pieces (on worker threads when given a pool), and hands their results over in input order.
-import { textChunks } from './source.ts';
+import { byteChunks } from './source.ts';
 import { PieceCutter, type Piece } from './pieces.ts';
 
 export interface PieceReading<R> {
@@ -16,10 +16,10 @@ export interface PieceSource {
   display: string;
   format: string;
   year: number | undefined;
-  pieceChars: number;
+  pieceBytes: number;
   signal?: AbortSignal;
-  /** Called with the characters of every chunk read. */
-  progress?: (characters: number) => void;
+  /** Called with the bytes of every block read. */
+  progress?: (bytes: number) => void;
 }
 
 /** Reads the file in pieces; false (having read none) when no boundary turned up early in the file (see `PieceCutter.unbounded`): read it whole instead. */
@@ -36,8 +36,8 @@ export async function readInPieces<R>(source: PieceSource, reading: PieceReading
       await reading.absorb(piece, await result);
     }
   };
-  const cutter = new PieceCutter(source.display, source.format, source.year, source.pieceChars);
-  for await (const chunk of textChunks(source.file, source.signal)) {
+  const cutter = new PieceCutter(source.display, source.format, source.year, source.pieceBytes);
+  for await (const chunk of byteChunks(source.file, source.signal)) {
     source.progress?.(chunk.length);
     for (const piece of cutter.push(chunk)) {
       submit(piece);

@@ -4,7 +4,7 @@ import type { LogFilterSpec } from '../../manifest/index.ts';
 import type { BuilderLimits, EarlierPieces } from './aggregate.ts';
 import type { LogMerger } from './merge.ts';
 import type { PiecePool } from './piece-pool.ts';
-import { cuttable, type Piece } from './pieces.ts';
+import { cuttable, pieceParts, type Piece } from './pieces.ts';
 import type { ReaderSetup, ReaderStart } from './read-file.ts';
 import { readInPieces } from './read-in-pieces.ts';
 import { pieceReader, readPiece, type PieceOutput, type PieceTask } from './read-piece.ts';
@@ -18,9 +18,9 @@ export interface FileReading {
   filterSpec?: LogFilterSpec;
   filter: ((record: LogRecord) => boolean) | null;
   limits: BuilderLimits;
-  pieceChars: number;
+  pieceBytes: number;
   signal?: AbortSignal;
-  /** Called with the characters read so far. */
+  /** Called with how much has been read so far (bytes; characters for a file read whole). */
   progress(characters: number): void;
   /** The worker threads for this file, or null to read it on the main thread. */
   threads(): Promise<PiecePool | null>;
@@ -71,12 +71,12 @@ export async function readFileInto(merger: LogMerger, summary: LogFileSummary, r
   };
   if (!cuttable(setup.format)) return whole();
   const threads = await reading.threads();
-  const readHere = (piece: Piece, earlier: EarlierPieces): PieceOutput => readPiece(task(piece.start, earlier), piece.parts, filter);
+  const readHere = (piece: Piece, earlier: EarlierPieces): PieceOutput => readPiece(task(piece.start, earlier), pieceParts(piece.bytes, piece.offset), filter);
   // A piece a worker could not read (out of its heap, or the thread died) is read again on the main thread.
   const read = (piece: Piece, earlier: () => EarlierPieces): Promise<PieceOutput> =>
     threads
       ? threads
-          .run<PieceOutput>('evidence', piece.parts, () => task(piece.start, earlier()))
+          .run<PieceOutput>('evidence', piece, () => task(piece.start, earlier()))
           .catch((error: Error) => {
             fallbacks.pieces++;
             fallbacks.reason ??= error.message;
@@ -84,7 +84,7 @@ export async function readFileInto(merger: LogMerger, summary: LogFileSummary, r
           })
       : Promise.resolve(readHere(piece, earlier()));
   const inPieces = await readInPieces(
-    { file, display: reading.display, format: setup.format, year: setup.year, pieceChars: reading.pieceChars, signal: reading.signal, progress },
+    { file, display: reading.display, format: setup.format, year: setup.year, pieceBytes: reading.pieceBytes, signal: reading.signal, progress },
     {
       ahead: threads ? threads.size + 1 : 0,
       read: (piece) => read(piece, () => merger.earlier()),

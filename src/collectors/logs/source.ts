@@ -1,10 +1,9 @@
-// Opens a log file as a stream of decoded text chunks, gunzipping when the file starts with the gzip magic bytes.
+// Opens a log file as a stream of byte blocks or decoded text chunks, gunzipping when the file starts with the gzip magic bytes.
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { TextDecoder } from 'node:util';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { checkRegularFile } from '../read-file.ts';
-
-const CHUNK = 64 << 10;
 
 /** Logs may be large, but must be regular files: opening a FIFO or device would block or never end. */
 async function assertRegularFile(file: string): Promise<void> {
@@ -23,16 +22,55 @@ async function isGzip(file: string): Promise<boolean> {
   }
 }
 
+/** Bytes read at a time: large reads cost less per byte; the text is decoded in smaller slices (DECODE_SLICE). */
+const READ_BYTES = 1 << 20;
+/** Text is decoded in slices of this many bytes, so each decoded string dies young. */
+const DECODE_SLICE = 64 << 10;
+
+/** The (possibly gzipped) file's bytes, decompressed, in blocks that are each their own allocation (a reader may keep views of them). */
+export async function* byteChunks(file: string, signal?: AbortSignal): AsyncIterable<Buffer> {
+  if (await isGzip(file)) {
+    const raw = createReadStream(file, { highWaterMark: READ_BYTES, signal });
+    const stream = raw.pipe(createGunzip({ chunkSize: READ_BYTES }));
+    raw.on('error', (error) => stream.destroy(error));
+    for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
+    return;
+  }
+  const handle = await open(file, 'r');
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const block = Buffer.allocUnsafeSlow(READ_BYTES);
+      const { bytesRead } = await handle.read(block, 0, READ_BYTES, null);
+      if (bytesRead === 0) return;
+      yield bytesRead === READ_BYTES ? block : block.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A UTF-8 decoder of a file's text: invalid UTF-8 becomes U+FFFD; a BOM is dropped only at the file's start. */
+export function textDecoder(atFileStart = true): TextDecoder {
+  return new TextDecoder('utf-8', { ignoreBOM: !atFileStart });
+}
+
+/** Decode one block of a stream of bytes into text slices of at most DECODE_SLICE bytes each (pushed to `into`). */
+export function decodeBlock(decoder: TextDecoder, block: Uint8Array, into: string[]): void {
+  for (let at = 0; at < block.length; at += DECODE_SLICE) {
+    const text = decoder.decode(block.subarray(at, at + DECODE_SLICE), { stream: true });
+    if (text.length > 0) into.push(text);
+  }
+}
+
 /** Decoded text chunks of a (possibly gzipped) file; invalid UTF-8 becomes U+FFFD, a BOM is dropped. */
 export async function* textChunks(file: string, signal?: AbortSignal): AsyncIterable<string> {
-  const gzip = await isGzip(file);
-  const raw = createReadStream(file, { highWaterMark: CHUNK, signal });
-  const stream = gzip ? raw.pipe(createGunzip({ chunkSize: CHUNK })) : raw;
-  if (gzip) raw.on('error', (error) => stream.destroy(error));
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const text = decoder.decode(chunk, { stream: true });
-    if (text.length > 0) yield text;
+  const decoder = textDecoder();
+  const texts: string[] = [];
+  for await (const block of byteChunks(file, signal)) {
+    decodeBlock(decoder, block, texts);
+    yield* texts;
+    texts.length = 0;
   }
   const tail = decoder.decode();
   if (tail.length > 0) yield tail;

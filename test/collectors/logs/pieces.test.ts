@@ -7,7 +7,7 @@ import { seededRandom } from '../../../docs/incidents/sample-random.ts';
 import { PassThrough } from 'node:stream';
 import { runTemplates } from '../../../src/cli/templates.ts';
 import { collectLogs, type CollectLogsOptions } from '../../../src/collectors/logs/index.ts';
-import { PIECE_CHARS, PieceCutter } from '../../../src/collectors/logs/pieces.ts';
+import { PIECE_BYTES, PieceCutter, pieceParts, type Piece } from '../../../src/collectors/logs/pieces.ts';
 import { runCliProcess } from '../../helpers/cli.ts';
 import type { CollectContext } from '../../../src/collectors/types.ts';
 
@@ -128,9 +128,9 @@ describe('reading a log in pieces', () => {
       for (const seed of [3, 11]) {
         const file = `${seed}-${name}`;
         writeFileSync(path.join(dir, file), write(seed, 3000, 400));
-        const whole = await evidenceText(file, { workers: 0, pieceChars: Number.MAX_SAFE_INTEGER });
-        const pieces = await evidenceText(file, { workers: 0, pieceChars: 16 << 10 });
-        const threads = await evidenceText(file, { workers: 2, pieceChars: 16 << 10 });
+        const whole = await evidenceText(file, { workers: 0, pieceBytes: Number.MAX_SAFE_INTEGER });
+        const pieces = await evidenceText(file, { workers: 0, pieceBytes: 16 << 10 });
+        const threads = await evidenceText(file, { workers: 2, pieceBytes: 16 << 10 });
         expect(JSON.parse(whole).totalRecords).toBeGreaterThan(2000);
         expect(pieces).toBe(whole);
         expect(threads).toBe(whole);
@@ -143,16 +143,16 @@ describe('reading a log in pieces', () => {
     for (const [name, write] of cases) {
       const file = `caps-${name}`;
       writeFileSync(path.join(dir, file), write(17, 3000, 200));
-      const whole = await evidenceText(file, { workers: 0, pieceChars: Number.MAX_SAFE_INTEGER, limits });
+      const whole = await evidenceText(file, { workers: 0, pieceBytes: Number.MAX_SAFE_INTEGER, limits });
       const parsed = JSON.parse(whole) as { entitiesTruncated?: boolean; recordsTruncated: boolean; entities: unknown[]; perMinute: unknown[] };
       expect(parsed.entitiesTruncated).toBe(true);
       expect(parsed.recordsTruncated).toBe(true);
       expect(parsed.entities).toHaveLength(40);
       expect(parsed.perMinute).toHaveLength(10);
       // Pieces large enough to pass the entity cap on their own, so the merge must read some again counting only the entities it holds.
-      expect(await evidenceText(file, { workers: 0, pieceChars: 48 << 10, limits })).toBe(whole);
-      expect(await evidenceText(file, { workers: 2, pieceChars: 48 << 10, limits })).toBe(whole);
-      expect(await evidenceText(file, { workers: 2, pieceChars: 4 << 10, limits })).toBe(whole);
+      expect(await evidenceText(file, { workers: 0, pieceBytes: 48 << 10, limits })).toBe(whole);
+      expect(await evidenceText(file, { workers: 2, pieceBytes: 48 << 10, limits })).toBe(whole);
+      expect(await evidenceText(file, { workers: 2, pieceBytes: 4 << 10, limits })).toBe(whole);
     }
   }, 120_000);
 });
@@ -161,10 +161,10 @@ describe('records without a time of their own', () => {
   it('text after an untimed JSON record keeps the time of the last timed one, however the file is cut', async () => {
     const file = 'untimed.jsonl';
     writeFileSync(path.join(dir, file), jsonLines(43, 3000, 100, 0.5, 0.4));
-    const whole = await evidenceText(file, { workers: 0, pieceChars: Number.MAX_SAFE_INTEGER }, 'json-lines');
+    const whole = await evidenceText(file, { workers: 0, pieceBytes: Number.MAX_SAFE_INTEGER }, 'json-lines');
     expect((JSON.parse(whole) as { files: { textRecords: number }[] }).files[0]!.textRecords).toBeGreaterThan(500);
-    expect(await evidenceText(file, { workers: 0, pieceChars: 2 << 10 }, 'json-lines')).toBe(whole);
-    expect(await evidenceText(file, { workers: 2, pieceChars: 2 << 10 }, 'json-lines')).toBe(whole);
+    expect(await evidenceText(file, { workers: 0, pieceBytes: 2 << 10 }, 'json-lines')).toBe(whole);
+    expect(await evidenceText(file, { workers: 2, pieceBytes: 2 << 10 }, 'json-lines')).toBe(whole);
   }, 60_000);
 });
 
@@ -177,9 +177,9 @@ describe('input with no boundary', () => {
     ];
     for (const [file, text] of files) {
       writeFileSync(path.join(dir, file), text);
-      const whole = await evidenceText(file, { workers: 0, pieceChars: Number.MAX_SAFE_INTEGER });
-      expect(await evidenceText(file, { workers: 0, pieceChars: 16 << 10 })).toBe(whole);
-      expect(await evidenceText(file, { workers: 2, pieceChars: 16 << 10 })).toBe(whole);
+      const whole = await evidenceText(file, { workers: 0, pieceBytes: Number.MAX_SAFE_INTEGER });
+      expect(await evidenceText(file, { workers: 0, pieceBytes: 16 << 10 })).toBe(whole);
+      expect(await evidenceText(file, { workers: 2, pieceBytes: 16 << 10 })).toBe(whole);
     }
   }, 60_000);
 });
@@ -188,9 +188,9 @@ describe('worker threads that fail', () => {
   it('leave their pieces to the main thread: the evidence is the same as one pass', async () => {
     const file = 'failing-workers.json';
     writeFileSync(path.join(dir, file), renderPage(29, 2000, 200));
-    const whole = await evidenceText(file, { workers: 0, pieceChars: Number.MAX_SAFE_INTEGER });
+    const whole = await evidenceText(file, { workers: 0, pieceBytes: Number.MAX_SAFE_INTEGER });
     // A 2 MB heap: the threads run out of memory starting or on their first piece.
-    const output = await collectLogs({ id: 'app-logs', kind: 'logs', paths: [file], format: 'auto' }, context(), { workers: 2, pieceChars: 16 << 10, workerHeapMb: 2 });
+    const output = await collectLogs({ id: 'app-logs', kind: 'logs', paths: [file], format: 'auto' }, context(), { workers: 2, pieceBytes: 16 << 10, workerHeapMb: 2 });
     expect(JSON.stringify(output.evidence)).toBe(whole);
     expect((output.warnings ?? []).some((warning) => /piece\(s\) read on the main thread after a log reading thread failed/.test(warning))).toBe(true);
   }, 60_000);
@@ -200,7 +200,7 @@ describe('the fracas command with worker threads', () => {
   it('reads a log on the threads it is given (no piece left to the main thread), with the output of one thread', async () => {
     const file = path.join(dir, 'cli-threads.json');
     writeFileSync(file, renderPage(31, 6000, 500));
-    expect(statSync(file).size).toBeGreaterThan(2 * PIECE_CHARS);
+    expect(statSync(file).size).toBeGreaterThan(2 * PIECE_BYTES);
     const threads = await runCliProcess(['templates', file], { FRACAS_WORKERS: '2' });
     const one = await runCliProcess(['templates', file], { FRACAS_WORKERS: '0' });
     expect(threads.code).toBe(0);
@@ -210,7 +210,7 @@ describe('the fracas command with worker threads', () => {
   }, 60_000);
 });
 
-async function templatesText(file: string, options: { workers: number; pieceChars: number; jsonl: boolean }): Promise<string> {
+async function templatesText(file: string, options: { workers: number; pieceBytes: number; jsonl: boolean }): Promise<string> {
   const out = new PassThrough();
   const chunks: string[] = [];
   out.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
@@ -226,27 +226,31 @@ describe('fracas templates in pieces', () => {
     ] as const) {
       writeFileSync(path.join(dir, file), write(23, 3000, 300));
       for (const jsonl of [false, true]) {
-        const whole = await templatesText(file, { workers: 0, pieceChars: Number.MAX_SAFE_INTEGER, jsonl });
+        const whole = await templatesText(file, { workers: 0, pieceBytes: Number.MAX_SAFE_INTEGER, jsonl });
         expect(whole.length).toBeGreaterThan(500);
-        expect(await templatesText(file, { workers: 0, pieceChars: 8 << 10, jsonl })).toBe(whole);
-        expect(await templatesText(file, { workers: 2, pieceChars: 8 << 10, jsonl })).toBe(whole);
+        expect(await templatesText(file, { workers: 0, pieceBytes: 8 << 10, jsonl })).toBe(whole);
+        expect(await templatesText(file, { workers: 2, pieceBytes: 8 << 10, jsonl })).toBe(whole);
       }
     }
   }, 60_000);
 });
 
 describe('PieceCutter', () => {
+  const textOf = (piece: Piece): string => pieceParts(piece.bytes, piece.offset).join('');
+  const pushAll = (cutter: PieceCutter, bytes: Buffer, block: number): Piece[] => {
+    const pieces: Piece[] = [];
+    for (let at = 0; at < bytes.length; at += block) pieces.push(...cutter.push(bytes.subarray(at, at + block)));
+    return [...pieces, ...cutter.end()];
+  };
+
   it('cuts only between records, loses no text and counts the lines before each piece', () => {
     const text = pythonText(7, 2000, 100);
-    const cutter = new PieceCutter('app.log', 'python', undefined, 8 << 10);
-    const pieces = [];
-    for (let at = 0; at < text.length; at += 5000) pieces.push(...cutter.push(text.slice(at, at + 5000)));
-    pieces.push(...cutter.end());
+    const pieces = pushAll(new PieceCutter('app.log', 'python', undefined, 8 << 10), Buffer.from(text), 5000);
     expect(pieces.length).toBeGreaterThan(10);
-    expect(pieces.map((piece) => piece.parts.join('')).join('')).toBe(text);
+    expect(pieces.map(textOf).join('')).toBe(text);
     let line = 0;
     for (const piece of pieces) {
-      const body = piece.parts.join('');
+      const body = textOf(piece);
       expect(piece.start.line).toBe(line);
       expect(body.startsWith('  ') || body.startsWith('Traceback') || body.startsWith('psycopg2')).toBe(false);
       line += body.split('\n').length - 1;
@@ -255,10 +259,29 @@ describe('PieceCutter', () => {
 
   it('never cuts a Render traceback whose lines arrived as separate entries at one time', () => {
     const text = renderPage(9, 3000, 100);
-    const cutter = new PieceCutter('render.json', 'render-json', undefined, 4 << 10);
-    const pieces = [...cutter.push(text), ...cutter.end()];
+    const pieces = pushAll(new PieceCutter('render.json', 'render-json', undefined, 4 << 10), Buffer.from(text), 1 << 20);
     expect(pieces.length).toBeGreaterThan(20);
-    expect(pieces.map((piece) => piece.parts.join('')).join('')).toBe(text);
-    for (const piece of pieces.slice(1)) expect(piece.parts.join('')).not.toMatch(/^,?\s*\{"id":"[^"]+","timestamp":"[^"]+","message":"(?: {2}File| {4}|psycopg2)/);
+    expect(pieces.map(textOf).join('')).toBe(text);
+    for (const piece of pieces.slice(1)) expect(textOf(piece)).not.toMatch(/^,?\s*\{"id":"[^"]+","timestamp":"[^"]+","message":"(?: {2}File| {4}|psycopg2)/);
+  });
+
+  it('decodes each piece as the whole file decodes: characters split between read blocks, a BOM only at the start', () => {
+    const words = ['café', '日本語のログ', 'naïve 🚀 deploy', 'zero-width \uFEFF inside a line', 'Ünïcödé'];
+    const lines = Array.from(
+      { length: 3000 },
+      (_, index) => `2026-11-19 06:${String(Math.floor(index / 60) % 60).padStart(2, '0')}:${String(index % 60).padStart(2, '0')},000 INFO app: ${words[index % words.length]} ${index}`,
+    );
+    const text = `${lines.join('\n')}\n`;
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    for (const format of ['python', 'render-json']) {
+      const input =
+        format === 'python'
+          ? bytes
+          : Buffer.from(JSON.stringify({ logs: lines.map((message, index) => ({ id: String(index), timestamp: new Date(Date.UTC(2026, 10, 19, 6, 0, index)).toISOString(), message })) }));
+      // Blocks of 7 bytes split most multi-byte characters between two blocks.
+      const pieces = pushAll(new PieceCutter('app.log', format, undefined, 2 << 10), input, 7);
+      expect(pieces.length).toBeGreaterThan(20);
+      expect(pieces.map(textOf).join('')).toBe(new TextDecoder().decode(input));
+    }
   });
 });
