@@ -24,7 +24,21 @@ export interface Piece {
   /** Where the piece starts in the (decompressed) file, in bytes. */
   offset: number;
   start: ReaderStart;
+  /** Cut where the record separator was found, not scanned: its reader checks the state it was given (see `PieceEdge`). */
+  guessed?: boolean;
 }
+
+/** A cutter's start within a file (when a file is cut again from a piece whose start is known). */
+export interface CutterStart {
+  offset: number;
+  line: number;
+  json?: RenderJsonState;
+}
+
+/** Bytes past a piece's threshold searched for a guessed boundary before the cutter gives up guessing. */
+const GUESS_SPAN_PIECES = 8;
+/** A JSON separator between two records and the next one's first key (`},{"id":`): in valid JSON this byte sequence never lies inside a string. */
+const RECORD_LEAD = /^[\t\n\r ]*,[\t\n\r ]*\{[\t\n\r ]*"[^"\\\x00-\x1f]{1,64}"[\t\n\r ]*:/;
 
 /** A piece's text, decoded in slices as the reader takes it (the same text as the whole file's decoding at that place: pieces start after an ASCII byte). */
 export function pieceParts(bytes: Uint8Array, offset: number): string[] {
@@ -85,7 +99,17 @@ export class PieceCutter {
   private startLine = 0;
   private startState: RenderJsonState | undefined;
   private readonly ready: Piece[] = [];
-  private readonly json: ReturnType<typeof createRenderJsonParser> | null = null;
+  private json: ReturnType<typeof createRenderJsonParser> | null = null;
+  /**
+   * JSON after the first cut: later cuts are guessed at the next record separator with the first record's first key,
+   * with the state the first cut was scanned in. A wrong guess shows in the pieces' edges, and the file is cut again.
+   */
+  private guess: { separator: Buffer; state: RenderJsonState } | null = null;
+  /** A guess that found no separator: the pieces from here on cannot be trusted. */
+  private lost = false;
+  private readonly firstOffset: number;
+  /** Whether the current piece starts at a guessed cut. */
+  private startGuessed = false;
   private readonly startsRecord: ((line: string) => boolean) | null;
   private candidate: { end: number; state: RenderJsonState; record: LogRecord } | null = null;
   private chunkBase = 0;
@@ -97,12 +121,23 @@ export class PieceCutter {
     format: string,
     year: number | undefined,
     private readonly pieceBytes = PIECE_BYTES,
+    start?: CutterStart,
+    /** Whether JSON cuts after the first may be guessed (false: every cut is scanned). */
+    private readonly guessing = true,
   ) {
     this.startsRecord = lineStart(format, year);
+    this.firstOffset = this.pieceStart = this.pushed = this.searchFrom = start?.offset ?? 0;
+    this.startLine = start?.line ?? 0;
+    this.startState = start?.json;
     if (format === 'render-json') {
       const ignore = { record: () => undefined, unparsed: () => undefined };
-      this.json = createRenderJsonParser(file, ignore, { onRecord: (end, scanned) => this.jsonRecord(file, scanned, this.chunkBase + end) });
+      this.json = createRenderJsonParser(file, ignore, { state: start?.json, onRecord: (end, scanned) => this.jsonRecord(file, scanned, this.chunkBase + end) });
     }
+  }
+
+  /** Bytes pushed that are in no piece yet. */
+  get held(): Buffer[] {
+    return this.parts;
   }
 
   push(chunk: Uint8Array): Piece[] {
@@ -111,14 +146,15 @@ export class PieceCutter {
     this.pushed += bytes.length;
     if (this.json) this.scanJson(bytes);
     else if (this.startsRecord) this.findLineBoundaries();
+    if (this.guess) this.findGuessedBoundaries();
     return this.ready.splice(0);
   }
 
   /** Scan in slices: a string of a megabyte or more would be an external string, slower to scan. */
   private scanJson(bytes: Buffer): void {
-    for (let at = 0; at < bytes.length; at += SCAN_SLICE) {
+    for (let at = 0; at < bytes.length && this.json; at += SCAN_SLICE) {
       this.chunkBase = this.pushed - bytes.length + at;
-      this.json!.push(bytes.toString('latin1', at, Math.min(bytes.length, at + SCAN_SLICE)));
+      this.json.push(bytes.toString('latin1', at, Math.min(bytes.length, at + SCAN_SLICE)));
     }
   }
 
@@ -128,13 +164,107 @@ export class PieceCutter {
     return this.ready.splice(0);
   }
 
+  private findGuessedBoundaries(): void {
+    const { separator, state } = this.guess!;
+    for (;;) {
+      const threshold = this.pieceStart + this.pieceBytes;
+      if (this.pushed <= threshold) return;
+      const found = this.indexOfSequence(separator, Math.max(this.searchFrom, threshold));
+      if (found !== -1) {
+        const joinable = this.mayJoinAt(found);
+        if (joinable === null) return;
+        if (joinable) this.searchFrom = found + 1;
+        else this.cut(found + 1, state, true);
+        continue;
+      }
+      this.searchFrom = Math.max(threshold, this.pushed - separator.length + 1);
+      if (this.pushed - threshold > GUESS_SPAN_PIECES * this.pieceBytes && !this.lost) {
+        // No separator in a long stretch: end the piece here, unchecked; the next piece's start cannot match, so the file is cut again from the last checked piece.
+        this.lost = true;
+        this.cut(this.pushed, undefined, true);
+      }
+      return;
+    }
+  }
+
+  /**
+   * Whether the records on either side of a separator found at `at` could be joined (same time and stream, see
+   * `mayContinue`): then the cut goes to a later separator. Null until the record after it has arrived. The records are
+   * found by the separators around them, a guess too: the pieces' edges check it.
+   */
+  private mayJoinAt(at: number): boolean | null {
+    const { separator } = this.guess!;
+    const brace = separator.indexOf(123);
+    const next = this.indexOfSequence(separator, at + 1);
+    if (next === -1) return this.pushed - at > this.pieceBytes ? false : null;
+    const after = recordOf(this.bytesAt(at + brace, next + 1 - at - brace).toString('utf8'), '');
+    const from = Math.max(this.pieceStart, at - LINE_HEAD_BYTES * 16);
+    const region = this.bytesAt(from, at + 1 - from);
+    const previous = region.lastIndexOf(separator, region.length - separator.length - 1);
+    if (previous === -1 || !after) return false;
+    const before = recordOf(region.subarray(previous + brace).toString('utf8'), '');
+    return before !== null && mayContinue(before, after);
+  }
+
+  /** Absolute offset of the next occurrence of `sequence` at or after absolute offset `from` (it may span parts), or -1. */
+  private indexOfSequence(sequence: Buffer, from: number): number {
+    let offset = this.pieceStart;
+    for (let index = 0; index < this.parts.length; index++) {
+      const part = this.parts[index]!;
+      const end = offset + part.length;
+      if (from < end) {
+        const local = Math.max(0, from - offset);
+        const found = part.indexOf(sequence, local);
+        if (found !== -1) return offset + found;
+        const next = this.parts[index + 1];
+        if (next && sequence.length > 1) {
+          const tailStart = Math.max(local, part.length - sequence.length + 1);
+          const seam = Buffer.concat([part.subarray(tailStart), next.subarray(0, sequence.length - 1)]);
+          const inSeam = seam.indexOf(sequence);
+          if (inSeam !== -1) return offset + tailStart + inSeam;
+        }
+      }
+      offset = end;
+    }
+    return -1;
+  }
+
+  /** Up to `length` bytes from absolute offset `at` that have been pushed. */
+  private bytesAt(at: number, length: number): Buffer {
+    const out: Buffer[] = [];
+    let offset = this.pieceStart;
+    let taken = 0;
+    for (const part of this.parts) {
+      if (taken >= length) break;
+      const end = offset + part.length;
+      if (at < end) {
+        const slice = part.subarray(Math.max(0, at - offset), Math.max(0, at - offset) + length - taken);
+        out.push(slice);
+        taken += slice.length;
+      }
+      offset = end;
+    }
+    return Buffer.concat(out);
+  }
+
+  /** After the first scanned cut: learn the separator that leads into the next record, and stop scanning. */
+  private startGuessing(at: number, state: RenderJsonState): void {
+    const lead = RECORD_LEAD.exec(this.bytesAt(at, 256).toString('latin1'));
+    if (!lead) return;
+    this.guess = { separator: Buffer.concat([Buffer.from('}'), Buffer.from(lead[0], 'latin1')]), state };
+    this.json = null;
+    this.searchFrom = at;
+  }
+
   private jsonRecord(file: string, scanned: ScannedRecord, end: number): void {
+    if (!this.json) return;
     const candidate = this.candidate;
     if (candidate) {
       const record = recordOf(utf8(scanned.text()), file);
       if (record && !mayContinue(candidate.record, record)) {
         this.cut(candidate.end, candidate.state);
         this.candidate = null;
+        if (this.guessing) this.startGuessing(candidate.end, candidate.state);
       } else this.candidate = record ? { end, state: scanned.state(), record } : null;
       return;
     }
@@ -196,11 +326,11 @@ export class PieceCutter {
 
   /** Whether bytes have piled up past MAX_FIRST_PIECES pieces without one boundary: the file is better read whole, streaming. */
   get unbounded(): boolean {
-    return this.pieceStart === 0 && this.pushed > MAX_FIRST_PIECES * this.pieceBytes;
+    return this.pieceStart === this.firstOffset && this.pushed - this.firstOffset > MAX_FIRST_PIECES * this.pieceBytes;
   }
 
   /** End the current piece at absolute offset `at`; the next one starts there (in `state`, for JSON). */
-  private cut(at: number, state: RenderJsonState | undefined): void {
+  private cut(at: number, state: RenderJsonState | undefined, guessedNext = false): void {
     const bytes = Buffer.from(new ArrayBuffer(at - this.pieceStart));
     let offset = this.pieceStart;
     let index = 0;
@@ -220,10 +350,13 @@ export class PieceCutter {
     this.parts = this.parts.slice(index);
     const start: ReaderStart = { line: this.startLine };
     if (this.startState) start.json = this.startState;
-    this.ready.push({ bytes, offset: this.pieceStart, start });
+    const piece: Piece = { bytes, offset: this.pieceStart, start };
+    if (this.startGuessed) piece.guessed = true;
+    this.ready.push(piece);
     this.pieceStart = at;
     this.startLine += countNewlines(bytes);
     this.startState = state;
+    this.startGuessed = guessedNext;
   }
 }
 

@@ -12,6 +12,7 @@ import { apacheErrorHead, CONTINUATION, EXCEPTION_LINE, goHead, herokuHead, java
 import { createCriParser } from './cri.ts';
 import { createPostgresSyslogParser, createSyslogHead, inferSyslogYear } from './syslog.ts';
 import type { Head } from './headed.ts';
+import type { LogRecord } from '../../evidence/schema.ts';
 import { stat } from 'node:fs/promises';
 import { plainHead, pythonHead, renderTextHead } from './text-formats.ts';
 import type { ChunkParser, LineParser, RecordSink } from './types.ts';
@@ -52,6 +53,13 @@ export interface ReaderStart {
   json?: RenderJsonState;
 }
 
+/** How a piece of a JSON document ended: the scan's state there (null: inside a string or record), and its first and last records as parsed (before joining). */
+export interface PieceEdge {
+  state: RenderJsonState | null;
+  first?: LogRecord;
+  last?: LogRecord;
+}
+
 export interface ReaderSetup {
   format: string;
   postgresPrefix?: string;
@@ -64,8 +72,8 @@ export interface Reader {
   push(text: string): void;
   /** A whole piece, in the slices it was read in (Render JSON may parse it at once). */
   pushPiece(parts: readonly string[]): void;
-  /** Flush the last record; the lines read and a detected PostgreSQL prefix. */
-  end(): { lines: number; postgresPrefix?: string };
+  /** Flush the last record; the lines read, a detected PostgreSQL prefix, and how a JSON document's piece ended. */
+  end(): { lines: number; postgresPrefix?: string; edge?: PieceEdge };
 }
 
 /** The format's reader chain (parser, multi-line joiner) over a record sink. */
@@ -86,8 +94,21 @@ export function createReader(displayPath: string, setup: ReaderSetup, sink: Reco
   let json: RenderJsonParser | null = null;
   let splitter: LineSplitter | null = null;
   let postgres: ReturnType<typeof createPostgresParser> | null = null;
-  if (format === 'render-json') parser = json = createRenderJsonParser(displayPath, sink, { line: startLine + 1, state: setup.start?.json });
-  else {
+  let edge: PieceEdge | null = null;
+  if (format === 'render-json') {
+    const joined = sink;
+    const found: PieceEdge = { state: null };
+    edge = found;
+    const edgeSink: RecordSink = {
+      record(record) {
+        found.first ??= record;
+        found.last = record;
+        joined.record(record);
+      },
+      unparsed: (line, reason, text) => joined.unparsed(line, reason, text),
+    };
+    parser = json = createRenderJsonParser(displayPath, edgeSink, { line: startLine + 1, state: setup.start?.json });
+  } else {
     let lineParser: LineParser;
     if (JSON_LINE_FORMATS.has(format)) lineParser = createJsonLinesParser(displayPath, sink);
     else if (format === 'postgres') lineParser = postgres = createPostgresParser({ file: displayPath, prefix: setup.postgresPrefix }, sink);
@@ -122,6 +143,7 @@ export function createReader(displayPath: string, setup: ReaderSetup, sink: Reco
       joiner?.flush();
       const lines = splitter ? splitter.lines - startLine : 0;
       const prefix = postgres?.prefix();
+      if (edge && json) return { lines, edge: { ...edge, state: json.state() } };
       return prefix ? { lines, postgresPrefix: prefix } : { lines };
     },
   };

@@ -1,8 +1,12 @@
-// Reads one file as pieces: cuts its text as it streams in, reads the pieces (on worker threads when given a pool), and hands their results over in input order.
+// Reads one file as pieces: cuts its bytes as they stream in, reads the pieces (on worker threads when given a pool), checks each guessed cut, and hands the results over in input order.
+import type { LogRecord } from '../../evidence/schema.ts';
 import { byteChunks } from './source.ts';
 import { PieceCutter, type Piece } from './pieces.ts';
+import type { PieceEdge } from './read-file.ts';
+import type { RenderJsonState } from './render-json.ts';
+import { mayContinue } from './tracebacks.ts';
 
-export interface PieceReading<R> {
+export interface PieceReading<R extends { edge?: PieceEdge }> {
   /** Read one piece (on a worker, or here). */
   read(piece: Piece): Promise<R>;
   /** Take a piece's result, in input order (it may read the piece again). */
@@ -20,32 +24,88 @@ export interface PieceSource {
   signal?: AbortSignal;
   /** Called with the bytes of every block read. */
   progress?: (bytes: number) => void;
+  /** Called when a guessed cut did not hold and the file is cut again, scanning, from byte `offset`. */
+  recut?: (offset: number) => void;
+}
+
+const sameState = (left: RenderJsonState | null | undefined, right: RenderJsonState | undefined): boolean =>
+  !!left && !!right && left.depth === right.depth && left.topType === right.topType && left.pageArrayDepth === right.pageArrayDepth;
+
+/**
+ * Whether a guessed cut before `next` was a true boundary: the piece before ended in the state `next` was read from,
+ * and the multi-line joiner could not have joined `next`'s first record to the last record before it.
+ */
+function guessHolds(before: PieceEdge | undefined, lastBefore: LogRecord | undefined, next: Piece, after: PieceEdge | undefined): boolean {
+  if (!next.guessed) return true;
+  if (!before || !after || !sameState(before.state, next.start.json)) return false;
+  return !(lastBefore && after.first && mayContinue(lastBefore, after.first));
 }
 
 /** Reads the file in pieces; false (having read none) when no boundary turned up early in the file (see `PieceCutter.unbounded`): read it whole instead. */
-export async function readInPieces<R>(source: PieceSource, reading: PieceReading<R>): Promise<boolean> {
-  const pending: { piece: Piece; result: Promise<R> }[] = [];
+export async function readInPieces<R extends { edge?: PieceEdge }>(source: PieceSource, reading: PieceReading<R>): Promise<boolean> {
+  let pending: { piece: Piece; result: Promise<R> }[] = [];
+  /** The piece read before the ones pending, its start checked, waiting for the next piece to check its end. */
+  let held: { piece: Piece; result: R } | null = null;
+  /** The last record absorbed (the joiner's candidate for the next piece's first record). */
+  let lastRecord: LogRecord | undefined;
+  /** A guessed cut that did not hold: the file is cut again, scanning, from the start of this piece. */
+  let failed: Piece | null = null;
+  let absorbedAny = false;
   const submit = (piece: Piece): void => {
     const result = reading.read(piece);
     result.catch(() => undefined);
     pending.push({ piece, result });
   };
   const settle = async (limit: number): Promise<void> => {
-    while (pending.length > limit) {
+    while (pending.length > limit && !failed) {
       const { piece, result } = pending.shift()!;
-      await reading.absorb(piece, await result);
+      const output = await result;
+      if (held) {
+        const lastBefore = held.result.edge?.last ?? lastRecord;
+        if (!guessHolds(held.result.edge, lastBefore, piece, output.edge)) {
+          failed = held.piece;
+          pending.unshift({ piece, result });
+          return;
+        }
+        lastRecord = lastBefore;
+        absorbedAny = true;
+        await reading.absorb(held.piece, held.result);
+      }
+      held = { piece, result: output };
     }
   };
-  const cutter = new PieceCutter(source.display, source.format, source.year, source.pieceBytes);
-  for await (const chunk of byteChunks(source.file, source.signal)) {
-    source.progress?.(chunk.length);
-    for (const piece of cutter.push(chunk)) {
+  let cutter = new PieceCutter(source.display, source.format, source.year, source.pieceBytes);
+  /** Cut again, scanning every record, from the piece whose cut held: its bytes and everything read after it go through a new cutter. */
+  const cutAgain = (from: Piece, unread: Piece[]): Piece[] => {
+    source.recut?.(from.offset);
+    const replay = [from.bytes, ...pending.map(({ piece }) => piece.bytes), ...unread.map((piece) => piece.bytes), ...cutter.held];
+    pending = [];
+    held = null;
+    failed = null;
+    cutter = new PieceCutter(source.display, source.format, source.year, source.pieceBytes, { offset: from.offset, line: from.start.line, json: from.start.json }, false);
+    return replay.flatMap((bytes) => cutter.push(bytes));
+  };
+  const take = async (pieces: Piece[]): Promise<void> => {
+    for (const [index, piece] of pieces.entries()) {
       submit(piece);
       await settle(reading.ahead);
+      if (failed) return take(cutAgain(failed, pieces.slice(index + 1)));
     }
-    if (cutter.unbounded) return false;
+  };
+  for await (const chunk of byteChunks(source.file, source.signal)) {
+    source.progress?.(chunk.length);
+    await take(cutter.push(chunk));
+    if (cutter.unbounded && !absorbedAny && held === null && pending.length === 0) return false;
   }
-  for (const piece of cutter.end()) submit(piece);
+  await take(cutter.end());
   await settle(0);
+  while (failed) {
+    await take(cutAgain(failed, []));
+    await take(cutter.end());
+    await settle(0);
+  }
+  // (Assigned in the closures above: TypeScript's narrowing does not see it.)
+  const last = held as { piece: Piece; result: R } | null;
+  if (last) await reading.absorb(last.piece, last.result);
   return true;
 }

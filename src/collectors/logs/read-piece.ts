@@ -3,11 +3,12 @@ import type { LogRecord } from '../../evidence/schema.ts';
 import type { LogFilterSpec } from '../../manifest/index.ts';
 import { cutPieceLimits, PieceBuilder, type BuilderLimits, type EarlierPieces, type PieceResult } from './aggregate.ts';
 import { compileFilter } from './filter.ts';
-import { createReader, type ReaderSetup } from './read-file.ts';
+import { createReader, type PieceEdge, type ReaderSetup } from './read-file.ts';
 
 export interface PieceOutput extends PieceResult {
   lines: number;
   postgresPrefix?: string;
+  edge?: PieceEdge;
 }
 
 export interface PieceTask {
@@ -34,9 +35,10 @@ export function pieceReader(task: PieceTask, filter: ((record: LogRecord) => boo
     push: (text: string) => reader.push(text),
     pushPiece: (parts: readonly string[]) => reader.pushPiece(parts),
     end(): PieceOutput {
-      const { lines, postgresPrefix } = reader.end();
+      const { lines, postgresPrefix, edge } = reader.end();
       const output: PieceOutput = { ...builder.result(), lines };
       if (postgresPrefix) output.postgresPrefix = postgresPrefix;
+      if (edge) output.edge = edge;
       return output;
     },
   };

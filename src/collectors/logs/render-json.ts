@@ -56,6 +56,8 @@ export interface RenderJsonParser extends ChunkParser {
    * array of its records when it is one, else scanned as chunks would be. Same records either way.
    */
   pushPiece(parts: readonly string[]): void;
+  /** Where the scan stands, when that is between two values (outside any string and record): else null. */
+  state(): RenderJsonState | null;
 }
 
 export function createRenderJsonParser(file: string, sink: RecordSink, options: RenderJsonOptions = {}): RenderJsonParser {
@@ -149,6 +151,7 @@ export function createRenderJsonParser(file: string, sink: RecordSink, options: 
   };
 
   const parser: RenderJsonParser = {
+    state: () => (inString || escapeCarry || captureDepth !== -1 ? null : { depth, topType, pageArrayDepth }),
     pushPiece(parts) {
       const state = options.state;
       const inArray = state && ((state.pageArrayDepth !== -1 && state.depth === state.pageArrayDepth + 1) || (state.depth === 1 && state.topType === OPEN_ARRAY));

@@ -4,7 +4,7 @@ import { TemplateMiner } from '../../lib/log-templates/miner.ts';
 import type { LogFilterSpec } from '../../manifest/index.ts';
 import { miningText } from './aggregate.ts';
 import { compileFilter } from './filter.ts';
-import { createReader, type ReaderSetup } from './read-file.ts';
+import { createReader, type PieceEdge, type ReaderSetup } from './read-file.ts';
 
 export interface TemplateTask {
   file: string;
@@ -20,6 +20,8 @@ export interface TemplatePieceResult {
   lastSeen?: string;
   unparsed: number;
   filteredOut: number;
+  /** How a JSON document's piece ended (checked against the next piece's guessed start). */
+  edge?: PieceEdge;
   /** Physical lines read. */
   lines: number;
   groups: { tokens: string[]; count: number; coarse: boolean }[];
@@ -82,7 +84,9 @@ export function templatePieceReader(task: TemplateTask, filter: ((record: LogRec
     push: (text: string) => reader.push(text),
     pushPiece: (parts: readonly string[]) => reader.pushPiece(parts),
     end(): TemplatePieceResult {
-      result.lines = reader.end().lines;
+      const { lines: read, edge } = reader.end();
+      result.lines = read;
+      if (edge) result.edge = edge;
       result.groups = miner.exportGroups();
       result.levels = levels;
       result.recordLines = lines.values();

@@ -1,5 +1,5 @@
 // Reading a log in pieces (on the main thread or in worker threads) gives byte-identical evidence to one pass over the whole file, for seeded inputs of several formats.
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,8 @@ import { PassThrough } from 'node:stream';
 import { runTemplates } from '../../../src/cli/templates.ts';
 import { collectLogs, type CollectLogsOptions } from '../../../src/collectors/logs/index.ts';
 import { PIECE_BYTES, PieceCutter, pieceParts, type Piece } from '../../../src/collectors/logs/pieces.ts';
+import { readInPieces } from '../../../src/collectors/logs/read-in-pieces.ts';
+import { readTemplatePiece } from '../../../src/collectors/logs/template-piece.ts';
 import { runCliProcess } from '../../helpers/cli.ts';
 import type { CollectContext } from '../../../src/collectors/types.ts';
 
@@ -83,6 +85,22 @@ function renderPage(seed: number, records: number, ids: number): string {
     logs.push({ id: g.random.uuid(), timestamp, message: g.message(), labels: labels(g.level()) });
   }
   return JSON.stringify({ hasMore: false, logs }, null, g.random.rand() < 0.5 ? 0 : 1);
+}
+
+/**
+ * Render-like records that carry arrays of objects whose first key is the records' own first key (separators inside them
+ * look like record separators), and tracebacks printed one entry per line at one time.
+ */
+function spansPage(seed: number, records: number): string {
+  const g = generator(seed, 20);
+  const spans = () => Array.from({ length: g.random.int(0, 40) }, () => ({ id: g.random.hex(8), ms: g.random.int(1, 900) }));
+  const logs: unknown[] = [];
+  for (let index = 0; logs.length < records; index++) {
+    const timestamp = new Date(START + index * 250).toISOString();
+    const messages = g.random.rand() < 0.3 ? g.traceback() : [g.message()];
+    for (const message of messages) logs.push({ id: g.random.uuid(), timestamp, message, spans: spans() });
+  }
+  return JSON.stringify({ hasMore: false, logs: logs.slice(0, records) });
 }
 
 function jsonLines(seed: number, records: number, ids: number, untimed = 0.1, crashes = 0.1): string {
@@ -233,6 +251,43 @@ describe('fracas templates in pieces', () => {
       }
     }
   }, 60_000);
+});
+
+describe('guessed cuts', () => {
+  it("a guess that lands inside a record is caught by the pieces' edges, and the file is cut again by scanning from the last piece that held", async () => {
+    const file = path.join(dir, 'spans.json');
+    writeFileSync(file, spansPage(5, 6000));
+    const whole = await evidenceText(file, { workers: 0, pieceBytes: Number.MAX_SAFE_INTEGER });
+    expect(await evidenceText(file, { workers: 0, pieceBytes: 16 << 10 })).toBe(whole);
+    expect(await evidenceText(file, { workers: 2, pieceBytes: 16 << 10 })).toBe(whole);
+    // The same file read through readInPieces directly: the guesses failed at least once, and every record came through once, in order.
+    const recuts: number[] = [];
+    const lines: number[] = [];
+    const setup = { format: 'render-json' };
+    const read = (piece: Piece) => readTemplatePiece({ file: 'spans.json', setup: { ...setup, start: piece.start } }, pieceParts(piece.bytes, piece.offset));
+    const done = await readInPieces(
+      { file, display: 'spans.json', format: 'render-json', year: undefined, pieceBytes: 16 << 10, recut: (offset) => recuts.push(offset) },
+      { ahead: 2, read: async (piece) => read(piece), absorb: (_piece, result) => void lines.push(...result.recordLines) },
+    );
+    expect(done).toBe(true);
+    expect(recuts.length).toBe(1);
+    const oneRead = readTemplatePiece({ file: 'spans.json', setup }, [readFileSync(file, 'utf8')]);
+    expect(lines.length).toBe(oneRead.recordLines.length);
+    expect(lines).toEqual(Array.from(oneRead.recordLines));
+    expect(lines.length).toBeGreaterThan(2500);
+  });
+
+  it('after the first scanned cut, cuts are guessed at the record separator; with guessing off, every cut is scanned', () => {
+    const text = Buffer.from(renderPage(4, 3000, 50));
+    const guessed = [...new PieceCutter('r.json', 'render-json', undefined, 4 << 10).push(text)];
+    const scanned = [...new PieceCutter('r.json', 'render-json', undefined, 4 << 10, undefined, false).push(text)];
+    expect(guessed.length).toBeGreaterThan(20);
+    expect(guessed[0]!.guessed).toBeUndefined();
+    expect(guessed[1]!.guessed).toBeUndefined();
+    expect(guessed.slice(2).every((piece) => piece.guessed)).toBe(true);
+    expect(scanned.some((piece) => piece.guessed)).toBe(false);
+    for (const piece of guessed.slice(1)) expect(pieceParts(piece.bytes, piece.offset).join('')).toMatch(/^,\s*\{\s*"id"/);
+  });
 });
 
 describe('PieceCutter', () => {
