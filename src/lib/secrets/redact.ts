@@ -42,15 +42,51 @@ export interface Redactor {
 // `n-r<digits>` marks a placeholder from an earlier run's evidence (see src/evidence/merge.ts).
 export { PLACEHOLDER_PATTERN, isSecretKey } from './recognise.ts';
 
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TIME_TEXT = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
+/** 1 for the hex digits (either case), per character code below 128. */
+const HEX_DIGIT = new Uint8Array(128);
+for (const char of '0123456789abcdefABCDEF') HEX_DIGIT[char.charCodeAt(0)] = 1;
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+/** /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i on a 36-character text, without a pattern. */
+function isUuidText(text: string): boolean {
+  for (let index = 0; index < 36; index++) {
+    const code = text.charCodeAt(index);
+    if (index === 8 || index === 13 || index === 18 || index === 23) {
+      if (code !== 45) return false;
+    } else if (code >= 128 || HEX_DIGIT[code] !== 1) return false;
+  }
+  return true;
+}
+
+/**
+ * /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/ without a pattern: the run of [\d:.] ends at the first other
+ * character (none of Z, + and - is in it), and what follows it must be nothing, Z or an offset.
+ */
+function isTimeText(text: string): boolean {
+  const length = text.length;
+  for (let index = 0; index < 10; index++) if (index !== 4 && index !== 7 && !isDigit(text.charCodeAt(index))) return false;
+  if (length === 10) return true;
+  const separator = text.charCodeAt(10);
+  if (separator !== 84 && separator !== 32) return false;
+  let end = 11;
+  for (let code = text.charCodeAt(end); end < length && (isDigit(code) || code === 58 || code === 46); code = text.charCodeAt(++end));
+  if (end === 11) return false;
+  if (end === length) return true;
+  const sign = text.charCodeAt(end);
+  if (sign === 90) return end + 1 === length;
+  if (sign !== 43 && sign !== 45) return false;
+  const rest = length - end - 1;
+  const at = end + 1;
+  if (rest === 4) return isDigit(text.charCodeAt(at)) && isDigit(text.charCodeAt(at + 1)) && isDigit(text.charCodeAt(at + 2)) && isDigit(text.charCodeAt(at + 3));
+  return rest === 5 && isDigit(text.charCodeAt(at)) && isDigit(text.charCodeAt(at + 1)) && text.charCodeAt(at + 2) === 58 && isDigit(text.charCodeAt(at + 3)) && isDigit(text.charCodeAt(at + 4));
+}
 
 /** A uuid or an ISO date/time on its own: evidence that must survive (ids and times are never secrets, nor hold one). */
 function isIdOrTime(text: string): boolean {
   const length = text.length;
-  // The dashes first: most texts fail there without running a pattern.
-  if (length === 36) return text.charCodeAt(8) === 45 && text.charCodeAt(23) === 45 && UUID_TEXT.test(text);
-  return length >= 10 && length <= 35 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && TIME_TEXT.test(text);
+  // The dashes first: most texts fail there.
+  if (length === 36) return text.charCodeAt(8) === 45 && text.charCodeAt(23) === 45 && isUuidText(text);
+  return length >= 10 && length <= 35 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && isTimeText(text);
 }
 
 /** Secrets long and varied enough to be replaced wherever they appear again, even without context. */
@@ -744,7 +780,7 @@ class RedactorState {
   }
 
   text(s: string): string {
-    return typeof s !== 'string' || s.length === 0 ? s : this.current(this.redaction(s));
+    return typeof s !== 'string' || s.length === 0 || isIdOrTime(s) ? s : this.current(this.redaction(s));
   }
 
   private keyInfo(key: string): KeyInfo {
@@ -793,9 +829,9 @@ class RedactorState {
   }
 
   private visitString(s: string): string {
-    if (s.length === 0) return s;
+    if (s.length === 0 || isIdOrTime(s)) return s;
     const entry = this.redaction(s);
-    if (s.length >= MIN_PROPAGATED && entry.version !== Number.POSITIVE_INFINITY) this.use(entry);
+    if (s.length >= MIN_PROPAGATED) this.use(entry);
     return entry.out;
   }
 
@@ -848,11 +884,13 @@ class RedactorState {
     }
     const identifierRecord = recordName !== undefined && isIdentifierKey(lastSegment(recordName));
     if (secretName !== undefined || secretKeys) return this.walkSecretRecord(source, keys, infos, secretName, identifierRecord, depth);
+    // In the order of Object.keys; one call instead of a keyed load per property (the records' shapes vary).
+    const values = Object.values(source);
     let result: Record<string, unknown> | undefined;
     for (let index = 0; index < keys.length; index++) {
       const key = keys[index]!;
       const info = infos[index]!;
-      const item = source[key];
+      const item = values[index];
       const outKey = info.entry.out;
       let out: unknown;
       if (typeof item === 'string') {
