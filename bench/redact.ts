@@ -1,11 +1,13 @@
-// npm run bench:redact [-- --seed N --lines 49000 --rows 1400]: redaction time (as gather runs it) against reading and JSON-parsing the same files.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// npm run bench:redact [-- --seed N --lines 49000 --rows 1400]: redaction time (as gather runs it) against reading and JSON-parsing the same files, and its share of collect and of a whole `fracas report`.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { collectLogs } from '../src/collectors/logs/index.ts';
 import { redactCollected } from '../src/collectors/gather.ts';
 import { createRedactor } from '../src/lib/secrets/redact.ts';
 import type { EvidenceBundle } from '../src/evidence/schema.ts';
 import { numberOption } from './args.ts';
+import { peakMegabytes, wallSeconds } from './time-v.ts';
 
 const seedArg = numberOption('--seed', 7);
 const lines = numberOption('--lines', 49_000);
@@ -91,18 +93,22 @@ const parseSeconds = await best(3, () => {
   if (count !== lines + rows) throw new Error('parse mismatch');
 });
 
+/** The log collector's output for the log file in `folder`, over the incident's window. */
+const collectLog = (folder: string, window: { start: string; end: string }) =>
+  collectLogs(
+    { id: 'app', kind: 'logs', paths: [path.basename(logFile)], format: 'auto' },
+    {
+      dir: folder,
+      resolve: (file) => path.resolve(folder, file),
+      incident: { id: 'BENCH', title: 'bench', severity: 'P2', environment: 'bench', service: 'bench', window },
+      env: {},
+      progress: () => undefined,
+    },
+  );
+
 // The evidence collect produces: the real log collector's output and the table as database rows.
 const collectStart = process.hrtime.bigint();
-const logs = await collectLogs(
-  { id: 'app', kind: 'logs', paths: [path.basename(logFile)], format: 'auto' },
-  {
-    dir,
-    resolve: (file) => path.resolve(dir, file),
-    incident: { id: 'BENCH', title: 'bench', severity: 'P2', environment: 'bench', service: 'bench', window: { start: '2000-01-01T00:00:00Z', end: '2100-01-01T00:00:00Z' } },
-    env: {},
-    progress: () => undefined,
-  },
-);
+const logs = await collectLog(dir, { start: '2000-01-01T00:00:00Z', end: '2100-01-01T00:00:00Z' });
 const collectSeconds = seconds(collectStart);
 const database = {
   evidence: {
@@ -119,16 +125,18 @@ const database = {
 
 // Redaction exactly as gather runs it: each collector's output, then the bundle (redactCollected).
 let redacted: unknown;
-const redactSeconds = await best(3, () => {
-  const redactor = createRedactor();
-  const redactedAt = new Map<unknown, number>();
-  const outputs = [logs, database].map((output) => {
-    const result = redactor.deep(output);
-    redactedAt.set(result, redactor.version());
-    return result;
+const redaction = (sources: readonly unknown[]) =>
+  best(3, () => {
+    const redactor = createRedactor();
+    const redactedAt = new Map<unknown, number>();
+    const outputs = sources.map((output) => {
+      const result = redactor.deep(output);
+      redactedAt.set(result, redactor.version());
+      return result;
+    });
+    redacted = redactCollected({ sources: outputs } as unknown as EvidenceBundle, redactor, redactedAt as Map<never, number>);
   });
-  redacted = redactCollected({ sources: outputs } as unknown as EvidenceBundle, redactor, redactedAt as Map<never, number>);
-});
+const redactSeconds = await redaction([logs, database]);
 const evidenceMB = JSON.stringify(redacted).length / 1e6;
 const planted = (readFileSync(logFile, 'utf8').match(/AccountKey=|aws secret key|Bearer |password=/g) ?? []).length;
 
@@ -141,3 +149,37 @@ console.log(`redaction (deep per source + whole bundle, best of 3): ${(redactSec
 console.log(`ratio redaction / read+parse: ${(redactSeconds / parseSeconds).toFixed(2)}`);
 const share = redactSeconds / (redactSeconds + collectSeconds);
 console.log(`redaction share of collect (collector + redaction): ${(share * 100).toFixed(1)}% (target <= 10%: ${share <= 0.1 ? 'met' : 'NOT met'})`);
+
+// The requirement as written: redaction's share of a whole `fracas report --format md` (collect, analyse, render) on an
+// incident with the same log, alone in its folder (a report reads the incidents beside it as its history).
+const incidentDir = path.join(dir, 'report', 'incident');
+const window = { start: '2026-11-19T00:00:00Z', end: '2026-11-21T00:00:00Z' };
+rmSync(path.join(dir, 'report'), { recursive: true, force: true });
+mkdirSync(incidentDir, { recursive: true });
+writeFileSync(path.join(incidentDir, path.basename(logFile)), readFileSync(logFile));
+writeFileSync(
+  path.join(incidentDir, 'incident.yaml'),
+  [
+    'id: BENCH-REDACT',
+    'title: bench:redact incident',
+    'severity: P2',
+    'environment: bench',
+    'service: api',
+    `window: { start: ${window.start}, end: ${window.end} }`,
+    'sources:',
+    `  - { id: app-logs, kind: logs, paths: [${path.basename(logFile)}] }`,
+    '',
+  ].join('\n'),
+);
+const fracas = path.resolve(import.meta.dirname, '../bin/fracas.js');
+const report = spawnSync('/usr/bin/time', ['-v', process.execPath, fracas, 'report', '--format', 'md', '--quiet', incidentDir], { encoding: 'utf8', maxBuffer: 1 << 24 });
+// Exit 2: the report was written, with an analyzer's error in it (named on stderr).
+if (report.status !== 0 && report.status !== 2) throw new Error(`fracas report failed (${report.status}): ${report.stderr.slice(-2000)}`);
+const reportSeconds = wallSeconds(report.stderr);
+const reportRedactSeconds = await redaction([await collectLog(incidentDir, window)]);
+console.log(
+  `fracas report --format md on the log alone (bin/fracas.js, /usr/bin/time -v): ${reportSeconds.toFixed(2)} s wall, ${(peakMegabytes(report.stderr) ?? 0).toFixed(0)} MB peak${report.status === 2 ? ' (exit 2: an analyzer failed, the report was written)' : ''}`,
+);
+console.log(`redaction of that incident's evidence (as gather runs it, best of 3): ${(reportRedactSeconds * 1000).toFixed(0)} ms`);
+const reportShare = reportRedactSeconds / reportSeconds;
+console.log(`redaction share of report (redaction / report wall time): ${(reportShare * 100).toFixed(1)}% (target <= 10%: ${reportShare <= 0.1 ? 'met' : 'NOT met'})`);
