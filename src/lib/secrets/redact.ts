@@ -206,14 +206,24 @@ const TOKEN_DELIMITER = /[\s"'=,;&<>(){}[\]|`/@:\\]/;
 const MAX_COMPLEX_SECRETS = 200;
 
 /** ASCII characters that end a token when looking known secrets up again (see SecretTable.propagate). */
-const DELIMITERS = new Uint8Array(128);
+const DELIMITERS = new Uint8Array(1 << 16);
 for (const char of ' \t\n\r\f\v"\'=,;&<>(){}[]|`/@:\\') DELIMITERS[char.charCodeAt(0)] = 1;
-const isDelimiter = (code: number): boolean => code < 128 && DELIMITERS[code] === 1;
+/** One load a character (every UTF-16 code unit has its entry; past the text's end, NaN, is none). */
+const isDelimiter = (code: number): boolean => DELIMITERS[code] === 1;
 /** A token's first four characters packed into a number: the cheap first test before a lookup. */
 const pack4 = (text: string, at: number): number =>
   (text.charCodeAt(at) & 0xff) | ((text.charCodeAt(at + 1) & 0xff) << 8) | ((text.charCodeAt(at + 2) & 0xff) << 16) | ((text.charCodeAt(at + 3) & 0x7f) << 24);
 /** With at most this many secrets new since a text was last redacted, they are looked for one by one. */
 const FEW_NEW_SECRETS = 16;
+/** A packed four characters folded to 16 bits: the index of SecretTable's bitmap in front of its maps. */
+const fold = (packed: number): number => (packed ^ (packed >>> 16)) & 0xffff;
+/** Bits of SecretTable.packedBits: some token secret starts with these four characters, some anchor does, some tail ends with them. */
+const TOKEN_BIT = 1;
+const ANCHOR_BIT = 2;
+const TAIL_BIT = 4;
+/** The complex secrets are first looked for together by one pattern while their text is at most this long. */
+const COMPLEX_GATE_CHARS = 65_536;
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** Where a secret's first delimiter is (its first run of token characters ends there). */
 function firstDelimiter(secret: string): number {
@@ -247,6 +257,8 @@ class SecretTable {
   /** Propagatable secrets without delimiter characters, found again as whole tokens (O(1) per token). */
   private readonly tokens = new Map<string, string>();
   private readonly prefixes = new Set<number>();
+  /** Which of `prefixes`, `anchors` and `tails` may hold a packed four characters (by fold): most tokens stop here. */
+  private readonly packedBits = new Uint8Array(1 << 16);
   /**
    * Propagatable secrets with delimiters inside (spaces, '=', '/'...), found again through an anchor: their longest
    * run after a delimiter (4+ characters), which starts a token wherever the secret appears. Those without one but
@@ -275,18 +287,21 @@ class SecretTable {
       if (!TOKEN_DELIMITER.test(secret)) {
         this.tokens.set(secret, placeholder);
         this.prefixes.add(pack4(secret, 0));
+        this.packedBits[fold(pack4(secret, 0))]! |= TOKEN_BIT;
         this.ordered.push(secret);
       } else {
         const anchor = anchorOf(secret);
         if (anchor !== undefined) {
           const key = pack4(secret, anchor);
           this.anchors.set(key, [...(this.anchors.get(key) ?? []), { secret, offset: anchor }]);
+          this.packedBits[fold(key)]! |= ANCHOR_BIT;
           this.ordered.push(secret);
         } else if (firstDelimiter(secret) >= 4) {
           const offset = firstDelimiter(secret);
           const key = pack4(secret, offset - 4);
           // In the order found: where two could be replaced, the one found first is (as a substring search in that order would).
           this.tails.set(key, [...(this.tails.get(key) ?? []), { secret, offset }]);
+          this.packedBits[fold(key)]! |= TAIL_BIT;
           this.ordered.push(secret);
         } else if (this.complex.length < MAX_COMPLEX_SECRETS) {
           this.complex.push(secret);
@@ -315,10 +330,26 @@ class SecretTable {
       return out;
     }
     let out = text;
-    for (const secret of this.complex) {
-      if (out.includes(secret)) out = out.split(secret).join(this.bySecret.get(secret) ?? '');
+    if (this.complex.length > 0 && this.complexGate().test(out)) {
+      for (const secret of this.complex) {
+        if (out.includes(secret)) out = out.split(secret).join(this.bySecret.get(secret) ?? '');
+      }
     }
     return this.tokens.size === 0 && this.anchors.size === 0 && this.tails.size === 0 ? out : this.scanTokens(out);
+  }
+
+  private gate: { count: number; pattern: RegExp } | undefined;
+
+  /**
+   * A pattern that matches where one of the complex secrets occurs (any of them: one pass instead of a search each); while
+   * their text is long, a pattern that matches everything (each is searched for, as before).
+   */
+  private complexGate(): RegExp {
+    if (this.gate?.count !== this.complex.length) {
+      const chars = this.complex.reduce((total, secret) => total + secret.length, 0);
+      this.gate = { count: this.complex.length, pattern: chars <= COMPLEX_GATE_CHARS ? new RegExp(this.complex.map(escapeRegExp).join('|')) : /(?:)/ };
+    }
+    return this.gate.pattern;
   }
 
   /** Every occurrence of a token secret that stands alone (delimiters or the text's ends around it, or .!? after). */
@@ -348,7 +379,8 @@ class SecretTable {
       while (start < length && isDelimiter(text.charCodeAt(start))) start += 1;
       let end = start;
       while (end < length && !isDelimiter(text.charCodeAt(end))) end += 1;
-      if (end - start >= 4 && this.tails.size > 0) {
+      const head = end - start >= 4 ? this.packedBits[fold(pack4(text, start))]! : 0;
+      if (end - start >= 4 && this.tails.size > 0 && (this.packedBits[fold(pack4(text, end - 4))]! & TAIL_BIT) !== 0) {
         // A secret whose first run ends where this token ends (and that starts in it): `<base64>==` after `AccountKey=`.
         const candidates = this.tails.get(pack4(text, end - 4));
         const hit = candidates?.find(({ secret, offset }) => end - offset >= start && end - offset >= copied && text.startsWith(secret, end - offset));
@@ -359,7 +391,7 @@ class SecretTable {
           continue;
         }
       }
-      if (end - start >= 4 && this.anchors.size > 0) {
+      if ((head & ANCHOR_BIT) !== 0) {
         const candidates = this.anchors.get(pack4(text, start));
         const hit = candidates?.find(({ secret, offset }) => start - offset >= copied && text.startsWith(secret, start - offset));
         if (hit !== undefined) {
@@ -369,7 +401,7 @@ class SecretTable {
           continue;
         }
       }
-      if (end - start >= 8 && this.prefixes.has(pack4(text, start))) {
+      if (end - start >= 8 && (head & TOKEN_BIT) !== 0 && this.prefixes.has(pack4(text, start))) {
         let tokenEnd = end;
         let placeholder = this.tokens.get(text.slice(start, tokenEnd));
         while (placeholder === undefined && tokenEnd - start > 8) {
@@ -723,6 +755,22 @@ interface KeyInfo {
   value: boolean;
   /** Index in NAME_FIELDS, or -1. */
   name: number;
+  /** The last text visited under this key (siblings repeat values: a file, a level, an excerpt) and its redaction. */
+  lastText?: string;
+  lastEntry?: Redaction;
+  /** The last text whose shape was judged under this key, and the verdict (secretValueKind). */
+  shapeText?: string;
+  shapeKind?: string | undefined;
+}
+
+/** A record's keys as walkRecord reads them: siblings at one depth usually have the same keys, in the same order. */
+interface RecordKeys {
+  keys: string[];
+  infos: KeyInfo[];
+  named: boolean;
+  secretKeys: boolean;
+  /** The deep redaction in which the long keys' redactions were last noted. */
+  run: number;
 }
 
 /** A text's redaction: `out` has every secret known at table version `version` replaced (0: only its own secrets). */
@@ -751,6 +799,8 @@ class RedactorState {
   private run = 0;
   private used: Redaction[] = [];
   private before: string[] = [];
+  /** Per depth, the keys of the last record walked there (compared key by key with the next one's). */
+  private readonly recordKeys: Array<RecordKeys | undefined> = [];
 
   /** The text's own secrets replaced; known secrets not looked for yet (the entry's version says which were). */
   redaction(s: string): Redaction {
@@ -857,8 +907,18 @@ class RedactorState {
     return this.walkRecord(value, depth);
   }
 
-  private walkRecord(source: Record<string, unknown>, depth: number): Record<string, unknown> {
-    const keys = Object.keys(source);
+  /** What the recogniser says about a record's keys, from the last record at this depth when its keys are the same. */
+  private keysOf(keys: string[], depth: number): RecordKeys {
+    const last = this.recordKeys[depth];
+    let same = last !== undefined && last.keys.length === keys.length;
+    for (let index = 0; same && index < keys.length; index++) same = last!.keys[index] === keys[index];
+    if (same) {
+      if (last!.run !== this.run) {
+        last!.run = this.run;
+        for (let index = 0; index < keys.length; index++) if (keys[index]!.length >= MIN_PROPAGATED) this.use(last!.infos[index]!.entry);
+      }
+      return last!;
+    }
     const infos = new Array<KeyInfo>(keys.length);
     let named = false;
     let secretKeys = false;
@@ -870,6 +930,37 @@ class RedactorState {
       if (info.name >= 0) named = true;
       if (info.secret || info.strong) secretKeys = true;
     }
+    const found = { keys, infos, named, secretKeys, run: this.run };
+    if (depth < 64) this.recordKeys[depth] = found;
+    return found;
+  }
+
+  /** visitString for a value under a key: the key's last text and its redaction are reused when the value is the same. */
+  private visitValue(info: KeyInfo, s: string): string {
+    if (s.length === 0) return s;
+    let entry: Redaction;
+    if (info.lastText === s) entry = info.lastEntry!;
+    else {
+      entry = this.redaction(s);
+      info.lastText = s;
+      info.lastEntry = entry;
+    }
+    if (s.length >= MIN_PROPAGATED) this.use(entry);
+    return entry.out;
+  }
+
+  /** secretValueKind of a value under a key, the key's last verdict reused when the value is the same. */
+  private shapeOf(info: KeyInfo, s: string): string | undefined {
+    if (info.shapeText !== s) {
+      info.shapeText = s;
+      info.shapeKind = secretValueKind(s.trim());
+    }
+    return info.shapeKind;
+  }
+
+  private walkRecord(source: Record<string, unknown>, depth: number): Record<string, unknown> {
+    const keys = Object.keys(source);
+    const { infos, named, secretKeys } = this.keysOf(keys, depth);
     // A {key|path|name: "DB_PASSWORD", value|left|right: "..."} record: the sibling values are secrets.
     // {path: "build.commit_sha", left: "<40 hex>"}: the values are named by the record's name field, not by `left`.
     let secretName: string | undefined;
@@ -894,9 +985,14 @@ class RedactorState {
       const outKey = info.entry.out;
       let out: unknown;
       if (typeof item === 'string') {
-        // A value that is a credential by its shape, whatever ordinary key holds it.
-        const shapeKind = item.length >= 24 && !info.identifier && !(identifierRecord && info.value) ? secretValueKind(item.trim()) : undefined;
-        out = shapeKind !== undefined ? this.table.placeholder(shapeKind, item) : this.visitString(item);
+        if (isIdOrTime(item) && (item.length === 36 || item.includes(':'))) {
+          // Kept (as visitString keeps it) without a look at its shape: a uuid is never a credential's, and none has a ':'.
+          out = item;
+        } else {
+          // A value that is a credential by its shape, whatever ordinary key holds it.
+          const shapeKind = item.length >= 24 && !info.identifier && !(identifierRecord && info.value) ? this.shapeOf(info, item) : undefined;
+          out = shapeKind !== undefined ? this.table.placeholder(shapeKind, item) : this.visitValue(info, item);
+        }
       } else if (item === null || typeof item !== 'object') {
         // Counts, flags and nulls under ordinary keys are kept as they are.
         out = item;
