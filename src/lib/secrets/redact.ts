@@ -42,34 +42,44 @@ export interface Redactor {
 // `n-r<digits>` marks a placeholder from an earlier run's evidence (see src/evidence/merge.ts).
 export { PLACEHOLDER_PATTERN, isSecretKey } from './recognise.ts';
 
-/** 1 for the hex digits (either case), per character code below 128. */
-const HEX_DIGIT = new Uint8Array(128);
+/** 1 for the hex digits (either case), per UTF-16 code unit. */
+const HEX_DIGIT = new Uint8Array(1 << 16);
 for (const char of '0123456789abcdefABCDEF') HEX_DIGIT[char.charCodeAt(0)] = 1;
+/** An ASCII digit (false past the text's end: NaN). */
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 
-/** /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i on a 36-character text, without a pattern. */
-function isUuidText(text: string): boolean {
-  for (let index = 0; index < 36; index++) {
-    const code = text.charCodeAt(index);
-    if (index === 8 || index === 13 || index === 18 || index === 23) {
-      if (code !== 45) return false;
-    } else if (code >= 128 || HEX_DIGIT[code] !== 1) return false;
-  }
+function hexRun(text: string, from: number, to: number): boolean {
+  for (let index = from; index < to; index++) if (HEX_DIGIT[text.charCodeAt(index)] !== 1) return false;
   return true;
 }
 
+function digitRun(text: string, from: number, to: number): boolean {
+  for (let index = from; index < to; index++) if (!isDigit(text.charCodeAt(index))) return false;
+  return true;
+}
+
+/** /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i on a 36-character text with dashes at 8 and 23, without a pattern. */
+function isUuidText(text: string): boolean {
+  return text.charCodeAt(13) === 45 && text.charCodeAt(18) === 45 && hexRun(text, 0, 8) && hexRun(text, 9, 13) && hexRun(text, 14, 18) && hexRun(text, 19, 23) && hexRun(text, 24, 36);
+}
+
 /**
- * /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/ without a pattern: the run of [\d:.] ends at the first other
- * character (none of Z, + and - is in it), and what follows it must be nothing, Z or an offset.
+ * /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/ on a text of 10+ characters with dashes at 4 and 7, without a
+ * pattern: the run of [\d:.] ends at the first other character (none of Z, + and - is in it), and what follows it must be
+ * nothing, Z or an offset.
  */
 function isTimeText(text: string): boolean {
   const length = text.length;
-  for (let index = 0; index < 10; index++) if (index !== 4 && index !== 7 && !isDigit(text.charCodeAt(index))) return false;
+  if (!digitRun(text, 0, 4) || !digitRun(text, 5, 7) || !digitRun(text, 8, 10)) return false;
   if (length === 10) return true;
   const separator = text.charCodeAt(10);
   if (separator !== 84 && separator !== 32) return false;
   let end = 11;
-  for (let code = text.charCodeAt(end); end < length && (isDigit(code) || code === 58 || code === 46); code = text.charCodeAt(++end));
+  while (end < length) {
+    const code = text.charCodeAt(end);
+    if (!isDigit(code) && code !== 58 && code !== 46) break;
+    end += 1;
+  }
   if (end === 11) return false;
   if (end === length) return true;
   const sign = text.charCodeAt(end);
@@ -77,8 +87,8 @@ function isTimeText(text: string): boolean {
   if (sign !== 43 && sign !== 45) return false;
   const rest = length - end - 1;
   const at = end + 1;
-  if (rest === 4) return isDigit(text.charCodeAt(at)) && isDigit(text.charCodeAt(at + 1)) && isDigit(text.charCodeAt(at + 2)) && isDigit(text.charCodeAt(at + 3));
-  return rest === 5 && isDigit(text.charCodeAt(at)) && isDigit(text.charCodeAt(at + 1)) && text.charCodeAt(at + 2) === 58 && isDigit(text.charCodeAt(at + 3)) && isDigit(text.charCodeAt(at + 4));
+  if (rest === 4) return digitRun(text, at, at + 4);
+  return rest === 5 && digitRun(text, at, at + 2) && text.charCodeAt(at + 2) === 58 && digitRun(text, at + 3, at + 5);
 }
 
 /** A uuid or an ISO date/time on its own: evidence that must survive (ids and times are never secrets, nor hold one). */
