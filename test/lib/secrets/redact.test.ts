@@ -329,6 +329,55 @@ describe('redactor: examples', () => {
     for (const secret of secrets) expect(redactor.text(`later:${secret};`)).not.toContain(secret);
   });
 
+  it("reuses a key's last value and a record's keys without leaking a secret found later into what was redacted before", () => {
+    const redactor = createRedactor();
+    // Siblings with the same keys and the same values (the reused redactions), then the secret, as a value and as a key.
+    const records = Array.from({ length: 4 }, (_, index) => ({ file: 'app.log', message: 'retry with Zq81mWx3Lp5tRk0v', Zq81mWx3Lp5tRk0v: index }));
+    const output = redactor.deep({ records, config: { db_password: 'Zq81mWx3Lp5tRk0v' } });
+    const placeholder = String(output.config.db_password);
+    expect(JSON.stringify(output)).not.toContain('Zq81mWx3Lp5tRk0v');
+    for (const record of output.records) expect(record.message).toBe(`retry with ${placeholder}`);
+    // A later deep redaction (as redactCollected runs one when the version grew) reuses the same redactions, brought up to date.
+    const again = redactor.deep({ records, note: 'retry with Zq81mWx3Lp5tRk0v' });
+    expect(JSON.stringify(again)).not.toContain('Zq81mWx3Lp5tRk0v');
+    expect(again.records[3]?.message).toBe(`retry with ${placeholder}`);
+    // A secret found after the values were redacted and reused, in a second run: the version grew, the texts follow.
+    const before = redactor.version();
+    const later = redactor.deep({ records: records.map((record) => ({ ...record, message: 'sent Vb72kQp9Xs4mLz1c' })), late: { api_token: 'Vb72kQp9Xs4mLz1c' } });
+    expect(redactor.version()).toBeGreaterThan(before);
+    expect(JSON.stringify(later)).not.toContain('Vb72kQp9Xs4mLz1c');
+    // A sibling whose keys differ (a secret key among them) is judged on its own.
+    const mixedRecords = redactor.deep([
+      { file: 'a', line: 1 },
+      { file: 'a', line: 2 },
+      { file: 'a', token: 'Pm3xK8qLz2Wv7tRb' },
+    ]);
+    expect(JSON.stringify(mixedRecords)).not.toContain('Pm3xK8qLz2Wv7tRb');
+  });
+
+  it('finds complex secrets (delimiters, no anchor) again in texts redacted before them, with many new secrets at once', () => {
+    // Runs of at most three characters between delimiters: found again by substring, first all together by one pattern;
+    // long ones (over the pattern's budget) each by its own search.
+    const short = Array.from({ length: 20 }, (_, index) => `a${index % 10}/b${index}x/c${index}d/e1==`);
+    const long = Array.from({ length: 20 }, (_, index) => `${`q${index}/`.repeat(1_000)}z9==`);
+    for (const secrets of [short, long]) {
+      const redactor = createRedactor();
+      const output = redactor.deep({ earlier: secrets.map((secret) => `saw ${secret} here`), config: secrets.map((secret) => ({ password: secret })) });
+      const text = JSON.stringify(output);
+      for (const secret of secrets) expect(text).not.toContain(secret);
+      expect(output.earlier[0]).toBe(`saw ${String(output.config[0]?.password)} here`);
+    }
+  });
+
+  it('tells ids and times as the patterns do (uuid in either case, date, date and time with a zone or offset)', () => {
+    const redactor = createRedactor();
+    const kept = ['2026-11-19', '2026-11-19T06:00:08Z', '2026-11-19 06:00:08.123+02:00', '2026-11-19T06:00:08-0200', '2026-11-19T06:00', 'F33C869D-33e1-4d60-a39a-d0567714645c'];
+    for (const value of kept) expect(redactor.deep({ at: value, message: value })).toEqual({ at: value, message: value });
+    // Near misses are redacted like any text: a secret key's value, or a shape that is a credential's.
+    expect(redactor.deep({ token: '2026-11-19T06:00:08+2:00' }).token).toMatch(/^\[REDACTED:token:\d+\]$/);
+    expect(redactor.deep({ value: 'f33c869d33e14d60a39ad0567714645c9a' }).value).toMatch(/^\[REDACTED:high-entropy-hex:\d+\]$/);
+  });
+
   it('returns what holds no secret as it is and never changes its input', () => {
     const redactor = createRedactor();
     const clean = { records: [{ message: 'GET /health 200', fields: { level: 'info' }, count: 3 }], ids: ['f33c869d-33e1-4d60-a39a-d0567714645c'] };
