@@ -667,7 +667,8 @@ function redactText(table: SecretTable, input: string): string {
   }
   if (text.includes('</')) text = text.replace(XML_ELEMENT, (whole, tag: string, value: string) => (isSecretKey(tag) ? `<${tag}>${redactKeyedValue(table, tag, value)}</${tag}>` : whole));
   if (text.includes('--')) text = text.replace(CLI_FLAG, (whole, head: string, flag: string, value: string) => (isSecretKey(flag) ? `${head}${redactKeyedValue(table, flag, value)}` : whole));
-  if (text.includes('-u') || text.includes('--user')) {
+  // `--user` holds `-u`: one search.
+  if (text.includes('-u')) {
     text = text.replace(CURL_USER, (whole, head: string, password: string) => (isNonSecretValue(password) || alreadyRedacted(password) ? whole : `${head}${table.placeholder('password', password)}`));
   }
   if (text.includes('"value"')) {
