@@ -44,18 +44,29 @@ export function pieceParts(bytes: Uint8Array, offset: number): string[] {
 
 /** Formats whose records can be told apart without reading the file from its start; others are read as one piece per file. */
 export function cuttable(format: string): boolean {
-  return format === 'render-json' || (JSON_LINE_FORMATS.has(format) && format !== 'docker-json') || lineStart(format, undefined) !== null;
+  return format === 'render-json' || lineStart(format, undefined) !== null;
 }
 
 const NO_JOIN_TEXT_FORMATS = new Set(['python', 'plain', 'access-log', 'nginx-error', 'apache-error', 'ruby', 'pgbouncer', 'java', 'go', 'logfmt']);
 const NOT_HEADED = new Set(['render-json', 'render-text', 'syslog', 'heroku', 'docker-json', 'postgres', 'postgres-syslog', 'cri']);
 
 /**
+ * Docker's json-file lines: one that the trace joiner cannot join to the line before (it has a level field, or its text
+ * is neither a continuation nor an exception line; see the reader's `joinTraceLines` for docker-json), with a time.
+ */
+function dockerLineStart(line: string): boolean {
+  if (line.trimStart().charCodeAt(0) !== 123) return false;
+  const record = recordOf(line, '');
+  return record?.timestamp !== undefined && (record.fields.level !== undefined || (!CONTINUATION.test(record.message) && !EXCEPTION_LINE.test(record.message)));
+}
+
+/**
  * For line formats: whether a line certainly starts a record that nothing before it can continue, and has a time of its
  * own (a record without one would take the time of the record before it, in the piece before).
  */
 function lineStart(format: string, year: number | undefined): ((line: string) => boolean) | null {
-  if (JSON_LINE_FORMATS.has(format)) return format === 'docker-json' ? null : (line) => line.trimStart().charCodeAt(0) === 123 && recordOf(line, '')?.timestamp !== undefined;
+  if (format === 'docker-json') return dockerLineStart;
+  if (JSON_LINE_FORMATS.has(format)) return (line) => line.trimStart().charCodeAt(0) === 123 && recordOf(line, '')?.timestamp !== undefined;
   if (NOT_HEADED.has(format)) return null;
   if (!NO_JOIN_TEXT_FORMATS.has(format) && !format.includes('<')) return null;
   const head = textHead(format, year);
