@@ -16,7 +16,7 @@ function failedJobs(bundle: EvidenceBundle): { count: number; refs: EvidenceRef[
       if (!check) continue;
       check.rows.forEach((row, index) => {
         const labels = [row[table.stateColumn], table.statusColumn ? row[table.statusColumn] : undefined];
-        const jobs = Number(row.count ?? row.jobs ?? 0);
+        const jobs = Number(row.jobs ?? 0);
         if (labels.some((label) => typeof label === 'string' && FAILED_STATE.test(label)) && Number.isFinite(jobs)) {
           count += jobs;
           refs.push({ kind: 'query-row', source: source.id, check: check.id, row: index, excerpt: JSON.stringify(row) });

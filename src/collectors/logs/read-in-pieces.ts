@@ -78,7 +78,7 @@ export async function readInPieces<R extends { edge?: PieceEdge }>(source: Piece
   /** Cut again, scanning every record, from the piece whose cut held: its bytes and everything read after it go through a new cutter. */
   const cutAgain = (from: Piece, unread: Piece[]): Piece[] => {
     source.recut?.(from.offset);
-    const replay = [from.bytes, ...pending.map(({ piece }) => piece.bytes), ...unread.map((piece) => piece.bytes), ...cutter.held];
+    const replay = [from.bytes, ...pending.map(({ piece }) => piece.bytes), ...unread.map((piece) => piece.bytes), cutter.rest];
     pending = [];
     held = null;
     failed = null;

@@ -27,7 +27,7 @@ const READ_BYTES = 1 << 20;
 /** Text is decoded in slices of this many bytes, so each decoded string dies young. */
 const DECODE_SLICE = 64 << 10;
 
-/** The (possibly gzipped) file's bytes, decompressed, in blocks that are each their own allocation (a reader may keep views of them). */
+/** The (possibly gzipped) file's bytes, decompressed, in blocks; a block is valid only until the next one is read (the read buffer is reused). */
 export async function* byteChunks(file: string, signal?: AbortSignal): AsyncIterable<Buffer> {
   if (await isGzip(file)) {
     const raw = createReadStream(file, { highWaterMark: READ_BYTES, signal });
@@ -37,10 +37,10 @@ export async function* byteChunks(file: string, signal?: AbortSignal): AsyncIter
     return;
   }
   const handle = await open(file, 'r');
+  const block = Buffer.allocUnsafeSlow(READ_BYTES);
   try {
     for (;;) {
       signal?.throwIfAborted();
-      const block = Buffer.allocUnsafeSlow(READ_BYTES);
       const { bytesRead } = await handle.read(block, 0, READ_BYTES, null);
       if (bytesRead === 0) return;
       yield bytesRead === READ_BYTES ? block : block.subarray(0, bytesRead);

@@ -130,6 +130,26 @@ function pythonText(seed: number, records: number, ids: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Docker's json-file driver: one entry per line of output, so a stack trace arrives as many entries (joined back by the reader). */
+function dockerLines(seed: number, records: number, ids: number): string {
+  const g = generator(seed, ids);
+  const lines: string[] = [];
+  let time = START;
+  const entry = (log: string, stream = 'stdout'): string => JSON.stringify({ log: `${log}\n`, stream, time: new Date(time).toISOString().replace('Z', `${g.random.int(100_000, 999_999)}Z`) });
+  for (let index = 0; index < records; index++) {
+    time += g.random.int(0, 900);
+    lines.push(entry(`${new Date(time).toISOString()} ${g.random.pick(['INFO', 'WARN', 'ERROR'])} ${g.message()}`));
+    if (g.random.rand() < 0.08) {
+      lines.push(entry('java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 30000ms.', 'stderr'));
+      lines.push(entry('\tat com.zaxxer.hikari.pool.HikariPool.createTimeoutException(HikariPool.java:696)', 'stderr'));
+      lines.push(entry('\tat com.zaxxer.hikari.pool.HikariPool.getConnection(HikariPool.java:181)', 'stderr'));
+      lines.push(entry('Caused by: org.postgresql.util.PSQLException: Connection to db:5432 refused.', 'stderr'));
+      lines.push(entry('\t... 12 more', 'stderr'));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 async function evidenceText(file: string, options: CollectLogsOptions, format = 'auto'): Promise<string> {
   const output = await collectLogs({ id: 'app-logs', kind: 'logs', paths: [file], format }, context(), options);
   return JSON.stringify(output.evidence);
@@ -140,6 +160,7 @@ describe('reading a log in pieces', () => {
     ['render.json', renderPage],
     ['app.jsonl', jsonLines],
     ['app.log', pythonText],
+    ['docker.log', dockerLines],
   ];
   for (const [name, write] of cases) {
     it(`${name}: pieces on the main thread and on two worker threads give the same evidence as one pass`, async () => {
