@@ -25,7 +25,9 @@ export function reviewTimelineEntries(events: ReviewEvent[]): TimelineEntry[] {
 }
 
 /** Time to detect, acknowledge, mitigate and resolve, in minutes, each from its stated starting point. */
-function reviewDurations(events: ReviewEvent[], firstError: string | undefined): ReviewDurations {
+function reviewDurations(events: ReviewEvent[], errorTime: string | undefined): ReviewDurations {
+  // The evidence's first error time comes from logs and query rows: one that is not a time is no onset.
+  const firstError = errorTime !== undefined && Number.isFinite(Date.parse(errorTime)) ? errorTime : undefined;
   const at = (name: string) => events.find((event) => event.event === name)?.time;
   const started = at('started');
   const onset = started ?? firstError;
