@@ -87,8 +87,10 @@ function hintsOf(text: string, record?: LogRecord): ErrorHints {
 }
 
 /** Whole record text for classification: the message plus the structured error fields (pino `err`, structlog `exception`). */
-function recordText(record: LogRecord | undefined, fallback: string): string {
+function recordText(record: (Pick<LogRecord, 'message'> & { fields?: LogRecord['fields'] }) | undefined, fallback: string): string {
   if (!record) return fallback;
+  // A template's sample (when none of its records was kept) has its message only.
+  if (!record.fields) return record.message;
   const extra = Object.entries(record.fields)
     .filter(([key]) => /^(?:err|error|exception|exc_info|stack|stack_trace|reason|cause)(?:\.|$)/i.test(key))
     .map(([, value]) => value);
@@ -196,8 +198,9 @@ export function errorFamilies(bundle: EvidenceBundle): { families: ErrorFamily[]
       const frames = new Map<string, AppFrame>();
       let failing: AppFrame | undefined;
       for (const record of own.length > 0 ? own : template.samples) {
-        for (const frame of appFrames(recordText(record as LogRecord, record.message))) frames.set(`${frame.file}:${frame.line}`, frame);
-        failing ??= failingFrame(recordText(record as LogRecord, record.message));
+        const recordWhole = recordText(record, record.message);
+        for (const frame of appFrames(recordWhole)) frames.set(`${frame.file}:${frame.line}`, frame);
+        failing ??= failingFrame(recordWhole);
       }
       // A record that is one frame line behind a logger prefix (a backtrace logged line by line).
       if (frames.size === 0 && /\.(?:rb|py|go|js|ts|java|kt):\d/.test(quote) && !quote.includes('\n')) {

@@ -67,6 +67,15 @@ describe('error families', () => {
     expect(result.chain.root?.candidate).toBe(panic.id);
   });
 
+  it('reads a family from its template sample when none of its records was kept (a large log past the kept-records cap)', () => {
+    const capped = bundle(spec);
+    for (const source of capped.sources) if (source.kind === 'logs' && source.evidence) source.evidence.records = [];
+    const result = attribute(capped, []);
+    const panic = result.candidates.find((candidate) => candidate.templates.includes('app:panic'))!;
+    expect(panic.category).toBe('code-defect');
+    expect(panic.features.frame).toBe('app/handler.go:88');
+  });
+
   it('a few misleading errors at the onset reach little and lose to the cause', () => {
     const result = attribute(bundle(spec), []);
     const odd = result.candidates.find((candidate) => candidate.templates.includes('app:odd'))!;
