@@ -64,6 +64,11 @@ function check<K extends DatabaseCheckId>(evidence: DatabaseEvidence, id: K, tab
 
 const num = (value: DbValue | undefined): number => (typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : 0);
 const str = (value: DbValue | undefined): string => (value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+/** A row's time, when it is one: a finding's times are sorted and subtracted downstream (a row may hold anything). */
+const timeOf = (value: DbValue | undefined): string | undefined => {
+  const text = str(value);
+  return text !== '' && Number.isFinite(Date.parse(text)) ? text : undefined;
+};
 const list = (value: DbValue | undefined): string[] => (Array.isArray(value) ? value.filter((item) => item !== null).map(str) : []);
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -199,8 +204,8 @@ function jobErrors(sourceId: string, evidence: DatabaseEvidence, table: JobTable
       refs(sourceId, errors, [{ row, index }], ['normalized_error', 'error_code', 'occurrences', 'jobs', 'first_seen', 'last_seen']),
       {
         entities,
-        ...(str(row.first_seen) ? { firstSeen: str(row.first_seen) } : {}),
-        ...(str(row.last_seen) ? { lastSeen: str(row.last_seen) } : {}),
+        ...(timeOf(row.first_seen) ? { firstSeen: timeOf(row.first_seen) } : {}),
+        ...(timeOf(row.last_seen) ? { lastSeen: timeOf(row.last_seen) } : {}),
         ...(match ? { signatureId: match.signature.id, resource: match.resource } : {}),
         ...(match?.resourceName ? { resourceName: match.resourceName } : {}),
       },

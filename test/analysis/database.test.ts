@@ -117,6 +117,14 @@ describe('databaseFindings: jobs', () => {
     ]);
     expect(findings[0]!.entities).toEqual({ 'job-id': ['j-5', 'j-6'], 'document-id': ['d-5'] });
     expect(findings[1]!.refs).toEqual([expect.objectContaining({ check: 'recent-errors', row: 1 })]);
+    expect([findings[0]!.firstSeen, findings[0]!.lastSeen]).toEqual(['2026-11-20T09:00:00.000Z', '2026-11-20T10:00:00.000Z']);
+  });
+
+  it('gives an error group no times when its row holds values that are not times', () => {
+    const row: DbRow = { normalized_error: 'boom', error_code: null, occurrences: 3, jobs: 3, first_seen: 1e308, last_seen: 'later', sample_error: 'boom', states: [], sample_ids: [] };
+    const [finding] = databaseFindings('db', evidence([check('recent-errors', [row])]));
+    expect(finding!.firstSeen).toBeUndefined();
+    expect(finding!.lastSeen).toBeUndefined();
   });
 
   it('classifies job error texts with the error-signature catalogue', () => {

@@ -52,7 +52,7 @@ export class HeldBytes {
   /** The bytes up to absolute offset `at`, in an allocation of their own; the bytes after it stay held. */
   take(at: number): Buffer {
     const count = at - this.first;
-    const taken = Buffer.from(new ArrayBuffer(count));
+    const taken = Buffer.allocUnsafeSlow(count);
     this.buffer.copy(taken, 0, 0, count);
     this.buffer.copy(this.buffer, 0, count, this.length);
     this.length -= count;

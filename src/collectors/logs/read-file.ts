@@ -76,6 +76,18 @@ export interface Reader {
   end(): { lines: number; postgresPrefix?: string; edge?: PieceEdge };
 }
 
+/** Passes records on, noting the first and the last (how a JSON piece begins and ends). */
+function noteEdges(sink: RecordSink, edge: PieceEdge): RecordSink {
+  return {
+    record(record) {
+      edge.first ??= record;
+      edge.last = record;
+      sink.record(record);
+    },
+    unparsed: (line, reason, text) => sink.unparsed(line, reason, text),
+  };
+}
+
 /** The format's reader chain (parser, multi-line joiner) over a record sink. */
 export function createReader(displayPath: string, setup: ReaderSetup, sink: RecordSink): Reader {
   const { format, year } = setup;
@@ -94,20 +106,9 @@ export function createReader(displayPath: string, setup: ReaderSetup, sink: Reco
   let json: RenderJsonParser | null = null;
   let splitter: LineSplitter | null = null;
   let postgres: ReturnType<typeof createPostgresParser> | null = null;
-  let edge: PieceEdge | null = null;
+  const edge: PieceEdge = { state: null };
   if (format === 'render-json') {
-    const joined = sink;
-    const found: PieceEdge = { state: null };
-    edge = found;
-    const edgeSink: RecordSink = {
-      record(record) {
-        found.first ??= record;
-        found.last = record;
-        joined.record(record);
-      },
-      unparsed: (line, reason, text) => joined.unparsed(line, reason, text),
-    };
-    parser = json = createRenderJsonParser(displayPath, edgeSink, { line: startLine + 1, state: setup.start?.json });
+    parser = json = createRenderJsonParser(displayPath, noteEdges(sink, edge), { line: startLine + 1, state: setup.start?.json });
   } else {
     let lineParser: LineParser;
     if (JSON_LINE_FORMATS.has(format)) lineParser = createJsonLinesParser(displayPath, sink);
@@ -143,7 +144,7 @@ export function createReader(displayPath: string, setup: ReaderSetup, sink: Reco
       joiner?.flush();
       const lines = splitter ? splitter.lines - startLine : 0;
       const prefix = postgres?.prefix();
-      if (edge && json) return { lines, edge: { ...edge, state: json.state() } };
+      if (json) return { lines, edge: { ...edge, state: json.state() } };
       return prefix ? { lines, postgresPrefix: prefix } : { lines };
     },
   };
