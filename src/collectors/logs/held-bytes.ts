@@ -44,6 +44,11 @@ export class HeldBytes {
     return found === -1 ? -1 : this.first + low + found;
   }
 
+  /** The byte at absolute offset `at` (held). */
+  byte(at: number): number {
+    return this.buffer[at - this.first]!;
+  }
+
   /** The bytes between two absolute offsets (clipped to what is held), as a view valid until the next push or take. */
   slice(from: number, to: number): Buffer {
     return this.view().subarray(Math.max(0, from - this.first), Math.max(0, to - this.first));

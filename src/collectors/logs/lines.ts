@@ -64,15 +64,24 @@ export class LineSplitter {
       this.sink.unparsed(lineNumber, 'line-too-long', raw.slice(0, 200));
       return;
     }
-    const text = raw.length > 0 && raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-    if (text.indexOf('\u0000') !== -1) {
-      this.sink.unparsed(lineNumber, 'binary', text.slice(0, 200));
-      return;
-    }
-    if (text.indexOf('\uFFFD') !== -1) {
-      this.sink.unparsed(lineNumber, 'invalid-utf8', text.slice(0, 200));
-      return;
-    }
-    this.parser.line(text, lineNumber);
+    const text = withoutCr(raw);
+    const fault = lineFault(text);
+    if (fault) this.sink.unparsed(lineNumber, fault, text.slice(0, 200));
+    else this.parser.line(text, lineNumber);
   }
+}
+
+const withoutCr = (raw: string): string => (raw.length > 0 && raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw);
+
+function lineFault(text: string): 'binary' | 'invalid-utf8' | null {
+  if (text.indexOf('\u0000') !== -1) return 'binary';
+  if (text.indexOf('\uFFFD') !== -1) return 'invalid-utf8';
+  return null;
+}
+
+/** A decoded physical line (without its newline) as the splitter hands it to a parser, or null when the splitter reports it unparsed. */
+export function lineAsParsed(raw: string): string | null {
+  if (raw.length > MAX_LINE_LENGTH) return null;
+  const text = withoutCr(raw);
+  return lineFault(text) ? null : text;
 }

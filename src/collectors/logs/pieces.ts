@@ -3,9 +3,9 @@ import { CONTINUATION, EXCEPTION_LINE } from './app-formats.ts';
 import { JSON_LINE_FORMATS } from './detect.ts';
 import { HeldBytes } from './held-bytes.ts';
 import { JsonCuts, recordOf } from './json-cuts.ts';
+import { lineCuts, type CarriedState, type CutterSetup, type LineCuts } from './line-cuts.ts';
 import type { ReaderStart } from './read-file.ts';
 import { textHead } from './read-file.ts';
-import type { RenderJsonState } from './render-json.ts';
 import { decodeBlock, textDecoder } from './source.ts';
 
 /** Bytes a piece holds before the cutter looks for a boundary. */
@@ -26,10 +26,8 @@ export interface Piece {
 }
 
 /** A cutter's start within a file (when a file is cut again from a piece whose start is known). */
-export interface CutterStart {
+export interface CutterStart extends ReaderStart {
   offset: number;
-  line: number;
-  json?: RenderJsonState;
 }
 
 /** A piece's text, decoded in slices as the reader takes it (the same text as the whole file's decoding at that place: pieces start after an ASCII byte). */
@@ -42,13 +40,15 @@ export function pieceParts(bytes: Uint8Array, offset: number): string[] {
   return parts;
 }
 
-/** Formats whose records can be told apart without reading the file from its start; others are read as one piece per file. */
+/** Formats whose records can be told apart without reading the file from its start, or whose reader's state at a cut is known; others are read as one piece per file. */
 export function cuttable(format: string): boolean {
-  return format === 'render-json' || lineStart(format, undefined) !== null;
+  return format === 'render-json' || CARRYING.has(format) || lineStart(format, undefined) !== null;
 }
 
 const NO_JOIN_TEXT_FORMATS = new Set(['python', 'plain', 'access-log', 'nginx-error', 'apache-error', 'ruby', 'pgbouncer', 'java', 'go', 'logfmt']);
-const NOT_HEADED = new Set(['render-json', 'render-text', 'syslog', 'heroku', 'docker-json', 'postgres', 'postgres-syslog', 'cri']);
+/** Line formats whose reader carries state from line to line: cut where `lineCuts` says. */
+const CARRYING = new Set(['render-text', 'syslog', 'heroku', 'postgres', 'postgres-syslog', 'cri']);
+const NOT_HEADED = new Set(['render-json', 'docker-json', ...CARRYING]);
 
 /**
  * Docker's json-file lines: one that the trace joiner cannot join to the line before (it has a level field, or its text
@@ -73,6 +73,13 @@ function lineStart(format: string, year: number | undefined): ((line: string) =>
   return (line) => line.length > 0 && !CONTINUATION.test(line) && !EXCEPTION_LINE.test(line) && head(line)?.timestamp !== undefined;
 }
 
+/** The reader's state a cutter's start carries (beyond its line). */
+function carriedAt(start: CutterStart | undefined): CarriedState {
+  if (!start) return {};
+  const { json, syslog, postgresPrefix } = start;
+  return { ...(json ? { json } : {}), ...(syslog ? { syslog } : {}), ...(postgresPrefix ? { postgresPrefix } : {}) };
+}
+
 function countNewlines(bytes: Buffer): number {
   let count = 0;
   for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) count++;
@@ -86,31 +93,36 @@ function countNewlines(bytes: Buffer): number {
 export class PieceCutter {
   private readonly held: HeldBytes;
   private startLine: number;
-  private startState: RenderJsonState | undefined;
+  /** The reader's state where the current piece begins. */
+  private startState: CarriedState;
   /** Whether the current piece starts at a guessed cut. */
   private startGuessed = false;
   private readonly ready: Piece[] = [];
   private readonly json: JsonCuts | null = null;
   private readonly startsRecord: ((line: string) => boolean) | null;
+  private readonly rule: LineCuts | null;
   private readonly firstOffset: number;
   /** Line formats: the absolute offset from which to look for the next boundary. */
   private searchFrom: number;
+  /** Whether every byte has been pushed. */
+  private ended = false;
 
   constructor(
     file: string,
-    format: string,
-    year: number | undefined,
+    setup: CutterSetup,
     private readonly pieceBytes = PIECE_BYTES,
     start?: CutterStart,
     /** Whether JSON cuts after the first may be guessed (false: every cut is scanned). */
     guessing = true,
   ) {
-    this.startsRecord = lineStart(format, year);
+    const { format } = setup;
+    this.rule = lineCuts(file, setup, start);
+    this.startsRecord = this.rule ? null : lineStart(format, setup.year);
     this.firstOffset = this.searchFrom = start?.offset ?? 0;
     this.held = new HeldBytes(this.firstOffset);
     this.startLine = start?.line ?? 0;
-    this.startState = start?.json;
-    if (format === 'render-json') this.json = new JsonCuts(file, this.held, pieceBytes, (at, state, guessed) => this.cut(at, state, guessed), start?.json, guessing);
+    this.startState = carriedAt(start);
+    if (format === 'render-json') this.json = new JsonCuts(file, this.held, pieceBytes, (at, state, guessed) => this.cut(at, state ? { json: state } : {}, guessed), start?.json, guessing);
   }
 
   /** Bytes pushed that are in no piece yet. */
@@ -123,13 +135,18 @@ export class PieceCutter {
     const from = this.held.end;
     this.held.push(block);
     if (this.json) this.json.pushed(from);
-    else if (this.startsRecord) this.findLineBoundaries();
+    else if (this.rule) {
+      this.rule.pushed(this.held, from);
+      this.findLineBoundaries();
+    } else if (this.startsRecord) this.findLineBoundaries();
     return this.ready.splice(0);
   }
 
   end(): Piece[] {
     this.json?.end();
-    if (this.held.end > this.held.start) this.cut(this.held.end, undefined, false);
+    this.ended = true;
+    // An empty file is one empty piece for the formats once read whole, so that it reads as it did (a PostgreSQL log still names its prefix).
+    if (this.held.end > this.held.start || (this.rule && this.startLine === 0 && this.held.start === this.firstOffset)) this.cut(this.held.end, {}, false);
     return this.ready.splice(0);
   }
 
@@ -142,6 +159,16 @@ export class PieceCutter {
         this.searchFrom = this.held.end;
         return;
       }
+      if (this.rule) {
+        const verdict = this.rule.check(this.held, newline + 1);
+        if (verdict === 'more') {
+          this.searchFrom = newline;
+          return;
+        }
+        if (verdict === 'cut') this.cut(newline + 1, this.rule.carried(this.held, newline + 1), false);
+        else this.searchFrom = Math.max(newline + 1, verdict.retryFrom);
+        continue;
+      }
       const lineEnd = this.held.indexOf(10, newline + 1);
       if (lineEnd === -1 && this.held.end - newline <= LINE_HEAD_BYTES) {
         this.searchFrom = newline;
@@ -149,7 +176,7 @@ export class PieceCutter {
       }
       // The line's first LINE_HEAD_BYTES bytes are enough: its header is at the start.
       const line = this.held.slice(newline + 1, Math.min(lineEnd === -1 ? this.held.end : lineEnd, newline + 1 + LINE_HEAD_BYTES)).toString('utf8');
-      if (this.startsRecord!(line.replace(/\r$/, ''))) this.cut(newline + 1, undefined, false);
+      if (this.startsRecord!(line.replace(/\r$/, ''))) this.cut(newline + 1, {}, false);
       else this.searchFrom = newline + 1;
     }
   }
@@ -159,12 +186,11 @@ export class PieceCutter {
     return this.held.start === this.firstOffset && this.held.end - this.firstOffset > MAX_FIRST_PIECES * this.pieceBytes;
   }
 
-  /** End the current piece at absolute offset `at`; the next one starts there (in `state`, for JSON; `guessedNext` when that cut was guessed). */
-  private cut(at: number, state: RenderJsonState | undefined, guessedNext: boolean): void {
+  /** End the current piece at absolute offset `at`; the next one starts there, in `state` (`guessedNext` when that cut was guessed). */
+  private cut(at: number, state: CarriedState, guessedNext: boolean): void {
     const offset = this.held.start;
     const bytes = this.held.take(at);
-    const start: ReaderStart = { line: this.startLine };
-    if (this.startState) start.json = this.startState;
+    const start: ReaderStart = { line: this.startLine, ...this.startState, ...this.rule?.shared(this.ended) };
     const piece: Piece = { bytes, offset, start };
     if (this.startGuessed) piece.guessed = true;
     this.ready.push(piece);

@@ -191,7 +191,22 @@ interface Pending {
 }
 
 /** How many lines a record stays open for follow-up lines from its pid. */
-const FOLLOW_UP_WINDOW = 200;
+export const FOLLOW_UP_WINDOW = 200;
+
+/** How the parser takes a line: a TAB continuation, a follow-up (DETAIL, STATEMENT, ...) of some record, a record's first line (with its pid, '' when the prefix has none), or neither. */
+export type PostgresLineKind = { kind: 'tab' | 'none' } | { kind: 'follow-up' | 'record'; pid: string };
+
+export function postgresLineKind(compiled: CompiledPrefix, text: string): PostgresLineKind {
+  if (text.length === 0) return { kind: 'none' };
+  if (text.charCodeAt(0) === 9) return { kind: 'tab' };
+  const parsed = parsePostgresLine(compiled, text);
+  if (!parsed) return { kind: 'none' };
+  return { kind: FOLLOW_UPS.has(parsed.severity) ? 'follow-up' : 'record', pid: parsed.fields.pid ?? '' };
+}
+
+function parsePostgresLine(compiled: CompiledPrefix, text: string): ParsedLine | null {
+  return parseWithPrefix(compiled, text) ?? parseGenericLine(text);
+}
 
 export interface PostgresParserOptions {
   file: string;
@@ -237,7 +252,7 @@ export function createPostgresParser(options: PostgresParserOptions, sink: Recor
       } else sink.unparsed(lineNumber, 'orphan-continuation', text);
       return;
     }
-    const parsed = parseWithPrefix(compiled!, text) ?? parseGenericLine(text);
+    const parsed = parsePostgresLine(compiled!, text);
     if (!parsed) {
       sink.unparsed(lineNumber, 'no-postgres-prefix', text);
       return;

@@ -10,7 +10,7 @@ import { detectFormat, FORMAT_NAMES, JSON_LINE_FORMATS, type LogFormatName } fro
 import { accessLogHead } from './access-log.ts';
 import { apacheErrorHead, CONTINUATION, EXCEPTION_LINE, goHead, herokuHead, javaHead, logfmtLineHead, nginxErrorHead, pgbouncerHead, rubyHead } from './app-formats.ts';
 import { createCriParser } from './cri.ts';
-import { createPostgresSyslogParser, createSyslogHead, inferSyslogYear } from './syslog.ts';
+import { createPostgresSyslogParser, createSyslogHead, inferSyslogYear, type SyslogYear } from './syslog.ts';
 import type { Head } from './headed.ts';
 import type { LogRecord } from '../../evidence/schema.ts';
 import { stat } from 'node:fs/promises';
@@ -47,10 +47,14 @@ export function checkFormat(format: string): void {
   throw new UnknownFormatError(`unknown log format "${format}": use auto, ${FORMAT_NAMES.join(', ')} or a header format such as '<Date> <Time> <Level> <Content>'`);
 }
 
-/** Where a reader starts: at the file's beginning, or inside it at a piece boundary (line number, and the JSON scanner's state there). */
+/** Where a reader starts: at the file's beginning, or inside it at a piece boundary (line number, and the state there that earlier lines set). */
 export interface ReaderStart {
   line: number;
   json?: RenderJsonState;
+  /** Syslog without a year: the year in force and the last month seen before the piece. */
+  syslog?: SyslogYear;
+  /** PostgreSQL: the log_line_prefix chosen from the file's first lines (the same for every piece). */
+  postgresPrefix?: string;
 }
 
 /** How a piece of a JSON document ended: the scan's state there (null: inside a string or record), and its first and last records as parsed (before joining). */
@@ -90,8 +94,10 @@ function noteEdges(sink: RecordSink, edge: PieceEdge): RecordSink {
 
 /** The format's reader chain (parser, multi-line joiner) over a record sink. */
 export function createReader(displayPath: string, setup: ReaderSetup, sink: RecordSink): Reader {
-  const { format, year } = setup;
+  const { format } = setup;
   const startLine = setup.start?.line ?? 0;
+  const year: SyslogYear | undefined = setup.start?.syslog ?? (setup.year === undefined ? undefined : { year: setup.year });
+  const postgresPrefix = setup.start?.postgresPrefix ?? setup.postgresPrefix;
   const joiner =
     format === 'render-json' || format === 'render-text' || format === 'syslog' || format === 'heroku'
       ? joinMultiline(sink)
@@ -112,11 +118,11 @@ export function createReader(displayPath: string, setup: ReaderSetup, sink: Reco
   } else {
     let lineParser: LineParser;
     if (JSON_LINE_FORMATS.has(format)) lineParser = createJsonLinesParser(displayPath, sink);
-    else if (format === 'postgres') lineParser = postgres = createPostgresParser({ file: displayPath, prefix: setup.postgresPrefix }, sink);
-    else if (format === 'postgres-syslog') lineParser = postgres = createPostgresSyslogParser(displayPath, year, sink);
+    else if (format === 'postgres') lineParser = postgres = createPostgresParser({ file: displayPath, prefix: postgresPrefix }, sink);
+    else if (format === 'postgres-syslog') lineParser = postgres = createPostgresSyslogParser(displayPath, year, sink, postgresPrefix);
     else if (format === 'cri') lineParser = createCriParser(displayPath, sink);
     else {
-      const lineHead = textHead(format, year);
+      const lineHead = textHead(format, year?.year, year?.month);
       const continuation = format !== 'syslog' && format !== 'heroku' && format !== 'access-log';
       lineParser = createHeadedParser(
         {
@@ -150,10 +156,10 @@ export function createReader(displayPath: string, setup: ReaderSetup, sink: Reco
   };
 }
 
-/** The line-header parser of a text format (a named one, or a logparser header format). */
-export function textHead(format: string, year: number | undefined): (text: string) => Head | null {
+/** The line-header parser of a text format (a named one, or a logparser header format); syslog's from the year and month in force. */
+export function textHead(format: string, year: number | undefined, month?: number): (text: string) => Head | null {
   const heads: Record<string, (text: string) => Head | null> = {
-    syslog: createSyslogHead(year),
+    syslog: createSyslogHead(year, month),
     python: pythonHead,
     'render-text': renderTextHead,
     plain: plainHead,

@@ -20,6 +20,7 @@ export interface PieceSource {
   display: string;
   format: string;
   year: number | undefined;
+  postgresPrefix?: string;
   pieceBytes: number;
   signal?: AbortSignal;
   /** Called with the bytes of every block read. */
@@ -74,7 +75,8 @@ export async function readInPieces<R extends { edge?: PieceEdge }>(source: Piece
       held = { piece, result: output };
     }
   };
-  let cutter = new PieceCutter(source.display, source.format, source.year, source.pieceBytes);
+  const setup = { format: source.format, year: source.year, postgresPrefix: source.postgresPrefix };
+  let cutter = new PieceCutter(source.display, setup, source.pieceBytes);
   /** Cut again, scanning every record, from the piece whose cut held: its bytes and everything read after it go through a new cutter. */
   const cutAgain = (from: Piece, unread: Piece[]): Piece[] => {
     source.recut?.(from.offset);
@@ -82,7 +84,7 @@ export async function readInPieces<R extends { edge?: PieceEdge }>(source: Piece
     pending = [];
     held = null;
     failed = null;
-    cutter = new PieceCutter(source.display, source.format, source.year, source.pieceBytes, { offset: from.offset, line: from.start.line, json: from.start.json }, false);
+    cutter = new PieceCutter(source.display, setup, source.pieceBytes, { ...from.start, offset: from.offset }, false);
     return replay.flatMap((bytes) => cutter.push(bytes));
   };
   const take = async (pieces: Piece[]): Promise<void> => {

@@ -84,7 +84,7 @@ export async function readFileInto(merger: LogMerger, summary: LogFileSummary, r
           })
       : Promise.resolve(readHere(piece, earlier()));
   const inPieces = await readInPieces(
-    { file, display: reading.display, format: setup.format, year: setup.year, pieceBytes: reading.pieceBytes, signal: reading.signal, progress },
+    { file, display: reading.display, format: setup.format, year: setup.year, postgresPrefix: setup.postgresPrefix, pieceBytes: reading.pieceBytes, signal: reading.signal, progress },
     {
       ahead: threads ? threads.size + 1 : 0,
       read: (piece) => read(piece, () => merger.earlier()),

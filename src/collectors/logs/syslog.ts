@@ -4,8 +4,8 @@ import { syslogHead } from './text-formats.ts';
 import { createPostgresParser } from './postgres.ts';
 import type { LineParser, RecordSink } from './types.ts';
 
-const BSD_DATE = /^(?:<\d{1,3}>)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d /;
-const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+export const BSD_DATE = /^(?:<\d{1,3}>)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d /;
+export const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
 const EMBEDDED_DATE = /\b((?:19|20)\d\d)-(\d\d)-\d\d[T ]\d\d:\d\d/;
 
 /**
@@ -38,21 +38,27 @@ export function inferSyslogYear(head: string, modified: Date): number | undefine
   return firstMonth > modified.getUTCMonth() ? year - 1 : year;
 }
 
-/** A syslog header parser that follows the year across the file (December then January is a new year). */
-export function createSyslogHead(initialYear: number | undefined): (text: string) => Head | null {
-  let year = initialYear;
-  let last: number | undefined;
+/** The year a syslog line without one is read in, and the month of the last dated line before it (see `followYear`). */
+export interface SyslogYear {
+  year: number;
+  month?: number;
+}
+
+/** Take in a dated line's month: December then January is a new year (and a month far ahead goes back one). */
+export function followYear(state: SyslogYear, month: number): void {
+  if (state.month !== undefined && month < state.month - 6) state.year++;
+  else if (state.month !== undefined && month > state.month + 6) state.year--;
+  state.month = month;
+}
+
+/** A syslog header parser that follows the year across the file (December then January is a new year), from the year and last month in force where it starts. */
+export function createSyslogHead(initialYear: number | undefined, lastMonth?: number): (text: string) => Head | null {
+  if (initialYear === undefined) return (text) => syslogHead(text);
+  const state: SyslogYear = lastMonth === undefined ? { year: initialYear } : { year: initialYear, month: lastMonth };
   return (text) => {
-    if (year !== undefined) {
-      const match = BSD_DATE.exec(text);
-      if (match) {
-        const month = MONTHS[match[1]!]!;
-        if (last !== undefined && month < last - 6) year++;
-        else if (last !== undefined && month > last + 6) year--;
-        last = month;
-      }
-    }
-    return year === undefined ? syslogHead(text) : syslogHead(text, year, true);
+    const match = BSD_DATE.exec(text);
+    if (match) followYear(state, MONTHS[match[1]!]!);
+    return syslogHead(text, state.year, true);
   };
 }
 
@@ -71,9 +77,9 @@ export function isPostgresSyslog(head: Head | null): boolean {
  * parser, so severities, DETAIL/STATEMENT lines and pids come out as for a stderr log. Other programs' lines stay
  * syslog records.
  */
-export function createPostgresSyslogParser(file: string, year: number | undefined, sink: RecordSink): LineParser & { prefix(): string | undefined } {
-  const head = createSyslogHead(year);
-  const postgres = createPostgresParser({ file }, sink);
+export function createPostgresSyslogParser(file: string, start: SyslogYear | undefined, sink: RecordSink, prefix?: string): LineParser & { prefix(): string | undefined } {
+  const head = createSyslogHead(start?.year, start?.month);
+  const postgres = createPostgresParser({ file, prefix }, sink);
   return {
     line(text, lineNumber) {
       const parsed = head(text);
@@ -81,8 +87,8 @@ export function createPostgresSyslogParser(file: string, year: number | undefine
         if (text.trim().length > 0) sink.unparsed(lineNumber, 'not-syslog', text.slice(0, 200));
         return;
       }
-      const chunk = PG_PROGRAMS.test(parsed.fields?.app ?? '') ? PG_CHUNK.exec(parsed.message) : null;
-      if (!chunk) {
+      const line = postgresChunkLine(parsed);
+      if (line === null) {
         sink.record({
           file,
           line: lineNumber,
@@ -93,21 +99,21 @@ export function createPostgresSyslogParser(file: string, year: number | undefine
         });
         return;
       }
-      const body = chunk[3]!;
-      if (chunk[2] !== '1' && body.startsWith('\t')) {
-        postgres.line(body, lineNumber);
-        return;
-      }
-      if (OWN_TIME.test(body)) {
-        postgres.line(body, lineNumber);
-        return;
-      }
-      const time = parsed.timestamp ? `${parsed.timestamp.slice(0, 10)} ${parsed.timestamp.slice(11, 19)} UTC` : '';
-      postgres.line(`${time} [${parsed.fields?.procid ?? '0'}] ${body}`, lineNumber);
+      postgres.line(line, lineNumber);
     },
     end() {
       postgres.end();
     },
     prefix: () => postgres.prefix(),
   };
+}
+
+/** The stderr-style line (`time [pid] text`, or a TAB continuation) a PostgreSQL chunk stands for; null for another program's line (kept as a syslog record). */
+export function postgresChunkLine(parsed: Head): string | null {
+  const chunk = PG_PROGRAMS.test(parsed.fields?.app ?? '') ? PG_CHUNK.exec(parsed.message) : null;
+  if (!chunk) return null;
+  const body = chunk[3]!;
+  if ((chunk[2] !== '1' && body.startsWith('\t')) || OWN_TIME.test(body)) return body;
+  const time = parsed.timestamp ? `${parsed.timestamp.slice(0, 10)} ${parsed.timestamp.slice(11, 19)} UTC` : '';
+  return `${time} [${parsed.fields?.procid ?? '0'}] ${body}`;
 }

@@ -16,6 +16,16 @@ export function mayContinue(previous: LogRecord, record: LogRecord): boolean {
   return record.timestamp !== undefined && record.timestamp === previous.timestamp && !record.fields.statusCode && !previous.fields.statusCode && stream(record) === stream(previous);
 }
 
+/**
+ * Whether `joinMultiline` could join `record` to `previous` (or to the record `previous` was joined to), whatever came
+ * before them: where it cannot, a piece may start at `record`. Only the start of a message matters (its continuation
+ * lines come after it), unless it is empty.
+ */
+export function mayJoin(previous: LogRecord, record: LogRecord): boolean {
+  const message = record.message;
+  return mayContinue(previous, record) && (message === '' || FRAGMENT.test(message) || !NEW_MESSAGE.test(message));
+}
+
 export interface JoiningSink extends RecordSink {
   flush(): void;
 }

@@ -300,8 +300,8 @@ describe('guessed cuts', () => {
 
   it('after the first scanned cut, cuts are guessed at the record separator; with guessing off, every cut is scanned', () => {
     const text = Buffer.from(renderPage(4, 3000, 50));
-    const guessed = [...new PieceCutter('r.json', 'render-json', undefined, 4 << 10).push(text)];
-    const scanned = [...new PieceCutter('r.json', 'render-json', undefined, 4 << 10, undefined, false).push(text)];
+    const guessed = [...new PieceCutter('r.json', { format: 'render-json' }, 4 << 10).push(text)];
+    const scanned = [...new PieceCutter('r.json', { format: 'render-json' }, 4 << 10, undefined, false).push(text)];
     expect(guessed.length).toBeGreaterThan(20);
     expect(guessed[0]!.guessed).toBeUndefined();
     expect(guessed[1]!.guessed).toBeUndefined();
@@ -321,7 +321,7 @@ describe('PieceCutter', () => {
 
   it('cuts only between records, loses no text and counts the lines before each piece', () => {
     const text = pythonText(7, 2000, 100);
-    const pieces = pushAll(new PieceCutter('app.log', 'python', undefined, 8 << 10), Buffer.from(text), 5000);
+    const pieces = pushAll(new PieceCutter('app.log', { format: 'python' }, 8 << 10), Buffer.from(text), 5000);
     expect(pieces.length).toBeGreaterThan(10);
     expect(pieces.map(textOf).join('')).toBe(text);
     let line = 0;
@@ -335,7 +335,7 @@ describe('PieceCutter', () => {
 
   it('never cuts a Render traceback whose lines arrived as separate entries at one time', () => {
     const text = renderPage(9, 3000, 100);
-    const pieces = pushAll(new PieceCutter('render.json', 'render-json', undefined, 4 << 10), Buffer.from(text), 1 << 20);
+    const pieces = pushAll(new PieceCutter('render.json', { format: 'render-json' }, 4 << 10), Buffer.from(text), 1 << 20);
     expect(pieces.length).toBeGreaterThan(20);
     expect(pieces.map(textOf).join('')).toBe(text);
     for (const piece of pieces.slice(1)) expect(textOf(piece)).not.toMatch(/^,?\s*\{"id":"[^"]+","timestamp":"[^"]+","message":"(?: {2}File| {4}|psycopg2)/);
@@ -355,7 +355,7 @@ describe('PieceCutter', () => {
           ? bytes
           : Buffer.from(JSON.stringify({ logs: lines.map((message, index) => ({ id: String(index), timestamp: new Date(Date.UTC(2026, 10, 19, 6, 0, index)).toISOString(), message })) }));
       // Blocks of 7 bytes split most multi-byte characters between two blocks.
-      const pieces = pushAll(new PieceCutter('app.log', format, undefined, 2 << 10), input, 7);
+      const pieces = pushAll(new PieceCutter('app.log', { format }, 2 << 10), input, 7);
       expect(pieces.length).toBeGreaterThan(20);
       expect(pieces.map(textOf).join('')).toBe(new TextDecoder().decode(input));
     }
