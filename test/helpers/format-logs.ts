@@ -121,7 +121,7 @@ const bsdTime = (ms: number): string => {
   return `${BSD_MONTHS[date.getUTCMonth()]} ${String(date.getUTCDate()).padStart(2, ' ')} ${date.toISOString().slice(11, 19)}`;
 };
 
-/** PostgreSQL through rsyslog (`[seq-n]` chunks, `#011` for TAB) across a year end, with a few other programs' lines. */
+/** PostgreSQL through rsyslog (`[seq-n]` chunks, `#011` for TAB) across a year end, with a few other programs' lines; log_line_prefix '' until a reload sets 'user=%u,db=%d '. */
 export function postgresSyslogLog(seed: number, messages: number): string {
   const random = seededRandom(seed);
   const message = pgMessages(random);
@@ -134,18 +134,23 @@ export function postgresSyslogLog(seed: number, messages: number): string {
     const part = (parts.get(entry) ?? 0) + 1;
     parts.set(entry, part);
     const chunk = `[${sequence.get(entry.pid)}-${part}]`;
-    const body = severity === '\t' ? `#011${text}` : `user=${entry.who.split('@')[0]},db=${entry.who.split('@')[1] ?? ''} ${severity}:  ${text}`;
+    const prefix = reloaded ? `user=${entry.who.split('@')[0]},db=${entry.who.split('@')[1] ?? ''} ` : '';
+    const body = severity === '\t' ? `#011${text}` : `${prefix}${severity}:  ${text}`;
     return `${bsdTime(time)} db-1 postgres[${entry.pid}]: ${chunk} ${body}`;
   };
-  const lines = interleave(
-    random,
-    () => {
-      time += random.int(0, 3000);
-      return message(random.pick(pids), random.pick(['app@uploads', 'report@uploads']));
-    },
-    messages,
-    write,
-  );
+  let reloaded = false;
+  const next = (): PgMessage => {
+    time += random.int(0, 3000);
+    return message(random.pick(pids), random.pick(['app@uploads', 'report@uploads']));
+  };
+  const half = Math.floor(messages / 2);
+  const before = interleave(random, next, half, write);
+  const reload = [
+    `${bsdTime(time)} db-1 postgres[4863]: [1-1] LOG:  received SIGHUP, reloading configuration files`,
+    `${bsdTime(time)} db-1 postgres[4863]: [2-1] LOG:  parameter "log_line_prefix" changed to "user=%u,db=%d "`,
+  ];
+  reloaded = true;
+  const lines = [...before, ...reload, ...interleave(random, next, messages - half, write)];
   // Other programs now and then (a stretch of PostgreSQL lines between them is where a piece may begin).
   for (let at = random.int(300, 900); at < lines.length; at += random.int(300, 1500)) {
     const stamp = lines[at]!.slice(0, 15);

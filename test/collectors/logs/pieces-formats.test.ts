@@ -105,13 +105,18 @@ describe('line formats whose reader carries state, read in pieces', () => {
     expect(await evidenceText(file, 'syslog', { workers: 0, pieceBytes: 4 << 10 })).toBe(JSON.stringify(whole));
   }, 60_000);
 
-  it('postgres: every piece reads with the prefix chosen from the file head, also after the prefix changed at a reload', async () => {
+  it('postgres and postgres-syslog: every piece reads with the prefix chosen from the file head, also after the prefix changed at a reload', async () => {
     const file = 'reloaded.log';
     writeFileSync(path.join(dir, file), postgresLog(23, 3000));
     const whole = JSON.parse(await evidenceText(file, 'postgres', { workers: 0, pieceBytes: Number.MAX_SAFE_INTEGER })) as LogEvidence;
     expect(whole.files[0]!.postgresPrefix).toMatch(/^%m \[%p\] /);
     expect(whole.records.some((record) => record.fields.application === 'worker')).toBe(true);
     expect(await evidenceText(file, 'postgres', { workers: 2, pieceBytes: 4 << 10 })).toBe(JSON.stringify(whole));
+    const syslogFile = 'reloaded-syslog.log';
+    writeFileSync(path.join(dir, syslogFile), postgresSyslogLog(23, 3000));
+    const wholeSyslog = await evidenceText(syslogFile, 'postgres-syslog', { workers: 0, pieceBytes: Number.MAX_SAFE_INTEGER });
+    expect((JSON.parse(wholeSyslog) as LogEvidence).files[0]!.postgresPrefix).toBe('%m [%p] %q%u@%d %e ');
+    expect(await evidenceText(syslogFile, 'postgres-syslog', { workers: 2, pieceBytes: 4 << 10 })).toBe(wholeSyslog);
   }, 60_000);
 });
 
