@@ -89,21 +89,41 @@ function isUuid(token: string): boolean {
 /** Masked forms of recently seen tokens (repeated tokens are the common case); cleared when full. */
 const cache = new Map<string, string>();
 const CACHE_SIZE = 50_000;
+/**
+ * Hashes of tokens seen once, by slot: a token enters the cache the second time it is seen, so unique ones (ids, times)
+ * neither hold a cache entry nor push repeated ones out. A collision only changes when a token is cached, not its mask.
+ */
+const SEEN_SLOTS = 1 << 16;
+const seenOnce = new Int32Array(SEEN_SLOTS);
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
 
 /** Mask one whitespace-separated token. */
 export function maskToken(token: string): string {
   let digits = 0;
   let special = false;
+  let hash = FNV_OFFSET;
   for (let index = 0; index < token.length; index++) {
     const code = token.charCodeAt(index);
+    hash = Math.imul(hash ^ code, FNV_PRIME);
     if (code >= 48 && code <= 57) digits++;
     else if (code === 47 || code === 64) special = true;
   }
+  return maskCounted(token, digits, special, hash);
+}
+
+/** `maskToken` once the token's digits and slashes or @ are counted and its FNV-1a hash taken (the message splitter does so as it goes). */
+function maskCounted(token: string, digits: number, special: boolean, hash: number): string {
   if (digits > 0 && digits === token.length) return WILDCARD;
   // Words without digits, slashes or @ are constants: no lookup needed.
   if (digits === 0 && (!special || token.length <= 3)) return token;
   // A bare uuid (request and job ids: mostly unique, so not worth a cache entry) is a value.
   if (token.length === 36 && isUuid(token)) return WILDCARD;
+  const slot = hash & (SEEN_SLOTS - 1);
+  if (seenOnce[slot] !== hash) {
+    seenOnce[slot] = hash;
+    return maskUncached(token);
+  }
   let masked = cache.get(token);
   if (masked === undefined) {
     masked = maskUncached(token);
@@ -175,6 +195,9 @@ function splitMasked(message: string): string[] {
   const tokens: string[] = [];
   const length = message.length;
   let start = -1;
+  let digits = 0;
+  let special = false;
+  let hash = FNV_OFFSET;
   for (let index = 0; index <= length; index++) {
     const code = index < length ? message.charCodeAt(index) : 32;
     if (code === 32 || (code >= 9 && code <= 13)) {
@@ -183,10 +206,19 @@ function splitMasked(message: string): string[] {
           tokens.push(WILDCARD);
           return tokens;
         }
-        tokens.push(maskToken(message.slice(start, index)));
+        // A number needs no token of its own: it is a value.
+        tokens.push(digits > 0 && digits === index - start ? WILDCARD : maskCounted(message.slice(start, index), digits, special, hash));
         start = -1;
+        digits = 0;
+        special = false;
+        hash = FNV_OFFSET;
       }
-    } else if (start === -1) start = index;
+    } else {
+      if (start === -1) start = index;
+      hash = Math.imul(hash ^ code, FNV_PRIME);
+      if (code >= 48 && code <= 57) digits++;
+      else if (code === 47 || code === 64) special = true;
+    }
   }
   return tokens;
 }
