@@ -38,12 +38,17 @@ function hasDigit(token: string): boolean {
 const DIGIT_WORD = /^[A-Za-z]{2,}\d(?:[A-Za-z_]+)?$/;
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)/;
 
+/** Cheap tests of what URL, EMAIL and IP_PORT each need, so most tokens skip them. */
+const mayBeUrl = (core: string): boolean => core.includes('://');
+const mayBeEmail = (core: string): boolean => core.includes('@');
+const mayBeAddress = (core: string): boolean => core.includes('.') || core.includes(':');
+
 function maskCore(core: string): string {
   if (DIGIT_WORD.test(core)) return core;
   if (WHOLE.test(core)) return WILDCARD;
-  if (IP_PORT.test(core)) return core.includes('.') && /:\d+$/.test(core) ? `${WILDCARD}:${WILDCARD}` : WILDCARD;
-  if (URL.test(core)) return SCHEME.exec(core)![1] + WILDCARD;
-  if (EMAIL.test(core)) return WILDCARD;
+  if (mayBeAddress(core) && IP_PORT.test(core)) return core.includes('.') && /:\d+$/.test(core) ? `${WILDCARD}:${WILDCARD}` : WILDCARD;
+  if (mayBeUrl(core) && URL.test(core)) return SCHEME.exec(core)![1] + WILDCARD;
+  if (mayBeEmail(core) && EMAIL.test(core)) return WILDCARD;
   const pieces = core.split(DELIMITERS);
   let out = '';
   for (const piece of pieces) {
@@ -138,9 +143,10 @@ function maskUncached(token: string): string {
   if (!digit) {
     if (token.length > 3 && (token.indexOf('/') !== -1 || token.indexOf('@') !== -1)) {
       const core = token.replace(LEADING, '').replace(TRAILING, '');
-      if (URL.test(core) || EMAIL.test(core) || (PATH.test(core) && FILE_PATH.test(core))) {
+      const url = mayBeUrl(core) && URL.test(core);
+      if (url || (mayBeEmail(core) && EMAIL.test(core)) || (PATH.test(core) && FILE_PATH.test(core))) {
         const start = token.indexOf(core);
-        return token.slice(0, start) + (URL.test(core) ? SCHEME.exec(core)![1] : '') + WILDCARD + token.slice(start + core.length);
+        return token.slice(0, start) + (url ? SCHEME.exec(core)![1] : '') + WILDCARD + token.slice(start + core.length);
       }
     }
     return token;
@@ -150,7 +156,7 @@ function maskUncached(token: string): string {
   const trail = TRAILING.exec(rest)?.[0] ?? '';
   const core = rest.slice(0, rest.length - trail.length);
   if (core.length === 0) return token;
-  if (URL.test(core)) return lead + SCHEME.exec(core)![1] + WILDCARD + trail;
+  if (mayBeUrl(core) && URL.test(core)) return lead + SCHEME.exec(core)![1] + WILDCARD + trail;
   if (PATH.test(core) && FILE_PATH.test(core)) return lead + WILDCARD + trail;
   return lead + maskCore(core) + trail;
 }
