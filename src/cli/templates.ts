@@ -141,7 +141,7 @@ export async function runTemplates(
       const inPieces = await readInPieces(
         { file: absolute, display: file, format: resolved, year: setup.year, pieceBytes },
         {
-          ahead: threads ? workers + 1 : 0,
+          ahead: threads ? threads.ahead : 0,
           read: (piece) =>
             threads
               ? threads

@@ -79,10 +79,10 @@ function boundedJson(value: Json, maxChars = MAX_MESSAGE_JSON, state: { truncate
   return out;
 }
 
-function flatten(object: JsonObject, prefix: string, out: Record<string, string>, depth: number, skip: Set<string> | null, budget: { left: number }): void {
+function flatten(object: JsonObject, prefix: string, out: Record<string, string>, depth: number, skip: readonly string[] | null, budget: { left: number }): void {
   for (const key in object) {
     if (budget.left <= 0) return;
-    if (skip?.has(key)) continue;
+    if (skip?.includes(key)) continue;
     const value = object[key]!;
     const name = prefix ? `${prefix}.${key}` : key;
     const text = scalar(value);
@@ -161,14 +161,16 @@ function nestedFields(object: JsonObject): Nested {
   return found;
 }
 
+const ERROR_FIELD = /^(?:err|error)\.(?:message|type|stack)$/;
+
+/** Fields of an outbound call's failure (an error object and no status of a request served). */
+function outboundCall(fields: Record<string, string>): boolean {
+  return fields.statusCode === undefined && fields['res.statusCode'] === undefined && fields['http.status_code'] === undefined && Object.keys(fields).some((key) => ERROR_FIELD.test(key));
+}
+
 /** Copy request labels under their canonical names (statusCode, method, path) and the service name. */
 function canonicalFields(fields: Record<string, string>): void {
   // A flat `status` next to an error object is an outbound call's answer (axios, fetch), not a request this service served.
-  const outbound =
-    fields.statusCode === undefined &&
-    fields['res.statusCode'] === undefined &&
-    fields['http.status_code'] === undefined &&
-    Object.keys(fields).some((key) => /^(?:err|error)\.(?:message|type|stack)$/.test(key));
   const status =
     fields.statusCode ??
     fields.status_code ??
@@ -176,7 +178,7 @@ function canonicalFields(fields: Record<string, string>): void {
     fields['http.status_code'] ??
     fields['response.status'] ??
     fields['httpRequest.status'] ??
-    (outbound ? undefined : fields.status);
+    (fields.status === undefined || outboundCall(fields) ? undefined : fields.status);
   if (status && /^[1-5]\d\d$/.test(status)) fields.statusCode = status;
   const method = fields.method ?? fields['req.method'] ?? fields['http.method'] ?? fields['request.method'] ?? fields['httpRequest.requestMethod'];
   if (method) fields.method = method;
@@ -207,8 +209,18 @@ function levelOf(key: string | undefined, value: Json | undefined): Level | unde
   return normalizeLevel(typeof value === 'number' ? value : typeof value === 'string' ? value : undefined);
 }
 
+/** The code of a text's first character that is not white space (NaN if none). */
+function firstNonSpace(text: string): number {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code !== 32 && (code < 9 || code > 13)) return code;
+  }
+  return Number.NaN;
+}
+
 /** An application's JSON record printed inside a wrapper's text field (Docker `log`, CRI, CloudWatch `message`). */
 function innerObject(text: string): JsonObject | null {
+  if (firstNonSpace(text) !== 123) return null;
   const trimmed = text.trim();
   if (trimmed.length < 2 || trimmed.charCodeAt(0) !== 123 || trimmed.charCodeAt(trimmed.length - 1) !== 125) return null;
   try {
@@ -279,9 +291,9 @@ export function recordFromObject(object: JsonObject, file: string, line: number,
   if (!messageEntry && !timeEntry && nested.message === undefined) return null;
   const bounded = { truncated: false };
   let message = messageEntry ? (typeof messageEntry[1] === 'string' ? messageEntry[1] : boundedJson(messageEntry[1], MAX_MESSAGE_JSON, bounded)) : '';
-  const skip = new Set(['labels']);
-  if (messageEntry) skip.add(messageEntry[0]);
-  if (timeEntry) skip.add(timeEntry[0]);
+  const skip = ['labels'];
+  if (messageEntry) skip.push(messageEntry[0]);
+  if (timeEntry) skip.push(timeEntry[0]);
   // A wrapper around the application's own JSON record: read the inner record, keep the wrapper's fields.
   if (messageEntry && typeof messageEntry[1] === 'string' && depth < 2) {
     const inner = innerObject(messageEntry[1]);
@@ -317,14 +329,14 @@ export function recordFromObject(object: JsonObject, file: string, line: number,
   }
   if (!message) {
     const rest: JsonObject = {};
-    for (const key in object) if (!skip.has(key)) rest[key] = object[key]!;
+    for (const key in object) if (!skip.includes(key)) rest[key] = object[key]!;
     message = boundedJson(rest, MAX_MESSAGE_JSON, bounded);
   }
   if (message.length > MAX_MESSAGE_LENGTH) {
     message = `${message.slice(0, MAX_MESSAGE_LENGTH)}…`;
     bounded.truncated = true;
   }
-  const record: LogRecord = { file, line, message: message.replace(/\r?\n$/, ''), fields };
+  const record: LogRecord = { file, line, message: message.charCodeAt(message.length - 1) === 10 ? message.replace(/\r?\n$/, '') : message, fields };
   if (bounded.truncated) fields.truncated = 'json-too-deep-or-large';
   if (timeEntry) {
     const time = timeOf(timeEntry[0], timeEntry[1]);

@@ -53,9 +53,12 @@ function spawn(heapMb: number): Worker {
   return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(script)}); });`, { eval: true, ...limits });
 }
 
+/** Pieces sent to a worker ahead of the one it reads, so it never waits for the main thread between two pieces. */
+const PIECES_IN_FLIGHT = 2;
+
 export class PiecePool {
-  private readonly idle: Worker[] = [];
-  private readonly busy = new Map<Worker, Job>();
+  /** Each live worker's pieces in the order sent (it answers them in that order). */
+  private readonly sent = new Map<Worker, Job[]>();
   private readonly queue: Job[] = [];
   private readonly knownSent = new Map<Worker, ReadonlySet<string> | null>();
   private nextId = 0;
@@ -71,11 +74,12 @@ export class PiecePool {
     for (let index = 0; index < size; index++) {
       const worker = spawn(heapMb);
       worker.unref();
+      this.sent.set(worker, []);
       worker.on('message', (message: { id: number; result?: unknown; error?: string }) => {
-        const job = this.busy.get(worker);
-        this.busy.delete(worker);
-        this.idle.push(worker);
-        worker.unref();
+        const jobs = this.sent.get(worker) ?? [];
+        const job = jobs.find((sent) => sent.id === message.id);
+        if (job) jobs.splice(jobs.indexOf(job), 1);
+        if (jobs.length === 0) worker.unref();
         if (job) {
           if (message.error !== undefined) job.reject(new Error(message.error));
           else job.resolve(message.result);
@@ -86,8 +90,12 @@ export class PiecePool {
       worker.on('exit', (code) => {
         if (!this.closed) this.fail(worker, new Error(`log reader thread exited (code ${code})`));
       });
-      this.idle.push(worker);
     }
+  }
+
+  /** Pieces to read ahead of the one being merged so that every worker always has its next piece. */
+  get ahead(): number {
+    return this.size * PIECES_IN_FLIGHT + 1;
   }
 
   /** Read a piece; `task` is built when a worker takes it (so it sees what the merge holds by then). */
@@ -101,20 +109,20 @@ export class PiecePool {
 
   async close(): Promise<void> {
     this.closed = true;
-    const workers = [...this.idle, ...this.busy.keys()];
+    const workers = [...this.sent.keys()];
     for (const job of this.queue.splice(0)) job.reject(new Error('log reading stopped'));
-    for (const job of this.busy.values()) job.reject(new Error('log reading stopped'));
-    this.busy.clear();
-    this.idle.length = 0;
+    for (const jobs of this.sent.values()) for (const job of jobs) job.reject(new Error('log reading stopped'));
+    this.sent.clear();
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 
   private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.pop()!;
+    while (this.queue.length > 0) {
+      const worker = this.leastBusy();
+      if (!worker) return;
       const job = this.queue.shift()!;
-      this.busy.set(worker, job);
-      // A busy worker keeps the process alive until its piece comes back; an idle one does not.
+      this.sent.get(worker)!.push(job);
+      // A busy worker keeps the process alive until its pieces come back; an idle one does not.
       worker.ref();
       const task = job.task();
       const known = task.earlier?.knownEntities ?? null;
@@ -126,15 +134,26 @@ export class PiecePool {
     }
   }
 
+  /** The live worker with the fewest pieces in flight, if one can take another. */
+  private leastBusy(): Worker | undefined {
+    let least: Worker | undefined;
+    let fewest = PIECES_IN_FLIGHT;
+    for (const [worker, jobs] of this.sent) {
+      if (jobs.length < fewest) {
+        least = worker;
+        fewest = jobs.length;
+      }
+    }
+    return least;
+  }
+
   private fail(worker: Worker, error: Error): void {
-    if (!this.busy.has(worker) && !this.idle.includes(worker)) return;
+    const jobs = this.sent.get(worker);
+    if (!jobs) return;
     this.alive--;
     this.lastError = error;
-    const job = this.busy.get(worker);
-    this.busy.delete(worker);
-    const index = this.idle.indexOf(worker);
-    if (index !== -1) this.idle.splice(index, 1);
-    job?.reject(error);
+    this.sent.delete(worker);
+    for (const job of jobs) job.reject(error);
     if (this.alive === 0) for (const queued of this.queue.splice(0)) queued.reject(error);
   }
 }

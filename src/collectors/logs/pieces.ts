@@ -6,7 +6,7 @@ import { JsonCuts, recordOf } from './json-cuts.ts';
 import { lineCuts, type CarriedState, type CutterSetup, type LineCuts } from './line-cuts.ts';
 import type { ReaderStart } from './read-file.ts';
 import { textHead } from './read-file.ts';
-import { decodeBlock, textDecoder } from './source.ts';
+import { Utf8Slices } from './utf8-slices.ts';
 
 /** Bytes a piece holds before the cutter looks for a boundary. */
 export const PIECE_BYTES = 512 << 10;
@@ -32,11 +32,10 @@ export interface CutterStart extends ReaderStart {
 
 /** A piece's text, decoded in slices as the reader takes it (the same text as the whole file's decoding at that place: pieces start after an ASCII byte). */
 export function pieceParts(bytes: Uint8Array, offset: number): string[] {
-  const decoder = textDecoder(offset === 0);
+  const decoder = new Utf8Slices(offset === 0);
   const parts: string[] = [];
-  decodeBlock(decoder, bytes, parts);
-  const tail = decoder.decode();
-  if (tail.length > 0) parts.push(tail);
+  decoder.push(bytes, parts);
+  decoder.end(parts);
   return parts;
 }
 

@@ -4,17 +4,17 @@ import { heldLine } from './held-lines.ts';
 import type { CarriedState, CutterSetup, CutVerdict, LineCuts } from './line-cuts.ts';
 import { LineSplitter } from './lines.ts';
 import { compilePrefix, createPostgresParser, FOLLOW_UP_WINDOW, postgresLineKind, type CompiledPrefix, type PostgresLineKind } from './postgres.ts';
-import { decodeBlock, textDecoder } from './source.ts';
 import { createPostgresSyslogParser, postgresChunkLine } from './syslog.ts';
 import { syslogHead } from './text-formats.ts';
 import type { SyslogYears } from './syslog-years.ts';
 import type { LineParser, RecordSink } from './types.ts';
+import { Utf8Slices } from './utf8-slices.ts';
 
 const IGNORE: RecordSink = { record: () => undefined, unparsed: () => undefined };
 
 /** The file's first lines read by the format's own parser until it has chosen a prefix (the same lines, so the same choice). */
 class PrefixProbe {
-  private readonly decoder = textDecoder(true);
+  private readonly decoder = new Utf8Slices(true);
   private readonly splitter: LineSplitter;
   private readonly parser: LineParser & { prefix(): string | undefined };
 
@@ -26,14 +26,15 @@ class PrefixProbe {
   /** The prefix once chosen (after the parser's sample of lines). */
   push(bytes: Uint8Array): string | undefined {
     const parts: string[] = [];
-    decodeBlock(this.decoder, bytes, parts);
+    this.decoder.push(bytes, parts);
     for (const part of parts) this.splitter.push(part);
     return this.parser.prefix();
   }
 
   end(): string | undefined {
-    const tail = this.decoder.decode();
-    if (tail.length > 0) this.splitter.push(tail);
+    const parts: string[] = [];
+    this.decoder.end(parts);
+    for (const part of parts) this.splitter.push(part);
     this.splitter.end();
     return this.parser.prefix();
   }

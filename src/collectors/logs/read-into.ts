@@ -86,7 +86,7 @@ export async function readFileInto(merger: LogMerger, summary: LogFileSummary, r
   const inPieces = await readInPieces(
     { file, display: reading.display, format: setup.format, year: setup.year, postgresPrefix: setup.postgresPrefix, pieceBytes: reading.pieceBytes, signal: reading.signal, progress },
     {
-      ahead: threads ? threads.size + 1 : 0,
+      ahead: threads ? threads.ahead : 0,
       read: (piece) => read(piece, () => merger.earlier()),
       async absorb(piece, output) {
         if (merger.exactEntities(output)) absorb(output);

@@ -4,6 +4,7 @@ import { open, stat } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { checkRegularFile } from '../read-file.ts';
+import { Utf8Slices } from './utf8-slices.ts';
 
 /** Logs may be large, but must be regular files: opening a FIFO or device would block or never end. */
 async function assertRegularFile(file: string): Promise<void> {
@@ -22,10 +23,8 @@ async function isGzip(file: string): Promise<boolean> {
   }
 }
 
-/** Bytes read at a time: large reads cost less per byte; the text is decoded in smaller slices (DECODE_SLICE). */
+/** Bytes read at a time: large reads cost less per byte; the text is decoded in smaller slices (see Utf8Slices). */
 const READ_BYTES = 1 << 20;
-/** Text is decoded in slices of this many bytes, so each decoded string dies young. */
-const DECODE_SLICE = 64 << 10;
 
 /** The (possibly gzipped) file's bytes, decompressed, in blocks; a block is valid only until the next one is read (the read buffer is reused). */
 export async function* byteChunks(file: string, signal?: AbortSignal): AsyncIterable<Buffer> {
@@ -50,30 +49,17 @@ export async function* byteChunks(file: string, signal?: AbortSignal): AsyncIter
   }
 }
 
-/** A UTF-8 decoder of a file's text: invalid UTF-8 becomes U+FFFD; a BOM is dropped only at the file's start. */
-export function textDecoder(atFileStart = true): TextDecoder {
-  return new TextDecoder('utf-8', { ignoreBOM: !atFileStart });
-}
-
-/** Decode one block of a stream of bytes into text slices of at most DECODE_SLICE bytes each (pushed to `into`). */
-export function decodeBlock(decoder: TextDecoder, block: Uint8Array, into: string[]): void {
-  for (let at = 0; at < block.length; at += DECODE_SLICE) {
-    const text = decoder.decode(block.subarray(at, at + DECODE_SLICE), { stream: true });
-    if (text.length > 0) into.push(text);
-  }
-}
-
 /** Decoded text chunks of a (possibly gzipped) file; invalid UTF-8 becomes U+FFFD, a BOM is dropped. */
 export async function* textChunks(file: string, signal?: AbortSignal): AsyncIterable<string> {
-  const decoder = textDecoder();
+  const decoder = new Utf8Slices();
   const texts: string[] = [];
   for await (const block of byteChunks(file, signal)) {
-    decodeBlock(decoder, block, texts);
+    decoder.push(block, texts);
     yield* texts;
     texts.length = 0;
   }
-  const tail = decoder.decode();
-  if (tail.length > 0) yield tail;
+  decoder.end(texts);
+  yield* texts;
 }
 
 /** The first `bytes` bytes of a file's decoded text (for format detection). */

@@ -58,34 +58,34 @@ function kindOf(noun: string): EntityKind | undefined {
   return NOUNS[noun.toLowerCase()];
 }
 
+const TRAILING_PUNCTUATION = /[.:,-]+$/;
+
 function clean(value: string): string {
-  return value.replace(/[.:,-]+$/, '');
+  const last = value.charCodeAt(value.length - 1);
+  return last === 46 || last === 58 || last === 44 || last === 45 ? value.replace(TRAILING_PUNCTUATION, '') : value;
 }
 
-function addMention(found: EntityMention[], seen: Set<string>, kind: EntityKind | undefined, raw: string): void {
+function addMention(found: EntityMention[], kind: EntityKind | undefined, raw: string): void {
   if (!kind || found.length >= MAX_PER_RECORD) return;
   const id = clean(raw);
   if (id.length < 2 || !LOOKS_LIKE_ID.test(id)) return;
-  const key = `${kind}\u0000${id}`;
-  if (seen.has(key)) return;
-  seen.add(key);
+  for (const mention of found) if (mention.id === id && mention.kind === kind) return;
   found.push({ kind, id });
 }
 
 /** Entity ids named by a message or its structured fields (ids must contain a digit, so words are not taken for ids). */
 export function extractEntities(message: string, fields?: Record<string, string>): EntityMention[] {
   const found: EntityMention[] = [];
-  const seen = new Set<string>();
   if (fields) {
     for (const key in fields) {
       const kind = fieldKind(key);
-      if (kind) addMention(found, seen, kind, fields[key]!);
+      if (kind) addMention(found, kind, fields[key]!);
     }
   }
   const text = message.length > 4000 ? message.slice(0, 4000) : message;
   if (!PREFILTER.test(text)) return found;
-  if (ID_HINT.test(text)) for (const match of text.matchAll(KEY_VALUE)) addMention(found, seen, kindOf(match[1]!), match[2]!);
-  if (text.indexOf('/') !== -1) for (const match of text.matchAll(PATH_VALUE)) addMention(found, seen, kindOf(match[1]!), match[2]!);
-  for (const match of text.matchAll(NOUN_VALUE)) addMention(found, seen, kindOf(match[1]!), match[2]!);
+  if (ID_HINT.test(text)) for (const match of text.matchAll(KEY_VALUE)) addMention(found, kindOf(match[1]!), match[2]!);
+  if (text.indexOf('/') !== -1) for (const match of text.matchAll(PATH_VALUE)) addMention(found, kindOf(match[1]!), match[2]!);
+  for (const match of text.matchAll(NOUN_VALUE)) addMention(found, kindOf(match[1]!), match[2]!);
   return found;
 }

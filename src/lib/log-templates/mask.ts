@@ -38,12 +38,17 @@ function hasDigit(token: string): boolean {
 const DIGIT_WORD = /^[A-Za-z]{2,}\d(?:[A-Za-z_]+)?$/;
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)/;
 
+/** Cheap tests of what URL, EMAIL and IP_PORT each need, so most tokens skip them. */
+const mayBeUrl = (core: string): boolean => core.includes('://');
+const mayBeEmail = (core: string): boolean => core.includes('@');
+const mayBeAddress = (core: string): boolean => core.includes('.') || core.includes(':');
+
 function maskCore(core: string): string {
   if (DIGIT_WORD.test(core)) return core;
   if (WHOLE.test(core)) return WILDCARD;
-  if (IP_PORT.test(core)) return core.includes('.') && /:\d+$/.test(core) ? `${WILDCARD}:${WILDCARD}` : WILDCARD;
-  if (URL.test(core)) return SCHEME.exec(core)![1] + WILDCARD;
-  if (EMAIL.test(core)) return WILDCARD;
+  if (mayBeAddress(core) && IP_PORT.test(core)) return core.includes('.') && /:\d+$/.test(core) ? `${WILDCARD}:${WILDCARD}` : WILDCARD;
+  if (mayBeUrl(core) && URL.test(core)) return SCHEME.exec(core)![1] + WILDCARD;
+  if (mayBeEmail(core) && EMAIL.test(core)) return WILDCARD;
   const pieces = core.split(DELIMITERS);
   let out = '';
   for (const piece of pieces) {
@@ -89,21 +94,41 @@ function isUuid(token: string): boolean {
 /** Masked forms of recently seen tokens (repeated tokens are the common case); cleared when full. */
 const cache = new Map<string, string>();
 const CACHE_SIZE = 50_000;
+/**
+ * Hashes of tokens seen once, by slot: a token enters the cache the second time it is seen, so unique ones (ids, times)
+ * neither hold a cache entry nor push repeated ones out. A collision only changes when a token is cached, not its mask.
+ */
+const SEEN_SLOTS = 1 << 16;
+const seenOnce = new Int32Array(SEEN_SLOTS);
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
 
 /** Mask one whitespace-separated token. */
 export function maskToken(token: string): string {
   let digits = 0;
   let special = false;
+  let hash = FNV_OFFSET;
   for (let index = 0; index < token.length; index++) {
     const code = token.charCodeAt(index);
+    hash = Math.imul(hash ^ code, FNV_PRIME);
     if (code >= 48 && code <= 57) digits++;
     else if (code === 47 || code === 64) special = true;
   }
+  return maskCounted(token, digits, special, hash);
+}
+
+/** `maskToken` once the token's digits and slashes or @ are counted and its FNV-1a hash taken (the message splitter does so as it goes). */
+function maskCounted(token: string, digits: number, special: boolean, hash: number): string {
   if (digits > 0 && digits === token.length) return WILDCARD;
   // Words without digits, slashes or @ are constants: no lookup needed.
   if (digits === 0 && (!special || token.length <= 3)) return token;
   // A bare uuid (request and job ids: mostly unique, so not worth a cache entry) is a value.
   if (token.length === 36 && isUuid(token)) return WILDCARD;
+  const slot = hash & (SEEN_SLOTS - 1);
+  if (seenOnce[slot] !== hash) {
+    seenOnce[slot] = hash;
+    return maskUncached(token);
+  }
   let masked = cache.get(token);
   if (masked === undefined) {
     masked = maskUncached(token);
@@ -118,9 +143,10 @@ function maskUncached(token: string): string {
   if (!digit) {
     if (token.length > 3 && (token.indexOf('/') !== -1 || token.indexOf('@') !== -1)) {
       const core = token.replace(LEADING, '').replace(TRAILING, '');
-      if (URL.test(core) || EMAIL.test(core) || (PATH.test(core) && FILE_PATH.test(core))) {
+      const url = mayBeUrl(core) && URL.test(core);
+      if (url || (mayBeEmail(core) && EMAIL.test(core)) || (PATH.test(core) && FILE_PATH.test(core))) {
         const start = token.indexOf(core);
-        return token.slice(0, start) + (URL.test(core) ? SCHEME.exec(core)![1] : '') + WILDCARD + token.slice(start + core.length);
+        return token.slice(0, start) + (url ? SCHEME.exec(core)![1] : '') + WILDCARD + token.slice(start + core.length);
       }
     }
     return token;
@@ -130,7 +156,7 @@ function maskUncached(token: string): string {
   const trail = TRAILING.exec(rest)?.[0] ?? '';
   const core = rest.slice(0, rest.length - trail.length);
   if (core.length === 0) return token;
-  if (URL.test(core)) return lead + SCHEME.exec(core)![1] + WILDCARD + trail;
+  if (mayBeUrl(core) && URL.test(core)) return lead + SCHEME.exec(core)![1] + WILDCARD + trail;
   if (PATH.test(core) && FILE_PATH.test(core)) return lead + WILDCARD + trail;
   return lead + maskCore(core) + trail;
 }
@@ -175,6 +201,9 @@ function splitMasked(message: string): string[] {
   const tokens: string[] = [];
   const length = message.length;
   let start = -1;
+  let digits = 0;
+  let special = false;
+  let hash = FNV_OFFSET;
   for (let index = 0; index <= length; index++) {
     const code = index < length ? message.charCodeAt(index) : 32;
     if (code === 32 || (code >= 9 && code <= 13)) {
@@ -183,10 +212,19 @@ function splitMasked(message: string): string[] {
           tokens.push(WILDCARD);
           return tokens;
         }
-        tokens.push(maskToken(message.slice(start, index)));
+        // A number needs no token of its own: it is a value.
+        tokens.push(digits > 0 && digits === index - start ? WILDCARD : maskCounted(message.slice(start, index), digits, special, hash));
         start = -1;
+        digits = 0;
+        special = false;
+        hash = FNV_OFFSET;
       }
-    } else if (start === -1) start = index;
+    } else {
+      if (start === -1) start = index;
+      hash = Math.imul(hash ^ code, FNV_PRIME);
+      if (code >= 48 && code <= 57) digits++;
+      else if (code === 47 || code === 64) special = true;
+    }
   }
   return tokens;
 }
