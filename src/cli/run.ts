@@ -134,7 +134,7 @@ export async function runCollect(dir: string, options: RunOptions): Promise<Inci
  * on the log reader threads.
  */
 async function loadStages() {
-  const [analysis, verify, history, probe, outputs, handlebars] = await Promise.all([
+  const [{ analyzeIncident }, { loadVerification }, { saveIncidentRecord, siblingIncidents }, { loadProbe }, { writeReport, SharedPdfRenderer, safeFileName }, { loadTemplates }] = await Promise.all([
     import('../analysis/index.ts'),
     import('./verify.ts'),
     import('./history.ts'),
@@ -142,7 +142,7 @@ async function loadStages() {
     import('../render/outputs.ts'),
     import('../render/handlebars.ts'),
   ]);
-  return { analysis, verify, history, probe, outputs, handlebars };
+  return { analyzeIncident, loadVerification, saveIncidentRecord, siblingIncidents, loadProbe, writeReport, SharedPdfRenderer, safeFileName, loadTemplates };
 }
 type Stages = Awaited<ReturnType<typeof loadStages>>;
 
@@ -157,11 +157,10 @@ async function renderFromBundle(
   warnings: string[] = [],
 ): Promise<IncidentSummary> {
   options.reporter.step(`analysing ${loaded.manifest.id}`);
-  const { analyzeIncident } = stages.analysis;
-  const { saveIncidentRecord, siblingIncidents } = stages.history;
-  const verification = stages.verify.loadVerification(loaded.dir);
+  const { analyzeIncident, loadVerification, saveIncidentRecord, siblingIncidents, loadProbe, writeReport } = stages;
+  const verification = loadVerification(loaded.dir);
   const pastIncidents = siblingIncidents(loaded.dir);
-  const probe = stages.probe.loadProbe(loaded.dir);
+  const probe = loadProbe(loaded.dir);
   const analysis = analyzeIncident(bundle, loaded.manifest.conclusions, {
     sample: loaded.manifest.sample,
     incidentPath: repositoryRelative(loaded.dir),
@@ -171,7 +170,7 @@ async function renderFromBundle(
     review: { timeline: loaded.manifest.timeline, actions: loaded.manifest.actions },
   });
   await saveIncidentRecord(loaded, analysis);
-  const result = await stages.outputs.writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message), ...(outDir ? { outDir } : {}) });
+  const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message), ...(outDir ? { outDir } : {}) });
   for (const failure of analysis.analyzerErrors) options.reporter.step(`analyzer ${failure.analyzer} failed: ${failure.message}`);
   if (result.pdf === 'failed') options.reporter.step(`PDF not written: ${result.pdfError ?? 'unknown error'}`);
   const exitCode = exitCodeFor({
@@ -191,7 +190,7 @@ export async function runReport(dirs: string[], options: RunOptions & { collect:
   const stagesReady = async (): Promise<NonNullable<typeof shared>> => {
     if (!shared) {
       const stages = await loading;
-      shared = { stages, pdf: new stages.outputs.SharedPdfRenderer(options.env), templates: stages.handlebars.loadTemplates() };
+      shared = { stages, pdf: new stages.SharedPdfRenderer(options.env), templates: stages.loadTemplates() };
     }
     return shared;
   };
@@ -212,7 +211,7 @@ export async function runReport(dirs: string[], options: RunOptions & { collect:
           warnings = sourceSpecChanges(bundle.sourceSpecs, hashSourceSpecs(loaded.manifest.sources)).map((change) => `${change}; run \`fracas collect ${dir}\` (or \`fracas report\`) to refresh it`);
         }
         const { stages, pdf, templates } = await stagesReady();
-        const outDir = options.outDir ? (dirs.length > 1 ? path.join(options.outDir, stages.outputs.safeFileName(loaded.manifest.id)) : options.outDir) : undefined;
+        const outDir = options.outDir ? (dirs.length > 1 ? path.join(options.outDir, stages.safeFileName(loaded.manifest.id)) : options.outDir) : undefined;
         summaries.push(await renderFromBundle(loaded, bundle, options, stages, pdf, templates, outDir, warnings));
       } finally {
         await unlock();
