@@ -128,23 +128,36 @@ export async function runCollect(dir: string, options: RunOptions): Promise<Inci
   return summarise(loaded, bundle, undefined, undefined, exitCodeFor({ sources: bundle.sources, markdown: 'skipped' }));
 }
 
+/**
+ * The analysis and render stages' modules (Handlebars, markdown-it, vega...): only render and report load them, so
+ * `fracas collect` starts without them. A report starts loading them as it collects, while the main thread mostly waits
+ * on the log reader threads.
+ */
+async function loadStages() {
+  const [{ analyzeIncident }, { loadVerification }, { saveIncidentRecord, siblingIncidents }, { loadProbe }, { writeReport, SharedPdfRenderer, safeFileName }, { loadTemplates }] = await Promise.all([
+    import('../analysis/index.ts'),
+    import('./verify.ts'),
+    import('./history.ts'),
+    import('./probe.ts'),
+    import('../render/outputs.ts'),
+    import('../render/handlebars.ts'),
+  ]);
+  return { analyzeIncident, loadVerification, saveIncidentRecord, siblingIncidents, loadProbe, writeReport, SharedPdfRenderer, safeFileName, loadTemplates };
+}
+type Stages = Awaited<ReturnType<typeof loadStages>>;
+
 async function renderFromBundle(
   loaded: LoadedManifest,
   bundle: EvidenceBundle,
   options: RunOptions,
+  stages: Stages,
   pdf: SharedPdfRenderer,
   templates: ReturnType<typeof loadTemplates>,
   outDir: string | undefined,
   warnings: string[] = [],
 ): Promise<IncidentSummary> {
   options.reporter.step(`analysing ${loaded.manifest.id}`);
-  // The analysis stage loads only for render and report, so `fracas collect` starts without it.
-  const [{ analyzeIncident }, { loadVerification }, { saveIncidentRecord, siblingIncidents }, { loadProbe }] = await Promise.all([
-    import('../analysis/index.ts'),
-    import('./verify.ts'),
-    import('./history.ts'),
-    import('./probe.ts'),
-  ]);
+  const { analyzeIncident, loadVerification, saveIncidentRecord, siblingIncidents, loadProbe, writeReport } = stages;
   const verification = loadVerification(loaded.dir);
   const pastIncidents = siblingIncidents(loaded.dir);
   const probe = loadProbe(loaded.dir);
@@ -157,7 +170,6 @@ async function renderFromBundle(
     review: { timeline: loaded.manifest.timeline, actions: loaded.manifest.actions },
   });
   await saveIncidentRecord(loaded, analysis);
-  const { writeReport } = await import('../render/outputs.ts');
   const result = await writeReport(loaded.dir, analysis, { formats: options.formats, pdf, templates, progress: (message) => options.reporter.step(message), ...(outDir ? { outDir } : {}) });
   for (const failure of analysis.analyzerErrors) options.reporter.step(`analyzer ${failure.analyzer} failed: ${failure.message}`);
   if (result.pdf === 'failed') options.reporter.step(`PDF not written: ${result.pdfError ?? 'unknown error'}`);
@@ -172,10 +184,16 @@ async function renderFromBundle(
 
 /** Collect, analyse and render each incident; one browser serves them all. */
 export async function runReport(dirs: string[], options: RunOptions & { collect: boolean }): Promise<IncidentSummary[]> {
-  // The render stage (Handlebars, markdown-it, vega, puppeteer) loads only here, so `fracas collect` starts without it.
-  const [{ SharedPdfRenderer, safeFileName }, { loadTemplates }] = await Promise.all([import('../render/outputs.ts'), import('../render/handlebars.ts')]);
-  const pdf = new SharedPdfRenderer(options.env);
-  const templates = loadTemplates();
+  const loading = loadStages();
+  loading.catch(() => undefined);
+  let shared: { stages: Stages; pdf: SharedPdfRenderer; templates: ReturnType<typeof loadTemplates> } | undefined;
+  const stagesReady = async (): Promise<NonNullable<typeof shared>> => {
+    if (!shared) {
+      const stages = await loading;
+      shared = { stages, pdf: new stages.SharedPdfRenderer(options.env), templates: stages.loadTemplates() };
+    }
+    return shared;
+  };
   const summaries: IncidentSummary[] = [];
   try {
     for (const dir of dirs) {
@@ -192,14 +210,15 @@ export async function runReport(dirs: string[], options: RunOptions & { collect:
           // Rendering replays the saved evidence: say so when the manifest now asks for something else.
           warnings = sourceSpecChanges(bundle.sourceSpecs, hashSourceSpecs(loaded.manifest.sources)).map((change) => `${change}; run \`fracas collect ${dir}\` (or \`fracas report\`) to refresh it`);
         }
-        const outDir = options.outDir ? (dirs.length > 1 ? path.join(options.outDir, safeFileName(loaded.manifest.id)) : options.outDir) : undefined;
-        summaries.push(await renderFromBundle(loaded, bundle, options, pdf, templates, outDir, warnings));
+        const { stages, pdf, templates } = await stagesReady();
+        const outDir = options.outDir ? (dirs.length > 1 ? path.join(options.outDir, stages.safeFileName(loaded.manifest.id)) : options.outDir) : undefined;
+        summaries.push(await renderFromBundle(loaded, bundle, options, stages, pdf, templates, outDir, warnings));
       } finally {
         await unlock();
       }
     }
   } finally {
-    await pdf.close();
+    await shared?.pdf.close();
   }
   return summaries;
 }

@@ -58,6 +58,8 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
   let lastError: unknown;
   const pieceBytes = options.pieceBytes ?? PIECE_BYTES;
   let pool: PiecePool | null = null;
+  // Threads are chosen for the whole source, so many small files (rotated logs) are read on all cores too.
+  const sourceBytes = await totalBytes(files);
   try {
     for (const file of files) {
       const relative = path.relative(context.dir, file) || path.basename(file);
@@ -86,7 +88,7 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
           signal: context.signal,
           progress,
           threads: async () => {
-            const workers = workersFor((await stat(file)).size, options.workers);
+            const workers = workersFor(sourceBytes, options.workers);
             if (workers === 0) return null;
             pool ??= new PiecePool(workers, options.workerHeapMb);
             return pool;
@@ -137,4 +139,10 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
       paths: read,
     },
   };
+}
+
+/** The files' sizes added up (a file that cannot be read counts nothing: reading it reports why). */
+async function totalBytes(files: string[]): Promise<number> {
+  const sizes = await Promise.all(files.map((file) => stat(file).then((stats) => stats.size, () => 0)));
+  return sizes.reduce((total, size) => total + size, 0);
 }
