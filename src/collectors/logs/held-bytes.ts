@@ -54,10 +54,10 @@ export class HeldBytes {
     return this.view().subarray(Math.max(0, from - this.first), Math.max(0, to - this.first));
   }
 
-  /** The bytes up to absolute offset `at`, in an allocation of their own; the bytes after it stay held. */
-  take(at: number): Buffer {
+  /** The bytes up to absolute offset `at`, copied to memory of their own (from `room`); the bytes after it stay held. */
+  take(at: number, room: (count: number) => Buffer = Buffer.allocUnsafeSlow): Buffer {
     const count = at - this.first;
-    const taken = Buffer.allocUnsafeSlow(count);
+    const taken = room(count);
     this.buffer.copy(taken, 0, 0, count);
     this.buffer.copy(this.buffer, 0, count, this.length);
     this.length -= count;

@@ -129,7 +129,7 @@ export class PiecePool {
       const sameKnown = known !== null && this.knownSent.get(worker) === known;
       this.knownSent.set(worker, known);
       const sent = sameKnown ? { ...task, earlier: { ...task.earlier, knownEntities: null } } : task;
-      // The bytes are copied (not transferred): the piece may be read again here if the thread fails.
+      // The bytes are shared (PieceBuffers), not transferred: the piece may be read again here if the thread fails.
       worker.postMessage({ id: job.id, kind: job.kind, task: sent, bytes: job.piece.bytes, offset: job.piece.offset, sameKnown });
     }
   }

@@ -2,6 +2,7 @@
 import { CONTINUATION, EXCEPTION_LINE } from './app-formats.ts';
 import { JSON_LINE_FORMATS } from './detect.ts';
 import { HeldBytes } from './held-bytes.ts';
+import type { PieceBuffers } from './piece-buffers.ts';
 import { JsonCuts, recordOf } from './json-cuts.ts';
 import { lineCuts, type CarriedState, type CutterSetup, type LineCuts } from './line-cuts.ts';
 import type { ReaderStart } from './read-file.ts';
@@ -113,6 +114,8 @@ export class PieceCutter {
     start?: CutterStart,
     /** Whether JSON cuts after the first may be guessed (false: every cut is scanned). */
     guessing = true,
+    /** Where pieces' bytes go (reused slots), or memory of their own for each. */
+    private readonly buffers: PieceBuffers | null = null,
   ) {
     const { format } = setup;
     this.rule = lineCuts(file, setup, start);
@@ -188,7 +191,7 @@ export class PieceCutter {
   /** End the current piece at absolute offset `at`; the next one starts there, in `state` (`guessedNext` when that cut was guessed). */
   private cut(at: number, state: CarriedState, guessedNext: boolean): void {
     const offset = this.held.start;
-    const bytes = this.held.take(at);
+    const bytes = this.buffers ? this.held.take(at, (count) => this.buffers!.take(count)) : this.held.take(at);
     const start: ReaderStart = { line: this.startLine, ...this.startState, ...this.rule?.shared(this.ended) };
     const piece: Piece = { bytes, offset, start };
     if (this.startGuessed) piece.guessed = true;

@@ -1,6 +1,7 @@
 // Reads one file as pieces: cuts its bytes as they stream in, reads the pieces (on worker threads when given a pool), checks each guessed cut, and hands the results over in input order.
 import type { LogRecord } from '../../evidence/schema.ts';
 import { byteChunks } from './source.ts';
+import { PieceBuffers } from './piece-buffers.ts';
 import { PieceCutter, type Piece } from './pieces.ts';
 import type { PieceEdge } from './read-file.ts';
 import type { RenderJsonState } from './render-json.ts';
@@ -71,12 +72,14 @@ export async function readInPieces<R extends { edge?: PieceEdge }>(source: Piece
         lastRecord = lastBefore;
         absorbedAny = true;
         await reading.absorb(held.piece, held.result);
+        buffers.release(held.piece.bytes);
       }
       held = { piece, result: output };
     }
   };
   const setup = { format: source.format, year: source.year, postgresPrefix: source.postgresPrefix };
-  let cutter = new PieceCutter(source.display, setup, source.pieceBytes);
+  const buffers = new PieceBuffers(source.pieceBytes * 2);
+  let cutter = new PieceCutter(source.display, setup, source.pieceBytes, undefined, true, buffers);
   /** Cut again, scanning every record, from the piece whose cut held: its bytes and everything read after it go through a new cutter. */
   const cutAgain = (from: Piece, unread: Piece[]): Piece[] => {
     source.recut?.(from.offset);
@@ -84,7 +87,7 @@ export async function readInPieces<R extends { edge?: PieceEdge }>(source: Piece
     pending = [];
     held = null;
     failed = null;
-    cutter = new PieceCutter(source.display, setup, source.pieceBytes, { ...from.start, offset: from.offset }, false);
+    cutter = new PieceCutter(source.display, setup, source.pieceBytes, { ...from.start, offset: from.offset }, false, buffers);
     return replay.flatMap((bytes) => cutter.push(bytes));
   };
   const take = async (pieces: Piece[]): Promise<void> => {
@@ -108,6 +111,9 @@ export async function readInPieces<R extends { edge?: PieceEdge }>(source: Piece
   }
   // (Assigned in the closures above: TypeScript's narrowing does not see it.)
   const last = held as { piece: Piece; result: R } | null;
-  if (last) await reading.absorb(last.piece, last.result);
+  if (last) {
+    await reading.absorb(last.piece, last.result);
+    buffers.release(last.piece.bytes);
+  }
   return true;
 }
