@@ -143,6 +143,13 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
 
 /** The files' sizes added up (a file that cannot be read counts nothing: reading it reports why). */
 async function totalBytes(files: string[]): Promise<number> {
-  const sizes = await Promise.all(files.map((file) => stat(file).then((stats) => stats.size, () => 0)));
+  const sizes = await Promise.all(
+    files.map((file) =>
+      stat(file).then(
+        (stats) => stats.size,
+        () => 0,
+      ),
+    ),
+  );
   return sizes.reduce((total, size) => total + size, 0);
 }
