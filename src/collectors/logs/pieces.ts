@@ -2,6 +2,8 @@
 import { CONTINUATION, EXCEPTION_LINE } from './app-formats.ts';
 import { JSON_LINE_FORMATS } from './detect.ts';
 import { HeldBytes } from './held-bytes.ts';
+import { heldLine } from './held-lines.ts';
+import { MAX_LINE_LENGTH } from './types.ts';
 import type { PieceBuffers } from './piece-buffers.ts';
 import { JsonCuts, recordOf } from './json-cuts.ts';
 import { lineCuts, type CarriedState, type CutterSetup, type LineCuts } from './line-cuts.ts';
@@ -11,8 +13,10 @@ import { Utf8Slices } from './utf8-slices.ts';
 
 /** Bytes a piece holds before the cutter looks for a boundary. */
 export const PIECE_BYTES = 512 << 10;
-/** Bytes of a line a line format's record test sees (its header is at the start). */
-const LINE_HEAD_BYTES = 4096;
+/** Characters of a line a line format's record test sees (its header is at the start). */
+const LINE_HEAD_CHARS = 4096;
+/** Past this many bytes a line has more characters than the splitter takes (a character is at most 4 bytes). */
+const MAX_LINE_BYTES = 4 * MAX_LINE_LENGTH;
 /** Pieces' worth of bytes held with no boundary found from the file's start (64 MB by default): past it, the file is read whole instead (one giant record, or no records at all). */
 const MAX_FIRST_PIECES = 128;
 
@@ -171,14 +175,16 @@ export class PieceCutter {
         else this.searchFrom = Math.max(newline + 1, verdict.retryFrom);
         continue;
       }
-      const lineEnd = this.held.indexOf(10, newline + 1);
-      if (lineEnd === -1 && this.held.end - newline <= LINE_HEAD_BYTES) {
-        this.searchFrom = newline;
+      const line = heldLine(this.held, newline + 1);
+      if (!line) {
+        // A line this long is reported unparsed (too long) however it decodes: no cut before it.
+        if (this.held.end - newline > MAX_LINE_BYTES) this.searchFrom = this.held.end;
+        else this.searchFrom = newline;
         return;
       }
-      // The line's first LINE_HEAD_BYTES bytes are enough: its header is at the start.
-      const line = this.held.slice(newline + 1, Math.min(lineEnd === -1 ? this.held.end : lineEnd, newline + 1 + LINE_HEAD_BYTES)).toString('utf8');
-      if (this.startsRecord!(line.replace(/\r$/, ''))) this.cut(newline + 1, {}, false);
+      // Never before a line the splitter reports unparsed (binary, invalid UTF-8, too long): in one pass the line after
+      // it can still join the record before it. The record test reads the line's head: its header is at the start.
+      if (line.text !== null && this.startsRecord!(line.text.slice(0, LINE_HEAD_CHARS))) this.cut(newline + 1, {}, false);
       else this.searchFrom = newline + 1;
     }
   }

@@ -177,6 +177,26 @@ describe('reading a log in pieces', () => {
     }, 60_000);
   }
 
+  it('never cuts before a line the splitter reports unparsed (a NUL, invalid UTF-8): the line after it still joins the record before, as in one pass', async () => {
+    const random = seededRandom(29);
+    const lines = pythonText(29, 3000, 400).trimEnd().split('\n');
+    const parts: Buffer[] = [];
+    for (const line of lines) {
+      parts.push(Buffer.from(`${line}\n`));
+      if (random.rand() < 0.06) {
+        // A header line the splitter drops (binary or not UTF-8), then a continuation line that belongs to the record before it.
+        const fault = random.rand() < 0.5 ? Buffer.from('\u0000') : Buffer.from([0xff, 0xfe]);
+        parts.push(Buffer.concat([Buffer.from(`${line.slice(0, 23)} - api.webhooks - ERROR - frame `), fault, Buffer.from(' lost\n')]));
+        parts.push(Buffer.from('    while handling the webhook for job 42\n'));
+      }
+    }
+    writeFileSync(path.join(dir, 'faults.log'), Buffer.concat(parts));
+    const whole = await evidenceText('faults.log', { workers: 0, pieceBytes: Number.MAX_SAFE_INTEGER }, 'python');
+    expect((JSON.parse(whole) as { files: { unparsed: number }[] }).files[0]!.unparsed).toBeGreaterThan(100);
+    for (const pieceBytes of [1 << 10, 3 << 10, 16 << 10]) expect(await evidenceText('faults.log', { workers: 0, pieceBytes }, 'python')).toBe(whole);
+    expect(await evidenceText('faults.log', { workers: 2, pieceBytes: 1 << 10 }, 'python')).toBe(whole);
+  }, 60_000);
+
   it('stays exact past every cap: entities, kept records, templates, events, requests, minutes, error times', async () => {
     const limits = { maxEntities: 40, maxRecords: 150, maxRecordsPerTemplate: 4, maxEvents: 15, maxRequestKeys: 3, maxMinutes: 10, maxErrorTimes: 60, maxUnparsedSamples: 2 };
     for (const [name, write] of cases) {
