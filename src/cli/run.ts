@@ -144,15 +144,18 @@ async function loadStages() {
   ]);
   return { analyzeIncident, loadVerification, saveIncidentRecord, siblingIncidents, loadProbe, writeReport, SharedPdfRenderer, safeFileName, loadTemplates };
 }
-type Stages = Awaited<ReturnType<typeof loadStages>>;
+/** What every incident of a report run shares: the stages' modules, one browser for the PDFs, the templates. */
+interface RenderStages {
+  stages: Awaited<ReturnType<typeof loadStages>>;
+  pdf: SharedPdfRenderer;
+  templates: ReturnType<typeof loadTemplates>;
+}
 
 async function renderFromBundle(
   loaded: LoadedManifest,
   bundle: EvidenceBundle,
   options: RunOptions,
-  stages: Stages,
-  pdf: SharedPdfRenderer,
-  templates: ReturnType<typeof loadTemplates>,
+  { stages, pdf, templates }: RenderStages,
   outDir: string | undefined,
   warnings: string[] = [],
 ): Promise<IncidentSummary> {
@@ -184,8 +187,8 @@ async function renderFromBundle(
 
 /** Collect, analyse and render each incident; one browser serves them all. */
 export async function runReport(dirs: string[], options: RunOptions & { collect: boolean }): Promise<IncidentSummary[]> {
-  let shared: { stages: Stages; pdf: SharedPdfRenderer; templates: ReturnType<typeof loadTemplates> } | undefined;
-  const stagesReady = async (): Promise<NonNullable<typeof shared>> => {
+  let shared: RenderStages | undefined;
+  const stagesReady = async (): Promise<RenderStages> => {
     if (!shared) {
       const stages = await loadStages();
       shared = { stages, pdf: new stages.SharedPdfRenderer(options.env), templates: stages.loadTemplates() };
@@ -208,9 +211,9 @@ export async function runReport(dirs: string[], options: RunOptions & { collect:
           // Rendering replays the saved evidence: say so when the manifest now asks for something else.
           warnings = sourceSpecChanges(bundle.sourceSpecs, hashSourceSpecs(loaded.manifest.sources)).map((change) => `${change}; run \`fracas collect ${dir}\` (or \`fracas report\`) to refresh it`);
         }
-        const { stages, pdf, templates } = await stagesReady();
-        const outDir = options.outDir ? (dirs.length > 1 ? path.join(options.outDir, stages.safeFileName(loaded.manifest.id)) : options.outDir) : undefined;
-        summaries.push(await renderFromBundle(loaded, bundle, options, stages, pdf, templates, outDir, warnings));
+        const ready = await stagesReady();
+        const outDir = options.outDir ? (dirs.length > 1 ? path.join(options.outDir, ready.stages.safeFileName(loaded.manifest.id)) : options.outDir) : undefined;
+        summaries.push(await renderFromBundle(loaded, bundle, options, ready, outDir, warnings));
       } finally {
         await unlock();
       }
