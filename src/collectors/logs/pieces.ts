@@ -6,7 +6,7 @@ import { heldLine } from './held-lines.ts';
 import { MAX_LINE_LENGTH } from './types.ts';
 import type { PieceBuffers } from './piece-buffers.ts';
 import { JsonCuts, recordOf } from './json-cuts.ts';
-import { lineCuts, type CarriedState, type CutterSetup, type LineCuts } from './line-cuts.ts';
+import { lineCuts, type CarriedState, type CutterSetup, type CutVerdict, type LineCuts } from './line-cuts.ts';
 import type { ReaderStart } from './read-file.ts';
 import { textHead } from './read-file.ts';
 import { Utf8Slices } from './utf8-slices.ts';
@@ -77,6 +77,33 @@ function lineStart(format: string, year: number | undefined): ((line: string) =>
   return (line) => line.length > 0 && !CONTINUATION.test(line) && !EXCEPTION_LINE.test(line) && head(line)?.timestamp !== undefined;
 }
 
+/**
+ * Formats whose reader carries nothing across a record's first line: a piece may begin at a line that certainly starts
+ * a record (`lineStart`), never at one the splitter reports unparsed (binary, invalid UTF-8, too long): in one pass the
+ * line after that one can still join the record before it.
+ */
+class RecordStartCuts implements LineCuts {
+  constructor(private readonly startsRecord: (line: string) => boolean) {}
+
+  pushed(): void {}
+
+  check(held: HeldBytes, at: number): CutVerdict {
+    const line = heldLine(held, at);
+    // A line this long is reported unparsed (too long) however it decodes: no cut before it.
+    if (!line) return held.end - at > MAX_LINE_BYTES ? { retryFrom: held.end } : 'more';
+    // The record test reads the line's head: its header is at the start.
+    return line.text !== null && this.startsRecord(line.text.slice(0, LINE_HEAD_CHARS)) ? 'cut' : { retryFrom: at };
+  }
+
+  carried(): CarriedState {
+    return {};
+  }
+
+  shared(): CarriedState {
+    return {};
+  }
+}
+
 /** The reader's state a cutter's start carries (beyond its line). */
 function carriedAt(start: CutterStart | undefined): CarriedState {
   if (!start) return {};
@@ -103,7 +130,8 @@ export class PieceCutter {
   private startGuessed = false;
   private readonly ready: Piece[] = [];
   private readonly json: JsonCuts | null = null;
-  private readonly startsRecord: ((line: string) => boolean) | null;
+  /** An empty file is still one (empty) piece: the formats once read whole, so that it reads as it did (a PostgreSQL log still names its prefix). */
+  private readonly emptyPiece: boolean;
   private readonly rule: LineCuts | null;
   private readonly firstOffset: number;
   /** Line formats: the absolute offset from which to look for the next boundary. */
@@ -122,8 +150,10 @@ export class PieceCutter {
     private readonly buffers: PieceBuffers | null = null,
   ) {
     const { format } = setup;
-    this.rule = lineCuts(file, setup, start);
-    this.startsRecord = this.rule ? null : lineStart(format, setup.year);
+    const carrying = lineCuts(file, setup, start);
+    const starts = lineStart(format, setup.year);
+    this.rule = carrying ?? (starts ? new RecordStartCuts(starts) : null);
+    this.emptyPiece = carrying !== null;
     this.firstOffset = this.searchFrom = start?.offset ?? 0;
     this.held = new HeldBytes(this.firstOffset);
     this.startLine = start?.line ?? 0;
@@ -144,15 +174,14 @@ export class PieceCutter {
     else if (this.rule) {
       this.rule.pushed(this.held, from);
       this.findLineBoundaries();
-    } else if (this.startsRecord) this.findLineBoundaries();
+    }
     return this.ready.splice(0);
   }
 
   end(): Piece[] {
     this.json?.end();
     this.ended = true;
-    // An empty file is one empty piece for the formats once read whole, so that it reads as it did (a PostgreSQL log still names its prefix).
-    if (this.held.end > this.held.start || (this.rule && this.startLine === 0 && this.held.start === this.firstOffset)) this.cut(this.held.end, {}, false);
+    if (this.held.end > this.held.start || (this.emptyPiece && this.startLine === 0 && this.held.start === this.firstOffset)) this.cut(this.held.end, {}, false);
     return this.ready.splice(0);
   }
 
@@ -165,27 +194,13 @@ export class PieceCutter {
         this.searchFrom = this.held.end;
         return;
       }
-      if (this.rule) {
-        const verdict = this.rule.check(this.held, newline + 1);
-        if (verdict === 'more') {
-          this.searchFrom = newline;
-          return;
-        }
-        if (verdict === 'cut') this.cut(newline + 1, this.rule.carried(this.held, newline + 1), false);
-        else this.searchFrom = Math.max(newline + 1, verdict.retryFrom);
-        continue;
-      }
-      const line = heldLine(this.held, newline + 1);
-      if (!line) {
-        // A line this long is reported unparsed (too long) however it decodes: no cut before it.
-        if (this.held.end - newline > MAX_LINE_BYTES) this.searchFrom = this.held.end;
-        else this.searchFrom = newline;
+      const verdict = this.rule!.check(this.held, newline + 1);
+      if (verdict === 'more') {
+        this.searchFrom = newline;
         return;
       }
-      // Never before a line the splitter reports unparsed (binary, invalid UTF-8, too long): in one pass the line after
-      // it can still join the record before it. The record test reads the line's head: its header is at the start.
-      if (line.text !== null && this.startsRecord!(line.text.slice(0, LINE_HEAD_CHARS))) this.cut(newline + 1, {}, false);
-      else this.searchFrom = newline + 1;
+      if (verdict === 'cut') this.cut(newline + 1, this.rule!.carried(this.held, newline + 1), false);
+      else this.searchFrom = Math.max(newline + 1, verdict.retryFrom);
     }
   }
 

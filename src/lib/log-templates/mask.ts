@@ -1,5 +1,7 @@
 // Tokenises a message on whitespace and replaces variable parts (numbers, ids, IPs, URLs, paths, emails...) with <*>.
 
+import { FNV_OFFSET, FNV_PRIME } from './fnv.ts';
+
 export const WILDCARD = '<*>';
 const MAX_TOKENS = 120;
 
@@ -100,8 +102,6 @@ const CACHE_SIZE = 50_000;
  */
 const SEEN_SLOTS = 1 << 16;
 const seenOnce = new Int32Array(SEEN_SLOTS);
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
 
 /** Mask one whitespace-separated token. */
 export function maskToken(token: string): string {

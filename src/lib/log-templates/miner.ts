@@ -1,6 +1,7 @@
 // Streaming template miner: masked-token groups (one Map lookup per record) clustered into templates.
 import { WILDCARD, maskedTokens } from './mask.ts';
 import { clusterGroups } from './cluster.ts';
+import { fnv1a } from './fnv.ts';
 
 interface Group {
   tokens: string[];
@@ -95,10 +96,5 @@ export class TemplateMiner {
 }
 /** A stable id from the template text (FNV-1a, 32 bits). */
 function templateId(template: string): string {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < template.length; index++) {
-    hash ^= template.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return `t-${(hash >>> 0).toString(16).padStart(8, '0')}`;
+  return `t-${fnv1a(template).toString(16).padStart(8, '0')}`;
 }
