@@ -157,6 +157,7 @@ export class PieceBuilder {
   private readonly minutes = new Map<string, Minute>();
   private readonly events: LogEvent[] = [];
   private readonly requests = new Map<string, LogRequestSummary>();
+  private readonly requestsByPath = new Map<string, LogRequestSummary[]>();
   private readonly entities = new Map<string, LogEntity>();
   private readonly chains = new Map<string, number[]>();
   private entitiesOverflow = false;
@@ -320,13 +321,15 @@ export class PieceBuilder {
   private countRequest(record: LogRecord, status: number): void {
     const path = maskPath(record.fields.path ?? '');
     const method = record.fields.method;
-    const key = `${method ?? ''} ${path} ${status}`;
-    let summary = this.requests.get(key);
+    let summary = this.requestSummary(path, method, status);
     if (!summary) {
       if (this.requests.size >= this.limits.maxRequestKeys) return;
       summary = { path, statusCode: status, count: 0, file: record.file, line: record.line };
       if (method) summary.method = method;
-      this.requests.set(key, summary);
+      this.requests.set(`${method ?? ''} ${path} ${status}`, summary);
+      const samePath = this.requestsByPath.get(path);
+      if (samePath) samePath.push(summary);
+      else this.requestsByPath.set(path, [summary]);
     }
     summary.count++;
     const time = record.timestamp;
@@ -334,6 +337,13 @@ export class PieceBuilder {
       if (!summary.firstSeen || time < summary.firstSeen) summary.firstSeen = time;
       if (!summary.lastSeen || time > summary.lastSeen) summary.lastSeen = time;
     }
+  }
+
+  /** The summary of this method, masked path and status, found by the path (a masked path is mostly one string object, already hashed). */
+  private requestSummary(path: string, method: string | undefined, status: number): LogRequestSummary | undefined {
+    const samePath = this.requestsByPath.get(path);
+    if (samePath) for (const summary of samePath) if (summary.statusCode === status && (summary.method ?? '') === (method ?? '')) return summary;
+    return undefined;
   }
 
   private countEntity(record: LogRecord, kind: string, id: string, error: boolean, status: number, failingGroup?: number): void {

@@ -11,6 +11,7 @@ const MESSAGE_KEYS = ['message', 'msg', 'event', '@message', '@m', 'text', 'log'
 const NESTED_MESSAGE_KEYS = ['message', 'msg', 'textPayload', 'MESSAGE', 'log', 'body'];
 const NESTED_LEVEL_KEYS = ['error_severity', 'severity', 'level', 'levelname', 'lvl', 'log.level'];
 const ERROR_KEYS = ['err', 'error', 'exception', 'exc_info', 'stack', 'stack_trace', 'stacktrace', 'stackTrace', 'traceback', 'errorVerbose'];
+const ERROR_KEY_SET = new Set(ERROR_KEYS);
 const MAX_FIELDS = 48;
 const MAX_FIELD_LENGTH = 500;
 /** Deepest nesting searched for a message or severity, and rendered into text. */
@@ -273,6 +274,27 @@ function postgresText(record: LogRecord): void {
   if (level && (!record.level || RANK[level] > RANK[record.level])) record.level = level;
 }
 
+/** Whether the object has one of ERROR_KEYS (one pass over its keys instead of a lookup per name: most records have none). */
+function hasErrorKey(object: JsonObject): boolean {
+  for (const key in object) if (ERROR_KEY_SET.has(key)) return true;
+  return false;
+}
+
+/** The message with the text of each err/error/stack value, in ERROR_KEYS order, joined unless it already says it. */
+function withErrorTexts(object: JsonObject, message: string): string {
+  for (const key of ERROR_KEYS) {
+    const value = object[key];
+    if (value === undefined || value === null) continue;
+    const text = errorText(value);
+    if (!text || message.includes(text)) continue;
+    const firstLine = text.slice(0, Math.max(0, text.indexOf('\n')) || text.length);
+    if (!message) message = text;
+    else if (text.startsWith(message) || firstLine.endsWith(`: ${message}`)) message = text;
+    else message = `${message}\n${text}`;
+  }
+  return message;
+}
+
 /** Build a record from a JSON object; null when the object has neither a message nor a time. */
 export function recordFromObject(object: JsonObject, file: string, line: number, depth = 0): LogRecord | null {
   const fields: Record<string, string> = {};
@@ -317,16 +339,7 @@ export function recordFromObject(object: JsonObject, file: string, line: number,
     message = nested.message;
   }
   flatten(object, '', fields, 0, skip, { left: MAX_FIELDS - Object.keys(fields).length });
-  for (const key of ERROR_KEYS) {
-    const value = object[key];
-    if (value === undefined || value === null) continue;
-    const text = errorText(value);
-    if (!text || message.includes(text)) continue;
-    const firstLine = text.slice(0, Math.max(0, text.indexOf('\n')) || text.length);
-    if (!message) message = text;
-    else if (text.startsWith(message) || firstLine.endsWith(`: ${message}`)) message = text;
-    else message = `${message}\n${text}`;
-  }
+  if (hasErrorKey(object)) message = withErrorTexts(object, message);
   if (!message) {
     const rest: JsonObject = {};
     for (const key in object) if (!skip.includes(key)) rest[key] = object[key]!;

@@ -84,8 +84,14 @@ export function extractEntities(message: string, fields?: Record<string, string>
   }
   const text = message.length > 4000 ? message.slice(0, 4000) : message;
   if (!PREFILTER.test(text)) return found;
-  if (ID_HINT.test(text)) for (const match of text.matchAll(KEY_VALUE)) addMention(found, kindOf(match[1]!), match[2]!);
-  if (text.indexOf('/') !== -1) for (const match of text.matchAll(PATH_VALUE)) addMention(found, kindOf(match[1]!), match[2]!);
-  for (const match of text.matchAll(NOUN_VALUE)) addMention(found, kindOf(match[1]!), match[2]!);
+  if (ID_HINT.test(text)) addMatches(found, KEY_VALUE, text);
+  if (text.indexOf('/') !== -1) addMatches(found, PATH_VALUE, text);
+  addMatches(found, NOUN_VALUE, text);
   return found;
+}
+
+/** Every (noun, id) match of a global pattern, in order (an exec loop: `matchAll` copies the pattern on each call; none of the patterns matches empty text). */
+function addMatches(found: EntityMention[], pattern: RegExp, text: string): void {
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) addMention(found, kindOf(match[1]!), match[2]!);
 }

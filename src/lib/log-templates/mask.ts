@@ -26,7 +26,6 @@ const PATH = /^(?:~|\.{1,2})?\/[^/\s]+\/[^\s]*$|^[A-Za-z]:\\\S+$/;
 const FILE_PATH = /^(?:~|\.{1,2})?\/(?:var|usr|home|tmp|etc|opt|proc|dev|mnt|srv|root|Users)\/|\.[A-Za-z][A-Za-z0-9]{0,4}$|^[A-Za-z]:\\/;
 const LEADING = /^[(["'<{]+/;
 const TRAILING = /[)\]"'>},;.:!?]+$/;
-const DELIMITERS = /([=:,/()[\]{}<>"'@#;|&?+*])/;
 
 function hasDigit(token: string): boolean {
   for (let index = 0; index < token.length; index++) {
@@ -51,18 +50,33 @@ function maskCore(core: string): string {
   if (mayBeAddress(core) && IP_PORT.test(core)) return core.includes('.') && /:\d+$/.test(core) ? `${WILDCARD}:${WILDCARD}` : WILDCARD;
   if (mayBeUrl(core) && URL.test(core)) return SCHEME.exec(core)![1] + WILDCARD;
   if (mayBeEmail(core) && EMAIL.test(core)) return WILDCARD;
-  const pieces = core.split(DELIMITERS);
   let out = '';
-  for (const piece of pieces) {
-    if (piece.length === 0) continue;
-    if (piece.length === 1 && DELIMITERS.test(piece)) out += piece;
-    else if (hasDigit(piece) && !DIGIT_WORD.test(piece)) {
-      const dotted = piece.indexOf('.') > 0 && !WHOLE.test(piece) ? maskDotted(piece) : WILDCARD;
-      if (!(dotted === WILDCARD && out.endsWith(WILDCARD))) out += dotted;
-    } else out += piece;
+  let start = 0;
+  let digit = false;
+  for (let index = 0; index <= core.length; index++) {
+    const code = index < core.length ? core.charCodeAt(index) : -1;
+    if (code !== -1 && !isDelimiter(code)) {
+      if (code >= 48 && code <= 57) digit = true;
+      continue;
+    }
+    if (index > start) {
+      const piece = core.slice(start, index);
+      if (digit && !DIGIT_WORD.test(piece)) {
+        const dotted = piece.indexOf('.') > 0 && !WHOLE.test(piece) ? maskDotted(piece) : WILDCARD;
+        if (!(dotted === WILDCARD && out.endsWith(WILDCARD))) out += dotted;
+      } else out += piece;
+    }
+    if (code !== -1) out += core[index];
+    start = index + 1;
+    digit = false;
   }
   return out;
 }
+
+/** The characters a token is split at into pieces masked one by one: = : , / ( ) [ ] { } < > " ' @ # ; | & ? + * */
+const DELIMITER_CODES = new Uint8Array(128);
+for (const character of '=:,/()[]{}<>"\'@#;|&?+*') DELIMITER_CODES[character.charCodeAt(0)] = 1;
+const isDelimiter = (code: number): boolean => code < 128 && DELIMITER_CODES[code] === 1;
 
 /** `core.2275`, `instruction......0`: the word parts of a dotted piece stay, its numeric parts become <*>. */
 const HOSTNAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.){2,}[A-Za-z]{2,6}$/;
@@ -93,15 +107,18 @@ function isUuid(token: string): boolean {
   return true;
 }
 
-/** Masked forms of recently seen tokens (repeated tokens are the common case); cleared when full. */
-const cache = new Map<string, string>();
-const CACHE_SIZE = 50_000;
 /**
- * Hashes of tokens seen once, by slot: a token enters the cache the second time it is seen, so unique ones (ids, times)
- * neither hold a cache entry nor push repeated ones out. A collision only changes when a token is cached, not its mask.
+ * Masked forms of repeated tokens, in a direct-mapped table indexed by the token's FNV-1a hash (which the splitter takes
+ * as it scans, so no second hash of the token): a token is stored the second time it is seen, so unique ones (ids, times)
+ * take no slot; a later token with the same slot replaces it. The table only decides what is recomputed, never a mask.
  */
-const SEEN_SLOTS = 1 << 16;
-const seenOnce = new Int32Array(SEEN_SLOTS);
+const SLOTS = 1 << 16;
+const seenHash = new Int32Array(SLOTS);
+const cachedToken: (string | undefined)[] = new Array(SLOTS).fill(undefined);
+const cachedMask: string[] = new Array(SLOTS).fill('');
+/** The token masked last and its mask: a request's path is masked as a message token and again as a field. */
+let lastToken = '';
+let lastMask = '';
 
 /** Mask one whitespace-separated token. */
 export function maskToken(token: string): string {
@@ -122,19 +139,18 @@ function maskCounted(token: string, digits: number, special: boolean, hash: numb
   if (digits > 0 && digits === token.length) return WILDCARD;
   // Words without digits, slashes or @ are constants: no lookup needed.
   if (digits === 0 && (!special || token.length <= 3)) return token;
-  // A bare uuid (request and job ids: mostly unique, so not worth a cache entry) is a value.
+  // A bare uuid (request and job ids: mostly unique, so not worth a slot) is a value.
   if (token.length === 36 && isUuid(token)) return WILDCARD;
-  const slot = hash & (SEEN_SLOTS - 1);
-  if (seenOnce[slot] !== hash) {
-    seenOnce[slot] = hash;
-    return maskUncached(token);
-  }
-  let masked = cache.get(token);
-  if (masked === undefined) {
-    masked = maskUncached(token);
-    if (cache.size >= CACHE_SIZE) cache.clear();
-    cache.set(token, masked);
-  }
+  const slot = hash & (SLOTS - 1);
+  if (cachedToken[slot] === token) return cachedMask[slot]!;
+  if (token === lastToken) return lastMask;
+  const masked = maskUncached(token);
+  if (seenHash[slot] === hash) {
+    cachedToken[slot] = token;
+    cachedMask[slot] = masked;
+  } else seenHash[slot] = hash;
+  lastToken = token;
+  lastMask = masked;
   return masked;
 }
 
