@@ -12,6 +12,7 @@ import { headText } from './source.ts';
 import { PIECE_BYTES } from './pieces.ts';
 import { readFileInto } from './read-into.ts';
 import { PiecePool, workersFor } from './piece-pool.ts';
+import { PieceBuffers } from './piece-buffers.ts';
 import { fileWarnings } from './file-warnings.ts';
 import { compileFilter } from './filter.ts';
 
@@ -26,6 +27,14 @@ export interface CollectLogsOptions {
   limits?: Partial<BuilderLimits>;
   /** A worker's heap in MB (default 256; tiny in tests, so that workers fail and the main thread reads their pieces). */
   workerHeapMb?: number;
+}
+
+/** What reading one file of the source gave: its warnings, in the order they are shown, or the error it could not be read with. */
+interface FileOutcome {
+  relative: string;
+  warnings: string[];
+  partialWarnings: number;
+  error?: unknown;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -60,58 +69,87 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
   let pool: PiecePool | null = null;
   // Threads are chosen for the whole source, so many small files (rotated logs) are read on all cores too.
   const sourceBytes = await totalBytes(files);
-  try {
-    for (const file of files) {
-      const relative = path.relative(context.dir, file) || path.basename(file);
-      context.progress(`reading ${relative}`);
-      try {
-        const head = await headText(file);
-        const format = resolveFormat(requested, head);
-        const summary = merger.beginFile(relative, formatLabel(format));
-        const setup = { format, postgresPrefix: spec.postgresPrefix, year: await readerYear(format, head, file) };
-        let reported = 0;
-        const progress = (characters: number): void => {
-          if (characters - reported >= 64 << 20) {
-            reported = characters;
-            context.progress(`${relative}: ${Math.round(characters / (1 << 20))} MB read`);
-          }
-        };
-        const fallbacks = await readFileInto(merger, summary, {
-          file,
-          display: relative,
-          setup,
-          window,
-          filterSpec: spec.filter,
-          filter,
-          limits,
-          pieceBytes,
-          signal: context.signal,
-          progress,
-          threads: async () => {
-            const workers = workersFor(sourceBytes, options.workers);
-            if (workers === 0) return null;
-            pool ??= new PiecePool(workers, options.workerHeapMb);
-            return pool;
-          },
-        });
-        summary.lines ??= 0;
-        if (fallbacks.pieces > 0) warnings.push(`${relative}: ${fallbacks.pieces} piece(s) read on the main thread after a log reading thread failed (${fallbacks.reason})`);
-        const fileSpecific = fileWarnings(summary, window, detectFormat(head));
-        if (summary.unparsed > 0 && !fileSpecific.some((warning) => warning.partial))
-          warnings.push(`${relative}: ${summary.unparsed} line(s) could not be parsed as ${summary.format} (samples in the evidence)`);
-        if (summary.truncatedRecords) warnings.push(`${relative}: ${summary.truncatedRecords} record(s) too deeply nested or too large to parse were kept as truncated text`);
-        if (summary.filteredOut) warnings.push(`${relative}: ${summary.filteredOut} record(s) left out by the source's filter`);
-        for (const warning of fileSpecific) {
-          warnings.push(warning.text);
-          if (warning.partial) partialWarnings++;
+  const buffers = new PieceBuffers(pieceBytes * 2);
+  const readOne = async (file: string, turn: Promise<void>, submitted: () => void): Promise<FileOutcome> => {
+    const relative = path.relative(context.dir, file) || path.basename(file);
+    context.progress(`reading ${relative}`);
+    try {
+      const head = await headText(file);
+      const format = resolveFormat(requested, head);
+      // (In file order: this file started after the one before began its summary and handed over its last piece.)
+      const summary = merger.beginFile(relative, formatLabel(format));
+      const setup = { format, postgresPrefix: spec.postgresPrefix, year: await readerYear(format, head, file) };
+      let reported = 0;
+      const progress = (characters: number): void => {
+        if (characters - reported >= 64 << 20) {
+          reported = characters;
+          context.progress(`${relative}: ${Math.round(characters / (1 << 20))} MB read`);
         }
-        read.push(relative);
-      } catch (error) {
-        if (context.signal?.aborted) throw error;
+      };
+      const fallbacks = await readFileInto(merger, summary, {
+        file,
+        display: relative,
+        setup,
+        window,
+        filterSpec: spec.filter,
+        filter,
+        limits,
+        pieceBytes,
+        signal: context.signal,
+        progress,
+        threads: async () => {
+          const workers = workersFor(sourceBytes, options.workers);
+          if (workers === 0) return null;
+          pool ??= new PiecePool(workers, options.workerHeapMb);
+          return pool;
+        },
+        turn,
+        submitted,
+        buffers,
+      });
+      summary.lines ??= 0;
+      const warnings: string[] = [];
+      if (fallbacks.pieces > 0) warnings.push(`${relative}: ${fallbacks.pieces} piece(s) read on the main thread after a log reading thread failed (${fallbacks.reason})`);
+      const fileSpecific = fileWarnings(summary, window, detectFormat(head));
+      if (summary.unparsed > 0 && !fileSpecific.some((warning) => warning.partial))
+        warnings.push(`${relative}: ${summary.unparsed} line(s) could not be parsed as ${summary.format} (samples in the evidence)`);
+      if (summary.truncatedRecords) warnings.push(`${relative}: ${summary.truncatedRecords} record(s) too deeply nested or too large to parse were kept as truncated text`);
+      if (summary.filteredOut) warnings.push(`${relative}: ${summary.filteredOut} record(s) left out by the source's filter`);
+      for (const warning of fileSpecific) warnings.push(warning.text);
+      return { relative, warnings, partialWarnings: fileSpecific.filter((warning) => warning.partial).length };
+    } catch (error) {
+      if (context.signal?.aborted) throw error;
+      return { relative, warnings: [`${relative}: cannot read (${errorCode(error) ?? (error as Error).message})`], partialWarnings: 0, error };
+    }
+  };
+  try {
+    // Each file is merged after the one before; the next file starts once this one's last pieces are with the threads.
+    const outcomes: Promise<FileOutcome>[] = [];
+    let turn = Promise.resolve();
+    for (const file of files) {
+      if (context.signal?.aborted) break;
+      let submitted!: () => void;
+      const handedOver = new Promise<void>((resolve) => {
+        submitted = resolve;
+      });
+      const outcome = readOne(file, turn, submitted);
+      outcomes.push(outcome);
+      turn = outcome.then(
+        () => undefined,
+        () => undefined,
+      );
+      await Promise.race([handedOver, turn]);
+    }
+    const settled = await Promise.allSettled(outcomes);
+    for (const result of settled) if (result.status === 'rejected') throw result.reason;
+    for (const result of settled) {
+      const outcome = (result as PromiseFulfilledResult<FileOutcome>).value;
+      warnings.push(...outcome.warnings);
+      partialWarnings += outcome.partialWarnings;
+      if (outcome.error === undefined) read.push(outcome.relative);
+      else {
         failed++;
-        lastError = error;
-        const code = errorCode(error);
-        warnings.push(`${relative}: cannot read (${code ?? (error as Error).message})`);
+        lastError = outcome.error;
       }
     }
   } finally {

@@ -28,6 +28,10 @@ export interface PieceSource {
   progress?: (bytes: number) => void;
   /** Called when a guessed cut did not hold and the file is cut again, scanning, from byte `offset`. */
   recut?: (offset: number) => void;
+  /** Called once every piece of the file has been cut and handed to `read` (the ones ahead may still be reading). */
+  submitted?: () => void;
+  /** Shared memory for the pieces' bytes (default: slots of the file's own). */
+  buffers?: PieceBuffers;
 }
 
 const sameState = (left: RenderJsonState | null | undefined, right: RenderJsonState | undefined): boolean =>
@@ -78,7 +82,7 @@ export async function readInPieces<R extends { edge?: PieceEdge }>(source: Piece
     }
   };
   const setup = { format: source.format, year: source.year, postgresPrefix: source.postgresPrefix };
-  const buffers = new PieceBuffers(source.pieceBytes * 2);
+  const buffers = source.buffers ?? new PieceBuffers(source.pieceBytes * 2);
   let cutter = new PieceCutter(source.display, setup, source.pieceBytes, undefined, true, buffers);
   /** Cut again, scanning every record, from the piece whose cut held: its bytes and everything read after it go through a new cutter. */
   const cutAgain = (from: Piece, unread: Piece[]): Piece[] => {
@@ -103,6 +107,7 @@ export async function readInPieces<R extends { edge?: PieceEdge }>(source: Piece
     if (cutter.unbounded && !absorbedAny && held === null && pending.length === 0) return false;
   }
   await take(cutter.end());
+  source.submitted?.();
   await settle(0);
   while (failed) {
     await take(cutAgain(failed, []));

@@ -3,6 +3,7 @@ import type { LogFileSummary, LogRecord } from '../../evidence/schema.ts';
 import type { LogFilterSpec } from '../../manifest/index.ts';
 import type { BuilderLimits, EarlierPieces } from './aggregate.ts';
 import type { LogMerger } from './merge.ts';
+import type { PieceBuffers } from './piece-buffers.ts';
 import type { PiecePool } from './piece-pool.ts';
 import { cuttable, pieceParts, type Piece } from './pieces.ts';
 import type { ReaderSetup, ReaderStart } from './read-file.ts';
@@ -24,6 +25,15 @@ export interface FileReading {
   progress(characters: number): void;
   /** The worker threads for this file, or null to read it on the main thread. */
   threads(): Promise<PiecePool | null>;
+  /**
+   * Settles once the files before this one are merged: this file's pieces may be cut and read before then (so the
+   * threads do not wait at a file's end), but are merged only after it.
+   */
+  turn?: Promise<void>;
+  /** Called once the file needs no more of the threads' time than the pieces already given them (the next file may start). */
+  submitted?: () => void;
+  /** Shared memory for pieces' bytes, reused across the source's files. */
+  buffers?: PieceBuffers;
 }
 
 /** Pieces a worker thread failed to read, read again on the main thread (shown as a warning), and the first reason. */
@@ -49,6 +59,7 @@ export async function readFileInto(merger: LogMerger, summary: LogFileSummary, r
     characters += length;
     reading.progress(characters);
   };
+  const turn = reading.turn ?? Promise.resolve();
   const absorb = (output: PieceOutput): void => {
     merger.absorb(output, summary);
     summary.lines = (summary.lines ?? 0) + output.lines;
@@ -64,6 +75,7 @@ export async function readFileInto(merger: LogMerger, summary: LogFileSummary, r
     return reader.end();
   };
   const whole = async (): Promise<ReadFallbacks> => {
+    await turn;
     const earlier = merger.earlier(true);
     const output = await readWhole(earlier);
     absorb(merger.exactEntities(output) ? output : await readWhole({ ...earlier, knownEntities: merger.entitiesAfter(output) }));
@@ -84,11 +96,23 @@ export async function readFileInto(merger: LogMerger, summary: LogFileSummary, r
           })
       : Promise.resolve(readHere(piece, earlier()));
   const inPieces = await readInPieces(
-    { file, display: reading.display, format: setup.format, year: setup.year, postgresPrefix: setup.postgresPrefix, pieceBytes: reading.pieceBytes, signal: reading.signal, progress },
+    {
+      file,
+      display: reading.display,
+      format: setup.format,
+      year: setup.year,
+      postgresPrefix: setup.postgresPrefix,
+      pieceBytes: reading.pieceBytes,
+      signal: reading.signal,
+      progress,
+      submitted: reading.submitted,
+      buffers: reading.buffers,
+    },
     {
       ahead: threads ? threads.ahead : 0,
       read: (piece) => read(piece, () => merger.earlier()),
       async absorb(piece, output) {
+        await turn;
         if (merger.exactEntities(output)) absorb(output);
         else {
           const earlier = { ...merger.earlier(), knownEntities: merger.entitiesAfter(output) };

@@ -1,5 +1,6 @@
 // Reading a log in pieces (on the main thread or in worker threads) gives byte-identical evidence to one pass over the whole file, for seeded inputs of several formats.
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,10 @@ import { runTemplates } from '../../../src/cli/templates.ts';
 import { collectLogs, type CollectLogsOptions } from '../../../src/collectors/logs/index.ts';
 import { PIECE_BYTES, PieceCutter, pieceParts, type Piece } from '../../../src/collectors/logs/pieces.ts';
 import { readInPieces } from '../../../src/collectors/logs/read-in-pieces.ts';
+import { readFileInto } from '../../../src/collectors/logs/read-into.ts';
+import { LogMerger } from '../../../src/collectors/logs/merge.ts';
+import { PiecePool } from '../../../src/collectors/logs/piece-pool.ts';
+import { cutPieceLimits, DEFAULT_LIMITS } from '../../../src/collectors/logs/aggregate.ts';
 import { readTemplatePiece } from '../../../src/collectors/logs/template-piece.ts';
 import { runCliProcess } from '../../helpers/cli.ts';
 import type { CollectContext } from '../../../src/collectors/types.ts';
@@ -240,6 +245,79 @@ describe('input with no boundary', () => {
       expect(await evidenceText(file, { workers: 0, pieceBytes: 16 << 10 })).toBe(whole);
       expect(await evidenceText(file, { workers: 2, pieceBytes: 16 << 10 })).toBe(whole);
     }
+  }, 60_000);
+});
+
+/** A pool of real threads that keeps what it was asked to read. */
+class ReadsSeen extends PiecePool {
+  readonly reads: Promise<unknown>[] = [];
+  override run<R>(...args: Parameters<PiecePool['run']>): Promise<R> {
+    const read = super.run<R>(...args);
+    this.reads.push(read);
+    return read;
+  }
+}
+
+describe('a source of many files (rotated logs)', () => {
+  it('reads the next file while the last pieces of one are on the threads, and merges file by file: output, warnings and caps as one pass', async () => {
+    const rotated = path.join(dir, 'rotated');
+    mkdirSync(rotated, { recursive: true });
+    const writers = [jsonLines, pythonText, renderPage, dockerLines, jsonLines, pythonText];
+    for (const [index, write] of writers.entries()) writeFileSync(path.join(rotated, `app.${index}.log`), write(41 + index, 1200, 150));
+    // A rotated file whose gzip stream breaks part way: its warning and its partial counts keep their place among the others.
+    const zipped = gzipSync(pythonText(47, 4000, 150));
+    zipped.fill(0x5a, zipped.length >> 1, (zipped.length >> 1) + 64);
+    writeFileSync(path.join(rotated, 'app.3b.log'), zipped);
+    const limits = { maxEntities: 60, maxRecords: 200, maxRecordsPerTemplate: 5, maxEvents: 20, maxRequestKeys: 4, maxMinutes: 40, maxErrorTimes: 80 };
+    const source = { id: 'app-logs', kind: 'logs' as const, paths: ['rotated/app.*.log'], format: 'auto' };
+    const outputText = async (options: CollectLogsOptions): Promise<string> => JSON.stringify(await collectLogs(source, context(), { limits, ...options }));
+    const whole = await outputText({ workers: 0, pieceBytes: Number.MAX_SAFE_INTEGER });
+    const parsed = JSON.parse(whole) as { evidence: { files: { path: string }[]; entitiesTruncated?: boolean }; warnings: string[] };
+    expect(parsed.evidence.files.map((file) => file.path)).toEqual(['0', '1', '2', '3', '3b', '4', '5'].map((index) => `rotated/app.${index}.log`));
+    expect(parsed.evidence.entitiesTruncated).toBe(true);
+    expect(parsed.warnings.findIndex((warning) => warning.startsWith('rotated/app.3b.log: cannot read'))).toBeGreaterThanOrEqual(0);
+    for (const pieceBytes of [4 << 10, 16 << 10]) {
+      expect(await outputText({ workers: 2, pieceBytes })).toBe(whole);
+      expect(await outputText({ workers: 0, pieceBytes })).toBe(whole);
+    }
+  }, 120_000);
+
+  it("cuts and reads a file's pieces before the files before it are merged, and merges none of them until then", async () => {
+    // Fewer pieces than the threads are given ahead, so all are handed over before the first is merged.
+    writeFileSync(path.join(dir, 'turn.log'), pythonText(43, 100, 50));
+    const pool = new ReadsSeen(2);
+    const merger = new LogMerger(null, DEFAULT_LIMITS);
+    const summary = merger.beginFile('turn.log', 'python');
+    let mergeBefore!: () => void;
+    const turn = new Promise<void>((resolve) => {
+      mergeBefore = resolve;
+    });
+    let handedOver!: () => void;
+    const submitted = new Promise<void>((resolve) => {
+      handedOver = resolve;
+    });
+    const reading = readFileInto(merger, summary, {
+      file: path.join(dir, 'turn.log'),
+      display: 'turn.log',
+      setup: { format: 'python' },
+      window: null,
+      filter: null,
+      limits: cutPieceLimits(DEFAULT_LIMITS),
+      pieceBytes: 4 << 10,
+      progress: () => undefined,
+      threads: async () => pool,
+      turn,
+      submitted: handedOver,
+    });
+    await submitted;
+    // Every piece has been read by the threads, and none merged.
+    await Promise.allSettled(pool.reads);
+    expect(pool.reads.length).toBeGreaterThan(1);
+    expect(summary.records).toBe(0);
+    mergeBefore();
+    await reading;
+    await pool.close();
+    expect(summary.records).toBe(100);
   }, 60_000);
 });
 
