@@ -50,7 +50,7 @@ export function fileWarnings(summary: LogFileSummary, window: { start: string; e
   if (untimed > 0 && summary.records > 0) {
     const all = untimed === summary.records;
     warnings.push({
-      text: `${name}: ${all ? `none of the ${summary.records} record(s) has` : `${untimed} of ${summary.records} record(s) have`} a time (format ${summary.format}): ${all ? 'they are' : 'those are'} kept whatever the window but cannot be placed on the timeline${all ? suggestion : ''}`,
+      text: `${name}: ${all ? `none of the ${summary.records} record(s) has a` : `${untimed} of ${summary.records} record(s) have no`} time (format ${summary.format}): ${all ? 'they are' : 'those are'} kept whatever the window but cannot be placed on the timeline${all ? suggestion : ''}`,
       partial: true,
       kind: 'untimed',
     });

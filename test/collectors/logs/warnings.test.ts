@@ -64,6 +64,9 @@ describe('log source warnings', () => {
     expect(output.status).toBe('partial');
     expect(output.evidence.files[0]!.untimed).toBe(3);
     expect(output.warnings!.join('\n')).toContain('none of the 3 record(s) has a time (format plain)');
+    writeFileSync(path.join(dir, 'some-untimed.jsonl'), `${JSON.stringify({ time: '2026-11-20T08:00:00Z', msg: 'started' })}\n${JSON.stringify({ msg: 'no time here' })}\n`);
+    const some = await collectLogs(spec(['some-untimed.jsonl']), context());
+    expect(some.warnings!.join('\n')).toContain('some-untimed.jsonl: 1 of 2 record(s) have no time (format json-lines): those are kept whatever the window');
   });
 
   it('a header format that parses less than a tenth of the lines names the format tried and suggests the detected one', async () => {
