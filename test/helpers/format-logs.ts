@@ -1,4 +1,4 @@
-// Seeded logs in the line formats whose readers carry state from line to line (PostgreSQL stderr and syslog, BSD syslog, CRI, Heroku, Render text), as the software prints them: wording, volumes and timing vary with the seed.
+// Seeded logs in the line formats whose readers carry state from line to line (PostgreSQL stderr and syslog, BSD syslog, CRI, Heroku, Render text) and in timestamped text, as the software prints them: wording, volumes and timing vary with the seed.
 import { seededRandom } from '../../docs/incidents/sample-random.ts';
 
 type Random = ReturnType<typeof seededRandom>;
@@ -278,6 +278,41 @@ export function renderTextLog(seed: number, lines: number): string {
       out.push(`${stamp}  ${pick(['INFO:     Started server process [7]', 'Processing job 8813', 'Cache miss for key user:42:profile', 'ERROR:root:webhook failed'])}`);
       if (random.rand() < 0.12) for (const line of TRACEBACK(random)) out.push(`${stamp}  ${line}`);
     }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * Text whose lines start with a time in one of several styles (Celery's `[time: LEVEL/process]`, ISO with a comma or a
+ * T), with messages that go on over lines without one: tracebacks, SQLAlchemy's background note, a wrapped warning.
+ */
+export function timestampedLog(seed: number, lines: number): string {
+  const random = seededRandom(seed);
+  const { int, pick, uuid } = random;
+  let time = Date.parse('2026-12-01T09:30:00Z');
+  const style = pick([
+    (ms: number, level: string) => `[${new Date(ms).toISOString().replace('T', ' ').replace('.', ',').slice(0, 23)}: ${level}/${pick(['MainProcess', `ForkPoolWorker-${int(1, 16)}`])}]`,
+    (ms: number, level: string) => `${new Date(ms).toISOString()} ${level.padEnd(7)}`,
+    (ms: number, level: string) => `${new Date(ms).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',')} ${level}`,
+  ]);
+  const out: string[] = [];
+  while (out.length < lines) {
+    time += int(0, 2500);
+    const task = `ingest.tasks.${pick(['parse_document', 'extract_tables', 'notify_owner'])}[${uuid()}]`;
+    const roll = random.rand();
+    if (roll < 0.45) out.push(`${style(time, 'INFO')} Task ${task} received`);
+    else if (roll < 0.8) out.push(`${style(time, 'INFO')} Task ${task} succeeded in ${int(1, 9)}.${int(1000, 9999)}s: None`);
+    else if (roll < 0.95) {
+      out.push(
+        `${style(time, 'ERROR')} Task ${task} raised unexpected: OperationalError('(psycopg2.OperationalError) ${pick(['FATAL:  no more connections allowed (max_client_conn)', 'server closed the connection unexpectedly'])}')`,
+      );
+      out.push(...TRACEBACK(random));
+      if (random.rand() < 0.7) out.push('', `(Background on this error at: https://sqlalche.me/e/20/${pick(['e3q8', 'f405'])})`);
+    } else
+      out.push(
+        `${style(time, 'WARNING')} Substantial drift from celery@worker-${int(1, 9)} may mean clocks are out of sync.  Current drift is`,
+        `${int(31, 300)} seconds.  [orig: 2026-12-01 ${int(10, 11)}:00:00 recv: 2026-12-01 ${int(10, 11)}:01:00]`,
+      );
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
-// Guesses a log file's format from its first 64 KB: JSON (Render, JSON lines and their wrappers), PostgreSQL, syslog, CRI, server and application text formats, plain.
+// Guesses a log file's format from its first 64 KB: JSON (Render, JSON lines and their wrappers), PostgreSQL, syslog, CRI, server and application text formats, timestamped or plain lines.
 import { detectPrefix, parseGenericLine } from './postgres.ts';
-import { plainHead, pythonHead, renderTextHead, syslogHead } from './text-formats.ts';
+import { leadingTimestamp, pythonHead, renderTextHead, syslogHead } from './text-formats.ts';
 import { apacheErrorHead, CONTINUATION, EXCEPTION_LINE, goHead, herokuHead, javaHead, logfmtLineHead, nginxErrorHead, pgbouncerHead, rubyHead } from './app-formats.ts';
 import { accessLogHead } from './access-log.ts';
 import { CRI_LINE } from './cri.ts';
@@ -28,6 +28,7 @@ export type LogFormatName =
   | 'logfmt'
   | 'python'
   | 'render-text'
+  | 'timestamped'
   | 'plain';
 export const FORMAT_NAMES: LogFormatName[] = [
   'render-json',
@@ -50,6 +51,7 @@ export const FORMAT_NAMES: LogFormatName[] = [
   'logfmt',
   'python',
   'render-text',
+  'timestamped',
   'plain',
 ];
 /** Formats read by the JSON-lines reader (the name says what detection saw). */
@@ -117,5 +119,7 @@ export function detectFormat(head: string): LogFormatName {
   for (const [name, parse, threshold] of TEXT_FORMATS) if (share((line) => parse(line) !== null, heads) >= threshold) return name;
   if (share((line) => pythonHead(line) !== null) >= 0.3) return 'python';
   if (share((line) => renderTextHead(line) !== null) >= 0.3) return 'render-text';
-  return plainHead(lines[0]!) ? 'plain' : 'plain';
+  // Most lines start with a time: the ones that do not belong to the record before (multi-line messages lower the share).
+  if (share((line) => leadingTimestamp(line.length > 200 ? line.slice(0, 200) : line) !== undefined, heads) >= 0.5) return 'timestamped';
+  return 'plain';
 }

@@ -15,7 +15,7 @@ const RULES: [LogEvent['kind'], RegExp][] = [
   ['shutdown', /\b(?:shutting down|received sigterm|handling signal: (?:term|int)|graceful(?:ly)? shut(?:ting)? ?down|worker exiting|stopping (?:server|service|worker)s?|server stopped)\b/i],
   [
     'start',
-    /^==> (?:Starting service|Running '|Detected service running on port)|\b(?:listening on|listening at|server (?:started|running|listening)|uvicorn running on|application startup complete|booting worker|starting gunicorn|started server on|ready to accept connections|started \S+ in [\d.]+ ?s(?:econds)?|app(?:lication)? started|service started)\b/i,
+    /^==> (?:Starting service|Running '|Detected service running on port)|\b(?:listening on|listening at|server (?:started|running|listening)|uvicorn running on|application startup complete|booting worker|celery@\S+ ready|starting gunicorn|started server on|ready to accept connections|started \S+ in [\d.]+ ?s(?:econds)?|app(?:lication)? started|service started)\b/i,
   ],
 ];
 

@@ -49,7 +49,7 @@ export function cuttable(format: string): boolean {
   return format === 'render-json' || CARRYING.has(format) || lineStart(format, undefined) !== null;
 }
 
-const NO_JOIN_TEXT_FORMATS = new Set(['python', 'plain', 'access-log', 'nginx-error', 'apache-error', 'ruby', 'pgbouncer', 'java', 'go', 'logfmt']);
+const NO_JOIN_TEXT_FORMATS = new Set(['python', 'plain', 'timestamped', 'access-log', 'nginx-error', 'apache-error', 'ruby', 'pgbouncer', 'java', 'go', 'logfmt']);
 /** Line formats whose reader carries state from line to line: cut where `lineCuts` says. */
 const CARRYING = new Set(['render-text', 'syslog', 'heroku', 'postgres', 'postgres-syslog', 'cri']);
 const NOT_HEADED = new Set(['render-json', 'docker-json', ...CARRYING]);

@@ -14,7 +14,7 @@ import { createPostgresSyslogParser, createSyslogHead, inferSyslogYear, type Sys
 import type { Head } from './headed.ts';
 import type { LogRecord } from '../../evidence/schema.ts';
 import { stat } from 'node:fs/promises';
-import { plainHead, pythonHead, renderTextHead } from './text-formats.ts';
+import { plainHead, pythonHead, renderTextHead, timestampedHead } from './text-formats.ts';
 import type { ChunkParser, LineParser, RecordSink } from './types.ts';
 import { joinMultiline, joinTraceLines } from './tracebacks.ts';
 
@@ -130,7 +130,7 @@ export function createReader(displayPath: string, setup: ReaderSetup, sink: Reco
           head: lineHead,
           continuation,
           joinTraces: continuation,
-          orphanAsRecord: format === 'plain',
+          orphanAsRecord: format === 'plain' || format === 'timestamped',
           reason: `not-${(FORMAT_NAMES as string[]).includes(format) ? format : 'header-format'}`,
         },
         sink,
@@ -163,6 +163,7 @@ export function textHead(format: string, year: number | undefined, month?: numbe
     python: pythonHead,
     'render-text': renderTextHead,
     plain: plainHead,
+    timestamped: timestampedHead,
     heroku: herokuHead,
     'access-log': accessLogHead,
     'nginx-error': nginxErrorHead,

@@ -89,7 +89,7 @@ export function syslogHead(text: string, year = new Date().getUTCFullYear(), yea
   return null;
 }
 
-const PLAIN_LEVEL = /^(?:\S+\s+){0,5}?(?:\[(error|warn|warning|notice|info|debug|crit|alert|emerg)\]|\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL|SEVERE)\]?)(?=[\s:,\]-]|$)/;
+const PLAIN_LEVEL = /^(?:\S+\s+){0,5}?(?:\[(error|warn|warning|notice|info|debug|crit|alert|emerg)\]|\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL|SEVERE)\]?)(?=[\s:,\]/-]|$)/;
 
 /**
  * Every line is a record, except indented lines, which continue the record before them (Java stack frames,
@@ -111,12 +111,23 @@ export function plainHead(text: string): Head | null {
   return head;
 }
 
+/**
+ * Lines that start with a time begin records; a line without one continues the record before (a message printed on
+ * several lines, an exception's notes after its traceback), as log shippers' multi-line rules read such files.
+ */
+export function timestampedHead(text: string): Head | null {
+  const head = plainHead(text);
+  return head?.timestamp === undefined ? null : head;
+}
+
 /** Common Log Format request part: "GET /path HTTP/1.1" 200 */
 const ACCESS_LOG = /"(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\S+) HTTP\/[\d.]+" ([1-5]\d\d)\b/;
 const CLF_TIME = /\[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})? ([+-]\d{4})\]/;
 const SLASH_TIME = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})/;
 const APACHE_TIME = /^\[(?:[A-Z][a-z]{2}) ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)? (\d{4})\]/;
-const ISO_START = /^\[?(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|\s?[+-]\d\d:?\d\d|\s[A-Z]{3,4})?)/;
+/** A zone name after the time (UTC, CEST): a whole word of 3 or 4 capitals that is not a level (`2026-12-01 09:30:01,932 INFO` has no zone). */
+const ZONE_WORD = '\\s(?!(?:INFO|WARN|CRIT|LOG|DBG|ERR|TRC|FTL|WRN|INF)(?![A-Za-z]))[A-Z]{3,4}(?![A-Za-z])';
+const ISO_START = new RegExp(`^\\[?(\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|\\s?[+-]\\d\\d:?\\d\\d|${ZONE_WORD})?)`);
 
 /** A timestamp at (or, for access logs, near) the start of a plain line: ISO, 2026/11/20 08:00:00, [20/Nov/2026:08:00:00 +0000], [Fri Nov 20 08:00:00 2026]. */
 export function leadingTimestamp(text: string): string | undefined {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../../src/evidence/schema.ts';
 import { readLogFile } from '../../../src/collectors/logs/read-file.ts';
+import { eventKind } from '../../../src/collectors/logs/events.ts';
 
 const dir = path.resolve(import.meta.dirname, '../../fixtures/logs/formats');
 
@@ -191,6 +192,22 @@ describe('documented log formats', () => {
     const cloudsql = await read('cloudsql.jsonl');
     expect(cloudsql.records[0]!.message).toBe('duplicate key value violates unique constraint "upload_jobs_pkey"');
     expect(cloudsql.records[0]!.fields).toMatchObject({ severity: 'ERROR', pid: '4242', user: 'app', database: 'uploads' });
+  });
+
+  it('Celery, and any text whose lines start with a time: a line without one continues the record before; LEVEL/process is the level', async () => {
+    const { format, records, levels, unparsed } = await read('celery.log');
+    expect(format).toBe('timestamped');
+    expect(unparsed).toEqual([]);
+    // The banner before the first timed line is one untimed record; every other record starts at a timed line.
+    expect(records.map((record) => record.line)).toEqual([2, 9, 10, 11, 12, 13, 14, 23, 24, 26]);
+    expect(levels).toEqual(['-', 'info', 'info', 'info', 'info', 'info', 'error', 'info', 'warn', 'fatal']);
+    expect(records[6]!.timestamp).toBe('2026-12-01T10:15:40.112Z');
+    expect(eventKind(records[2]!)).toBe('start');
+    expect(records[6]!.message.split('\n').at(-1)).toBe('(Background on this error at: https://sqlalche.me/e/20/e3q8)');
+    expect(records[8]!.message.split('\n')[1]).toBe('71 seconds.  [orig: 2026-12-01 10:16:05.440112 recv: 2026-12-01 10:14:54.201337]');
+    // The same file read as plain text: every unindented line is a record, the note and the wrapped line orphaned.
+    const plain = await read('celery.log', 'plain');
+    expect(plain.records.length).toBeGreaterThan(records.length + 6);
   });
 
   it('pgbouncer: its levels, pid and client connection', async () => {

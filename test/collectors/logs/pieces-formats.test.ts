@@ -1,4 +1,4 @@
-// The line formats whose readers carry state from line to line (PostgreSQL, its syslog form, BSD syslog, CRI, Heroku, Render text) read in pieces, on the main thread and on worker threads, give byte-identical evidence to one pass.
+// The line formats whose readers carry state from line to line (PostgreSQL, its syslog form, BSD syslog, CRI, Heroku, Render text), and timestamped text whose untimed lines join the record before, read in pieces, on the main thread and on worker threads, give byte-identical evidence to one pass.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { PieceCutter, pieceParts } from '../../../src/collectors/logs/pieces.ts'
 import { createReader, type ReaderStart } from '../../../src/collectors/logs/read-file.ts';
 import type { CollectContext } from '../../../src/collectors/types.ts';
 import type { LogEvidence, LogRecord } from '../../../src/evidence/schema.ts';
-import { criLog, herokuLog, postgresLog, postgresSyslogLog, renderTextLog, syslogLog } from '../../helpers/format-logs.ts';
+import { criLog, herokuLog, postgresLog, postgresSyslogLog, renderTextLog, syslogLog, timestampedLog } from '../../helpers/format-logs.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fracas-pieces-formats-'));
 
@@ -51,6 +51,7 @@ const cases: { format: string; write: (seed: number) => string; joined: RegExp; 
   { format: 'cri', write: (seed) => criLog(seed, 5000), joined: /\n\tat com\.zaxxer/ },
   { format: 'heroku', write: (seed) => herokuLog(seed, 5000), joined: /Traceback[\s\S]*\n {2}File/ },
   { format: 'render-text', write: (seed) => renderTextLog(seed, 6000), joined: /Traceback[\s\S]*\nFile "/ },
+  { format: 'timestamped', write: (seed) => timestampedLog(seed, 6000), joined: /\n\(Background on this error at: |\n\d+ seconds\. {2}\[orig: / },
 ];
 
 describe('line formats whose reader carries state, read in pieces', () => {

@@ -1,6 +1,7 @@
 // Timestamps with zones: offsets, IANA names and unambiguous abbreviations resolve through luxon; an unknown or ambiguous zone leaves the time unknown, never UTC.
 import { describe, expect, it } from 'vitest';
 import { normalizeTimestamp } from '../../../src/collectors/logs/time.ts';
+import { leadingTimestamp } from '../../../src/collectors/logs/text-formats.ts';
 
 describe('normalizeTimestamp zones', () => {
   it('resolves offsets and IANA zone names, with daylight saving', () => {
@@ -25,5 +26,11 @@ describe('normalizeTimestamp zones', () => {
 
   it('reads a time without a zone as UTC, as before', () => {
     expect(normalizeTimestamp('2026-11-20 10:00:00')).toBe('2026-11-20T10:00:00.000Z');
+  });
+
+  it('a level word after the time at the start of a line is not a zone (the line keeps its time)', () => {
+    for (const level of ['INFO', 'WARN', 'ERROR', 'CRIT', 'LOG:', 'DEBUG', 'WRN']) expect(leadingTimestamp(`2026-11-20 10:00:00,250 ${level} worker started`), level).toBe('2026-11-20T10:00:00.250Z');
+    expect(leadingTimestamp('2026-11-20 10:00:00 CEST worker started')).toBe('2026-11-20T08:00:00.000Z');
+    expect(leadingTimestamp('2026-11-20 10:00:00 CST worker started')).toBeUndefined();
   });
 });
