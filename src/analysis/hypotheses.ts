@@ -59,14 +59,14 @@ const CATEGORY_RULES: CategoryRule[] = [
     category: 'db-pool-exhaustion',
     title: 'Database connection pool or connection slots exhausted',
     support: [
-      { signal: 'pool-exhaustion', weight: 0.55, why: 'the application waited for a pooled connection and timed out' },
+      { signal: 'pool-exhaustion', weight: 0.55, why: 'a pool or connection limit was reached: a wait for a pooled connection timed out, or a pooler turned clients away' },
       { signal: 'connection-refused', weight: 0.45, why: 'the server refused connections (slots full)' },
       { signal: 'idle-in-transaction', weight: 0.2, why: 'sessions idle in transaction hold connections' },
       { signal: 'config-risky-difference', weight: 0.1, why: 'pool or worker sizes differ between environments', requires: ['pool-exhaustion'] },
     ],
     against: [],
     summary: (found) =>
-      `${count(found, 'pool-exhaustion')} pool timeout(s), ${count(found, 'connection-refused')} refused connection(s), ${count(found, 'idle-in-transaction')} idle-in-transaction observation(s).`,
+      `${count(found, 'pool-exhaustion')} record(s) of a pool or connection limit reached, ${count(found, 'connection-refused')} refused connection(s), ${count(found, 'idle-in-transaction')} idle-in-transaction observation(s).`,
   },
   {
     category: 'db-lock-contention',

@@ -2,6 +2,7 @@
 import type { ConfigChange, ConfigKind, Risk } from './types.ts';
 import { environmentOf, environmentsIn, hostsIn, stripEnvironment, withoutEnvironment } from './environments.ts';
 import { isSecretKey } from '../../lib/secrets/secret-keys.ts';
+import { PLACEHOLDER_GLOBAL, PLACEHOLDER_PATTERN } from '../../lib/secrets/recognise.ts';
 import { isMapValue, lastKey, typeName, type ConfigValue } from '../../lib/config-tree.ts';
 import { isTagged } from './tagged.ts';
 import { clip, isDisabledValue, isEnabledValue, maskedValue, quantity, ratioOf } from './values.ts';
@@ -287,6 +288,11 @@ function semver(value: ConfigValue | undefined): number[] | undefined {
 }
 
 /** A value present on both sides that differs. */
+/** Two values equal once their redacted parts are set aside (a connection URL whose passwords differ). */
+function sameButSecrets(a: string, b: string): boolean {
+  return PLACEHOLDER_PATTERN.test(a) && a.replace(PLACEHOLDER_GLOBAL, '\u0000') === b.replace(PLACEHOLDER_GLOBAL, '\u0000');
+}
+
 function changeRule(input: DiffInput, kind: ConfigKind, path: string): Verdict {
   const { left, right, leftLabel, rightLabel } = input;
   const key = lastKey(path);
@@ -313,6 +319,7 @@ function changeRule(input: DiffInput, kind: ConfigKind, path: string): Verdict {
       const sa = String(a ?? '');
       const sb = String(b ?? '');
       if (sameButEnvironment(sa, sb)) return { risk: 'low', reason: `differs only by the environment name (expected): ${both}` };
+      if (sameButSecrets(sa, sb)) return { risk: 'low', reason: `differs only in its secret part (masked): each environment has credentials of its own (expected): ${both}` };
       const schemeA = /^(\w+):\/\//.exec(sa)?.[1];
       const schemeB = /^(\w+):\/\//.exec(sb)?.[1];
       if (schemeA && schemeB && schemeA !== schemeB) return { risk: 'high', reason: `scheme differs (${schemeA} vs ${schemeB}): ${both}` };

@@ -30,6 +30,12 @@ describe('categorize', () => {
 });
 
 describe('assess', () => {
+  it('a connection URL whose only difference is its redacted password is expected per environment; one whose host differs too is not', () => {
+    const url = (password: number, host = 'pgbouncer') => `postgresql://app:[REDACTED:db-password:${password}]@${host}:6432/ingest`;
+    expect(assess({ path: 'DATABASE_URL', change: 'changed', left: url(1), right: url(2), ...labels })).toMatchObject({ risk: 'low', reason: expect.stringMatching(/only in its secret part/) });
+    expect(assess({ path: 'DATABASE_URL', change: 'changed', left: url(1), right: url(2, 'db-replica'), ...labels })).toMatchObject({ risk: 'medium' });
+  });
+
   it('ranks by the size of the difference and by disabled settings', () => {
     expect(assess({ path: 'webhook.timeout', change: 'changed', left: '5s', right: '30s', ...labels })).toMatchObject({ category: 'timeouts', risk: 'high' });
     expect(assess({ path: 'webhook.timeout', change: 'changed', left: 25, right: 30, ...labels })).toMatchObject({ risk: 'low' });
