@@ -258,4 +258,59 @@ describe(`incidents in formats fracas was not shaped on (seed ${SEED})`, () => {
         expect(analysis.hypotheses[0]!.category).toBe('network-connectivity');
       }
     }, 60_000);
+
+  it('ConfigMaps: a value is named by an error only as a whole word (`info` is not named by `getaddrinfo`); the host of the URL that differs is', async () => {
+    const next = random(SEED + 5);
+    const start = Date.parse('2026-12-01T13:30:00Z');
+    const minutes = 90 + Math.floor(next() * 30);
+    const onset = Math.floor(minutes * 0.4);
+    const lines: [number, string][] = [];
+    const pino = (time: number, level: number, record: object) => lines.push([time, JSON.stringify({ level, time, pid: 1, hostname: 'api-6d5f8', ...record })]);
+    for (let minute = 0; minute < minutes; minute++)
+      for (let index = 0; index < 4 + Math.floor(next() * 8); index++) {
+        const time = start + minute * MINUTE + Math.floor(next() * MINUTE);
+        const reqId = `req-${minute}-${index}`;
+        const failing = minute >= onset && next() < 0.6;
+        if (failing)
+          pino(time, 50, {
+            reqId,
+            err: {
+              type: 'Error',
+              message: 'getaddrinfo ENOTFOUND payments.internal',
+              stack: 'Error: getaddrinfo ENOTFOUND payments.internal\n    at GetAddrInfoReqWrap.onlookup [as oncomplete] (node:dns:107:26)',
+              code: 'ENOTFOUND',
+            },
+            msg: 'payment capture failed',
+          });
+        pino(time + 15, failing ? 50 : 30, { reqId, req: { method: 'POST', url: '/api/checkout' }, res: { statusCode: failing ? 502 : 200 }, responseTime: 15, msg: 'request completed' });
+      }
+    const dir = path.join(ROOT, 'configmaps');
+    mkdirSync(path.join(dir, 'config'), { recursive: true });
+    const configMap = (namespace: string, url: string, level: string) =>
+      stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'api-config', namespace }, data: { PAYMENTS_URL: url, PAYMENTS_TIMEOUT_MS: '3000', LOG_LEVEL: level } });
+    writeFileSync(path.join(dir, 'config/production.yaml'), configMap('default', 'http://payments.internal:8080', 'info'));
+    writeFileSync(path.join(dir, 'config/staging.yaml'), configMap('staging', 'http://payments.staging.svc.cluster.local:8080', 'debug'));
+    mkdirSync(path.join(dir, 'logs'), { recursive: true });
+    writeTimedLines(path.join(dir, 'logs/api.jsonl'), lines);
+    writeFileSync(
+      path.join(dir, 'incident.yaml'),
+      stringify({
+        id: 'CM',
+        title: 'configmaps',
+        severity: 'P1',
+        environment: 'production',
+        service: 'api',
+        window: { start: iso(start), end: iso(start + minutes * MINUTE) },
+        sources: [
+          { id: 'logs', kind: 'logs', paths: ['logs/api.jsonl'] },
+          { id: 'config', kind: 'config', left: { label: 'production', path: 'config/production.yaml' }, right: { label: 'staging', path: 'config/staging.yaml' } },
+        ],
+      }),
+    );
+    const loaded = loadManifest(dir, process.env);
+    const analysis = analyzeIncident(await collectEvidence(loaded, { env: process.env }), loaded.manifest.conclusions);
+    const named = analysis.attribution!.candidates.filter((candidate) => candidate.kind === 'config-difference').map((candidate) => candidate.id);
+    expect(named).toEqual(['config-data.PAYMENTS_URL']);
+    expect(analysis.hypotheses[0]!.statement).toContain('the decisive error names `payments.internal`');
+  }, 60_000);
 });

@@ -316,6 +316,19 @@ function keyWord(path: string): string | undefined {
   return undefined;
 }
 
+/** Whether the text names the value as a whole (`info` is not named by `getaddrinfo`, nor a host by a longer one). */
+function mentions(text: string, value: string): boolean {
+  for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + 1)) {
+    if (!isNameCharacter(text.charCodeAt(at - 1)) && !isNameCharacter(text.charCodeAt(at + value.length))) return true;
+  }
+  return false;
+}
+
+/** Letters, digits and `_` (NaN, past either end of the text, is none). */
+function isNameCharacter(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
+
 /** The host or host:port of a URL value that differs from the other side's and that the error text names. */
 function differingAddress(value: string, others: string[], text: string): string | undefined {
   const parse = (url: string) => {
@@ -327,8 +340,8 @@ function differingAddress(value: string, others: string[], text: string): string
   const theirs = others.map(parse).filter((other) => other !== undefined);
   const hostDiffers = theirs.length === 0 || theirs.some((other) => other.host !== mine.host);
   const portDiffers = mine.port !== undefined && theirs.some((other) => other.port !== mine.port);
-  if (portDiffers && text.includes(`${mine.host}:${mine.port}`)) return `${mine.host}:${mine.port}`;
-  if (hostDiffers && text.includes(mine.host)) return mine.host;
+  if (portDiffers && mentions(text, `${mine.host}:${mine.port}`)) return `${mine.host}:${mine.port}`;
+  if (hostDiffers && mentions(text, mine.host)) return mine.host;
   return undefined;
 }
 
@@ -355,7 +368,7 @@ function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], 
         if (/^\d+(?:\.\d+)?$/.test(clean))
           return difference.risk !== 'low' && word !== undefined && new RegExp(`${word}\\W{0,3}(?:\\w+\\W{1,3}){0,3}${clean.replace('.', '\\.')}(?![\\d.])`, 'i').test(text);
         if (clean.length < 4) return false;
-        if (text.includes(clean)) return true;
+        if (mentions(text, clean)) return true;
         // A URL: the error must name the part that differs (the host, or host:port when only the port differs).
         namedPart = differingAddress(clean, others, text);
         return namedPart !== undefined;
