@@ -112,7 +112,7 @@ export interface PieceResult {
   /** The piece's template groups in order of first appearance: tokens, and whether a group is a coarse one (past the group cap). */
   groups: { tokens: string[]; count: number; coarse: boolean }[];
   stats: GroupStats[];
-  kept: { record: LogRecord; group: number; uncapped: boolean }[];
+  kept: { record: LogRecord; group: number; uncapped: boolean; failing: boolean }[];
   truncated: boolean;
   minutes: Map<string, Minute>;
   events: LogEvent[];
@@ -134,11 +134,11 @@ export interface PieceResult {
 export interface EarlierPieces {
   /** The entity cap was reached: count only these entity keys. */
   knownEntities?: ReadonlySet<string> | null;
-  /** Groups (by their tokens joined with spaces) whose kept records reached the per-template cap. */
+  /** Groups' failing or other records (by `capKey`) that reached the per-template cap. */
   fullGroups?: ReadonlySet<string> | null;
   /** The kept-records cap was reached. */
   recordsFull?: boolean;
-  /** Records kept so far, in all and per group (by tokens): given to a piece read in turn (a whole file), so its own caps are the merge's. */
+  /** Records kept so far, in all and per group's failing or other records (by `capKey`): given to a piece read in turn (a whole file), so its own caps are the merge's. */
   kept?: { total: number; perGroup: ReadonlyMap<string, number> };
 }
 
@@ -271,36 +271,41 @@ export class PieceBuilder {
       this.countEntity(record, mention.kind, mention.id, isError, status, failing ? group : undefined);
     }
     const serverIncident = (this.format === 'postgres' || isPostgresRecord(record)) && isPgIncidentRecord(record);
-    if (serverIncident || CITABLE_LEVELS.has(record.level) || status >= 400 || mentions.length > 0) this.keep(record, group, serverIncident);
+    if (serverIncident || failing || mentions.length > 0) this.keep(record, group, serverIncident, failing);
   }
 
-  /** PostgreSQL incident lines (lock waits, deadlocks, terminations; often LOG level) are kept past the per-template cap so their counts stay exact. */
-  private keep(record: LogRecord, group: number, uncapped: boolean): void {
-    const perGroup = this.keptPerGroup[group] ?? this.keptEarlier(group);
+  /**
+   * PostgreSQL incident lines (lock waits, deadlocks, terminations; often LOG level) are kept past the per-template cap so
+   * their counts stay exact. The cap holds for a template's failing records and for its other records apart, so the
+   * failures of a template (`request completed` with 502) are not crowded out by its successes.
+   */
+  private keep(record: LogRecord, group: number, uncapped: boolean, failing: boolean): void {
+    const slot = group * 2 + (failing ? 1 : 0);
+    const perGroup = this.keptPerGroup[slot] ?? this.keptEarlier(group, failing);
     const total = this.kept.length + (this.keptBefore?.total ?? 0);
-    if (this.recordsFull || total >= this.limits.maxRecords || (!uncapped && (perGroup >= this.limits.maxRecordsPerTemplate || this.filledEarlier(group)))) {
+    if (this.recordsFull || total >= this.limits.maxRecords || (!uncapped && (perGroup >= this.limits.maxRecordsPerTemplate || this.filledEarlier(slot)))) {
       this.truncated = true;
       return;
     }
-    this.keptPerGroup[group] = perGroup + 1;
+    this.keptPerGroup[slot] = perGroup + 1;
     if (record.message.length > this.limits.maxMessage) record.message = `${record.message.slice(0, this.limits.maxMessage)}…`;
-    this.kept.push({ record, group, uncapped });
+    this.kept.push({ record, group, uncapped, failing });
   }
 
-  private keptEarlier(group: number): number {
+  private keptEarlier(group: number, failing: boolean): number {
     if (!this.keptBefore) return 0;
     const mined = this.miner.exportGroups()[group]!;
-    return mined.coarse ? 0 : (this.keptBefore.perGroup.get(mined.tokens.join(' ')) ?? 0);
+    return mined.coarse ? 0 : (this.keptBefore.perGroup.get(capKey(mined.tokens, failing)) ?? 0);
   }
 
-  /** Whether earlier pieces already kept as many records of this group as the merge takes. */
-  private filledEarlier(group: number): boolean {
+  /** Whether earlier pieces already kept as many of this group's failing (odd slot) or other records as the merge takes. */
+  private filledEarlier(slot: number): boolean {
     if (!this.fullGroups) return false;
-    let full = this.groupFull[group];
+    let full = this.groupFull[slot];
     if (full === undefined) {
-      const mined = this.miner.exportGroups()[group]!;
-      full = !mined.coarse && this.fullGroups.has(mined.tokens.join(' '));
-      this.groupFull[group] = full;
+      const mined = this.miner.exportGroups()[slot >> 1]!;
+      full = !mined.coarse && this.fullGroups.has(capKey(mined.tokens, (slot & 1) === 1));
+      this.groupFull[slot] = full;
     }
     return full;
   }
@@ -421,6 +426,11 @@ export class PieceBuilder {
       outside: this.outside,
     };
   }
+}
+
+/** What the per-template cap of kept records counts: a group's failing records, or its other ones. */
+export function capKey(tokens: readonly string[], failing: boolean): string {
+  return `${failing ? 'failing\u0001' : ''}${tokens.join(' ')}`;
 }
 
 function entityKey(kind: string, id: string): string {

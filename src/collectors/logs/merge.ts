@@ -1,7 +1,7 @@
 // Merges the pieces of a log source, in input order, into one LogEvidence: the same caps a single pass applies, replayed over each piece's first appearances.
 import type { Level, LogEntity, LogEvent, LogEvidence, LogFileSummary, LogRecord, LogRequestSummary, LogTemplate } from '../../evidence/schema.ts';
 import { TemplateMiner } from '../../lib/log-templates/miner.ts';
-import { DEFAULT_LIMITS, MAX_CHAIN, PieceBuilder, type BuilderLimits, type EarlierPieces, type GroupStats, type Minute, type PieceResult } from './aggregate.ts';
+import { capKey, DEFAULT_LIMITS, MAX_CHAIN, PieceBuilder, type BuilderLimits, type EarlierPieces, type GroupStats, type Minute, type PieceResult } from './aggregate.ts';
 
 const MAX_GROUP_SAMPLES = 3;
 const MAX_GROUP_ENTITY_IDS = 20;
@@ -109,6 +109,7 @@ export class LogMerger {
   private readonly miner = new TemplateMiner();
   private readonly stats: GroupStats[] = [];
   private readonly kept: { record: LogRecord; group: number }[] = [];
+  /** Records kept per group: its other records at slot 2g, its failing ones at 2g + 1. */
   private readonly keptPerGroup: number[] = [];
   private readonly fullGroups = new Set<string>();
   private truncated = false;
@@ -142,9 +143,9 @@ export class LogMerger {
   earlier(exact = false): EarlierPieces {
     const perGroup = new Map<string, number>();
     if (exact)
-      for (const [group, count] of this.keptPerGroup.entries()) {
-        const mined = this.miner.exportGroups()[group];
-        if (count && mined && !mined.coarse) perGroup.set(mined.tokens.join(' '), count);
+      for (const [slot, count] of this.keptPerGroup.entries()) {
+        const mined = this.miner.exportGroups()[slot >> 1];
+        if (count && mined && !mined.coarse) perGroup.set(capKey(mined.tokens, (slot & 1) === 1), count);
       }
     if (this.entities.size >= this.limits.maxEntities) this.knownEntities ??= new Set(this.entities.keys());
     return {
@@ -180,18 +181,19 @@ export class LogMerger {
       if (into) mergeStats(into, stats);
       else this.stats[group] = stats;
     }
-    for (const { record, group: local, uncapped } of piece.kept) {
+    for (const { record, group: local, uncapped, failing } of piece.kept) {
       const group = groupOf[local]!;
-      const perGroup = this.keptPerGroup[group] ?? 0;
+      const slot = group * 2 + (failing ? 1 : 0);
+      const perGroup = this.keptPerGroup[slot] ?? 0;
       if (this.kept.length >= this.limits.maxRecords || (!uncapped && perGroup >= this.limits.maxRecordsPerTemplate)) {
         this.truncated = true;
         continue;
       }
-      this.keptPerGroup[group] = perGroup + 1;
+      this.keptPerGroup[slot] = perGroup + 1;
       this.kept.push({ record, group });
       if (perGroup + 1 === this.limits.maxRecordsPerTemplate) {
         const mined = this.miner.exportGroups()[group]!;
-        if (!mined.coarse) this.fullGroups.add(mined.tokens.join(' '));
+        if (!mined.coarse) this.fullGroups.add(capKey(mined.tokens, failing));
       }
     }
     if (piece.truncated) this.truncated = true;

@@ -72,6 +72,23 @@ describe('collectLogs', () => {
   });
 });
 
+describe('records kept as evidence', () => {
+  it("a template's failing records have a cap of their own: 502s logged as `request completed` after many 200s are kept and cited", async () => {
+    const lines: string[] = [];
+    const start = Date.parse('2026-11-20T07:30:00Z');
+    for (let index = 0; index < 400; index++) {
+      const failing = index >= 300 && index % 3 === 0;
+      lines.push(JSON.stringify({ level: failing ? 50 : 30, time: start + index * 1000, reqId: `req-${index}`, res: { statusCode: failing ? 502 : 200 }, responseTime: 12, msg: 'request completed' }));
+    }
+    writeFileSync(path.join(dir, 'logs', 'completed.jsonl'), `${lines.join('\n')}\n`);
+    const { evidence } = await collectLogs(spec(['logs/completed.jsonl']), context());
+    const kept = evidence.records.filter((record) => record.message === 'request completed');
+    expect(kept.filter((record) => record.fields.statusCode === '502')).toHaveLength(34);
+    expect(kept.filter((record) => record.fields.statusCode === '200')).toHaveLength(50);
+    expect(evidence.recordsTruncated).toBe(true);
+  });
+});
+
 describe('collectLogs on PostgreSQL server logs', () => {
   it('keeps the LOG lines the database analysis needs (lock waits, deadlock waits) but not routine ones, with a detected format', async () => {
     const pgDir = mkdtempSync(path.join(tmpdir(), 'fracas-pg-'));
