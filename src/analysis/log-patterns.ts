@@ -423,7 +423,7 @@ export function logFindings(sourceId: string, evidence: LogEvidence, patterns: L
     const records = evidence.records.filter((record) => Number(record.fields.statusCode) >= 500);
     const byStatus = new Map<number, number>();
     for (const request of failing) byStatus.set(request.statusCode, (byStatus.get(request.statusCode) ?? 0) + request.count);
-    const paths = [...new Set(failing.sort((a, b) => b.count - a.count).map((request) => `${request.method ?? ''} ${request.path}`.trim()))].slice(0, 3);
+    const paths = [...new Set(failing.sort((a, b) => b.count - a.count).map((request) => `${request.method ?? ''} ${request.path || '(no path in the records)'}`.trim()))].slice(0, 3);
     findings.push({
       id: id('http-5xx'),
       signal: 'http-5xx',

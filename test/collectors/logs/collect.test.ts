@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { collectLogs } from '../../../src/collectors/logs/index.ts';
+import { logFindings } from '../../../src/analysis/log-patterns.ts';
 import type { CollectContext } from '../../../src/collectors/types.ts';
 import type { LogSourceSpec } from '../../../src/manifest/index.ts';
 
@@ -86,6 +87,10 @@ describe('records kept as evidence', () => {
     expect(kept.filter((record) => record.fields.statusCode === '502')).toHaveLength(34);
     expect(kept.filter((record) => record.fields.statusCode === '200')).toHaveLength(50);
     expect(evidence.recordsTruncated).toBe(true);
+    // The 5xx finding cites them, and says that the records name no path rather than printing an empty one.
+    const failures = logFindings('app-logs', evidence).find((finding) => finding.signal === 'http-5xx')!;
+    expect(failures.refs.length).toBeGreaterThan(0);
+    expect(failures.detail).toMatch(/most on \(no path in the records\)\.$/);
   });
 });
 
