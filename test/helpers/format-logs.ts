@@ -165,7 +165,11 @@ const TRACEBACK = (random: Random): string[] => [
   '    await session.commit()',
   `  File "/app/.venv/lib/python3.12/site-packages/sqlalchemy/ext/asyncio/session.py", line ${random.int(900, 1100)}, in commit`,
   '    await greenlet_spawn(self.sync_session.commit)',
-  `sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at "db-1" (10.0.0.5), port 5432 failed: ${random.pick(['Connection refused', 'FATAL:  sorry, too many clients already'])}`,
+  random.pick([
+    `sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at "db-1" (10.0.0.5), port 5432 failed: ${random.pick(['Connection refused', 'FATAL:  sorry, too many clients already'])}`,
+    // An exception class that does not end in Error or Exception.
+    "requests.exceptions.ConnectTimeout: HTTPSConnectionPool(host='api.cloud.llamaindex.ai', port=443): Max retries exceeded with url: /api/v1/parsing/upload",
+  ]),
 ];
 
 /** BSD syslog (no year) from Dec 31 into Jan 1: sshd, CRON, the kernel, and an application that prints its own ISO time and Python tracebacks one line at a time. */

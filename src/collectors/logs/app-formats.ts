@@ -270,5 +270,8 @@ export function pgbouncerHead(text: string): Head | null {
 /** Lines that continue the record before them in any text format: stack frames, chained causes, Go goroutine traces, Python traceback headers. */
 export const CONTINUATION =
   /^(?:[ \t]+\S|Caused by: |Suppressed: |\.\.\. \d+ (?:more|common frames omitted)|goroutine \d+ \[|created by |exit status \d+$|\[signal |Traceback \(most recent call last\)|During handling of the above exception|The above exception was the direct cause)/;
-/** An exception's first line (`java.lang.IllegalStateException: ...`, `ValueError: ...`): it continues a record only after an error or warning line, or inside a trace. */
-export const EXCEPTION_LINE = /^(?:(?:[a-z][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Failure)(?::|$)|[A-Z]\w*(?:Error|Exception)(?::|$))/;
+/**
+ * An exception's first line (`java.lang.IllegalStateException: ...`, .NET's `System.Net.Http.HttpRequestException: ...`,
+ * `ValueError: ...`, Elixir's `** (RuntimeError) ...`): it continues a record only after an error or warning line, or inside a trace.
+ */
+export const EXCEPTION_LINE = /^(?:(?:[A-Za-z][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Failure)(?::|$)|[A-Z]\w*(?:Error|Exception)(?::|$)|\*\* \([A-Z][\w.]*\) )/;

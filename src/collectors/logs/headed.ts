@@ -28,9 +28,14 @@ export interface HeadedOptions {
   joinTraces?: boolean;
 }
 
+/** The last line of a Python traceback: the exception's (dotted) class name, then `: message` or nothing (`requests.exceptions.ConnectTimeout: ...`). */
+const PYTHON_EXCEPTION = /^[A-Za-z_][\w.]*(?::\s|:$|$)/;
+
 export function createHeadedParser(options: HeadedOptions, sink: RecordSink): LineParser {
   let current: LogRecord | null = null;
   let extra = 0;
+  /** The record holds a Python traceback's frames, and its exception line has not come yet. */
+  let inTraceback = false;
   let previousTime: string | undefined;
   const flush = (): void => {
     if (current) {
@@ -45,11 +50,22 @@ export function createHeadedParser(options: HeadedOptions, sink: RecordSink): Li
       if (options.joinTraces && current && extra < MAX_CONTINUATION_LINES && text.length > 0) {
         const level = current.level;
         if (CONTINUATION.test(text) || (EXCEPTION_LINE.test(text) && (extra > 0 || level === 'error' || level === 'fatal' || level === 'warn'))) {
+          if (text.startsWith('Traceback (most recent call last)')) inTraceback = true;
+          else if (inTraceback && text.charCodeAt(0) !== 32) inTraceback = false;
+          appendLine(current, text);
+          extra++;
+          return;
+        }
+        // Its exception's class need not end in Error or Exception (ConnectTimeout, KeyboardInterrupt): after the frames, this line ends
+        // the traceback (never a line with a time of its own: that starts a record, and a piece may begin there).
+        if (inTraceback && PYTHON_EXCEPTION.test(text) && options.head(text)?.timestamp === undefined) {
+          inTraceback = false;
           appendLine(current, text);
           extra++;
           return;
         }
       }
+      inTraceback = false;
       const head = options.head(text);
       if (head) {
         flush();

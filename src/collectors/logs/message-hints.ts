@@ -1,8 +1,10 @@
 // Infers a level (and logfmt/JSON fields) from a message that carries its own, e.g. "ERROR:app:..." or '{"level":"error"}'.
 import type { Level, LogRecord } from '../../evidence/schema.ts';
 import { normalizeLevel } from './time.ts';
+import { ISO_TIME } from './text-formats.ts';
 
-const LEADING_LEVEL = /^\s*\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRITICAL|CRIT|FATAL|PANIC|SEVERE)\]?(?=[\s:\]|-])/i;
+/** A level first, after a `[pid]` (gunicorn's `[%(process)d] [%(levelname)s]`) or a channel (Monolog's `%channel%.%level_name%:`). */
+const LEADING_LEVEL = /^\s*(?:\[\d+\]\s+)?(?:[a-z][\w-]*\.)?\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRITICAL|CRIT|FATAL|PANIC|SEVERE|EMERGENCY|ALERT)\]?(?=[\s:\]|-])/i;
 const NAMED_LEVEL = /^\S+ - (DEBUG|INFO|WARNING|ERROR|CRITICAL) - /;
 const LOGFMT_LEVEL = /(?:^|\s)(?:level|lvl|severity)=["']?(\w+)/i;
 /** Uncaught exceptions printed by runtimes (Python, Java, Go, Node) without a logger level. */
@@ -15,7 +17,7 @@ const SIDEKIQ_LEVEL = /^pid=\d+ tid=\w+(?: [\w.]+=\S+){0,8} (DEBUG|INFO|WARN|ERR
 const JSON_LEVEL = /"(?:level|levelname|severity|lvl)"\s*:\s*"?(\w+)"?/i;
 
 /** A level written inside the message text, or undefined. */
-const LEADING_STAMP = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|\s?[+-]\d\d:?\d\d|\s[A-Z]{3,4})?\]?\s+/;
+const LEADING_STAMP = new RegExp(`^\\[?${ISO_TIME}\\]?\\s+`);
 
 function levelInMessage(message: string): Level | undefined {
   let head = message.length > 300 ? message.slice(0, 300) : message;

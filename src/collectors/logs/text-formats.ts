@@ -89,7 +89,8 @@ export function syslogHead(text: string, year = new Date().getUTCFullYear(), yea
   return null;
 }
 
-const PLAIN_LEVEL = /^(?:\S+\s+){0,5}?(?:\[(error|warn|warning|notice|info|debug|crit|alert|emerg)\]|\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL|SEVERE)\]?)(?=[\s:,\]/-]|$)/;
+const PLAIN_LEVEL =
+  /^(?:\S+\s+){0,5}?(?:\[(error|warn|warning|notice|info|debug|crit|alert|emerg)\]|\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL|SEVERE|VRB|DBG|INF|WRN|ERR|FTL)\]?)(?=[\s:,\]/-]|$)/;
 
 /**
  * Every line is a record, except indented lines, which continue the record before them (Java stack frames,
@@ -104,11 +105,19 @@ export function plainHead(text: string): Head | null {
   const level = match ? normalizeLevel(match[1] ?? match[2]) : undefined;
   const head: Head = { message: text };
   if (level) head.level = level;
-  const timestamp = leadingTimestamp(start);
+  const timestamp = leadingTimestamp(start) ?? timeAfterLevel(start);
   if (timestamp) head.timestamp = timestamp;
   const fields = requestFields(text);
   if (fields) head.fields = fields;
   return head;
+}
+
+/** A level word, then the time (Django's documented `{levelname} {asctime} {module} ...`). */
+const LEVEL_BEFORE_TIME = /^\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL)\]?:?\s+(?=\[?\d{4}-\d\d-\d\d[T ]\d)/;
+
+function timeAfterLevel(text: string): string | undefined {
+  const level = LEVEL_BEFORE_TIME.exec(text);
+  return level ? leadingTimestamp(text.slice(level[0].length)) : undefined;
 }
 
 /**
@@ -127,7 +136,9 @@ const SLASH_TIME = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})/;
 const APACHE_TIME = /^\[(?:[A-Z][a-z]{2}) ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)? (\d{4})\]/;
 /** A zone name after the time (UTC, CEST): a whole word of 3 or 4 capitals that is not a level (`2026-12-01 09:30:01,932 INFO` has no zone). */
 const ZONE_WORD = '\\s(?!(?:INFO|WARN|CRIT|LOG|DBG|ERR|TRC|FTL|WRN|INF)(?![A-Za-z]))[A-Z]{3,4}(?![A-Za-z])';
-const ISO_START = new RegExp(`^\\[?(\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|\\s?[+-]\\d\\d:?\\d\\d|${ZONE_WORD})?)`);
+/** An ISO-like date and time with an optional zone (not a level word taken for one). */
+export const ISO_TIME = `\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|\\s?[+-]\\d\\d:?\\d\\d|${ZONE_WORD})?`;
+const ISO_START = new RegExp(`^\\[?(${ISO_TIME})`);
 
 /** A timestamp at (or, for access logs, near) the start of a plain line: ISO, 2026/11/20 08:00:00, [20/Nov/2026:08:00:00 +0000], [Fri Nov 20 08:00:00 2026]. */
 export function leadingTimestamp(text: string): string | undefined {

@@ -114,6 +114,14 @@ const LEVELS: Record<string, Level> = {
   emergency: 'fatal',
   alert: 'fatal',
   f: 'fatal',
+  // Serilog's and Microsoft.Extensions.Logging's three-letter levels (`{Level:u3}`: VRB DBG INF WRN ERR FTL), zerolog's console (TRC WRN FTL).
+  vrb: 'debug',
+  dbg: 'debug',
+  trc: 'debug',
+  inf: 'info',
+  wrn: 'warn',
+  ftl: 'fatal',
+  crt: 'fatal',
 };
 
 /** Map a level spelling (ERROR, warning, crit, DEBUG2, pino numbers) to a fracas level. */

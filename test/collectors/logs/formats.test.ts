@@ -210,6 +210,27 @@ describe('documented log formats', () => {
     expect(plain.records.length).toBeGreaterThan(records.length + 6);
   });
 
+  it('levels and times where the default formats of Django, Gunicorn, Monolog, Serilog and Elixir put them; exceptions stay with their error', async () => {
+    const django = await read('django.log');
+    expect(django.levels).toEqual(['info', 'error', 'warn']);
+    expect(django.records.map((record) => record.timestamp)).toEqual(['2026-12-01T10:00:00.123Z', '2026-12-01T10:00:01.456Z', '2026-12-01T10:00:02.001Z']);
+    expect(django.records[1]!.message.split('\n').at(-1)).toMatch(/^requests\.exceptions\.ConnectTimeout: /);
+    const gunicorn = await read('gunicorn.log');
+    expect(gunicorn.levels).toEqual(['info', 'fatal', 'error', 'info']);
+    expect(gunicorn.records[2]!.timestamp).toBe('2026-12-01T10:00:02.000Z');
+    const laravel = await read('laravel.log');
+    expect(laravel.levels).toEqual(['info', 'error', 'warn']);
+    expect(laravel.records[1]!.message).toContain('[stacktrace]\n#0 /var/www/vendor/guzzlehttp');
+    // Time-only formats: the levels are read and the exception joins its error; the records have no date to be placed by.
+    const serilog = await read('serilog.log');
+    expect(serilog.levels).toEqual(['info', 'error', 'warn']);
+    expect(serilog.records[1]!.message.split('\n')[1]).toMatch(/^System\.Net\.Http\.HttpRequestException: /);
+    const elixir = await read('elixir.log');
+    expect(elixir.levels).toEqual(['info', 'error', 'warn']);
+    expect(elixir.records[1]!.message.split('\n')[1]).toBe('** (RuntimeError) capture failed');
+    for (const { unparsed } of [django, gunicorn, laravel, serilog, elixir]) expect(unparsed).toEqual([]);
+  });
+
   it('pgbouncer: its levels, pid and client connection', async () => {
     const { format, records, levels } = await read('pgbouncer.log');
     expect(format).toBe('pgbouncer');
