@@ -38,6 +38,36 @@ function writeTimedLines(file: string, lines: [number, string][]): void {
   );
 }
 
+/** An incident of one log and one pair of configuration files, written to `dir`, collected and analysed. */
+async function analyseLogsAndConfig(
+  dir: string,
+  incident: { id: string; environment: string; service: string; start: number; minutes: number },
+  log: { file: string; lines: [number, string][] },
+  config: { left: [label: string, file: string, text: string]; right: [label: string, file: string, text: string] },
+) {
+  mkdirSync(path.join(dir, 'config'), { recursive: true });
+  mkdirSync(path.join(dir, 'logs'), { recursive: true });
+  for (const [, file, text] of [config.left, config.right]) writeFileSync(path.join(dir, file), text);
+  writeTimedLines(path.join(dir, log.file), log.lines);
+  writeFileSync(
+    path.join(dir, 'incident.yaml'),
+    stringify({
+      id: incident.id,
+      title: incident.id.toLowerCase(),
+      severity: 'P2',
+      environment: incident.environment,
+      service: incident.service,
+      window: { start: iso(incident.start), end: iso(incident.start + incident.minutes * MINUTE) },
+      sources: [
+        { id: 'logs', kind: 'logs', paths: [log.file] },
+        { id: 'config', kind: 'config', left: { label: config.left[0], path: config.left[1] }, right: { label: config.right[0], path: config.right[1] } },
+      ],
+    }),
+  );
+  const loaded = loadManifest(dir, process.env);
+  return analyzeIncident(await collectEvidence(loaded, { env: process.env }), loaded.manifest.conclusions);
+}
+
 async function analyse(name: string, start: number, minutes: number, written: Written) {
   const dir = path.join(ROOT, name);
   mkdirSync(path.join(dir, 'logs'), { recursive: true });
@@ -226,29 +256,15 @@ describe(`incidents in formats fracas was not shaped on (seed ${SEED})`, () => {
             msg: failing ? 'request errored' : 'request completed',
           });
         }
-      const dir = path.join(ROOT, `env-${blamed ? 'port' : 'user'}`);
-      mkdirSync(path.join(dir, 'config'), { recursive: true });
-      writeFileSync(path.join(dir, 'config/staging.env'), `NODE_ENV=production\nDATABASE_URL=${staging}\n`);
-      writeFileSync(path.join(dir, 'config/production.env'), 'NODE_ENV=production\nDATABASE_URL=postgres://billing@10.0.3.4:5432/billing\n');
-      mkdirSync(path.join(dir, 'logs'), { recursive: true });
-      writeTimedLines(path.join(dir, 'logs/app.jsonl'), lines);
-      writeFileSync(
-        path.join(dir, 'incident.yaml'),
-        stringify({
-          id: 'ENV',
-          title: 'env',
-          severity: 'P2',
-          environment: 'staging',
-          service: 'billing',
-          window: { start: iso(start), end: iso(start + minutes * MINUTE) },
-          sources: [
-            { id: 'logs', kind: 'logs', paths: ['logs/app.jsonl'] },
-            { id: 'env', kind: 'config', left: { label: 'staging', path: 'config/staging.env' }, right: { label: 'production', path: 'config/production.env' } },
-          ],
-        }),
+      const analysis = await analyseLogsAndConfig(
+        path.join(ROOT, `env-${blamed ? 'port' : 'user'}`),
+        { id: 'ENV', environment: 'staging', service: 'billing', start, minutes },
+        { file: 'logs/app.jsonl', lines },
+        {
+          left: ['staging', 'config/staging.env', `NODE_ENV=production\nDATABASE_URL=${staging}\n`],
+          right: ['production', 'config/production.env', 'NODE_ENV=production\nDATABASE_URL=postgres://billing@10.0.3.4:5432/billing\n'],
+        },
       );
-      const loaded = loadManifest(dir, process.env);
-      const analysis = analyzeIncident(await collectEvidence(loaded, { env: process.env }), loaded.manifest.conclusions);
       const config = analysis.attribution!.candidates.find((candidate) => candidate.kind === 'config-difference');
       if (blamed) {
         expect(analysis.hypotheses[0]!.category).toBe('config-drift');
@@ -284,31 +300,17 @@ describe(`incidents in formats fracas was not shaped on (seed ${SEED})`, () => {
           });
         pino(time + 15, failing ? 50 : 30, { reqId, req: { method: 'POST', url: '/api/checkout' }, res: { statusCode: failing ? 502 : 200 }, responseTime: 15, msg: 'request completed' });
       }
-    const dir = path.join(ROOT, 'configmaps');
-    mkdirSync(path.join(dir, 'config'), { recursive: true });
     const configMap = (namespace: string, url: string, level: string) =>
       stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'api-config', namespace }, data: { PAYMENTS_URL: url, PAYMENTS_TIMEOUT_MS: '3000', LOG_LEVEL: level } });
-    writeFileSync(path.join(dir, 'config/production.yaml'), configMap('default', 'http://payments.internal:8080', 'info'));
-    writeFileSync(path.join(dir, 'config/staging.yaml'), configMap('staging', 'http://payments.staging.svc.cluster.local:8080', 'debug'));
-    mkdirSync(path.join(dir, 'logs'), { recursive: true });
-    writeTimedLines(path.join(dir, 'logs/api.jsonl'), lines);
-    writeFileSync(
-      path.join(dir, 'incident.yaml'),
-      stringify({
-        id: 'CM',
-        title: 'configmaps',
-        severity: 'P1',
-        environment: 'production',
-        service: 'api',
-        window: { start: iso(start), end: iso(start + minutes * MINUTE) },
-        sources: [
-          { id: 'logs', kind: 'logs', paths: ['logs/api.jsonl'] },
-          { id: 'config', kind: 'config', left: { label: 'production', path: 'config/production.yaml' }, right: { label: 'staging', path: 'config/staging.yaml' } },
-        ],
-      }),
+    const analysis = await analyseLogsAndConfig(
+      path.join(ROOT, 'configmaps'),
+      { id: 'CM', environment: 'production', service: 'api', start, minutes },
+      { file: 'logs/api.jsonl', lines },
+      {
+        left: ['production', 'config/production.yaml', configMap('default', 'http://payments.internal:8080', 'info')],
+        right: ['staging', 'config/staging.yaml', configMap('staging', 'http://payments.staging.svc.cluster.local:8080', 'debug')],
+      },
     );
-    const loaded = loadManifest(dir, process.env);
-    const analysis = analyzeIncident(await collectEvidence(loaded, { env: process.env }), loaded.manifest.conclusions);
     const named = analysis.attribution!.candidates.filter((candidate) => candidate.kind === 'config-difference').map((candidate) => candidate.id);
     expect(named).toEqual(['config-data.PAYMENTS_URL']);
     expect(analysis.hypotheses[0]!.statement).toContain('the decisive error names `payments.internal`');
