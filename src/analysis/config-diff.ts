@@ -9,6 +9,7 @@ import { findMovedKeys } from './config/moved-keys.ts';
 import { findMovedSubtrees, type Subtree } from './config/structure.ts';
 import { childPath, indexPath, isMapValue, lineOf, type ConfigValue, type ParsedConfig } from '../lib/config-tree.ts';
 import { renderValue } from './config/values.ts';
+import { urlDifferences } from './config/url-parameters.ts';
 
 /** A resolved ${VAR} value as collected: shown (secrets masked) and a fingerprint to compare by. */
 export interface Resolution {
@@ -30,6 +31,8 @@ interface RawDiff {
   change: ConfigChange;
   left?: ConfigValue;
   right?: ConfigValue;
+  /** A part of the value at leftPos/rightPos (a URL's query parameter): that value's resolution is not this part's. */
+  part?: true;
 }
 
 function identityOf(item: ConfigValue): string | undefined {
@@ -115,6 +118,22 @@ function walk(left: ConfigValue, right: ConfigValue, at: { path: string; leftPos
     return;
   }
   if (JSON.stringify(left) === JSON.stringify(right)) return;
+  const url = typeof left === 'string' && typeof right === 'string' ? urlDifferences(left, right) : undefined;
+  if (url) {
+    if (url.baseDiffers) out.push({ ...at, change: 'changed', left, right });
+    for (const parameter of url.parameters) {
+      const change = parameter.left === undefined ? 'added' : parameter.right === undefined ? 'removed' : 'changed';
+      out.push({
+        ...at,
+        path: childPath(at.path, parameter.name),
+        change,
+        ...(parameter.left !== undefined ? { left: parameter.left } : {}),
+        ...(parameter.right !== undefined ? { right: parameter.right } : {}),
+        part: true,
+      });
+    }
+    return;
+  }
   out.push({ ...at, change: sameKind(left, right) ? 'changed' : 'type-changed', left, right });
 }
 
@@ -278,8 +297,8 @@ export function diffConfigs(left: ConfigSide, right: ConfigSide): ConfigComparis
   comparison.differences = rankDifferences(
     raw.map((diff): ConfigDifference => {
       const path = diff.path || '(root)';
-      const leftResolved = diff.left !== undefined ? resolvedAt(left, diff.leftPos)?.shown : undefined;
-      const rightResolved = diff.right !== undefined ? resolvedAt(right, diff.rightPos)?.shown : undefined;
+      const leftResolved = diff.left !== undefined && !diff.part ? resolvedAt(left, diff.leftPos)?.shown : undefined;
+      const rightResolved = diff.right !== undefined && !diff.part ? resolvedAt(right, diff.rightPos)?.shown : undefined;
       const assessment = assess({ path, change: diff.change, left: diff.left, right: diff.right, leftResolved, rightResolved, leftLabel: left.label, rightLabel: right.label });
       const inBlock = isUnder(diff.path, movedPaths);
       const moved = inBlock || movedKeys.has(diff.path);

@@ -66,7 +66,7 @@ export interface Hypothesis {
 export interface TimelineEntry {
   time: string;
   source: string;
-  kind: 'deploy' | 'commit' | 'config-change' | 'first-error' | 'peak' | 'first-stuck-job' | 'restart' | 'event' | 'review';
+  kind: 'deploy' | 'commit' | 'config-change' | 'new-activity' | 'first-error' | 'peak' | 'first-stuck-job' | 'restart' | 'event' | 'review';
   label: string;
   ref?: EvidenceRef;
   /** Review events from incident.yaml: who recorded it, and which milestone it is. */

@@ -68,6 +68,20 @@ function kill(pid: number): void {
   }
 }
 
+/** Scans of /proc before giving up on processes that keep appearing, and the pause between two (a process mid-exec, such as Debian's chromium wrapper, shows no command line for a moment). */
+const KILL_ROUNDS = 5;
+const KILL_PAUSE_MS = 20;
+
+/** Kill every process naming `dir`, scanning again until a scan finds none: one launched or exec'd during a scan is caught by the next. */
+function killEveryUser(dir: string): void {
+  for (let round = 0; round < KILL_ROUNDS; round++) {
+    const found = processesUsing(dir);
+    if (found.length === 0 && round > 0) return;
+    for (const pid of found) kill(pid);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, KILL_PAUSE_MS);
+  }
+}
+
 function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
 }
@@ -131,7 +145,7 @@ export function guardBrowser(tmp: string = os.tmpdir()): BrowserGuard {
         kill(browserPid); // not a group leader (or the group is gone): the process itself
       }
     }
-    for (const pid of processesUsing(profileDir)) kill(pid);
+    killEveryUser(profileDir);
     try {
       removeDir(profileDir);
     } catch {

@@ -108,7 +108,8 @@ describe(`incidents in formats fracas was not shaped on (seed ${SEED})`, () => {
         const pathName = next() < 0.6 ? `/orders/${Math.floor(next() * 9999)}` : '/products';
         const failing = minute >= onset && pathName.startsWith('/orders') && next() < 0.6;
         if (failing) {
-          failed++;
+          // A failure's router line comes 5 s later: one past the window's end is outside it, not counted.
+          if (time + 5010 <= start + minutes * MINUTE) failed++;
           logplex(
             time + 5000,
             `app[${dyno}]`,
@@ -314,5 +315,68 @@ describe(`incidents in formats fracas was not shaped on (seed ${SEED})`, () => {
     const named = analysis.attribution!.candidates.filter((candidate) => candidate.kind === 'config-difference').map((candidate) => candidate.id);
     expect(named).toEqual(['config-data.PAYMENTS_URL']);
     expect(analysis.hypotheses[0]!.statement).toContain('the decisive error names `payments.internal`');
+  }, 60_000);
+  it('Docker + pino + Prisma in staging: the connection_limit inside DATABASE_URL is the contributing difference, `info` in "More info:" names no LOG_LEVEL, more request ids than the cap give no reach over them, and the export that began with the failures is on the timeline', async () => {
+    const next = random(SEED + 6);
+    const start = Date.parse('2026-11-30T13:00:00Z');
+    const minutes = 150 + Math.floor(next() * 30);
+    const onset = Math.floor(minutes * (0.45 + next() * 0.1));
+    const limit = 3 + Math.floor(next() * 5);
+    const lines: [number, string][] = [];
+    const docker = (time: number, record: object) =>
+      lines.push([
+        time,
+        JSON.stringify({ log: `${JSON.stringify({ level: 30, time, pid: 1, hostname: 'orders-api-6c8d7b9f4-x2lkq', ...record })}\n`, stream: 'stdout', time: `${iso(time).slice(0, 23)}123456Z` }),
+      ]);
+    const pool = `Timed out fetching a new connection from the connection pool. More info: http://pris.ly/d/connection-pool (Current connection pool timeout: 10, connection limit: ${limit})`;
+    let request = 0;
+    const exportStart = start + onset * MINUTE - Math.floor(next() * 4 * MINUTE);
+    docker(exportStart, { context: 'ExportJob', jobId: 'export-1130', msg: 'Starting nightly export: 48213 orders in batches of 500' });
+    for (let minute = 0; minute < minutes; minute++)
+      for (let index = 0; index < 150 + Math.floor(next() * 40); index++) {
+        const time = start + minute * MINUTE + Math.floor(next() * MINUTE);
+        const reqId = `req-${(++request).toString(16)}`;
+        const failing = minute >= onset && minute < onset + 25 && next() < 0.35;
+        if (failing)
+          docker(time, {
+            level: 50,
+            reqId,
+            err: {
+              type: 'PrismaClientKnownRequestError',
+              message: `\nInvalid \`prisma.order.findMany()\` invocation:\n\n\n${pool}`,
+              code: 'P2024',
+              stack: `PrismaClientKnownRequestError: ${pool}\n    at async OrdersService.list (/app/dist/orders/orders.service.js:41:24)`,
+            },
+            msg: pool,
+          });
+        docker(time + 5, {
+          level: failing ? 50 : 30,
+          reqId,
+          req: { method: 'GET', url: `/v1/orders/${Math.floor(next() * 9999)}` },
+          res: { statusCode: failing ? 500 : 200 },
+          responseTime: failing ? 10_010 : 20,
+          msg: failing ? 'request errored' : 'request completed',
+        });
+      }
+    const env = (level: string, host: string, connections: number) =>
+      `NODE_ENV=production\nLOG_LEVEL=${level}\nDATABASE_URL=postgresql://orders:pw@${host}:5432/orders?schema=public&connection_limit=${connections}&pool_timeout=10\n`;
+    const dir = path.join(ROOT, 'prisma-url-limit');
+    const analysis = await analyseLogsAndConfig(
+      dir,
+      { id: 'PRISMA', environment: 'staging', service: 'orders-api', start, minutes },
+      { file: 'logs/orders-api.log', lines },
+      { left: ['staging', 'config/staging.env', env('info', 'db.staging.internal', limit)], right: ['production', 'config/production.env', env('warn', 'db.prod.internal', 25)] },
+    );
+    expect(request).toBeGreaterThan(20_000);
+    const root = analysis.hypotheses[0]!;
+    expect(root.category).toBe('db-pool-exhaustion');
+    expect(root.statement).not.toMatch(/of failed requests/);
+    const named = analysis.attribution!.candidates.filter((candidate) => candidate.kind === 'config-difference');
+    expect(named.map((candidate) => candidate.id)).toEqual(['config-DATABASE_URL.connection_limit']);
+    expect(named[0]!.statement).toContain(`the decisive error names \`${limit}\``);
+    // The export that began with the failures is on the timeline; the traffic templates, many and from the start, are not.
+    const fresh = analysis.timeline.filter((entry) => entry.kind === 'new-activity');
+    expect(fresh.map((entry) => entry.label)).toEqual([expect.stringMatching(/^New: Starting nightly export: 48213 orders/)]);
+    expect(fresh[0]!.time).toBe(iso(exportStart));
   }, 60_000);
 });

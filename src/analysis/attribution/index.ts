@@ -117,10 +117,10 @@ function familyFeatures(family: ErrorFamily, context: Context, totalIncident: nu
     const change = [...context.changes].reverse().find((event) => Date.parse(event.time) <= onset + MINUTE && Date.parse(event.time) >= onset - 60 * MINUTE);
     if (change) features.changeEvent = { kind: change.kind, time: change.time, label: change.label, minutesBefore: Math.round((onset - Date.parse(change.time)) / MINUTE) };
   }
-  // Reach: over symptom entities when its records name them, else over symptom minutes (with a short lag either side).
+  // Reach: over symptom entities when its records name them and the evidence holds them all, else over symptom minutes (with a short lag either side).
   const kind = symptom?.entityKind;
   // (A log family printing the error a job table records reaches the jobs through the table's rows.)
-  if (symptom && kind && (family.entityKinds.has(kind) || (family.aliases?.length ?? 0) > 0) && context.chains.size > 0 && symptom.ids.size >= 3) {
+  if (symptom && kind && !symptom.idsPartial && (family.entityKinds.has(kind) || (family.aliases?.length ?? 0) > 0) && context.chains.size > 0 && symptom.ids.size >= 3) {
     const templates = new Set([...family.templates, ...(family.aliases ?? [])]);
     let hit = 0;
     for (const id of symptom.ids) {
@@ -141,6 +141,7 @@ function familyFeatures(family: ErrorFamily, context: Context, totalIncident: nu
     const endIndex = Math.ceil((incident.to - symptom.series.start) / symptom.series.binMs);
     for (let index = Math.max(0, onsetIndex); index < Math.min(symptom.series.bins.length, endIndex); index++) if (symptom.series.bins[index]! > 0 && present.has(index)) hit++;
     Object.assign(features, { reach: round(Math.min(1, hit / symptom.minutes), 3), reachOver: 'minutes', reachCount: hit, reachOf: symptom.minutes });
+    if (kind && !symptom.idsPartial && symptom.ids.size >= 3) features.entitiesUnnamed = true;
   }
   // Precedence: in the chains of every entity (job, request, document) that names it, how often it is the first error.
   const templates = new Set([...family.templates, ...(family.aliases ?? [])]);
@@ -160,12 +161,13 @@ function familyScore(features: Features): { score: number; rule: string } {
   const align = alignment(features.onsetOffsetMinutes);
   const novelty = features.incidentPerHour > 0 ? 1 - Math.min(1, features.baselinePerHour / features.incidentPerHour) : 0;
   const precedence = features.precedence ?? 0.5;
-  const reach = features.reach ?? 0;
+  // Failing in the same minutes is weaker evidence than naming the failed entities, where the symptom has them to name.
+  const reach = (features.reach ?? 0) * (features.entitiesUnnamed ? MINUTES_FOR_ENTITIES : 1);
   const volume = Math.sqrt(features.volumeShare);
   const specificity = (features.recognised ? 0.5 : 0) + (features.appFrames > 0 ? 0.5 : 0);
   let score = WEIGHTS.reach * reach + WEIGHTS.alignment * align + WEIGHTS.novelty * novelty + WEIGHTS.precedence * precedence + WEIGHTS.volume * volume + WEIGHTS.specificity * specificity;
   const terms = [
-    `${WEIGHTS.reach}×reach ${round(reach)}`,
+    `${WEIGHTS.reach}×reach ${round(reach)}${features.entitiesUnnamed ? ` (${MINUTES_FOR_ENTITIES} × its share of the failing minutes: it names none of the failed entities)` : ''}`,
     `${WEIGHTS.alignment}×onset alignment ${round(align)}`,
     `${WEIGHTS.novelty}×novelty over baseline ${round(novelty)}`,
     `${WEIGHTS.precedence}×precedence ${round(precedence)}${features.precedence === undefined ? ' (no entity chains)' : ''}`,
@@ -216,6 +218,9 @@ function statementOf(family: ErrorFamily, features: Features, category: Hypothes
   void category;
   return parts.join('; ');
 }
+
+/** A family's reach over the symptom's minutes counts this much where the symptom's entities (failed jobs) could have been named by it but were not. */
+const MINUTES_FOR_ENTITIES = 0.8;
 
 /** Categories of database and platform findings that stand as resource conditions. */
 const CONDITION_SIGNALS = new Set([
@@ -368,6 +373,8 @@ function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], 
         if (/^\d+(?:\.\d+)?$/.test(clean))
           return difference.risk !== 'low' && word !== undefined && new RegExp(`${word}\\W{0,3}(?:\\w+\\W{1,3}){0,3}${clean.replace('.', '\\.')}(?![\\d.])`, 'i').test(text);
         if (clean.length < 4) return false;
+        // A plain word (info, debug, primary) is also prose ("More info:"): named only for differences the comparison found risky.
+        if (/^[A-Za-z]+$/.test(clean) && difference.risk === 'low') return false;
         if (mentions(text, clean)) return true;
         // A URL: the error must name the part that differs (the host, or host:port when only the port differs).
         namedPart = differingAddress(clean, others, text);

@@ -108,9 +108,14 @@ export function firstAfter(series: Series, from: number): number | undefined {
   return undefined;
 }
 
+/** Failures just outside a segment join it only at this many times the rate of those further out (a steady background does not). */
+const EPISODE_OVER_BACKGROUND = 3;
+
 /**
- * Widen a segment over failures just before and after it: while the next non-empty bin outside lies within `gap`
- * (at least 15 minutes, or 3× the median gap between non-empty bins inside), it belongs to the same episode.
+ * Widen a segment over failures just before and after it. Failures chained to it by gaps of at most `gap` (at least
+ * 15 minutes, or 3× the median gap between non-empty bins inside) may belong to the same episode; the segment reaches the
+ * farthest of them from which on failures run well above the rate further out, over a stretch at least `gap` long (so
+ * a steady background of sporadic errors, or a log's first minutes, widen nothing).
  */
 export function widen(series: Series, segment: ChangePoint): ChangePoint {
   const filled = series.bins.flatMap((count, index) => (count > 0 ? [index] : []));
@@ -123,9 +128,19 @@ export function widen(series: Series, segment: ChangePoint): ChangePoint {
     .sort((a, b) => a - b);
   const median = gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)]! : 1;
   const gap = Math.max(Math.ceil((15 * MINUTE) / series.binMs), 3 * median);
+  const n = series.bins.length;
+  const prefix = new Array<number>(n + 1).fill(0);
+  for (let index = 0; index < n; index++) prefix[index + 1] = prefix[index]! + series.bins[index]!;
+  const rate = (from: number, to: number): number => (prefix[to + 1]! - prefix[from]!) / (to - from + 1);
   let start = first;
-  for (let position = filled.indexOf(inside[0] ?? first) - 1; position >= 0 && start - filled[position]! <= gap; position--) start = filled[position]!;
+  for (let position = filled.indexOf(inside[0] ?? first) - 1, reached = first; position >= 0 && reached - filled[position]! <= gap; position--) {
+    reached = filled[position]!;
+    if (reached >= gap && rate(reached, first - 1) > EPISODE_OVER_BACKGROUND * rate(0, reached - 1)) start = reached;
+  }
   let end = last;
-  for (let position = filled.indexOf(inside[inside.length - 1] ?? last) + 1; position < filled.length && filled[position]! - end <= gap; position++) end = filled[position]!;
+  for (let position = filled.indexOf(inside[inside.length - 1] ?? last) + 1, reached = last; position < filled.length && filled[position]! - reached <= gap; position++) {
+    reached = filled[position]!;
+    if (n - 1 - reached >= gap && rate(last + 1, reached) > EPISODE_OVER_BACKGROUND * rate(reached + 1, n - 1)) end = reached;
+  }
   return { ...segment, onset: timeOf(series, start), end: timeOf(series, end + 1) };
 }

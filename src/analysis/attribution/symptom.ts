@@ -14,10 +14,17 @@ export interface DetectedSymptom extends Symptom {
   ids: Set<string>;
   /** The log source the symptom was read from (failed requests), if one. */
   source?: string;
+  /** The ids came from log entities and the evidence's entity list was capped: ids past the cap are missing, so a share of them is no reach. */
+  idsPartial?: true;
 }
 
 function logSources(bundle: EvidenceBundle): { id: string; evidence: LogEvidence }[] {
   return [...evidenceOf(bundle, 'logs'), ...evidenceOf(bundle, 'render-api')].map(({ source, evidence }) => ({ id: source.id, evidence }));
+}
+
+/** Whether a log source's entity list reached its cap (later entities were not kept). */
+function entitiesCapped(sources: { evidence: LogEvidence }[]): boolean {
+  return sources.some(({ evidence }) => evidence.entitiesTruncated === true);
 }
 
 const ref = (source: string, file: string, line: number, excerpt: string, timestamp?: string): EvidenceRef => ({
@@ -116,6 +123,7 @@ export function detectSymptom(bundle: EvidenceBundle, findings: Finding[], outco
         ...(ids.size > 0 ? { entityKind: 'request-id' } : {}),
         entities: ids.size,
         ids,
+        ...(entitiesCapped(sources) ? { idsPartial: true as const } : {}),
         refs: top.requests.slice(0, 3).map((request) => ref(top.source.id, request.file, request.line, `${request.endpoint} ${request.status}`, request.firstSeen)),
         series: seriesOf(requestMinutes(top.source.evidence, spec), start, end),
         source: top.source.id,
@@ -150,6 +158,7 @@ export function detectSymptom(bundle: EvidenceBundle, findings: Finding[], outco
         entityKind: kind,
         entities: ids.size,
         ids,
+        ...(entitiesCapped(sources) ? { idsPartial: true as const } : {}),
         refs: [...refs, ...findings.filter((finding) => finding.signal === 'stuck-jobs').flatMap((finding) => finding.refs.slice(0, 2))].slice(0, 4),
         series: seriesOf(jobTemplates, start, end),
       };

@@ -44,6 +44,8 @@ export interface Features {
   reachOver?: 'entities' | 'minutes';
   reachCount?: number;
   reachOf?: number;
+  /** Reach over minutes although the symptom has entities (failed jobs) the candidate could have named: weaker evidence. */
+  entitiesUnnamed?: true;
   /** Share of the entities it appears in where it is the first error of the chain, 0..1. */
   precedence?: number;
   /** Share of the incident's error records it accounts for, 0..1. */

@@ -167,6 +167,10 @@ export async function collectLogs(spec: LogSourceSpec, context: CollectContext, 
     );
   }
   const evidence = merger.finish();
+  if (evidence.entitiesTruncated)
+    warnings.push(
+      `only the first ${limits.maxEntities} job, request, document and user ids are tracked: records naming later ids count in the templates and requests but not per id, so shares of failed ids are left out of the analysis`,
+    );
   const partial = failed > 0 || partialWarnings > 0 || expanded.some((entry) => entry.files.length === 0);
   return {
     evidence,

@@ -29,6 +29,17 @@ describe('elevatedSegment', () => {
     expect(widened.end).toBe(START + 191 * 60_000);
   });
 
+  it('a steady background of sporadic errors before and after the episode does not widen it', () => {
+    const pairs: [string, number][] = [];
+    // One error every 7 minutes all along (unique-key violations, say), and an episode of 5 a minute from 90 to 130.
+    for (let offset = 3; offset < 240; offset += 7) pairs.push([minute(offset), 1]);
+    for (let offset = 90; offset < 130; offset++) pairs.push([minute(offset), 5]);
+    const series = seriesOf(pairs, START, START + 240 * 60_000);
+    const widened = widen(series, elevatedSegment(series, 0.6)!);
+    expect(widened.onset).toBe(START + 90 * 60_000);
+    expect(widened.end).toBe(START + 130 * 60_000);
+  });
+
   it('has no segment in an empty series', () => {
     expect(elevatedSegment(seriesOf([], START, START + 60_000 * 30))).toBeUndefined();
   });

@@ -22,6 +22,22 @@ describe('diffConfigs', () => {
     expect(byPath.e).toMatchObject({ change: 'added', right: 'true', rightLine: 4 });
   });
 
+  it("compares a connection URL's query parameters one by one, apart from its host and credentials", () => {
+    const url = (host: string, query: string) => `DATABASE_URL=postgresql://orders:pw@${host}:5432/orders?${query}\n`;
+    const staging = side('staging', url('db.staging.internal', 'schema=public&connection_limit=5&pool_timeout=10'), 'staging.env');
+    const production = side('production', url('db.prod.internal', 'schema=public&pool_timeout=10&connection_limit=25&sslmode=require'), 'production.env');
+    const byPath = Object.fromEntries(diffConfigs(staging, production).differences.map((diff) => [diff.path, diff]));
+    expect(Object.keys(byPath).sort()).toEqual(['DATABASE_URL', 'DATABASE_URL.connection_limit', 'DATABASE_URL.sslmode']);
+    expect(byPath['DATABASE_URL.connection_limit']).toMatchObject({ change: 'changed', left: '5', right: '25', kind: 'count', leftLine: 1, rightLine: 1 });
+    expect(byPath['DATABASE_URL.connection_limit']!.risk).not.toBe('low');
+    expect(byPath['DATABASE_URL.sslmode']).toMatchObject({ change: 'added', right: 'require' });
+    // The same host on both sides: only the parameter differs.
+    const sameHost = diffConfigs(side('a', url('db.internal', 'connection_limit=5'), 'a.env'), side('b', url('db.internal', 'connection_limit=25'), 'b.env'));
+    expect(sameHost.differences.map((diff) => diff.path)).toEqual(['DATABASE_URL.connection_limit']);
+    // Parameters in another order are the same URL.
+    expect(diffConfigs(side('a', url('db.internal', 'a=1&b=2'), 'a.env'), side('b', url('db.internal', 'b=2&a=1'), 'b.env')).differences).toEqual([]);
+  });
+
   it('ignores key order and comments', () => {
     const result = diffConfigs(side('a', '# one\nx: 1\ny:\n  z: 2 # two\n'), side('b', 'y: {z: 2}\nx: 1\n'));
     expect(result.differences).toEqual([]);
