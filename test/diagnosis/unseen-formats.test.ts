@@ -379,4 +379,54 @@ describe(`incidents in formats fracas was not shaped on (seed ${SEED})`, () => {
     expect(fresh.map((entry) => entry.label)).toEqual([expect.stringMatching(/^New: Starting nightly export: 48213 orders/)]);
     expect(fresh[0]!.time).toBe(iso(exportStart));
   }, 60_000);
+  for (const [label, stagingPool, blamed] of [
+    ['larger', 20, true],
+    ['smaller', 5, false],
+  ] as const)
+    it(`Spring Boot + HikariCP: the server's slots run out; a ${label} maximum-pool-size in staging ${blamed ? 'is' : 'is not'} a contributing cause, and the quote is the root exception after "with root cause"`, async () => {
+      const next = random(SEED + 7);
+      const start = Date.parse('2026-11-30T13:00:00Z');
+      const minutes = 100 + Math.floor(next() * 40);
+      const onset = Math.floor(minutes * (0.4 + next() * 0.2));
+      const lines: [number, string][] = [];
+      const stamp = (time: number) => iso(time).slice(0, 23) + 'Z';
+      const log = (time: number, level: string, thread: string, logger: string, message: string) =>
+        lines.push([time, `${stamp(time)} ${level.padStart(5)} 1 --- [orders] [${thread.padStart(15)}] ${logger.padEnd(40)} : ${message}`]);
+      for (let minute = 0; minute < minutes; minute++)
+        for (let index = 0; index < 20 + Math.floor(next() * 20); index++) {
+          const time = start + minute * MINUTE + Math.floor(next() * MINUTE);
+          const thread = `nio-8080-exec-${1 + Math.floor(next() * 10)}`;
+          if (minute >= onset && next() < 0.3) {
+            if (next() < 0.5)
+              log(time, 'WARN', 'HikariPool-1 housekeeper', 'com.zaxxer.hikari.pool.HikariPool', 'HikariPool-1 - Failed to create/setup connection: FATAL: sorry, too many clients already');
+            const trace = [
+              '',
+              `java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 30001ms (total=${stagingPool}, active=${stagingPool}, idle=0, waiting=${Math.floor(next() * 30)})`,
+              '\tat com.zaxxer.hikari.pool.HikariPool.createTimeoutException(HikariPool.java:696) ~[HikariCP-5.0.1.jar!/:na]',
+              '\tat com.example.orders.OrderService.listOrders(OrderService.java:57) ~[!/:1.14.2]',
+            ];
+            log(
+              time + 1,
+              'ERROR',
+              thread,
+              'o.a.c.c.C.[.[.[/].[dispatcherServlet]',
+              `Servlet.service() for servlet [dispatcherServlet] in context with path [] threw exception [Request processing failed: org.springframework.transaction.CannotCreateTransactionException: Could not open JPA EntityManager for transaction] with root cause\n${trace.join('\n')}`,
+            );
+          } else log(time, 'INFO', thread, 'c.e.orders.web.RequestLoggingFilter', `GET /api/orders/${Math.floor(next() * 9999)} -> 200 in ${4 + Math.floor(next() * 80)}ms`);
+        }
+      const yaml = (pool: number) => stringify({ spring: { datasource: { url: 'jdbc:postgresql://orders-db:5432/orders', hikari: { 'maximum-pool-size': pool, 'connection-timeout': 30000 } } } });
+      const analysis = await analyseLogsAndConfig(
+        path.join(ROOT, `spring-slots-${label}`),
+        { id: 'SLOTS', environment: 'staging', service: 'orders', start, minutes },
+        { file: 'logs/orders.log', lines },
+        { left: ['staging', 'config/staging.yaml', yaml(stagingPool)], right: ['production', 'config/production.yaml', yaml(10)] },
+      );
+      expect(analysis.hypotheses[0]!.category).toBe('db-pool-exhaustion');
+      expect(analysis.hypotheses[0]!.statement).toMatch(/`java\.sql\.SQLTransientConnectionException: HikariPool-1 - Connection is not available/);
+      const demand = analysis.attribution!.candidates.filter((candidate) => candidate.id.startsWith('config-demand-'));
+      if (blamed) {
+        expect(demand.map((candidate) => candidate.id)).toEqual(['config-demand-spring.datasource.hikari.maximum-pool-size']);
+        expect(demand[0]!.statement).toContain('is `20` in staging but `10` in production');
+      } else expect(demand).toEqual([]);
+    }, 60_000);
 });

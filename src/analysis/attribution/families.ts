@@ -117,6 +117,9 @@ export function quoteLine(text: string, exception?: string): string {
   // Java: the deepest "Caused by:" is the error that started it.
   const causes = lines.filter((line) => line.startsWith('Caused by: '));
   if (causes.length > 0) return causes[causes.length - 1]!.slice('Caused by: '.length);
+  // Tomcat and Spring: "Servlet.service() ... threw exception [...] with root cause", then the root exception and its trace.
+  const rootCause = lines.findIndex((line) => line.endsWith('with root cause'));
+  if (rootCause !== -1 && lines[rootCause + 1] && !lines[rootCause + 1]!.startsWith('at ')) return lines[rootCause + 1]!;
   // logfmt (Go slog, logrus): the msg and err values.
   const logfmt = /(?:^|\s)msg=("(?:[^"\\]|\\.)*"|\S+)/.exec(lines[0] ?? '');
   if (logfmt) {

@@ -3,6 +3,7 @@ import { evidenceOf, type EvidenceBundle, type EvidenceRef } from '../../evidenc
 import type { Finding, HypothesisCategory } from '../types.ts';
 import { configComparisons } from '../config/comparisons.ts';
 import { buildChain } from './chain.ts';
+import { connectionDemandCandidates } from './connection-demand.ts';
 import { changeEvents, type ChangeEvent } from './changes.ts';
 import { attributePeerFailures } from './dependents.ts';
 import { categoryOfSignal, errorFamilies, frameLabel, jobErrorFamilies, mergeCoEmitted, type ErrorFamily } from './families.ts';
@@ -352,10 +353,10 @@ function differingAddress(value: string, others: string[], text: string): string
 
 /** Config differences whose value the decisive error names (a host, URL, port or size), and config changes aligned with the onset. */
 function configCandidates(bundle: EvidenceBundle, findings: readonly Finding[], families: Candidate[], context: Context): Candidate[] {
-  const out: Candidate[] = [];
   const differences = evidenceOf(bundle, 'config').flatMap(({ source, evidence }) =>
     configComparisons(evidence).flatMap((comparison) => comparison.differences.map((difference) => ({ difference, source: source.id, file: comparison.left.path, comparison }))),
   );
+  const out: Candidate[] = connectionDemandCandidates(differences, families, bundle.incident.environment);
   for (const family of families.slice(0, 5)) {
     if (family.score < 0.3) continue;
     const text = family.refs.map((ref) => ref.excerpt).join('\n') + '\n' + family.statement;
