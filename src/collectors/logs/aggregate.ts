@@ -355,6 +355,9 @@ export class PieceBuilder {
     const key = entityKey(kind, id);
     let entity = this.entities.get(key);
     if (!entity) {
+      // A request id is tracked from its first failing record: the ids of requests that went well are most of a busy
+      // log's ids, and what reads request ids (the failed requests, their error chains) reads only the failing ones.
+      if (kind === 'request-id' && failingGroup === undefined) return;
       if (this.knownEntities && !this.knownEntities.has(key)) {
         this.unknownEntities = true;
         return;
