@@ -54,7 +54,9 @@ export function assessImpact(bundle: EvidenceBundle, findings: Finding[], statem
   const firstError = firsts[0];
   const lastError = lasts[lasts.length - 1];
   const refs = [...stuckFindings.flatMap((finding) => finding.refs.slice(0, 3)), ...failed.refs.slice(0, 3), ...errorFindings.flatMap((finding) => finding.refs.slice(0, 1))];
+  const jobTablesRead = evidenceOf(bundle, 'database').some(({ evidence }) => jobTables(evidence).length > 0);
   return {
+    jobsInEvidence: jobTablesRead || jobIds.size > 0 || stuckJobs > 0 || documents.size > 0,
     affectedJobs: Math.max(jobIds.size, stuckJobs + failed.count),
     stuckJobs,
     failedJobs: failed.count,

@@ -32,6 +32,8 @@ export interface SourceRow {
 }
 
 export interface Impact {
+  /** Whether the evidence holds jobs at all (a job table read, or job ids in the logs): else the job counts are no finding. */
+  jobsInEvidence: boolean;
   affectedJobs: number;
   stuckJobs: number;
   failedJobs: number;

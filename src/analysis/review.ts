@@ -144,7 +144,7 @@ export function assessEscalation(input: EscalationInput): EscalationCriterion[] 
   const numbers = [
     `severity ${analysis.incident.severity}`,
     rate !== undefined ? `${(rate * 100).toFixed(1)}% of ${analysis.impact.requests.toLocaleString('en-US')} requests failed` : 'no request logs',
-    `${analysis.impact.affectedJobs.toLocaleString('en-US')} affected job(s)`,
+    analysis.impact.jobsInEvidence ? `${analysis.impact.affectedJobs.toLocaleString('en-US')} affected job(s)` : 'no job in the evidence',
   ];
   criteria.push({
     id: 'critical-impact',
