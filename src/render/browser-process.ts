@@ -74,11 +74,12 @@ const KILL_PAUSE_MS = 20;
 
 /** Kill every process naming `dir`, scanning again until a scan finds none: one launched or exec'd during a scan is caught by the next. */
 function killEveryUser(dir: string): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
   for (let round = 0; round < KILL_ROUNDS; round++) {
+    if (round > 0) Atomics.wait(pause, 0, 0, KILL_PAUSE_MS);
     const found = processesUsing(dir);
     if (found.length === 0 && round > 0) return;
     for (const pid of found) kill(pid);
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, KILL_PAUSE_MS);
   }
 }
 

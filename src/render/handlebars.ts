@@ -243,8 +243,13 @@ const COMPILE_OPTIONS = { noEscape: true, strict: false, knownHelpersOnly: false
 /** The build's Handlebars.precompile output of a template directory, beside its templates (see `precompiledModule`). */
 const PRECOMPILED = 'precompiled.cjs';
 
-/** A template directory's partials and deliverable templates, by name, in a stable order. */
-function templateSources(directory: string): { partials: [string, string][]; templates: [string, string][] } {
+/** A template directory's partials and deliverable templates, as [name, text], in a stable order. */
+interface TemplateSources {
+  partials: [string, string][];
+  templates: [string, string][];
+}
+
+function templateSources(directory: string): TemplateSources {
   const partialDirectory = path.join(directory, 'partials');
   const partials = readdirSync(partialDirectory)
     .filter((name) => name.endsWith('.md.hbs'))
@@ -255,7 +260,7 @@ function templateSources(directory: string): { partials: [string, string][]; tem
 }
 
 /** A fingerprint of every template's name and text: precompiled templates are used only for the sources they came from. */
-function sourcesHash(sources: { partials: [string, string][]; templates: [string, string][] }): string {
+function sourcesHash(sources: TemplateSources): string {
   return fnv1a(JSON.stringify(sources)).toString(16);
 }
 
@@ -273,7 +278,7 @@ interface Precompiled {
 }
 
 /** The build's precompiled templates of `directory`, if they are there and were made from its present sources. */
-function precompiledFor(directory: string, sources: { partials: [string, string][]; templates: [string, string][] }): Precompiled | undefined {
+function precompiledFor(directory: string, sources: TemplateSources): Precompiled | undefined {
   const file = path.join(directory, PRECOMPILED);
   if (!existsSync(file)) return undefined;
   const module = createRequire(import.meta.url)(file) as Precompiled;

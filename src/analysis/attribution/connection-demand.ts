@@ -2,6 +2,7 @@
 import type { EvidenceRef } from '../../evidence/schema.ts';
 import { signatureById } from '../../lib/error-signatures/index.ts';
 import type { ConfigComparison, ConfigDifference } from '../config/types.ts';
+import { round } from './series.ts';
 import type { Candidate } from './types.ts';
 
 export interface SourcedDifference {
@@ -11,7 +12,6 @@ export interface SourcedDifference {
   comparison: ConfigComparison;
 }
 
-const round = (value: number): number => Math.round(value * 1000) / 1000;
 const NUMBER = /^\d+(?:\.\d+)?$/;
 
 /** A family whose error is the server refusing connections for want of slots (PostgreSQL's 53300 and the clients' wording of it). */
@@ -49,7 +49,7 @@ export function connectionDemandCandidates(differences: readonly SourcedDifferen
         decisive: refs[0]!,
         refs,
         features: { ...family.features },
-        score: round(Math.max(0, family.score - 0.05)),
+        score: round(Math.max(0, family.score - 0.05), 3),
         rule: `score = the score of the server-slots-full errors (${family.score}) − 0.05: a count of connections, instances or workers set higher here (${difference.reason}); a contributing factor`,
         templates: family.templates,
         remedies: [

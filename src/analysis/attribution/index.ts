@@ -8,7 +8,7 @@ import { changeEvents, type ChangeEvent } from './changes.ts';
 import { attributePeerFailures } from './dependents.ts';
 import { categoryOfSignal, errorFamilies, frameLabel, jobErrorFamilies, mergeCoEmitted, type ErrorFamily } from './families.ts';
 import { jobOutcomes, type JobOutcomes } from './jobs.ts';
-import { countBetween, elevatedSegment, firstAfter, MINUTE, seriesOf, total, type Series } from './series.ts';
+import { countBetween, elevatedSegment, firstAfter, MINUTE, round, seriesOf, total, type Series } from './series.ts';
 import { detectSymptom, type DetectedSymptom } from './symptom.ts';
 import type { Attribution, Candidate, Features } from './types.ts';
 
@@ -25,7 +25,6 @@ const BASELINE_GAP_MINUTES = 5;
 
 const hhmm = (time: string | number): string => new Date(time).toISOString().slice(11, 16);
 const pct = (value: number): string => `${Math.round(value * 100)}%`;
-const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 function alignment(offsetMinutes: number | undefined): number {
   if (offsetMinutes === undefined) return 0;
@@ -120,8 +119,9 @@ function familyFeatures(family: ErrorFamily, context: Context, totalIncident: nu
   }
   // Reach: over symptom entities when its records name them and the evidence holds them all, else over symptom minutes (with a short lag either side).
   const kind = symptom?.entityKind;
+  const countableIds = symptom !== undefined && kind !== undefined && !symptom.idsPartial && symptom.ids.size >= 3;
   // (A log family printing the error a job table records reaches the jobs through the table's rows.)
-  if (symptom && kind && !symptom.idsPartial && (family.entityKinds.has(kind) || (family.aliases?.length ?? 0) > 0) && context.chains.size > 0 && symptom.ids.size >= 3) {
+  if (symptom && kind && countableIds && (family.entityKinds.has(kind) || (family.aliases?.length ?? 0) > 0) && context.chains.size > 0) {
     const templates = new Set([...family.templates, ...(family.aliases ?? [])]);
     let hit = 0;
     for (const id of symptom.ids) {
@@ -142,7 +142,7 @@ function familyFeatures(family: ErrorFamily, context: Context, totalIncident: nu
     const endIndex = Math.ceil((incident.to - symptom.series.start) / symptom.series.binMs);
     for (let index = Math.max(0, onsetIndex); index < Math.min(symptom.series.bins.length, endIndex); index++) if (symptom.series.bins[index]! > 0 && present.has(index)) hit++;
     Object.assign(features, { reach: round(Math.min(1, hit / symptom.minutes), 3), reachOver: 'minutes', reachCount: hit, reachOf: symptom.minutes });
-    if (kind && !symptom.idsPartial && symptom.ids.size >= 3) features.entitiesUnnamed = true;
+    if (countableIds) features.entitiesUnnamed = true;
   }
   // Precedence: in the chains of every entity (job, request, document) that names it, how often it is the first error.
   const templates = new Set([...family.templates, ...(family.aliases ?? [])]);

@@ -108,6 +108,9 @@ export function firstAfter(series: Series, from: number): number | undefined {
   return undefined;
 }
 
+/** `value` rounded to `digits` decimals (scores, rates and shares as reports print them). */
+export const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
 /** Failures just outside a segment join it only at this many times the rate of those further out (a steady background does not). */
 const EPISODE_OVER_BACKGROUND = 3;
 
