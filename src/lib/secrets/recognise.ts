@@ -305,8 +305,9 @@ export function isNonSecretValue(value: string): boolean {
   if (/^<[*A-Za-z_:-]{1,20}>$/.test(trimmed)) return true;
   // Already masked by a collector, e.g. the config reader's `**** (12 chars)`: keep it (equal masks are not equal secrets).
   if (/^\*{3,}( \(\d{1,9} chars?\))?$/.test(trimmed)) return true;
-  // References to variables (${DB_PASSWORD}, $DB_PASSWORD, {{ secret }}) and SQL/format parameters ($1, ?, %s).
-  if (/^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]{0,200})?\}$/.test(trimmed) || /^\$[A-Za-z_]*[A-Za-z][A-Za-z_]*_[A-Za-z0-9_]*$/.test(trimmed)) return true;
+  // References to variables (${DB_PASSWORD}, $DB_PASSWORD, {{ secret }}) and SQL/format parameters ($1, ?, %s). A bare
+  // reference must be an upper-case environment variable name (POSIX convention): `$a_bc0` is as likely a password.
+  if (/^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]{0,200})?\}$/.test(trimmed) || /^\$[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(trimmed)) return true;
   if (/^(\$\d+|\?|%s|\{\{\s*[\w.]+\s*\}\})$/.test(trimmed)) return true;
   if (/^([|>][+-]?\d*|\{|\[)$/.test(trimmed)) return true;
   // Type annotations in code excerpts: `password: str`, `token: string | undefined`, `secret: Optional[str] = None`.

@@ -201,7 +201,7 @@ const KEY_VALUE = new RegExp(
     '(\\\\{1,8}["\'])((?:(?!\\1)[^\\n]){0,65536})\\1', // 1: escaped quote, 2: \"escaped\" value
     '|"((?:[^"\\\\\\n]|\\\\.){0,65536})"', // 3: "double quoted"
     "|'([^'\\n]{0,65536})'", // 4: 'single quoted'
-    '|((?:(?:Bearer|Basic|Digest|Token|Bot)[ \\t]{1,16})?)([^\\s"\'](?:[^\\s"\'&;<]|&(?![A-Za-z_][\\w.-]{0,100}=)|;(?![ \\t]{0,8}[A-Za-z_][\\w.-]{0,100}=)|<(?!\\/)){0,65536})', // 5: auth scheme, 6: bare value (ends before &key=, ;key=, </tag)
+    '|((?:(?:Bearer|Basic|Digest|Token|Bot)[ \\t]{1,16})?)([^\\s"\'](?:[^\\s"\'&;<]|&(?![A-Za-z_][\\w.-]{0,100}=)|;(?![ \\t]{0,8}[A-Za-z_][\\w.-]{0,100}=)|<(?!\\/[A-Za-z_][\\w.:-]{0,100}>)){0,65536})', // 5: auth scheme, 6: bare value (ends before &key=, ;key=, </tag>)
   ].join(''),
   'y',
 );

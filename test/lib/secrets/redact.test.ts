@@ -249,6 +249,18 @@ describe('redactor: examples', () => {
     for (const key of ['refresh_token', 'client_secret', 'X-Api-Key', 'aws_secret_access_key', 'sentry_dsn', 'webhookSecret']) expect(isSecretKey(key), key).toBe(true);
   });
 
+  it('keeps upper-case variable references but redacts passwords that only resemble one or hold a `</`', () => {
+    const references = 'DATABASE_URL=postgres://app:$DB_PASSWORD@db:5432/app password: $PG_PASS';
+    expect(createRedactor().text(references)).toBe(references);
+    // Counterexamples fast-check found: a lower-case `$name_0` is a password, `</?A` is no closing tag.
+    for (const [text, secret] of [
+      ['connecting to postgres://a:$a_aaaaaaaaa0@db.internal:5432/app', '$a_aaaaaaaaa0'],
+      ['"DATABASE_PASSWORD=?</?A!%a=,@a0"', '?</?A!%a=,@a0'],
+    ] as const) {
+      expect(createRedactor().text(text)).not.toContain(secret);
+    }
+  });
+
   it('leaves type annotations in code alone and is idempotent next to punctuation', () => {
     const redactor = createRedactor();
     const code = 'def _signature_for(body: bytes, secret: str) -> str:\n  constructor(private readonly token: string) {}';
