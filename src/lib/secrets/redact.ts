@@ -119,7 +119,7 @@ function isPropagatable(secret: string): boolean {
 
 const PEM = /-----BEGIN ([A-Z0-9 ]{0,40})PRIVATE KEY( BLOCK)?-----(?:[\s\S]{0,65536}?-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\:-]{0,65536})/g;
 const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{2,16384}\.[A-Za-z0-9_-]{2,65536}\.[A-Za-z0-9_-]{0,16384}(?:\.[A-Za-z0-9_-]{1,65536}){0,2}/g;
-const URL_CREDENTIALS = /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/)([^\s:@/?#"'<>[\]]{0,256}):([^\s@/"'<>]{1,1024})@/g;
+const URL_CREDENTIALS = /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/)([^\s:@/?#"'<>[\]]{0,256}):([^\s@/"<>]{1,1024})@/g;
 
 interface PrefixRule {
   kind: string;
@@ -476,9 +476,16 @@ function redactLines(table: SecretTable, text: string): string {
     const [, , , key = '', , rawValue = ''] = match;
     const value = rawValue.trim();
     if (!isSecretKey(key)) {
+      const unquoted = /^(["'])(.*)\1[,;]?$/.exec(value)?.[2] ?? value.replace(/[,;]$/, '');
+      // A quoted value that is itself a line `SECRET_KEY=...` (a JSON log field holding a dotenv line): redacted as that line.
+      const nested = unquoted === value ? undefined : LINE_KEY_VALUE.exec(unquoted);
+      if (nested && isSecretKey(nested[3] ?? '')) {
+        const redacted = redactLines(table, unquoted);
+        parts[index] = line.slice(0, line.length - rawValue.length) + rawValue.replace(unquoted, () => redacted);
+        continue;
+      }
       // An ordinary key (`auth_blob: <base64 of password=...>`, `twilio: <32 hex>`): only a value that is a credential by its shape.
       if (value.length < 24 || isIdentifierKey(key)) continue;
-      const unquoted = /^(["'])(.*)\1[,;]?$/.exec(value)?.[2] ?? value.replace(/[,;]$/, '');
       const kind = secretValueKind(unquoted);
       if (kind === undefined) continue;
       parts[index] = line.slice(0, line.length - rawValue.length) + rawValue.replace(unquoted, table.placeholder(kind, unquoted));

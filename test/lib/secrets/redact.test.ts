@@ -29,7 +29,7 @@ const secretTexts: fc.Arbitrary<Planted> = fc.oneof(
   mixed(20, 60).map((token) => ({ kind: 'bearer', secrets: [token], text: `Authorization: Bearer ${token}` })),
   mixed(20, 60).map((token) => ({ kind: 'bearer-inline', secrets: [token], text: `curl -H "authorization: bearer ${token}" https://api` })),
   fc
-    .tuple(fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/), mixed(8, 30, PASSWORD_EXTRA.replace('@', '').replace('\\/', '')), fc.constantFrom('postgres', 'postgresql', 'mysql', 'redis', 'amqps'))
+    .tuple(fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/), mixed(8, 30, `${PASSWORD_EXTRA.replace('@', '').replace('\\/', '')}'`), fc.constantFrom('postgres', 'postgresql', 'mysql', 'redis', 'amqps'))
     .filter(([, password]) => !password.includes('/'))
     .map(([user, password, scheme]) => ({ kind: 'db-url', secrets: [password], text: `connecting to ${scheme}://${user}:${password}@db.internal:5432/app?sslmode=require` })),
   mixed(40, 60).map((body) => ({ kind: 'openai', secrets: [`sk-proj-${body}`], text: `OPENAI_API_KEY used sk-proj-${body} for request` })),
@@ -174,7 +174,12 @@ describe('redactor: properties', () => {
     fc.assert(
       fc.property(
         keys,
-        fc.string({ minLength: 6, maxLength: 40 }).filter((value) => value.trim().length >= 6 && !/^[|>{[]/.test(value.trim()) && !/^\$\{?\w+\}?$/.test(value.trim())),
+        // Not the documented exceptions: block markers, variable references and type names of code (`password: String`).
+        fc
+          .string({ minLength: 6, maxLength: 40 })
+          .filter(
+            (value) => value.trim().length >= 6 && !/^[|>{[]/.test(value.trim()) && !/^\$\{?\w+\}?$/.test(value.trim()) && !/^(string|boolean|number|unknown|object|secretstr)\??$/i.test(value.trim()),
+          ),
         (key, value) => {
           const output = createRedactor().deep({ config: { [key]: value }, env: [{ key: key.toUpperCase(), value }] });
           expect(JSON.stringify(output).includes(JSON.stringify(value).slice(1, -1))).toBe(false);
@@ -249,13 +254,17 @@ describe('redactor: examples', () => {
     for (const key of ['refresh_token', 'client_secret', 'X-Api-Key', 'aws_secret_access_key', 'sentry_dsn', 'webhookSecret']) expect(isSecretKey(key), key).toBe(true);
   });
 
-  it('keeps upper-case variable references but redacts passwords that only resemble one or hold a `</`', () => {
+  it('keeps upper-case variable references but redacts passwords that only resemble one or hold a `</` or a quote', () => {
     const references = 'DATABASE_URL=postgres://app:$DB_PASSWORD@db:5432/app password: $PG_PASS';
     expect(createRedactor().text(references)).toBe(references);
     // Counterexamples fast-check found: a lower-case `$name_0` is a password, `</?A` is no closing tag.
     for (const [text, secret] of [
       ['connecting to postgres://a:$a_aaaaaaaaa0@db.internal:5432/app', '$a_aaaaaaaaa0'],
       ['"DATABASE_PASSWORD=?</?A!%a=,@a0"', '?</?A!%a=,@a0'],
+      // A JSON field holding a dotenv line is that line: its value does not end at `;A=`, which would leave a mask (`*`).
+      [JSON.stringify({ message: 'DATABASE_PASSWORD=*;A=%?*A%=-.a0' }, null, 2), '%?*A%=-.a0'],
+      // RFC 3986 allows ' (a sub-delim) unencoded in a URL's user information.
+      ["DATABASE_URL='postgres://app:it's9x@db:5432/app'", "it's9x"],
     ] as const) {
       expect(createRedactor().text(text)).not.toContain(secret);
     }
