@@ -476,16 +476,17 @@ function redactLines(table: SecretTable, text: string): string {
     const [, , , key = '', , rawValue = ''] = match;
     const value = rawValue.trim();
     if (!isSecretKey(key)) {
-      const unquoted = /^(["'])(.*)\1[,;]?$/.exec(value)?.[2] ?? value.replace(/[,;]$/, '');
+      const quoted = value[0] === '"' || value[0] === "'" ? /^(["'])(.*)\1[,;]?$/.exec(value)?.[2] : undefined;
       // A quoted value that is itself a line `SECRET_KEY=...` (a JSON log field holding a dotenv line): redacted as that line.
-      const nested = unquoted === value ? undefined : LINE_KEY_VALUE.exec(unquoted);
-      if (nested && isSecretKey(nested[3] ?? '')) {
-        const redacted = redactLines(table, unquoted);
-        parts[index] = line.slice(0, line.length - rawValue.length) + rawValue.replace(unquoted, () => redacted);
+      const nested = quoted === undefined ? null : LINE_KEY_VALUE.exec(quoted);
+      if (quoted !== undefined && nested && isSecretKey(nested[3] ?? '')) {
+        const redacted = redactLines(table, quoted);
+        parts[index] = line.slice(0, line.length - rawValue.length) + rawValue.replace(quoted, () => redacted);
         continue;
       }
       // An ordinary key (`auth_blob: <base64 of password=...>`, `twilio: <32 hex>`): only a value that is a credential by its shape.
       if (value.length < 24 || isIdentifierKey(key)) continue;
+      const unquoted = quoted ?? value.replace(/[,;]$/, '');
       const kind = secretValueKind(unquoted);
       if (kind === undefined) continue;
       parts[index] = line.slice(0, line.length - rawValue.length) + rawValue.replace(unquoted, table.placeholder(kind, unquoted));
